@@ -1,0 +1,182 @@
+// Parses an experiment file (YAML, or JSON, which the YAML parser reads too) and validates it,
+// giving each problem the line and column of the key or value it is about. The same function
+// feeds the CLI's `file:line:col: message` lines and the editor's squiggles.
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document, Node as YamlNode, Pair } from 'yaml';
+import type { z } from 'zod';
+import { knownKeysAt } from './knownKeys';
+import { experimentSchema } from './schema';
+import type { Experiment } from './schema';
+
+export interface SourcePosition {
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+}
+
+export interface ExperimentDiagnostic {
+  start: SourcePosition;
+  end: SourcePosition;
+  message: string;
+  /** Dotted key path the problem is about (`training.learningRate`), empty for the whole file. */
+  path: string;
+}
+
+export type ParsedExperiment =
+  | { ok: true; experiment: Experiment; diagnostics: [] }
+  | { ok: false; diagnostics: ExperimentDiagnostic[] };
+
+type PathSegment = string | number;
+
+/** Parses and validates experiment text; never throws on bad input. */
+export function parseExperiment(text: string): ParsedExperiment {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const toPosition = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
+    return { line, column: col };
+  };
+
+  if (document.errors.length > 0) {
+    return {
+      ok: false,
+      diagnostics: document.errors.map((error) => ({
+        start: toPosition(error.pos[0]),
+        end: toPosition(error.pos[1]),
+        message: `syntax error: ${firstLine(error.message)}`,
+        path: '',
+      })),
+    };
+  }
+
+  const value: unknown = document.toJS({ maxAliasCount: 100 });
+  if (value === null || value === undefined) {
+    const whole = { start: toPosition(0), end: toPosition(text.length), path: '' };
+    return { ok: false, diagnostics: [{ ...whole, message: 'the experiment file is empty: it needs at least `name`, `model` and `target`' }] };
+  }
+
+  const result = experimentSchema.safeParse(value);
+  if (result.success) return { ok: true, experiment: result.data, diagnostics: [] };
+
+  const diagnostics = result.error.issues.flatMap((issue) => describeIssue(issue, document, value)).map((located) => {
+    const [start, end] = located.range;
+    return { start: toPosition(start), end: toPosition(end), message: located.message, path: located.path };
+  });
+  diagnostics.sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column);
+  return { ok: false, diagnostics };
+}
+
+interface LocatedIssue {
+  range: [number, number];
+  message: string;
+  path: string;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, document: Document, value: unknown): LocatedIssue[] {
+  const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
+  const dotted = formatPath(path);
+
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(path, valueAt(value, path));
+    return issue.keys.map((key) => {
+      const pair = pairAt(document, path, key);
+      const suggestion = closestKey(key, known);
+      const where = dotted ? ` in \`${dotted}\`` : '';
+      const hint = suggestion ? `; did you mean \`${suggestion}\`?` : known.length > 0 ? `; expected one of: ${known.join(', ')}` : '';
+      return { range: rangeOf(pair?.key ?? nodeAt(document, path) ?? document.contents), message: `unknown key \`${key}\`${where}${hint}`, path: formatPath([...path, key]) };
+    });
+  }
+
+  const node = nodeAt(document, path);
+  const missing = node === undefined && valueAt(value, path) === undefined;
+  if (missing && path.length > 0) {
+    const parentPath = path.slice(0, -1);
+    const parentPair = parentPath.length > 0 ? pairAt(document, parentPath.slice(0, -1), parentPath[parentPath.length - 1]) : undefined;
+    const anchor = parentPair?.key ?? nodeAt(document, parentPath) ?? document.contents;
+    const key = String(path[path.length - 1]);
+    const where = parentPath.length > 0 ? ` in \`${formatPath(parentPath)}\`` : '';
+    return [{ range: rangeOf(anchor, true), message: `missing required key \`${key}\`${where}`, path: dotted }];
+  }
+
+  const label = dotted ? `\`${dotted}\`: ` : '';
+  return [{ range: rangeOf(node ?? document.contents), message: `${label}${describeMessage(issue)}`, path: dotted }];
+}
+
+function describeMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
+    return 'unknown dataset `type`; expected one of: synthetic, medmnist, idx, folder';
+  }
+  return issue.message.replace(/^Invalid input: /, '').replace(/^Invalid option: /, '');
+}
+
+function formatPath(path: readonly PathSegment[]): string {
+  return path.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? segment : `.${segment}`)).join('');
+}
+
+function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
+  let current = value;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PathSegment, unknown>)[segment];
+  }
+  return current;
+}
+
+function nodeAt(document: Document, path: readonly PathSegment[]): YamlNode | undefined {
+  if (path.length === 0) return (document.contents ?? undefined) as YamlNode | undefined;
+  const found: unknown = document.getIn(path, true);
+  return found && typeof found === 'object' && 'range' in found ? (found as YamlNode) : undefined;
+}
+
+function pairAt(document: Document, mapPath: readonly PathSegment[], key: PathSegment | undefined): Pair<YamlNode> | undefined {
+  if (key === undefined) return undefined;
+  const map = nodeAt(document, mapPath);
+  if (!isMap(map)) return undefined;
+  for (const item of map.items) {
+    if (isPair(item) && isScalar(item.key) && String(item.key.value) === String(key)) return item as Pair<YamlNode>;
+  }
+  return undefined;
+}
+
+/** The node's source range; for a map or sequence, only its first line unless `whole` is asked. */
+function rangeOf(node: unknown, firstLineOnly = false): [number, number] {
+  if (!node || typeof node !== 'object' || !('range' in node)) return [0, 0];
+  const range = (node as YamlNode).range;
+  if (!range) return [0, 0];
+  const [start, valueEnd] = range;
+  if ((isMap(node) || isSeq(node)) && (firstLineOnly || valueEnd - start > 200)) {
+    const firstItem = node.items[0];
+    const firstKey = isPair(firstItem) ? firstItem.key : firstItem;
+    const end = firstKey && typeof firstKey === 'object' && 'range' in firstKey ? (firstKey as YamlNode).range?.[1] : undefined;
+    return [start, end ?? start + 1];
+  }
+  return [start, Math.max(valueEnd, start + 1)];
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+/** The known key nearest to a misspelt one, when it is close enough to be a typo. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { key: candidate, distance };
+  }
+  return best && best.distance <= Math.max(1, Math.floor(best.key.length / 3)) ? best.key : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

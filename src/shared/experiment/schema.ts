@@ -1,0 +1,189 @@
+// The experiment file's one schema: it gives the TypeScript types (z.infer), the validation
+// (with positions mapped by parseExperiment.ts) and the JSON Schema file for editors
+// (scripts/generate-json-schema.ts). Every object is strict: an unknown key is an error,
+// so a typo such as `learningrate` never passes silently.
+import { z } from 'zod';
+
+export const ARCHITECTURES = ['seed-cnn', 'resnet-small', 'mobilenet-small'] as const;
+export const STRATEGIES = ['feature-extraction', 'partial', 'full', 'two-phase'] as const;
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const MONITORS = ['val_auc', 'val_loss', 'val_accuracy', 'val_balanced_accuracy'] as const;
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+const learningRate = z.number().positive().max(10);
+
+const syntheticDataset = z
+  .object({
+    type: z.literal('synthetic'),
+    task: z
+      .enum(['source', 'target'])
+      .describe('source: 4 lesion shapes on high-contrast scans; target: lesion present vs absent on a noisier, differently exposed scanner'),
+    samples: positiveInt.max(200_000).default(1200).describe('Images in the whole dataset, before the split'),
+  })
+  .strict()
+  .describe('Built-in deterministic medical-like images (no files needed)');
+
+const medmnistDataset = z
+  .object({
+    type: z.literal('medmnist'),
+    path: z.string().min(1).describe('A MedMNIST .npz file (train/val/test images and labels)'),
+  })
+  .strict();
+
+const idxDataset = z
+  .object({
+    type: z.literal('idx'),
+    path: z.string().min(1).describe('Folder with MNIST-style IDX files (train-images-idx3-ubyte[.gz], …)'),
+  })
+  .strict();
+
+const folderDataset = z
+  .object({
+    type: z.literal('folder'),
+    path: z.string().min(1).describe('Folder with one subfolder of PNG/JPEG images per class'),
+  })
+  .strict();
+
+export const datasetSchema = z.discriminatedUnion('type', [syntheticDataset, medmnistDataset, idxDataset, folderDataset]);
+
+const inputShape = z
+  .tuple([positiveInt.min(8).max(1024), positiveInt.min(8).max(1024), z.number().int().min(1).max(4)])
+  .describe('[height, width, channels]; images are resized and converted to it');
+
+const modelSchema = z
+  .object({
+    architecture: z.enum(ARCHITECTURES),
+    inputShape: inputShape.default([28, 28, 1]),
+    dropout: z.number().min(0).max(0.9).default(0.3).describe('Dropout before the classifier head'),
+  })
+  .strict();
+
+const sampling = {
+  fraction: z.number().gt(0).max(1).optional().describe('Share of the training split to keep (stratified, seeded)'),
+  labelsPerClass: positiveInt.optional().describe('Labelled training images kept per class (stratified, seeded)'),
+};
+
+const sourceSchema = z
+  .object({
+    dataset: datasetSchema,
+    epochs: positiveInt.max(1000).default(2),
+    learningRate: learningRate.optional().describe('Defaults to training.learningRate'),
+    ...sampling,
+  })
+  .strict();
+
+const targetSchema = z
+  .object({
+    dataset: datasetSchema,
+    classes: z.array(z.string().min(1)).min(2).optional().describe('Display names of the classes, in label order'),
+    validationFraction: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.2)
+      .describe('Share of the training split held out for validation when the data has no validation split'),
+    ...sampling,
+  })
+  .strict();
+
+const fineTuneSchema = z
+  .object({
+    strategy: z.enum(STRATEGIES).default('two-phase'),
+    headEpochs: nonNegativeInt.max(1000).default(5).describe('Epochs training the new head with the base frozen'),
+    epochs: nonNegativeInt.max(1000).default(10).describe('Epochs of fine-tuning after the head phase'),
+    learningRate: learningRate.default(1e-4).describe('Learning rate of the fine-tuning phase (low, as Keras recommends)'),
+    trainableBlocks: positiveInt.max(100).default(1).describe('partial: how many of the top blocks are trained'),
+  })
+  .strict();
+
+const earlyStoppingSchema = z
+  .object({
+    monitor: z.enum(MONITORS).default('val_auc'),
+    patience: positiveInt.max(1000).default(3),
+    restoreBest: z.boolean().default(true).describe('Restore the weights of the best epoch when the phase ends'),
+  })
+  .strict();
+
+const augmentationSchema = z
+  .object({
+    flip: z.enum(['none', 'horizontal', 'vertical', 'both']).default('none'),
+    rotate: z.number().min(0).max(180).default(0).describe('Maximum rotation in degrees'),
+    shift: z.number().min(0).max(0.5).default(0).describe('Maximum shift as a fraction of the image size'),
+    brightness: z.number().min(0).max(1).default(0).describe('Maximum brightness change'),
+  })
+  .strict();
+
+const trainingSchema = z
+  .object({
+    batchSize: positiveInt.max(4096).default(64),
+    optimizer: z.enum(OPTIMIZERS).default('adam'),
+    learningRate: learningRate.default(1e-3),
+    earlyStopping: earlyStoppingSchema.optional(),
+    augmentation: augmentationSchema.optional(),
+    classWeights: z.enum(['none', 'balanced']).default('none'),
+  })
+  .strict();
+
+const baselineSchema = z
+  .object({
+    scratch: z.boolean().default(true),
+    epochs: positiveInt.max(1000).optional().describe('Defaults to the fine-tuned model’s epoch budget (headEpochs + epochs)'),
+  })
+  .strict();
+
+const evaluationSchema = z
+  .object({
+    split: z.enum(['test', 'val']).default('test'),
+    positiveClass: z.union([z.string().min(1), nonNegativeInt]).optional().describe('Class name or index counted as positive'),
+  })
+  .strict();
+
+export const experimentSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only (it names the runs folder)')
+      .max(80),
+    description: z.string().optional(),
+    seed: z.number().int().nonnegative().default(42),
+    backend: z.enum(BACKEND_CHOICES).default('auto'),
+    model: modelSchema,
+    source: sourceSchema.optional(),
+    pretrained: z.string().min(1).optional().describe('A saved TF.js model folder (e.g. a run’s model/) to start from'),
+    target: targetSchema,
+    fineTune: fineTuneSchema.default(fineTuneSchema.parse({})),
+    training: trainingSchema.default(trainingSchema.parse({})),
+    baseline: baselineSchema.default(baselineSchema.parse({})),
+    evaluation: evaluationSchema.default(evaluationSchema.parse({})),
+  })
+  .strict()
+  .superRefine((experiment, context) => {
+    if (experiment.source && experiment.pretrained) {
+      context.addIssue({ code: 'custom', path: ['pretrained'], message: 'give either `source` or `pretrained`, not both' });
+    }
+    if (!experiment.source && !experiment.pretrained) {
+      context.addIssue({ code: 'custom', path: [], message: 'missing `source` (a task to pretrain on) or `pretrained` (a saved model)' });
+    }
+    for (const part of ['source', 'target'] as const) {
+      const sampled = experiment[part];
+      if (sampled?.fraction !== undefined && sampled.labelsPerClass !== undefined) {
+        context.addIssue({ code: 'custom', path: [part, 'labelsPerClass'], message: 'give either `fraction` or `labelsPerClass`, not both' });
+      }
+    }
+  });
+
+/** An experiment as written (defaults not yet applied). */
+export type ExperimentInput = z.input<typeof experimentSchema>;
+/** An experiment with every default applied. */
+export type Experiment = z.output<typeof experimentSchema>;
+export type DatasetSpec = z.output<typeof datasetSchema>;
+export type ModelSpec = Experiment['model'];
+export type Architecture = (typeof ARCHITECTURES)[number];
+export type Strategy = (typeof STRATEGIES)[number];
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+export type Augmentation = z.output<typeof augmentationSchema>;
+export type EarlyStopping = z.output<typeof earlyStoppingSchema>;
+export type Monitor = (typeof MONITORS)[number];

@@ -1,0 +1,169 @@
+// The typed events a trainer emits: written to events.jsonl (one a line), sent over IPC when
+// forked, and replayed by every view. One zod schema per event gives both the type and the
+// guard, because whatever comes from a file or a child process is untrusted input.
+import { z } from 'zod';
+import { clinicalMetricsSchema } from './metrics';
+
+export const PHASES = ['source', 'head', 'finetune', 'scratch', 'evaluate'] as const;
+export const TRAINING_PHASES = ['source', 'head', 'finetune', 'scratch'] as const;
+export const BACKEND_NAMES = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const RUN_END_STATUSES = ['completed', 'stopped', 'failed'] as const;
+export const EVALUATED_MODELS = ['fine-tuned', 'scratch'] as const;
+
+export const phaseSchema = z.enum(PHASES);
+export const trainingPhaseSchema = z.enum(TRAINING_PHASES);
+export const backendNameSchema = z.enum(BACKEND_NAMES);
+export const runEndStatusSchema = z.enum(RUN_END_STATUSES);
+export const evaluatedModelSchema = z.enum(EVALUATED_MODELS);
+
+export type Phase = z.infer<typeof phaseSchema>;
+export type TrainingPhase = z.infer<typeof trainingPhaseSchema>;
+export type BackendName = z.infer<typeof backendNameSchema>;
+export type RunEndStatus = z.infer<typeof runEndStatusSchema>;
+export type EvaluatedModel = z.infer<typeof evaluatedModelSchema>;
+
+const counts = z.array(z.number().int().nonnegative());
+const finiteOrNull = z.number().nullable();
+
+/** Images per class in each split of a dataset, after few-shot sampling. */
+export const splitSizesSchema = z.object({
+  train: counts,
+  val: counts,
+  test: counts,
+});
+export type SplitSizes = z.infer<typeof splitSizesSchema>;
+
+export const datasetSummarySchema = z.object({
+  description: z.string(),
+  classes: z.array(z.string()),
+  /** [height, width, channels] the images were converted to. */
+  imageShape: z.tuple([z.number(), z.number(), z.number()]),
+  sizes: splitSizesSchema,
+});
+export type DatasetSummary = z.infer<typeof datasetSummarySchema>;
+
+export const epochMetricsSchema = z.object({
+  loss: z.number(),
+  accuracy: z.number(),
+  valLoss: finiteOrNull,
+  valAccuracy: finiteOrNull,
+  valAuc: finiteOrNull,
+  valBalancedAccuracy: finiteOrNull,
+});
+export type EpochMetrics = z.infer<typeof epochMetricsSchema>;
+
+const base = { seq: z.number().int().nonnegative(), time: z.string() };
+
+export const runStartedEventSchema = z.object({
+  ...base,
+  type: z.literal('run-started'),
+  runId: z.string(),
+  experimentName: z.string(),
+  experimentFile: z.string(),
+  runDir: z.string(),
+  backend: backendNameSchema,
+  /** Why that backend: which were tried and what failed. */
+  backendNotes: z.array(z.string()),
+  phases: z.array(phaseSchema),
+  source: datasetSummarySchema.nullable(),
+  target: datasetSummarySchema,
+  pretrained: z.string().nullable(),
+  pid: z.number().int(),
+});
+
+export const phaseStartedEventSchema = z.object({
+  ...base,
+  type: z.literal('phase-started'),
+  phase: phaseSchema,
+  description: z.string(),
+  epochs: z.number().int().nonnegative(),
+  batchesPerEpoch: z.number().int().nonnegative(),
+  learningRate: z.number().nullable(),
+  trainableParams: z.number().int().nonnegative(),
+  totalParams: z.number().int().nonnegative(),
+});
+
+export const batchEndedEventSchema = z.object({
+  ...base,
+  type: z.literal('batch-ended'),
+  phase: trainingPhaseSchema,
+  epoch: z.number().int().positive(),
+  batch: z.number().int().positive(),
+  batches: z.number().int().positive(),
+  loss: z.number(),
+  imagesPerSecond: z.number().nonnegative(),
+});
+
+export const epochEndedEventSchema = z.object({
+  ...base,
+  type: z.literal('epoch-ended'),
+  phase: trainingPhaseSchema,
+  epoch: z.number().int().positive(),
+  epochs: z.number().int().positive(),
+  metrics: epochMetricsSchema,
+  imagesPerSecond: z.number().nonnegative(),
+  seconds: z.number().nonnegative(),
+  /** Validation confusion matrix after this epoch, confusion[actual][predicted]. */
+  valConfusion: z.array(counts).nullable(),
+  /** Live tensors after the epoch: flat from epoch to epoch, or memory leaks. */
+  tensors: z.number().int().nonnegative(),
+});
+
+export const phaseEndedEventSchema = z.object({
+  ...base,
+  type: z.literal('phase-ended'),
+  phase: phaseSchema,
+  epochsRun: z.number().int().nonnegative(),
+  stoppedEarly: z.boolean(),
+  bestEpoch: z.number().int().positive().nullable(),
+  seconds: z.number().nonnegative(),
+});
+
+export const evaluationEventSchema = z.object({
+  ...base,
+  type: z.literal('evaluation'),
+  model: evaluatedModelSchema,
+  split: z.enum(['test', 'val']),
+  metrics: clinicalMetricsSchema,
+});
+
+export const logEventSchema = z.object({
+  ...base,
+  type: z.literal('log'),
+  level: z.enum(['info', 'warn', 'error']),
+  message: z.string(),
+});
+
+export const runEndedEventSchema = z.object({
+  ...base,
+  type: z.literal('run-ended'),
+  status: runEndStatusSchema,
+  error: z.string().nullable(),
+  seconds: z.number().nonnegative(),
+});
+
+export const trainerEventSchema = z.discriminatedUnion('type', [
+  runStartedEventSchema,
+  phaseStartedEventSchema,
+  batchEndedEventSchema,
+  epochEndedEventSchema,
+  phaseEndedEventSchema,
+  evaluationEventSchema,
+  logEventSchema,
+  runEndedEventSchema,
+]);
+
+export type TrainerEvent = z.infer<typeof trainerEventSchema>;
+export type TrainerEventType = TrainerEvent['type'];
+export type TrainerEventOf<T extends TrainerEventType> = Extract<TrainerEvent, { type: T }>;
+export type RunStartedEvent = TrainerEventOf<'run-started'>;
+export type EpochEndedEvent = TrainerEventOf<'epoch-ended'>;
+export type EvaluationEvent = TrainerEventOf<'evaluation'>;
+export type RunEndedEvent = TrainerEventOf<'run-ended'>;
+
+/** An event before the sink stamps it with `seq` and `time`. */
+export type TrainerEventBody = TrainerEvent extends infer E ? (E extends TrainerEvent ? Omit<E, 'seq' | 'time'> : never) : never;
+
+export function isTrainerEvent(value: unknown): value is TrainerEvent {
+  return trainerEventSchema.safeParse(value).success;
+}

@@ -1,0 +1,13 @@
+// Names inside a run directory: the contract between the trainer and every reader.
+export const RUN_FILES = {
+  events: 'events.jsonl',
+  metrics: 'metrics.json',
+  experiment: 'experiment.json',
+  log: 'log.txt',
+  model: 'model',
+  scratchModel: 'scratch-model',
+  modelMetadata: 'metadata.json',
+} as const;
+
+/** A run id sorts by time: `20261124-101500`, with `-2`, `-3`… when two start in one second. */
+export const RUN_ID_PATTERN = /^\d{8}-\d{6}(-\d+)?$/;

@@ -1,0 +1,43 @@
+// In-memory datasets: every loader returns images as float32 NHWC in [0, 1] with integer labels,
+// so the rest of the trainer never sees file formats.
+
+/** [height, width, channels] */
+export type ImageShape = [number, number, number];
+
+export interface ImageSet {
+  /** count × height × width × channels values in [0, 1], row-major NHWC. */
+  images: Float32Array;
+  /** count labels in [0, classes.length). */
+  labels: Int32Array;
+  count: number;
+  shape: ImageShape;
+}
+
+export interface LoadedDataset {
+  /** Human description for logs and run-started (`pneumoniamnist-subset.npz (medmnist)`). */
+  description: string;
+  /** Class names in label order (from the files, or `class 0`, `class 1`… when the format has none). */
+  classes: string[];
+  train: ImageSet;
+  /** The format's own validation split, or null when it has none (one is then made). */
+  val: ImageSet | null;
+  /** The format's own test split, or null when it has none (one is then made). */
+  test: ImageSet | null;
+}
+
+/** A dataset ready for training: every split present, converted to the model's input shape. */
+export interface PreparedDataset {
+  description: string;
+  classes: string[];
+  train: ImageSet;
+  val: ImageSet;
+  test: ImageSet;
+}
+
+/** A clear, user-facing error about a dataset (names the file and what to do). */
+export class DatasetError extends Error {
+  constructor(message: string, readonly file?: string) {
+    super(file ? `${file}: ${message}` : message);
+    this.name = 'DatasetError';
+  }
+}
