@@ -1,0 +1,225 @@
+// Folds the event stream of one run into the state every view shows. The run directory's
+// events.jsonl is the source of truth: replaying it from the start gives the same state as
+// having watched the run live, so a view opened later or after a reload rebuilds from it.
+import type { ClinicalMetrics } from './metrics';
+import type {
+  BackendName,
+  DatasetSummary,
+  EpochMetrics,
+  EvaluatedModel,
+  Phase,
+  RunEndStatus,
+  TrainerEvent,
+  TrainingPhase,
+} from './events';
+
+export type RunStatus = 'running' | RunEndStatus;
+
+export interface PhaseState {
+  phase: Phase;
+  description: string;
+  epochs: number;
+  batchesPerEpoch: number;
+  learningRate: number | null;
+  trainableParams: number;
+  totalParams: number;
+  epochsDone: number;
+  ended: boolean;
+  stoppedEarly: boolean;
+  bestEpoch: number | null;
+  seconds: number | null;
+}
+
+export interface EpochRecord {
+  phase: TrainingPhase;
+  epoch: number;
+  epochs: number;
+  metrics: EpochMetrics;
+  imagesPerSecond: number;
+  seconds: number;
+  valConfusion: number[][] | null;
+  time: string;
+}
+
+export interface BatchProgress {
+  phase: TrainingPhase;
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  imagesPerSecond: number;
+  time: string;
+}
+
+export interface LogLine {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  time: string;
+}
+
+export interface RunState {
+  runId: string | null;
+  experimentName: string | null;
+  experimentFile: string | null;
+  runDir: string | null;
+  backend: BackendName | null;
+  backendNotes: string[];
+  pid: number | null;
+  status: RunStatus;
+  error: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  seconds: number | null;
+  plannedPhases: Phase[];
+  source: DatasetSummary | null;
+  target: DatasetSummary | null;
+  pretrained: string | null;
+  currentPhase: Phase | null;
+  phases: Partial<Record<Phase, PhaseState>>;
+  epochs: EpochRecord[];
+  lastBatch: BatchProgress | null;
+  evaluations: Partial<Record<EvaluatedModel, ClinicalMetrics>>;
+  evaluationSplit: 'test' | 'val' | null;
+  logs: LogLine[];
+  lastSeq: number;
+}
+
+/** How many log lines a state keeps (the full log is in log.txt). */
+const KEPT_LOG_LINES = 200;
+
+export function emptyRunState(): RunState {
+  return {
+    runId: null,
+    experimentName: null,
+    experimentFile: null,
+    runDir: null,
+    backend: null,
+    backendNotes: [],
+    pid: null,
+    status: 'running',
+    error: null,
+    startedAt: null,
+    endedAt: null,
+    seconds: null,
+    plannedPhases: [],
+    source: null,
+    target: null,
+    pretrained: null,
+    currentPhase: null,
+    phases: {},
+    epochs: [],
+    lastBatch: null,
+    evaluations: {},
+    evaluationSplit: null,
+    logs: [],
+    lastSeq: -1,
+  };
+}
+
+/** Applies one event; returns a new state (the input is not changed). Replayed events are ignored. */
+export function reduceRunEvent(state: RunState, event: TrainerEvent): RunState {
+  if (event.seq <= state.lastSeq) return state;
+  const next: RunState = { ...state, lastSeq: event.seq };
+  switch (event.type) {
+    case 'run-started':
+      return {
+        ...next,
+        runId: event.runId,
+        experimentName: event.experimentName,
+        experimentFile: event.experimentFile,
+        runDir: event.runDir,
+        backend: event.backend,
+        backendNotes: event.backendNotes,
+        pid: event.pid,
+        startedAt: event.time,
+        plannedPhases: event.phases,
+        source: event.source,
+        target: event.target,
+        pretrained: event.pretrained,
+      };
+    case 'phase-started':
+      return {
+        ...next,
+        currentPhase: event.phase,
+        lastBatch: null,
+        phases: {
+          ...state.phases,
+          [event.phase]: {
+            phase: event.phase,
+            description: event.description,
+            epochs: event.epochs,
+            batchesPerEpoch: event.batchesPerEpoch,
+            learningRate: event.learningRate,
+            trainableParams: event.trainableParams,
+            totalParams: event.totalParams,
+            epochsDone: 0,
+            ended: false,
+            stoppedEarly: false,
+            bestEpoch: null,
+            seconds: null,
+          },
+        },
+      };
+    case 'batch-ended':
+      return { ...next, lastBatch: { phase: event.phase, epoch: event.epoch, batch: event.batch, batches: event.batches, loss: event.loss, imagesPerSecond: event.imagesPerSecond, time: event.time } };
+    case 'epoch-ended': {
+      const phase = state.phases[event.phase];
+      return {
+        ...next,
+        epochs: [
+          ...state.epochs,
+          { phase: event.phase, epoch: event.epoch, epochs: event.epochs, metrics: event.metrics, imagesPerSecond: event.imagesPerSecond, seconds: event.seconds, valConfusion: event.valConfusion, time: event.time },
+        ],
+        phases: phase ? { ...state.phases, [event.phase]: { ...phase, epochsDone: event.epoch } } : state.phases,
+      };
+    }
+    case 'phase-ended': {
+      const phase = state.phases[event.phase];
+      if (!phase) return next;
+      return {
+        ...next,
+        phases: { ...state.phases, [event.phase]: { ...phase, ended: true, epochsDone: event.epochsRun, stoppedEarly: event.stoppedEarly, bestEpoch: event.bestEpoch, seconds: event.seconds } },
+      };
+    }
+    case 'evaluation':
+      return { ...next, evaluations: { ...state.evaluations, [event.model]: event.metrics }, evaluationSplit: event.split };
+    case 'log':
+      return { ...next, logs: [...state.logs, { level: event.level, message: event.message, time: event.time }].slice(-KEPT_LOG_LINES) };
+    case 'run-ended':
+      return { ...next, status: event.status, error: event.error, endedAt: event.time, seconds: event.seconds, currentPhase: null, lastBatch: null };
+  }
+}
+
+/** Replays a whole event list. */
+export function replayRunEvents(events: readonly TrainerEvent[]): RunState {
+  return events.reduce(reduceRunEvent, emptyRunState());
+}
+
+export interface TransferGain {
+  auc: number | null;
+  balancedAccuracy: number | null;
+  sensitivity: number | null;
+}
+
+/** Fine-tuned minus scratch, for the headline numbers; null where either side is missing. */
+export function transferGain(state: Pick<RunState, 'evaluations'>): TransferGain | null {
+  const fineTuned = state.evaluations['fine-tuned'];
+  const scratch = state.evaluations.scratch;
+  if (!fineTuned || !scratch) return null;
+  const difference = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a - b);
+  return {
+    auc: difference(fineTuned.auc, scratch.auc),
+    balancedAccuracy: difference(fineTuned.balancedAccuracy, scratch.balancedAccuracy),
+    sensitivity: difference(fineTuned.sensitivity ?? null, scratch.sensitivity ?? null),
+  };
+}
+
+/** The key result in a few words, e.g. `AUC 0.93 vs 0.73 scratch`. */
+export function summarizeResult(state: Pick<RunState, 'evaluations'>): string | null {
+  const fineTuned = state.evaluations['fine-tuned'];
+  if (!fineTuned) return null;
+  const scratch = state.evaluations.scratch;
+  const format = (value: number | null): string => (value === null ? '–' : value.toFixed(2));
+  const [label, pick] = fineTuned.auc !== null ? ['AUC', (m: ClinicalMetrics) => m.auc] as const : ['bal. acc.', (m: ClinicalMetrics) => m.balancedAccuracy] as const;
+  return scratch ? `${label} ${format(pick(fineTuned))} vs ${format(pick(scratch))} scratch` : `${label} ${format(pick(fineTuned))}`;
+}
