@@ -65,10 +65,16 @@ export const runStartedEventSchema = z.object({
   /** Why that backend: which were tried and what failed. */
   backendNotes: z.array(z.string()),
   phases: z.array(phaseSchema),
-  source: datasetSummarySchema.nullable(),
-  target: datasetSummarySchema,
   pretrained: z.string().nullable(),
   pid: z.number().int(),
+});
+
+/** The datasets are read and split (after run-started, so a data error still leaves a readable run). */
+export const dataLoadedEventSchema = z.object({
+  ...base,
+  type: z.literal('data-loaded'),
+  source: datasetSummarySchema.nullable(),
+  target: datasetSummarySchema,
 });
 
 export const phaseStartedEventSchema = z.object({
@@ -144,6 +150,7 @@ export const runEndedEventSchema = z.object({
 
 export const trainerEventSchema = z.discriminatedUnion('type', [
   runStartedEventSchema,
+  dataLoadedEventSchema,
   phaseStartedEventSchema,
   batchEndedEventSchema,
   epochEndedEventSchema,

@@ -133,10 +133,10 @@ export function reduceRunEvent(state: RunState, event: TrainerEvent): RunState {
         pid: event.pid,
         startedAt: event.time,
         plannedPhases: event.phases,
-        source: event.source,
-        target: event.target,
         pretrained: event.pretrained,
       };
+    case 'data-loaded':
+      return { ...next, source: event.source, target: event.target };
     case 'phase-started':
       return {
         ...next,
