@@ -1,0 +1,111 @@
+// The CLI's commands. Each returns its exit code; nothing here calls process.exit.
+import { dirname, join, resolve } from 'node:path';
+import { BACKEND_CHOICES } from '../../shared/experiment/schema';
+import type { BackendChoice } from '../../shared/experiment/schema';
+import { isTrainerCommand } from '../../shared/run/trainerProtocol';
+import { selectBackend } from '../backend/selectBackend';
+import { loadExperimentFile } from '../experiment/loadExperimentFile';
+import { runExperiment } from '../pipeline/runExperiment';
+import { EventStream } from '../run/eventStream';
+import { IpcSink } from '../run/ipcSink';
+import { JsonlSink } from '../run/jsonlSink';
+import { LogSink } from '../run/logSink';
+import { createRunDirectory } from '../run/runDirectory';
+import { RUN_FILES } from '../../shared/run/runFiles';
+import { StopSignal } from '../training/stopSignal';
+import { ProgressSink } from './progressSink';
+import { formatComparison } from './summaryTable';
+
+export const EXIT = { ok: 0, invalid: 1, usage: 2, failed: 3 } as const;
+
+export interface Output {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export function validateCommand(files: string[], output: Output): number {
+  let exit: number = EXIT.ok;
+  for (const file of files) {
+    const loaded = loadExperimentFile(file);
+    if (loaded.ok) {
+      output.out(`${file}: ok`);
+    } else {
+      loaded.errors.forEach((line) => output.err(line));
+      exit = EXIT.invalid;
+    }
+  }
+  return exit;
+}
+
+export interface RunOptions {
+  file: string;
+  runsDir: string | undefined;
+  backend: string | undefined;
+  runId: string | undefined;
+  progress: 'bar' | 'lines' | 'quiet';
+}
+
+export async function runCommand(options: RunOptions, output: Output): Promise<number> {
+  const loaded = loadExperimentFile(options.file);
+  if (!loaded.ok) {
+    loaded.errors.forEach((line) => output.err(line));
+    return EXIT.invalid;
+  }
+  const { experiment } = loaded;
+  const choice = options.backend ?? experiment.backend;
+  if (!isBackendChoice(choice)) {
+    output.err(`medtransfer: unknown backend \`${choice}\`; expected one of: ${BACKEND_CHOICES.join(', ')}`);
+    return EXIT.usage;
+  }
+  let backend: Awaited<ReturnType<typeof selectBackend>>;
+  try {
+    backend = await selectBackend(choice, { log: (line) => output.err(line) });
+  } catch (error) {
+    output.err(`medtransfer: ${(error as Error).message}`);
+    return EXIT.failed;
+  }
+
+  const runsDir = resolve(options.runsDir ?? join(dirname(loaded.file), 'runs'));
+  let run: { runId: string; runDir: string };
+  try {
+    run = createRunDirectory(runsDir, experiment.name, options.runId ?? null);
+  } catch (error) {
+    output.err(`medtransfer: cannot create the run directory: ${(error as Error).message}`);
+    return EXIT.failed;
+  }
+
+  const events = new EventStream([new JsonlSink(join(run.runDir, RUN_FILES.events))]);
+  const showLines = options.progress === 'lines' ? (line: string) => output.err(line) : null;
+  events.add(new LogSink(join(run.runDir, RUN_FILES.log), showLines));
+  if (options.progress === 'bar') events.add(new ProgressSink(process.stderr));
+  if (process.send) events.add(new IpcSink(process));
+
+  const stop = new StopSignal();
+  const onMessage = (message: unknown) => {
+    if (isTrainerCommand(message) && message.type === 'stop') stop.request('stop requested by the editor');
+  };
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    stop.request(signal === 'SIGINT' ? 'Ctrl-C' : signal);
+  };
+  process.on('message', onMessage);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const result = await runExperiment({ experiment, experimentFile: loaded.file, ...run, backend: backend.name, backendNotes: backend.notes, events, stop });
+    events.close();
+    output.out(`\n${formatComparison(result.evaluations, experiment.evaluation.split)}\n\nRun folder: ${run.runDir}`);
+    if (result.status === 'failed') output.err(`medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(run.runDir, RUN_FILES.log)})`);
+    return result.status === 'failed' ? EXIT.failed : EXIT.ok;
+  } finally {
+    process.off('message', onMessage);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function isBackendChoice(value: string): value is BackendChoice {
+  return (BACKEND_CHOICES as readonly string[]).includes(value);
+}

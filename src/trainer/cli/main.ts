@@ -1,0 +1,71 @@
+// `medtransfer` CLI entry (also the process the extension forks). Parses arguments, runs the
+// command, exits with its code; errors become one clear line, never a stack trace.
+import { parseArgs } from 'node:util';
+import { enableProdMode } from '@tensorflow/tfjs-core';
+import { EXIT, runCommand, validateCommand } from './commands';
+import type { Output } from './commands';
+import { MAIN_HELP, RUN_HELP, VALIDATE_HELP } from './helpText';
+
+const output: Output = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    output.out(MAIN_HELP);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (command === 'validate') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+    if (values.help) return print(VALIDATE_HELP);
+    if (positionals.length === 0) return usage('validate needs at least one experiment file', VALIDATE_HELP);
+    return validateCommand(positionals, output);
+  }
+  if (command === 'run') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        'runs-dir': { type: 'string' },
+        backend: { type: 'string' },
+        'run-id': { type: 'string' },
+        'no-progress': { type: 'boolean' },
+        quiet: { type: 'boolean' },
+      },
+    });
+    if (values.help) return print(RUN_HELP);
+    const [file, ...extra] = positionals;
+    if (file === undefined) return usage('run needs an experiment file', RUN_HELP);
+    if (extra.length > 0) return usage(`run takes one experiment file, got also: ${extra.join(' ')}`, RUN_HELP);
+    enableProdMode();
+    const progress = values.quiet ? 'quiet' : values['no-progress'] || !process.stderr.isTTY || process.send ? 'lines' : 'bar';
+    return runCommand({ file, runsDir: values['runs-dir'], backend: values.backend, runId: values['run-id'], progress }, output);
+  }
+  return usage(`unknown command \`${command}\``, MAIN_HELP);
+}
+
+function print(text: string): number {
+  output.out(text);
+  return EXIT.ok;
+}
+
+function usage(message: string, help: string): number {
+  output.err(`medtransfer: ${message}\n\n${help}`);
+  return EXIT.usage;
+}
+
+main(process.argv.slice(2))
+  .catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    output.err(`medtransfer: ${message}`);
+    if (process.env.MEDTRANSFER_DEBUG && error instanceof Error) output.err(error.stack ?? '');
+    return error instanceof TypeError && /Unknown option|Unexpected argument/.test(message) ? EXIT.usage : EXIT.failed;
+  })
+  .then((code) => {
+    process.exitCode = code;
+    // A forked trainer keeps its IPC channel open: close it so the process can end.
+    if (process.connected) process.disconnect();
+  });

@@ -1,0 +1,16 @@
+// The seed document's small CNN: the TensorFlow/Keras tutorial network (3 convolutions,
+// 32-64-64 filters, two max-pools, a 64-unit dense layer), here without its classifier so that
+// any head can sit on top. Blocks: block1, block2, block3, features.
+import * as tf from '@tensorflow/tfjs-layers';
+import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { LayerFactory } from '../layerFactory';
+
+export function seedCnnFeatures(input: SymbolicTensor, layers: LayerFactory): SymbolicTensor {
+  let x = layers.convValid(input, 'block1_conv', 32, 3);
+  x = layers.maxPool(x, 'block1_pool');
+  x = layers.convValid(x, 'block2_conv', 64, 3);
+  x = layers.maxPool(x, 'block2_pool');
+  x = layers.convValid(x, 'block3_conv', 64, 3);
+  x = tf.layers.flatten({ name: 'features_flatten' }).apply(x) as SymbolicTensor;
+  return layers.dense(x, 'features', 64, 'relu');
+}

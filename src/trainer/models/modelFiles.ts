@@ -1,0 +1,83 @@
+// Saves and loads TF.js layers models as files (model.json + weights.bin, the format
+// tf.loadLayersModel reads in a browser or Node) without tfjs-node's file:// handler,
+// which is not available on the default backends.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { io } from '@tensorflow/tfjs-core';
+import { loadLayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { RUN_FILES } from '../../shared/run/runFiles';
+import type { ImageShape } from '../data/dataset';
+
+const MODEL_JSON = 'model.json';
+const WEIGHTS_BIN = 'weights.bin';
+
+/** What a model folder says about itself in metadata.json, so it can be used as it is. */
+export interface ModelMetadata {
+  format: 'medtransfer-model/1';
+  classes: string[];
+  inputShape: ImageShape;
+  /** Inputs are pixel values scaled to [0, 1]: value / 255 for 8-bit images. */
+  normalization: { scale: number; offset: number; description: string };
+  architecture: string;
+  /** Where the weights came from, e.g. `fine-tuned (two-phase) from source task …`. */
+  weightsSource: string;
+  experimentName: string;
+  runId: string;
+  savedAt: string;
+}
+
+/** Writes the model into `dir` (created), each file through a temporary name and a rename. */
+export async function saveModel(model: LayersModel, dir: string, metadata: ModelMetadata): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  await model.save(
+    io.withSaveHandler(async (artifacts) => {
+      const weights = artifacts.weightData;
+      const bytes = weights === undefined ? new Uint8Array() : new Uint8Array(io.concatenateArrayBuffers(Array.isArray(weights) ? weights : [weights]));
+      writeAtomically(join(dir, WEIGHTS_BIN), bytes);
+      const modelJson = {
+        modelTopology: artifacts.modelTopology,
+        format: 'layers-model',
+        generatedBy: artifacts.generatedBy,
+        convertedBy: 'MedTransfer',
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+      };
+      writeAtomically(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.byteLength } };
+    }),
+  );
+  writeAtomically(join(dir, RUN_FILES.modelMetadata), `${JSON.stringify(metadata, null, 2)}\n`);
+}
+
+interface ModelJson {
+  modelTopology: object;
+  weightsManifest: { paths: string[]; weights: io.WeightsManifestEntry[] }[];
+}
+
+function isModelJson(value: unknown): value is ModelJson {
+  return value !== null && typeof value === 'object' && 'modelTopology' in value && 'weightsManifest' in value && Array.isArray(value.weightsManifest);
+}
+
+/** Loads a model folder written by saveModel (or by any TF.js layers-model export). */
+export async function loadModel(dir: string): Promise<LayersModel> {
+  const modelJson: unknown = JSON.parse(readFileSync(join(dir, MODEL_JSON), 'utf8'));
+  if (!isModelJson(modelJson)) throw new Error(`${join(dir, MODEL_JSON)} is not a TF.js layers model`);
+  const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
+  const buffers = modelJson.weightsManifest.flatMap((group) => group.paths.map((path) => readFileSync(join(dir, path))));
+  const weightData = io.concatenateArrayBuffers(buffers.map((buffer) => buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer));
+  return loadLayersModel(io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }));
+}
+
+export function readModelMetadata(dir: string): ModelMetadata | null {
+  try {
+    return JSON.parse(readFileSync(join(dir, RUN_FILES.modelMetadata), 'utf8')) as ModelMetadata;
+  } catch {
+    return null;
+  }
+}
+
+function writeAtomically(path: string, data: string | Uint8Array): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, data);
+  renameSync(temporary, path);
+}

@@ -1,0 +1,166 @@
+// Runs a whole experiment: source → head → fine-tune → scratch → evaluate, writing everything
+// to the run directory. Whatever happens (a stop, a bad file, an exception), the run ends with a
+// run-ended event and the models it could save, so the run directory stays readable.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Experiment } from '../../shared/experiment/schema';
+import type { BackendName, EvaluatedModel, RunEndStatus } from '../../shared/run/events';
+import type { ClinicalMetrics } from '../../shared/run/metrics';
+import { RUN_FILES } from '../../shared/run/runFiles';
+import { transferGain } from '../../shared/run/runState';
+import type { ImageShape } from '../data/dataset';
+import { attachHead, buildClassifier } from '../models/classifier';
+import type { Classifier } from '../models/classifier';
+import { freezeBatchNormStatistics } from '../models/batchNormStatistics';
+import { selectTrainable } from '../models/blocks';
+import { SeededRandom } from '../random';
+import type { EventStream } from '../run/eventStream';
+import { StopRequested } from '../training/stopSignal';
+import type { StopSignal } from '../training/stopSignal';
+import { targetClassNames, positiveClassIndex } from './classes';
+import { evaluateModel, saveModels, writeMetricsFile } from './finalModels';
+import type { ModelToSave } from './finalModels';
+import { loadRunData, summarizeDataset } from './loadRunData';
+import type { PhaseEnvironment } from './phaseRunner';
+import { runTrainingPhase } from './phaseRunner';
+import { planRun } from './plan';
+import { loadPretrained, pretrainOnSource } from './sourceModel';
+import type { SourceModel } from './sourceModel';
+
+export interface RunRequest {
+  experiment: Experiment;
+  experimentFile: string;
+  runId: string;
+  runDir: string;
+  backend: BackendName;
+  backendNotes: string[];
+  events: EventStream;
+  stop: StopSignal;
+}
+
+export interface RunResult {
+  status: RunEndStatus;
+  error: string | null;
+  evaluations: Partial<Record<EvaluatedModel, ClinicalMetrics>>;
+}
+
+export async function runExperiment(request: RunRequest): Promise<RunResult> {
+  const { experiment, events } = request;
+  const started = performance.now();
+  const plan = planRun(experiment);
+  events.emit({
+    type: 'run-started',
+    runId: request.runId,
+    experimentName: experiment.name,
+    experimentFile: request.experimentFile,
+    runDir: request.runDir,
+    backend: request.backend,
+    backendNotes: request.backendNotes,
+    phases: plan.phases,
+    pretrained: experiment.pretrained ?? null,
+    pid: process.pid,
+  });
+  writeFileSync(join(request.runDir, RUN_FILES.experiment), `${JSON.stringify(experiment, null, 2)}\n`);
+
+  const evaluations: Partial<Record<EvaluatedModel, ClinicalMetrics>> = {};
+  const toSave: ModelToSave[] = [];
+  let classes: string[] = [];
+  let status: RunEndStatus = 'completed';
+  let error: string | null = null;
+  try {
+    const random = new SeededRandom(experiment.seed);
+    const environment: PhaseEnvironment = { experiment, events, stop: request.stop, random };
+    const shape = experiment.model.inputShape as ImageShape;
+
+    let pretrained: SourceModel | null = null;
+    let targetShape = shape;
+    if (experiment.pretrained) {
+      pretrained = await loadPretrained(experiment.pretrained, environment);
+      targetShape = pretrainedTargetShape(pretrained, shape, events);
+    }
+    const data = await loadRunData(experiment, shape, targetShape);
+    classes = targetClassNames(experiment, data.target.classes);
+    const positiveClass = positiveClassIndex(experiment, classes);
+    events.emit({ type: 'data-loaded', source: data.source ? summarizeDataset(data.source) : null, target: summarizeDataset(data.target, classes) });
+
+    const source = pretrained ?? (data.source ? await pretrainOnSource(data.source, shape, plan.sourceEpochs, environment) : null);
+    if (!source) throw new Error('the experiment has neither `source` nor `pretrained`');
+    if (source.classifier) toSave.push({ model: source.classifier, folder: 'source-model', weightsSource: source.provenance });
+
+    const fineTuned = attachHead(source.base, { inputShape: targetShape, classCount: classes.length, dropout: experiment.model.dropout, random: random.fork(2) });
+    const frozenNorms = freezeBatchNormStatistics(fineTuned.base);
+    if (frozenNorms > 0) events.log('info', `${frozenNorms} BatchNormalization layers of the transferred base stay in inference mode`);
+    const strategy = experiment.fineTune.strategy;
+    const weightsSource = `fine-tuned (${strategy}) on ${data.target.description}, base ${source.provenance}`;
+    toSave.unshift({ model: fineTuned.model, folder: RUN_FILES.model, weightsSource });
+    const target = { data: data.target, classes, positiveClass, targetTask: true };
+
+    if (plan.headEpochs > 0) {
+      selectTrainable(fineTuned, { kind: 'head' });
+      await runTrainingPhase({ ...target, phase: 'head', classifier: fineTuned, epochs: plan.headEpochs, learningRate: experiment.training.learningRate, description: 'train the new head, base frozen' }, environment);
+    }
+    if (plan.fineTuneEpochs > 0) {
+      const partial = strategy === 'partial';
+      selectTrainable(fineTuned, partial ? { kind: 'top-blocks', count: experiment.fineTune.trainableBlocks } : { kind: 'all' });
+      const what = partial ? `the top ${experiment.fineTune.trainableBlocks} base blocks and the head` : 'the whole model';
+      await runTrainingPhase({ ...target, phase: 'finetune', classifier: fineTuned, epochs: plan.fineTuneEpochs, learningRate: experiment.fineTune.learningRate, description: `fine-tune ${what} at a low learning rate` }, environment);
+    }
+
+    let scratch: Classifier | null = null;
+    if (plan.scratchEpochs > 0) {
+      scratch = buildClassifier(experiment.model.architecture, targetShape, classes.length, experiment.model.dropout, new SeededRandom(experiment.seed).fork(3));
+      toSave.push({ model: scratch.model, folder: RUN_FILES.scratchModel, weightsSource: `trained from scratch on ${data.target.description} (baseline)` });
+      await runTrainingPhase({ ...target, phase: 'scratch', classifier: scratch, epochs: plan.scratchEpochs, learningRate: experiment.training.learningRate, description: 'baseline: the same architecture from random weights, same data and epoch budget' }, environment);
+    }
+
+    const evaluationStarted = performance.now();
+    const split = experiment.evaluation.split;
+    const evaluated: [EvaluatedModel, Classifier | null][] = [['fine-tuned', fineTuned], ['scratch', scratch]];
+    events.emit({ type: 'phase-started', phase: 'evaluate', description: `evaluate on the ${split} split (${data.target[split].count} images)`, epochs: 0, batchesPerEpoch: 0, learningRate: null, trainableParams: 0, totalParams: 0 });
+    for (const [name, classifier] of evaluated) {
+      if (!classifier) continue;
+      const metrics = evaluateModel(classifier.model, data.target[split], classes, positiveClass, experiment.training.batchSize);
+      evaluations[name] = metrics;
+      events.emit({ type: 'evaluation', model: name, split, metrics });
+    }
+    events.emit({ type: 'phase-ended', phase: 'evaluate', epochsRun: 0, stoppedEarly: false, bestEpoch: null, seconds: (performance.now() - evaluationStarted) / 1000 });
+  } catch (caught) {
+    if (caught instanceof StopRequested) {
+      status = 'stopped';
+      events.log('warn', `stop requested (${request.stop.why ?? 'by the user'}): saving what was trained so far`);
+    } else {
+      status = 'failed';
+      error = caught instanceof Error ? caught.message : String(caught);
+      events.log('error', error);
+      if (caught instanceof Error && caught.stack && process.env.MEDTRANSFER_DEBUG) events.log('error', caught.stack);
+    }
+  }
+
+  try {
+    if (status !== 'failed') await saveModels(toSave, { experiment, runId: request.runId, runDir: request.runDir }, classes, events);
+  } catch (saveError) {
+    events.log('error', `could not save the models: ${(saveError as Error).message}`);
+  }
+  writeMetricsFile(request.runDir, {
+    experimentName: experiment.name,
+    runId: request.runId,
+    status,
+    backend: request.backend,
+    evaluationSplit: experiment.evaluation.split,
+    classes,
+    models: evaluations,
+    transferGain: transferGain({ evaluations }),
+  });
+  events.emit({ type: 'run-ended', status, error, seconds: (performance.now() - started) / 1000 });
+  return { status, error, evaluations };
+}
+
+/** A pretrained base fixes the image size; the channels follow the experiment (an adapter bridges them). */
+function pretrainedTargetShape(pretrained: SourceModel, shape: ImageShape, events: EventStream): ImageShape {
+  const baseShape = pretrained.base.inputs[0]?.shape;
+  const height = baseShape?.[1];
+  const width = baseShape?.[2];
+  if (typeof height !== 'number' || typeof width !== 'number' || (height === shape[0] && width === shape[1])) return shape;
+  events.log('warn', `the pretrained model takes ${height}×${width} images: target images are resized to that instead of model.inputShape ${shape[0]}×${shape[1]}`);
+  return [height, width, shape[2]];
+}

@@ -1,0 +1,36 @@
+// One human line per event, for log.txt and the CLI (batch events are too many: none).
+import type { DatasetSummary, TrainerEvent } from '../../shared/run/events';
+
+const format = (value: number | null | undefined, digits = 3): string => (value === null || value === undefined ? '–' : value.toFixed(digits));
+
+export function describeDataset(summary: DatasetSummary): string {
+  const perClass = (counts: number[]) => summary.classes.map((name, index) => `${name} ${counts[index] ?? 0}`).join(', ');
+  return `${summary.description} [${summary.imageShape.join('×')}]: train (${perClass(summary.sizes.train)}); val (${perClass(summary.sizes.val)}); test (${perClass(summary.sizes.test)})`;
+}
+
+export function describeEvent(event: TrainerEvent): string | null {
+  switch (event.type) {
+    case 'run-started':
+      return `run ${event.runId} of ${event.experimentName} started on backend ${event.backend} (pid ${event.pid}); phases: ${event.phases.join(' → ')}${event.backendNotes.length > 0 ? `; backends: ${event.backendNotes.join('; ')}` : ''}`;
+    case 'data-loaded':
+      return [event.source ? `source: ${describeDataset(event.source)}` : null, `target: ${describeDataset(event.target)}`].filter(Boolean).join('\n');
+    case 'phase-started':
+      return `phase ${event.phase}: ${event.description}${event.epochs > 0 ? ` (${event.epochs} epochs × ${event.batchesPerEpoch} batches, ${event.trainableParams.toLocaleString('en')} of ${event.totalParams.toLocaleString('en')} parameters trainable)` : ''}`;
+    case 'batch-ended':
+      return null;
+    case 'epoch-ended': {
+      const m = event.metrics;
+      return `${event.phase} epoch ${event.epoch}/${event.epochs}: loss ${format(m.loss)} acc ${format(m.accuracy)} | val loss ${format(m.valLoss)} acc ${format(m.valAccuracy)} AUC ${format(m.valAuc)} | ${Math.round(event.imagesPerSecond)} images/s, ${event.seconds.toFixed(1)} s`;
+    }
+    case 'phase-ended':
+      return `phase ${event.phase} ended after ${event.epochsRun} epochs${event.stoppedEarly ? ' (early stopping)' : ''}${event.bestEpoch !== null ? `, best epoch ${event.bestEpoch}` : ''}, ${event.seconds.toFixed(1)} s`;
+    case 'evaluation': {
+      const m = event.metrics;
+      return `${event.model} on ${event.split} (${m.count} images): AUC ${format(m.auc)}, accuracy ${format(m.accuracy)}, balanced accuracy ${format(m.balancedAccuracy)}, sensitivity ${format(m.sensitivity)}, specificity ${format(m.specificity)}`;
+    }
+    case 'log':
+      return `${event.level === 'info' ? '' : `${event.level}: `}${event.message}`;
+    case 'run-ended':
+      return `run ${event.status} after ${event.seconds.toFixed(1)} s${event.error ? `: ${event.error}` : ''}`;
+  }
+}

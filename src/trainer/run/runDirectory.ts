@@ -1,0 +1,26 @@
+// Creates `<runsDir>/<experiment name>/<run id>/`. Run ids are local timestamps, so a listing
+// sorts by time; two runs started in the same second get `-2`, `-3`…
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function timestampRunId(date: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
+}
+
+export function createRunDirectory(runsDir: string, experimentName: string, requestedId: string | null, now = new Date()): { runId: string; runDir: string } {
+  const experimentDir = join(runsDir, experimentName);
+  mkdirSync(experimentDir, { recursive: true });
+  const base = requestedId ?? timestampRunId(now);
+  for (let attempt = 1; ; attempt++) {
+    const runId = attempt === 1 ? base : `${base}-${attempt}`;
+    const runDir = join(experimentDir, runId);
+    if (requestedId !== null && attempt === 1 && existsSync(runDir)) throw new Error(`run directory ${runDir} already exists`);
+    try {
+      mkdirSync(runDir);
+      return { runId, runDir };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+// Serves shuffled mini-batches from an ImageSet through buffers allocated once, so an epoch
+// does no per-batch allocation in JavaScript beyond the tensors handed to the model.
+import type { ImageSet } from '../data/dataset';
+import type { SeededRandom } from '../random';
+
+export interface Batch {
+  /** count × H × W × C values (a view of a reused buffer: copy before keeping it). */
+  images: Float32Array;
+  labels: Int32Array;
+  count: number;
+}
+
+export class BatchIterator {
+  private readonly order: number[];
+  private readonly imageBuffer: Float32Array;
+  private readonly labelBuffer: Int32Array;
+  private readonly imageSize: number;
+
+  constructor(
+    private readonly set: ImageSet,
+    readonly batchSize: number,
+  ) {
+    this.order = Array.from({ length: set.count }, (_, index) => index);
+    this.imageSize = set.shape[0] * set.shape[1] * set.shape[2];
+    this.imageBuffer = new Float32Array(batchSize * this.imageSize);
+    this.labelBuffer = new Int32Array(batchSize);
+  }
+
+  get batchesPerEpoch(): number {
+    return Math.ceil(this.set.count / this.batchSize);
+  }
+
+  /** Yields the epoch's batches in an order shuffled by `random` (in order when it is null). */
+  *epoch(random: SeededRandom | null): Generator<Batch> {
+    if (random) random.shuffle(this.order);
+    else this.order.forEach((_, index) => (this.order[index] = index));
+    for (let start = 0; start < this.set.count; start += this.batchSize) {
+      const count = Math.min(this.batchSize, this.set.count - start);
+      for (let offset = 0; offset < count; offset++) {
+        const index = this.order[start + offset] ?? 0;
+        this.imageBuffer.set(this.set.images.subarray(index * this.imageSize, (index + 1) * this.imageSize), offset * this.imageSize);
+        this.labelBuffer[offset] = this.set.labels[index] ?? 0;
+      }
+      yield { images: this.imageBuffer.subarray(0, count * this.imageSize), labels: this.labelBuffer.subarray(0, count), count };
+    }
+  }
+}
+
+/** Keras's `class_weight='balanced'`: n_samples / (n_classes × count of the class). */
+export function balancedClassWeights(labels: Int32Array, classCount: number): number[] {
+  const counts = new Array<number>(classCount).fill(0);
+  for (const label of labels) counts[label] = (counts[label] ?? 0) + 1;
+  return counts.map((count) => (count === 0 ? 0 : labels.length / (classCount * count)));
+}

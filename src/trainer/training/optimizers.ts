@@ -1,0 +1,16 @@
+import { train } from '@tensorflow/tfjs-core';
+import type { Optimizer } from '@tensorflow/tfjs-core';
+
+export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';
+
+/** A fresh optimizer: each phase starts its own, as Keras does when a model is recompiled. */
+export function createOptimizer(name: OptimizerName, learningRate: number): Optimizer {
+  switch (name) {
+    case 'adam':
+      return train.adam(learningRate);
+    case 'sgd':
+      return train.momentum(learningRate, 0.9);
+    case 'rmsprop':
+      return train.rmsprop(learningRate);
+  }
+}

@@ -1,0 +1,168 @@
+// One training phase: epochs of shuffled mini-batches over the trainable weights, a validation
+// pass after each epoch (loss, accuracy, AUC, confusion matrix), early stopping with the best
+// weights restored, and events for every batch (throttled) and epoch.
+import { argMax, clipByValue, gather, keep, log, mean, memory, mul, neg, oneHot, sum, tensor1d, tensor4d, tidy, variableGrads } from '@tensorflow/tfjs-core';
+import type { Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { EarlyStopping } from '../../shared/experiment/schema';
+import type { EpochMetrics, TrainerEventBody, TrainingPhase } from '../../shared/run/events';
+import type { ImageSet } from '../data/dataset';
+import { computeClinicalMetrics } from '../evaluation/clinicalMetrics';
+import type { Classifier } from '../models/classifier';
+import type { SeededRandom } from '../random';
+import { BatchIterator } from './batches';
+import type { Batch } from './batches';
+import { EarlyStoppingTracker } from './earlyStopping';
+import { crossEntropy, predictProbabilities } from './predict';
+import { StopRequested } from './stopSignal';
+import type { StopSignal } from './stopSignal';
+
+/** Augments a batch in place. */
+export type BatchAugmenter = (images: Float32Array, shape: readonly [number, number, number], count: number) => void;
+
+export interface PhaseTraining {
+  phase: TrainingPhase;
+  classifier: Classifier;
+  train: ImageSet;
+  val: ImageSet;
+  classes: string[];
+  positiveClass: number | null;
+  epochs: number;
+  batchSize: number;
+  optimizer: Optimizer;
+  classWeights: number[] | null;
+  augment: BatchAugmenter | null;
+  earlyStopping: EarlyStopping | null;
+  random: SeededRandom;
+  stop: StopSignal;
+  emit: (event: TrainerEventBody) => void;
+}
+
+export interface PhaseOutcome {
+  epochsRun: number;
+  stoppedEarly: boolean;
+  bestEpoch: number | null;
+}
+
+/** At most this many batch-ended events a second: enough for a live progress bar. */
+const BATCH_EVENTS_PER_SECOND = 4;
+
+export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> {
+  const { classifier, epochs, emit, phase } = options;
+  const iterator = new BatchIterator(options.train, options.batchSize);
+  const tracker = options.earlyStopping ? new EarlyStoppingTracker(options.earlyStopping.monitor, options.earlyStopping.patience) : null;
+  const variables = classifier.model.trainableWeights.map((weight) => weight.read() as Variable);
+  const classCount = options.classes.length;
+  const classWeights = options.classWeights ? tensor1d(options.classWeights) : null;
+  let bestWeights: Tensor[] | null = null;
+  let epochsRun = 0;
+  let stoppedEarly = false;
+
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const started = performance.now();
+      let lastBatchEvent = 0;
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let batchNumber = 0;
+      for (const batch of iterator.epoch(options.random)) {
+        if (options.stop.requested) throw new StopRequested(options.stop.why ?? 'requested');
+        batchNumber++;
+        options.augment?.(batch.images, options.train.shape, batch.count);
+        const step = trainStep(options, batch, variables, classCount, classWeights);
+        if (!Number.isFinite(step.loss)) throw nonFiniteLossError(phase, epoch, batchNumber);
+        lossSum += step.loss * batch.count;
+        correct += step.correct;
+        seen += batch.count;
+        const now = performance.now();
+        if (now - lastBatchEvent > 1000 / BATCH_EVENTS_PER_SECOND || batchNumber === iterator.batchesPerEpoch) {
+          lastBatchEvent = now;
+          emit({ type: 'batch-ended', phase, epoch, batch: batchNumber, batches: iterator.batchesPerEpoch, loss: step.loss, imagesPerSecond: (seen * 1000) / Math.max(1, now - started) });
+        }
+        // Let IPC messages (a stop request) and stream writes through between batches.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      const trainSeconds = (performance.now() - started) / 1000;
+      const validation = validate(options);
+      const metrics: EpochMetrics = { loss: lossSum / Math.max(1, seen), accuracy: correct / Math.max(1, seen), ...validation.metrics };
+      epochsRun = epoch;
+      const improved = tracker?.record(epoch, metrics) ?? false;
+      if (improved && options.earlyStopping?.restoreBest) {
+        bestWeights?.forEach((tensor) => tensor.dispose());
+        bestWeights = classifier.model.getWeights().map((weight) => keep(weight.clone()));
+      }
+      emit({
+        type: 'epoch-ended',
+        phase,
+        epoch,
+        epochs,
+        metrics,
+        imagesPerSecond: seen / Math.max(trainSeconds, 1e-6),
+        seconds: (performance.now() - started) / 1000,
+        valConfusion: validation.confusion,
+        tensors: memory().numTensors,
+      });
+      if (tracker?.shouldStop && epoch < epochs) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    if (bestWeights && tracker?.bestEpoch !== epochsRun) classifier.model.setWeights(bestWeights);
+    return { epochsRun, stoppedEarly, bestEpoch: tracker?.bestEpoch ?? null };
+  } finally {
+    bestWeights?.forEach((tensor) => tensor.dispose());
+    classWeights?.dispose();
+  }
+}
+
+function trainStep(options: PhaseTraining, batch: Batch, variables: Variable[], classCount: number, classWeights: Tensor | null): { loss: number; correct: number } {
+  const kept: { probabilities?: Tensor } = {};
+  const loss = tidy(() => {
+    const images = tensor4d(batch.images, [batch.count, ...options.train.shape]);
+    const labels = tensor1d(batch.labels, 'int32');
+    const targets = oneHot(labels, classCount);
+    const { value, grads } = variableGrads(() => {
+      const output = options.classifier.model.apply(images, { training: true }) as Tensor;
+      kept.probabilities = keep(output);
+      const perImage = neg(sum(mul(targets, log(clipByValue(output, 1e-7, 1 - 1e-7))), -1));
+      const weighted = classWeights ? mul(perImage, gather(classWeights, labels)) : perImage;
+      return mean(weighted) as Scalar;
+    }, variables);
+    options.optimizer.applyGradients(grads);
+    return value;
+  });
+  const lossValue = loss.dataSync()[0] ?? Number.NaN;
+  loss.dispose();
+  const output = kept.probabilities;
+  const predicted = output ? tidy(() => argMax(output, -1).dataSync()) : new Int32Array();
+  output?.dispose();
+  let correct = 0;
+  predicted.forEach((label: number, index: number) => {
+    if (label === batch.labels[index]) correct++;
+  });
+  return { loss: lossValue, correct };
+}
+
+function validate(options: PhaseTraining): { metrics: Omit<EpochMetrics, 'loss' | 'accuracy'>; confusion: number[][] | null } {
+  if (options.val.count === 0) {
+    return { metrics: { valLoss: null, valAccuracy: null, valAuc: null, valBalancedAccuracy: null }, confusion: null };
+  }
+  const probabilities = predictProbabilities(options.classifier.model, options.val, Math.max(options.batchSize, 128));
+  const metrics = computeClinicalMetrics({ probabilities, labels: options.val.labels, classes: options.classes, positiveClass: options.positiveClass });
+  return {
+    metrics: {
+      valLoss: crossEntropy(probabilities, options.val.labels, options.classes.length),
+      valAccuracy: metrics.accuracy,
+      valAuc: metrics.auc,
+      valBalancedAccuracy: metrics.balancedAccuracy,
+    },
+    confusion: metrics.confusion,
+  };
+}
+
+function nonFiniteLossError(phase: TrainingPhase, epoch: number, batch: number): Error {
+  return new Error(
+    `the loss became non-finite (NaN or ∞) in the ${phase} phase, epoch ${epoch}, batch ${batch}: ` +
+      'the learning rate is probably too high for this model, or the input values are out of range; lower `learningRate` and check the data',
+  );
+}
