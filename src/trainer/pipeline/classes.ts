@@ -10,10 +10,17 @@ export function targetClassNames(experiment: Experiment, dataClasses: string[]):
   return named;
 }
 
-/** Index of the positive class: `evaluation.positiveClass` (name or index); class 1 for binary tasks; none for more classes. */
+/**
+ * Index of the positive class: `evaluation.positiveClass` (name or index), class 1 by default.
+ * Only binary tasks have one: with more classes every class is reported one-vs-rest.
+ */
 export function positiveClassIndex(experiment: Experiment, classes: string[]): number | null {
   const wanted = experiment.evaluation.positiveClass;
-  if (wanted === undefined) return classes.length === 2 ? 1 : null;
+  if (classes.length !== 2) {
+    if (wanted !== undefined) throw new Error(`evaluation.positiveClass applies to binary tasks; the target has ${classes.length} classes (${classes.join(', ')}): remove it to get every class one-vs-rest`);
+    return null;
+  }
+  if (wanted === undefined) return 1;
   const index = typeof wanted === 'number' ? wanted : classes.indexOf(wanted);
   if (index < 0 || index >= classes.length) {
     throw new Error(`evaluation.positiveClass \`${wanted}\` is not one of the target classes (${classes.join(', ')})`);
