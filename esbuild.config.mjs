@@ -49,6 +49,9 @@ const allBundles = [
     outdir: join(root, 'dist'),
     external: [...nodeDefaults.external, ...optionalBackends],
     banner: { js: '#!/usr/bin/env node' },
+    // tfjs backends register themselves (and their kernels) on import, but their package.json
+    // "sideEffects" lists omit the Node entry files, so esbuild would drop those imports.
+    ignoreAnnotations: true,
   },
   // The extension host.
   {

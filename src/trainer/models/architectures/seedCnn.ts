@@ -5,7 +5,14 @@ import * as tf from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { LayerFactory } from '../layerFactory';
 
+/** Three valid 3×3 convolutions and two pools leave nothing of a smaller image. */
+export const SEED_CNN_MIN_SIZE = 18;
+
 export function seedCnnFeatures(input: SymbolicTensor, layers: LayerFactory): SymbolicTensor {
+  const [, height, width] = input.shape;
+  if ((height ?? 0) < SEED_CNN_MIN_SIZE || (width ?? 0) < SEED_CNN_MIN_SIZE) {
+    throw new Error(`seed-cnn needs images of at least ${SEED_CNN_MIN_SIZE}×${SEED_CNN_MIN_SIZE} (model.inputShape is ${height}×${width}); use a larger inputShape or resnet-small / mobilenet-small`);
+  }
   let x = layers.convValid(input, 'block1_conv', 32, 3);
   x = layers.maxPool(x, 'block1_pool');
   x = layers.convValid(x, 'block2_conv', 64, 3);
