@@ -1,0 +1,162 @@
+// The dashboard: one run (header and tabs: curves, confusion matrices, per-class metrics,
+// details), or several to compare (an extra Compare tab and a picker for the run the other tabs
+// show). It posts `ready`, takes the host's snapshot, reduces appended events as they come and
+// redraws at most once a frame. Its small UI state survives reloads through vscode.setState.
+import type { Panels } from '@vscode/webview-ui-toolkit';
+import type { HostMessage } from '../../../src/shared/webview/protocol';
+import { el, replaceChildren } from '../common/dom';
+import { createFrameScheduler } from '../common/frameScheduler';
+import type { FrameScheduler } from '../common/frameScheduler';
+import { listenToHost } from '../common/hostMessages';
+import { applyHostMessage } from '../common/runCollection';
+import type { RunView } from '../common/runCollection';
+import { onThemeChange, readThemeColors } from '../common/themeColors';
+import type { ThemeColors } from '../common/themeColors';
+import { toolkitDropdown } from '../common/toolkit';
+import type { WebviewHost } from '../common/vscodeApi';
+import { CompareView } from './compareView';
+import { ConfusionView } from './confusionView';
+import { CurvesView } from './curvesView';
+import { DetailsView } from './detailsView';
+import { RunHeader } from './header';
+import { PerClassView } from './perClassTable';
+import { DASHBOARD_TABS, restoreUiState } from './uiState';
+import type { DashboardTab, DashboardUiState } from './uiState';
+
+const TAB_LABELS: Readonly<Record<DashboardTab, string>> = {
+  compare: 'Compare',
+  curves: 'Curves',
+  confusion: 'Confusion',
+  'per-class': 'Per class',
+  details: 'Details',
+};
+
+interface Layout {
+  compare: CompareView | null;
+  header: RunHeader;
+  selector: HTMLElement | null;
+  curves: CurvesView;
+  confusion: ConfusionView;
+  perClass: PerClassView;
+  details: DetailsView;
+}
+
+export class DashboardApp {
+  private runs: readonly RunView[] = [];
+  private ui: DashboardUiState;
+  private colors: ThemeColors;
+  private loads = 0;
+  private layoutLoad = -1;
+  private layout: Layout | null = null;
+  private readonly scheduler: FrameScheduler;
+
+  constructor(private readonly root: HTMLElement, private readonly host: WebviewHost) {
+    this.ui = restoreUiState(host.getState());
+    this.colors = readThemeColors();
+    this.scheduler = createFrameScheduler(() => this.render());
+    listenToHost((message) => this.receive(message));
+    onThemeChange(() => {
+      this.colors = readThemeColors();
+      this.scheduler.schedule();
+    });
+    host.post({ type: 'ready' });
+  }
+
+  private receive(message: HostMessage): void {
+    this.runs = applyHostMessage(this.runs, message);
+    if (message.type === 'did-load-runs') this.loads += 1;
+    this.scheduler.schedule();
+  }
+
+  private setUi(patch: Partial<DashboardUiState>, rebuild = false): void {
+    this.ui = { ...this.ui, ...patch };
+    this.host.setState(this.ui);
+    if (rebuild) this.layoutLoad = -1;
+    this.scheduler.schedule();
+  }
+
+  private focusedRun(): RunView | null {
+    return this.runs.find((run) => run.key === this.ui.focusedRun) ?? this.runs[0] ?? null;
+  }
+
+  private render(): void {
+    if (this.loads === 0) return;
+    this.root.removeAttribute('aria-busy');
+    const run = this.focusedRun();
+    if (!run) {
+      this.layout = null;
+      this.layoutLoad = this.loads;
+      replaceChildren(this.root, [el('p', { className: 'empty-state', text: 'No run to show.' })]);
+      return;
+    }
+    if (!this.layout || this.layoutLoad !== this.loads) {
+      this.layout = this.buildLayout(run);
+      this.layoutLoad = this.loads;
+    }
+    const layout = this.layout;
+    layout.header.update(run, layout.selector);
+    layout.compare?.update(this.runs, { metric: this.ui.compareMetric, split: this.ui.compareSplit, group: this.ui.compareGroup, smoothing: this.ui.smoothing }, this.colors);
+    layout.curves.update(run.state.epochs, this.ui.smoothing, this.colors);
+    layout.confusion.update(run.state, { normalized: this.ui.normalized, matrixSource: this.ui.matrixSource, epoch: this.ui.epoch });
+    layout.perClass.update(run.state);
+    layout.details.update(run.state);
+  }
+
+  private buildLayout(run: RunView): Layout {
+    const comparing = this.runs.length >= 2;
+    const layout: Layout = {
+      compare: comparing
+        ? new CompareView({
+          setSmoothing: (smoothing) => this.setUi({ smoothing }),
+          setMetric: (compareMetric) => this.setUi({ compareMetric }),
+          setSplit: (compareSplit) => this.setUi({ compareSplit }),
+          setGroup: (compareGroup) => this.setUi({ compareGroup }),
+        }, { metric: this.ui.compareMetric, split: this.ui.compareSplit, group: this.ui.compareGroup, smoothing: this.ui.smoothing })
+        : null,
+      header: new RunHeader({
+        stop: (key) => this.host.post({ type: 'stop-run', key }),
+        revealFolder: (key) => this.host.post({ type: 'reveal-run-folder', key }),
+      }),
+      selector: comparing ? this.runSelector(run) : null,
+      curves: new CurvesView({ setSmoothing: (smoothing) => this.setUi({ smoothing }) }),
+      confusion: new ConfusionView({
+        setNormalized: (normalized) => this.setUi({ normalized }),
+        setMatrixSource: (matrixSource) => this.setUi({ matrixSource }),
+        setEpoch: (epoch) => this.setUi({ epoch }),
+      }, { normalized: this.ui.normalized, matrixSource: this.ui.matrixSource, epoch: this.ui.epoch }),
+      perClass: new PerClassView(),
+      details: new DetailsView(),
+    };
+    const views: Partial<Record<DashboardTab, HTMLElement>> = {
+      compare: layout.compare?.element,
+      curves: layout.curves.element,
+      confusion: layout.confusion.element,
+      'per-class': layout.perClass.element,
+      details: layout.details.element,
+    };
+    const tabs = DASHBOARD_TABS.filter((tab) => views[tab] !== undefined);
+    const fallback: DashboardTab = comparing ? 'compare' : 'curves';
+    const active = this.ui.tab !== null && tabs.includes(this.ui.tab) ? this.ui.tab : fallback;
+    const panels = el('vscode-panels', { className: 'tabs', attrs: { activeid: `tab-${active}`, 'aria-label': 'Run views' } }, [
+      ...tabs.map((tab) => el('vscode-panel-tab', { text: TAB_LABELS[tab], attrs: { id: `tab-${tab}` } })),
+      ...tabs.map((tab) => el('vscode-panel-view', { className: 'tab-view', attrs: { id: `view-${tab}` } }, [views[tab]])),
+    ]);
+    panels.addEventListener('change', (event) => {
+      // Controls inside the views fire `change` too, and it bubbles: only the tab list counts.
+      if (event.target !== panels) return;
+      const tab = (panels as Panels).activeid?.replace(/^tab-/, '');
+      const chosen = tabs.find((candidate) => candidate === tab);
+      if (chosen && chosen !== this.ui.tab) this.setUi({ tab: chosen });
+    });
+    replaceChildren(this.root, [layout.header.element, panels]);
+    return layout;
+  }
+
+  private runSelector(run: RunView): HTMLElement {
+    const choices = this.runs.map((candidate) => ({ value: candidate.key, label: candidate.label }));
+    return el('div', { className: 'run-selector' }, [
+      el('span', { className: 'control-label', text: `Comparing ${this.runs.length} runs · details of` }),
+      toolkitDropdown('Run shown in the other tabs', choices, run.key, (focusedRun) => this.setUi({ focusedRun, epoch: null }, true)),
+    ]);
+  }
+}

@@ -1,0 +1,172 @@
+// The run's header: name, run id, status, backend, live progress, the headline transfer gain
+// (fine-tuned minus scratch) and the data sizes per class. Stop when it runs in this window.
+import type { DatasetSummary } from '../../../src/shared/run/events';
+import { transferGain } from '../../../src/shared/run/runState';
+import type { RunState, RunStatus } from '../../../src/shared/run/runState';
+import { el, replaceChildren } from '../common/dom';
+import type { Child } from '../common/dom';
+import { formatCount, formatDuration, formatRatio, formatSigned, phaseLabel, signOf } from '../common/format';
+import type { RunView } from '../common/runCollection';
+import { progressRing, toolkitButton } from '../common/toolkit';
+
+export interface HeaderActions {
+  stop(key: string): void;
+  revealFolder(key: string): void;
+}
+
+const STATUS_LABELS: Readonly<Record<RunStatus, string>> = { running: 'Running', completed: 'Completed', stopped: 'Stopped', failed: 'Failed' };
+
+export class RunHeader {
+  readonly element = el('header', { className: 'run-header' });
+  private renderedKey = '';
+  private progressText: HTMLElement | null = null;
+  private readonly stopping = new Set<string>();
+
+  constructor(private readonly actions: HeaderActions) {}
+
+  /** `selector` is the run picker shown when comparing runs. */
+  update(run: RunView, selector: HTMLElement | null): void {
+    const state = run.state;
+    const stopping = this.stopping.has(run.key) && state.status === 'running';
+    // Rebuild only when something the header shows changed, not on every batch.
+    const key = [run.key, run.label, run.controllable, state.status, state.runId, state.backend, state.seconds, state.error, stopping, Boolean(selector)].join('|');
+    const parts = [state.evaluations, state.target, state.source];
+    if (key !== this.renderedKey || parts.some((part, index) => part !== this.renderedParts[index])) {
+      this.renderedKey = key;
+      this.renderedParts = parts;
+      this.render(run, selector, stopping);
+    }
+    if (this.progressText) this.progressText.textContent = progressLine(state);
+  }
+
+  private renderedParts: unknown[] = [];
+
+  private render(run: RunView, selector: HTMLElement | null, stopping: boolean): void {
+    const state = run.state;
+    const running = state.status === 'running';
+    const actions: Child[] = [];
+    if (run.controllable && running) {
+      const stop = toolkitButton({ label: stopping ? 'Stopping…' : 'Stop', appearance: 'primary', ariaLabel: 'Stop this run', className: 'stop-button' }, () => {
+        this.stopping.add(run.key);
+        this.actions.stop(run.key);
+        this.renderedKey = '';
+        this.update(run, selector);
+      });
+      if (stopping) stop.setAttribute('disabled', '');
+      actions.push(stop);
+    }
+    actions.push(toolkitButton({ label: 'Open run folder', appearance: 'secondary', ariaLabel: 'Reveal the run folder' }, () => this.actions.revealFolder(run.key)));
+
+    this.progressText = running ? el('span', { className: 'progress-text', attrs: { 'aria-live': 'polite' } }) : null;
+    const meta: Child[] = [
+      el('span', { className: `status-badge status-${state.status}`, attrs: { role: 'status' } }, [
+        running ? progressRing('Training') : null,
+        el('span', { text: STATUS_LABELS[state.status] }),
+      ]),
+      state.backend ? metaItem('Backend', state.backend) : null,
+      state.seconds !== null ? metaItem('Took', formatDuration(state.seconds)) : null,
+      state.pretrained ? metaItem('Pretrained', state.pretrained) : null,
+      this.progressText,
+    ];
+
+    replaceChildren(this.element, [
+      selector,
+      el('div', { className: 'header-top' }, [
+        el('div', { className: 'title-block' }, [
+          el('h1', { className: 'run-title' }, [
+            el('span', { className: 'experiment-name', text: state.experimentName ?? run.label }),
+            el('span', { className: 'run-id', text: state.runId ?? '' }),
+          ]),
+          el('div', { className: 'meta-row' }, meta),
+        ]),
+        el('div', { className: 'header-actions' }, actions),
+      ]),
+      state.error ? el('p', { className: 'run-error', text: state.error, attrs: { role: 'alert' } }) : null,
+      renderHeadline(state),
+      renderDataSizes(state),
+    ]);
+  }
+}
+
+function metaItem(label: string, value: string): HTMLElement {
+  return el('span', { className: 'meta-item' }, [el('span', { className: 'meta-label', text: `${label} ` }), el('span', { className: 'meta-value', text: value })]);
+}
+
+/** `Fine-tune · epoch 3 of 6 · batch 2 of 2`, while running. */
+export function progressLine(state: RunState): string {
+  if (state.status !== 'running') return '';
+  const phase = state.currentPhase;
+  if (!phase) return 'Starting…';
+  const info = state.phases[phase];
+  const parts = [phaseLabel(phase)];
+  const batch = state.lastBatch;
+  if (batch && batch.phase === phase) parts.push(`epoch ${batch.epoch} of ${info?.epochs ?? '?'}`, `batch ${batch.batch} of ${batch.batches}`);
+  else if (info && info.epochs > 0) parts.push(`epoch ${Math.min(info.epochsDone + 1, info.epochs)} of ${info.epochs}`);
+  return parts.join(' · ');
+}
+
+const GAINS = [
+  { key: 'auc', label: 'AUC' },
+  { key: 'balancedAccuracy', label: 'Balanced accuracy' },
+  { key: 'sensitivity', label: 'Sensitivity' },
+] as const;
+
+function renderHeadline(state: RunState): HTMLElement {
+  const gain = transferGain(state);
+  const fineTuned = state.evaluations['fine-tuned'];
+  const scratch = state.evaluations.scratch;
+  const split = state.evaluationSplit === 'val' ? 'validation split' : 'test split';
+  const positive = fineTuned?.positiveClass ?? null;
+  const positiveName = positive === null ? null : (state.target?.classes[positive] ?? null);
+  const cards = GAINS.map(({ key, label }) => {
+    const value = gain ? gain[key] : null;
+    const sign = signOf(value);
+    const ft = fineTuned ? fineTuned[key] : null;
+    const sc = scratch ? scratch[key] : null;
+    const title = key === 'sensitivity' && positiveName ? `${label} (${positiveName})` : label;
+    const arrow = sign === 'positive' ? '▲' : sign === 'negative' ? '▼' : sign === 'neutral' ? '●' : '';
+    const verdict = sign === 'positive' ? 'transfer helped' : sign === 'negative' ? 'transfer hurt' : sign === 'neutral' ? 'no difference' : 'awaiting evaluation';
+    return el('div', { className: `gain-card gain-${sign ?? 'missing'}`, attrs: { role: 'group', 'aria-label': `${title}: fine-tuned minus scratch ${formatSigned(value)}, ${verdict}` } }, [
+      el('div', { className: 'gain-label', text: title }),
+      el('div', { className: 'gain-value' }, [el('span', { className: 'gain-arrow', text: arrow, attrs: { 'aria-hidden': 'true' } }), el('span', { text: formatSigned(value) })]),
+      el('div', { className: 'gain-detail' }, [
+        el('span', { className: 'model-fine-tuned', text: formatRatio(ft) }),
+        ' fine-tuned vs ',
+        el('span', { className: 'model-scratch', text: formatRatio(sc) }),
+        ' scratch',
+      ]),
+    ]);
+  });
+  return el('section', { className: 'headline', attrs: { 'aria-label': 'Transfer gain' } }, [
+    el('h2', { className: 'section-title', text: `Transfer gain · fine-tuned − scratch · ${split}` }),
+    el('div', { className: 'gain-cards' }, cards),
+  ]);
+}
+
+function renderDataSizes(state: RunState): HTMLElement | null {
+  const tables = [
+    state.target ? dataTable('Target', state.target) : null,
+    state.source ? dataTable('Source', state.source) : null,
+  ];
+  if (!tables.some(Boolean)) return null;
+  return el('section', { className: 'data-sizes', attrs: { 'aria-label': 'Images per class' } }, tables);
+}
+
+function dataTable(name: string, dataset: DatasetSummary): HTMLElement {
+  const splits = ['train', 'val', 'test'] as const;
+  const total = (counts: readonly number[]): number => counts.reduce((sum, value) => sum + value, 0);
+  const [height, width, channels] = dataset.imageShape;
+  return el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': `${name} data`, tabindex: 0 } }, [
+    el('table', { className: 'data-table' }, [
+      el('caption', {}, [el('span', { className: 'caption-name', text: `${name} data` }), el('span', { className: 'caption-note', text: ` · ${height}×${width}×${channels}`, attrs: { title: dataset.description } })]),
+      el('thead', {}, [
+        el('tr', {}, [el('th', { text: 'Split', attrs: { scope: 'col' } }), ...dataset.classes.map((name) => el('th', { text: name, attrs: { scope: 'col' } })), el('th', { text: 'Total', attrs: { scope: 'col' }, className: 'total' })]),
+      ]),
+      el('tbody', {}, splits.map((split) => el('tr', {}, [
+        el('th', { text: split, attrs: { scope: 'row' } }),
+        ...dataset.classes.map((_, index) => el('td', { text: formatCount(dataset.sizes[split][index] ?? 0), className: 'number' })),
+        el('td', { text: formatCount(total(dataset.sizes[split])), className: 'number total' }),
+      ]))),
+    ]),
+  ]);
+}
