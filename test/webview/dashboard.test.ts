@@ -10,6 +10,7 @@ import type { RunSnapshot } from '../../src/shared/webview/protocol';
 import { formatSigned } from '../../webview/src/common/format';
 import { eventsBefore, fixtureRunDirs, loadFixtureRun, renameClass } from './support/fixtureRuns';
 import type { FixtureRun } from './support/fixtureRuns';
+import { THEMES } from './support/themes';
 import { cannotRun, launchChromium, openWebview, SCREENSHOT_DIR, waitForPosted } from './support/webviewPage';
 import type { OpenOptions, WebviewPage } from './support/webviewPage';
 
@@ -162,6 +163,26 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     await item.focus();
     await page.keyboard.press('Enter');
     assert.equal(await item.getAttribute('aria-pressed'), 'false');
+    // Drag across a chart zooms into its x range; the Reset zoom button (or a double-click) undoes it.
+    const chart = page.locator('#view-curves .chart').first();
+    const over = chart.locator('.u-over');
+    const area = await over.boundingBox();
+    assert.ok(area);
+    await page.mouse.move(area.x + area.width * 0.5, area.y + 30);
+    await page.mouse.down();
+    await page.mouse.move(area.x + area.width * 0.95, area.y + 50, { steps: 4 });
+    await page.mouse.up();
+    assert.equal(await chart.getAttribute('data-zoomed'), 'true');
+    await chart.locator('.chart-reset').click();
+    assert.equal(await chart.getAttribute('data-zoomed'), 'false');
+    await page.mouse.move(area.x + area.width * 0.2, area.y + 30);
+    await page.mouse.down();
+    await page.mouse.move(area.x + area.width * 0.6, area.y + 50, { steps: 4 });
+    await page.mouse.up();
+    assert.equal(await chart.getAttribute('data-zoomed'), 'true');
+    await page.mouse.dblclick(area.x + area.width * 0.5, area.y + 30);
+    assert.equal(await chart.getAttribute('data-zoomed'), 'false');
+
     // Narrower panel: one chart per row, each canvas as wide as its container again.
     await page.setViewportSize({ width: 460, height: 900 });
     await page.waitForFunction((before) => {
@@ -175,6 +196,27 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     }, box.width);
     const narrow = await canvases.first().boundingBox();
     assert.ok(narrow && narrow.width <= 460, `canvas ${JSON.stringify(narrow)} fits the 460px panel`);
+    await assertClean(view);
+  });
+
+  test('a theme change at run time recolours the charts', async () => {
+    const view = await open([demo.snapshot], { theme: 'dark' });
+    const swatch = view.page.locator('#view-curves .legend-swatch').first();
+    await swatch.waitFor();
+    const colorOf = () => swatch.evaluate((element) => (element as unknown as { style: { getPropertyValue(name: string): string } }).style.getPropertyValue('--swatch-color'));
+    const dark = await colorOf();
+    const light = THEMES.light;
+    // As VS Code does it: new variables on <html> and a new body class.
+    await view.page.evaluate(({ variables, bodyClass }) => {
+      const document = (globalThis as unknown as { document: { documentElement: { style: { setProperty(name: string, value: string): void } }; body: { className: string } } }).document;
+      for (const [name, value] of Object.entries(variables)) document.documentElement.style.setProperty(name, value);
+      document.body.className = bodyClass;
+    }, { variables: light.variables, bodyClass: light.bodyClass });
+    await view.page.waitForFunction((before) => {
+      const element = (globalThis as unknown as { document: { querySelector(selector: string): { style: { getPropertyValue(name: string): string } } | null } }).document.querySelector('#view-curves .legend-swatch');
+      return element !== null && element.style.getPropertyValue('--swatch-color') !== before;
+    }, dark);
+    assert.notEqual(await colorOf(), dark);
     await assertClean(view);
   });
 

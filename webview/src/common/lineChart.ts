@@ -62,14 +62,18 @@ export class LineChart {
   private width = 0;
   private readonly resizeObserver: ResizeObserver;
   private legendValues: HTMLElement[] = [];
+  private readonly resetButton: HTMLButtonElement;
 
   constructor(private readonly options: LineChartOptions) {
     const titleId = uniqueId('chart-title');
     this.plotElement = el('div', { className: 'chart-plot', attrs: { role: 'img' } });
     this.legendElement = el('div', { className: 'chart-legend', attrs: { role: 'group', 'aria-label': `${options.title}: series` } });
     this.emptyElement = el('p', { className: 'chart-empty', text: options.emptyText ?? 'No data yet' });
+    // Double-click resets the zoom too; the button is the way from the keyboard, and says it is zoomed.
+    this.resetButton = el('button', { className: 'chart-reset', text: 'Reset zoom', attrs: { type: 'button', hidden: true } });
+    this.resetButton.addEventListener('click', () => this.resetZoom());
     this.element = el('figure', { className: options.compact ? 'chart chart-compact' : 'chart', attrs: { 'aria-labelledby': titleId } }, [
-      el('figcaption', { className: 'chart-title', text: options.title, attrs: { id: titleId } }),
+      el('div', { className: 'chart-head' }, [el('figcaption', { className: 'chart-title', text: options.title, attrs: { id: titleId } }), this.resetButton]),
       this.plotElement,
       this.emptyElement,
       options.compact ? null : this.legendElement,
@@ -176,14 +180,26 @@ export class LineChart {
       hooks: {
         setCursor: [() => this.showLegendValues()],
         setScale: [(plot, key) => {
-          if (key === 'x') this.zoomed = isZoomed(plot, this.data.x);
+          if (key === 'x') this.setZoomed(isZoomed(plot, this.data.x));
         }],
         draw: [(plot) => this.drawMarkers(plot)],
       },
     };
-    this.zoomed = false;
+    this.setZoomed(false);
     this.plot = new uPlot(options, this.aligned(), this.plotElement);
     this.buildLegend();
+  }
+
+  private setZoomed(zoomed: boolean): void {
+    this.zoomed = zoomed;
+    this.resetButton.hidden = !zoomed;
+    this.element.dataset.zoomed = String(zoomed);
+  }
+
+  private resetZoom(): void {
+    const first = this.data.x[0];
+    const last = this.data.x[this.data.x.length - 1];
+    if (this.plot && first !== undefined && last !== undefined) this.plot.setScale('x', { min: first, max: last });
   }
 
   private resize(): void {
