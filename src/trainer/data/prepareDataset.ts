@@ -1,0 +1,118 @@
+// From whatever a loader returned to what training needs: all three splits, at the model's
+// input shape, with the few-label sampling applied to the training split only.
+import { convertImageSet } from './convertImages';
+import { DatasetError } from './dataset';
+import type { ImageSet, ImageShape, LoadedDataset, PreparedDataset } from './dataset';
+import { SeededRandom } from '../random';
+import { classCounts, fewShotSample, stratifiedSplit } from './splits';
+import type { FewShotShortfall } from './splits';
+
+export interface PrepareOptions {
+  shape: ImageShape;
+  seed: number;
+  fraction?: number;
+  labelsPerClass?: number;
+  /** Share held out for validation (and, when the data has no test split, for testing). */
+  validationFraction: number;
+}
+
+/** How the splits were made, for the run's log and data-loaded event. */
+export interface PreparationReport {
+  /** 'dataset': the file's own split; 'held out': carved from the training split here. */
+  valSource: 'dataset' | 'held out';
+  testSource: 'dataset' | 'held out';
+  /** Training images before few-shot sampling (after any held-out splits). */
+  trainAvailable: number;
+  /** Per class, the training images kept. */
+  trainCounts: number[];
+  /** Classes that had fewer training images than `labelsPerClass` (all were kept). */
+  shortfalls: FewShotShortfall[];
+  /** Human-readable notes (shortfalls, classes missing from a split). */
+  warnings: string[];
+}
+
+export interface PreparedDatasetWithReport extends PreparedDataset {
+  report: PreparationReport;
+}
+
+// Independent streams per purpose: changing `fraction` must not change which images are held
+// out for validation and test, or runs with different label budgets would be scored on
+// different images.
+const TEST_STREAM = 0x7e57;
+const VAL_STREAM = 0x7a1;
+const SAMPLE_STREAM = 0x5a3e;
+
+function checkLabels(set: ImageSet, classCount: number, split: string): void {
+  for (let i = 0; i < set.count; i++) {
+    const label = set.labels[i] ?? -1;
+    if (label < 0 || label >= classCount) throw new DatasetError(`${split} label ${label} at index ${i} is outside the ${classCount} classes`);
+  }
+}
+
+/**
+ * Prepares a loaded dataset for training:
+ * 1. When the dataset has no test split (image folders), a stratified `validationFraction` of
+ *    everything is held out as the test split first: the test set must never be seen in
+ *    training or model selection, and taking it before val keeps it the same whatever the val
+ *    arrangement.
+ * 2. When it has no validation split (folders, IDX), a stratified `validationFraction` of what
+ *    remains of the training split is held out for validation (Keras's validation_split).
+ *    So a folder with validationFraction 0.2 ends up 64 / 16 / 20 (train / val / test).
+ * 3. Only then the training split is few-shot sampled (`fraction` or `labelsPerClass`); val and
+ *    test stay whole, so the scores of a 5%-label run compare with the full-data ones.
+ * All splits are finally converted to `shape`. Everything is stratified and seeded by `seed`.
+ */
+export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): PreparedDatasetWithReport {
+  const { shape, seed, fraction, labelsPerClass, validationFraction } = options;
+  if (!(validationFraction > 0 && validationFraction < 1)) throw new RangeError(`validationFraction must be in (0, 1), got ${validationFraction}`);
+  const classCount = loaded.classes.length;
+  if (classCount < 2) throw new DatasetError(`${loaded.description}: found ${classCount} class${classCount === 1 ? '' : 'es'}; a classifier needs at least two`);
+  const root = new SeededRandom(seed);
+  let train = loaded.train;
+  checkLabels(train, classCount, 'train');
+  let test = loaded.test;
+  if (test) checkLabels(test, classCount, 'test');
+  else {
+    const [rest, heldOut] = stratifiedSplit(train, [1 - validationFraction, validationFraction], root.fork(TEST_STREAM));
+    if (!rest || !heldOut) throw new Error('stratifiedSplit returned fewer parts than asked');
+    train = rest;
+    test = heldOut;
+  }
+  let val = loaded.val;
+  if (val) checkLabels(val, classCount, 'val');
+  else {
+    const [rest, heldOut] = stratifiedSplit(train, [1 - validationFraction, validationFraction], root.fork(VAL_STREAM));
+    if (!rest || !heldOut) throw new Error('stratifiedSplit returned fewer parts than asked');
+    train = rest;
+    val = heldOut;
+  }
+  const trainAvailable = train.count;
+  if (trainAvailable === 0) throw new DatasetError(`${loaded.description}: no training images left after holding out validation and test images`);
+  const sample = fewShotSample(train, { fraction, labelsPerClass }, root.fork(SAMPLE_STREAM));
+  const warnings: string[] = [];
+  for (const shortfall of sample.shortfalls) {
+    const name = loaded.classes[shortfall.label] ?? `class ${shortfall.label}`;
+    warnings.push(`labelsPerClass is ${shortfall.requested} but class "${name}" has only ${shortfall.available} training images: all ${shortfall.available} are used`);
+  }
+  const trainCounts = classCounts(sample.set.labels, classCount);
+  for (const [split, set] of [['training', sample.set], ['validation', val], ['test', test]] as const) {
+    const counts = split === 'training' ? trainCounts : classCounts(set.labels, classCount);
+    const missing = loaded.classes.filter((_, label) => (counts[label] ?? 0) === 0);
+    if (missing.length > 0) warnings.push(`the ${split} split has no images of ${missing.map((name) => `"${name}"`).join(', ')}`);
+  }
+  return {
+    description: loaded.description,
+    classes: [...loaded.classes],
+    train: convertImageSet(sample.set, shape),
+    val: convertImageSet(val, shape),
+    test: convertImageSet(test, shape),
+    report: {
+      valSource: loaded.val ? 'dataset' : 'held out',
+      testSource: loaded.test ? 'dataset' : 'held out',
+      trainAvailable,
+      trainCounts,
+      shortfalls: sample.shortfalls,
+      warnings,
+    },
+  };
+}
