@@ -281,9 +281,12 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
   test('Stop posts stop-run for a controllable running run; appended events finish it', async () => {
     const running = eventsBefore(demo.events, (event) => event.type === 'phase-started' && event.phase === 'scratch');
     const rest = demo.events.slice(running.length);
-    const view = await open([{ ...demo.snapshot, events: running, controllable: true }]);
+    const view = await open([{ ...demo.snapshot, events: running, controllable: false }]);
     const { page } = view;
     assert.match((await page.locator('.status-badge').textContent()) ?? '', /running/i);
+    assert.equal(await page.locator('.stop-button').count(), 0, 'a run of another window cannot be stopped from here');
+    await view.post({ type: 'did-change-controllable', key: demo.snapshot.key, controllable: true });
+    await page.locator('.stop-button').waitFor();
     assert.ok(((await page.locator('.progress-text').textContent()) ?? '').length > 0);
     await page.locator('.stop-button').click();
     assert.deepEqual((await view.posted()).at(-1), { type: 'stop-run', key: demo.snapshot.key });
