@@ -16,6 +16,13 @@ export default tseslint.config(
     },
   },
   {
+    // The webviews see only src/shared (webview/tsconfig.json includes nothing else).
+    files: ['webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['vscode', 'node:*', '@tensorflow/*', '**/src/trainer/**', '**/src/extension/**'] }],
+    },
+  },
+  {
     files: ['src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['vscode', '@tensorflow/*', '../trainer/*', '../extension/*'] }],

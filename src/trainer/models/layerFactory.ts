@@ -6,15 +6,26 @@ import type { SeededRandom } from '../random';
 
 export type Activation = 'relu' | 'relu6' | 'linear' | 'softmax';
 
+/** `he`: He normal for ReLU layers (ResNet, MobileNet papers); `glorot`: Keras's default everywhere. */
+export type ReluInitializer = 'he' | 'glorot';
+
 export class LayerFactory {
-  constructor(private readonly random: SeededRandom) {}
+  constructor(
+    private readonly random: SeededRandom,
+    private readonly reluInitializer: ReluInitializer = 'he',
+  ) {}
+
+  /** The same seed stream, other initialiser rule. */
+  withReluInitializer(reluInitializer: ReluInitializer): LayerFactory {
+    return new LayerFactory(this.random, reluInitializer);
+  }
 
   private seed(): number {
     return this.random.integer(2 ** 31);
   }
 
   private kernelInitializer(activation: Activation) {
-    return activation === 'relu' || activation === 'relu6'
+    return (activation === 'relu' || activation === 'relu6') && this.reluInitializer === 'he'
       ? tf.initializers.heNormal({ seed: this.seed() })
       : tf.initializers.glorotUniform({ seed: this.seed() });
   }

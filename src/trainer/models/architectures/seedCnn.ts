@@ -8,7 +8,9 @@ import type { LayerFactory } from '../layerFactory';
 /** Three valid 3×3 convolutions and two pools leave nothing of a smaller image. */
 export const SEED_CNN_MIN_SIZE = 18;
 
-export function seedCnnFeatures(input: SymbolicTensor, layers: LayerFactory): SymbolicTensor {
+export function seedCnnFeatures(input: SymbolicTensor, factory: LayerFactory): SymbolicTensor {
+  // The seed network is Keras's: keep Keras's default initialiser (Glorot uniform) too.
+  const layers = factory.withReluInitializer('glorot');
   const [, height, width] = input.shape;
   if ((height ?? 0) < SEED_CNN_MIN_SIZE || (width ?? 0) < SEED_CNN_MIN_SIZE) {
     throw new Error(`seed-cnn needs images of at least ${SEED_CNN_MIN_SIZE}×${SEED_CNN_MIN_SIZE} (model.inputShape is ${height}×${width}); use a larger inputShape or resnet-small / mobilenet-small`);
