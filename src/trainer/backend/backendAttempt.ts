@@ -1,0 +1,36 @@
+// What trying one backend gives, and what a try needs. Kept apart from selectBackend so each
+// backend's file depends only on these types.
+import type { BackendName } from '../../shared/run/events';
+import type { ModuleLoader } from './moduleLoader';
+
+export type BackendAttempt =
+  /**
+   * The backend is active; `notes` say what runs (device, build, kernels). `release` frees what
+   * would keep the process alive (Dawn's GPU object) once training is over.
+   */
+  | { ok: true; notes: string[]; release?: () => void }
+  /**
+   * Not used: `missing` (a package is not installed: skipped quietly), `unsuitable` (present but
+   * not what `auto` should pick, e.g. a software GPU), `failed` (present but would not start).
+   */
+  | { ok: false; reason: 'missing' | 'unsuitable' | 'failed'; note: string };
+
+/** The part of tfjs that switches backends; tests pass a fake. */
+export interface BackendEngine {
+  setBackend(name: string): Promise<boolean>;
+  ready(): Promise<void>;
+}
+
+export interface BackendContext {
+  loadModule: ModuleLoader;
+  engine: BackendEngine;
+  log: (line: string) => void;
+  /** Folder of the .wasm binaries, when the caller knows it. */
+  wasmDir?: string;
+  /** Asked for by name (not `auto`): take what works even if auto would pass it over. */
+  explicit: boolean;
+}
+
+export type BackendActivator = (context: BackendContext) => Promise<BackendAttempt>;
+
+export type ActivatorTable = Record<BackendName, BackendActivator>;

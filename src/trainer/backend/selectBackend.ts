@@ -1,0 +1,101 @@
+// Picks the tfjs backend a run trains on. `auto` takes the first that works of: TensorFlow with
+// CUDA, WebGPU on a hardware adapter, TensorFlow on the CPU, wasm, cpu. The optional ones are
+// loaded at run time where the user installed them; a missing one is skipped quietly, one that
+// is present but broken is noted with its error and the next is tried. A backend asked for by
+// name must work: otherwise the run stops with the reason instead of training elsewhere.
+import { ready, setBackend } from '@tensorflow/tfjs-core';
+import type { BackendChoice } from '../../shared/experiment/schema';
+import type { BackendName } from '../../shared/run/events';
+import type { ActivatorTable, BackendAttempt, BackendContext, BackendEngine } from './backendAttempt';
+import { cpuActivator } from './cpuBackend';
+import { createModuleLoader, errorSummary } from './moduleLoader';
+import type { ModuleLoader } from './moduleLoader';
+import { TFJS_NODE_PACKAGES, tfjsNodeActivator } from './tfjsNodeBackend';
+import { wasmActivator } from './wasmBackend';
+import { TFJS_WEBGPU_PACKAGE, WEBGPU_PACKAGE, webgpuActivator } from './webgpuBackend';
+
+/** The order `auto` tries. */
+export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+
+/** Packages to install for each optional backend, for error messages. */
+const INSTALL_HINTS: Partial<Record<BackendName, string>> = {
+  'tensorflow-gpu': TFJS_NODE_PACKAGES['tensorflow-gpu'],
+  tensorflow: TFJS_NODE_PACKAGES.tensorflow,
+  webgpu: `${WEBGPU_PACKAGE} ${TFJS_WEBGPU_PACKAGE}`,
+};
+
+export interface SelectBackendOptions {
+  /** Folder of tfjs-backend-wasm's .wasm files; default: dist/wasm beside the bundle, else the package's. */
+  wasmDir?: string;
+  /** Extra folders to look for optional packages in (a workspace, a global node_modules). */
+  searchPaths?: string[];
+  /** One line per step: what was tried, what failed. */
+  log: (line: string) => void;
+  /** Loads an optional package by name (tests pass a fake); default: Node's require over searchPaths. */
+  loadModule?: ModuleLoader;
+  /** tf.setBackend/tf.ready (tests pass a fake). */
+  engine?: BackendEngine;
+  /** Per-backend activators (tests replace some). */
+  activators?: Partial<ActivatorTable>;
+}
+
+export interface SelectedBackend {
+  name: BackendName;
+  /** Why this backend: each one tried and what happened, then what runs. */
+  notes: string[];
+  /** Frees what the backend holds that would keep Node running (WebGPU); call when done. */
+  release: () => void;
+}
+
+const DEFAULT_ACTIVATORS: ActivatorTable = {
+  'tensorflow-gpu': tfjsNodeActivator('tensorflow-gpu'),
+  webgpu: webgpuActivator,
+  tensorflow: tfjsNodeActivator('tensorflow'),
+  wasm: wasmActivator,
+  cpu: cpuActivator,
+};
+
+const TFJS_ENGINE: BackendEngine = { setBackend, ready };
+
+export async function selectBackend(choice: BackendChoice, options: SelectBackendOptions): Promise<SelectedBackend> {
+  const activators: ActivatorTable = { ...DEFAULT_ACTIVATORS, ...options.activators };
+  const searchPaths = options.searchPaths ?? [];
+  const context: Omit<BackendContext, 'explicit'> = {
+    loadModule: options.loadModule ?? createModuleLoader({ searchPaths }),
+    engine: options.engine ?? TFJS_ENGINE,
+    log: options.log,
+    ...(options.wasmDir === undefined ? {} : { wasmDir: options.wasmDir }),
+  };
+  const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
+  const notes: string[] = [];
+  for (const name of candidates) {
+    const attempt = await tryActivator(activators[name], { ...context, explicit: choice !== 'auto' });
+    if (attempt.ok) {
+      const chosen = [`${name}: ${choice === 'auto' ? 'chosen by auto' : 'as asked'}`, ...attempt.notes.map((note) => `${name}: ${note}`)];
+      chosen.forEach((line) => options.log(`backend ${line}`));
+      return { name, notes: [...notes, ...chosen], release: attempt.release ?? (() => undefined) };
+    }
+    const note = `${name}: ${attempt.note}`;
+    notes.push(note);
+    options.log(`backend ${note}${choice === 'auto' ? ', trying the next' : ''}`);
+    if (choice !== 'auto') throw new Error(explicitFailure(name, attempt, searchPaths));
+  }
+  throw new Error(`no tfjs backend could start: ${notes.join('; ')}`);
+}
+
+/** An activator that throws is a failed attempt, like one that reports failure. */
+async function tryActivator(activate: ActivatorTable[BackendName], context: BackendContext): Promise<BackendAttempt> {
+  try {
+    return await activate(context);
+  } catch (error) {
+    return { ok: false, reason: 'failed', note: `failed: ${errorSummary(error)}` };
+  }
+}
+
+function explicitFailure(name: BackendName, attempt: Exclude<BackendAttempt, { ok: true }>, searchPaths: string[]): string {
+  const base = `backend '${name}' was asked for but is not available: ${attempt.note}`;
+  const install = INSTALL_HINTS[name];
+  if (attempt.reason !== 'missing' || install === undefined) return `${base}.`;
+  const where = searchPaths.length > 0 ? ` (looked beside MedTransfer and in ${searchPaths.join(', ')})` : ' (looked beside MedTransfer)';
+  return `${base}${where}. Install it with \`npm install ${install}\`, or set backend: auto.`;
+}
