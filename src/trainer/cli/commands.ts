@@ -100,6 +100,7 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
     if (result.status === 'failed') output.err(`medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(run.runDir, RUN_FILES.log)})`);
     return result.status === 'failed' ? EXIT.failed : EXIT.ok;
   } finally {
+    backend.release();
     process.off('message', onMessage);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
