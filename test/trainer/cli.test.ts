@@ -11,8 +11,8 @@ const TINY = `name: tiny
 seed: 3
 model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
 source:
-  dataset: { type: synthetic, task: source, samples: 400 }
-  epochs: 2
+  dataset: { type: synthetic, task: source, samples: 1200 }
+  epochs: 3
 target:
   dataset: { type: synthetic, task: target, samples: 300 }
   classes: [normal, lesion]
@@ -53,7 +53,7 @@ describe('medtransfer validate', () => {
 
   it('runs nothing for an invalid experiment (exit 1, no run folder)', () => {
     const folder = temporaryFolder('invalid-run');
-    const result = runCli(['run', writeExperiment(folder, 'bad', TINY.replace('epochs: 2\n', 'epochs: -1\n')), '--runs-dir', join(folder, 'runs')]);
+    const result = runCli(['run', writeExperiment(folder, 'bad', TINY.replace('epochs: 3\n', 'epochs: -1\n')), '--runs-dir', join(folder, 'runs')]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /bad\.experiment\.yaml:6:11: `source\.epochs`/);
     assert.equal(existsSync(join(folder, 'runs')), false);
@@ -98,7 +98,7 @@ describe('medtransfer run (tiny synthetic experiment)', () => {
     assert.deepEqual(eventsOf(events, 'phase-started').map((event) => event.phase), ['source', 'head', 'finetune', 'scratch', 'evaluate']);
     assert.equal(eventsOf(events, 'run-ended')[0]?.status, 'completed');
     const epochs = eventsOf(events, 'epoch-ended');
-    assert.deepEqual(epochs.map((event) => `${event.phase}${event.epoch}`), ['source1', 'source2', 'head1', 'head2', 'finetune1', 'finetune2', 'scratch1', 'scratch2', 'scratch3', 'scratch4']);
+    assert.deepEqual(epochs.map((event) => `${event.phase}${event.epoch}`), ['source1', 'source2', 'source3', 'head1', 'head2', 'finetune1', 'finetune2', 'scratch1', 'scratch2', 'scratch3', 'scratch4']);
     for (const epoch of epochs) assert.ok(epoch.imagesPerSecond > 0 && Number.isFinite(epoch.metrics.loss));
   });
 

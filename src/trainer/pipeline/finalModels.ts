@@ -25,6 +25,8 @@ export interface ModelToSave {
   model: LayersModel;
   folder: string;
   weightsSource: string;
+  /** Class names of this model's output, when not the target's (the source model). */
+  classes?: string[];
 }
 
 export interface RunIdentity {
@@ -34,11 +36,11 @@ export interface RunIdentity {
 }
 
 export async function saveModels(models: ModelToSave[], identity: RunIdentity, classes: string[], events: EventStream): Promise<void> {
-  for (const { model, folder, weightsSource } of models) {
+  for (const { model, folder, weightsSource, classes: ownClasses } of models) {
     const inputShape = model.inputs[0]?.shape.slice(1) as [number, number, number];
     const metadata: ModelMetadata = {
       format: 'medtransfer-model/1',
-      classes,
+      classes: ownClasses ?? classes,
       inputShape,
       normalization: { scale: 1 / 255, offset: 0, description: 'pixel values scaled to [0, 1] (value / 255 for 8-bit images), height × width × channels' },
       architecture: identity.experiment.model.architecture,

@@ -3,6 +3,7 @@
 // run-ended event and the models it could save, so the run directory stays readable.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Experiment } from '../../shared/experiment/schema';
 import type { BackendName, EvaluatedModel, RunEndStatus } from '../../shared/run/events';
 import type { ClinicalMetrics } from '../../shared/run/metrics';
@@ -83,9 +84,9 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
     const positiveClass = positiveClassIndex(experiment, classes);
     events.emit({ type: 'data-loaded', source: data.source ? summarizeDataset(data.source) : null, target: summarizeDataset(data.target, classes) });
 
-    const source = pretrained ?? (data.source ? await pretrainOnSource(data.source, shape, plan.sourceEpochs, environment) : null);
+    const saveSource = (model: LayersModel, provenance: string, sourceClasses: string[]) => toSave.push({ model, folder: 'source-model', weightsSource: provenance, classes: sourceClasses });
+    const source = pretrained ?? (data.source ? await pretrainOnSource(data.source, shape, plan.sourceEpochs, environment, saveSource) : null);
     if (!source) throw new Error('the experiment has neither `source` nor `pretrained`');
-    if (source.classifier) toSave.push({ model: source.classifier, folder: 'source-model', weightsSource: source.provenance });
 
     const fineTuned = attachHead(source.base, { inputShape: targetShape, classCount: classes.length, dropout: experiment.model.dropout, random: random.fork(2) });
     const frozenNorms = freezeBatchNormStatistics(fineTuned.base);
@@ -137,7 +138,8 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
   }
 
   try {
-    if (status !== 'failed') await saveModels(toSave, { experiment, runId: request.runId, runDir: request.runDir }, classes, events);
+    const stoppedNote = (model: ModelToSave) => ({ ...model, weightsSource: `${model.weightsSource}; the run was stopped before it finished` });
+    if (status !== 'failed') await saveModels(status === 'stopped' ? toSave.map(stoppedNote) : toSave, { experiment, runId: request.runId, runDir: request.runDir }, classes, events);
   } catch (saveError) {
     events.log('error', `could not save the models: ${(saveError as Error).message}`);
   }

@@ -15,9 +15,15 @@ export interface SourceModel {
   provenance: string;
 }
 
-export async function pretrainOnSource(source: PreparedDataset, shape: ImageShape, epochs: number, environment: PhaseEnvironment): Promise<SourceModel> {
+/**
+ * Pretrains on the source task. `onCreated` gets the classifier before training starts, so a
+ * run stopped during this phase can still save what was learnt.
+ */
+export async function pretrainOnSource(source: PreparedDataset, shape: ImageShape, epochs: number, environment: PhaseEnvironment, onCreated: (classifier: LayersModel, provenance: string, classes: string[]) => void): Promise<SourceModel> {
   const { experiment } = environment;
   const classifier = buildClassifier(experiment.model.architecture, shape, source.classes.length, experiment.model.dropout, environment.random.fork(1));
+  const provenance = `pretrained on ${source.description} for ${epochs} epochs`;
+  onCreated(classifier.model, provenance, source.classes);
   await runTrainingPhase(
     {
       phase: 'source',
@@ -32,7 +38,7 @@ export async function pretrainOnSource(source: PreparedDataset, shape: ImageShap
     },
     environment,
   );
-  return { base: classifier.base, classifier: classifier.model, provenance: `pretrained on ${source.description} for ${epochs} epochs` };
+  return { base: classifier.base, classifier: classifier.model, provenance };
 }
 
 export async function loadPretrained(dir: string, environment: PhaseEnvironment): Promise<SourceModel> {
