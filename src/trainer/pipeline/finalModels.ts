@@ -7,7 +7,7 @@ import type { Experiment } from '../../shared/experiment/schema';
 import type { EvaluatedModel } from '../../shared/run/events';
 import type { ClinicalMetrics } from '../../shared/run/metrics';
 import { RUN_FILES } from '../../shared/run/runFiles';
-import { transferGain } from '../../shared/run/runState';
+import type { TransferGain } from '../../shared/run/runState';
 import type { ImageSet } from '../data/dataset';
 import { computeClinicalMetrics } from '../evaluation/clinicalMetrics';
 import { saveModel } from '../models/modelFiles';
@@ -62,7 +62,7 @@ export interface MetricsFile {
   evaluationSplit: 'test' | 'val';
   classes: string[];
   models: Partial<Record<EvaluatedModel, ClinicalMetrics>>;
-  transferGain: ReturnType<typeof transferGain>;
+  transferGain: TransferGain | null;
 }
 
 export function writeMetricsFile(runDir: string, metrics: MetricsFile): void {
