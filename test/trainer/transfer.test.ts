@@ -83,11 +83,14 @@ baseline: { scratch: true, epochs: 1 }
     const result = run(folder, 'pngs', `name: pngs
 model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
 source: { dataset: { type: synthetic, task: source, samples: 200 }, epochs: 1 }
-target: { dataset: { type: folder, path: images } }
+target: { dataset: { type: folder, path: images }, labelsPerClass: 20 }
 fineTune: { headEpochs: 1, epochs: 1 }
 `);
     assert.equal(result.status, 0, result.stderr);
-    const data = eventsOf(readEvents(result.runDir), 'data-loaded')[0];
+    const events = readEvents(result.runDir);
+    const warnings = eventsOf(events, 'log').filter((event) => event.level === 'warn').map((event) => event.message);
+    assert.ok(warnings.some((warning) => /target: labelsPerClass is 20 but class "spot" has only \d+ training images/.test(warning)), warnings.join('\n'));
+    const data = eventsOf(events, 'data-loaded')[0];
     assert.deepEqual(data?.target.classes, ['clear', 'spot']);
     const sizes = data?.target.sizes;
     assert.equal([...(sizes?.train ?? []), ...(sizes?.val ?? []), ...(sizes?.test ?? [])].reduce((a, b) => a + b, 0), 24);

@@ -2,7 +2,8 @@
 // and samples the few-shot target training set; describes each for the data-loaded event.
 import type { Experiment } from '../../shared/experiment/schema';
 import type { DatasetSummary } from '../../shared/run/events';
-import type { ImageShape, PreparedDataset } from '../data/dataset';
+import type { ImageShape } from '../data/dataset';
+import type { PreparedDatasetWithReport as PreparedDataset } from '../data/prepareDataset';
 import { loadDataset } from '../data/loadDataset';
 import { prepareDataset } from '../data/prepareDataset';
 import { classCounts } from '../data/splits';
@@ -13,6 +14,14 @@ const SOURCE_VALIDATION_FRACTION = 0.1;
 export interface RunData {
   source: PreparedDataset | null;
   target: PreparedDataset;
+}
+
+/** What the user should know about the data before trusting the results (short classes, empty splits). */
+export function dataWarnings(data: RunData): string[] {
+  return [
+    ...(data.source?.report.warnings.map((warning) => `source: ${warning}`) ?? []),
+    ...data.target.report.warnings.map((warning) => `target: ${warning}`),
+  ];
 }
 
 export async function loadRunData(experiment: Experiment, sourceShape: ImageShape, targetShape: ImageShape): Promise<RunData> {

@@ -21,7 +21,7 @@ import type { StopSignal } from '../training/stopSignal';
 import { targetClassNames, positiveClassIndex } from './classes';
 import { evaluateModel, saveModels, writeMetricsFile } from './finalModels';
 import type { ModelToSave } from './finalModels';
-import { loadRunData, summarizeDataset } from './loadRunData';
+import { dataWarnings, loadRunData, summarizeDataset } from './loadRunData';
 import type { PhaseEnvironment } from './phaseRunner';
 import { runTrainingPhase } from './phaseRunner';
 import { planRun } from './plan';
@@ -83,6 +83,7 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
     classes = targetClassNames(experiment, data.target.classes);
     const positiveClass = positiveClassIndex(experiment, classes);
     events.emit({ type: 'data-loaded', source: data.source ? summarizeDataset(data.source) : null, target: summarizeDataset(data.target, classes) });
+    for (const warning of dataWarnings(data)) events.log('warn', warning);
 
     const saveSource = (model: LayersModel, provenance: string, sourceClasses: string[]) => toSave.push({ model, folder: 'source-model', weightsSource: provenance, classes: sourceClasses });
     const source = pretrained ?? (data.source ? await pretrainOnSource(data.source, shape, plan.sourceEpochs, environment, saveSource) : null);
