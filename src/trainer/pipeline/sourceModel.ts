@@ -27,7 +27,7 @@ export async function pretrainOnSource(source: PreparedDataset, shape: ImageShap
   await runTrainingPhase(
     {
       phase: 'source',
-      description: `pretrain ${experiment.model.architecture} on the source task, ${source.description} (${source.classes.length} classes)`,
+      description: `pretrain ${experiment.model.architecture} on the source task, ${source.description}`,
       classifier,
       data: source,
       classes: source.classes,
