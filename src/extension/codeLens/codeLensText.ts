@@ -1,0 +1,73 @@
+// The code lenses above an experiment file, as data: which actions, with what titles.
+// `▶ Run experiment` (or `■ Stop` while it runs), `Open dashboard`, and the last run's result and age.
+import type { RunState } from '../../shared/run/runState';
+import { formatAge, outcomeText, progressText, runTime } from '../runs/runText';
+
+export type ExperimentActivity =
+  | { kind: 'idle' }
+  | { kind: 'starting' }
+  | { kind: 'running'; runDir: string; stopping: boolean }
+  | { kind: 'queued'; position: number };
+
+export interface LensRun {
+  runDir: string;
+  runId: string;
+  state: RunState;
+}
+
+export interface ExperimentLensInput {
+  activity: ExperimentActivity;
+  trusted: boolean;
+  /** The newest run of this experiment (running or not), if any. */
+  latestRun: LensRun | null;
+  now: number;
+}
+
+export type LensAction = 'run' | 'stop' | 'cancel-queued' | 'explain-restricted' | 'open-dashboard' | 'show-run';
+
+export interface LensSpec {
+  action: LensAction;
+  title: string;
+  tooltip: string;
+  /** The run the action is about, where it is about one. */
+  runDir?: string;
+}
+
+export function experimentLenses({ activity, trusted, latestRun, now }: ExperimentLensInput): LensSpec[] {
+  const lenses: LensSpec[] = [];
+  switch (activity.kind) {
+    case 'running':
+      lenses.push(
+        activity.stopping
+          ? { action: 'stop', title: '■ Stopping…', tooltip: 'Saving the model; stopping again does nothing until the grace period ends', runDir: activity.runDir }
+          : { action: 'stop', title: '■ Stop', tooltip: 'Stop after the current batch and save the model', runDir: activity.runDir },
+      );
+      break;
+    case 'starting':
+      lenses.push({ action: 'stop', title: '■ Starting…', tooltip: 'The trainer is starting' });
+      break;
+    case 'queued':
+      lenses.push({ action: 'cancel-queued', title: `⧗ Queued (#${activity.position}) · Cancel`, tooltip: 'Waiting for a free trainer slot (setting medtransfer.maxConcurrentRuns); click to cancel' });
+      break;
+    case 'idle':
+      lenses.push(
+        trusted
+          ? { action: 'run', title: '▶ Run experiment', tooltip: 'Train this experiment (fine-tuned and scratch baseline) in a new run' }
+          : { action: 'explain-restricted', title: '▶ Run experiment (disabled in Restricted Mode)', tooltip: 'Running trains code-driven models on your machine; trust this workspace to run experiments' },
+      );
+      break;
+  }
+  if (latestRun) {
+    lenses.push({ action: 'open-dashboard', title: 'Open dashboard', tooltip: `Open the dashboard of run ${latestRun.runId}`, runDir: latestRun.runDir });
+    lenses.push({ action: 'show-run', title: lastRunTitle(latestRun, now), tooltip: `Run ${latestRun.runId}: open its dashboard`, runDir: latestRun.runDir });
+  }
+  return lenses;
+}
+
+/** `Last run: AUC 0.93 vs 0.73 scratch · 2 h ago`, or `Running: fine-tuning 3/10 · val AUC 0.81`. */
+export function lastRunTitle(run: LensRun, now: number): string {
+  if (run.state.status === 'running') return `Running: ${progressText(run.state)}`;
+  const time = runTime(run.state, run.runId);
+  const age = time === null ? '' : ` · ${formatAge(now - time)}`;
+  return `Last run: ${outcomeText(run.state)}${age}`;
+}

@@ -1,0 +1,32 @@
+// The run store as webviews consume it: snapshots of the runs asked for, then live appends.
+// A run the store has not found yet (a dashboard restored while the first scan still runs) is
+// read straight from its folder.
+import { existsSync } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
+import { RUN_FILES } from '../../shared/run/runFiles';
+import { emptyRunState } from '../../shared/run/runState';
+import type { RunSnapshot } from '../../shared/webview/protocol';
+import { describeRunDir, isRunId } from '../runs/runPaths';
+import type { RunRecord, RunStore } from '../runs/runStore';
+import type { RunFeed } from './runWebviewSession';
+import { loadRunSnapshot } from './runSnapshots';
+
+export function createRunFeed(store: RunStore): RunFeed {
+  return {
+    async snapshot(keys) {
+      const records = keys.flatMap((key) => {
+        const record = store.get(key) ?? recordOnDisk(key);
+        return record ? [record] : [];
+      });
+      const snapshots: RunSnapshot[] = await Promise.all(records.map((record) => loadRunSnapshot(record)));
+      return snapshots;
+    },
+    onDidAppendEvents: store.onDidAppendEvents,
+    onDidChangeControllable: store.onDidChangeControllable,
+  };
+}
+
+function recordOnDisk(key: string): RunRecord | null {
+  if (!isAbsolute(key) || !isRunId(basename(key)) || !existsSync(join(key, RUN_FILES.events))) return null;
+  return { key, runDir: key, ...describeRunDir(key), state: emptyRunState(), controllable: false, lastEventAt: null, recentEvents: [] };
+}
