@@ -1,0 +1,81 @@
+// Code lenses at the top of an experiment file: run or stop, open the dashboard, and the last
+// run's result and age (refreshed as runs progress, and each minute for the age).
+import * as vscode from 'vscode';
+import { isExperimentDocument } from '../experiments/experimentIndex';
+import type { ExperimentIndex } from '../experiments/experimentIndex';
+import { activityOf, runsInDir } from '../runs/runQueries';
+import type { RunStore } from '../runs/runStore';
+import type { RunLauncher } from '../trainer/runLauncher';
+import { DisposableStore } from '../util/events';
+import { throttle } from '../util/throttle';
+import { experimentLenses } from './codeLensText';
+import type { LensAction } from './codeLensText';
+
+export const EXPERIMENT_DOCUMENT_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/*.experiment.{yaml,yml,json}' }];
+
+export interface LensCommands {
+  run: string;
+  stop: string;
+  explainRestricted: string;
+  openDashboard: string;
+}
+
+export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly disposables = new DisposableStore();
+  private readonly changeEmitter = this.disposables.add(new vscode.EventEmitter<void>());
+
+  readonly onDidChangeCodeLenses = this.changeEmitter.event;
+
+  constructor(
+    private readonly index: ExperimentIndex,
+    private readonly store: RunStore,
+    private readonly launcher: RunLauncher,
+    private readonly commands: LensCommands,
+  ) {
+    const refresh = this.disposables.add(throttle(() => this.changeEmitter.fire(), 500));
+    this.disposables.add(index.onDidChangeExperiments(refresh));
+    this.disposables.add(store.onDidChangeRun(refresh));
+    this.disposables.add(launcher.onDidChangeQueue(refresh));
+    this.disposables.add(launcher.onDidStartRun(refresh));
+    this.disposables.add(launcher.onDidEndRun(refresh));
+    this.disposables.add(vscode.workspace.onDidGrantWorkspaceTrust(refresh));
+    const ageTimer = setInterval(refresh, 60_000);
+    this.disposables.add({ dispose: () => clearInterval(ageTimer) });
+    this.disposables.add(vscode.languages.registerCodeLensProvider(EXPERIMENT_DOCUMENT_SELECTOR, this));
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!isExperimentDocument(document)) return [];
+    const path = document.uri.fsPath;
+    const entry = this.index.get(path);
+    const [latest] = runsInDir(this.store, entry?.experimentDir ?? null);
+    const specs = experimentLenses({
+      activity: activityOf(this.launcher, path),
+      trusted: vscode.workspace.isTrusted,
+      latestRun: latest ? { runDir: latest.runDir, runId: latest.runId, state: latest.state } : null,
+      now: Date.now(),
+    });
+    const range = new vscode.Range(0, 0, 0, 0);
+    return specs.map((spec) => new vscode.CodeLens(range, { title: spec.title, tooltip: spec.tooltip, ...this.command(spec.action, document.uri, spec.runDir) }));
+  }
+
+  dispose(): void {
+    this.disposables.dispose();
+  }
+
+  private command(action: LensAction, uri: vscode.Uri, runDir: string | undefined): { command: string; arguments: unknown[] } {
+    switch (action) {
+      case 'run':
+        return { command: this.commands.run, arguments: [uri] };
+      case 'stop':
+        return runDir ? { command: this.commands.stop, arguments: [runDir] } : { command: this.commands.stop, arguments: [uri] };
+      case 'cancel-queued':
+        return { command: this.commands.stop, arguments: [uri] };
+      case 'explain-restricted':
+        return { command: this.commands.explainRestricted, arguments: [] };
+      case 'open-dashboard':
+      case 'show-run':
+        return { command: this.commands.openDashboard, arguments: [runDir ?? uri] };
+    }
+  }
+}

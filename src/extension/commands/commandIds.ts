@@ -1,0 +1,22 @@
+// Command ids (contributed in package.json; a unit test keeps the two in step).
+export const COMMANDS = {
+  runExperiment: 'medtransfer.runExperiment',
+  stopRun: 'medtransfer.stopRun',
+  openDashboard: 'medtransfer.openDashboard',
+  newExperiment: 'medtransfer.newExperiment',
+  compareRuns: 'medtransfer.compareRuns',
+  revealRunFolder: 'medtransfer.revealRunFolder',
+  showTrainerLog: 'medtransfer.showTrainerLog',
+  selectBackend: 'medtransfer.selectBackend',
+  deleteRun: 'medtransfer.deleteRun',
+  showMonitor: 'medtransfer.showMonitor',
+  refreshExperiments: 'medtransfer.refreshExperiments',
+  explainRestrictedMode: 'medtransfer.explainRestrictedMode',
+} as const;
+
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+/** Context keys set by the extension, for `when` clauses in package.json. */
+export const CONTEXT_KEYS = {
+  hasActiveRuns: 'medtransfer.hasActiveRuns',
+} as const;

@@ -1,0 +1,46 @@
+// Registers every command with its handler; errors end in a notification and the log, never
+// in an unhandled rejection.
+import * as vscode from 'vscode';
+import type { CommandContext } from './commandContext';
+import { COMMANDS } from './commandIds';
+import type { CommandId } from './commandIds';
+import { compareRuns, openDashboard, showMonitor } from './dashboardCommands';
+import { newExperiment } from './newExperiment';
+import { deleteRun, revealRunFolder, showTrainerLog } from './runFolderCommands';
+import { explainRestrictedMode, runExperiment, stopRun } from './runCommands';
+import { selectBackend } from './selectBackend';
+
+type Handler = (context: CommandContext, ...args: unknown[]) => Promise<void> | void;
+
+const HANDLERS: Record<CommandId, Handler> = {
+  [COMMANDS.runExperiment]: (context, arg) => runExperiment(context, arg),
+  [COMMANDS.stopRun]: (context, arg) => stopRun(context, arg),
+  [COMMANDS.openDashboard]: (context, arg) => openDashboard(context, arg),
+  [COMMANDS.newExperiment]: () => newExperiment(),
+  [COMMANDS.compareRuns]: (context, arg, selection) => compareRuns(context, arg, selection),
+  [COMMANDS.revealRunFolder]: (context, arg) => revealRunFolder(context, arg),
+  [COMMANDS.showTrainerLog]: (context, arg) => showTrainerLog(context, arg),
+  [COMMANDS.selectBackend]: () => selectBackend(),
+  [COMMANDS.deleteRun]: (context, arg) => deleteRun(context, arg),
+  [COMMANDS.showMonitor]: (context, arg) => showMonitor(context, arg),
+  [COMMANDS.refreshExperiments]: async (context) => {
+    await context.index.refreshAll();
+    await context.discovery.scan();
+    context.tree.refresh();
+  },
+  [COMMANDS.explainRestrictedMode]: () => explainRestrictedMode(),
+};
+
+export function registerCommands(context: CommandContext): vscode.Disposable[] {
+  return Object.entries(HANDLERS).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        await handler(context, ...args);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        context.log.error(`${id} failed: ${message}`);
+        void vscode.window.showErrorMessage(`MedTransfer: ${message}`);
+      }
+    }),
+  );
+}

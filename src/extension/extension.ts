@@ -1,0 +1,115 @@
+// MedTransfer's extension host: wires the parts together. Each part is a Disposable in the
+// extension's subscriptions; `deactivate` asks running trainers to stop and save first.
+import * as vscode from 'vscode';
+import { ExperimentCodeLensProvider } from './codeLens/experimentCodeLensProvider';
+import type { CommandContext } from './commands/commandContext';
+import { COMMANDS, CONTEXT_KEYS } from './commands/commandIds';
+import { registerCommands } from './commands/registerCommands';
+import { DashboardPanels } from './dashboard/dashboardPanels';
+import type { RunWebviewActions } from './dashboard/runWebviewSession';
+import { ExperimentDiagnostics } from './diagnostics/experimentDiagnostics';
+import { ExperimentIndex } from './experiments/experimentIndex';
+import { ExperimentsTreeProvider } from './experiments/experimentsTreeProvider';
+import type { ExperimentsNode } from './experiments/experimentsTreeProvider';
+import { MonitorViewProvider } from './monitor/monitorViewProvider';
+import { RunDiscovery } from './runs/runDiscovery';
+import { RunStore } from './runs/runStore';
+import { RunsWatcher } from './runs/runsWatcher';
+import { RunStatusBar } from './statusBar/runStatusBar';
+import { TrainerService } from './trainer/trainerService';
+
+export const EXPERIMENTS_VIEW_ID = 'medtransfer.experiments';
+
+/** How long deactivation lets trainers finish their batch and save before they are killed. */
+const DEACTIVATE_GRACE_MS = 4_000;
+
+let trainerService: TrainerService | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('MedTransfer', { log: true });
+  const trainerOutput = vscode.window.createOutputChannel('MedTransfer Trainer');
+  context.subscriptions.push(log, trainerOutput);
+
+  const index = new ExperimentIndex((message) => log.warn(message));
+  const store = new RunStore({ log: (message) => log.warn(message) });
+  const discovery = new RunDiscovery(store);
+  context.subscriptions.push(index, store);
+
+  // What the webviews may ask for. The dashboards and the trainer need each other, so these
+  // refer to them lazily (only webview messages, after activation, call them).
+  const webviewActions: RunWebviewActions = {
+    stopRun: async (key) => {
+      await trainer.stop(key);
+    },
+    revealRunFolder: (key) => vscode.commands.executeCommand(COMMANDS.revealRunFolder, key).then(() => undefined),
+    openDashboard: (key) => dashboards.open([key]),
+  };
+  const dashboards = new DashboardPanels(context, store, webviewActions, log);
+  const monitor = new MonitorViewProvider(context, store, webviewActions, log);
+  const trainer = new TrainerService({
+    cliPath: context.asAbsolutePath('dist/cli.js'),
+    index,
+    store,
+    log,
+    trainerOutput,
+    onRunStarted: (runDir) => monitor.follow(runDir),
+    openDashboard: (runDir) => dashboards.open([runDir]),
+  });
+  trainerService = trainer;
+  context.subscriptions.push(dashboards, monitor, trainer);
+
+  const tree = new ExperimentsTreeProvider(index, store, trainer.launcher);
+  const treeView = vscode.window.createTreeView<ExperimentsNode>(EXPERIMENTS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  context.subscriptions.push(tree, treeView);
+  context.subscriptions.push(
+    treeView.onDidChangeSelection(({ selection }) => {
+      // The Monitor shows the run picked in the tree (one run, not a multi-selection for comparing).
+      const [only] = selection;
+      if (selection.length === 1 && only?.kind === 'run') monitor.follow(only.key);
+    }),
+  );
+  const updateTrustMessage = () => {
+    treeView.message = vscode.workspace.isTrusted ? undefined : 'Restricted Mode: runs are shown, but running experiments is disabled until you trust this workspace.';
+  };
+  updateTrustMessage();
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(updateTrustMessage));
+
+  const updateActivity = () => {
+    const active = trainer.launcher.activeRuns.length;
+    const queued = trainer.launcher.queuedRuns.length;
+    treeView.badge = active + queued > 0 ? { value: active + queued, tooltip: `${active} running, ${queued} queued` } : undefined;
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasActiveRuns, active + queued > 0);
+  };
+  context.subscriptions.push(trainer.launcher.onDidStartRun(updateActivity), trainer.launcher.onDidEndRun(updateActivity), trainer.launcher.onDidChangeQueue(updateActivity));
+
+  context.subscriptions.push(
+    new ExperimentDiagnostics(index),
+    new ExperimentCodeLensProvider(index, store, trainer.launcher, {
+      run: COMMANDS.runExperiment,
+      stop: COMMANDS.stopRun,
+      explainRestricted: COMMANDS.explainRestrictedMode,
+      openDashboard: COMMANDS.openDashboard,
+    }),
+    new RunStatusBar(store, trainer.launcher, () => monitor.followedRun, COMMANDS.showMonitor),
+  );
+  const runsWatcher = new RunsWatcher(index, discovery, (message) => log.warn(message));
+  context.subscriptions.push(runsWatcher);
+
+  const commandContext: CommandContext = { index, store, discovery, trainer, dashboards, monitor, tree, treeView, log, trainerOutput };
+  context.subscriptions.push(...registerCommands(commandContext));
+
+  void index.ready().then(
+    () => runsWatcher.track(),
+    (error: unknown) => log.error(`could not list experiment files: ${error instanceof Error ? error.message : String(error)}`),
+  );
+  log.info(`activated (trainer: ${context.asAbsolutePath('dist/cli.js')}, runtime: ${process.execPath})`);
+}
+
+export async function deactivate(): Promise<void> {
+  const trainer = trainerService;
+  trainerService = undefined;
+  // Ask each trainer to stop after its batch and save; what is still running after the grace
+  // period is killed with its process tree when the subscriptions are disposed.
+  await trainer?.stopAll(DEACTIVATE_GRACE_MS);
+  trainer?.launcher.dispose();
+}

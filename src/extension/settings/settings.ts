@@ -1,0 +1,41 @@
+// The extension's settings (contributed in package.json under `medtransfer.*`), read fresh
+// each time so a change applies to the next run without a reload.
+import * as vscode from 'vscode';
+import type { BackendChoice } from '../../shared/experiment/schema';
+import { toBackendChoice } from '../trainer/trainerArgs';
+import { normalizeMaxConcurrent } from '../trainer/runQueue';
+
+export const SETTINGS = {
+  section: 'medtransfer',
+  runsFolder: 'runsFolder',
+  backend: 'backend',
+  maxConcurrentRuns: 'maxConcurrentRuns',
+  nodePath: 'nodePath',
+  pollingInterval: 'pollingInterval',
+} as const;
+
+export interface MedTransferSettings {
+  runsFolder: string;
+  backend: BackendChoice;
+  maxConcurrentRuns: number;
+  /** '' for VS Code's own runtime. */
+  nodePath: string;
+  /** Seconds between polls of the runs folders; 0 turns polling off. */
+  pollingIntervalSeconds: number;
+}
+
+export function readSettings(scope?: vscode.Uri): MedTransferSettings {
+  const configuration = vscode.workspace.getConfiguration(SETTINGS.section, scope);
+  const polling = configuration.get<number>(SETTINGS.pollingInterval, 5);
+  return {
+    runsFolder: configuration.get<string>(SETTINGS.runsFolder, '') ?? '',
+    backend: toBackendChoice(configuration.get<string>(SETTINGS.backend, 'auto')),
+    maxConcurrentRuns: normalizeMaxConcurrent(configuration.get<number>(SETTINGS.maxConcurrentRuns, 1)),
+    nodePath: (configuration.get<string>(SETTINGS.nodePath, '') ?? '').trim(),
+    pollingIntervalSeconds: typeof polling === 'number' && Number.isFinite(polling) && polling > 0 ? Math.max(1, polling) : 0,
+  };
+}
+
+export function affectsSetting(event: vscode.ConfigurationChangeEvent, key: keyof typeof SETTINGS): boolean {
+  return event.affectsConfiguration(`${SETTINGS.section}.${SETTINGS[key]}`);
+}

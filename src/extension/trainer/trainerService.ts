@@ -1,0 +1,194 @@
+// Runs experiments from this window: prepares each launch (validated file, runs folder, run
+// id, settings), forks the bundled trainer, feeds its events into the run store, writes its
+// output to the "MedTransfer Trainer" channel, and tells the user how each run ended.
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { parseExperiment } from '../../shared/experiment/parseExperiment';
+import type { ExperimentIndex } from '../experiments/experimentIndex';
+import { appendEventToRun, hostRunEndedEvent } from '../runs/recordRunEnd';
+import { listRunIdsOnDisk } from '../runs/runDiscovery';
+import { experimentRunsDir, newRunId, resolveRunsRoot, runLabel } from '../runs/runPaths';
+import type { RunStore } from '../runs/runStore';
+import { outcomeText } from '../runs/runText';
+import { affectsSetting, readSettings } from '../settings/settings';
+import { DisposableStore } from '../util/events';
+import { RunLauncher } from './runLauncher';
+import type { ActiveRun, LaunchPlan, RequestResult } from './runLauncher';
+import type { RunOutcome } from './runOutcome';
+import { trainerRunArgs } from './trainerArgs';
+import { TrainerProcess } from './trainerProcess';
+import type { TrainerExit } from './trainerProcess';
+
+export interface TrainerServiceDependencies {
+  /** The bundled trainer, `dist/cli.js` inside the extension. */
+  cliPath: string;
+  index: ExperimentIndex;
+  store: RunStore;
+  log: vscode.LogOutputChannel;
+  trainerOutput: vscode.OutputChannel;
+  /** A run started here: the Monitor follows it. */
+  onRunStarted: (runDir: string) => void;
+  openDashboard: (runDir: string) => void;
+}
+
+export class TrainerService implements vscode.Disposable {
+  readonly launcher: RunLauncher;
+  private readonly disposables = new DisposableStore();
+
+  constructor(private readonly dependencies: TrainerServiceDependencies) {
+    this.launcher = this.disposables.add(
+      new RunLauncher({
+        prepare: (file) => this.prepare(file),
+        createProcess: (plan) => this.createProcess(plan),
+        maxConcurrent: () => readSettings().maxConcurrentRuns,
+      }),
+    );
+    const { launcher } = this;
+    this.disposables.add(launcher.onDidStartRun((run) => this.started(run)));
+    this.disposables.add(launcher.onDidReceiveEvent(({ run, event }) => dependencies.store.append(run.plan.runDir, [event])));
+    this.disposables.add(
+      launcher.onDidOutput(({ run, line }) => dependencies.trainerOutput.appendLine(`[${run.plan.experimentName} ${run.plan.runId}] ${line.line}`)),
+    );
+    this.disposables.add(
+      launcher.onDidDropMessage(({ run, dropped }) => dependencies.log.warn(`run ${run.plan.runId}: dropped a message from the trainer (${dropped.reason}): ${preview(dropped.message)}`)),
+    );
+    this.disposables.add(launcher.onDidEndRun(({ run, exit, outcome }) => void this.ended(run, exit, outcome)));
+    this.disposables.add(
+      launcher.onDidRefuseRun(({ experimentFile, error }) => {
+        dependencies.log.error(`queued run of ${experimentFile} could not start: ${error}`);
+        void vscode.window.showErrorMessage(`MedTransfer: the queued run of ${basename(experimentFile)} could not start: ${error}`);
+      }),
+    );
+    this.disposables.add(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (affectsSetting(event, 'maxConcurrentRuns')) launcher.drainQueue();
+      }),
+    );
+  }
+
+  /** Starts (or queues) a run. Refuses in an untrusted workspace: training runs code on this machine. */
+  async run(experimentFile: string): Promise<RequestResult> {
+    if (!vscode.workspace.isTrusted) return { kind: 'refused', error: RESTRICTED_MODE_MESSAGE };
+    return this.launcher.request(experimentFile);
+  }
+
+  stop(runDir: string): Promise<TrainerExit> | null {
+    return this.launcher.stopRun(runDir);
+  }
+
+  /** Deactivation: ask every trainer to stop and save, briefly, then kill what is left. */
+  async stopAll(graceMs: number): Promise<void> {
+    const stopped = this.launcher.stopAll();
+    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, graceMs))]);
+  }
+
+  dispose(): void {
+    this.disposables.dispose();
+  }
+
+  private async prepare(experimentFile: string): Promise<LaunchPlan | { error: string }> {
+    if (!vscode.workspace.isTrusted) return { error: RESTRICTED_MODE_MESSAGE };
+    let text: string;
+    try {
+      // The trainer reads the file from disk; the command saved a dirty editor first.
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(experimentFile)));
+    } catch (error) {
+      return { error: `cannot read ${experimentFile}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    const parsed = parseExperiment(text);
+    if (!parsed.ok) {
+      const [first] = parsed.diagnostics;
+      const more = parsed.diagnostics.length > 1 ? ` (and ${parsed.diagnostics.length - 1} more)` : '';
+      return { error: `${basename(experimentFile)} is not valid: line ${first?.start.line ?? 1}: ${first?.message ?? 'invalid'}${more}` };
+    }
+    const uri = vscode.Uri.file(experimentFile);
+    const settings = readSettings(uri);
+    const runsRoot = resolveRunsRoot({ experimentFile, setting: settings.runsFolder, workspaceFolder: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath, home: homedir() });
+    const experimentDir = experimentRunsDir(runsRoot, parsed.experiment.name);
+    const taken = new Set(await listRunIdsOnDisk(experimentDir));
+    for (const run of this.launcher.activeRuns) if (dirname(run.plan.runDir) === experimentDir) taken.add(run.plan.runId);
+    const runId = newRunId(new Date(), taken);
+    return {
+      experimentFile,
+      experimentName: parsed.experiment.name,
+      runId,
+      runDir: join(experimentDir, runId),
+      args: trainerRunArgs({ experimentFile, runsRoot, runId, backend: settings.backend }),
+      cwd: dirname(experimentFile),
+    };
+  }
+
+  private createProcess(plan: LaunchPlan): TrainerProcess {
+    const { nodePath } = readSettings(vscode.Uri.file(plan.experimentFile));
+    return new TrainerProcess({
+      modulePath: this.dependencies.cliPath,
+      args: plan.args,
+      execPath: nodePath === '' ? process.execPath : nodePath,
+      cwd: plan.cwd,
+    });
+  }
+
+  private started(run: ActiveRun): void {
+    const { store, trainerOutput, log } = this.dependencies;
+    store.ensure(run.plan.runDir);
+    store.setControllable(run.plan.runDir, true);
+    trainerOutput.appendLine(`[${run.plan.experimentName} ${run.plan.runId}] started: ${basename(this.dependencies.cliPath)} ${run.plan.args.join(' ')}`);
+    log.info(`run ${run.plan.runId} of ${run.plan.experimentFile} started in ${run.plan.runDir}`);
+    this.dependencies.onRunStarted(run.plan.runDir);
+  }
+
+  private async ended(run: ActiveRun, exit: TrainerExit, exitOutcome: RunOutcome): Promise<void> {
+    const { store, log, trainerOutput } = this.dependencies;
+    const { runDir, runId, experimentName } = run.plan;
+    // The run folder is the truth: read what the trainer wrote last (its run-ended may have
+    // reached the file but not the IPC channel).
+    await store.refresh(runDir);
+    let record = store.get(runDir);
+    let outcome = exitOutcome;
+    if (record && record.state.status !== 'running') {
+      outcome = { status: record.state.status, error: record.state.error, reportedByTrainer: true };
+    } else if (record) {
+      // The trainer died without recording its end: record it, so the folder stops reading as running.
+      const event = hostRunEndedEvent(record.state, outcome.status, outcome.error, new Date());
+      store.append(runDir, [event]);
+      try {
+        await appendEventToRun(runDir, event);
+      } catch (error) {
+        log.warn(`could not record the end of run ${runId} in its events.jsonl: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    store.setControllable(runDir, false);
+    record = store.get(runDir);
+    trainerOutput.appendLine(`[${experimentName} ${runId}] exited (code ${exit.code ?? '–'}${exit.signal ? `, ${exit.signal}` : ''}): ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
+    const label = runLabel(experimentName, runId);
+    const canOpen = () => store.has(runDir);
+    if (outcome.status === 'failed') {
+      log.error(`run ${label} failed: ${outcome.error ?? 'unknown error'}`);
+      const choice = await vscode.window.showErrorMessage(`MedTransfer: run ${label} failed: ${outcome.error ?? 'unknown error'}`, 'Show Log', ...(canOpen() ? ['Open Dashboard'] : []));
+      if (choice === 'Show Log') trainerOutput.show(true);
+      if (choice === 'Open Dashboard' && canOpen()) this.dependencies.openDashboard(runDir);
+    } else if (outcome.status === 'stopped') {
+      const saved = outcome.error === null;
+      const message = saved ? `MedTransfer: run ${label} stopped; the model was saved.` : `MedTransfer: run ${label} stopped: ${outcome.error}`;
+      const choice = await (saved ? vscode.window.showInformationMessage(message) : vscode.window.showWarningMessage(message, 'Show Log'));
+      if (choice === 'Show Log') trainerOutput.show(true);
+    } else {
+      const result = record ? outcomeText(record.state) : 'completed';
+      const choice = await vscode.window.showInformationMessage(`MedTransfer: run ${label} completed: ${result}`, 'Open Dashboard');
+      if (choice === 'Open Dashboard' && canOpen()) this.dependencies.openDashboard(runDir);
+    }
+  }
+}
+
+export const RESTRICTED_MODE_MESSAGE =
+  'Running experiments is disabled in Restricted Mode: a run executes the trainer on this machine with the paths and settings of this workspace. Trust the workspace to run.';
+
+function preview(message: unknown): string {
+  try {
+    const text = JSON.stringify(message) ?? String(message);
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  } catch {
+    return typeof message;
+  }
+}
