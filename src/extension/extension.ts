@@ -35,12 +35,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const discovery = new RunDiscovery(store);
   context.subscriptions.push(index, store);
 
-  // What the webviews may ask for. The dashboards and the trainer need each other, so these
-  // refer to them lazily (only webview messages, after activation, call them).
+  // What the webviews may ask for. The dashboards both use and serve these, so they refer to
+  // them lazily (only webview messages, after activation, call them).
   const webviewActions: RunWebviewActions = {
-    stopRun: async (key) => {
-      await trainer.stop(key);
-    },
+    // Through the command: it explains when the run cannot be stopped from here.
+    stopRun: (key) => vscode.commands.executeCommand(COMMANDS.stopRun, key).then(() => undefined),
     revealRunFolder: (key) => vscode.commands.executeCommand(COMMANDS.revealRunFolder, key).then(() => undefined),
     openDashboard: (key) => dashboards.open([key]),
   };

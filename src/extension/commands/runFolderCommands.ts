@@ -38,6 +38,7 @@ export async function deleteRun(context: CommandContext, arg?: unknown): Promise
     await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: false });
   }
   context.store.remove(key);
+  if (context.monitor.followedRun === key) context.monitor.follow(null);
   await context.discovery.scan();
 }
 

@@ -42,8 +42,12 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     this.changeEmitter.fire(undefined);
   }
 
-  getChildren(node?: ExperimentsNode): ExperimentsNode[] {
-    if (!node) return this.index.all.map((entry) => this.node({ kind: 'experiment', path: entry.path }));
+  async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
+    if (!node) {
+      // Wait for the first search, so the welcome view does not flash while it runs.
+      await this.index.ready();
+      return this.index.all.map((entry) => this.node({ kind: 'experiment', path: entry.path }));
+    }
     if (node.kind !== 'experiment') return [];
     const entry = this.index.get(node.path);
     if (!entry) return [];

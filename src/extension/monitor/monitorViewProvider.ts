@@ -32,10 +32,11 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
     const remembered = context.workspaceState.get<unknown>(FOLLOWED_RUN_STATE);
     this.followed = typeof remembered === 'string' ? remembered : null;
     this.disposables.add(vscode.window.registerWebviewViewProvider(MONITOR_VIEW_ID, this));
+    // A run that leaves the store stays followed: it may come back (its experiment's `name` is
+    // being edited) and the view still reads it from its folder. Delete Run unfollows it.
     this.disposables.add(
       store.onDidChangeRun(({ key, kind }) => {
         if (key === this.followed && kind !== 'changed') this.updateDescription();
-        if (key === this.followed && kind === 'removed') this.follow(null);
       }),
     );
   }

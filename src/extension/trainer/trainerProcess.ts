@@ -109,6 +109,9 @@ export class TrainerProcess implements Disposable {
     try {
       child = fork(this.options.modulePath, [...this.options.args], {
         execPath: this.options.execPath ?? process.execPath,
+        // fork() passes on this process's own flags by default; the extension host's (an
+        // inspector port when debugging, loaders) are not the trainer's business.
+        execArgv: [],
         cwd: this.options.cwd,
         // VS Code's runtime is Electron: this makes it behave as plain Node.
         env: { ...(this.options.env ?? process.env), ELECTRON_RUN_AS_NODE: '1' },

@@ -164,6 +164,15 @@ describe('TrainerProcess', () => {
     assert.equal(isAlive(pid), false);
   });
 
+  it("does not pass on this process's Node flags (an inspector port, loaders), and runs Electron as Node", async () => {
+    // This test process itself runs with `--import tsx`.
+    assert.ok(process.execArgv.length > 0);
+    const { trainer, output } = start('exec-argv');
+    await trainer.exited;
+    const line = output.find((entry) => entry.stream === 'stdout')?.line ?? '';
+    assert.deepEqual(JSON.parse(line), { execArgv: [], electronAsNode: '1' });
+  });
+
   it('stop() before start() or after exit settles at once', async () => {
     const idle = new TrainerProcess({ modulePath: fixture, args: ['complete'] });
     const exit = await idle.stop();
