@@ -307,6 +307,7 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     await view.page.locator('vscode-panel-tab#tab-per-class').click();
     const saved = await view.savedState();
     assert.equal((saved as { tab?: unknown }).tab, 'per-class');
+    assert.deepEqual((saved as { keys?: unknown }).keys, [demo.snapshot.key], 'the runs shown, for the serializer after a reload');
     const restored = await open([demo.snapshot], { savedState: { ...(saved as object), normalized: true, tab: 'confusion' } });
     assert.equal(await restored.page.locator('vscode-panels').getAttribute('activeid'), 'tab-confusion');
     assert.equal(await restored.page.locator('vscode-checkbox', { hasText: 'Row-normalised' }).getAttribute('aria-checked'), 'true');

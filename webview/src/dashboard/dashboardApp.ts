@@ -64,13 +64,21 @@ export class DashboardApp {
 
   private receive(message: HostMessage): void {
     this.runs = applyHostMessage(this.runs, message);
-    if (message.type === 'did-load-runs') this.loads += 1;
+    if (message.type === 'did-load-runs') {
+      this.loads += 1;
+      this.saveState();
+    }
     this.scheduler.schedule();
+  }
+
+  /** The UI state plus the runs shown, so the host's serializer reopens the same runs after a reload. */
+  private saveState(): void {
+    this.host.setState({ ...this.ui, keys: this.runs.map((run) => run.key) });
   }
 
   private setUi(patch: Partial<DashboardUiState>, rebuild = false): void {
     this.ui = { ...this.ui, ...patch };
-    this.host.setState(this.ui);
+    this.saveState();
     if (rebuild) this.layoutLoad = -1;
     this.scheduler.schedule();
   }
