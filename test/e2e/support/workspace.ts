@@ -1,0 +1,65 @@
+// The workspace the suite opens: two small synthetic experiments (no data files needed).
+// `quick` is tuned to train for about 15 s in code-server on 2 cores (10 s from a terminal):
+// long enough to watch the Monitor move, short enough for CI. `slow` would take minutes; the
+// suite stops it after its first batches.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ExperimentFixture {
+  /** `name:` in the file, which names its runs folder and its row in the Experiments tree. */
+  name: string;
+  fileName: string;
+  path: string;
+  text: string;
+  /** The target's class names, in label order. */
+  classes: readonly string[];
+}
+
+export interface WorkspaceFixture {
+  dir: string;
+  /** Where the `medtransfer.runsFolder` setting sends runs: `<runsRoot>/<experiment name>/<run id>/`. */
+  runsRoot: string;
+  quick: ExperimentFixture;
+  slow: ExperimentFixture;
+}
+
+/** The runs folder, relative to the workspace folder as the setting allows (not the default `runs/`, to see the setting applied). */
+export const RUNS_FOLDER_SETTING = '${workspaceFolder}/e2e-runs';
+
+const CLASSES = ['normal', 'lesion'] as const;
+
+// Block style where the suite edits (labelsPerClass is last on its line, so End + Backspace
+// reaches the value); flow style elsewhere to keep the files short.
+function experimentText(name: string, sourceSamples: number, sourceEpochs: number): string {
+  return `# MedTransfer end-to-end test experiment (written by test/e2e).
+name: ${name}
+seed: 3
+model: { architecture: seed-cnn, inputShape: [28, 28, 1] }
+source:
+  dataset: { type: synthetic, task: source, samples: ${sourceSamples} }
+  epochs: ${sourceEpochs}
+target:
+  dataset: { type: synthetic, task: target, samples: 400 }
+  classes: [${CLASSES.join(', ')}]
+  labelsPerClass: 10
+fineTune: { strategy: two-phase, headEpochs: 4, epochs: 6 }
+training: { batchSize: 16 }
+baseline: { scratch: true }
+evaluation: { split: test, positiveClass: lesion }
+`;
+}
+
+export function writeWorkspace(dir: string): WorkspaceFixture {
+  mkdirSync(dir, { recursive: true });
+  const fixture = (name: string, fileName: string, text: string): ExperimentFixture => {
+    const path = join(dir, fileName);
+    writeFileSync(path, text);
+    return { name, fileName, path, text, classes: CLASSES };
+  };
+  return {
+    dir,
+    runsRoot: join(dir, 'e2e-runs'),
+    quick: fixture('e2e-quick', 'quick.experiment.yaml', experimentText('e2e-quick', 6000, 2)),
+    slow: fixture('e2e-slow', 'slow.experiment.yaml', experimentText('e2e-slow', 12000, 20)),
+  };
+}
