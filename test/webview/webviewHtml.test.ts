@@ -25,6 +25,9 @@ test('the shell has the CSP, the nonce on script and stylesheet, and escapes eve
 
 test('values that could change the policy are refused rather than escaped', () => {
   assert.throws(() => webviewCsp("https://x.example; script-src 'unsafe-inline'", nonce));
+  assert.throws(() => webviewCsp("'self' 'unsafe-inline'", nonce));
+  // What VS Code 1.99 gives as webview.cspSource.
+  assert.match(webviewCsp("'self' https://*.vscode-cdn.net", nonce), /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
   assert.throws(() => webviewCsp('https://x.example', "abc' 'unsafe-eval"));
   assert.throws(() => webviewCsp('https://x.example', 'short'));
 });

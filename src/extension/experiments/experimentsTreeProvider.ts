@@ -68,7 +68,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         if (!entry) return new vscode.TreeItem(node.path);
         const runCount = runsInDir(this.store, entry.experimentDir).length;
         const spec = experimentItemSpec({ stem: entry.stem, relativePath: entry.relativePath, summary: entry.summary, runCount, activity: activityOf(this.launcher, entry.path).kind });
-        const item = toTreeItem(spec, nodeId(node), runCount > 0 || this.launcher.queuePosition(entry.path) !== null ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        const expandable = runCount > 0 || this.launcher.queuePosition(entry.path) !== null;
+        // VS Code remembers an item's collapsible state by id: an experiment that gets its first
+        // run would stay collapsed under the same id, so the id says whether it has children.
+        const id = expandable ? nodeId(node) : `${nodeId(node)}#empty`;
+        const item = toTreeItem(spec, id, expandable ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
         item.resourceUri = entry.uri;
         item.command = { title: 'Open Experiment File', command: 'vscode.open', arguments: [entry.uri] };
         return item;

@@ -26,11 +26,13 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt
 // HTML entities are decoded before the CSP is parsed, so escaping alone cannot keep a `;` or a
 // quote out of the policy: values that go into it must be plain tokens.
 const NONCE_PATTERN = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
-const CSP_SOURCE_PATTERN = /^[^\s;,'"]+$/;
+// VS Code's cspSource is a space-separated list (1.99: `'self' https://*.vscode-cdn.net`): each
+// entry is `'self'` or a plain source without separators or quotes.
+const CSP_SOURCE_PATTERN = /^(?:'self'|[^\s;,'"]+)(?: (?:'self'|[^\s;,'"]+))*$/;
 
 /** The Content-Security-Policy of a page with this nonce and resource origin. */
 export function webviewCsp(cspSource: string, nonce: string): string {
-  if (!CSP_SOURCE_PATTERN.test(cspSource)) throw new Error(`webview cspSource is not a single CSP source: ${JSON.stringify(cspSource)}`);
+  if (!CSP_SOURCE_PATTERN.test(cspSource)) throw new Error(`webview cspSource is not a list of CSP sources: ${JSON.stringify(cspSource)}`);
   if (!NONCE_PATTERN.test(nonce)) throw new Error('webview nonce must be at least 16 base64 characters');
   return [
     "default-src 'none'",
