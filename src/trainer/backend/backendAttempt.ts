@@ -19,6 +19,8 @@ export type BackendAttempt =
 export interface BackendEngine {
   setBackend(name: string): Promise<boolean>;
   ready(): Promise<void>;
+  /** The backend instance registered under `name` (tf.findBackend); fakes may leave it out. */
+  findBackend?(name: string): unknown;
 }
 
 export interface BackendContext {

@@ -3,7 +3,7 @@
 // loaded at run time where the user installed them; a missing one is skipped quietly, one that
 // is present but broken is noted with its error and the next is tried. A backend asked for by
 // name must work: otherwise the run stops with the reason instead of training elsewhere.
-import { ready, setBackend } from '@tensorflow/tfjs-core';
+import { findBackend, ready, setBackend } from '@tensorflow/tfjs-core';
 import type { BackendChoice } from '../../shared/experiment/schema';
 import type { BackendName } from '../../shared/run/events';
 import type { ActivatorTable, BackendAttempt, BackendContext, BackendEngine } from './backendAttempt';
@@ -55,7 +55,7 @@ const DEFAULT_ACTIVATORS: ActivatorTable = {
   cpu: cpuActivator,
 };
 
-const TFJS_ENGINE: BackendEngine = { setBackend, ready };
+const TFJS_ENGINE: BackendEngine = { setBackend, ready, findBackend };
 
 export async function selectBackend(choice: BackendChoice, options: SelectBackendOptions): Promise<SelectedBackend> {
   const activators: ActivatorTable = { ...DEFAULT_ACTIVATORS, ...options.activators };

@@ -6,6 +6,7 @@ import { errorSummary, isModuleMissing } from './moduleLoader';
 import { startBackend } from './startBackend';
 import { describeAdapter } from './webgpuAdapter';
 import { asWebgpuPackage, installWebgpuGlobals } from './webgpuGlobals';
+import { patchWebgpuReadSync } from './webgpuReadSync';
 
 export const WEBGPU_PACKAGE = 'webgpu';
 export const TFJS_WEBGPU_PACKAGE = '@tensorflow/tfjs-backend-webgpu';
@@ -63,9 +64,14 @@ export const webgpuActivator: BackendActivator = async ({ loadModule, engine, lo
   }
   const started = await startBackend(engine, 'webgpu', log);
   if (!started.ok) return giveUp({ ok: false, reason: 'failed', note: `the webgpu backend did not start: ${started.reason}` });
+  const notes = [`WebGPU on ${label}${hardware ? '' : ' (a software adapter: expect CPU speed at best)'}`];
+  // Without it dataSync() fails in Node ("OffscreenCanvas is not defined"), and training with it.
+  if (engine.findBackend !== undefined && !patchWebgpuReadSync(engine.findBackend('webgpu'), installed.events)) {
+    notes.push('synchronous reads keep tfjs-backend-webgpu’s own readSync (not a backend this version of MedTransfer knows): dataSync() may fail in Node');
+  }
   return {
     ok: true,
-    notes: [`WebGPU on ${label}${hardware ? '' : ' (a software adapter: expect CPU speed at best)'}`],
+    notes,
     release: installed.uninstall,
   };
 };

@@ -5,6 +5,8 @@
 // `auto` passes over leaves no trace for code that sniffs navigator.gpu, and a global reference
 // to Dawn's GPU object keeps Node from exiting until it is dropped
 // (https://issues.chromium.org/issues/387965810, from the package's README).
+import { installDawnEventPump } from './dawnEventPump';
+import type { DawnEventPump } from './dawnEventPump';
 
 export interface WebgpuPackage {
   create: (options: string[]) => unknown;
@@ -20,6 +22,8 @@ export function asWebgpuPackage(loaded: unknown): WebgpuPackage | undefined {
 
 export interface InstalledGpu {
   gpu: unknown;
+  /** Runs Dawn's pending event processing now, for synchronous reads (webgpuReadSync.ts). */
+  events: DawnEventPump;
   uninstall: () => void;
 }
 
@@ -27,7 +31,16 @@ export function installWebgpuGlobals(webgpu: WebgpuPackage): InstalledGpu {
   const global = globalThis as Record<string, unknown>;
   const added = Object.keys(webgpu.globals).filter((key) => !(key in global));
   for (const key of added) global[key] = webgpu.globals[key];
-  const gpu = webgpu.create([]);
+  // Before create(): Dawn schedules its first tick with the first asynchronous call.
+  const events = installDawnEventPump();
+  let gpu: unknown;
+  try {
+    gpu = webgpu.create([]);
+  } catch (error) {
+    events.uninstall();
+    for (const key of added) delete global[key];
+    throw error;
+  }
   // Node 21+ has a navigator of its own; from Node 20 down there is none.
   const existing: unknown = global['navigator'];
   let uninstallNavigator: () => void;
@@ -45,8 +58,10 @@ export function installWebgpuGlobals(webgpu: WebgpuPackage): InstalledGpu {
   }
   return {
     gpu,
+    events,
     uninstall: () => {
       uninstallNavigator();
+      events.uninstall();
       for (const key of added) delete global[key];
     },
   };

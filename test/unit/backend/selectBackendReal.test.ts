@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { createModuleLoader, isModuleMissing } from '../../../src/trainer/backend/moduleLoader';
 import { selectBackend } from '../../../src/trainer/backend/selectBackend';
+import { probeWebgpu } from './webgpuProbe';
 
 const OPTIONAL = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-webgpu', 'webgpu'];
 
@@ -73,6 +74,21 @@ describe('selectBackend on the real engine', () => {
     if (!OPTIONAL.some(isInstalled)) assert.equal(selected.name, 'wasm');
     assert.equal(tf.getBackend(), selected.name === 'tensorflow-gpu' ? 'tensorflow' : selected.name);
     selected.release();
+  });
+
+  it('auto passes over a software WebGPU adapter (lavapipe) and says why', async (t) => {
+    const probe = await probeWebgpu();
+    if (!probe.available || probe.hardware) {
+      t.skip(probe.available ? `this machine has a hardware adapter (${probe.label})` : `no WebGPU adapter here: ${probe.reason}`);
+      return;
+    }
+    const selected = await selectBackend('auto', { log: () => undefined });
+    selected.release();
+    if (isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu')) return;
+    assert.equal(selected.name, 'wasm');
+    const note = selected.notes.find((line) => line.startsWith('webgpu: '));
+    assert.match(note ?? '', /^webgpu: only a software adapter \(.*llvmpipe.*\), which auto does not choose; set backend: webgpu/i);
+    assert.equal((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu, undefined, 'no navigator.gpu left behind');
   });
 });
 

@@ -45,7 +45,7 @@ export function input(shape: number[], seed: number): InputSpec {
  * respect to every input, on one backend, as plain arrays. Leaves the backend current.
  */
 export async function gradientsOn(
-  backend: 'cpu' | 'wasm',
+  backend: 'cpu' | 'wasm' | 'webgpu',
   f: (...xs: tf.Tensor[]) => tf.Tensor,
   inputs: InputSpec[],
 ): Promise<Float32Array[]> {
