@@ -1,7 +1,7 @@
 // What trying one backend gives, and what a try needs. Kept apart from selectBackend so each
 // backend's file depends only on these types.
 import type { BackendName } from '../../shared/run/events';
-import type { ModuleLoader } from './moduleLoader';
+import type { ModuleLoader, ModuleLocator } from './moduleLoader';
 
 export type BackendAttempt =
   /**
@@ -25,6 +25,8 @@ export interface BackendEngine {
 
 export interface BackendContext {
   loadModule: ModuleLoader;
+  /** The folder a package loads from, for messages; fakes may leave it out. */
+  locateModule?: ModuleLocator;
   engine: BackendEngine;
   log: (line: string) => void;
   /** Folder of the .wasm binaries, when the caller knows it. */

@@ -20,15 +20,41 @@ export interface ModuleLoaderOptions {
 
 export function createModuleLoader(options: ModuleLoaderOptions = {}): ModuleLoader {
   const nodeRequire = createRequire(moduleFile());
-  const paths = [moduleDir(), ...(options.searchPaths ?? [])];
+  const paths = lookupPaths(options);
   return async (name) => {
-    // `paths` replaces the default lookup, so this module's own folder goes first.
     const resolved = nodeRequire.resolve(name, { paths });
     // The `webgpu` package is an ES module ("type": "module"). require() of one fails before
     // Node 20.19 (ERR_REQUIRE_ESM) and warns after, so ES modules go through import().
     if (isEsModule(resolved)) return (await import(pathToFileURL(resolved).href)) as unknown;
     return nodeRequire(resolved) as unknown;
   };
+}
+
+/** Where a package would be loaded from (its folder), or undefined when it is not installed. */
+export type ModuleLocator = (name: string) => string | undefined;
+
+export function createModuleLocator(options: ModuleLoaderOptions = {}): ModuleLocator {
+  const nodeRequire = createRequire(moduleFile());
+  const paths = lookupPaths(options);
+  return (name) => {
+    try {
+      return packageFolder(nodeRequire.resolve(name, { paths }), name);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** `paths` replaces Node's default lookup, so this module's own folder goes first. */
+function lookupPaths(options: ModuleLoaderOptions): string[] {
+  return [moduleDir(), ...(options.searchPaths ?? [])];
+}
+
+/** The package's folder (…/node_modules/<name>) from the path of its entry file. */
+function packageFolder(entry: string, name: string): string {
+  const marker = join('node_modules', name);
+  const at = entry.lastIndexOf(marker);
+  return at === -1 ? dirname(entry) : entry.slice(0, at + marker.length);
 }
 
 /** By Node's rules: .mjs, or .js under a package.json with "type": "module". */

@@ -8,8 +8,8 @@ import type { BackendChoice } from '../../shared/experiment/schema';
 import type { BackendName } from '../../shared/run/events';
 import type { ActivatorTable, BackendAttempt, BackendContext, BackendEngine } from './backendAttempt';
 import { cpuActivator } from './cpuBackend';
-import { createModuleLoader, errorSummary } from './moduleLoader';
-import type { ModuleLoader } from './moduleLoader';
+import { createModuleLoader, createModuleLocator, errorSummary } from './moduleLoader';
+import type { ModuleLoader, ModuleLocator } from './moduleLoader';
 import { TFJS_NODE_PACKAGES, tfjsNodeActivator } from './tfjsNodeBackend';
 import { wasmActivator } from './wasmBackend';
 import { TFJS_WEBGPU_PACKAGE, WEBGPU_PACKAGE, webgpuActivator } from './webgpuBackend';
@@ -33,6 +33,8 @@ export interface SelectBackendOptions {
   log: (line: string) => void;
   /** Loads an optional package by name (tests pass a fake); default: Node's require over searchPaths. */
   loadModule?: ModuleLoader;
+  /** Says where a package loads from, for messages; default with the default loader: Node's resolution over searchPaths. */
+  locateModule?: ModuleLocator;
   /** tf.setBackend/tf.ready (tests pass a fake). */
   engine?: BackendEngine;
   /** Per-backend activators (tests replace some). */
@@ -60,13 +62,18 @@ const TFJS_ENGINE: BackendEngine = { setBackend, ready, findBackend };
 export async function selectBackend(choice: BackendChoice, options: SelectBackendOptions): Promise<SelectedBackend> {
   const activators: ActivatorTable = { ...DEFAULT_ACTIVATORS, ...options.activators };
   const searchPaths = options.searchPaths ?? [];
+  const locateModule = options.locateModule ?? (options.loadModule === undefined ? createModuleLocator({ searchPaths }) : undefined);
   const context: Omit<BackendContext, 'explicit'> = {
     loadModule: options.loadModule ?? createModuleLoader({ searchPaths }),
+    ...(locateModule === undefined ? {} : { locateModule }),
     engine: options.engine ?? TFJS_ENGINE,
     log: options.log,
     ...(options.wasmDir === undefined ? {} : { wasmDir: options.wasmDir }),
   };
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
+  if (candidates.some((name) => name in INSTALL_HINTS)) {
+    options.log(`backend search: optional backends are looked for beside MedTransfer${searchPaths.length > 0 ? ` and in ${searchPaths.join(', ')}` : ''}`);
+  }
   const notes: string[] = [];
   for (const name of candidates) {
     const attempt = await tryActivator(activators[name], { ...context, explicit: choice !== 'auto' });
@@ -95,7 +102,7 @@ async function tryActivator(activate: ActivatorTable[BackendName], context: Back
 function explicitFailure(name: BackendName, attempt: Exclude<BackendAttempt, { ok: true }>, searchPaths: string[]): string {
   const base = `backend '${name}' was asked for but is not available: ${attempt.note}`;
   const install = INSTALL_HINTS[name];
-  if (attempt.reason !== 'missing' || install === undefined) return `${base}.`;
+  if (attempt.reason !== 'missing' || install === undefined) return base.endsWith('.') ? base : `${base}.`;
   const where = searchPaths.length > 0 ? ` (looked beside MedTransfer and in ${searchPaths.join(', ')})` : ' (looked beside MedTransfer)';
   return `${base}${where}. Install it with \`npm install ${install}\`, or set backend: auto.`;
 }

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { BACKEND_CHOICES } from '../../shared/experiment/schema';
 import type { BackendChoice } from '../../shared/experiment/schema';
 import { isTrainerCommand } from '../../shared/run/trainerProtocol';
+import { backendSearchPathsHere } from '../backend/searchPaths';
 import { selectBackend } from '../backend/selectBackend';
 import { loadExperimentFile } from '../experiment/loadExperimentFile';
 import { runExperiment } from '../pipeline/runExperiment';
@@ -41,6 +42,8 @@ export interface RunOptions {
   file: string;
   runsDir: string | undefined;
   backend: string | undefined;
+  /** --backend-path folders, searched for optional backends before the defaults (backend/searchPaths.ts). */
+  backendPaths?: readonly string[];
   runId: string | undefined;
   progress: 'bar' | 'lines' | 'quiet';
 }
@@ -59,7 +62,8 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
   }
   let backend: Awaited<ReturnType<typeof selectBackend>>;
   try {
-    backend = await selectBackend(choice, { log: (line) => output.err(line) });
+    const searchPaths = backendSearchPathsHere(options.backendPaths ?? [], loaded.file);
+    backend = await selectBackend(choice, { log: (line) => output.err(line), searchPaths });
   } catch (error) {
     output.err(`medtransfer: ${(error as Error).message}`);
     return EXIT.failed;

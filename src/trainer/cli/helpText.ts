@@ -18,6 +18,11 @@ Options:
   --runs-dir DIR     where runs go (default: runs/ beside the experiment file)
   --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu
                      (default: the experiment's \`backend\`, else auto)
+  --backend-path DIR also look for @tensorflow/tfjs-node(-gpu) and webgpu in DIR
+                     (repeatable; a project folder or a node_modules folder).
+                     Also searched: $MEDTRANSFER_BACKEND_PATHS (separated like PATH),
+                     node_modules in the experiment's folder and above, the global
+                     node_modules (npm's configured prefix, this Node's) and $NODE_PATH
   --run-id ID        name the run folder (default: a timestamp, e.g. 20261124-101500)
   --no-progress      no progress bar: plain log lines on stderr
   --quiet            print only the final comparison table

@@ -31,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
         help: { type: 'boolean', short: 'h' },
         'runs-dir': { type: 'string' },
         backend: { type: 'string' },
+        'backend-path': { type: 'string', multiple: true },
         'run-id': { type: 'string' },
         'no-progress': { type: 'boolean' },
         quiet: { type: 'boolean' },
@@ -42,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     if (extra.length > 0) return usage(`run takes one experiment file, got also: ${extra.join(' ')}`, RUN_HELP);
     enableProdMode();
     const progress = values.quiet ? 'quiet' : values['no-progress'] || !process.stderr.isTTY || process.send ? 'lines' : 'bar';
-    return runCommand({ file, runsDir: values['runs-dir'], backend: values.backend, runId: values['run-id'], progress }, output);
+    return runCommand({ file, runsDir: values['runs-dir'], backend: values.backend, backendPaths: values['backend-path'] ?? [], runId: values['run-id'], progress }, output);
   }
   return usage(`unknown command \`${command}\``, MAIN_HELP);
 }

@@ -25,10 +25,11 @@ function fakeLoader(packages: Record<string, FakePackage>): { load: (name: strin
 }
 
 /** An engine where the backends in `working` start and others fail (with a tfjs-like warning). */
-function fakeEngine(working: string[]): BackendEngine & { calls: string[] } {
+function fakeEngine(working: string[], instances: Record<string, unknown> = {}): BackendEngine & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
+    findBackend: (name) => instances[name],
     setBackend: async (name) => {
       calls.push(name);
       if (working.includes(name)) return true;
@@ -126,12 +127,27 @@ describe('selectBackend auto', () => {
     });
     const { selected, lines } = await select('auto', { '@tensorflow/tfjs-node-gpu': cuda, '@tensorflow/tfjs-node': binding }, ALL_WORK);
     assert.equal(selected.name, 'wasm');
-    assert.equal(
-      selected.notes[0],
-      'tensorflow-gpu: @tensorflow/tfjs-node-gpu is installed but failed to load: libcudart.so.11.0: cannot open shared object file: No such file or directory',
+    assert.match(
+      selected.notes[0] ?? '',
+      /^tensorflow-gpu: @tensorflow\/tfjs-node-gpu is installed but failed to load: libcudart\.so\.11\.0: cannot open shared object file: No such file or directory\. libcudart\.so\.11\.0 is missing: .*CUDA 11\.2/,
     );
-    assert.match(selected.notes[2] ?? '', /^tensorflow: @tensorflow\/tfjs-node is installed but failed to load: Cannot find module '.*tfjs_binding\.node'$/);
+    assert.match(selected.notes[2] ?? '', /^tensorflow: @tensorflow\/tfjs-node is installed but failed to load: Cannot find module '.*tfjs_binding\.node'\. Its install step downloads libtensorflow/);
     assert.ok(lines.some((line) => line.startsWith('backend tensorflow-gpu: @tensorflow/tfjs-node-gpu is installed but failed')));
+  });
+
+  it('passes over tfjs-node-gpu when TensorFlow found no GPU (CUDA 11 libraries missing), saying what to install', async () => {
+    const lines: string[] = [];
+    const packages = { '@tensorflow/tfjs-node-gpu': () => ({}) };
+    const engine = fakeEngine(ALL_WORK, { tensorflow: { isUsingGpuDevice: false } });
+    const selected = await selectBackend('auto', { log: (line) => lines.push(line), loadModule: fakeLoader(packages).load, engine });
+    assert.equal(selected.name, 'wasm');
+    assert.match(selected.notes[0] ?? '', /^tensorflow-gpu: @tensorflow\/tfjs-node-gpu loaded, but TensorFlow found no usable GPU .*libcudart\.so\.11\.0 on a CUDA 12 machine.*LD_LIBRARY_PATH/);
+    const withGpu = fakeEngine(ALL_WORK, { tensorflow: { isUsingGpuDevice: true } });
+    assert.equal((await selectBackend('auto', { log: () => undefined, loadModule: fakeLoader(packages).load, engine: withGpu })).name, 'tensorflow-gpu');
+    await assert.rejects(
+      selectBackend('tensorflow-gpu', { log: () => undefined, loadModule: fakeLoader(packages).load, engine }),
+      /^Error: backend 'tensorflow-gpu' was asked for but is not available: .*found no usable GPU/,
+    );
   });
 
   it('moves on when a backend loads but does not start, with the reason tfjs warned', async () => {
@@ -190,7 +206,7 @@ describe('selectBackend with an explicit choice', () => {
   it('is an error with the load failure when the package is present but broken', async () => {
     await assert.rejects(
       select('tensorflow-gpu', { '@tensorflow/tfjs-node-gpu': new Error('libcudnn.so.8: cannot open shared object file\nstack') }, ALL_WORK),
-      /^Error: backend 'tensorflow-gpu' was asked for but is not available: @tensorflow\/tfjs-node-gpu is installed but failed to load: libcudnn\.so\.8: cannot open shared object file\.$/,
+      /^Error: backend 'tensorflow-gpu' was asked for but is not available: @tensorflow\/tfjs-node-gpu is installed but failed to load: libcudnn\.so\.8: cannot open shared object file\. libcudnn\.so\.8 is missing: .* or use webgpu or wasm\.$/,
     );
     await assert.rejects(select('webgpu', { webgpu: webgpuPackage(null) }, ALL_WORK), /no WebGPU adapter \(is libvulkan\.so\.1/);
   });
