@@ -1,6 +1,7 @@
 // MedTransfer's extension host: wires the parts together. Each part is a Disposable in the
 // extension's subscriptions; `deactivate` asks running trainers to stop and save first.
 import * as vscode from 'vscode';
+import { registerBackendCommands } from './backends/registerBackendCommands';
 import { ExperimentCodeLensProvider } from './codeLens/experimentCodeLensProvider';
 import type { CommandContext } from './commands/commandContext';
 import { COMMANDS, CONTEXT_KEYS } from './commands/commandIds';
@@ -47,6 +48,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const monitor = new MonitorViewProvider(context, store, webviewActions, log);
   const trainer = new TrainerService({
     cliPath: context.asAbsolutePath('dist/cli.js'),
+    // Where "Install GPU Backend…" installs; every run searches it (with medtransfer.backendPaths).
+    globalStoragePath: context.globalStorageUri.fsPath,
     index,
     store,
     log,
@@ -96,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const commandContext: CommandContext = { index, store, discovery, trainer, dashboards, monitor, tree, treeView, log, trainerOutput };
   context.subscriptions.push(...registerCommands(commandContext));
+  context.subscriptions.push(registerBackendCommands({ globalStoragePath: context.globalStorageUri.fsPath, log }));
 
   void index.ready().then(
     () => runsWatcher.track(),

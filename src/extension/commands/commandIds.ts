@@ -16,6 +16,11 @@ export const COMMANDS = {
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
+/** Commands of the backends feature (src/extension/backends), registered by that feature itself. */
+export const BACKEND_COMMANDS = {
+  installBackend: 'medtransfer.installBackend',
+} as const;
+
 /** Context keys set by the extension, for `when` clauses in package.json. */
 export const CONTEXT_KEYS = {
   hasActiveRuns: 'medtransfer.hasActiveRuns',

@@ -12,6 +12,7 @@ export const SETTINGS = {
   maxConcurrentRuns: 'maxConcurrentRuns',
   nodePath: 'nodePath',
   pollingInterval: 'pollingInterval',
+  backendPaths: 'backendPaths',
 } as const;
 
 export interface MedTransferSettings {
@@ -22,6 +23,8 @@ export interface MedTransferSettings {
   nodePath: string;
   /** Seconds between polls of the runs folders; 0 turns polling off. */
   pollingIntervalSeconds: number;
+  /** Extra folders the trainer searches for optional backends (machine scope). */
+  backendPaths: string[];
 }
 
 export function readSettings(scope?: vscode.Uri): MedTransferSettings {
@@ -33,9 +36,15 @@ export function readSettings(scope?: vscode.Uri): MedTransferSettings {
     maxConcurrentRuns: normalizeMaxConcurrent(configuration.get<number>(SETTINGS.maxConcurrentRuns, 1)),
     nodePath: (configuration.get<string>(SETTINGS.nodePath, '') ?? '').trim(),
     pollingIntervalSeconds: typeof polling === 'number' && Number.isFinite(polling) && polling > 0 ? Math.max(1, polling) : 0,
+    backendPaths: stringList(configuration.get<unknown>(SETTINGS.backendPaths, [])),
   };
 }
 
 export function affectsSetting(event: vscode.ConfigurationChangeEvent, key: keyof typeof SETTINGS): boolean {
   return event.affectsConfiguration(`${SETTINGS.section}.${SETTINGS[key]}`);
+}
+
+/** A setting that should be a list of strings, as the user may have typed it in settings.json. */
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item.trim() !== '') : [];
 }

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseExperiment } from '../../shared/experiment/parseExperiment';
+import { trainerBackendPaths } from '../backends/backendFolders';
 import type { ExperimentIndex } from '../experiments/experimentIndex';
 import { appendEventToRun, hostRunEndedEvent } from '../runs/recordRunEnd';
 import { listRunIdsOnDisk } from '../runs/runDiscovery';
@@ -23,6 +24,8 @@ import type { TrainerExit } from './trainerProcess';
 export interface TrainerServiceDependencies {
   /** The bundled trainer, `dist/cli.js` inside the extension. */
   cliPath: string;
+  /** The extension's global storage: runs search its backends/node_modules for optional backends. */
+  globalStoragePath?: string;
   index: ExperimentIndex;
   store: RunStore;
   log: vscode.LogOutputChannel;
@@ -114,9 +117,14 @@ export class TrainerService implements vscode.Disposable {
       experimentName: parsed.experiment.name,
       runId,
       runDir: join(experimentDir, runId),
-      args: trainerRunArgs({ experimentFile, runsRoot, runId, backend: settings.backend }),
+      args: trainerRunArgs({ experimentFile, runsRoot, runId, backend: settings.backend, backendPaths: this.backendPaths(settings.backendPaths) }),
       cwd: dirname(experimentFile),
     };
+  }
+
+  private backendPaths(setting: string[]): string[] {
+    const storage = this.dependencies.globalStoragePath;
+    return storage === undefined ? setting : trainerBackendPaths(setting, storage, homedir());
   }
 
   private createProcess(plan: LaunchPlan): TrainerProcess {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BACKEND_CHOICES } from '../../../src/shared/experiment/schema';
-import { COMMANDS, CONTEXT_KEYS } from '../../../src/extension/commands/commandIds';
+import { BACKEND_COMMANDS, COMMANDS, CONTEXT_KEYS } from '../../../src/extension/commands/commandIds';
 import { EXPERIMENT_FILE_GLOB } from '../../../src/extension/experiments/experimentFiles';
 
 const root = join(__dirname, '..', '..', '..');
@@ -40,7 +40,7 @@ const contributed = manifest.contributes.commands.map((command) => command.comma
 
 describe('package.json', () => {
   it('contributes exactly the commands the extension registers', () => {
-    assert.deepEqual([...contributed].sort(), Object.values(COMMANDS).sort());
+    assert.deepEqual([...contributed].sort(), [...Object.values(COMMANDS), ...Object.values(BACKEND_COMMANDS)].sort());
     for (const command of manifest.contributes.commands) {
       assert.match(command.command, /^medtransfer\.[a-z][A-Za-z]+$/, 'keybinding-friendly id');
       assert.equal(command.category, 'MedTransfer');
@@ -95,9 +95,18 @@ describe('package.json', () => {
 
   it('declares the settings the code reads, with safe scopes', () => {
     const properties = manifest.contributes.configuration.properties;
-    assert.deepEqual(Object.keys(properties).sort(), ['medtransfer.backend', 'medtransfer.maxConcurrentRuns', 'medtransfer.nodePath', 'medtransfer.pollingInterval', 'medtransfer.runsFolder']);
+    assert.deepEqual(Object.keys(properties).sort(), [
+      'medtransfer.backend',
+      'medtransfer.backendPaths',
+      'medtransfer.maxConcurrentRuns',
+      'medtransfer.nodePath',
+      'medtransfer.pollingInterval',
+      'medtransfer.runsFolder',
+    ]);
     assert.deepEqual(properties['medtransfer.backend']?.enum, [...BACKEND_CHOICES]);
     assert.equal(properties['medtransfer.nodePath']?.scope, 'machine', 'a workspace must not choose the executable');
+    assert.equal(properties['medtransfer.backendPaths']?.scope, 'machine', 'a workspace must not choose native code the trainer loads');
+    assert.deepEqual(properties['medtransfer.backendPaths']?.default, []);
   });
 
   it('points editors at the generated JSON Schema for JSON and YAML experiment files', () => {
