@@ -82,8 +82,10 @@ describe('selectBackend on the real engine', () => {
       t.skip(probe.available ? `this machine has a hardware adapter (${probe.label})` : `no WebGPU adapter here: ${probe.reason}`);
       return;
     }
+    const originalSetImmediate = globalThis.setImmediate;
     const selected = await selectBackend('auto', { log: () => undefined });
     selected.release();
+    assert.equal(globalThis.setImmediate, originalSetImmediate, 'the Dawn event pump is uninstalled');
     if (isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu')) return;
     assert.equal(selected.name, 'wasm');
     const note = selected.notes.find((line) => line.startsWith('webgpu: '));
