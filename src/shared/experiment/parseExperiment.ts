@@ -5,7 +5,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import type { z } from 'zod';
 import { knownKeysAt } from './knownKeys';
-import { experimentSchema } from './schema';
+import { DATASET_TYPES, experimentSchema } from './schema';
 import type { Experiment } from './schema';
 
 export interface SourcePosition {
@@ -105,7 +105,7 @@ function describeIssue(issue: z.core.$ZodIssue, document: Document, value: unkno
 
 function describeMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-    return 'unknown dataset `type`; expected one of: synthetic, medmnist, idx, folder';
+    return `unknown dataset \`type\`; expected one of: ${DATASET_TYPES.join(', ')}`;
   }
   return issue.message.replace(/^Invalid input: /, '').replace(/^Invalid option: /, '');
 }

@@ -39,14 +39,88 @@ const idxDataset = z
   })
   .strict();
 
+// Options shared by the file formats that decode images one by one (folder, csv, dicom, nifti).
+const resize = z
+  .enum(['stretch', 'pad', 'crop'])
+  .default('pad')
+  .describe('How an image of another aspect ratio meets the model input: stretch it, pad it (centred, black borders; keeps all anatomy), or crop its centre');
+const onError = z
+  .enum(['fail', 'skip'])
+  .default('fail')
+  .describe('A corrupt or unreadable file: fail the run (naming the file and why), or skip it and report how many were skipped');
+const decodedOptions = {
+  resize,
+  onError,
+};
+const columns = {
+  imageColumn: z.string().min(1).default('image').describe('CSV column with the image path (relative to the CSV file)'),
+  labelColumn: z.string().min(1).default('label').describe('CSV column with the class name'),
+  splitColumn: z.string().min(1).optional().describe('CSV column with train, val or test; other splits are made when absent'),
+  patientColumn: z.string().min(1).optional().describe('CSV column with a patient id: splits then never share a patient'),
+};
+const windowSchema = z
+  .object({
+    center: z.number().describe('Window centre, in rescaled units (e.g. Hounsfield)'),
+    width: z.number().positive().describe('Window width, in rescaled units'),
+  })
+  .strict();
+
 const folderDataset = z
   .object({
     type: z.literal('folder'),
     path: z.string().min(1).describe('Folder with one subfolder of PNG/JPEG images per class'),
+    ...decodedOptions,
   })
   .strict();
 
-export const datasetSchema = z.discriminatedUnion('type', [syntheticDataset, medmnistDataset, idxDataset, folderDataset]);
+const csvDataset = z
+  .object({
+    type: z.literal('csv'),
+    path: z.string().min(1).describe('A .csv or .tsv file listing image paths (PNG/JPEG/DICOM) and labels'),
+    ...columns,
+    window: windowSchema.optional().describe('DICOM images: intensity window (default: the file’s own, else min–max)'),
+    frame: nonNegativeInt.default(0).describe('DICOM multi-frame files: the frame to use (0-based)'),
+    ...decodedOptions,
+  })
+  .strict();
+
+const dicomDataset = z
+  .object({
+    type: z.literal('dicom'),
+    path: z.string().min(1).describe('Folder of DICOM files: one subfolder per class, or any layout with `labels`'),
+    labels: z.string().min(1).optional().describe('CSV of file paths (relative to it) and labels; relative to `path` itself'),
+    ...columns,
+    window: windowSchema.optional().describe('Intensity window (default: the file’s own Window Center/Width, else min–max)'),
+    frame: nonNegativeInt.default(0).describe('Multi-frame files: the frame to use (0-based)'),
+    ...decodedOptions,
+  })
+  .strict();
+
+const slicesSchema = z
+  .object({
+    axis: z.enum(['axial', 'coronal', 'sagittal']).default('axial').describe('axial: along k (z), coronal: along j (y), sagittal: along i (x)'),
+    mode: z.enum(['middle', 'every', 'range']).default('middle').describe('middle slice only, every `step`-th slice, or slices `from`..`to`'),
+    step: positiveInt.default(1).describe('every: take every step-th slice'),
+    from: nonNegativeInt.optional().describe('range: first slice (0-based, inclusive)'),
+    to: nonNegativeInt.optional().describe('range: last slice (inclusive)'),
+  })
+  .strict();
+
+const niftiDataset = z
+  .object({
+    type: z.literal('nifti'),
+    path: z.string().min(1).describe('Folder of .nii / .nii.gz volumes'),
+    labels: z.string().min(1).describe('CSV of volume paths (relative to it) and labels; relative to `path` itself'),
+    ...columns,
+    slices: slicesSchema.default(slicesSchema.parse({})).describe('Which 2D slices each volume gives'),
+    window: windowSchema.optional().describe('Intensity window (default: each volume’s 0.5–99.5 percentile range)'),
+    ...decodedOptions,
+  })
+  .strict();
+
+export const DATASET_TYPES = ['synthetic', 'medmnist', 'idx', 'folder', 'csv', 'dicom', 'nifti'] as const;
+
+export const datasetSchema = z.discriminatedUnion('type', [syntheticDataset, medmnistDataset, idxDataset, folderDataset, csvDataset, dicomDataset, niftiDataset]);
 
 const inputShape = z
   .tuple([positiveInt.min(8).max(1024), positiveInt.min(8).max(1024), z.number().int().min(1).max(4)])
@@ -180,6 +254,11 @@ export type ExperimentInput = z.input<typeof experimentSchema>;
 /** An experiment with every default applied. */
 export type Experiment = z.output<typeof experimentSchema>;
 export type DatasetSpec = z.output<typeof datasetSchema>;
+export type DatasetSpecInput = z.input<typeof datasetSchema>;
+export type DatasetType = (typeof DATASET_TYPES)[number];
+export type ResizeMode = z.output<typeof resize>;
+export type IntensityWindow = z.output<typeof windowSchema>;
+export type SliceSpec = z.output<typeof slicesSchema>;
 export type ModelSpec = Experiment['model'];
 export type Architecture = (typeof ARCHITECTURES)[number];
 export type Strategy = (typeof STRATEGIES)[number];

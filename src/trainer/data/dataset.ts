@@ -11,6 +11,11 @@ export interface ImageSet {
   labels: Int32Array;
   count: number;
   shape: ImageShape;
+  /**
+   * Per image, a group (patient, or the volume a slice came from) that must stay within one
+   * split; absent when every image stands alone.
+   */
+  groups?: Int32Array;
 }
 
 export interface LoadedDataset {
@@ -23,6 +28,10 @@ export interface LoadedDataset {
   val: ImageSet | null;
   /** The format's own test split, or null when it has none (one is then made). */
   test: ImageSet | null;
+  /** What the log should say about the files (skipped files, identifiers found). */
+  notes?: string[];
+  /** What `groups` are: splits then keep each group whole and the log counts them. */
+  groupedBy?: 'patient' | 'volume';
 }
 
 /** A dataset ready for training: every split present, converted to the model's input shape. */

@@ -1,17 +1,19 @@
 // Image folders in the torchvision ImageFolder / Keras image_dataset_from_directory layout:
 // <root>/<class name>/<image>.png|.jpg. Class names are the subfolder names, sorted, so the
 // label order is the same on every machine and matches what those libraries would give.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { convertPixels } from './convertImages';
+import type { ResizeMode } from '../../shared/experiment/schema';
 import { DatasetError } from './dataset';
 import type { ImageShape, LoadedDataset } from './dataset';
 import { decodeImage } from './decodeImage';
+import { decodeEntries } from './decodeEntries';
+import type { Entry, ProgressCallback } from './decodeEntries';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 const LAYOUT = 'expected one subfolder per class, each holding PNG or JPEG images (e.g. normal/001.png, pneumonia/002.png)';
 
-interface ClassFiles {
+export interface ClassFiles {
   name: string;
   files: string[];
 }
@@ -19,26 +21,37 @@ interface ClassFiles {
 // Hidden entries (.DS_Store, .ipynb_checkpoints, .git) are never classes or images.
 const visible = (name: string): boolean => !name.startsWith('.');
 
-async function listClasses(root: string): Promise<ClassFiles[]> {
+/**
+ * The class subfolders of `root` and their files that `accept` takes, sorted. `what` and
+ * `layout` word the errors (`PNG or JPEG images`).
+ */
+export async function listClassFolders(root: string, accept: (name: string) => boolean, what: string, layout: string): Promise<ClassFiles[]> {
   const entries = await readdir(root, { withFileTypes: true });
   // Code-unit order rather than localeCompare: the label order must not depend on the locale.
   const folders = entries
     .filter((entry) => entry.isDirectory() && visible(entry.name))
     .map((entry) => entry.name)
     .sort();
-  if (folders.length === 0) throw new DatasetError(`no class subfolders; ${LAYOUT}`, root);
-  if (folders.length < 2) throw new DatasetError(`only one class subfolder (${folders[0]}); a classifier needs at least two; ${LAYOUT}`, root);
+  if (folders.length === 0) throw new DatasetError(`no class subfolders; ${layout}`, root);
+  if (folders.length < 2) throw new DatasetError(`only one class subfolder (${folders[0]}); a classifier needs at least two; ${layout}`, root);
   const classes: ClassFiles[] = [];
   for (const name of folders) {
     const folder = join(root, name);
     const files = (await readdir(folder, { withFileTypes: true }))
-      .filter((entry) => entry.isFile() && visible(entry.name) && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()))
+      .filter((entry) => entry.isFile() && visible(entry.name) && accept(entry.name))
       .map((entry) => entry.name)
       .sort();
-    if (files.length === 0) throw new DatasetError(`class folder "${name}" has no PNG or JPEG images; ${LAYOUT}`, folder);
+    if (files.length === 0) throw new DatasetError(`class folder "${name}" has no ${what}; ${layout}`, folder);
     classes.push({ name, files: files.map((file) => join(folder, file)) });
   }
   return classes;
+}
+
+export interface FolderOptions {
+  /** Default stretch, as before `resize` existed; experiments default to pad (schema). */
+  resize?: ResizeMode;
+  onError?: 'fail' | 'skip';
+  onProgress?: ProgressCallback;
 }
 
 /**
@@ -46,47 +59,17 @@ async function listClasses(root: string): Promise<ClassFiles[]> {
  * of large scans never sits in memory at full size). The folder has no splits: val and test
  * are null and prepareDataset makes them.
  */
-export async function loadFolder(root: string, targetShape: ImageShape): Promise<LoadedDataset> {
-  const classes = await listClasses(root);
-  const files = classes.flatMap((entry, label) => entry.files.map((path) => ({ path, label })));
-  const size = targetShape[0] * targetShape[1] * targetShape[2];
-  const images = new Float32Array(files.length * size);
-  const labels = new Int32Array(files.length);
-  // Reading a few files ahead overlaps disk I/O with decoding, which is the slow part.
-  const readAhead = 8;
-  const pending: Promise<Buffer>[] = [];
-  const startRead = (index: number): void => {
-    const file = files[index];
-    if (file) pending[index] = readFile(file.path);
-  };
-  for (let index = 0; index < Math.min(readAhead, files.length); index++) startRead(index);
-  try {
-    for (let index = 0; index < files.length; index++) {
-      const file = files[index];
-      const read = pending[index];
-      if (!file || !read) continue;
-      startRead(index + readAhead);
-      let bytes: Buffer;
-      try {
-        bytes = await read;
-      } catch (error) {
-        throw new DatasetError(`cannot read the image: ${error instanceof Error ? error.message : String(error)}`, file.path);
-      }
-      delete pending[index];
-      const decoded = decodeImage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file.path);
-      images.set(convertPixels(decoded.pixels, 1, decoded.shape, targetShape), index * size);
-      labels[index] = file.label;
-    }
-  } catch (error) {
-    // Let the reads already started settle, so none is left rejecting unobserved.
-    await Promise.allSettled(pending.filter(Boolean));
-    throw error;
-  }
-  return {
-    description: `${basename(root)} (folder, ${files.length} images)`,
+export async function loadFolder(root: string, targetShape: ImageShape, options: FolderOptions = {}): Promise<LoadedDataset> {
+  const classes = await listClassFolders(root, (name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase()), 'PNG or JPEG images', LAYOUT);
+  const entries: Entry[] = classes.flatMap((entry, label) => entry.files.map((path) => ({ path, label })));
+  return decodeEntries(entries, (bytes, name) => ({ images: [decodeImage(bytes, name)] }), {
+    root,
+    shape: targetShape,
+    resize: options.resize ?? 'stretch',
+    onError: options.onError ?? 'fail',
+    onProgress: options.onProgress,
+    format: 'folder',
+    name: basename(root),
     classes: classes.map((entry) => entry.name),
-    train: { images, labels, count: files.length, shape: [targetShape[0], targetShape[1], targetShape[2]] },
-    val: null,
-    test: null,
-  };
+  });
 }

@@ -4,7 +4,7 @@ import { convertImageSet } from './convertImages';
 import { DatasetError } from './dataset';
 import type { ImageSet, ImageShape, LoadedDataset, PreparedDataset } from './dataset';
 import { SeededRandom } from '../random';
-import { classCounts, fewShotSample, stratifiedSplit } from './splits';
+import { classCounts, fewShotSample, groupCount, groupStratifiedSplit, stratifiedSplit } from './splits';
 import type { FewShotShortfall } from './splits';
 
 export interface PrepareOptions {
@@ -27,8 +27,10 @@ export interface PreparationReport {
   trainCounts: number[];
   /** Classes that had fewer training images than `labelsPerClass` (all were kept). */
   shortfalls: FewShotShortfall[];
-  /** Human-readable notes (shortfalls, classes missing from a split). */
+  /** Human-readable notes (shortfalls, classes missing from a split, skipped files, identifiers). */
   warnings: string[];
+  /** Informational lines for the log (patients per split). */
+  notes: string[];
 }
 
 export interface PreparedDatasetWithReport extends PreparedDataset {
@@ -70,10 +72,13 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
   const root = new SeededRandom(seed);
   let train = loaded.train;
   checkLabels(train, classCount, 'train');
+  // Grouped data (patients, volume slices) is split group by group; other data as before, so
+  // existing seeds give the same splits.
+  const split = loaded.groupedBy ? groupStratifiedSplit : stratifiedSplit;
   let test = loaded.test;
   if (test) checkLabels(test, classCount, 'test');
   else {
-    const [rest, heldOut] = stratifiedSplit(train, [1 - validationFraction, validationFraction], root.fork(TEST_STREAM));
+    const [rest, heldOut] = split(train, [1 - validationFraction, validationFraction], root.fork(TEST_STREAM));
     if (!rest || !heldOut) throw new Error('stratifiedSplit returned fewer parts than asked');
     train = rest;
     test = heldOut;
@@ -81,7 +86,7 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
   let val = loaded.val;
   if (val) checkLabels(val, classCount, 'val');
   else {
-    const [rest, heldOut] = stratifiedSplit(train, [1 - validationFraction, validationFraction], root.fork(VAL_STREAM));
+    const [rest, heldOut] = split(train, [1 - validationFraction, validationFraction], root.fork(VAL_STREAM));
     if (!rest || !heldOut) throw new Error('stratifiedSplit returned fewer parts than asked');
     train = rest;
     val = heldOut;
@@ -89,7 +94,12 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
   const trainAvailable = train.count;
   if (trainAvailable === 0) throw new DatasetError(`${loaded.description}: no training images left after holding out validation and test images`);
   const sample = fewShotSample(train, { fraction, labelsPerClass }, root.fork(SAMPLE_STREAM));
-  const warnings: string[] = [];
+  const warnings: string[] = [...(loaded.notes ?? [])];
+  const notes: string[] = [];
+  if (loaded.groupedBy) {
+    const noun = loaded.groupedBy === 'patient' ? 'patients' : 'volumes';
+    notes.push(`${noun} per split (none shared): train ${groupCount(sample.set)}, val ${groupCount(val)}, test ${groupCount(test)}`);
+  }
   for (const shortfall of sample.shortfalls) {
     const name = loaded.classes[shortfall.label] ?? `class ${shortfall.label}`;
     warnings.push(`labelsPerClass is ${shortfall.requested} but class "${name}" has only ${shortfall.available} training images: all ${shortfall.available} are used`);
@@ -113,6 +123,7 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
       trainCounts,
       shortfalls: sample.shortfalls,
       warnings,
+      notes,
     },
   };
 }

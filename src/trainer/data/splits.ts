@@ -18,13 +18,17 @@ export function selectImages(set: ImageSet, indices: ArrayLike<number>): ImageSe
   const size = set.shape[0] * set.shape[1] * set.shape[2];
   const images = new Float32Array(indices.length * size);
   const labels = new Int32Array(indices.length);
+  const groups = set.groups ? new Int32Array(indices.length) : undefined;
   for (let k = 0; k < indices.length; k++) {
     const index = indices[k] ?? 0;
     if (index < 0 || index >= set.count) throw new RangeError(`image index ${index} outside 0..${set.count - 1}`);
     images.set(set.images.subarray(index * size, (index + 1) * size), k * size);
     labels[k] = set.labels[index] ?? 0;
+    if (groups) groups[k] = set.groups?.[index] ?? 0;
   }
-  return { images, labels, count: indices.length, shape: [set.shape[0], set.shape[1], set.shape[2]] };
+  const selected: ImageSet = { images, labels, count: indices.length, shape: [set.shape[0], set.shape[1], set.shape[2]] };
+  if (groups) selected.groups = groups;
+  return selected;
 }
 
 /** Indices of each label value present, in ascending order (label → indices). */
@@ -95,6 +99,49 @@ export function stratifiedSplit(set: ImageSet, fractions: number[], random: Seed
     });
   }
   return parts.map((indices) => selectImages(set, indices.sort((a, b) => a - b)));
+}
+
+/**
+ * Like stratifiedSplit, but whole groups (patients, or the slices of one volume) go to one
+ * part, so no patient is in two splits: images of one patient are correlated, and a patient
+ * seen in training would inflate the test scores. Each group is stratified by its most
+ * frequent label (ties: the lowest), then groups are apportioned per class as images are.
+ * Without `set.groups` this is stratifiedSplit.
+ */
+export function groupStratifiedSplit(set: ImageSet, fractions: number[], random: SeededRandom): ImageSet[] {
+  const groups = set.groups;
+  if (!groups) return stratifiedSplit(set, fractions, random);
+  const members = new Map<number, number[]>();
+  groups.forEach((group, index) => {
+    const list = members.get(group);
+    if (list) list.push(index);
+    else members.set(group, [index]);
+  });
+  const groupsByLabel = new Map<number, number[]>();
+  for (const [group, indices] of [...members.entries()].sort((a, b) => a[0] - b[0])) {
+    const counts = new Map<number, number>();
+    for (const index of indices) counts.set(set.labels[index] ?? 0, (counts.get(set.labels[index] ?? 0) ?? 0) + 1);
+    const label = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
+    const list = groupsByLabel.get(label);
+    if (list) list.push(group);
+    else groupsByLabel.set(label, [group]);
+  }
+  const parts: number[][] = fractions.map(() => []);
+  for (const [, labelGroups] of [...groupsByLabel.entries()].sort((a, b) => a[0] - b[0])) {
+    random.shuffle(labelGroups);
+    let start = 0;
+    apportion(labelGroups.length, fractions).forEach((count, part) => {
+      const target = parts[part] ?? [];
+      for (let k = start; k < start + count; k++) for (const index of members.get(labelGroups[k] ?? -1) ?? []) target.push(index);
+      start += count;
+    });
+  }
+  return parts.map((indices) => selectImages(set, indices.sort((a, b) => a - b)));
+}
+
+/** How many distinct groups a set has (0 without groups). */
+export function groupCount(set: ImageSet): number {
+  return set.groups ? new Set(set.groups).size : 0;
 }
 
 export interface FewShotOptions {

@@ -71,7 +71,7 @@ describe('parseExperiment', () => {
   it('reports an unknown dataset type at the type value', () => {
     const [diagnostic] = diagnosticsOf(ISSUE_EXAMPLE.replace('type: medmnist', 'type: npz'));
     assert.deepEqual(diagnostic?.start, { line: 8, column: 20 });
-    assert.match(diagnostic?.message ?? '', /expected one of: synthetic, medmnist, idx, folder/);
+    assert.match(diagnostic?.message ?? '', /expected one of: synthetic, medmnist, idx, folder, csv, dicom, nifti/);
   });
 
   it('reports a missing required key at its parent', () => {

@@ -1,0 +1,155 @@
+// The shared loop of the file formats that decode image by image (folder, csv, dicom, nifti):
+// read ahead, decode, fit to the model's input, report progress, and either fail on a bad file
+// (naming it and why) or skip it and count it.
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import type { ResizeMode } from '../../shared/experiment/schema';
+import type { SplitName } from './csv/readLabelTable';
+import { DatasetError } from './dataset';
+import type { ImageSet, ImageShape, LoadedDataset } from './dataset';
+import type { DecodedImage } from './decodeImage';
+import { fitImage } from './fitImage';
+
+export interface DataProgress {
+  stage: 'decoding' | 'cache';
+  done: number;
+  total: number;
+  /** Path relative to the dataset folder (never a value read from a file). */
+  file?: string;
+}
+
+export type ProgressCallback = (progress: DataProgress) => void;
+
+export interface Entry {
+  path: string;
+  label: number;
+  split?: SplitName;
+  /** Images sharing a group (a patient, or one volume's slices) never go to different splits. */
+  group?: string;
+}
+
+export interface Decoded {
+  images: DecodedImage[];
+  hasIdentifiers?: boolean;
+}
+
+export interface DecodeOptions {
+  /** Paths in errors and progress are relative to it. */
+  root: string;
+  shape: ImageShape;
+  resize: ResizeMode;
+  onError: 'fail' | 'skip';
+  onProgress?: ProgressCallback;
+  /** Names the format in the description: `chest (dicom, 40 images)`. */
+  format: string;
+  name: string;
+  classes: string[];
+  /** What the entries' groups are, for the log; undefined when each file stands alone. */
+  groupedBy?: 'patient' | 'volume';
+}
+
+/** Progress at most every 250 ms (≤4 a second), plus the final count. */
+export function throttledProgress(callback: ProgressCallback | undefined, stage: DataProgress['stage'], total: number): (done: number, file?: string) => void {
+  let last = 0;
+  return (done, file) => {
+    if (!callback) return;
+    const now = Date.now();
+    if (done < total && now - last < 250) return;
+    last = now;
+    callback(file === undefined ? { stage, done, total } : { stage, done, total, file });
+  };
+}
+
+interface Collected {
+  pixels: Float32Array[];
+  labels: number[];
+  groups: number[];
+}
+
+function toSet(collected: Collected, shape: ImageShape): ImageSet {
+  const size = shape[0] * shape[1] * shape[2];
+  const images = new Float32Array(collected.pixels.length * size);
+  collected.pixels.forEach((pixels, index) => images.set(pixels, index * size));
+  return { images, labels: Int32Array.from(collected.labels), count: collected.labels.length, shape: [shape[0], shape[1], shape[2]], groups: Int32Array.from(collected.groups) };
+}
+
+export async function decodeEntries(entries: Entry[], decode: (bytes: Uint8Array, path: string) => Decoded | Promise<Decoded>, options: DecodeOptions): Promise<LoadedDataset> {
+  const { root, shape } = options;
+  const progress = throttledProgress(options.onProgress, 'decoding', entries.length);
+  const splits: Record<SplitName, Collected> = { train: { pixels: [], labels: [], groups: [] }, val: { pixels: [], labels: [], groups: [] }, test: { pixels: [], labels: [], groups: [] } };
+  const groupIds = new Map<string, number>();
+  const skipped: string[] = [];
+  let withIdentifiers = 0;
+  const readAhead = 8;
+  const pending: (Promise<Buffer> | undefined)[] = [];
+  const startRead = (index: number): void => {
+    const entry = entries[index];
+    if (!entry) return;
+    const read = readFile(entry.path);
+    // The rejection is handled where the read is awaited; this keeps it from counting as unhandled meanwhile.
+    read.catch(() => undefined);
+    pending[index] = read;
+  };
+  for (let index = 0; index < Math.min(readAhead, entries.length); index++) startRead(index);
+  progress(0);
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index];
+    if (!entry) continue;
+    startRead(index + readAhead);
+    const name = relative(root, entry.path) || entry.path;
+    let decoded: Decoded;
+    try {
+      const bytes = await pending[index];
+      pending[index] = undefined;
+      if (!bytes) throw new Error('not read');
+      decoded = await decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), entry.path);
+      if (decoded.images.length === 0) throw new Error('no images in the file');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Decoders that already name the file (decodeImage) are not named twice.
+      const reason = error instanceof DatasetError && error.file === entry.path ? error.message.slice(entry.path.length + 2) : code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+      if (options.onError === 'fail') {
+        await Promise.allSettled(pending.filter((read): read is Promise<Buffer> => read !== undefined));
+        throw new DatasetError(`${reason} (set \`onError: skip\` in the dataset to skip unreadable files)`, entry.path);
+      }
+      const message = `${name}: ${reason}`;
+      skipped.push(message);
+      progress(index + 1, name);
+      continue;
+    }
+    if (decoded.hasIdentifiers) withIdentifiers++;
+    const target = splits[entry.split ?? 'train'];
+    const groupKey = entry.group ?? `file:${entry.path}`;
+    let group = groupIds.get(groupKey);
+    if (group === undefined) {
+      group = groupIds.size;
+      groupIds.set(groupKey, group);
+    }
+    for (const image of decoded.images) {
+      target.pixels.push(fitImage(image, shape, options.resize));
+      target.labels.push(entry.label);
+      target.groups.push(group);
+    }
+    progress(index + 1, name);
+  }
+  const notes: string[] = [];
+  if (skipped.length > 0) {
+    notes.push(`skipped ${skipped.length} of ${entries.length} files as unreadable (onError: skip): ${skipped.slice(0, 5).join('; ')}${skipped.length > 5 ? '; …' : ''}`);
+  }
+  if (withIdentifiers > 0) {
+    notes.push(`${withIdentifiers} of ${entries.length} DICOM files carry patient or staff identifiers (names, IDs, dates of birth…): this data is not de-identified; their values are never copied into the run`);
+  }
+  const train = toSet(splits.train, shape);
+  if (train.count === 0) throw new DatasetError(`no training images could be read${skipped.length > 0 ? ` (${skipped.length} skipped)` : ''}`, root);
+  const hasSplit = entries.some((entry) => entry.split !== undefined);
+  const images = train.count + splits.val.labels.length + splits.test.labels.length;
+  return {
+    description: `${options.name} (${options.format}, ${images} images)`,
+    classes: options.classes,
+    train,
+    val: hasSplit && splits.val.labels.length > 0 ? toSet(splits.val, shape) : null,
+    test: hasSplit && splits.test.labels.length > 0 ? toSet(splits.test, shape) : null,
+    notes,
+    groupedBy: options.groupedBy,
+  };
+}

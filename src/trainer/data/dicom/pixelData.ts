@@ -1,0 +1,103 @@
+// Pixel Data (7FE0,0010) of one frame as numbers, with Rescale Slope/Intercept applied.
+// Native (uncompressed) little- and big-endian data and JPEG baseline (the transfer syntax
+// img2dcm and many scanners' exports write) are decoded; other compressed syntaxes get a
+// clear error naming them, so the user knows to convert (e.g. `dcmdjpeg`, `dcmdrle`).
+import type { DataSet } from 'dicom-parser';
+import { readEncapsulatedImageFrame, createJPEGBasicOffsetTable, readEncapsulatedPixelDataFromFragments } from 'dicom-parser';
+import { decode as decodeJpeg } from 'jpeg-js';
+
+const NATIVE_LITTLE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1']);
+const NATIVE_BIG = '1.2.840.10008.1.2.2';
+const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
+
+const SYNTAX_NAMES: Record<string, string> = {
+  '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
+  '1.2.840.10008.1.2.4.51': 'JPEG Extended (12-bit)',
+  '1.2.840.10008.1.2.4.57': 'JPEG Lossless',
+  '1.2.840.10008.1.2.4.70': 'JPEG Lossless SV1',
+  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
+  '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-Lossless',
+  '1.2.840.10008.1.2.4.90': 'JPEG 2000 Lossless',
+  '1.2.840.10008.1.2.4.91': 'JPEG 2000',
+  '1.2.840.10008.1.2.5': 'RLE Lossless',
+};
+
+export interface FramePixels {
+  /** rows × columns × samples rescaled values. */
+  values: Float32Array;
+  rows: number;
+  columns: number;
+  samples: number;
+  frames: number;
+  photometric: string;
+}
+
+export class DicomPixelError extends Error {}
+
+function nativeFrame(dataSet: DataSet, frame: number, count: number, bits: number, signed: boolean, bigEndian: boolean): Float32Array {
+  const element = dataSet.elements.x7fe00010;
+  if (!element) throw new DicomPixelError('no Pixel Data element');
+  const bytesPerSample = bits / 8;
+  const start = element.dataOffset + frame * count * bytesPerSample;
+  if (start + count * bytesPerSample > dataSet.byteArray.length) throw new DicomPixelError('Pixel Data is shorter than Rows × Columns × frames (truncated file?)');
+  const view = new DataView(dataSet.byteArray.buffer, dataSet.byteArray.byteOffset + start, count * bytesPerSample);
+  const out = new Float32Array(count);
+  const little = !bigEndian;
+  for (let i = 0; i < count; i++) {
+    if (bits === 8) out[i] = signed ? view.getInt8(i) : view.getUint8(i);
+    else if (bits === 16) out[i] = signed ? view.getInt16(i * 2, little) : view.getUint16(i * 2, little);
+    else out[i] = signed ? view.getInt32(i * 4, little) : view.getUint32(i * 4, little);
+  }
+  return out;
+}
+
+function jpegFrame(dataSet: DataSet, frame: number, frames: number): { values: Float32Array; samples: number } {
+  const element = dataSet.elements.x7fe00010;
+  if (!element?.encapsulatedPixelData) throw new DicomPixelError('JPEG transfer syntax but the Pixel Data is not encapsulated');
+  const bytes = frames === 1 && element.fragments && element.fragments.length > 0
+    ? readEncapsulatedPixelDataFromFragments(dataSet, element, 0, element.fragments.length)
+    : readEncapsulatedImageFrame(dataSet, element, frame, element.basicOffsetTable?.length ? element.basicOffsetTable : createJPEGBasicOffsetTable(dataSet, element));
+  const image = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
+  const values = new Float32Array(image.data.length);
+  for (let i = 0; i < values.length; i++) values[i] = image.data[i] ?? 0;
+  return { values, samples: 3 };
+}
+
+/** Decodes frame `frame` (0-based) of the data set's pixel data, rescaled to modality units. */
+export function readFramePixels(dataSet: DataSet, frame: number): FramePixels {
+  const syntax = (dataSet.string('x00020010') ?? '1.2.840.10008.1.2').replace(/\0/g, '').trim();
+  const rows = dataSet.uint16('x00280010') ?? 0;
+  const columns = dataSet.uint16('x00280011') ?? 0;
+  if (rows === 0 || columns === 0) throw new DicomPixelError('no image (Rows or Columns missing): not an image object');
+  if (!dataSet.elements.x7fe00010) throw new DicomPixelError('no Pixel Data element: not an image object');
+  const frames = dataSet.intString('x00280008') ?? 1;
+  if (frame >= frames) throw new DicomPixelError(`frame ${frame} asked for but the file has ${frames} frame${frames === 1 ? '' : 's'}`);
+  let samples = dataSet.uint16('x00280002') ?? 1;
+  const photometric = (dataSet.string('x00280004') ?? 'MONOCHROME2').trim().toUpperCase();
+  let values: Float32Array;
+  if (NATIVE_LITTLE.has(syntax) || syntax === NATIVE_BIG) {
+    const bits = dataSet.uint16('x00280100') ?? 16;
+    if (bits !== 8 && bits !== 16 && bits !== 32) throw new DicomPixelError(`Bits Allocated ${bits} is not supported (8, 16 or 32)`);
+    const signed = (dataSet.uint16('x00280103') ?? 0) === 1;
+    values = nativeFrame(dataSet, frame, rows * columns * samples, bits, signed, syntax === NATIVE_BIG);
+    // Planar configuration 1 stores RRR…GGG…BBB…: interleave to pixel order.
+    if (samples === 3 && (dataSet.uint16('x00280006') ?? 0) === 1) {
+      const plane = rows * columns;
+      const interleaved = new Float32Array(values.length);
+      for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) interleaved[p * 3 + c] = values[c * plane + p] ?? 0;
+      values = interleaved;
+    }
+  } else if (syntax === JPEG_BASELINE) {
+    ({ values, samples } = jpegFrame(dataSet, frame, frames));
+    if (values.length !== rows * columns * samples) throw new DicomPixelError('the JPEG frame does not match Rows × Columns');
+  } else {
+    throw new DicomPixelError(`transfer syntax ${SYNTAX_NAMES[syntax] ?? syntax} is not supported; convert the files to uncompressed DICOM first (e.g. dcmtk's dcmdjpeg or dcmdrle, or gdcmconv --raw)`);
+  }
+  // Rescale applies to grayscale only (PS3.3 C.11.1.1.2); colour images have no modality LUT.
+  if (samples === 1) {
+    const slope = dataSet.floatString('x00281053') ?? 1;
+    const intercept = dataSet.floatString('x00281052') ?? 0;
+    if (slope !== 1 || intercept !== 0) for (let i = 0; i < values.length; i++) values[i] = (values[i] ?? 0) * slope + intercept;
+  }
+  return { values, rows, columns, samples, frames, photometric };
+}

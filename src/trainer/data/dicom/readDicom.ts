@@ -1,0 +1,53 @@
+// One DICOM file to a decoded image in [0, 1]: parse, take a frame, rescale, window, invert
+// MONOCHROME1. Returns whether the file carried identifying tags (never their values).
+import type { DataSet } from 'dicom-parser';
+import { parseDicom } from 'dicom-parser';
+import type { IntensityWindow } from '../../../shared/experiment/schema';
+import type { DecodedImage } from '../decodeImage';
+import { carriesIdentifiers } from './identifiers';
+import { readFramePixels } from './pixelData';
+import { applyWindow } from './windowing';
+
+export interface DicomImage extends DecodedImage {
+  hasIdentifiers: boolean;
+}
+
+export interface DicomOptions {
+  frame: number;
+  window?: IntensityWindow;
+}
+
+/** "DICM" at byte 128: the Part 10 file signature. */
+export function isDicom(bytes: Uint8Array): boolean {
+  return bytes.length > 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+}
+
+/** The file's first Window Center/Width (there may be several, for different presets). */
+function fileWindow(dataSet: DataSet): IntensityWindow | undefined {
+  const center = dataSet.floatString('x00281050');
+  const width = dataSet.floatString('x00281051');
+  return center !== undefined && width !== undefined && width > 0 ? { center, width } : undefined;
+}
+
+/** Throws a plain Error with the reason; the caller adds the file name. */
+export function readDicom(bytes: Uint8Array, options: DicomOptions): DicomImage {
+  if (!isDicom(bytes)) throw new Error('not a DICOM Part 10 file (no "DICM" signature at byte 128)');
+  let dataSet: DataSet;
+  try {
+    dataSet = parseDicom(bytes);
+  } catch (error) {
+    // dicom-parser throws strings as well as Errors.
+    throw new Error(`cannot parse the DICOM file: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const pixels = readFramePixels(dataSet, options.frame);
+  const hasIdentifiers = carriesIdentifiers(dataSet);
+  const shape: [number, number, number] = [pixels.rows, pixels.columns, pixels.samples];
+  if (pixels.samples !== 1) {
+    // Colour (ultrasound, photos, JPEG baseline): 8-bit samples, no window.
+    const values = new Float32Array(pixels.values.length);
+    for (let i = 0; i < values.length; i++) values[i] = (pixels.values[i] ?? 0) / 255;
+    return { pixels: values, shape, hasIdentifiers };
+  }
+  const window = options.window ?? fileWindow(dataSet);
+  return { pixels: applyWindow(pixels.values, window, pixels.photometric === 'MONOCHROME1'), shape, hasIdentifiers };
+}

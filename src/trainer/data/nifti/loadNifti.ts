@@ -1,0 +1,23 @@
+// `nifti` datasets: volumes listed with their labels in a CSV; each gives the slices asked for.
+import { basename, isAbsolute, resolve } from 'node:path';
+import type { DatasetSpec } from '../../../shared/experiment/schema';
+import { loadTable } from '../csv/loadTable';
+import type { ImageShape, LoadedDataset } from '../dataset';
+import type { ProgressCallback } from '../decodeEntries';
+import { readNiftiSlices } from './readNifti';
+
+type NiftiSpec = Extract<DatasetSpec, { type: 'nifti' }>;
+
+export async function loadNifti(spec: NiftiSpec, shape: ImageShape, onProgress?: ProgressCallback): Promise<LoadedDataset> {
+  const table = isAbsolute(spec.labels) ? spec.labels : resolve(spec.path, spec.labels);
+  // Slices of one volume are near-duplicates: they are grouped so no volume spans two splits.
+  return loadTable(table, spec, (bytes) => ({ images: readNiftiSlices(bytes, spec.slices, spec.window) }), {
+    shape,
+    resize: spec.resize,
+    onError: spec.onError,
+    onProgress,
+    format: 'nifti',
+    name: basename(spec.path),
+    volumes: true,
+  });
+}

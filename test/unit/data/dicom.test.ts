@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { encode as encodeJpeg } from 'jpeg-js';
+import { parseDicom } from 'dicom-parser';
+import { DatasetError } from '../../../src/trainer/data/dataset';
+import type { DataProgress } from '../../../src/trainer/data/decodeEntries';
+import { carriesIdentifiers } from '../../../src/trainer/data/dicom/identifiers';
+import { readDicom } from '../../../src/trainer/data/dicom/readDicom';
+import { loadDataset } from '../../../src/trainer/data/loadDataset';
+import { temporaryFolder } from './helpers';
+import { PLANTED, dcmtk, dicomBytes, hasDcmtk } from './medicalFixtures';
+
+const close = (actual: ArrayLike<number>, expected: number[], tolerance = 1e-4): void => {
+  assert.equal(actual.length, expected.length);
+  expected.forEach((value, index) => assert.ok(Math.abs((actual[index] ?? NaN) - value) <= tolerance, `[${index}] ${actual[index]} ≠ ${value}`));
+};
+
+describe('readDicom', () => {
+  it('applies rescale slope/intercept, then the file’s window', () => {
+    // Stored 0..300 → HU = 2·v − 1000 → −1000, −600, −200, −400+…; window 0 ± 400 → [−400, 400].
+    const bytes = dicomBytes({ rows: 1, columns: 4, pixels: [0, 200, 400, 600], slope: 2, intercept: -1000, window: [0, 800] });
+    const image = readDicom(bytes, { frame: 0 });
+    assert.deepEqual(image.shape, [1, 4, 1]);
+    close(image.pixels, [0, 0, 0.25, 0.75]);
+    assert.equal(image.hasIdentifiers, false);
+  });
+
+  it('prefers the experiment’s window and falls back to min–max', () => {
+    const bytes = dicomBytes({ rows: 1, columns: 3, pixels: [100, 200, 300] });
+    close(readDicom(bytes, { frame: 0 }).pixels, [0, 0.5, 1]);
+    close(readDicom(bytes, { frame: 0, window: { center: 100, width: 200 } }).pixels, [0.5, 1, 1]);
+  });
+
+  it('reads signed 16-bit samples', () => {
+    const bytes = dicomBytes({ rows: 1, columns: 3, pixels: Int16Array.from([-1000, 0, 1000]), signed: true, window: [0, 2000] });
+    close(readDicom(bytes, { frame: 0 }).pixels, [0, 0.5, 1]);
+  });
+
+  it('inverts MONOCHROME1 so bright means dense', () => {
+    const bytes = dicomBytes({ rows: 1, columns: 3, pixels: [0, 50, 100], photometric: 'MONOCHROME1' });
+    close(readDicom(bytes, { frame: 0 }).pixels, [1, 0.5, 0]);
+  });
+
+  it('picks a frame of a multi-frame file and names a missing one', () => {
+    const bytes = dicomBytes({ rows: 1, columns: 2, frames: 3, pixels: [0, 10, 0, 20, 5, 30], bits: 8 });
+    close(readDicom(bytes, { frame: 1 }).pixels, [0, 1]);
+    close(readDicom(bytes, { frame: 2 }).pixels, [0, 1]);
+    close(readDicom(bytes, { frame: 2, window: { center: 15, width: 30 } }).pixels, [5 / 30, 1]);
+    assert.throws(() => readDicom(bytes, { frame: 3 }), /frame 3 asked for but the file has 3 frames/);
+  });
+
+  it('reads RGB samples', () => {
+    const bytes = dicomBytes({ rows: 1, columns: 1, samples: 3, bits: 8, pixels: [255, 0, 51] });
+    assert.deepEqual(readDicom(bytes, { frame: 0 }).shape, [1, 1, 3]);
+    close(readDicom(bytes, { frame: 0 }).pixels, [1, 0, 0.2]);
+  });
+
+  it('counts identifying tags without reading them out', () => {
+    const bytes = dicomBytes({ rows: 1, columns: 1, pixels: [0], identifiers: true });
+    assert.equal(readDicom(bytes, { frame: 0 }).hasIdentifiers, true);
+    assert.equal(carriesIdentifiers(parseDicom(bytes)), true);
+  });
+
+  it('names what is wrong with a non-DICOM or truncated file', () => {
+    assert.throws(() => readDicom(new Uint8Array(200), { frame: 0 }), /no "DICM" signature/);
+    const whole = dicomBytes({ rows: 4, columns: 4, pixels: new Array(16).fill(1) });
+    assert.throws(() => readDicom(whole.subarray(0, whole.length - 10), { frame: 0 }), /cannot parse|truncated|shorter/);
+  });
+});
+
+describe('loadDataset: dicom', () => {
+  const root = temporaryFolder('dicom');
+  after(root.remove);
+  const dataset = join(root.path, 'scans');
+  before(() => {
+    for (const [name, base] of [['healthy', 100], ['lesion', 900]] as const) {
+      mkdirSync(join(dataset, name), { recursive: true });
+      for (let i = 0; i < 4; i++) {
+        // Portrait 8×4 images: pad keeps them whole.
+        writeFileSync(join(dataset, name, `IM${i}`), dicomBytes({ rows: 8, columns: 4, pixels: new Array(32).fill(0).map((_, p) => base + p), identifiers: i % 2 === 0, window: [500, 1000] }));
+      }
+    }
+  });
+
+  it('loads class subfolders, reports progress and counts files with identifiers', async () => {
+    const progress: DataProgress[] = [];
+    const loaded = await loadDataset({ type: 'dicom', path: dataset }, [4, 4, 1], 1, (event) => progress.push(event));
+    assert.deepEqual(loaded.classes, ['healthy', 'lesion']);
+    assert.equal(loaded.train.count, 8);
+    assert.match(loaded.description, /scans \(dicom, 8 images\)/);
+    assert.deepEqual(progress.at(-1), { stage: 'decoding', done: 8, total: 8, file: join('lesion', 'IM3') });
+    assert.ok(progress.length <= 3, `throttled: ${progress.length} events`);
+    assert.match(loaded.notes?.join('\n') ?? '', /4 of 8 DICOM files carry patient or staff identifiers/);
+    // Padded to 4×4: the first and last columns are black borders.
+    assert.equal(loaded.train.images[0], 0);
+    assert.ok((loaded.train.images[1] ?? 0) > 0);
+    assert.ok(!JSON.stringify(loaded.notes).includes(PLANTED.patientId));
+  });
+
+  it('fails on a corrupt file naming it, or skips it and says so', async () => {
+    writeFileSync(join(dataset, 'lesion', 'IM9'), Buffer.from('not a dicom file at all'));
+    await assert.rejects(loadDataset({ type: 'dicom', path: dataset }, [4, 4, 1], 1), (error: unknown) => {
+      assert.ok(error instanceof DatasetError);
+      assert.match(error.message, /IM9: not a DICOM Part 10 file.*onError: skip/);
+      return true;
+    });
+    const loaded = await loadDataset({ type: 'dicom', path: dataset, onError: 'skip' }, [4, 4, 1], 1);
+    assert.equal(loaded.train.count, 8);
+    assert.match(loaded.notes?.[0] ?? '', /skipped 1 of 9 files as unreadable \(onError: skip\): lesion\/IM9: not a DICOM/);
+  });
+
+  it('decodes files written by dcmtk (img2dcm JPEG baseline, dcmodify tags)', (context) => {
+    if (!hasDcmtk()) {
+      context.skip('dcmtk is not installed (apt-get install dcmtk)');
+      return;
+    }
+    const jpeg = join(root.path, 'in.jpg');
+    const width = 16;
+    const height = 8;
+    const rgba = Buffer.alloc(width * height * 4);
+    for (let p = 0; p < width * height; p++) rgba.fill((p % width) * 16, p * 4, p * 4 + 3).writeUInt8(255, p * 4 + 3);
+    writeFileSync(jpeg, encodeJpeg({ data: rgba, width, height }, 95).data);
+    const file = join(root.path, 'out.dcm');
+    dcmtk('img2dcm', ['-q', jpeg, file]);
+    dcmtk('dcmodify', ['-nb', '-i', `(0010,0010)=${PLANTED.patientName}`, '-i', `(0010,0020)=${PLANTED.patientId}`, file]);
+    const image = readDicom(readFileSync(file), { frame: 0 });
+    assert.equal(image.hasIdentifiers, true);
+    assert.equal(image.shape[0], height);
+    assert.equal(image.shape[1], width);
+    // A left-to-right ramp survives JPEG roughly.
+    assert.ok((image.pixels[0] ?? 1) < 0.1);
+    assert.ok((image.pixels[(width - 1) * image.shape[2]] ?? 0) > 0.8);
+  });
+});
