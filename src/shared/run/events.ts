@@ -77,6 +77,19 @@ export const dataLoadedEventSchema = z.object({
   target: datasetSummarySchema,
 });
 
+/**
+ * Files decoded so far while a dataset loads (a few a second and the last), or read from the
+ * cache. `file` is a path relative to the dataset folder, never a value read from a file.
+ */
+export const dataProgressEventSchema = z.object({
+  ...base,
+  type: z.literal('data-progress'),
+  stage: z.enum(['decoding', 'cache']),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  file: z.string().optional(),
+});
+
 export const phaseStartedEventSchema = z.object({
   ...base,
   type: z.literal('phase-started'),
@@ -151,6 +164,7 @@ export const runEndedEventSchema = z.object({
 export const trainerEventSchema = z.discriminatedUnion('type', [
   runStartedEventSchema,
   dataLoadedEventSchema,
+  dataProgressEventSchema,
   phaseStartedEventSchema,
   batchEndedEventSchema,
   epochEndedEventSchema,
@@ -165,6 +179,7 @@ export type TrainerEventType = TrainerEvent['type'];
 export type TrainerEventOf<T extends TrainerEventType> = Extract<TrainerEvent, { type: T }>;
 export type RunStartedEvent = TrainerEventOf<'run-started'>;
 export type EpochEndedEvent = TrainerEventOf<'epoch-ended'>;
+export type DataProgressEvent = TrainerEventOf<'data-progress'>;
 export type EvaluationEvent = TrainerEventOf<'evaluation'>;
 export type RunEndedEvent = TrainerEventOf<'run-ended'>;
 

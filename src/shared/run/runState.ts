@@ -73,6 +73,8 @@ export interface RunState {
   plannedPhases: Phase[];
   source: DatasetSummary | null;
   target: DatasetSummary | null;
+  /** The latest data-progress (files decoded or read from the cache); null before any. */
+  dataProgress: { stage: 'decoding' | 'cache'; done: number; total: number } | null;
   pretrained: string | null;
   currentPhase: Phase | null;
   phases: Partial<Record<Phase, PhaseState>>;
@@ -104,6 +106,7 @@ export function emptyRunState(): RunState {
     plannedPhases: [],
     source: null,
     target: null,
+    dataProgress: null,
     pretrained: null,
     currentPhase: null,
     phases: {},
@@ -137,6 +140,8 @@ export function reduceRunEvent(state: RunState, event: TrainerEvent): RunState {
       };
     case 'data-loaded':
       return { ...next, source: event.source, target: event.target };
+    case 'data-progress':
+      return { ...next, dataProgress: { stage: event.stage, done: event.done, total: event.total } };
     case 'phase-started':
       return {
         ...next,

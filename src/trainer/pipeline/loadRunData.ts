@@ -3,6 +3,7 @@
 import type { Experiment } from '../../shared/experiment/schema';
 import type { DatasetSummary } from '../../shared/run/events';
 import type { ImageShape } from '../data/dataset';
+import type { ProgressCallback } from '../data/decodeEntries';
 import type { PreparedDatasetWithReport as PreparedDataset } from '../data/prepareDataset';
 import { loadDataset } from '../data/loadDataset';
 import { prepareDataset } from '../data/prepareDataset';
@@ -24,10 +25,19 @@ export function dataWarnings(data: RunData): string[] {
   ];
 }
 
-export async function loadRunData(experiment: Experiment, sourceShape: ImageShape, targetShape: ImageShape): Promise<RunData> {
+/** Informational lines about the data for the log (patients or volumes per split). */
+export function dataNotes(data: RunData): string[] {
+  return [
+    ...(data.source?.report.notes.map((note) => `source: ${note}`) ?? []),
+    ...data.target.report.notes.map((note) => `target: ${note}`),
+  ];
+}
+
+/** `onProgress` hears how many files each file-based dataset has decoded (throttled by the loaders). */
+export async function loadRunData(experiment: Experiment, sourceShape: ImageShape, targetShape: ImageShape, onProgress?: ProgressCallback): Promise<RunData> {
   let source: PreparedDataset | null = null;
   if (experiment.source) {
-    const loaded = await loadDataset(experiment.source.dataset, sourceShape, experiment.seed);
+    const loaded = await loadDataset(experiment.source.dataset, sourceShape, experiment.seed, onProgress);
     source = prepareDataset(loaded, {
       shape: sourceShape,
       seed: experiment.seed,
@@ -36,7 +46,7 @@ export async function loadRunData(experiment: Experiment, sourceShape: ImageShap
       validationFraction: SOURCE_VALIDATION_FRACTION,
     });
   }
-  const loadedTarget = await loadDataset(experiment.target.dataset, targetShape, experiment.seed + 1);
+  const loadedTarget = await loadDataset(experiment.target.dataset, targetShape, experiment.seed + 1, onProgress);
   const target = prepareDataset(loadedTarget, {
     shape: targetShape,
     seed: experiment.seed + 1,

@@ -21,7 +21,7 @@ import type { StopSignal } from '../training/stopSignal';
 import { targetClassNames, positiveClassIndex } from './classes';
 import { evaluateModel, saveModels, writeMetricsFile } from './finalModels';
 import type { ModelToSave } from './finalModels';
-import { dataWarnings, loadRunData, summarizeDataset } from './loadRunData';
+import { dataNotes, dataWarnings, loadRunData, summarizeDataset } from './loadRunData';
 import type { PhaseEnvironment } from './phaseRunner';
 import { runTrainingPhase } from './phaseRunner';
 import { planRun } from './plan';
@@ -79,11 +79,12 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
       pretrained = await loadPretrained(experiment.pretrained, environment);
       targetShape = pretrainedTargetShape(pretrained, shape, events);
     }
-    const data = await loadRunData(experiment, shape, targetShape);
+    const data = await loadRunData(experiment, shape, targetShape, (progress) => events.emit({ type: 'data-progress', ...progress }));
     classes = targetClassNames(experiment, data.target.classes);
     const positiveClass = positiveClassIndex(experiment, classes);
     events.emit({ type: 'data-loaded', source: data.source ? summarizeDataset(data.source) : null, target: summarizeDataset(data.target, classes) });
     for (const warning of dataWarnings(data)) events.log('warn', warning);
+    for (const note of dataNotes(data)) events.log('info', note);
 
     const saveSource = (model: LayersModel, provenance: string, sourceClasses: string[]) => toSave.push({ model, folder: 'source-model', weightsSource: provenance, classes: sourceClasses });
     const source = pretrained ?? (data.source ? await pretrainOnSource(data.source, shape, plan.sourceEpochs, environment, saveSource) : null);

@@ -14,6 +14,9 @@ export function describeEvent(event: TrainerEvent): string | null {
       return `run ${event.runId} of ${event.experimentName} started on backend ${event.backend} (pid ${event.pid}); phases: ${event.phases.join(' → ')}${event.backendNotes.length > 0 ? `; backends: ${event.backendNotes.join('; ')}` : ''}`;
     case 'data-loaded':
       return [event.source ? `source: ${describeDataset(event.source)}` : null, `target: ${describeDataset(event.target)}`].filter(Boolean).join('\n');
+    case 'data-progress':
+      // Several a second while decoding: the Monitor shows them, the log would drown.
+      return null;
     case 'phase-started':
       return `phase ${event.phase}: ${event.description}${event.epochs > 0 ? ` (${event.epochs} epochs × ${event.batchesPerEpoch} batches, ${event.trainableParams.toLocaleString('en')} of ${event.totalParams.toLocaleString('en')} parameters trainable)` : ''}`;
     case 'batch-ended':
