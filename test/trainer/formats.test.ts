@@ -107,13 +107,22 @@ describe('medical data formats through the CLI', () => {
     assert.deepEqual(loaded?.target.classes, ['clear', 'effusion']);
     const log = readFileSync(join(result.runDir, 'log.txt'), 'utf8');
     assert.match(log, /16 of 32 DICOM files carry patient or staff identifiers/);
-    for (const file of filesUnder(result.runDir)) {
+    // The cache beside the data is checked too: it holds decoded pixels and counts, nothing else.
+    for (const file of [...filesUnder(result.runDir), ...filesUnder(join(root, '.medtransfer-cache'))]) {
       const bytes = readFileSync(file);
       for (const value of Object.values(PLANTED)) {
         assert.equal(bytes.indexOf(value), -1, `${value} found in ${file}`);
         assert.equal(bytes.indexOf(Buffer.from(value, 'utf16le')), -1, `${value} (UTF-16) found in ${file}`);
       }
     }
+  });
+
+  it('a second run reads the decoded images from the cache', () => {
+    const result = run('dicom-again', '{ type: dicom, path: dicom }');
+    assert.equal(result.status, 0, result.stderr + result.stdout);
+    const progress = eventsOf(readEvents(result.runDir), 'data-progress');
+    assert.deepEqual(progress.map((event) => [event.stage, event.done, event.total]), [['cache', 32, 32]]);
+    assert.match(readFileSync(join(result.runDir, 'log.txt'), 'utf8'), /cache hit at .*\.medtransfer-cache: 32 files not decoded again/);
   });
 
   it('csv: 16-bit PNGs split by patient', () => {

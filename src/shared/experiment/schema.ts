@@ -48,9 +48,16 @@ const onError = z
   .enum(['fail', 'skip'])
   .default('fail')
   .describe('A corrupt or unreadable file: fail the run (naming the file and why), or skip it and report how many were skipped');
+const cacheSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe('Reuse the decoded, resized images of an earlier run with the same files and settings'),
+    dir: z.string().min(1).optional().describe('Cache folder (relative: to the folder holding the dataset); default: .medtransfer-cache there, or the system temporary folder when that is read-only'),
+  })
+  .strict();
 const decodedOptions = {
   resize,
   onError,
+  cache: cacheSchema.optional().describe('Cache of decoded images (on unless `enabled: false`)'),
 };
 const columns = {
   imageColumn: z.string().min(1).default('image').describe('CSV column with the image path (relative to the CSV file)'),

@@ -30,6 +30,8 @@ export interface LoadedDataset {
   test: ImageSet | null;
   /** What the log should say about the files (skipped files, identifiers found). */
   notes?: string[];
+  /** Lines for the log that are no warning (cache hit or miss). */
+  info?: string[];
   /** What `groups` are: splits then keep each group whole and the log counts them. */
   groupedBy?: 'patient' | 'volume';
 }

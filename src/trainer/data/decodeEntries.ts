@@ -9,6 +9,8 @@ import { DatasetError } from './dataset';
 import type { ImageSet, ImageShape, LoadedDataset } from './dataset';
 import type { DecodedImage } from './decodeImage';
 import { fitImage } from './fitImage';
+import { cacheKey } from './cache/cacheKey';
+import { readCachedDataset, writeCachedDataset } from './cache/datasetCache';
 
 export interface DataProgress {
   stage: 'decoding' | 'cache';
@@ -44,6 +46,8 @@ export interface DecodeOptions {
   format: string;
   name: string;
   classes: string[];
+  /** Cache folder and every setting that changes what the files turn into; null: no cache. */
+  cache?: { dir: string; settings: unknown } | null;
   /** What the entries' groups are, for the log; undefined when each file stands alone. */
   groupedBy?: 'patient' | 'volume';
 }
@@ -73,7 +77,28 @@ function toSet(collected: Collected, shape: ImageShape): ImageSet {
   return { images, labels: Int32Array.from(collected.labels), count: collected.labels.length, shape: [shape[0], shape[1], shape[2]], groups: Int32Array.from(collected.groups) };
 }
 
+/**
+ * decodeFiles with a cache in front: the key covers the files (path, size, mtime), their
+ * labels, splits and groups (hashed: patient ids are never stored), the shape and the settings.
+ */
 export async function decodeEntries(entries: Entry[], decode: (bytes: Uint8Array, path: string) => Decoded | Promise<Decoded>, options: DecodeOptions): Promise<LoadedDataset> {
+  const cache = options.cache;
+  if (!cache) return decodeFiles(entries, decode, options);
+  const key = await cacheKey(
+    entries.map((entry) => entry.path),
+    { ...(cache.settings as object), format: options.format, shape: options.shape, resize: options.resize, onError: options.onError, classes: options.classes, entries: entries.map((entry) => [entry.label, entry.split ?? null, entry.group ?? null]) },
+  );
+  const cached = await readCachedDataset(cache.dir, key);
+  if (cached) {
+    options.onProgress?.({ stage: 'cache', done: entries.length, total: entries.length });
+    return { ...cached, info: [`cache hit at ${cache.dir}: ${entries.length} files not decoded again`] };
+  }
+  const loaded = await decodeFiles(entries, decode, options);
+  const stored = await writeCachedDataset(cache.dir, key, loaded);
+  return { ...loaded, info: [`cache miss at ${cache.dir}: decoded ${entries.length} files${stored ? ' and stored them' : '; could not store them (the folder is not writable?)'}`] };
+}
+
+async function decodeFiles(entries: Entry[], decode: (bytes: Uint8Array, path: string) => Decoded | Promise<Decoded>, options: DecodeOptions): Promise<LoadedDataset> {
   const { root, shape } = options;
   const progress = throttledProgress(options.onProgress, 'decoding', entries.length);
   const splits: Record<SplitName, Collected> = { train: { pixels: [], labels: [], groups: [] }, val: { pixels: [], labels: [], groups: [] }, test: { pixels: [], labels: [], groups: [] } };

@@ -52,6 +52,8 @@ export interface FolderOptions {
   resize?: ResizeMode;
   onError?: 'fail' | 'skip';
   onProgress?: ProgressCallback;
+  /** Cache folder (null or absent: no cache). */
+  cacheDir?: string | null;
 }
 
 /**
@@ -68,6 +70,7 @@ export async function loadFolder(root: string, targetShape: ImageShape, options:
     resize: options.resize ?? 'stretch',
     onError: options.onError ?? 'fail',
     onProgress: options.onProgress,
+    cache: options.cacheDir ? { dir: options.cacheDir, settings: {} } : null,
     format: 'folder',
     name: basename(root),
     classes: classes.map((entry) => entry.name),

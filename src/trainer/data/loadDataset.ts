@@ -6,6 +6,7 @@ import type { DatasetSpec, DatasetSpecInput } from '../../shared/experiment/sche
 import { loadCsv } from './csv/loadCsv';
 import { DatasetError } from './dataset';
 import type { ImageShape, LoadedDataset } from './dataset';
+import { resolveCacheDir } from './cache/cacheDir';
 import type { ProgressCallback } from './decodeEntries';
 import { loadDicom } from './dicom/loadDicom';
 import { loadFolder } from './folder';
@@ -56,7 +57,7 @@ export async function loadDataset(input: DatasetSpecInput, shape: ImageShape, se
       return loadIdx(spec.path);
     case 'folder':
       await checkPath(spec.path, 'folder');
-      return loadFolder(spec.path, shape, { resize: spec.resize, onError: spec.onError, onProgress });
+      return loadFolder(spec.path, shape, { resize: spec.resize, onError: spec.onError, onProgress, cacheDir: await resolveCacheDir(spec.cache, spec.path) });
     case 'csv':
       await checkPath(spec.path, 'csv');
       return loadCsv(spec, shape, onProgress);

@@ -95,7 +95,7 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
   if (trainAvailable === 0) throw new DatasetError(`${loaded.description}: no training images left after holding out validation and test images`);
   const sample = fewShotSample(train, { fraction, labelsPerClass }, root.fork(SAMPLE_STREAM));
   const warnings: string[] = [...(loaded.notes ?? [])];
-  const notes: string[] = [];
+  const notes: string[] = [...(loaded.info ?? [])];
   if (loaded.groupedBy) {
     const noun = loaded.groupedBy === 'patient' ? 'patients' : 'volumes';
     notes.push(`${noun} per split (none shared): train ${groupCount(sample.set)}, val ${groupCount(val)}, test ${groupCount(test)}`);

@@ -92,7 +92,7 @@ describe('loadDataset: csv', () => {
     // 16-bit precision survives: 60000/65535.
     assert.ok(Math.abs((loaded.train.images[16] ?? 0) - 60000 / 65535) < 1e-3);
     const prepared = prepareDataset(loaded, { shape: [4, 4, 1], seed: 1, validationFraction: 0.25 });
-    assert.match(prepared.report.notes[0] ?? '', /patients per split \(none shared\): train \d+, val \d+, test \d+/);
+    assert.match(prepared.report.notes.join('\n'), /patients per split \(none shared\): train \d+, val \d+, test \d+/);
     assert.equal(prepared.train.count + prepared.val.count + prepared.test.count, 24);
   });
 });

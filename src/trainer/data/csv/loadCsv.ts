@@ -1,6 +1,7 @@
 // `csv` datasets: a table of image paths (PNG, JPEG or DICOM, told apart by their bytes) and labels.
 import type { DatasetSpec } from '../../../shared/experiment/schema';
 import type { ImageShape, LoadedDataset } from '../dataset';
+import { resolveCacheDir } from '../cache/cacheDir';
 import { decodeImage } from '../decodeImage';
 import type { Decoded, ProgressCallback } from '../decodeEntries';
 import { isDicom, readDicom } from '../dicom/readDicom';
@@ -16,5 +17,7 @@ export async function loadCsv(spec: CsvSpec, shape: ImageShape, onProgress?: Pro
     }
     return { images: [decodeImage(bytes, name)] };
   };
-  return loadTable(spec.path, spec, decode, { shape, resize: spec.resize, onError: spec.onError, onProgress, format: 'csv' });
+  const cacheDir = await resolveCacheDir(spec.cache, spec.path);
+  const cache = cacheDir ? { dir: cacheDir, settings: { frame: spec.frame, window: spec.window ?? null } } : null;
+  return loadTable(spec.path, spec, decode, { shape, resize: spec.resize, onError: spec.onError, onProgress, format: 'csv', cache });
 }

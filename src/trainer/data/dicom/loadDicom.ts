@@ -1,6 +1,7 @@
 // `dicom` datasets: a folder of DICOM files, one subfolder per class or listed in `labels`.
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { DatasetSpec } from '../../../shared/experiment/schema';
+import { resolveCacheDir } from '../cache/cacheDir';
 import { loadTable } from '../csv/loadTable';
 import type { ImageShape, LoadedDataset } from '../dataset';
 import { decodeEntries } from '../decodeEntries';
@@ -17,7 +18,9 @@ export async function loadDicom(spec: DicomSpec, shape: ImageShape, onProgress?:
     const image = readDicom(bytes, { frame: spec.frame, ...(spec.window ? { window: spec.window } : {}) });
     return { images: [image], hasIdentifiers: image.hasIdentifiers };
   };
-  const common = { shape, resize: spec.resize, onError: spec.onError, onProgress, format: 'dicom' };
+  const cacheDir = await resolveCacheDir(spec.cache, spec.path);
+  const cache = cacheDir ? { dir: cacheDir, settings: { frame: spec.frame, window: spec.window ?? null, labels: spec.labels ?? null } } : null;
+  const common = { shape, resize: spec.resize, onError: spec.onError, onProgress, format: 'dicom', cache };
   if (spec.labels) {
     const table = isAbsolute(spec.labels) ? spec.labels : resolve(spec.path, spec.labels);
     return loadTable(table, spec, decode, { ...common, name: basename(spec.path) });
