@@ -99,6 +99,18 @@ describe('monitor webview', { skip: cannotRun('monitor') }, () => {
     await assertClean(view);
   });
 
+  test('loading data: a decoding progress bar until the first phase', async () => {
+    const started = demo.snapshot.events.find((event) => event.type === 'run-started');
+    assert.ok(started);
+    const decoding = { type: 'data-progress', seq: started.seq + 1, time: started.time, stage: 'decoding', done: 120, total: 800 } as const;
+    const view = await open([{ ...demo.snapshot, events: [started, decoding], controllable: true }], { theme: 'dark' });
+    const bar = view.page.locator('.progress', { has: view.page.locator('.progress-label', { hasText: 'Decoding' }) });
+    assert.equal(await bar.locator('[role=progressbar]').getAttribute('aria-valuenow'), '120');
+    assert.equal(await bar.locator('.progress-value').textContent(), '120 / 800 · files');
+    assert.equal(await view.page.locator('[role=progressbar]:visible').count(), 1);
+    await assertClean(view);
+  });
+
   test('a finished run: its status and result, no Stop', async () => {
     const view = await open([{ ...demo.snapshot, controllable: true }], { theme: 'light' });
     const { page } = view;

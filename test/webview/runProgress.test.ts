@@ -55,3 +55,14 @@ test('the live loss series keeps the current phase only, as fractional epochs', 
   assert.equal(live.loss.length, batches.length);
   assert.equal(live.x.at(-1), lastTraining.epoch);
 });
+
+test('data loading: files decoded, until the first phase starts', () => {
+  const started = events.find((event) => event.type === 'run-started');
+  assert.ok(started);
+  const decoding = { type: 'data-progress', seq: started.seq + 1, time: started.time, stage: 'decoding', done: 120, total: 800 } as const;
+  const loading = replayRunEvents([started, decoding]);
+  assert.deepEqual(runProgress(loading).data, { stage: 'decoding', value: 120, max: 800 });
+  const phaseStart = events.find((event) => event.type === 'phase-started');
+  assert.ok(phaseStart);
+  assert.equal(runProgress(replayRunEvents([started, decoding, phaseStart])).data, null);
+});

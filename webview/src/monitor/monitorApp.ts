@@ -60,6 +60,7 @@ export class MonitorApp {
   private readonly name = el('h1', { className: 'monitor-name' });
   private readonly runId = el('span', { className: 'run-id' });
   private readonly phaseLine = el('p', { className: 'phase-line', attrs: { 'aria-live': 'polite' } });
+  private readonly dataBar = new ProgressBar('Decoding');
   private readonly phaseBar = new ProgressBar('Phase');
   private readonly epochBar = new ProgressBar('Epoch');
   private readonly batchBar = new ProgressBar('Batch');
@@ -87,6 +88,8 @@ export class MonitorApp {
       this.phaseBar.element,
       this.epochBar.element,
       this.batchBar.element,
+      // Last, so the phase, epoch and batch bars keep their places (only one kind shows at a time).
+      this.dataBar.element,
       el('dl', { className: 'stats' }, [
         this.speedRow,
         this.etaRow,
@@ -142,6 +145,7 @@ export class MonitorApp {
       : `Ended · ${formatDuration(state.seconds)}`;
     this.error.textContent = state.error ?? '';
     this.error.hidden = !state.error;
+    this.dataBar.update(progress.data, progress.data?.stage === 'cache' ? 'files from the cache' : 'files');
     this.phaseBar.update(progress.phases, progress.phase ? phaseLabel(progress.phase) : '');
     this.epochBar.update(progress.epoch);
     this.batchBar.update(progress.batch);

@@ -19,11 +19,22 @@ export interface RunProgress {
   imagesPerSecond: number | null;
   /** Seconds until the current phase ends, or null when it cannot be estimated yet. */
   phaseEtaSeconds: number | null;
+  /** Files decoded (or read from the cache) while the data loads: before any phase starts only. */
+  data: (Count & { stage: 'decoding' | 'cache' }) | null;
 }
 
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 
 export function runProgress(state: RunState): RunProgress {
+  return { ...trainingProgress(state), data: dataProgress(state) };
+}
+
+function dataProgress(state: RunState): RunProgress['data'] {
+  const loading = state.status === 'running' && state.dataProgress !== null && Object.keys(state.phases).length === 0;
+  return loading && state.dataProgress ? { stage: state.dataProgress.stage, value: state.dataProgress.done, max: state.dataProgress.total } : null;
+}
+
+function trainingProgress(state: RunState): Omit<RunProgress, 'data'> {
   const phase = state.status === 'running' ? state.currentPhase : null;
   const info = phase ? state.phases[phase] : undefined;
   const planned = state.plannedPhases;
