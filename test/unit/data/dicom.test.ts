@@ -133,4 +133,21 @@ describe('loadDataset: dicom', () => {
     assert.ok((image.pixels[0] ?? 1) < 0.1);
     assert.ok((image.pixels[(width - 1) * image.shape[2]] ?? 0) > 0.8);
   });
+
+  it('decodes RLE Lossless (dcmcrle) exactly, and names JPEG Lossless (dcmcjpeg) as unsupported', (context) => {
+    if (!hasDcmtk()) {
+      context.skip('dcmtk is not installed (apt-get install dcmtk)');
+      return;
+    }
+    const plain = join(root.path, 'plain.dcm');
+    const pixels = Int16Array.from({ length: 2 * 6 * 5 }, (_, i) => (i * 397) % 4000 - 1500);
+    writeFileSync(plain, dicomBytes({ rows: 6, columns: 5, frames: 2, pixels, signed: true, slope: 1, intercept: -24, window: [0, 3000] }));
+    const rle = join(root.path, 'rle.dcm');
+    dcmtk('dcmcrle', [plain, rle]);
+    assert.match(parseDicom(readFileSync(rle)).string('x00020010') ?? '', /^1\.2\.840\.10008\.1\.2\.5/);
+    for (const frame of [0, 1]) assert.deepEqual(readDicom(readFileSync(rle), { frame }).pixels, readDicom(readFileSync(plain), { frame }).pixels);
+    const lossless = join(root.path, 'lossless.dcm');
+    dcmtk('dcmcjpeg', ['--encode-lossless-sv1', plain, lossless]);
+    assert.throws(() => readDicom(readFileSync(lossless), { frame: 0 }), /transfer syntax JPEG Lossless SV1 is not supported; convert the files to uncompressed DICOM first/);
+  });
 });

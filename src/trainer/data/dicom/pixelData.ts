@@ -1,14 +1,16 @@
 // Pixel Data (7FE0,0010) of one frame as numbers, with Rescale Slope/Intercept applied.
 // Native (uncompressed) little- and big-endian data and JPEG baseline (the transfer syntax
-// img2dcm and many scanners' exports write) are decoded; other compressed syntaxes get a
+// img2dcm and many scanners' exports write) and RLE Lossless are decoded; other compressed syntaxes get a
 // clear error naming them, so the user knows to convert (e.g. `dcmdjpeg`, `dcmdrle`).
 import type { DataSet } from 'dicom-parser';
 import { readEncapsulatedImageFrame, createJPEGBasicOffsetTable, readEncapsulatedPixelDataFromFragments } from 'dicom-parser';
 import { decode as decodeJpeg } from 'jpeg-js';
+import { decodeRleFrame } from './rle';
 
 const NATIVE_LITTLE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1']);
 const NATIVE_BIG = '1.2.840.10008.1.2.2';
 const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
+const RLE_LOSSLESS = '1.2.840.10008.1.2.5';
 
 const SYNTAX_NAMES: Record<string, string> = {
   '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
@@ -19,7 +21,6 @@ const SYNTAX_NAMES: Record<string, string> = {
   '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-Lossless',
   '1.2.840.10008.1.2.4.90': 'JPEG 2000 Lossless',
   '1.2.840.10008.1.2.4.91': 'JPEG 2000',
-  '1.2.840.10008.1.2.5': 'RLE Lossless',
 };
 
 export interface FramePixels {
@@ -51,13 +52,19 @@ function nativeFrame(dataSet: DataSet, frame: number, count: number, bits: numbe
   return out;
 }
 
-function jpegFrame(dataSet: DataSet, frame: number, frames: number): { values: Float32Array; samples: number } {
+/** The bytes of one frame of encapsulated pixel data. */
+function encapsulatedFrame(dataSet: DataSet, frame: number, frames: number): Uint8Array {
   const element = dataSet.elements.x7fe00010;
-  if (!element?.encapsulatedPixelData) throw new DicomPixelError('JPEG transfer syntax but the Pixel Data is not encapsulated');
-  const bytes = frames === 1 && element.fragments && element.fragments.length > 0
-    ? readEncapsulatedPixelDataFromFragments(dataSet, element, 0, element.fragments.length)
-    : readEncapsulatedImageFrame(dataSet, element, frame, element.basicOffsetTable?.length ? element.basicOffsetTable : createJPEGBasicOffsetTable(dataSet, element));
-  const image = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
+  if (!element?.encapsulatedPixelData) throw new DicomPixelError('a compressed transfer syntax but the Pixel Data is not encapsulated');
+  const fragments = element.fragments ?? [];
+  if (frames === 1 && fragments.length > 0) return readEncapsulatedPixelDataFromFragments(dataSet, element, 0, fragments.length);
+  // One fragment per frame (always so for RLE) needs no offset table.
+  if (fragments.length === frames) return readEncapsulatedPixelDataFromFragments(dataSet, element, frame, 1);
+  return readEncapsulatedImageFrame(dataSet, element, frame, element.basicOffsetTable?.length ? element.basicOffsetTable : createJPEGBasicOffsetTable(dataSet, element));
+}
+
+function jpegFrame(dataSet: DataSet, frame: number, frames: number): { values: Float32Array; samples: number } {
+  const image = decodeJpeg(encapsulatedFrame(dataSet, frame, frames), { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
   const values = new Float32Array(image.data.length);
   for (let i = 0; i < values.length; i++) values[i] = image.data[i] ?? 0;
   return { values, samples: 3 };
@@ -87,11 +94,15 @@ export function readFramePixels(dataSet: DataSet, frame: number): FramePixels {
       for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) interleaved[p * 3 + c] = values[c * plane + p] ?? 0;
       values = interleaved;
     }
+  } else if (syntax === RLE_LOSSLESS) {
+    const bits = dataSet.uint16('x00280100') ?? 16;
+    if (bits !== 8 && bits !== 16 && bits !== 32) throw new DicomPixelError(`Bits Allocated ${bits} is not supported (8, 16 or 32)`);
+    values = decodeRleFrame(encapsulatedFrame(dataSet, frame, frames), rows * columns, samples, bits / 8, (dataSet.uint16('x00280103') ?? 0) === 1);
   } else if (syntax === JPEG_BASELINE) {
     ({ values, samples } = jpegFrame(dataSet, frame, frames));
     if (values.length !== rows * columns * samples) throw new DicomPixelError('the JPEG frame does not match Rows × Columns');
   } else {
-    throw new DicomPixelError(`transfer syntax ${SYNTAX_NAMES[syntax] ?? syntax} is not supported; convert the files to uncompressed DICOM first (e.g. dcmtk's dcmdjpeg or dcmdrle, or gdcmconv --raw)`);
+    throw new DicomPixelError(`transfer syntax ${SYNTAX_NAMES[syntax] ?? syntax} is not supported; convert the files to uncompressed DICOM first (e.g. dcmtk's dcmdjpeg or dcmdjpls, or gdcmconv --raw)`);
   }
   // Rescale applies to grayscale only (PS3.3 C.11.1.1.2); colour images have no modality LUT.
   if (samples === 1) {
