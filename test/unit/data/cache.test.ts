@@ -49,4 +49,23 @@ describe('dataset cache', () => {
     await loadDataset({ type: 'dicom', path: data }, [4, 4, 1], 1);
     assert.ok(existsSync(join(root.path, '.medtransfer-cache')));
   });
+
+  it('makes the second load much faster', async () => {
+    const big = join(root.path, 'big');
+    for (const name of ['a', 'b']) {
+      mkdirSync(join(big, name), { recursive: true });
+      for (let i = 0; i < 40; i++) writeFileSync(join(big, name, `${i}.dcm`), dicomBytes({ rows: 128, columns: 128, pixels: new Array(128 * 128).fill(0).map((_, p) => (p * (i + 1)) % 4096) }));
+    }
+    const timed = async (): Promise<{ ms: number; stage: string | undefined }> => {
+      const stages: string[] = [];
+      const start = performance.now();
+      await loadDataset({ type: 'dicom', path: big, cache: { dir: join(root.path, 'big-cache') } }, [28, 28, 1], 1, (progress) => stages.push(progress.stage));
+      return { ms: performance.now() - start, stage: stages.at(-1) };
+    };
+    const first = await timed();
+    const second = await timed();
+    assert.equal(first.stage, 'decoding');
+    assert.equal(second.stage, 'cache');
+    assert.ok(second.ms < first.ms / 2, `cache read ${second.ms.toFixed(1)} ms vs decoding ${first.ms.toFixed(1)} ms`);
+  });
 });

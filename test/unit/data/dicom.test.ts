@@ -99,6 +99,17 @@ describe('loadDataset: dicom', () => {
     assert.ok(!JSON.stringify(loaded.notes).includes(PLANTED.patientId));
   });
 
+  it('takes labels and patients from a CSV instead of class folders', async () => {
+    const rows = ['file,diagnosis,patient', 'healthy/IM0,no,P1', 'healthy/IM1,no,P1', 'healthy/IM2,no,P2', 'lesion/IM0,yes,P3', 'lesion/IM1,yes,P3', 'lesion/IM2,yes,P4'];
+    writeFileSync(join(dataset, 'labels.csv'), rows.join('\n'));
+    const loaded = await loadDataset({ type: 'dicom', path: dataset, labels: 'labels.csv', imageColumn: 'file', labelColumn: 'diagnosis', patientColumn: 'patient' }, [4, 4, 1], 1);
+    assert.deepEqual(loaded.classes, ['no', 'yes']);
+    assert.deepEqual(Array.from(loaded.train.labels), [0, 0, 0, 1, 1, 1]);
+    assert.equal(loaded.groupedBy, 'patient');
+    assert.deepEqual(Array.from(loaded.train.groups ?? []), [0, 0, 1, 2, 2, 3]);
+    assert.match(loaded.notes?.join('\n') ?? '', /4 of 6 DICOM files carry/);
+  });
+
   it('fails on a corrupt file naming it, or skips it and says so', async () => {
     writeFileSync(join(dataset, 'lesion', 'IM9'), Buffer.from('not a dicom file at all'));
     await assert.rejects(loadDataset({ type: 'dicom', path: dataset }, [4, 4, 1], 1), (error: unknown) => {
