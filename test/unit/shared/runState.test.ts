@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseEventLines } from '../../../src/shared/run/eventLines';
+import { isTrainerEvent } from '../../../src/shared/run/events';
 import type { TrainerEvent, TrainerEventBody } from '../../../src/shared/run/events';
 import type { ClinicalMetrics } from '../../../src/shared/run/metrics';
 import { replayRunEvents, summarizeResult, transferGain } from '../../../src/shared/run/runState';
@@ -35,6 +36,20 @@ describe('run state', () => {
     assert.equal(summarizeResult(state), 'AUC 0.93 vs 0.73 scratch');
     const gain = transferGain(state);
     assert.ok(gain && Math.abs((gain.auc ?? 0) - 0.2) < 1e-9 && Math.abs((gain.sensitivity ?? 0) - 0.4) < 1e-9);
+  });
+
+  it('keeps the latest data-progress, and validates it as a trainer event', () => {
+    const [started] = run;
+    assert.ok(started);
+    const progress = stamp([
+      { type: 'data-progress', stage: 'decoding', done: 0, total: 800 },
+      { type: 'data-progress', stage: 'decoding', done: 120, total: 800, file: 'normal/IM0120.dcm' },
+    ]).map((event) => ({ ...event, seq: event.seq + 1 }) as TrainerEvent);
+    const state = replayRunEvents([started, ...progress]);
+    assert.deepEqual(state.dataProgress, { stage: 'decoding', done: 120, total: 800 });
+    assert.ok(isTrainerEvent(progress[1]));
+    assert.ok(!isTrainerEvent({ ...progress[1], stage: 'reading' }));
+    assert.equal(replayRunEvents(run).dataProgress, null);
   });
 
   it('is running with the current phase until run-ended, and ignores replayed events', () => {
