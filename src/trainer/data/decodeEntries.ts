@@ -135,7 +135,8 @@ async function decodeFiles(entries: Entry[], decode: (bytes: Uint8Array, path: s
       const reason = error instanceof DatasetError && error.file === entry.path ? error.message.slice(entry.path.length + 2) : code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
       if (options.onError === 'fail') {
         await Promise.allSettled(pending.filter((read): read is Promise<Buffer> => read !== undefined));
-        throw new DatasetError(`${reason} (set \`onError: skip\` in the dataset to skip unreadable files)`, entry.path);
+        // Named relative to the dataset folder, like the progress events: folder names above it stay out of the run.
+        throw new DatasetError(`${reason} (set \`onError: skip\` in the dataset to skip unreadable files)`, entry.path, name);
       }
       const message = `${name}: ${reason}`;
       skipped.push(message);
