@@ -88,6 +88,18 @@ describe('parseMedmnist', () => {
     assert.deepEqual(Array.from(dataset.test?.labels ?? []), [1, 0, 1]);
   });
 
+  it('reads MedMNIST+ sizes (64×64 here) and refuses ChestMNIST’s 14 findings per image', () => {
+    const count = 4;
+    const arrays: Record<string, Uint8Array> = {
+      'train_images.npy': npyBytes('|u1', [count, 64, 64], Uint8Array.from({ length: count * 64 * 64 }, (_, i) => i % 251)),
+      'train_labels.npy': npyBytes('|u1', [count, 1], Uint8Array.from([0, 1, 0, 1])),
+    };
+    const dataset = parseMedmnist(zipSync(arrays), 'pneumoniamnist_64.npz');
+    assert.deepEqual(dataset.train.shape, [64, 64, 1]);
+    arrays['train_labels.npy'] = npyBytes('|u1', [count, 14], new Uint8Array(count * 14));
+    assert.throws(() => parseMedmnist(zipSync(arrays), 'chestmnist_64.npz'), /labels have shape \(4, 14\): multi-label datasets .* are not supported yet/);
+  });
+
   it('refuses multi-label data with a clear error', () => {
     assert.throws(() => parseMedmnist(tinyNpz({ labels: 'multi' }), 'chest.npz'), (error: unknown) => {
       assert.ok(error instanceof DatasetError);
