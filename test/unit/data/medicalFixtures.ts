@@ -122,6 +122,24 @@ export function niftiBytes(dims: [number, number, number], values: ArrayLike<num
   return options.gzip ? gzipSync(file) : file;
 }
 
+/** A NIfTI-2 single-file float64 volume (540-byte header, data at 544). */
+export function nifti2Bytes(dims: [number, number, number], values: ArrayLike<number>): Buffer {
+  const header = Buffer.alloc(544);
+  header.writeInt32LE(540, 0);
+  header.write('n+2\0\r\n\x1a\n', 4, 'latin1');
+  header.writeInt16LE(64, 12);
+  header.writeInt16LE(64, 14);
+  header.writeBigInt64LE(3n, 16);
+  dims.forEach((size, index) => header.writeBigInt64LE(BigInt(size), 24 + index * 8));
+  for (let index = 4; index < 8; index++) header.writeBigInt64LE(1n, 16 + index * 8);
+  header.writeBigInt64LE(544n, 168);
+  header.writeDoubleLE(1, 176);
+  header.writeDoubleLE(0, 184);
+  const data = Buffer.alloc(values.length * 8);
+  for (let i = 0; i < values.length; i++) data.writeDoubleLE(values[i] ?? 0, i * 8);
+  return Buffer.concat([header, data]);
+}
+
 /** Whether dcmtk's img2dcm and dcmodify are on PATH (`apt-get install dcmtk`). */
 export function hasDcmtk(): boolean {
   return spawnSync('img2dcm', ['--version'], { encoding: 'utf8' }).status === 0 && spawnSync('dcmodify', ['--version'], { encoding: 'utf8' }).status === 0;

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { readNiftiSlices, sliceIndices } from '../../../src/trainer/data/nifti/readNifti';
 import { loadDataset } from '../../../src/trainer/data/loadDataset';
 import { temporaryFolder } from './helpers';
-import { niftiBytes } from './medicalFixtures';
+import { nifti2Bytes, niftiBytes } from './medicalFixtures';
 
 /** Voxel value 100·k + 10·j + i: each slice is recognisable. */
 const ramp = (ni: number, nj: number, nk: number): number[] => {
@@ -45,6 +45,11 @@ describe('readNiftiSlices', () => {
     const [auto] = readNiftiSlices(gz, { axis: 'axial', mode: 'middle', step: 1 }, undefined);
     assert.equal(auto?.pixels[0], 0);
     assert.equal(auto?.pixels[3], 1);
+  });
+
+  it('reads NIfTI-2 volumes', () => {
+    const [slice] = readNiftiSlices(nifti2Bytes([3, 2, 5], ramp(3, 2, 5)), { axis: 'axial', mode: 'range', step: 1, from: 4, to: 4 }, raw);
+    assert.deepEqual(Array.from(slice?.pixels ?? [], unwindow), [400, 401, 402, 410, 411, 412].map((v) => Math.min(v, 500)));
   });
 
   it('says what is wrong with a file that is not NIfTI', () => {
