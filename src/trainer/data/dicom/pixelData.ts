@@ -1,16 +1,21 @@
 // Pixel Data (7FE0,0010) of one frame as numbers, with Rescale Slope/Intercept applied.
-// Native (uncompressed) little- and big-endian data and JPEG baseline (the transfer syntax
-// img2dcm and many scanners' exports write) and RLE Lossless are decoded; other compressed syntaxes get a
-// clear error naming them, so the user knows to convert (e.g. `dcmdjpeg`, `dcmdrle`).
+// Native (uncompressed) little- and big-endian data, JPEG baseline (the transfer syntax img2dcm
+// and many scanners' exports write), RLE Lossless, JPEG Lossless (common in CT, MR, CR) and
+// JPEG-LS are decoded (codecs.ts); other compressed syntaxes get a clear error naming them, so
+// the user knows to convert (e.g. `dcmdjpeg`, `gdcmconv --raw`).
 import type { DataSet } from 'dicom-parser';
 import { readEncapsulatedImageFrame, createJPEGBasicOffsetTable, readEncapsulatedPixelDataFromFragments } from 'dicom-parser';
 import { decode as decodeJpeg } from 'jpeg-js';
+import { decodeJpegLossless, decodeJpegLs } from './codecs';
+import type { CodecFrame, SampleFormat } from './codecs';
 import { decodeRleFrame } from './rle';
 
 const NATIVE_LITTLE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1']);
 const NATIVE_BIG = '1.2.840.10008.1.2.2';
 const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
 const RLE_LOSSLESS = '1.2.840.10008.1.2.5';
+const JPEG_LOSSLESS = new Set(['1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70']);
+const JPEG_LS = new Set(['1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81']);
 
 const SYNTAX_NAMES: Record<string, string> = {
   '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
@@ -70,6 +75,22 @@ function jpegFrame(dataSet: DataSet, frame: number, frames: number): { values: F
   return { values, samples: 3 };
 }
 
+/** Runs a library codec on one frame and checks the result against the header. */
+function codecFrame(dataSet: DataSet, frame: number, frames: number, rows: number, columns: number, decode: (bytes: Uint8Array, format: SampleFormat) => CodecFrame): CodecFrame {
+  const bitsAllocated = dataSet.uint16('x00280100') ?? 16;
+  const format: SampleFormat = { bitsAllocated, bitsStored: dataSet.uint16('x00280101') ?? bitsAllocated, signed: (dataSet.uint16('x00280103') ?? 0) === 1 };
+  let decoded: CodecFrame;
+  try {
+    decoded = decode(encapsulatedFrame(dataSet, frame, frames), format);
+  } catch (error) {
+    if (error instanceof DicomPixelError) throw error;
+    // Codecs throw Errors, strings or numbers (Emscripten exceptions).
+    throw new DicomPixelError(`cannot decode the compressed frame: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (decoded.rows !== rows || decoded.columns !== columns) throw new DicomPixelError(`the compressed frame is ${decoded.columns}×${decoded.rows}, but Rows × Columns say ${columns}×${rows}`);
+  return decoded;
+}
+
 /** Decodes frame `frame` (0-based) of the data set's pixel data, rescaled to modality units. */
 export function readFramePixels(dataSet: DataSet, frame: number): FramePixels {
   const syntax = (dataSet.string('x00020010') ?? '1.2.840.10008.1.2').replace(/\0/g, '').trim();
@@ -101,8 +122,10 @@ export function readFramePixels(dataSet: DataSet, frame: number): FramePixels {
   } else if (syntax === JPEG_BASELINE) {
     ({ values, samples } = jpegFrame(dataSet, frame, frames));
     if (values.length !== rows * columns * samples) throw new DicomPixelError('the JPEG frame does not match Rows × Columns');
+  } else if (JPEG_LOSSLESS.has(syntax) || JPEG_LS.has(syntax)) {
+    ({ values, samples } = codecFrame(dataSet, frame, frames, rows, columns, JPEG_LS.has(syntax) ? decodeJpegLs : decodeJpegLossless));
   } else {
-    throw new DicomPixelError(`transfer syntax ${SYNTAX_NAMES[syntax] ?? syntax} is not supported; convert the files to uncompressed DICOM first (e.g. dcmtk's dcmdjpeg or dcmdjpls, or gdcmconv --raw)`);
+    throw new DicomPixelError(`transfer syntax ${SYNTAX_NAMES[syntax] ?? syntax} is not supported; convert the files to uncompressed DICOM first (e.g. dcmtk's dcmdjpeg, or gdcmconv --raw)`);
   }
   // Rescale applies to grayscale only (PS3.3 C.11.1.1.2); colour images have no modality LUT.
   if (samples === 1) {
