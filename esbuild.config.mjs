@@ -74,7 +74,7 @@ const allBundles = [
 // TEMPORARY while the extension issue lands in parallel: skip bundles whose entry is not written yet.
 const bundles = allBundles.filter((options) => Object.values(options.entryPoints).every((entry) => existsSync(entry)));
 
-/** The wasm backend and the JPEG-LS decoder load their .wasm binaries at run time from beside the bundle. */
+/** The wasm backend and the DICOM decoders load their .wasm binaries at run time from beside the bundle. */
 function copyWasmBinaries() {
   const from = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
   const to = join(root, 'dist/wasm');
@@ -82,9 +82,12 @@ function copyWasmBinaries() {
   for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
     if (existsSync(join(from, file))) cpSync(join(from, file), join(to, file));
   }
-  // CharLS (JPEG-LS in DICOM), read by src/trainer/data/dicom/codecs.ts from the same folder.
-  const charls = join(root, 'node_modules/@cornerstonejs/codec-charls/dist/charlswasm_decode.wasm');
-  if (existsSync(charls)) cpSync(charls, join(to, 'charlswasm_decode.wasm'));
+  // The DICOM decoders CharLS (JPEG-LS) and OpenJPEG (JPEG 2000), read by
+  // src/trainer/data/dicom/codecs.ts from the same folder.
+  for (const [codec, file] of [['codec-charls', 'charlswasm_decode.wasm'], ['codec-openjpeg', 'openjpegwasm_decode.wasm']]) {
+    const from = join(root, 'node_modules/@cornerstonejs', codec, 'dist', file);
+    if (existsSync(from)) cpSync(from, join(to, file));
+  }
 }
 
 copyWasmBinaries();

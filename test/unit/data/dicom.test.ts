@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encode as encodeJpeg } from 'jpeg-js';
@@ -17,6 +18,54 @@ const close = (actual: ArrayLike<number>, expected: number[], tolerance = 1e-4):
   assert.equal(actual.length, expected.length);
   expected.forEach((value, index) => assert.ok(Math.abs((actual[index] ?? NaN) - value) <= tolerance, `[${index}] ${actual[index]} ≠ ${value}`));
 };
+
+/** OpenJPEG's encoder (the full build of @cornerstonejs/codec-openjpeg): dcmtk has no free JPEG 2000 encoder. */
+interface J2KEncoder {
+  getDecodedBuffer(info: { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean; isUsingColorTransform: boolean }): Uint8Array;
+  setDecompositions(levels: number): void;
+  encode(): void;
+  getEncodedBuffer(): Uint8Array;
+}
+
+async function encodeJpeg2000(samples: Int16Array | Uint8Array, width: number, height: number, componentCount: number): Promise<Uint8Array> {
+  const factory = createRequire(join(process.cwd(), 'package.json'))('@cornerstonejs/codec-openjpeg/wasmjs') as (arg: object) => Promise<{ J2KEncoder: new () => J2KEncoder }>;
+  const codec = await factory({ print: () => undefined, printErr: () => undefined });
+  const encoder = new codec.J2KEncoder();
+  const bits = samples instanceof Int16Array ? 16 : 8;
+  encoder.getDecodedBuffer({ width, height, bitsPerSample: bits, componentCount, isSigned: bits === 16, isUsingColorTransform: false }).set(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
+  encoder.setDecompositions(1);
+  encoder.encode();
+  return encoder.getEncodedBuffer().slice();
+}
+
+/** A native Part 10 file rewritten with encapsulated pixel data (one fragment per frame) and another transfer syntax. */
+function encapsulate(native: Buffer, syntax: string, frames: Uint8Array[]): Buffer {
+  const dataSet = parseDicom(native);
+  const uid = dataSet.elements.x00020010;
+  const groupLength = dataSet.elements.x00020000;
+  const pixels = dataSet.elements.x7fe00010;
+  assert.ok(uid && groupLength && pixels);
+  const value = Buffer.from(syntax.length % 2 === 0 ? syntax : `${syntax}\0`, 'latin1');
+  const u16 = (n: number): Buffer => Buffer.from(Uint16Array.of(n).buffer);
+  const u32 = (n: number): Buffer => Buffer.from(Uint32Array.of(n).buffer);
+  const item = (bytes: Uint8Array): Buffer => {
+    const even = Buffer.concat([bytes, Buffer.alloc(bytes.length % 2)]);
+    return Buffer.concat([Buffer.from([0xfe, 0xff, 0x00, 0xe0]), u32(even.length), even]);
+  };
+  const out = Buffer.concat([
+    native.subarray(0, uid.dataOffset - 2),
+    u16(value.length),
+    value,
+    // Explicit VR OW Pixel Data has a 12-byte header before its value.
+    native.subarray(uid.dataOffset + uid.length, pixels.dataOffset - 12),
+    Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff]),
+    item(new Uint8Array(0)),
+    ...frames.map(item),
+    Buffer.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]),
+  ]);
+  out.writeUInt32LE(native.readUInt32LE(groupLength.dataOffset) + value.length - uid.length, groupLength.dataOffset);
+  return out;
+}
 
 describe('readDicom', () => {
   it('applies rescale slope/intercept, then the file’s window', () => {
@@ -199,6 +248,28 @@ describe('loadDataset: dicom', () => {
     const dataSet = parseDicom(readFileSync(near));
     assert.match(dataSet.string('x00020010') ?? '', /^1\.2\.840\.10008\.1\.2\.4\.81\b/);
     close(readFramePixels(dataSet, 0).values, values, 2);
+  });
+
+  it('decodes JPEG 2000 (OpenJPEG-encoded fixtures) exactly, and names a corrupt codestream', async () => {
+    const rows = 6;
+    const columns = 5;
+    const pixels = Int16Array.from({ length: 2 * rows * columns }, (_, i) => (i * 397) % 4000 - 1500);
+    const plain = dicomBytes({ rows, columns, frames: 2, pixels, signed: true, slope: 1, intercept: -24 });
+    const frames = await Promise.all([0, 1].map((frame) => encodeJpeg2000(pixels.slice(frame * rows * columns, (frame + 1) * rows * columns), columns, rows, 1)));
+    const j2k = encapsulate(plain, '1.2.840.10008.1.2.4.90', frames);
+    const file = parseDicom(j2k);
+    assert.equal(file.string('x00020010'), '1.2.840.10008.1.2.4.90');
+    for (const frame of [0, 1]) {
+      assert.deepEqual(readFramePixels(file, frame).values, readFramePixels(parseDicom(plain), frame).values);
+      assert.deepEqual(readDicom(j2k, { frame }).pixels, readDicom(plain, { frame }).pixels);
+    }
+    const rgb = Uint8Array.from({ length: 7 * 9 * 3 }, (_, i) => (i * 37) % 256);
+    const colour = encapsulate(dicomBytes({ rows: 7, columns: 9, samples: 3, bits: 8, pixels: Array.from(rgb) }), '1.2.840.10008.1.2.4.91', [await encodeJpeg2000(rgb, 9, 7, 3)]);
+    const decoded = readFramePixels(parseDicom(colour), 0);
+    assert.equal(decoded.samples, 3);
+    assert.deepEqual(Array.from(decoded.values), Array.from(rgb));
+    const corrupt = encapsulate(plain, '1.2.840.10008.1.2.4.90', [frames[0]?.subarray(0, 20) ?? new Uint8Array(0), frames[1] ?? new Uint8Array(0)]);
+    assert.throws(() => readDicom(corrupt, { frame: 0 }), /cannot decode the compressed frame: \S/);
   });
 
   it('names a compressed syntax it cannot decode (JPEG extended, dcmcjpeg)', (context) => {

@@ -1,12 +1,12 @@
 // Pixel Data (7FE0,0010) of one frame as numbers, with Rescale Slope/Intercept applied.
 // Native (uncompressed) little- and big-endian data, JPEG baseline (the transfer syntax img2dcm
-// and many scanners' exports write), RLE Lossless, JPEG Lossless (common in CT, MR, CR) and
-// JPEG-LS are decoded (codecs.ts); other compressed syntaxes get a clear error naming them, so
-// the user knows to convert (e.g. `dcmdjpeg`, `gdcmconv --raw`).
+// and many scanners' exports write), RLE Lossless, JPEG Lossless (common in CT, MR, CR),
+// JPEG-LS and JPEG 2000 are decoded (codecs.ts); other compressed syntaxes get a clear error
+// naming them, so the user knows to convert (e.g. `dcmdjpeg`, `gdcmconv --raw`).
 import type { DataSet } from 'dicom-parser';
 import { readEncapsulatedImageFrame, createJPEGBasicOffsetTable, readEncapsulatedPixelDataFromFragments } from 'dicom-parser';
 import { decode as decodeJpeg } from 'jpeg-js';
-import { decodeJpegLossless, decodeJpegLs } from './codecs';
+import { decodeJpeg2000, decodeJpegLossless, decodeJpegLs } from './codecs';
 import type { CodecFrame, SampleFormat } from './codecs';
 import { decodeRleFrame } from './rle';
 
@@ -16,6 +16,7 @@ const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
 const RLE_LOSSLESS = '1.2.840.10008.1.2.5';
 const JPEG_LOSSLESS = new Set(['1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70']);
 const JPEG_LS = new Set(['1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81']);
+const JPEG_2000 = new Set(['1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91']);
 
 const SYNTAX_NAMES: Record<string, string> = {
   '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
@@ -122,8 +123,12 @@ export function readFramePixels(dataSet: DataSet, frame: number): FramePixels {
   } else if (syntax === JPEG_BASELINE) {
     ({ values, samples } = jpegFrame(dataSet, frame, frames));
     if (values.length !== rows * columns * samples) throw new DicomPixelError('the JPEG frame does not match Rows × Columns');
-  } else if (JPEG_LOSSLESS.has(syntax) || JPEG_LS.has(syntax)) {
-    ({ values, samples } = codecFrame(dataSet, frame, frames, rows, columns, JPEG_LS.has(syntax) ? decodeJpegLs : decodeJpegLossless));
+  } else if (JPEG_LOSSLESS.has(syntax)) {
+    ({ values, samples } = codecFrame(dataSet, frame, frames, rows, columns, decodeJpegLossless));
+  } else if (JPEG_LS.has(syntax)) {
+    ({ values, samples } = codecFrame(dataSet, frame, frames, rows, columns, decodeJpegLs));
+  } else if (JPEG_2000.has(syntax)) {
+    ({ values, samples } = codecFrame(dataSet, frame, frames, rows, columns, decodeJpeg2000));
   } else {
     throw new DicomPixelError(`transfer syntax ${SYNTAX_NAMES[syntax] ?? syntax} is not supported; convert the files to uncompressed DICOM first (e.g. dcmtk's dcmdjpeg, or gdcmconv --raw)`);
   }
