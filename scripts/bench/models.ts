@@ -1,0 +1,97 @@
+// The models the bench times, and the protocol both sides (tfjs and PyTorch) follow. The
+// PyTorch script reads the same protocol from its command line, so the two cannot drift apart.
+import type { Architecture } from '../../src/shared/experiment/schema';
+import type { ImageShape } from '../../src/trainer/data/dataset';
+import type { RowProtocol } from './results';
+
+export interface BenchModel {
+  /** Command-line and table name, e.g. `seed-cnn-32x32x3`. */
+  id: string;
+  architecture: Architecture;
+  inputShape: ImageShape;
+}
+
+function model(architecture: Architecture, inputShape: ImageShape): BenchModel {
+  return { id: `${architecture}-${inputShape.join('x')}`, architecture, inputShape };
+}
+
+/** Issue 5's list: the seed CNN at CIFAR and MNIST sizes, and the two BatchNorm models at 32×32×3. */
+export const BENCH_MODELS: readonly BenchModel[] = [
+  model('seed-cnn', [32, 32, 3]),
+  model('seed-cnn', [28, 28, 1]),
+  model('resnet-small', [32, 32, 3]),
+  model('mobilenet-small', [32, 32, 3]),
+];
+
+export interface Protocol {
+  batchSize: number;
+  /** Synthetic training set size: one epoch is this many images (the last batch may be short). */
+  imagesPerEpoch: number;
+  /** Untimed epochs first (kernel set-up, wasm heap growth, PyTorch's allocator warming up). */
+  warmupEpochs: number;
+  /** Timed epochs; the row reports their median. */
+  timedEpochs: number;
+  /** Inference batch: the trainer's validation and evaluation use max(batchSize, 128). */
+  inferenceBatchSize: number;
+  /** Untimed + timed inference passes over the same images. */
+  inferenceWarmup: number;
+  inferenceTimed: number;
+  classCount: number;
+  /** Head dropout, as in the schema's default. */
+  dropout: number;
+  learningRate: number;
+  /**
+   * Wall-clock budget of one row. A backend so slow that the protocol would not fit (tfjs `cpu`)
+   * times fewer images per epoch instead; the row then says how many it timed.
+   */
+  budgetSeconds: number;
+}
+
+export const FULL_PROTOCOL: Protocol = {
+  batchSize: 64,
+  imagesPerEpoch: 1280,
+  warmupEpochs: 1,
+  timedEpochs: 5,
+  inferenceBatchSize: 128,
+  inferenceWarmup: 1,
+  inferenceTimed: 5,
+  classCount: 10,
+  dropout: 0.3,
+  learningRate: 1e-3,
+  budgetSeconds: 90,
+};
+
+export const QUICK_PROTOCOL: Protocol = {
+  ...FULL_PROTOCOL,
+  imagesPerEpoch: 256,
+  timedEpochs: 3,
+  inferenceTimed: 3,
+  budgetSeconds: 12,
+};
+
+/** Models whose id starts with one of the patterns (`seed-cnn` picks both sizes); all when none. */
+export function selectModels(patterns: readonly string[]): BenchModel[] {
+  if (patterns.length === 0) return [...BENCH_MODELS];
+  const chosen = BENCH_MODELS.filter((candidate) => patterns.some((pattern) => candidate.id.startsWith(pattern)));
+  const unknown = patterns.filter((pattern) => !BENCH_MODELS.some((candidate) => candidate.id.startsWith(pattern)));
+  if (unknown.length > 0) throw new Error(`unknown model ${unknown.join(', ')}; known: ${BENCH_MODELS.map((m) => m.id).join(', ')}`);
+  return chosen;
+}
+
+/**
+ * How many images an epoch can have so that warm-up and timed epochs fit the budget, given the
+ * time of one step: the protocol's own size when it fits, else fewer whole batches (at least one).
+ */
+export function fitEpoch(protocol: Protocol, stepSeconds: number): RowProtocol {
+  const batches = Math.ceil(protocol.imagesPerEpoch / protocol.batchSize);
+  const epochs = protocol.warmupEpochs + protocol.timedEpochs;
+  const affordable = Math.floor(protocol.budgetSeconds / Math.max(stepSeconds, 1e-6) / epochs);
+  if (affordable >= batches) return { imagesPerEpoch: protocol.imagesPerEpoch, warmupEpochs: protocol.warmupEpochs, timedEpochs: protocol.timedEpochs, reduced: false };
+  // Too slow even for one batch per epoch: no warm-up beyond the two first steps, and one to
+  // three timed single-batch epochs, as many as the budget holds.
+  if (affordable < 1) {
+    const timedEpochs = Math.max(1, Math.min(3, protocol.timedEpochs, Math.floor(protocol.budgetSeconds / Math.max(stepSeconds, 1e-6))));
+    return { imagesPerEpoch: protocol.batchSize, warmupEpochs: 0, timedEpochs, reduced: true };
+  }
+  return { imagesPerEpoch: affordable * protocol.batchSize, warmupEpochs: protocol.warmupEpochs, timedEpochs: protocol.timedEpochs, reduced: true };
+}
