@@ -214,12 +214,49 @@ const baselineSchema = z
   })
   .strict();
 
+const bootstrapSchema = z
+  .object({
+    resamples: nonNegativeInt.max(100_000).default(1000).describe('Stratified bootstrap resamples for the confidence intervals; 0 turns them off'),
+    level: z.number().gt(0.5).lt(1).default(0.95).describe('Confidence level of the intervals'),
+    seed: nonNegativeInt.optional().describe('Seed of the resampling; defaults to the experiment’s seed'),
+  })
+  .strict();
+
+const operatingPointSchema = z
+  .object({
+    rule: z
+      .enum(['youden', 'sensitivity', 'specificity', 'default'])
+      .default('youden')
+      .describe('How the threshold is chosen on the validation split: Youden’s J (max sensitivity + specificity − 1), the highest threshold reaching a target sensitivity, or specificity; default: 0.5'),
+    target: z.number().gt(0).max(1).optional().describe('rule sensitivity/specificity: the value to reach on the validation split, e.g. 0.9'),
+  })
+  .strict();
+
+const calibrationSchema = z
+  .object({
+    bins: positiveInt.min(2).max(100).default(15).describe('Equal-width bins of the reliability diagram and the ECE'),
+    temperatureScaling: z.boolean().default(false).describe('Fit a temperature on the validation split and divide the logits by it before every test-split metric'),
+  })
+  .strict();
+
 const evaluationSchema = z
   .object({
     split: z.enum(['test', 'val']).default('test'),
     positiveClass: z.union([z.string().min(1), nonNegativeInt]).optional().describe('Class name or index counted as positive'),
+    bootstrap: bootstrapSchema.default(bootstrapSchema.parse({})).describe('Confidence intervals of the metrics and the transfer gain'),
+    operatingPoint: operatingPointSchema.default(operatingPointSchema.parse({})).describe('Binary tasks: the threshold on the positive class’s probability, chosen on the validation split'),
+    calibration: calibrationSchema.default(calibrationSchema.parse({})),
   })
-  .strict();
+  .strict()
+  .superRefine((evaluation, context) => {
+    const { rule, target } = evaluation.operatingPoint;
+    if ((rule === 'sensitivity' || rule === 'specificity') && target === undefined) {
+      context.addIssue({ code: 'custom', path: ['operatingPoint', 'rule'], message: `rule \`${rule}\` needs a \`target\` ${rule} between 0 and 1, e.g. 0.9` });
+    }
+    if ((rule === 'youden' || rule === 'default') && target !== undefined) {
+      context.addIssue({ code: 'custom', path: ['operatingPoint', 'target'], message: `\`target\` applies to rule \`sensitivity\` or \`specificity\`, not \`${rule}\`` });
+    }
+  });
 
 export const experimentSchema = z
   .object({
@@ -230,6 +267,12 @@ export const experimentSchema = z
       .max(80),
     description: z.string().optional(),
     seed: z.number().int().nonnegative().default(42),
+    seeds: z
+      .array(z.number().int().nonnegative())
+      .min(1)
+      .max(50)
+      .optional()
+      .describe('Repeat the whole run once per seed (one run folder each) and report mean ± sd across them; overrides `seed`'),
     backend: z.enum(BACKEND_CHOICES).default('auto'),
     model: modelSchema,
     source: sourceSchema.optional(),
@@ -247,6 +290,9 @@ export const experimentSchema = z
     }
     if (!experiment.source && !experiment.pretrained) {
       context.addIssue({ code: 'custom', path: [], message: 'missing `source` (a task to pretrain on) or `pretrained` (a saved model)' });
+    }
+    if (experiment.seeds && new Set(experiment.seeds).size !== experiment.seeds.length) {
+      context.addIssue({ code: 'custom', path: ['seeds'], message: 'each seed once: a repeated seed repeats the same run' });
     }
     for (const part of ['source', 'target'] as const) {
       const sampled = experiment[part];
@@ -273,3 +319,4 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type Augmentation = z.output<typeof augmentationSchema>;
 export type EarlyStopping = z.output<typeof earlyStoppingSchema>;
 export type Monitor = (typeof MONITORS)[number];
+export type EvaluationSpec = Experiment['evaluation'];

@@ -2,7 +2,7 @@
 // forked, and replayed by every view. One zod schema per event gives both the type and the
 // guard, because whatever comes from a file or a child process is untrusted input.
 import { z } from 'zod';
-import { clinicalMetricsSchema } from './metrics';
+import { clinicalMetricsSchema, modelComparisonSchema } from './metrics';
 
 export const PHASES = ['source', 'head', 'finetune', 'scratch', 'evaluate'] as const;
 export const TRAINING_PHASES = ['source', 'head', 'finetune', 'scratch'] as const;
@@ -146,6 +146,13 @@ export const evaluationEventSchema = z.object({
   metrics: clinicalMetricsSchema,
 });
 
+/** Fine-tuned vs scratch on the evaluated split (after both evaluation events): gain CIs, DeLong. */
+export const comparisonEventSchema = z.object({
+  ...base,
+  type: z.literal('comparison'),
+  comparison: modelComparisonSchema,
+});
+
 export const logEventSchema = z.object({
   ...base,
   type: z.literal('log'),
@@ -170,6 +177,7 @@ export const trainerEventSchema = z.discriminatedUnion('type', [
   epochEndedEventSchema,
   phaseEndedEventSchema,
   evaluationEventSchema,
+  comparisonEventSchema,
   logEventSchema,
   runEndedEventSchema,
 ]);
@@ -181,6 +189,7 @@ export type RunStartedEvent = TrainerEventOf<'run-started'>;
 export type EpochEndedEvent = TrainerEventOf<'epoch-ended'>;
 export type DataProgressEvent = TrainerEventOf<'data-progress'>;
 export type EvaluationEvent = TrainerEventOf<'evaluation'>;
+export type ComparisonEvent = TrainerEventOf<'comparison'>;
 export type RunEndedEvent = TrainerEventOf<'run-ended'>;
 
 /** An event before the sink stamps it with `seq` and `time`. */

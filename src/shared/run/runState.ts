@@ -1,7 +1,7 @@
 // Folds the event stream of one run into the state every view shows. The run directory's
 // events.jsonl is the source of truth: replaying it from the start gives the same state as
 // having watched the run live, so a view opened later or after a reload rebuilds from it.
-import type { ClinicalMetrics } from './metrics';
+import type { ClinicalMetrics, ModelComparison } from './metrics';
 import type {
   BackendName,
   DatasetSummary,
@@ -82,6 +82,8 @@ export interface RunState {
   lastBatch: BatchProgress | null;
   evaluations: Partial<Record<EvaluatedModel, ClinicalMetrics>>;
   evaluationSplit: 'test' | 'val' | null;
+  /** Fine-tuned vs scratch with CIs and DeLong's test; null before the comparison event (or in older runs). */
+  comparison: ModelComparison | null;
   logs: LogLine[];
   lastSeq: number;
 }
@@ -114,6 +116,7 @@ export function emptyRunState(): RunState {
     lastBatch: null,
     evaluations: {},
     evaluationSplit: null,
+    comparison: null,
     logs: [],
     lastSeq: -1,
   };
@@ -188,6 +191,8 @@ export function reduceRunEvent(state: RunState, event: TrainerEvent): RunState {
     }
     case 'evaluation':
       return { ...next, evaluations: { ...state.evaluations, [event.model]: event.metrics }, evaluationSplit: event.split };
+    case 'comparison':
+      return { ...next, comparison: event.comparison };
     case 'log':
       return { ...next, logs: [...state.logs, { level: event.level, message: event.message, time: event.time }].slice(-KEPT_LOG_LINES) };
     case 'run-ended':

@@ -4,10 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Experiment } from '../../shared/experiment/schema';
-import type { EvaluatedModel } from '../../shared/run/events';
 import type { ClinicalMetrics } from '../../shared/run/metrics';
 import { RUN_FILES } from '../../shared/run/runFiles';
-import type { TransferGain } from '../../shared/run/runState';
+import type { MetricsFile } from '../../shared/run/metricsFile';
 import type { ImageSet } from '../data/dataset';
 import { computeClinicalMetrics } from '../evaluation/clinicalMetrics';
 import { saveModel } from '../models/modelFiles';
@@ -52,17 +51,6 @@ export async function saveModels(models: ModelToSave[], identity: RunIdentity, c
     await saveModel(model, join(identity.runDir, folder), metadata);
     events.log('info', `saved ${folder}/ (${weightsSource})`);
   }
-}
-
-export interface MetricsFile {
-  experimentName: string;
-  runId: string;
-  status: string;
-  backend: string;
-  evaluationSplit: 'test' | 'val';
-  classes: string[];
-  models: Partial<Record<EvaluatedModel, ClinicalMetrics>>;
-  transferGain: TransferGain | null;
 }
 
 export function writeMetricsFile(runDir: string, metrics: MetricsFile): void {

@@ -3,6 +3,11 @@ import type { DatasetSummary, TrainerEvent } from '../../shared/run/events';
 
 const format = (value: number | null | undefined, digits = 3): string => (value === null || value === undefined ? '–' : value.toFixed(digits));
 
+/** p-values as papers print them: 3 decimals, or `< 0.001`. */
+export function formatP(p: number): string {
+  return p < 0.001 ? '< 0.001' : p.toFixed(3);
+}
+
 export function describeDataset(summary: DatasetSummary): string {
   const perClass = (counts: number[]) => summary.classes.map((name, index) => `${name} ${counts[index] ?? 0}`).join(', ');
   return `${summary.description} [${summary.imageShape.join('×')}]: train (${perClass(summary.sizes.train)}); val (${perClass(summary.sizes.val)}); test (${perClass(summary.sizes.test)})`;
@@ -30,6 +35,12 @@ export function describeEvent(event: TrainerEvent): string | null {
     case 'evaluation': {
       const m = event.metrics;
       return `${event.model} on ${event.split} (${m.count} images): AUC ${format(m.auc)}, accuracy ${format(m.accuracy)}, balanced accuracy ${format(m.balancedAccuracy)}, sensitivity ${format(m.sensitivity)}, specificity ${format(m.specificity)}`;
+    }
+    case 'comparison': {
+      const { gain, delong } = event.comparison;
+      const ci = gain.auc ? ` (95% CI ${format(gain.auc.low)} to ${format(gain.auc.high)})` : '';
+      const test = delong ? `; DeLong z ${format(delong.z, 2)}, p ${formatP(delong.pValue)}` : '';
+      return `fine-tuned minus scratch on ${event.comparison.split}: AUC ${format(gain.auc?.estimate)}${ci}${test}`;
     }
     case 'log':
       return `${event.level === 'info' ? '' : `${event.level}: `}${event.message}`;
