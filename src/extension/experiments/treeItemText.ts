@@ -79,6 +79,8 @@ export function runIcon(state: Pick<RunState, 'status'>): ItemIcon {
       return { id: 'debug-stop', color: 'disabledForeground' };
     case 'failed':
       return { id: 'error', color: 'testing.iconFailed' };
+    case 'interrupted':
+      return { id: 'debug-disconnect', color: 'testing.iconErrored' };
   }
 }
 

@@ -55,11 +55,13 @@ export function outcomeText(state: RunState): string {
       return result ? `stopped · ${result}` : 'stopped';
     case 'failed':
       return state.error ? `failed: ${truncate(firstLine(state.error), 80)}` : 'failed';
+    case 'interrupted':
+      return result ? `interrupted · ${result}` : 'interrupted';
   }
 }
 
 export function statusLabel(status: RunStatus): string {
-  return { running: 'Running', completed: 'Completed', stopped: 'Stopped', failed: 'Failed' }[status];
+  return { running: 'Running', completed: 'Completed', stopped: 'Stopped', failed: 'Failed', interrupted: 'Interrupted' }[status];
 }
 
 /** When the run ended, else started (from its events, else its id). */

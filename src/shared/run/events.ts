@@ -7,7 +7,12 @@ import { clinicalMetricsSchema, modelComparisonSchema } from './metrics';
 export const PHASES = ['source', 'head', 'finetune', 'scratch', 'evaluate'] as const;
 export const TRAINING_PHASES = ['source', 'head', 'finetune', 'scratch'] as const;
 export const BACKEND_NAMES = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export const RUN_END_STATUSES = ['completed', 'stopped', 'failed'] as const;
+/**
+ * How a run ended. `interrupted`: the trainer died without finishing (SIGKILL, crash, power
+ * loss); the trainer never writes it: the extension host writes it, or a reader derives it from
+ * a run without run-ended whose process is gone. `medtransfer resume` continues such a run.
+ */
+export const RUN_END_STATUSES = ['completed', 'stopped', 'failed', 'interrupted'] as const;
 export const EVALUATED_MODELS = ['fine-tuned', 'scratch'] as const;
 
 export const phaseSchema = z.enum(PHASES);
@@ -168,6 +173,26 @@ export const runEndedEventSchema = z.object({
   seconds: z.number().nonnegative(),
 });
 
+/**
+ * The run continues from its last checkpoint (`medtransfer resume`), appended to the same
+ * events.jsonl with `seq` continuing after the last good event. Epochs of `fromPhase` after
+ * `fromEpoch`, and any later phase, are superseded by what follows.
+ */
+export const runResumedEventSchema = z.object({
+  ...base,
+  type: z.literal('run-resumed'),
+  runId: z.string(),
+  pid: z.number().int(),
+  backend: backendNameSchema,
+  backendNotes: z.array(z.string()),
+  /** The phase the checkpoint is in; null when no training phase had started. */
+  fromPhase: trainingPhaseSchema.nullable(),
+  /** Epochs of `fromPhase` already done (the checkpoint's epoch). */
+  fromEpoch: z.number().int().nonnegative(),
+  /** events.jsonl ended in an unfinished line (the trainer died mid-write): it was cut off. */
+  tornLineDropped: z.boolean(),
+});
+
 export const trainerEventSchema = z.discriminatedUnion('type', [
   runStartedEventSchema,
   dataLoadedEventSchema,
@@ -180,6 +205,7 @@ export const trainerEventSchema = z.discriminatedUnion('type', [
   comparisonEventSchema,
   logEventSchema,
   runEndedEventSchema,
+  runResumedEventSchema,
 ]);
 
 export type TrainerEvent = z.infer<typeof trainerEventSchema>;
@@ -191,6 +217,7 @@ export type DataProgressEvent = TrainerEventOf<'data-progress'>;
 export type EvaluationEvent = TrainerEventOf<'evaluation'>;
 export type ComparisonEvent = TrainerEventOf<'comparison'>;
 export type RunEndedEvent = TrainerEventOf<'run-ended'>;
+export type RunResumedEvent = TrainerEventOf<'run-resumed'>;
 
 /** An event before the sink stamps it with `seq` and `time`. */
 export type TrainerEventBody = TrainerEvent extends infer E ? (E extends TrainerEvent ? Omit<E, 'seq' | 'time'> : never) : never;

@@ -7,6 +7,8 @@ export const RUN_FILES = {
   model: 'model',
   scratchModel: 'scratch-model',
   modelMetadata: 'metadata.json',
+  /** The last good end-of-epoch checkpoint (a folder, replaced atomically): what `resume` continues from. */
+  checkpoint: 'checkpoint',
 } as const;
 
 /** A run id sorts by time: `20261124-101500`, with `-2`, `-3`… when two start in one second. */

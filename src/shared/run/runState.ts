@@ -9,6 +9,7 @@ import type {
   EvaluatedModel,
   Phase,
   RunEndStatus,
+  RunResumedEvent,
   TrainerEvent,
   TrainingPhase,
 } from './events';
@@ -197,7 +198,53 @@ export function reduceRunEvent(state: RunState, event: TrainerEvent): RunState {
       return { ...next, logs: [...state.logs, { level: event.level, message: event.message, time: event.time }].slice(-KEPT_LOG_LINES) };
     case 'run-ended':
       return { ...next, status: event.status, error: event.error, endedAt: event.time, seconds: event.seconds, currentPhase: null, lastBatch: null };
+    case 'run-resumed':
+      return resumeFromCheckpoint(next, event);
   }
+}
+
+/**
+ * A resumed run is running again from its checkpoint: what came before the checkpoint stays,
+ * what came after it (epochs of the resumed phase past `fromEpoch`, later phases, evaluations)
+ * is dropped, because the resumed trainer writes it again; so curves are never doubled.
+ */
+function resumeFromCheckpoint(state: RunState, event: RunResumedEvent): RunState {
+  const order = state.plannedPhases;
+  const resumedAt = event.fromPhase === null ? -1 : order.indexOf(event.fromPhase);
+  const isAfterCheckpoint = (phase: Phase, epoch: number | null): boolean => {
+    if (phase === event.fromPhase) return epoch === null ? false : epoch > event.fromEpoch;
+    const index = order.indexOf(phase);
+    return index === -1 || index > resumedAt;
+  };
+  const phases: Partial<Record<Phase, PhaseState>> = {};
+  for (const [name, phase] of Object.entries(state.phases) as [Phase, PhaseState][]) {
+    if (isAfterCheckpoint(name, null)) continue;
+    phases[name] = name === event.fromPhase ? { ...phase, epochsDone: event.fromEpoch, ended: false, stoppedEarly: false, seconds: null } : phase;
+  }
+  return {
+    ...state,
+    status: 'running',
+    error: null,
+    endedAt: null,
+    seconds: null,
+    pid: event.pid,
+    backend: event.backend,
+    backendNotes: event.backendNotes,
+    currentPhase: event.fromPhase,
+    lastBatch: null,
+    phases,
+    epochs: state.epochs.filter((record) => !isAfterCheckpoint(record.phase, record.epoch)),
+    evaluations: {},
+    evaluationSplit: null,
+  };
+}
+
+/**
+ * A run whose events stop without run-ended and whose trainer process is gone was interrupted
+ * (SIGKILL, crash, power loss): readers show it so, and `medtransfer resume` continues it.
+ */
+export function withTrainerLiveness(state: RunState, trainerAlive: boolean): RunState {
+  return state.status === 'running' && !trainerAlive && state.runId !== null ? { ...state, status: 'interrupted', currentPhase: null, lastBatch: null } : state;
 }
 
 /** Replays a whole event list. */

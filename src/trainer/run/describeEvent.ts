@@ -44,6 +44,8 @@ export function describeEvent(event: TrainerEvent): string | null {
     }
     case 'log':
       return `${event.level === 'info' ? '' : `${event.level}: `}${event.message}`;
+    case 'run-resumed':
+      return `run ${event.runId} resumed on backend ${event.backend} (pid ${event.pid}) from ${event.fromPhase === null ? 'the start' : `${event.fromPhase} epoch ${event.fromEpoch}`}${event.tornLineDropped ? '; dropped a torn last line in events.jsonl' : ''}`;
     case 'run-ended':
       return `run ${event.status} after ${event.seconds.toFixed(1)} s${event.error ? `: ${event.error}` : ''}`;
   }

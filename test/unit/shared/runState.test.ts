@@ -4,7 +4,7 @@ import { parseEventLines } from '../../../src/shared/run/eventLines';
 import { isTrainerEvent } from '../../../src/shared/run/events';
 import type { TrainerEvent, TrainerEventBody } from '../../../src/shared/run/events';
 import type { ClinicalMetrics } from '../../../src/shared/run/metrics';
-import { replayRunEvents, summarizeResult, transferGain } from '../../../src/shared/run/runState';
+import { replayRunEvents, summarizeResult, transferGain, withTrainerLiveness } from '../../../src/shared/run/runState';
 
 function metrics(auc: number, balancedAccuracy: number, sensitivity: number): ClinicalMetrics {
   return { count: 10, accuracy: 0.8, balancedAccuracy, auc, positiveClass: 1, sensitivity, specificity: 0.7, perClass: [], confusion: [[4, 1], [1, 4]], loss: 0.4 };
@@ -67,5 +67,96 @@ describe('parseEventLines', () => {
     assert.equal(parsed.events.length, 2);
     assert.deepEqual(parsed.invalidLines, [3, 4]);
     assert.equal(parsed.remainder, '{"seq": 9, "ty');
+  });
+});
+
+describe('run state across an interruption and a resume', () => {
+  const epoch = (phase: 'head' | 'finetune', number: number, loss: number): TrainerEventBody => ({
+    type: 'epoch-ended',
+    phase,
+    epoch: number,
+    epochs: 3,
+    metrics: { loss, accuracy: 0.5, valLoss: loss, valAccuracy: 0.5, valAuc: 0.5, valBalancedAccuracy: 0.5 },
+    imagesPerSecond: 100,
+    seconds: 1,
+    valConfusion: null,
+    tensors: 10,
+  });
+  const phaseStarted = (phase: 'head' | 'finetune'): TrainerEventBody => ({ type: 'phase-started', phase, description: phase, epochs: 3, batchesPerEpoch: 2, learningRate: 0.01, trainableParams: 1, totalParams: 2 });
+  const started: TrainerEventBody = { type: 'run-started', runId: 'r', experimentName: 'demo', experimentFile: '/w/demo.experiment.yaml', runDir: '/w/runs/demo/r', backend: 'cpu', backendNotes: [], phases: ['source', 'head', 'finetune', 'evaluate'], pretrained: null, pid: 41 };
+  const killed = stamp([
+    started,
+    phaseStarted('head'),
+    epoch('head', 1, 0.9),
+    epoch('head', 2, 0.8),
+    epoch('head', 3, 0.7),
+    { type: 'phase-ended', phase: 'head', epochsRun: 3, stoppedEarly: false, bestEpoch: null, seconds: 3 },
+    phaseStarted('finetune'),
+    epoch('finetune', 1, 0.6),
+    // The trainer died after epoch 2 ended but before its checkpoint was written.
+    epoch('finetune', 2, 0.5),
+    { type: 'batch-ended', phase: 'finetune', epoch: 3, batch: 1, batches: 2, loss: 0.4, imagesPerSecond: 100 },
+  ]);
+  const resumedAt = killed.length;
+  const resumed = stamp([
+    { type: 'run-resumed', runId: 'r', pid: 77, backend: 'wasm', backendNotes: ['wasm: ok'], fromPhase: 'finetune', fromEpoch: 1, tornLineDropped: true },
+    epoch('finetune', 2, 0.45),
+    epoch('finetune', 3, 0.4),
+    { type: 'phase-ended', phase: 'finetune', epochsRun: 3, stoppedEarly: false, bestEpoch: null, seconds: 2 },
+    { type: 'run-ended', status: 'completed', error: null, seconds: 5 },
+  ]).map((event) => ({ ...event, seq: event.seq + resumedAt }) as TrainerEvent);
+
+  it('derives interrupted for a run without run-ended whose trainer is gone, and only then', () => {
+    const state = replayRunEvents(killed);
+    assert.equal(state.status, 'running');
+    assert.equal(withTrainerLiveness(state, true).status, 'running');
+    const interrupted = withTrainerLiveness(state, false);
+    assert.equal(interrupted.status, 'interrupted');
+    assert.equal(interrupted.currentPhase, null);
+    assert.equal(withTrainerLiveness(replayRunEvents(run), false).status, 'completed', 'an ended run stays as it ended');
+  });
+
+  it('takes interrupted as an end status (written by the extension host)', () => {
+    const ended = stamp([{ type: 'run-ended', status: 'interrupted', error: 'the trainer was killed (SIGKILL)', seconds: 4 }])[0];
+    assert.ok(isTrainerEvent(ended));
+    const state = replayRunEvents([...killed, { ...ended, seq: resumedAt } as TrainerEvent]);
+    assert.equal(state.status, 'interrupted');
+    assert.match(state.error ?? '', /SIGKILL/);
+  });
+
+  it('runs again after run-resumed, keeping what the checkpoint holds and dropping what it does not', () => {
+    const ended = stamp([{ type: 'run-ended', status: 'interrupted', error: 'killed', seconds: 4 }]).map((event) => ({ ...event, seq: resumedAt }) as TrainerEvent);
+    const shifted = resumed.map((event) => ({ ...event, seq: event.seq + 1 }) as TrainerEvent);
+    const [resumedEvent] = shifted;
+    assert.ok(resumedEvent);
+    const midway = replayRunEvents([...killed, ...ended, resumedEvent]);
+    assert.equal(midway.status, 'running');
+    assert.equal(midway.error, null);
+    assert.equal(midway.endedAt, null);
+    assert.equal(midway.pid, 77);
+    assert.equal(midway.backend, 'wasm');
+    assert.deepEqual(midway.backendNotes, ['wasm: ok']);
+    assert.equal(midway.currentPhase, 'finetune');
+    assert.equal(midway.lastBatch, null);
+    assert.deepEqual(midway.epochs.map((record) => `${record.phase}${record.epoch}`), ['head1', 'head2', 'head3', 'finetune1'], 'finetune 2 came after the checkpoint');
+    assert.equal(midway.phases.head?.ended, true);
+    assert.equal(midway.phases.finetune?.epochsDone, 1);
+    assert.equal(midway.phases.finetune?.ended, false);
+
+    const final = replayRunEvents([...killed, ...ended, ...shifted]);
+    assert.equal(final.status, 'completed');
+    assert.deepEqual(final.epochs.map((record) => `${record.phase}${record.epoch}:${record.metrics.loss}`), ['head1:0.9', 'head2:0.8', 'head3:0.7', 'finetune1:0.6', 'finetune2:0.45', 'finetune3:0.4'], 'no epoch twice');
+    assert.equal(final.phases.finetune?.epochsDone, 3);
+  });
+
+  it('drops later phases and evaluations when resuming from an earlier phase', () => {
+    const state = replayRunEvents([
+      ...killed,
+      ...stamp([{ type: 'run-resumed', runId: 'r', pid: 78, backend: 'cpu', backendNotes: [], fromPhase: 'head', fromEpoch: 2, tornLineDropped: false }]).map((event) => ({ ...event, seq: resumedAt }) as TrainerEvent),
+    ]);
+    assert.deepEqual(state.epochs.map((record) => `${record.phase}${record.epoch}`), ['head1', 'head2']);
+    assert.equal(state.phases.finetune, undefined);
+    assert.equal(state.phases.head?.ended, false);
+    assert.deepEqual(state.evaluations, {});
   });
 });

@@ -14,7 +14,7 @@ export interface HeaderActions {
   revealFolder(key: string): void;
 }
 
-const STATUS_LABELS: Readonly<Record<RunStatus, string>> = { running: 'Running', completed: 'Completed', stopped: 'Stopped', failed: 'Failed' };
+const STATUS_LABELS: Readonly<Record<RunStatus, string>> = { running: 'Running', completed: 'Completed', stopped: 'Stopped', failed: 'Failed', interrupted: 'Interrupted' };
 
 export class RunHeader {
   readonly element = el('header', { className: 'run-header' });

@@ -21,7 +21,7 @@ import type { LiveSeries } from './liveSeries';
 import { ProgressBar } from './progressBar';
 import { runProgress } from './runProgress';
 
-const STATUS_LABELS = { running: 'Running', completed: 'Completed', stopped: 'Stopped', failed: 'Failed' } as const;
+const STATUS_LABELS = { running: 'Running', completed: 'Completed', stopped: 'Stopped', failed: 'Failed', interrupted: 'Interrupted' } as const;
 
 class Sparkline {
   readonly element: HTMLElement;
