@@ -5,6 +5,7 @@ import { enableProdMode } from '@tensorflow/tfjs-core';
 import { EXIT, runCommand, validateCommand } from './commands';
 import type { Output } from './commands';
 import { MAIN_HELP, RUN_HELP, VALIDATE_HELP } from './helpText';
+import { outliveParent } from '../run/outlivesParent';
 
 const output: Output = {
   out: (text) => process.stdout.write(`${text}\n`),
@@ -58,6 +59,7 @@ function usage(message: string, help: string): number {
   return EXIT.usage;
 }
 
+outliveParent();
 main(process.argv.slice(2))
   .catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
