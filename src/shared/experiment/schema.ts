@@ -239,6 +239,19 @@ const calibrationSchema = z
   })
   .strict();
 
+const saliencySchema = z
+  .object({
+    samplesPerClass: nonNegativeInt
+      .max(20)
+      .default(2)
+      .describe('Evaluation images explained per class and outcome (correct, wrong) of each model, fine-tuned and scratch side by side; 0 turns saliency maps off'),
+    method: z
+      .enum(['auto', 'grad-cam', 'smoothgrad'])
+      .default('auto')
+      .describe('auto: Grad-CAM on the last convolutional feature map, SmoothGrad for models without one'),
+  })
+  .strict();
+
 const evaluationSchema = z
   .object({
     split: z.enum(['test', 'val']).default('test'),
@@ -246,6 +259,7 @@ const evaluationSchema = z
     bootstrap: bootstrapSchema.default(bootstrapSchema.parse({})).describe('Confidence intervals of the metrics and the transfer gain'),
     operatingPoint: operatingPointSchema.default(operatingPointSchema.parse({})).describe('Binary tasks: the threshold on the positive class’s probability, chosen on the validation split'),
     calibration: calibrationSchema.default(calibrationSchema.parse({})),
+    saliency: saliencySchema.default(saliencySchema.parse({})).describe('Saliency maps (what the models looked at) for a seeded sample of evaluation images, in saliency.json'),
   })
   .strict()
   .superRefine((evaluation, context) => {

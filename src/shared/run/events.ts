@@ -158,6 +158,18 @@ export const comparisonEventSchema = z.object({
   comparison: modelComparisonSchema,
 });
 
+/** Saliency maps were written (pixels in the file, never in the event): what and how many. */
+export const saliencyEventSchema = z.object({
+  ...base,
+  type: z.literal('saliency'),
+  /** The file in the run directory, `saliency.json`. */
+  file: z.string(),
+  split: z.enum(['test', 'val']),
+  examples: z.number().int().nonnegative(),
+  models: z.array(z.object({ model: evaluatedModelSchema, method: z.enum(['grad-cam', 'smoothgrad']), layer: z.string().nullable() })),
+  seconds: z.number().nonnegative(),
+});
+
 export const logEventSchema = z.object({
   ...base,
   type: z.literal('log'),
@@ -203,6 +215,7 @@ export const trainerEventSchema = z.discriminatedUnion('type', [
   phaseEndedEventSchema,
   evaluationEventSchema,
   comparisonEventSchema,
+  saliencyEventSchema,
   logEventSchema,
   runEndedEventSchema,
   runResumedEventSchema,
@@ -216,6 +229,7 @@ export type EpochEndedEvent = TrainerEventOf<'epoch-ended'>;
 export type DataProgressEvent = TrainerEventOf<'data-progress'>;
 export type EvaluationEvent = TrainerEventOf<'evaluation'>;
 export type ComparisonEvent = TrainerEventOf<'comparison'>;
+export type SaliencyEvent = TrainerEventOf<'saliency'>;
 export type RunEndedEvent = TrainerEventOf<'run-ended'>;
 export type RunResumedEvent = TrainerEventOf<'run-resumed'>;
 

@@ -9,6 +9,7 @@ export const RUN_FILES = {
   modelMetadata: 'metadata.json',
   /** The last good end-of-epoch checkpoint (a folder, replaced atomically): what `resume` continues from. */
   checkpoint: 'checkpoint',
+  saliency: 'saliency.json',
 } as const;
 
 /** A run id sorts by time: `20261124-101500`, with `-2`, `-3`… when two start in one second. */

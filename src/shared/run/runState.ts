@@ -10,6 +10,7 @@ import type {
   Phase,
   RunEndStatus,
   RunResumedEvent,
+  SaliencyEvent,
   TrainerEvent,
   TrainingPhase,
 } from './events';
@@ -85,6 +86,8 @@ export interface RunState {
   evaluationSplit: 'test' | 'val' | null;
   /** Fine-tuned vs scratch with CIs and DeLong's test; null before the comparison event (or in older runs). */
   comparison: ModelComparison | null;
+  /** What the saliency event said was written to saliency.json; null before it (or when off). */
+  saliency: Omit<SaliencyEvent, 'type' | 'seq' | 'time'> | null;
   logs: LogLine[];
   lastSeq: number;
 }
@@ -118,6 +121,7 @@ export function emptyRunState(): RunState {
     evaluations: {},
     evaluationSplit: null,
     comparison: null,
+    saliency: null,
     logs: [],
     lastSeq: -1,
   };
@@ -194,6 +198,8 @@ export function reduceRunEvent(state: RunState, event: TrainerEvent): RunState {
       return { ...next, evaluations: { ...state.evaluations, [event.model]: event.metrics }, evaluationSplit: event.split };
     case 'comparison':
       return { ...next, comparison: event.comparison };
+    case 'saliency':
+      return { ...next, saliency: { file: event.file, split: event.split, examples: event.examples, models: event.models, seconds: event.seconds } };
     case 'log':
       return { ...next, logs: [...state.logs, { level: event.level, message: event.message, time: event.time }].slice(-KEPT_LOG_LINES) };
     case 'run-ended':

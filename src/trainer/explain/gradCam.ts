@@ -2,7 +2,7 @@
 // convolutional feature map is weighed by the mean gradient of the class score over its
 // positions; the ReLU of the weighted sum is where the evidence for that class lies.
 import { grad, mean, mul, oneHot, relu, sum, tensor1d, tidy } from '@tensorflow/tfjs-core';
-import type { Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import type { ClassifierGraph } from './classifierGraph';
 
 export interface CoarseMaps {
@@ -19,7 +19,7 @@ export function gradCam(graph: ClassifierGraph, images: Tensor4D, classes: reado
     const features = graph.toFeatures(images);
     const classCount = graph.fromFeatures(features).shape[1];
     const selected = oneHot(tensor1d(Array.from(classes), 'int32'), classCount);
-    const gradients = grad((map: Tensor4D) => sum(mul(graph.fromFeatures(map), selected)))(features);
+    const gradients = grad((map: Tensor) => sum(mul(graph.fromFeatures(map as Tensor4D), selected)))(features);
     const weights = mean(gradients, [1, 2], true);
     const cam = relu(sum(mul(features, weights), 3));
     const [count, height, width] = cam.shape as [number, number, number];

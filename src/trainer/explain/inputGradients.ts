@@ -3,7 +3,7 @@
 // https://arxiv.org/abs/1706.03825), its average over copies of the image with Gaussian noise,
 // which removes most of the gradient's pixel-to-pixel noise.
 import { add, grad, mul, oneHot, sum, tensor1d, tensor4d, tidy } from '@tensorflow/tfjs-core';
-import type { Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import type { SeededRandom } from '../random';
 import type { ClassifierGraph } from './classifierGraph';
 import type { CoarseMaps } from './gradCam';
@@ -13,7 +13,7 @@ export function inputGradients(graph: ClassifierGraph, images: Tensor4D, classes
   return tidy(() => {
     const classCount = graph.scores(images).shape[1];
     const selected = oneHot(tensor1d(Array.from(classes), 'int32'), classCount);
-    return grad((x: Tensor4D) => sum(mul(graph.scores(x), selected)))(images).dataSync() as Float32Array;
+    return grad((x: Tensor) => sum(mul(graph.scores(x as Tensor4D), selected)))(images).dataSync() as Float32Array;
   });
 }
 

@@ -16,6 +16,8 @@ import { freezeBatchNormStatistics } from '../models/batchNormStatistics';
 import { selectTrainable } from '../models/blocks';
 import { SeededRandom } from '../random';
 import type { EventStream } from '../run/eventStream';
+import { writeRunSaliency } from '../explain/runSaliency';
+import type { SaliencyRequest } from '../explain/runSaliency';
 import { StopRequested } from '../training/stopSignal';
 import type { StopSignal } from '../training/stopSignal';
 import { targetClassNames, positiveClassIndex } from './classes';
@@ -127,6 +129,7 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
       events.emit({ type: 'evaluation', model: name, split, metrics });
     }
     events.emit({ type: 'phase-ended', phase: 'evaluate', epochsRun: 0, stoppedEarly: false, bestEpoch: null, seconds: (performance.now() - evaluationStarted) / 1000 });
+    explainSample({ experiment, runDir: request.runDir, set: data.target[split], classes, events, models: evaluated.flatMap(([model, classifier]) => (classifier ? [{ model, classifier: classifier.model }] : [])) });
   } catch (caught) {
     if (caught instanceof StopRequested) {
       status = 'stopped';
@@ -157,6 +160,15 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
   });
   events.emit({ type: 'run-ended', status, error, seconds: (performance.now() - started) / 1000 });
   return { status, error, evaluations };
+}
+
+/** Saliency maps are extras: when they fail, the run still completes, with a warning. */
+function explainSample(request: SaliencyRequest): void {
+  try {
+    writeRunSaliency(request);
+  } catch (error) {
+    request.events.log('warn', `no saliency maps: ${(error as Error).message}`);
+  }
 }
 
 /** A pretrained base fixes the image size; the channels follow the experiment (an adapter bridges them). */

@@ -42,6 +42,8 @@ export function describeEvent(event: TrainerEvent): string | null {
       const test = delong ? `; DeLong z ${format(delong.z, 2)}, p ${formatP(delong.pValue)}` : '';
       return `fine-tuned minus scratch on ${event.comparison.split}: AUC ${format(gain.auc?.estimate)}${ci}${test}`;
     }
+    case 'saliency':
+      return `saliency maps of ${event.examples} ${event.split} images (${event.models.map((entry) => `${entry.model}: ${entry.method}${entry.layer ? ` on ${entry.layer}` : ''}`).join(', ')}) written to ${event.file}, ${event.seconds.toFixed(1)} s`;
     case 'log':
       return `${event.level === 'info' ? '' : `${event.level}: `}${event.message}`;
     case 'run-resumed':

@@ -36,7 +36,7 @@ function train(architecture: Architecture, data: LesionSet, epochs: number): Cla
 }
 
 function accuracy(classifier: Classifier, data: LesionSet): number {
-  const predicted = tf.tidy(() => tf.argMax(classifier.model.predict(tf.tensor4d(data.images, [data.count, ...data.shape])) as tf.Tensor, 1).dataSync());
+  const predicted = Array.from(tf.tidy(() => tf.argMax(classifier.model.predict(tf.tensor4d(data.images, [data.count, ...data.shape])) as tf.Tensor, 1).dataSync()));
   return predicted.reduce((sum, value, i) => sum + (value === data.labels[i] ? 1 : 0), 0) / data.count;
 }
 
