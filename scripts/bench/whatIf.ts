@@ -14,7 +14,7 @@ import { SeededRandom } from '../../src/trainer/random';
 import { BatchIterator } from '../../src/trainer/training/batches';
 import { createOptimizer } from '../../src/trainer/training/optimizers';
 import { selectModels } from './models';
-import { collapseSlice } from './sliceCollapse';
+import { collapseSlice } from '../../src/trainer/backend/wasmGradients/sliceCollapse';
 import { median } from './stats';
 import { syntheticSet } from './tfjsBench';
 import { trainStep } from './trainStep';

@@ -2,16 +2,19 @@
 // tf.grads of every layer type we train on wasm: Conv2DBackpropFilter,
 // DepthwiseConv2dNativeBackpropFilter/Input, UnsortedSegmentSum), and swaps built-in kernels
 // that made backpropagation slow (Conv2DBackpropInput, MaxPoolGrad, BatchMatMul with transposed
-// operands, Tile) for faster ones.
+// operands, Tile, Slice above rank 4, Identity's copy, Minimum/Maximum/comparisons) for faster ones.
 import '@tensorflow/tfjs-backend-wasm';
-import { BatchMatMul, Conv2DBackpropInput, MaxPoolGrad, Tile, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { BatchMatMul, Conv2DBackpropInput, Identity, MaxPoolGrad, Slice, Tile, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batchMatMul';
+import { COMPARE_KERNEL_NAMES, compareConfig } from './compareOps';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
+import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './maxPoolGrad';
+import { sliceConfig } from './slice';
 import { tileConfig } from './tile';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
 
@@ -31,13 +34,16 @@ const REPLACEMENTS: ReadonlyArray<{ kernelName: string; make: (builtIn: KernelCo
   { kernelName: MaxPoolGrad, make: maxPoolGradConfig },
   { kernelName: BatchMatMul, make: batchMatMulConfig },
   { kernelName: Tile, make: tileConfig },
+  { kernelName: Slice, make: sliceConfig },
+  { kernelName: Identity, make: identityConfig },
+  ...COMPARE_KERNEL_NAMES.map((kernelName) => ({ kernelName, make: compareConfig(kernelName) })),
 ];
 
 /** Our replacement kernel functions, to recognise them on a second call. */
 const ours = new WeakSet<KernelFunc>();
 
 export interface WasmGradientKernelsOptions {
-  /** Replace wasm's slow Conv2DBackpropInput, MaxPoolGrad, BatchMatMul and Tile (default true). */
+  /** Replace wasm's slow built-ins listed in REPLACEMENTS (default true). */
   replaceSlowBuiltIns?: boolean;
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { collapseSlice } from '../../../scripts/bench/sliceCollapse';
+import { collapseSlice } from '../../../src/trainer/backend/wasmGradients/sliceCollapse';
 
 describe('collapseSlice', () => {
   it("turns pointwiseWindows' rank-6 stride pick into a rank-3 slice", () => {

@@ -1,0 +1,59 @@
+// A developer's loop for kernel work: one bench model's training step on wasm, timed and
+// profiled per kernel, in seconds rather than the full bench's minutes.
+// Run: npx tsx scripts/bench/profileModel.ts resnet-small-32x32x3 [--steps 5] [--top 20] [--rounds 3]
+// Prints the median step time (images/s at batch 64) over rounds and the kernels' self times.
+import { parseArgs } from 'node:util';
+import type { Variable } from '@tensorflow/tfjs-core';
+import { selectBackend } from '../../src/trainer/backend/selectBackend';
+import { buildClassifier } from '../../src/trainer/models/classifier';
+import { SeededRandom } from '../../src/trainer/random';
+import { BatchIterator } from '../../src/trainer/training/batches';
+import { createOptimizer } from '../../src/trainer/training/optimizers';
+import { profileKernels } from './kernelProfile';
+import { FULL_PROTOCOL, selectModels } from './models';
+import { median } from './stats';
+import { syntheticSet } from './tfjsBench';
+import { trainStep } from './trainStep';
+import type { StepContext } from './trainStep';
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { steps: { type: 'string', default: '5' }, top: { type: 'string', default: '20' }, rounds: { type: 'string', default: '3' } },
+  });
+  const steps = Number(values.steps);
+  const rounds = Number(values.rounds);
+  const [benchModel] = selectModels(positionals.slice(0, 1));
+  if (benchModel === undefined) throw new Error('usage: profileModel.ts MODEL_ID');
+  await selectBackend('wasm', { log: () => undefined });
+  const protocol = FULL_PROTOCOL;
+  const { model } = buildClassifier(benchModel.architecture, benchModel.inputShape, protocol.classCount, protocol.dropout, new SeededRandom(1));
+  const context: StepContext = {
+    model,
+    shape: benchModel.inputShape,
+    variables: model.trainableWeights.map((weight) => weight.read() as Variable),
+    classCount: protocol.classCount,
+    classWeights: null,
+    optimizer: createOptimizer('adam', protocol.learningRate),
+  };
+  const set = syntheticSet(benchModel, protocol.batchSize, protocol.classCount, 2);
+  const batch = new BatchIterator(set, protocol.batchSize).epoch(new SeededRandom(3)).next();
+  if (batch.done) throw new Error('empty synthetic set');
+  for (let i = 0; i < 2; i++) trainStep(context, batch.value);
+  const stepMs: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const started = performance.now();
+    for (let i = 0; i < steps; i++) trainStep(context, batch.value);
+    stepMs.push((performance.now() - started) / steps);
+  }
+  const ms = median(stepMs);
+  process.stdout.write(`${benchModel.id} on wasm: ${ms.toFixed(1)} ms/step (rounds ${stepMs.map((value) => value.toFixed(1)).join(', ')}), ${Math.round((protocol.batchSize * 1000) / ms)} img/s\n`);
+  const profiled = profileKernels('wasm', () => trainStep(context, batch.value), steps, Number(values.top));
+  process.stdout.write(`profiled step ${profiled.stepMs.toFixed(1)} ms, kernels ${profiled.kernelMs.toFixed(1)} ms\n`);
+  for (const kernel of profiled.top) process.stdout.write(`  ${kernel.selfMs.toFixed(2).padStart(7)} ms  ×${kernel.calls}  ${kernel.name}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
