@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { SeededRandom } from '../random';
+import { FastBatchNormalization } from './batchNormalization';
 
 export type Activation = 'relu' | 'relu6' | 'linear' | 'softmax';
 
@@ -67,7 +68,8 @@ export class LayerFactory {
   }
 
   batchNorm(input: SymbolicTensor, name: string): SymbolicTensor {
-    return tf.layers.batchNormalization({ name, momentum: 0.9 }).apply(input) as SymbolicTensor;
+    // tfjs-layers' layer with a faster training gradient (batchNormalization.ts).
+    return new FastBatchNormalization({ name, momentum: 0.9 }).apply(input) as SymbolicTensor;
   }
 
   activation(input: SymbolicTensor, name: string, activation: Activation): SymbolicTensor {
