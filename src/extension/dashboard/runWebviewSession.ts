@@ -4,7 +4,8 @@
 // shows. A snapshot and live events can race; events are buffered while a snapshot loads and
 // only those newer than it are sent after it.
 import type { TrainerEvent } from '../../shared/run/events';
-import { isWebviewMessage } from '../../shared/webview/protocol';
+import { parseWebviewMessage } from '../../shared/webview/protocol';
+import { previewUntrusted } from '../../shared/validation/untrustedInput';
 import type { HostMessage, RunSnapshot, WebviewMessage } from '../../shared/webview/protocol';
 import type { AppendedEvents } from '../runs/runStore';
 import { DisposableStore } from '../util/events';
@@ -139,11 +140,12 @@ export class RunWebviewSession implements Disposable {
   }
 
   private receive(message: unknown): void {
-    if (!isWebviewMessage(message)) {
-      this.options.log(`ignored an invalid message from a webview: ${safeDescribe(message)}`);
+    const parsed = parseWebviewMessage(message);
+    if (!parsed.ok) {
+      this.options.log(`ignored an invalid message from a webview (${parsed.reason}): ${previewUntrusted(message)}`);
       return;
     }
-    void this.handle(message);
+    void this.handle(parsed.message);
   }
 
   private async handle(message: WebviewMessage): Promise<void> {
@@ -174,14 +176,5 @@ export class RunWebviewSession implements Disposable {
       // A disposed webview throws; the panel's own dispose handler cleans up.
       this.options.log(`could not post to a webview: ${error instanceof Error ? error.message : String(error)}`);
     }
-  }
-}
-
-function safeDescribe(message: unknown): string {
-  try {
-    const text = JSON.stringify(message) ?? String(message);
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  } catch {
-    return typeof message;
   }
 }

@@ -3,12 +3,12 @@
 // process wrapper does). It imports no `vscode`, so tests run it against real child scripts.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { isTrainerEvent } from '../../shared/run/events';
 import type { RunEndedEvent, TrainerEvent } from '../../shared/run/events';
 import type { TrainerCommand } from '../../shared/run/trainerProtocol';
 import { Emitter } from '../util/events';
 import type { Disposable, Event } from '../util/events';
 import { LineSplitter } from './lineSplitter';
+import { parseTrainerMessage } from './trainerMessages';
 import { killsProcessGroups, signalProcessTree } from './treeKill';
 
 export interface TrainerProcessOptions {
@@ -196,12 +196,13 @@ export class TrainerProcess implements Disposable {
   }
 
   private receive(message: unknown): void {
-    if (!isTrainerEvent(message)) {
-      this.droppedEmitter.fire({ message, reason: 'not a valid trainer event' });
+    const parsed = parseTrainerMessage(message);
+    if (!parsed.ok) {
+      this.droppedEmitter.fire({ message, reason: parsed.reason });
       return;
     }
-    if (message.type === 'run-ended') this.runEnded = message;
-    this.eventEmitter.fire(message);
+    if (parsed.event.type === 'run-ended') this.runEnded = parsed.event;
+    this.eventEmitter.fire(parsed.event);
   }
 
   private pipeLines(child: ChildProcess, stream: 'stdout' | 'stderr'): void {

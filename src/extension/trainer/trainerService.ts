@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseExperiment } from '../../shared/experiment/parseExperiment';
+import { previewUntrusted } from '../../shared/validation/untrustedInput';
 import { trainerBackendPaths } from '../backends/backendFolders';
 import type { ExperimentIndex } from '../experiments/experimentIndex';
 import { appendEventToRun, hostRunEndedEvent } from '../runs/recordRunEnd';
@@ -54,7 +55,7 @@ export class TrainerService implements vscode.Disposable {
       launcher.onDidOutput(({ run, line }) => dependencies.trainerOutput.appendLine(`[${run.plan.experimentName} ${run.plan.runId}] ${line.line}`)),
     );
     this.disposables.add(
-      launcher.onDidDropMessage(({ run, dropped }) => dependencies.log.warn(`run ${run.plan.runId}: dropped a message from the trainer (${dropped.reason}): ${preview(dropped.message)}`)),
+      launcher.onDidDropMessage(({ run, dropped }) => dependencies.log.warn(`run ${run.plan.runId}: dropped a message from the trainer (${dropped.reason}): ${previewUntrusted(dropped.message)}`)),
     );
     this.disposables.add(launcher.onDidEndRun(({ run, exit, outcome }) => void this.ended(run, exit, outcome)));
     this.disposables.add(
@@ -191,12 +192,3 @@ export class TrainerService implements vscode.Disposable {
 
 export const RESTRICTED_MODE_MESSAGE =
   'Running experiments is disabled in Restricted Mode: a run executes the trainer on this machine with the paths and settings of this workspace. Trust the workspace to run.';
-
-function preview(message: unknown): string {
-  try {
-    const text = JSON.stringify(message) ?? String(message);
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  } catch {
-    return typeof message;
-  }
-}

@@ -4,6 +4,8 @@
 // Both directions are validated: a webview is untrusted, and so is run data shown in it.
 import { z } from 'zod';
 import { trainerEventSchema } from '../run/events';
+import { untrustedInputProblem } from '../validation/untrustedInput';
+import type { UntrustedLimits } from '../validation/untrustedInput';
 
 /** Settings of a run flattened to dotted keys (`fineTune.strategy`), for the compare table. */
 export const flatSettingsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
@@ -31,13 +33,35 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
 
+// Strict: a message with keys the host does not expect is not one of these.
 export const webviewMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('stop-run'), key: z.string().max(4096) }),
-  z.object({ type: z.literal('reveal-run-folder'), key: z.string().max(4096) }),
-  z.object({ type: z.literal('open-dashboard'), key: z.string().max(4096) }),
+  z.strictObject({ type: z.literal('ready') }),
+  z.strictObject({ type: z.literal('stop-run'), key: z.string().max(4096) }),
+  z.strictObject({ type: z.literal('reveal-run-folder'), key: z.string().max(4096) }),
+  z.strictObject({ type: z.literal('open-dashboard'), key: z.string().max(4096) }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
+
+/** The largest message a webview may post: its messages are a type and a run folder path. */
+export const WEBVIEW_MESSAGE_LIMITS: UntrustedLimits = { maxBytes: 16 * 1024, maxDepth: 4 };
+
+export type ParsedWebviewMessage = { ok: true; message: WebviewMessage } | { ok: false; reason: string };
+
+/**
+ * Checks a message a webview posted: size, depth and forbidden keys first, then the schema.
+ * The message returned is the schema's fresh copy, never the object the webview sent.
+ */
+export function parseWebviewMessage(value: unknown): ParsedWebviewMessage {
+  const problem = untrustedInputProblem(value, WEBVIEW_MESSAGE_LIMITS);
+  if (problem !== null) return { ok: false, reason: `the message ${problem}` };
+  const parsed = webviewMessageSchema.safeParse(value);
+  if (!parsed.success) {
+    const type = typeof value === 'object' && value !== null && 'type' in value ? (value as { type: unknown }).type : undefined;
+    const known = webviewMessageSchema.options.some((option) => option.shape.type.value === type);
+    return { ok: false, reason: known ? `not a valid ${String(type)} message (${parsed.error.issues[0]?.message ?? 'invalid'})` : 'unknown message type' };
+  }
+  return { ok: true, message: parsed.data };
+}
 
 export function isHostMessage(value: unknown): value is HostMessage {
   return hostMessageSchema.safeParse(value).success;

@@ -154,6 +154,39 @@ describe('RunWebviewSession', () => {
     assert.equal(t.logged.filter((line) => line.includes('does not show')).length, 1);
   });
 
+  it('rejects and logs hostile messages: huge, deep, cyclic, polluting, extra keys, unknown commands', async () => {
+    const t = setup();
+    const cyclic: Record<string, unknown> = { type: 'stop-run', key: '/runs/demo/1' };
+    cyclic.self = cyclic;
+    let deep: unknown = '/runs/demo/1';
+    for (let level = 0; level < 50; level++) deep = { key: deep };
+    const hostile: [unknown, string][] = [
+      [{ type: 'stop-run', key: '/runs/demo/1', padding: 'x'.repeat(5_000_000) }, 'larger than'],
+      [{ type: 'stop-run', key: `/runs/demo/1${'/..'.repeat(2000)}` }, 'not a valid stop-run'],
+      [JSON.parse('{"type":"stop-run","key":"/runs/demo/1","__proto__":{"polluted":true}}'), 'forbidden key "__proto__"'],
+      [{ type: 'stop-run', key: '/runs/demo/1', constructor: { prototype: { polluted: true } } }, 'forbidden key "constructor"'],
+      [cyclic, 'refers to itself'],
+      [{ type: 'stop-run', key: deep }, 'nests deeper'],
+      [{ type: 'stop-run', key: '/runs/demo/1', extra: 1 }, 'not a valid stop-run'],
+      [{ type: 'run-command', command: 'workbench.action.terminal.new' }, 'unknown message type'],
+      [{ type: 'ready', nested: [1, 2, 3] }, 'not a valid ready'],
+      [{ type: 'stop-run', key: '/runs/demo/1', when: new Date() }, 'not a plain object'],
+      [{ type: 'stop-run', key: '/runs/demo/1', call: () => 1 }, 'holds a function'],
+      [42, 'unknown message type'],
+    ];
+    const started = Date.now();
+    for (const [message] of hostile) t.fromWebview.fire(message);
+    await tick();
+    assert.ok(Date.now() - started < 1000, 'rejecting is quick');
+    assert.deepEqual(t.actions, []);
+    assert.equal(t.snapshotCount(), 0, 'nothing was mistaken for ready');
+    const rejected = t.logged.filter((line) => line.startsWith('ignored an invalid message'));
+    assert.equal(rejected.length, hostile.length);
+    hostile.forEach(([, reason], index) => assert.ok(rejected[index]?.includes(reason), `${rejected[index]} names "${reason}"`));
+    assert.ok(rejected.every((line) => line.length < 600), 'a huge message is not copied into the log');
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
   it('stops listening when disposed', async () => {
     const t = setup();
     t.session.dispose();

@@ -72,6 +72,32 @@ describe('TrainerProcess', () => {
     trainer.dispose();
   });
 
+  it('drops hostile messages (huge, polluting, deep, unknown, wrong types) with a reason, and trusts none', async () => {
+    const { trainer, events, dropped } = start('hostile-messages');
+    const exit = await trainer.exited;
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['run-started', 'batch-ended', 'run-ended'],
+    );
+    assert.deepEqual(
+      dropped.map((message) => message.reason.replace(/ \(.*\)$/, '')),
+      [
+        'the message is larger than 1048576 bytes',
+        'the message has the forbidden key "__proto__"',
+        'the message has the forbidden key "constructor"',
+        'the message nests deeper than 16 levels',
+        'not a valid trainer event',
+        'not a valid trainer event',
+        'not a valid trainer event',
+      ],
+    );
+    assert.match(dropped[6]?.reason ?? '', /epoch/);
+    // The polluting run-ended was not taken as the trainer's end: only the valid one, after the batch.
+    assert.equal(exit.runEnded?.seq, events.at(-1)?.seq);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    trainer.dispose();
+  });
+
   it('stops with the stop message when the trainer obeys it', async () => {
     const { trainer, events } = start('obey-stop', { stopGraceMs: 5000 });
     await waitFor(() => events.some((event) => event.type === 'batch-ended'));
