@@ -1,5 +1,6 @@
 // MedTransfer's extension host: wires the parts together. Each part is a Disposable in the
-// extension's subscriptions; `deactivate` asks running trainers to stop and save first.
+// extension's subscriptions. `deactivate` leaves running trainers running: a run outlives the
+// window, and the next window reattaches to it by following its run folder.
 import * as vscode from 'vscode';
 import { registerBackendCommands } from './backends/registerBackendCommands';
 import { ExperimentCodeLensProvider } from './codeLens/experimentCodeLensProvider';
@@ -20,9 +21,6 @@ import { RunStatusBar } from './statusBar/runStatusBar';
 import { TrainerService } from './trainer/trainerService';
 
 export const EXPERIMENTS_VIEW_ID = 'medtransfer.experiments';
-
-/** How long deactivation lets trainers finish their batch and save before they are killed. */
-const DEACTIVATE_GRACE_MS = 4_000;
 
 let trainerService: TrainerService | undefined;
 
@@ -108,11 +106,10 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info(`activated (trainer: ${context.asAbsolutePath('dist/cli.js')}, runtime: ${process.execPath})`);
 }
 
-export async function deactivate(): Promise<void> {
+export function deactivate(): void {
   const trainer = trainerService;
   trainerService = undefined;
-  // Ask each trainer to stop after its batch and save; what is still running after the grace
-  // period is killed with its process tree when the subscriptions are disposed.
-  await trainer?.stopAll(DEACTIVATE_GRACE_MS);
-  trainer?.launcher.dispose();
+  // Hours of training must not end with a window: each trainer keeps running and writing its
+  // run folder; the next window shows it running and can stop it (see runs/detachedRuns.ts).
+  trainer?.detachAll();
 }

@@ -133,6 +133,19 @@ export class RunLauncher implements Disposable {
     }
   }
 
+  /**
+   * Leaves every trainer running on its own (see TrainerProcess.detach) and forgets the queue:
+   * what a window does when it reloads or closes. Returns the run folders left running.
+   */
+  detachAll(): string[] {
+    this.disposed = true;
+    if (this.queue.clear().length > 0) this.queueEmitter.fire();
+    const detached: string[] = [];
+    for (const run of this.active.values()) if (run.process.detach() !== null) detached.push(run.plan.runDir);
+    this.active.clear();
+    return detached;
+  }
+
   /** Kills every trainer now (tree-kill): use stopAll() first to let them save. */
   dispose(): void {
     this.disposed = true;

@@ -56,7 +56,7 @@ export const DEFAULT_STOP_GRACE_MS = 20_000;
 export const DEFAULT_TERMINATE_GRACE_MS = 5_000;
 const STDERR_TAIL_LINES = 20;
 
-type ProcessState = 'idle' | 'running' | 'exited';
+type ProcessState = 'idle' | 'running' | 'exited' | 'detached';
 
 export class TrainerProcess implements Disposable {
   private readonly startedEmitter = new Emitter<{ pid: number }>();
@@ -167,6 +167,33 @@ export class TrainerProcess implements Disposable {
   /** Ends the trainer and its children now (SIGKILL), without waiting for a save. */
   kill(): void {
     if (this.state === 'running') this.signal('SIGKILL');
+  }
+
+  /**
+   * Lets the trainer run on without this host (the window reloads or closes: hours of training
+   * must not end with it). The IPC channel and the pipes are closed, the child is unref'd so
+   * this process can exit; the trainer keeps writing its run folder, which a new window follows.
+   * No further events are fired and dispose() no longer kills it. Returns the pid, if it runs.
+   */
+  detach(): number | null {
+    const child = this.child;
+    if (this.state !== 'running' || child === null) return null;
+    this.state = 'detached';
+    this.clearTimers();
+    child.removeAllListeners();
+    // A late 'error' (a write to a closed pipe) must not become an uncaught exception here.
+    child.on('error', () => undefined);
+    try {
+      if (child.connected) child.disconnect();
+    } catch {
+      // Already disconnected.
+    }
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.removeAllListeners();
+      stream?.destroy();
+    }
+    child.unref();
+    return child.pid ?? null;
   }
 
   /** Kills a live trainer tree; no further events are fired. */

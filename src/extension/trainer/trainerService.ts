@@ -81,13 +81,18 @@ export class TrainerService implements vscode.Disposable {
     return this.launcher.stopRun(runDir);
   }
 
-  /** Deactivation: ask every trainer to stop and save, briefly, then kill what is left. */
-  async stopAll(graceMs: number): Promise<void> {
-    const stopped = this.launcher.stopAll();
-    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, graceMs))]);
+  /**
+   * Deactivation (reload, close): trainers keep running on their own and the next window
+   * reattaches to them through their run folders; queued runs are forgotten.
+   */
+  detachAll(): string[] {
+    const detached = this.launcher.detachAll();
+    for (const runDir of detached) this.dependencies.log.info(`left run ${runDir} running on its own (the window is closing)`);
+    return detached;
   }
 
   dispose(): void {
+    this.detachAll();
     this.disposables.dispose();
   }
 

@@ -1,6 +1,8 @@
 // The trainer process wrapper against a real child (fixtures/fakeTrainer.mjs): typed IPC both
 // ways, invalid messages dropped, stop escalation (stop → SIGTERM → SIGKILL), tree kill, exits.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TrainerEvent } from '../../../src/shared/run/events';
@@ -175,6 +177,28 @@ describe('TrainerProcess', () => {
       output.filter((line) => line.stream === 'stdout').map((line) => line.line),
       ['first line', 'µ-line', 'no newline at the end'],
     );
+  });
+
+  it('detaches: the trainer outlives the host\'s hold on it, and dispose no longer kills it', { skip: process.platform === 'win32' }, async () => {
+    const heartbeat = join(mkdtempSync(join(tmpdir(), 'medtransfer-detach-')), 'beat');
+    const { trainer, events } = start('outlive-host', { args: ['outlive-host', heartbeat] });
+    const exits: unknown[] = [];
+    trainer.onDidExit((exit) => exits.push(exit));
+    await waitFor(() => events.some((event) => event.type === 'batch-ended'));
+    const pid = trainer.detach();
+    assert.equal(pid, trainer.pid);
+    assert.ok(pid !== null);
+    const eventsAtDetach = events.length;
+    trainer.dispose();
+    const beatsAfterDetach = Number(readFileSync(heartbeat, 'utf8'));
+    await waitFor(() => Number(readFileSync(heartbeat, 'utf8')) > beatsAfterDetach + 5);
+    assert.ok(isAlive(pid), 'the trainer still runs');
+    assert.equal(events.length, eventsAtDetach, 'no events after detaching');
+    assert.equal(trainer.detach(), null, 'detaching twice does nothing');
+    // What Stop does for a reattached run: SIGTERM to the pid; the trainer ends by itself.
+    process.kill(pid, 'SIGTERM');
+    await waitFor(() => readFileSync(heartbeat, 'utf8') === 'stopped' && !isAlive(pid));
+    assert.deepEqual(exits, []);
   });
 
   it('kills the whole process tree on dispose', { skip: process.platform === 'win32' }, async () => {
