@@ -15,6 +15,7 @@ import { ExperimentsTreeProvider } from './experiments/experimentsTreeProvider';
 import type { ExperimentsNode } from './experiments/experimentsTreeProvider';
 import { MonitorViewProvider } from './monitor/monitorViewProvider';
 import { RunDiscovery } from './runs/runDiscovery';
+import { RunLiveness } from './runs/runLiveness';
 import { RunStore } from './runs/runStore';
 import { RunsWatcher } from './runs/runsWatcher';
 import { RunStatusBar } from './statusBar/runStatusBar';
@@ -54,11 +55,17 @@ export function activate(context: vscode.ExtensionContext): void {
     trainerOutput,
     onRunStarted: (runDir) => monitor.follow(runDir),
     openDashboard: (runDir) => dashboards.open([runDir]),
+    resumeRun: (runDir) => void vscode.commands.executeCommand(COMMANDS.resumeRun, runDir),
   });
   trainerService = trainer;
   context.subscriptions.push(dashboards, monitor, trainer);
 
-  const tree = new ExperimentsTreeProvider(index, store, trainer.launcher);
+  // Runs this window did not start and that have not ended: reattached (their trainer outlived a
+  // reload) or interrupted (it is gone), checked by pid.
+  const liveness = new RunLiveness({ store, isOwn: (key) => trainer.launcher.runByDir(key) !== undefined });
+  context.subscriptions.push(liveness);
+
+  const tree = new ExperimentsTreeProvider(index, store, trainer.launcher, liveness);
   const treeView = vscode.window.createTreeView<ExperimentsNode>(EXPERIMENTS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   context.subscriptions.push(tree, treeView);
   context.subscriptions.push(
@@ -84,8 +91,9 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     new ExperimentDiagnostics(index),
-    new ExperimentCodeLensProvider(index, store, trainer.launcher, {
+    new ExperimentCodeLensProvider(index, store, trainer.launcher, liveness, {
       run: COMMANDS.runExperiment,
+      resume: COMMANDS.resumeRun,
       stop: COMMANDS.stopRun,
       explainRestricted: COMMANDS.explainRestrictedMode,
       openDashboard: COMMANDS.openDashboard,
@@ -95,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const runsWatcher = new RunsWatcher(index, discovery, (message) => log.warn(message));
   context.subscriptions.push(runsWatcher);
 
-  const commandContext: CommandContext = { index, store, discovery, trainer, dashboards, monitor, tree, treeView, log, trainerOutput };
+  const commandContext: CommandContext = { index, store, liveness, discovery, trainer, dashboards, monitor, tree, treeView, log, trainerOutput };
   context.subscriptions.push(...registerCommands(commandContext));
   context.subscriptions.push(registerBackendCommands({ globalStoragePath: context.globalStorageUri.fsPath, log }));
 

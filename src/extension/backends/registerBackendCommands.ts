@@ -2,13 +2,16 @@
 // ends in a notification and the log, never in an unhandled rejection.
 import * as vscode from 'vscode';
 import { BACKEND_COMMANDS } from '../commands/commandIds';
+import { guardedByTrust } from '../trust/trustedCommands';
 import { installBackend } from './installBackendCommand';
 import type { InstallBackendDependencies } from './installBackendCommand';
 
 export function registerBackendCommands(dependencies: InstallBackendDependencies): vscode.Disposable {
+  // It runs npm: not in Restricted Mode.
+  const install = guardedByTrust(BACKEND_COMMANDS.installBackend, () => installBackend(dependencies));
   return vscode.commands.registerCommand(BACKEND_COMMANDS.installBackend, async () => {
     try {
-      await installBackend(dependencies);
+      await install();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       dependencies.log.error(`${BACKEND_COMMANDS.installBackend} failed: ${message}`);

@@ -12,7 +12,10 @@ export type ExperimentActivity =
 export interface LensRun {
   runDir: string;
   runId: string;
+  /** As shown: `interrupted` when its trainer is gone without run-ended. */
   state: RunState;
+  /** Stopped, failed or interrupted with a checkpoint. */
+  resumable?: boolean;
 }
 
 export interface ExperimentLensInput {
@@ -23,7 +26,7 @@ export interface ExperimentLensInput {
   now: number;
 }
 
-export type LensAction = 'run' | 'stop' | 'cancel-queued' | 'explain-restricted' | 'open-dashboard' | 'show-run';
+export type LensAction = 'run' | 'resume' | 'stop' | 'cancel-queued' | 'explain-restricted' | 'open-dashboard' | 'show-run';
 
 export interface LensSpec {
   action: LensAction;
@@ -55,6 +58,9 @@ export function experimentLenses({ activity, trusted, latestRun, now }: Experime
           ? { action: 'run', title: '▶ Run experiment', tooltip: 'Train this experiment (fine-tuned and scratch baseline) in a new run' }
           : { action: 'explain-restricted', title: '▶ Run experiment (disabled in Restricted Mode)', tooltip: 'Running trains code-driven models on your machine; trust this workspace to run experiments' },
       );
+      if (trusted && latestRun?.resumable) {
+        lenses.push({ action: 'resume', title: '↻ Resume last run', tooltip: `Continue run ${latestRun.runId} (${latestRun.state.status}) from its last checkpoint, in the same run folder`, runDir: latestRun.runDir });
+      }
       break;
   }
   if (latestRun) {

@@ -4,6 +4,9 @@ import * as vscode from 'vscode';
 import { isExperimentDocument } from '../experiments/experimentIndex';
 import type { ExperimentIndex } from '../experiments/experimentIndex';
 import { activityOf, runsInDir } from '../runs/runQueries';
+import { resumability } from '../runs/resumable';
+import { hasCheckpoint } from '../runs/runFolder';
+import type { RunLiveness } from '../runs/runLiveness';
 import type { RunStore } from '../runs/runStore';
 import type { RunLauncher } from '../trainer/runLauncher';
 import { DisposableStore } from '../util/events';
@@ -15,6 +18,7 @@ export const EXPERIMENT_DOCUMENT_SELECTOR: vscode.DocumentSelector = [{ scheme: 
 
 export interface LensCommands {
   run: string;
+  resume: string;
   stop: string;
   explainRestricted: string;
   openDashboard: string;
@@ -30,6 +34,7 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
     private readonly index: ExperimentIndex,
     private readonly store: RunStore,
     private readonly launcher: RunLauncher,
+    private readonly liveness: RunLiveness,
     private readonly commands: LensCommands,
   ) {
     const refresh = this.disposables.add(throttle(() => this.changeEmitter.fire(), 500));
@@ -38,6 +43,7 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
     this.disposables.add(launcher.onDidChangeQueue(refresh));
     this.disposables.add(launcher.onDidStartRun(refresh));
     this.disposables.add(launcher.onDidEndRun(refresh));
+    this.disposables.add(liveness.onDidChange(refresh));
     this.disposables.add(vscode.workspace.onDidGrantWorkspaceTrust(refresh));
     const ageTimer = setInterval(refresh, 60_000);
     this.disposables.add({ dispose: () => clearInterval(ageTimer) });
@@ -52,7 +58,14 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
     const specs = experimentLenses({
       activity: activityOf(this.launcher, path),
       trusted: vscode.workspace.isTrusted,
-      latestRun: latest ? { runDir: latest.runDir, runId: latest.runId, state: latest.state } : null,
+      latestRun: latest
+        ? {
+            runDir: latest.runDir,
+            runId: latest.runId,
+            state: this.liveness.displayState(latest),
+            resumable: resumability({ status: latest.state.status, hasCheckpoint: hasCheckpoint(latest.runDir), liveness: this.liveness.of(latest) }).resumable,
+          }
+        : null,
       now: Date.now(),
     });
     const range = new vscode.Range(0, 0, 0, 0);
@@ -67,6 +80,8 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
     switch (action) {
       case 'run':
         return { command: this.commands.run, arguments: [uri] };
+      case 'resume':
+        return { command: this.commands.resume, arguments: [runDir ?? uri] };
       case 'stop':
         return runDir ? { command: this.commands.stop, arguments: [runDir] } : { command: this.commands.stop, arguments: [uri] };
       case 'cancel-queued':

@@ -5,12 +5,15 @@ import type { ExperimentIndex } from '../experiments/experimentIndex';
 import type { ExperimentsNode, ExperimentsTreeProvider } from '../experiments/experimentsTreeProvider';
 import type { MonitorViewProvider } from '../monitor/monitorViewProvider';
 import type { RunDiscovery } from '../runs/runDiscovery';
+import type { RunLiveness } from '../runs/runLiveness';
 import type { RunStore } from '../runs/runStore';
 import type { TrainerService } from '../trainer/trainerService';
 
 export interface CommandContext {
   index: ExperimentIndex;
   store: RunStore;
+  /** Whether runs this window did not start still have a live trainer (reattach, interrupted). */
+  liveness: RunLiveness;
   discovery: RunDiscovery;
   trainer: TrainerService;
   dashboards: DashboardPanels;

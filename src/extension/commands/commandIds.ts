@@ -12,6 +12,7 @@ export const COMMANDS = {
   showMonitor: 'medtransfer.showMonitor',
   refreshExperiments: 'medtransfer.refreshExperiments',
   explainRestrictedMode: 'medtransfer.explainRestrictedMode',
+  resumeRun: 'medtransfer.resumeRun',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -20,6 +21,9 @@ export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 export const BACKEND_COMMANDS = {
   installBackend: 'medtransfer.installBackend',
 } as const;
+
+/** Commands that start a process: refused in Restricted Mode (trust/workspaceTrust.ts). */
+export const COMMANDS_NEEDING_TRUST: ReadonlySet<string> = new Set([COMMANDS.runExperiment, COMMANDS.resumeRun, BACKEND_COMMANDS.installBackend]);
 
 /** Context keys set by the extension, for `when` clauses in package.json. */
 export const CONTEXT_KEYS = {

@@ -7,7 +7,9 @@ import type { CommandId } from './commandIds';
 import { compareRuns, openDashboard, showMonitor } from './dashboardCommands';
 import { newExperiment } from './newExperiment';
 import { deleteRun, revealRunFolder, showTrainerLog } from './runFolderCommands';
+import { resumeRun } from './resumeCommands';
 import { explainRestrictedMode, runExperiment, stopRun } from './runCommands';
+import { guardedByTrust } from '../trust/trustedCommands';
 import { selectBackend } from './selectBackend';
 
 type Handler = (context: CommandContext, ...args: unknown[]) => Promise<void> | void;
@@ -29,18 +31,20 @@ const HANDLERS: Record<CommandId, Handler> = {
     context.tree.refresh();
   },
   [COMMANDS.explainRestrictedMode]: () => explainRestrictedMode(),
+  [COMMANDS.resumeRun]: (context, arg) => resumeRun(context, arg),
 };
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
-  return Object.entries(HANDLERS).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+  return Object.entries(HANDLERS).map(([id, handler]) => {
+    const guarded = guardedByTrust(id, (...args: unknown[]) => handler(context, ...args));
+    return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
-        await handler(context, ...args);
+        await guarded(...args);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         context.log.error(`${id} failed: ${message}`);
         void vscode.window.showErrorMessage(`MedTransfer: ${message}`);
       }
-    }),
-  );
+    });
+  });
 }

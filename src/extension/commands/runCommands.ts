@@ -2,7 +2,7 @@
 // already hide or explain it; the command checks again, since it can be invoked directly).
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { RESTRICTED_MODE_MESSAGE } from '../trainer/trainerService';
+import { RESTRICTED_MODE_MESSAGE } from '../trust/workspaceTrust';
 import type { CommandContext } from './commandContext';
 import { experimentPathOf, isExperimentsNode, runKeyOf } from './commandArgs';
 import { pickExperiment } from './pickers';
@@ -78,9 +78,15 @@ export async function stopRun(context: CommandContext, arg?: unknown): Promise<v
   if (!key) return;
   const record = context.store.get(key);
   if (!launcher.runByDir(key)) {
+    // A trainer this window reattached to (it outlived a reload, or runs from a terminal on this
+    // machine): SIGTERM, which the trainer treats as Stop (end the batch, save, run-ended).
+    if (context.liveness.stop(key)) {
+      void vscode.window.setStatusBarMessage(`MedTransfer: stopping ${record?.runId ?? 'the run'} after the current batch…`, 5000);
+      return;
+    }
     const message =
       record?.state.status === 'running'
-        ? 'MedTransfer: this run was started outside this window (a terminal, another window or machine); stop it where it runs.'
+        ? 'MedTransfer: this run is not a trainer on this machine that this window can stop (it runs on another machine, or has just ended); stop it where it runs.'
         : 'MedTransfer: this run is not running.';
     void vscode.window.showInformationMessage(message);
     return;

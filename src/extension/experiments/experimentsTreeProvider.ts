@@ -3,6 +3,9 @@
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { activityOf, runsInDir } from '../runs/runQueries';
+import { hasCheckpoint } from '../runs/runFolder';
+import { resumability } from '../runs/resumable';
+import type { RunLiveness } from '../runs/runLiveness';
 import type { RunStore } from '../runs/runStore';
 import type { RunLauncher } from '../trainer/runLauncher';
 import { DisposableStore } from '../util/events';
@@ -28,6 +31,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     private readonly index: ExperimentIndex,
     private readonly store: RunStore,
     private readonly launcher: RunLauncher,
+    private readonly liveness: RunLiveness,
   ) {
     // Batch events arrive many times a second: refresh at most twice a second.
     const refresh = this.disposables.add(throttle(() => this.changeEmitter.fire(undefined), 500));
@@ -36,6 +40,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     this.disposables.add(launcher.onDidChangeQueue(refresh));
     this.disposables.add(launcher.onDidStartRun(refresh));
     this.disposables.add(launcher.onDidEndRun(refresh));
+    this.disposables.add(liveness.onDidChange(refresh));
   }
 
   refresh(): void {
@@ -84,7 +89,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
           runId: record.runId,
           experimentName: record.experimentName,
           runDir: record.runDir,
-          state: record.state,
+          state: this.liveness.displayState(record),
+          resumable: resumability({ status: record.state.status, hasCheckpoint: hasCheckpoint(record.runDir), liveness: this.liveness.of(record) }).resumable,
           controllable: record.controllable,
           stopping: this.launcher.runByDir(record.runDir)?.process.stopping ?? false,
           lastEventAt: record.lastEventAt,

@@ -61,6 +61,8 @@ export interface RunItemInput {
   state: RunState;
   controllable: boolean;
   stopping: boolean;
+  /** Stopped, failed or interrupted with a checkpoint: Resume is offered. */
+  resumable?: boolean;
   /** When its latest event was written (ms), to flag a run that went quiet. */
   lastEventAt: number | null;
   now: number;
@@ -96,11 +98,11 @@ export function runItemSpec(input: RunItemInput): TreeItemSpec {
     description,
     tooltip: runTooltip(input),
     icon: runIcon(state),
-    contextValue: `run.${status}`,
+    contextValue: `run.${status}${input.resumable ? '.resumable' : ''}`,
   };
 }
 
-export function runTooltip({ runId, experimentName, runDir, state, controllable }: RunItemInput): string {
+export function runTooltip({ runId, experimentName, runDir, state, controllable, resumable }: RunItemInput): string {
   const lines = [`**${escapeMarkdown(experimentName)} · ${runId}** — ${statusLabel(state.status)}${state.status === 'running' && !controllable ? ' (started outside this window)' : ''}`, ''];
   const facts: string[] = [];
   if (state.backend) facts.push(`backend ${state.backend}`);
@@ -114,6 +116,8 @@ export function runTooltip({ runId, experimentName, runDir, state, controllable 
   const gain = transferGain(state);
   if (gain?.auc !== null && gain?.auc !== undefined) lines.push(`Transfer gain: ${gain.auc >= 0 ? '+' : ''}${gain.auc.toFixed(3)} AUC over scratch`, '');
   if (state.error) lines.push(`Error: ${escapeMarkdown(state.error)}`, '');
+  if (state.status === 'running' && controllable) lines.push('It keeps running if this window reloads or closes; Stop asks it to save and stop.', '');
+  if (resumable) lines.push('Resume continues it from its last checkpoint, in this run folder.', '');
   lines.push(`\`${escapeCode(runDir)}\``);
   return lines.join('\n');
 }

@@ -21,7 +21,8 @@ export interface LaunchPlan {
   cwd: string;
 }
 
-export type PrepareLaunch = (experimentFile: string) => Promise<LaunchPlan | { error: string }>;
+/** Prepares a new run of the experiment, or the resume of `resumeRunDir` (its checkpoint). */
+export type PrepareLaunch = (experimentFile: string, resumeRunDir: string | null) => Promise<LaunchPlan | { error: string }>;
 
 export interface ActiveRun {
   readonly plan: LaunchPlan;
@@ -33,6 +34,8 @@ export interface RunLauncherDependencies {
   prepare: PrepareLaunch;
   createProcess: (plan: LaunchPlan) => TrainerProcess;
   maxConcurrent: () => number;
+  /** Why no run may start now (Restricted Mode), or null: checked on every request and fork. */
+  refusal?: () => string | null;
   now?: () => number;
 }
 
@@ -42,7 +45,7 @@ export class RunLauncher implements Disposable {
   private readonly queue = new RunQueue();
   private readonly active = new Map<string, ActiveRun>();
   /** Experiment files being prepared (between the decision to start and the fork). */
-  private readonly starting = new Set<string>();
+  private readonly starting: string[] = [];
   private readonly disposables = new DisposableStore();
   private disposed = false;
 
@@ -83,22 +86,28 @@ export class RunLauncher implements Disposable {
   }
 
   isStarting(experimentFile: string): boolean {
-    return this.starting.has(experimentFile);
+    return this.starting.includes(experimentFile);
   }
 
   queuePosition(experimentFile: string): number | null {
     return this.queue.positionOf(experimentFile);
   }
 
-  /** Starts a run of the experiment now, or queues it when enough are running. */
-  async request(experimentFile: string): Promise<RequestResult> {
+  /**
+   * Starts a run of the experiment now, or queues it when enough are running. With
+   * `resumeRunDir`, continues that run from its checkpoint instead (same slots, same queue).
+   */
+  async request(experimentFile: string, resumeRunDir: string | null = null): Promise<RequestResult> {
     if (this.disposed) return { kind: 'refused', error: 'MedTransfer is shutting down' };
-    const decision = this.queue.request(experimentFile, this.busyCount(), this.dependencies.maxConcurrent(), this.now());
+    const refusal = this.dependencies.refusal?.() ?? null;
+    if (refusal !== null) return { kind: 'refused', error: refusal };
+    if (resumeRunDir !== null && this.active.has(resumeRunDir)) return { kind: 'refused', error: 'the run is already running' };
+    const decision = this.queue.request(experimentFile, this.busyCount(), this.dependencies.maxConcurrent(), this.now(), resumeRunDir);
     if (decision.kind !== 'start') {
       if (decision.kind === 'queued') this.queueEmitter.fire();
       return decision;
     }
-    const error = await this.launch(experimentFile);
+    const error = await this.launch(experimentFile, resumeRunDir);
     return error === null ? decision : { kind: 'refused', error };
   }
 
@@ -127,7 +136,7 @@ export class RunLauncher implements Disposable {
     if (startable.length === 0) return;
     this.queueEmitter.fire();
     for (const queued of startable) {
-      void this.launch(queued.experimentFile).then((error) => {
+      void this.launch(queued.experimentFile, queued.resumeRunDir).then((error) => {
         if (error !== null) this.refusedEmitter.fire({ experimentFile: queued.experimentFile, error });
       });
     }
@@ -156,7 +165,7 @@ export class RunLauncher implements Disposable {
   }
 
   private busyCount(): number {
-    return this.active.size + this.starting.size;
+    return this.active.size + this.starting.length;
   }
 
   private now(): number {
@@ -164,16 +173,20 @@ export class RunLauncher implements Disposable {
   }
 
   /** Prepares and forks a run; returns why it could not, or null. */
-  private async launch(experimentFile: string): Promise<string | null> {
-    this.starting.add(experimentFile);
+  private async launch(experimentFile: string, resumeRunDir: string | null): Promise<string | null> {
+    this.starting.push(experimentFile);
     this.queueEmitter.fire();
     let plan: LaunchPlan | { error: string };
     try {
-      plan = await this.dependencies.prepare(experimentFile);
+      plan = await this.dependencies.prepare(experimentFile, resumeRunDir);
     } catch (error) {
       plan = { error: error instanceof Error ? error.message : String(error) };
     }
-    this.starting.delete(experimentFile);
+    // Checked again at the fork: trust can be revoked while a run waits in the queue.
+    const refusal = this.dependencies.refusal?.() ?? null;
+    if (refusal !== null) plan = { error: refusal };
+    else if (!('error' in plan) && this.active.has(plan.runDir)) plan = { error: 'the run is already running' };
+    this.starting.splice(this.starting.indexOf(experimentFile), 1);
     this.queueEmitter.fire();
     if ('error' in plan || this.disposed) {
       this.drainQueue();

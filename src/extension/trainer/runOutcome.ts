@@ -1,6 +1,6 @@
 // How a trainer's exit ends its run: the trainer's own `run-ended` when it sent one; otherwise
-// `stopped` when the user asked for a stop, `failed` for a crash or a non-zero exit, with the
-// most telling line of stderr for the notification.
+// `stopped` when the user asked for a stop, `interrupted` when it was killed from outside
+// (SIGKILL…), `failed` for a crash or a non-zero exit, with the most telling line of stderr.
 import type { RunEndStatus } from '../../shared/run/events';
 import type { TrainerExit } from './trainerProcess';
 
@@ -29,11 +29,19 @@ export function outcomeOfExit(exit: TrainerExit): RunOutcome {
     const error = exit.escalation === 'SIGKILL' ? 'the trainer did not stop in time and was killed; the model may not have been saved' : null;
     return { status: 'stopped', error, reportedByTrainer: false };
   }
+  if (exit.signal !== null && KILLED_FROM_OUTSIDE.has(exit.signal)) {
+    // Killed (SIGKILL by a user or the kernel's out-of-memory killer, a hang-up): not the
+    // trainer's own failure. Its last checkpoint is intact: Resume continues it.
+    return { status: 'interrupted', error: `the trainer was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (by a user, or by the system when memory ran out)' : ''}; resume continues from the last checkpoint`, reportedByTrainer: false };
+  }
   if (!nonZero && exit.signal === null) {
     return { status: 'failed', error: lastErrorLine(exit.stderrTail) ?? 'the trainer exited without ending the run', reportedByTrainer: false };
   }
   return { status: 'failed', error: describeExit(exit), reportedByTrainer: false };
 }
+
+/** Signals that end a process from outside; crash signals (SIGSEGV, SIGABRT…) mean a failure. */
+const KILLED_FROM_OUTSIDE: ReadonlySet<NodeJS.Signals> = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT']);
 
 function describeExit(exit: TrainerExit): string {
   const line = lastErrorLine(exit.stderrTail);

@@ -1,12 +1,15 @@
 // Queueing rules for runs started from this window: at most `maxConcurrent` trainers at once,
 // the rest wait first-in first-out and start as others end. One experiment file waits in the
-// queue at most once (asking twice is a double click, not two runs).
+// queue at most once as a new run, and each run folder at most once as a resume (asking twice
+// is a double click, not two runs).
 
 export interface QueuedRun {
   /** The experiment file's path. */
   experimentFile: string;
   /** When it was asked for (ms since epoch), to show how long it has waited. */
   requestedAt: number;
+  /** The run folder to resume from its checkpoint, or null for a new run. */
+  resumeRunDir: string | null;
 }
 
 export type EnqueueResult = { kind: 'start' } | { kind: 'queued'; position: number } | { kind: 'already-queued'; position: number };
@@ -23,11 +26,11 @@ export class RunQueue {
   }
 
   /** Decides whether a requested run starts now or waits; a run that waits is added here. */
-  request(experimentFile: string, runningCount: number, maxConcurrent: number, now: number): EnqueueResult {
-    const queuedAt = this.positionOf(experimentFile);
-    if (queuedAt !== null) return { kind: 'already-queued', position: queuedAt };
+  request(experimentFile: string, runningCount: number, maxConcurrent: number, now: number, resumeRunDir: string | null = null): EnqueueResult {
+    const index = this.waiting.findIndex((run) => run.experimentFile === experimentFile && run.resumeRunDir === resumeRunDir);
+    if (index !== -1) return { kind: 'already-queued', position: index + 1 };
     if (this.waiting.length === 0 && runningCount < normalizeMaxConcurrent(maxConcurrent)) return { kind: 'start' };
-    this.waiting.push({ experimentFile, requestedAt: now });
+    this.waiting.push({ experimentFile, requestedAt: now, resumeRunDir });
     return { kind: 'queued', position: this.waiting.length };
   }
 

@@ -1,6 +1,7 @@
 // Runs experiments from this window: prepares each launch (validated file, runs folder, run
 // id, settings), forks the bundled trainer, feeds its events into the run store, writes its
 // output to the "MedTransfer Trainer" channel, and tells the user how each run ended.
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -10,15 +11,17 @@ import { trainerBackendPaths } from '../backends/backendFolders';
 import type { ExperimentIndex } from '../experiments/experimentIndex';
 import { appendEventToRun, hostRunEndedEvent } from '../runs/recordRunEnd';
 import { listRunIdsOnDisk } from '../runs/runDiscovery';
+import { hasCheckpoint } from '../runs/runFolder';
 import { experimentRunsDir, newRunId, resolveRunsRoot, runLabel } from '../runs/runPaths';
 import type { RunStore } from '../runs/runStore';
 import { outcomeText } from '../runs/runText';
 import { affectsSetting, readSettings } from '../settings/settings';
+import { restrictedModeRefusal } from '../trust/workspaceTrust';
 import { DisposableStore } from '../util/events';
 import { RunLauncher } from './runLauncher';
 import type { ActiveRun, LaunchPlan, RequestResult } from './runLauncher';
 import type { RunOutcome } from './runOutcome';
-import { trainerRunArgs } from './trainerArgs';
+import { trainerResumeArgs, trainerRunArgs } from './trainerArgs';
 import { TrainerProcess } from './trainerProcess';
 import type { TrainerExit } from './trainerProcess';
 
@@ -34,6 +37,8 @@ export interface TrainerServiceDependencies {
   /** A run started here: the Monitor follows it. */
   onRunStarted: (runDir: string) => void;
   openDashboard: (runDir: string) => void;
+  /** The Resume Run command (it checks trust and resumability). */
+  resumeRun: (runDir: string) => void;
 }
 
 export class TrainerService implements vscode.Disposable {
@@ -43,9 +48,10 @@ export class TrainerService implements vscode.Disposable {
   constructor(private readonly dependencies: TrainerServiceDependencies) {
     this.launcher = this.disposables.add(
       new RunLauncher({
-        prepare: (file) => this.prepare(file),
+        prepare: (file, resumeRunDir) => (resumeRunDir === null ? this.prepare(file) : this.prepareResume(file, resumeRunDir)),
         createProcess: (plan) => this.createProcess(plan),
         maxConcurrent: () => readSettings().maxConcurrentRuns,
+        refusal: () => restrictedModeRefusal(vscode.workspace.isTrusted),
       }),
     );
     const { launcher } = this;
@@ -73,8 +79,15 @@ export class TrainerService implements vscode.Disposable {
 
   /** Starts (or queues) a run. Refuses in an untrusted workspace: training runs code on this machine. */
   async run(experimentFile: string): Promise<RequestResult> {
-    if (!vscode.workspace.isTrusted) return { kind: 'refused', error: RESTRICTED_MODE_MESSAGE };
     return this.launcher.request(experimentFile);
+  }
+
+  /** Resumes (or queues the resume of) a run from its checkpoint, in the same run folder. */
+  async resume(runDir: string): Promise<RequestResult> {
+    const record = this.dependencies.store.get(runDir);
+    const experimentFile = record?.state.experimentFile ?? null;
+    if (!record || experimentFile === null) return { kind: 'refused', error: 'its events do not say which experiment it ran' };
+    return this.launcher.request(experimentFile, runDir);
   }
 
   stop(runDir: string): Promise<TrainerExit> | null {
@@ -97,7 +110,6 @@ export class TrainerService implements vscode.Disposable {
   }
 
   private async prepare(experimentFile: string): Promise<LaunchPlan | { error: string }> {
-    if (!vscode.workspace.isTrusted) return { error: RESTRICTED_MODE_MESSAGE };
     let text: string;
     try {
       // The trainer reads the file from disk; the command saved a dirty editor first.
@@ -125,6 +137,22 @@ export class TrainerService implements vscode.Disposable {
       runDir: join(experimentDir, runId),
       args: trainerRunArgs({ experimentFile, runsRoot, runId, backend: settings.backend, backendPaths: this.backendPaths(settings.backendPaths) }),
       cwd: dirname(experimentFile),
+    };
+  }
+
+  /** `resume RUN_DIR`: the trainer reads the experiment and checkpoint from the run folder. */
+  private async prepareResume(experimentFile: string, runDir: string): Promise<LaunchPlan | { error: string }> {
+    await this.dependencies.store.refresh(runDir);
+    const record = this.dependencies.store.get(runDir);
+    if (!record) return { error: `${runDir} is not a run folder this window knows` };
+    const settings = readSettings(vscode.Uri.file(experimentFile));
+    return {
+      experimentFile,
+      experimentName: record.experimentName,
+      runId: record.runId,
+      runDir,
+      args: trainerResumeArgs({ runDir, backend: settings.backend, backendPaths: this.backendPaths(settings.backendPaths) }),
+      cwd: existsSync(dirname(experimentFile)) ? dirname(experimentFile) : runDir,
     };
   }
 
@@ -177,16 +205,21 @@ export class TrainerService implements vscode.Disposable {
     trainerOutput.appendLine(`[${experimentName} ${runId}] exited (code ${exit.code ?? '–'}${exit.signal ? `, ${exit.signal}` : ''}): ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
     const label = runLabel(experimentName, runId);
     const canOpen = () => store.has(runDir);
-    if (outcome.status === 'failed') {
-      log.error(`run ${label} failed: ${outcome.error ?? 'unknown error'}`);
-      const choice = await vscode.window.showErrorMessage(`MedTransfer: run ${label} failed: ${outcome.error ?? 'unknown error'}`, 'Show Log', ...(canOpen() ? ['Open Dashboard'] : []));
+    // Resume is offered wherever the run left a checkpoint (it ended after an epoch).
+    const resume = hasCheckpoint(runDir) ? ['Resume'] : [];
+    if (outcome.status === 'failed' || outcome.status === 'interrupted') {
+      const what = outcome.status === 'failed' ? 'failed' : 'was interrupted';
+      log.error(`run ${label} ${what}: ${outcome.error ?? 'unknown error'}`);
+      const choice = await vscode.window.showErrorMessage(`MedTransfer: run ${label} ${what}: ${outcome.error ?? 'unknown error'}`, ...resume, 'Show Log', ...(canOpen() ? ['Open Dashboard'] : []));
       if (choice === 'Show Log') trainerOutput.show(true);
       if (choice === 'Open Dashboard' && canOpen()) this.dependencies.openDashboard(runDir);
+      if (choice === 'Resume') this.dependencies.resumeRun(runDir);
     } else if (outcome.status === 'stopped') {
       const saved = outcome.error === null;
       const message = saved ? `MedTransfer: run ${label} stopped; the model was saved.` : `MedTransfer: run ${label} stopped: ${outcome.error}`;
-      const choice = await (saved ? vscode.window.showInformationMessage(message) : vscode.window.showWarningMessage(message, 'Show Log'));
+      const choice = await (saved ? vscode.window.showInformationMessage(message, ...resume) : vscode.window.showWarningMessage(message, ...resume, 'Show Log'));
       if (choice === 'Show Log') trainerOutput.show(true);
+      if (choice === 'Resume') this.dependencies.resumeRun(runDir);
     } else {
       const result = record ? outcomeText(record.state) : 'completed';
       const choice = await vscode.window.showInformationMessage(`MedTransfer: run ${label} completed: ${result}`, 'Open Dashboard');
@@ -194,6 +227,3 @@ export class TrainerService implements vscode.Disposable {
     }
   }
 }
-
-export const RESTRICTED_MODE_MESSAGE =
-  'Running experiments is disabled in Restricted Mode: a run executes the trainer on this machine with the paths and settings of this workspace. Trust the workspace to run.';

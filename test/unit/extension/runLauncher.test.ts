@@ -7,17 +7,19 @@ import { RunLauncher } from '../../../src/extension/trainer/runLauncher';
 import type { LaunchPlan } from '../../../src/extension/trainer/runLauncher';
 import type { RunOutcome } from '../../../src/extension/trainer/runOutcome';
 import { TrainerProcess } from '../../../src/extension/trainer/trainerProcess';
+import { RESTRICTED_MODE_MESSAGE, restrictedModeRefusal } from '../../../src/extension/trust/workspaceTrust';
 
 const fixture = join(__dirname, 'fixtures', 'fakeTrainer.mjs');
 
 /** Experiment "files" name the fake trainer's mode: `a.obey-stop`, `b.complete`… */
-function launcher(maxConcurrent: number, refuse: (file: string) => string | null = () => null) {
+function launcher(maxConcurrent: number, refuse: (file: string) => string | null = () => null, refusal: () => string | null = () => null) {
   let counter = 0;
   const ended: { file: string; outcome: RunOutcome }[] = [];
   const started: string[] = [];
   const refused: string[] = [];
   const instance = new RunLauncher({
     maxConcurrent: () => maxConcurrent,
+    refusal,
     prepare: async (experimentFile) => {
       const error = refuse(experimentFile);
       if (error) return { error };
@@ -102,6 +104,42 @@ describe('RunLauncher', () => {
     await waitFor(() => refused.length === 1);
     assert.deepEqual(refused, ['bad.complete']);
     instance.dispose();
+  });
+
+  it('starts nothing in Restricted Mode, not even a run that was queued before trust was revoked', async () => {
+    let trusted = true;
+    const { instance, started, refused } = launcher(1, () => null, () => restrictedModeRefusal(trusted));
+    assert.equal((await instance.request('a.obey-stop')).kind, 'start');
+    assert.equal((await instance.request('b.complete')).kind, 'queued');
+    trusted = false;
+    assert.deepEqual(await instance.request('c.complete'), { kind: 'refused', error: RESTRICTED_MODE_MESSAGE });
+    const first = instance.activeRuns[0];
+    assert.ok(first);
+    await instance.stopRun(first.plan.runDir);
+    await waitFor(() => refused.length === 1);
+    assert.deepEqual(refused, ['b.complete']);
+    assert.deepEqual(started, ['a.obey-stop'], 'only the run started while trusted ever ran');
+    assert.equal(instance.activeRuns.length, 0);
+    instance.dispose();
+  });
+
+  it('leaves trainers running when it detaches, and dispose then kills nothing', async () => {
+    const { instance, ended } = launcher(1);
+    let events = 0;
+    instance.onDidReceiveEvent(() => events++);
+    await instance.request('a.ignore-stop');
+    assert.equal((await instance.request('b.complete')).kind, 'queued');
+    await waitFor(() => events > 0);
+    const run = instance.activeRuns[0];
+    const pid = run?.process.pid;
+    assert.ok(run && pid !== undefined);
+    assert.deepEqual(instance.detachAll(), [run.plan.runDir]);
+    assert.equal(instance.queuedRuns.length, 0, 'the queue is forgotten');
+    instance.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.doesNotThrow(() => process.kill(pid, 0), 'the trainer still runs');
+    assert.deepEqual(ended, []);
+    process.kill(pid, 'SIGKILL');
   });
 
   it('kills running trainers on dispose', async () => {

@@ -25,6 +25,15 @@ describe('outcomeOfExit', () => {
     assert.match(killed.error ?? '', /killed/);
   });
 
+  it('counts a trainer killed from outside without run-ended as interrupted (resumable), not failed', () => {
+    const killed = outcomeOfExit(exit({ code: null, signal: 'SIGKILL' }));
+    assert.equal(killed.status, 'interrupted');
+    assert.equal(killed.reportedByTrainer, false);
+    assert.match(killed.error ?? '', /SIGKILL.*resume/);
+    assert.equal(outcomeOfExit(exit({ code: null, signal: 'SIGHUP' })).status, 'interrupted');
+    assert.equal(outcomeOfExit(exit({ code: null, signal: 'SIGABRT', stderrTail: ['FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'] })).status, 'failed');
+  });
+
   it('describes a crash by signal or exit code when stderr says nothing', () => {
     assert.equal(outcomeOfExit(exit({ code: null, signal: 'SIGSEGV' })).error, 'the trainer was killed by SIGSEGV');
     assert.equal(outcomeOfExit(exit({ code: 3 })).error, 'the trainer exited with code 3');

@@ -9,7 +9,7 @@ describe('RunQueue', () => {
     assert.deepEqual(queue.request('b', 1, 2, 2), { kind: 'start' });
     assert.deepEqual(queue.request('c', 2, 2, 3), { kind: 'queued', position: 1 });
     assert.deepEqual(queue.request('d', 2, 2, 4), { kind: 'queued', position: 2 });
-    assert.deepEqual(queue.takeStartable(1, 2), [{ experimentFile: 'c', requestedAt: 3 }]);
+    assert.deepEqual(queue.takeStartable(1, 2), [{ experimentFile: 'c', requestedAt: 3, resumeRunDir: null }]);
     assert.equal(queue.positionOf('d'), 1);
   });
 
@@ -29,6 +29,18 @@ describe('RunQueue', () => {
     queue.request('a', 1, 1, 0);
     assert.deepEqual(queue.request('a', 1, 1, 1), { kind: 'already-queued', position: 1 });
     assert.equal(queue.items.length, 1);
+  });
+
+  it('queues a resume of a run beside a new run of the same experiment, each once', () => {
+    const queue = new RunQueue();
+    queue.request('a', 1, 1, 0);
+    assert.deepEqual(queue.request('a', 1, 1, 1, '/runs/a/1'), { kind: 'queued', position: 2 });
+    assert.deepEqual(queue.request('a', 1, 1, 2, '/runs/a/1'), { kind: 'already-queued', position: 2 });
+    assert.deepEqual(queue.request('a', 1, 1, 3, '/runs/a/2'), { kind: 'queued', position: 3 });
+    assert.deepEqual(
+      queue.takeStartable(0, 3).map((run) => run.resumeRunDir),
+      [null, '/runs/a/1', '/runs/a/2'],
+    );
   });
 
   it('cancels and clears', () => {
