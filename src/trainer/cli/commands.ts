@@ -100,7 +100,7 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
   try {
     const result = await runExperiment({ experiment, experimentFile: loaded.file, ...run, backend: backend.name, backendNotes: backend.notes, events, stop });
     events.close();
-    output.out(`\n${formatComparison(result.evaluations, experiment.evaluation.split)}\n\nRun folder: ${run.runDir}`);
+    output.out(`\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\nRun folder: ${run.runDir}`);
     if (result.status === 'failed') output.err(`medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(run.runDir, RUN_FILES.log)})`);
     return result.status === 'failed' ? EXIT.failed : EXIT.ok;
   } finally {

@@ -25,6 +25,27 @@ export interface ModelMetadata {
   experimentName: string;
   runId: string;
   savedAt: string;
+  /** Binary target models: the class the threshold is about. */
+  positiveClass?: string | null;
+  /** Binary target models: how to turn the output into a decision, as the evaluation did. */
+  decision?: DecisionMetadata;
+}
+
+/**
+ * The operating point of a binary model: call a case positive when the model's softmax output for
+ * `positiveClassIndex` is ≥ `threshold`. The threshold is on the raw output (a temperature, when
+ * fitted, is already folded in); `temperature` is there for calibrated probabilities:
+ * softmax(log(output) / temperature).
+ */
+export interface DecisionMetadata {
+  positiveClass: string;
+  positiveClassIndex: number;
+  threshold: number;
+  rule: 'youden' | 'sensitivity' | 'specificity' | 'default';
+  target: number | null;
+  chosenOn: 'val' | null;
+  temperature: number | null;
+  usage: string;
 }
 
 /** Writes the model into `dir` (created), each file through a temporary name and a rename. */

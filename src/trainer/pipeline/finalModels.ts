@@ -4,21 +4,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Experiment } from '../../shared/experiment/schema';
-import type { ClinicalMetrics } from '../../shared/run/metrics';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import type { MetricsFile } from '../../shared/run/metricsFile';
-import type { ImageSet } from '../data/dataset';
-import { computeClinicalMetrics } from '../evaluation/clinicalMetrics';
 import { saveModel } from '../models/modelFiles';
-import type { ModelMetadata } from '../models/modelFiles';
-import { crossEntropy, predictProbabilities } from '../training/predict';
+import type { DecisionMetadata, ModelMetadata } from '../models/modelFiles';
+import type { DecisionRule } from '../evaluation/clinicalEvaluation';
+import type { EvaluatedModel } from '../../shared/run/events';
 import type { EventStream } from '../run/eventStream';
-
-export function evaluateModel(model: LayersModel, set: ImageSet, classes: string[], positiveClass: number | null, batchSize: number): ClinicalMetrics {
-  const probabilities = predictProbabilities(model, set, Math.max(batchSize, 128));
-  const metrics = computeClinicalMetrics({ probabilities, labels: set.labels, classes, positiveClass });
-  return { ...metrics, loss: crossEntropy(probabilities, set.labels, classes.length) };
-}
 
 export interface ModelToSave {
   model: LayersModel;
@@ -26,6 +18,15 @@ export interface ModelToSave {
   weightsSource: string;
   /** Class names of this model's output, when not the target's (the source model). */
   classes?: string[];
+  /** Binary target models: the threshold chosen on the validation split, for metadata.json. */
+  decision?: DecisionRule | null;
+}
+
+/** The decision rule of the model saved in `folder` (model/ is the fine-tuned one). */
+export function decisionOf(folder: string, decisions: Partial<Record<EvaluatedModel, DecisionRule>>): DecisionRule | null {
+  if (folder === RUN_FILES.model) return decisions['fine-tuned'] ?? null;
+  if (folder === RUN_FILES.scratchModel) return decisions.scratch ?? null;
+  return null;
 }
 
 export interface RunIdentity {
@@ -35,11 +36,12 @@ export interface RunIdentity {
 }
 
 export async function saveModels(models: ModelToSave[], identity: RunIdentity, classes: string[], events: EventStream): Promise<void> {
-  for (const { model, folder, weightsSource, classes: ownClasses } of models) {
+  for (const { model, folder, weightsSource, classes: ownClasses, decision } of models) {
     const inputShape = model.inputs[0]?.shape.slice(1) as [number, number, number];
+    const modelClasses = ownClasses ?? classes;
     const metadata: ModelMetadata = {
       format: 'medtransfer-model/1',
-      classes: ownClasses ?? classes,
+      classes: modelClasses,
       inputShape,
       normalization: { scale: 1 / 255, offset: 0, description: 'pixel values scaled to [0, 1] (value / 255 for 8-bit images), height × width × channels' },
       architecture: identity.experiment.model.architecture,
@@ -47,6 +49,7 @@ export async function saveModels(models: ModelToSave[], identity: RunIdentity, c
       experimentName: identity.experiment.name,
       runId: identity.runId,
       savedAt: new Date().toISOString(),
+      ...(decision ? { positiveClass: modelClasses[decision.positiveClass] ?? null, decision: decisionMetadata(decision, modelClasses) } : {}),
     };
     await saveModel(model, join(identity.runDir, folder), metadata);
     events.log('info', `saved ${folder}/ (${weightsSource})`);
@@ -55,4 +58,17 @@ export async function saveModels(models: ModelToSave[], identity: RunIdentity, c
 
 export function writeMetricsFile(runDir: string, metrics: MetricsFile): void {
   writeFileSync(join(runDir, RUN_FILES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
+}
+
+function decisionMetadata(decision: DecisionRule, classes: string[]): DecisionMetadata {
+  return {
+    positiveClass: classes[decision.positiveClass] ?? String(decision.positiveClass),
+    positiveClassIndex: decision.positiveClass,
+    threshold: decision.threshold,
+    rule: decision.rule,
+    target: decision.target,
+    chosenOn: decision.rule === 'default' ? null : 'val',
+    temperature: decision.temperature,
+    usage: `softmax output[${decision.positiveClass}] ≥ threshold → ${classes[decision.positiveClass] ?? 'positive'}`,
+  };
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Experiment } from '../../shared/experiment/schema';
 import type { BackendName, EvaluatedModel, RunEndStatus } from '../../shared/run/events';
-import type { ClinicalMetrics } from '../../shared/run/metrics';
+import type { ClinicalMetrics, ModelComparison } from '../../shared/run/metrics';
+import type { SeedGroup } from '../../shared/run/metricsFile';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { transferGain } from '../../shared/run/runState';
 import type { ImageShape } from '../data/dataset';
@@ -21,7 +22,8 @@ import type { SaliencyRequest } from '../explain/runSaliency';
 import { StopRequested } from '../training/stopSignal';
 import type { StopSignal } from '../training/stopSignal';
 import { targetClassNames, positiveClassIndex } from './classes';
-import { evaluateModel, saveModels, writeMetricsFile } from './finalModels';
+import { decisionOf, saveModels, writeMetricsFile } from './finalModels';
+import { evaluateModels } from './evaluateModels';
 import type { ModelToSave } from './finalModels';
 import { dataNotes, dataWarnings, loadRunData, summarizeDataset } from './loadRunData';
 import type { PhaseEnvironment } from './phaseRunner';
@@ -39,12 +41,15 @@ export interface RunRequest {
   backendNotes: string[];
   events: EventStream;
   stop: StopSignal;
+  /** Set when this run is one seed of a repeated experiment. */
+  seedGroup?: SeedGroup;
 }
 
 export interface RunResult {
   status: RunEndStatus;
   error: string | null;
   evaluations: Partial<Record<EvaluatedModel, ClinicalMetrics>>;
+  comparison: ModelComparison | null;
 }
 
 export async function runExperiment(request: RunRequest): Promise<RunResult> {
@@ -68,6 +73,7 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
   const evaluations: Partial<Record<EvaluatedModel, ClinicalMetrics>> = {};
   const toSave: ModelToSave[] = [];
   let classes: string[] = [];
+  let comparison: ModelComparison | null = null;
   let status: RunEndStatus = 'completed';
   let error: string | null = null;
   try {
@@ -120,14 +126,11 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
 
     const evaluationStarted = performance.now();
     const split = experiment.evaluation.split;
-    const evaluated: [EvaluatedModel, Classifier | null][] = [['fine-tuned', fineTuned], ['scratch', scratch]];
     events.emit({ type: 'phase-started', phase: 'evaluate', description: `evaluate on the ${split} split (${data.target[split].count} images)`, epochs: 0, batchesPerEpoch: 0, learningRate: null, trainableParams: 0, totalParams: 0 });
-    for (const [name, classifier] of evaluated) {
-      if (!classifier) continue;
-      const metrics = evaluateModel(classifier.model, data.target[split], classes, positiveClass, experiment.training.batchSize);
-      evaluations[name] = metrics;
-      events.emit({ type: 'evaluation', model: name, split, metrics });
-    }
+    const outcome = evaluateModels([['fine-tuned', fineTuned.model], ['scratch', scratch?.model ?? null]], data.target, classes, positiveClass, experiment, events);
+    Object.assign(evaluations, outcome.evaluations);
+    comparison = outcome.comparison;
+    for (const entry of toSave) entry.decision = decisionOf(entry.folder, outcome.decisions);
     events.emit({ type: 'phase-ended', phase: 'evaluate', epochsRun: 0, stoppedEarly: false, bestEpoch: null, seconds: (performance.now() - evaluationStarted) / 1000 });
     explainSample({ experiment, runDir: request.runDir, set: data.target[split], classes, events, models: evaluated.flatMap(([model, classifier]) => (classifier ? [{ model, classifier: classifier.model }] : [])) });
   } catch (caught) {
@@ -157,9 +160,12 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
     classes,
     models: evaluations,
     transferGain: transferGain({ evaluations }),
+    seed: experiment.seed,
+    comparison,
+    ...(request.seedGroup ? { seedGroup: request.seedGroup } : {}),
   });
   events.emit({ type: 'run-ended', status, error, seconds: (performance.now() - started) / 1000 });
-  return { status, error, evaluations };
+  return { status, error, evaluations, comparison };
 }
 
 /** Saliency maps are extras: when they fail, the run still completes, with a warning. */
