@@ -126,8 +126,9 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
 
     const evaluationStarted = performance.now();
     const split = experiment.evaluation.split;
+    const evaluated: [EvaluatedModel, Classifier | null][] = [['fine-tuned', fineTuned], ['scratch', scratch]];
     events.emit({ type: 'phase-started', phase: 'evaluate', description: `evaluate on the ${split} split (${data.target[split].count} images)`, epochs: 0, batchesPerEpoch: 0, learningRate: null, trainableParams: 0, totalParams: 0 });
-    const outcome = evaluateModels([['fine-tuned', fineTuned.model], ['scratch', scratch?.model ?? null]], data.target, classes, positiveClass, experiment, events);
+    const outcome = evaluateModels(evaluated.map(([name, classifier]) => [name, classifier?.model ?? null]), data.target, classes, positiveClass, experiment, events);
     Object.assign(evaluations, outcome.evaluations);
     comparison = outcome.comparison;
     for (const entry of toSave) entry.decision = decisionOf(entry.folder, outcome.decisions);
