@@ -2,6 +2,7 @@
 // finalModels.ts): the final metrics of each model, the headline gain and the comparison. Readers
 // (the report, tests) validate it with this schema; fields added later are optional.
 import { z } from 'zod';
+import { runEndStatusSchema } from './events';
 import { clinicalMetricsSchema, modelComparisonSchema } from './metrics';
 
 export const transferGainSchema = z.object({
@@ -21,7 +22,7 @@ export type SeedGroup = z.infer<typeof seedGroupSchema>;
 export const metricsFileSchema = z.object({
   experimentName: z.string(),
   runId: z.string(),
-  status: z.enum(['completed', 'stopped', 'failed']),
+  status: runEndStatusSchema,
   backend: z.string(),
   evaluationSplit: z.enum(['test', 'val']),
   classes: z.array(z.string()),

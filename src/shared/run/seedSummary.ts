@@ -3,6 +3,7 @@
 // papers report. The group id is the first seed's run id; the file is not a folder, so run
 // discovery (RUN_ID_PATTERN folders only) never mistakes it for a run.
 import { z } from 'zod';
+import { runEndStatusSchema } from './events';
 
 export const SEED_SUMMARY_SUFFIX = '.seeds.json';
 
@@ -34,7 +35,7 @@ export const seedSummarySchema = z.object({
   seeds: z.array(z.number().int().nonnegative()),
   /** The run id of each seed's run directory, in seed order (null: that seed's run did not complete). */
   runIds: z.array(z.string()),
-  statuses: z.array(z.enum(['completed', 'stopped', 'failed'])),
+  statuses: z.array(runEndStatusSchema),
   evaluationSplit: z.enum(['test', 'val']),
   /** Sensitivity/specificity/balanced accuracy at each run's operating point where it has one. */
   models: z.object({ 'fine-tuned': seedMetricSummarySchema.optional(), scratch: seedMetricSummarySchema.optional() }),

@@ -7,14 +7,11 @@ import { backendSearchPathsHere } from '../backend/searchPaths';
 import { selectBackend } from '../backend/selectBackend';
 import { loadExperimentFile } from '../experiment/loadExperimentFile';
 import { runExperiment } from '../pipeline/runExperiment';
-import { EventStream } from '../run/eventStream';
-import { IpcSink } from '../run/ipcSink';
-import { JsonlSink } from '../run/jsonlSink';
-import { LogSink } from '../run/logSink';
 import { createRunDirectory } from '../run/runDirectory';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { StopSignal } from '../training/stopSignal';
-import { ProgressSink } from './progressSink';
+import { runEventStream } from './runEvents';
+import { runSeeds } from './seedRuns';
 import { formatComparison } from './summaryTable';
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2, failed: 3 } as const;
@@ -70,20 +67,6 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
   }
 
   const runsDir = resolve(options.runsDir ?? join(dirname(loaded.file), 'runs'));
-  let run: { runId: string; runDir: string };
-  try {
-    run = createRunDirectory(runsDir, experiment.name, options.runId ?? null);
-  } catch (error) {
-    output.err(`medtransfer: cannot create the run directory: ${(error as Error).message}`);
-    return EXIT.failed;
-  }
-
-  const events = new EventStream([new JsonlSink(join(run.runDir, RUN_FILES.events))]);
-  const showLines = options.progress === 'lines' ? (line: string) => output.err(line) : null;
-  events.add(new LogSink(join(run.runDir, RUN_FILES.log), showLines));
-  if (options.progress === 'bar') events.add(new ProgressSink(process.stderr));
-  if (process.send) events.add(new IpcSink(process));
-
   const stop = new StopSignal();
   const onMessage = (message: unknown) => {
     if (isTrainerCommand(message) && message.type === 'stop') stop.request('stop requested by the editor');
@@ -98,6 +81,17 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    if (experiment.seeds) {
+      return await runSeeds({ experiment, seeds: experiment.seeds, experimentFile: loaded.file, runsDir, runId: options.runId ?? null, backend, progress: options.progress, stop }, output);
+    }
+    let run: { runId: string; runDir: string };
+    try {
+      run = createRunDirectory(runsDir, experiment.name, options.runId ?? null);
+    } catch (error) {
+      output.err(`medtransfer: cannot create the run directory: ${(error as Error).message}`);
+      return EXIT.failed;
+    }
+    const events = runEventStream(run.runDir, options.progress, (line) => output.err(line));
     const result = await runExperiment({ experiment, experimentFile: loaded.file, ...run, backend: backend.name, backendNotes: backend.notes, events, stop });
     events.close();
     output.out(`\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\nRun folder: ${run.runDir}`);

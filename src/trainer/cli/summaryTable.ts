@@ -2,6 +2,7 @@
 // their 95% CIs and the transfer gain, DeLong's test, then the per-class clinical metrics.
 import type { EvaluatedModel } from '../../shared/run/events';
 import type { ClinicalMetrics, Interval, ModelComparison } from '../../shared/run/metrics';
+import type { MeanSd, SeedMetricSummary, SeedSummary } from '../../shared/run/seedSummary';
 import { formatP } from '../run/describeEvent';
 
 type Row = string[];
@@ -93,4 +94,31 @@ export function formatComparison(evaluations: Partial<Record<EvaluatedModel, Cli
     parts.push(`\nPer class, ${name} (argmax)`, renderTable(['class', 'n', 'sensitivity', 'specificity', 'precision', 'NPV', 'F1', 'AUC'], perClassRows));
   }
   return parts.join('\n');
+}
+
+const meanSd = (entry: MeanSd | null | undefined, format: (n: number) => string = (n) => n.toFixed(3)): string => {
+  if (!entry) return '–';
+  return entry.sd === null ? format(entry.mean) : `${format(entry.mean)} ± ${entry.sd.toFixed(3)}`;
+};
+
+/** Mean ± sd across a repeated experiment's seeds, fine-tuned, scratch and the gain. */
+export function formatSeedSummary(summary: SeedSummary): string {
+  const fineTuned = summary.models['fine-tuned'];
+  const scratch = summary.models.scratch;
+  const rows: [string, keyof SeedMetricSummary][] = [
+    ['ROC AUC', 'auc'],
+    ['Balanced accuracy', 'balancedAccuracy'],
+    ['Sensitivity', 'sensitivity'],
+    ['Specificity', 'specificity'],
+    ['Accuracy (argmax)', 'accuracy'],
+  ];
+  const header = scratch ? ['', 'fine-tuned', 'scratch', 'gain'] : ['', 'fine-tuned'];
+  const body = rows.map(([label, key]) => {
+    const row = [label, meanSd(fineTuned?.[key])];
+    if (scratch) row.push(meanSd(scratch[key]), meanSd(summary.gain?.[key], (n) => `${n >= 0 ? '+' : ''}${n.toFixed(3)}`));
+    return row;
+  });
+  const completed = summary.statuses.filter((status) => status === 'completed').length;
+  const title = `Across ${summary.seeds.length} seeds (${summary.seeds.join(', ')}${completed < summary.seeds.length ? `; ${completed} completed` : ''}): mean ± sd (n − 1) on the ${summary.evaluationSplit} split; sensitivity, specificity and balanced accuracy at each run's operating point`;
+  return [title, renderTable(header, body)].join('\n');
 }
