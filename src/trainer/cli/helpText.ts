@@ -3,6 +3,8 @@ export const MAIN_HELP = `medtransfer — transfer learning on medical images
 Usage:
   medtransfer run FILE [options]       run an experiment (*.experiment.yaml|yml|json)
   medtransfer validate FILE...         check experiment files without running them
+  medtransfer explain RUN_DIR IMAGE... saliency maps of a run's models on image files
+  medtransfer report RUN_DIR           write report.html and report.md (with a model card)
   medtransfer COMMAND --help           help for a command
 
 Exit codes: 0 ok, 1 invalid experiment file, 2 usage error, 3 run failed.
@@ -37,4 +39,35 @@ export const VALIDATE_HELP = `Usage: medtransfer validate FILE...
 
 Checks experiment files against the schema. Problems are printed as FILE:LINE:COL: MESSAGE.
 Exit codes: 0 all valid, 1 a file is invalid, 2 usage error.
+`;
+
+export const EXPLAIN_HELP = `Usage: medtransfer explain RUN_DIR IMAGE... [options]
+
+Loads the run's fine-tuned and scratch models (model/, scratch-model/) and its preprocessing
+(experiment.json), decodes each image as the run's target dataset was decoded (PNG, JPEG or
+DICOM: frame, window, resize mode), predicts, and computes a saliency map of the predicted
+class: Grad-CAM on the last convolutional feature map, or SmoothGrad for models without one.
+
+Options:
+  --json             print the result as JSON on stdout (saliency.json's format; images are
+                     numbered in the order given, file names are not repeated)
+  --out FILE         also write that JSON to FILE
+  --method NAME      auto | grad-cam | smoothgrad (default: the experiment's
+                     evaluation.saliency.method, else auto)
+  --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default: wasm)
+  --backend-path DIR also look for optional backends in DIR (repeatable)
+  -h, --help         this help
+
+Exit codes: 0 ok, 2 usage error, 3 failed (an unreadable image, a folder that is no run).
+`;
+
+export const REPORT_HELP = `Usage: medtransfer report RUN_DIR [--out DIR]
+
+Writes report.html (self-contained: inline styles and SVG charts, saliency overlays as PNG data,
+no scripts, nothing remote; prints well) and report.md into DIR (default: RUN_DIR): the
+experiment, data per class and split, training curves, confusion matrices, metrics with their
+confidence intervals and DeLong's test where the run computed them, calibration, the operating
+point, saliency examples, and a model card. The model is not a medical device.
+
+Exit codes: 0 ok, 2 usage error, 3 failed (not a run folder, unreadable files).
 `;

@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { enableProdMode } from '@tensorflow/tfjs-core';
 import { EXIT, runCommand, validateCommand } from './commands';
 import type { Output } from './commands';
-import { MAIN_HELP, RUN_HELP, VALIDATE_HELP } from './helpText';
+import { explainCommand } from './explainCommand';
+import { EXPLAIN_HELP, MAIN_HELP, REPORT_HELP, RUN_HELP, VALIDATE_HELP } from './helpText';
+import { reportCommand } from './reportCommand';
 import { outliveParent } from '../run/outlivesParent';
 
 const output: Output = {
@@ -45,6 +47,33 @@ async function main(argv: string[]): Promise<number> {
     enableProdMode();
     const progress = values.quiet ? 'quiet' : values['no-progress'] || !process.stderr.isTTY || process.send ? 'lines' : 'bar';
     return runCommand({ file, runsDir: values['runs-dir'], backend: values.backend, backendPaths: values['backend-path'] ?? [], runId: values['run-id'], progress }, output);
+  }
+  if (command === 'explain') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        json: { type: 'boolean' },
+        out: { type: 'string' },
+        method: { type: 'string' },
+        backend: { type: 'string' },
+        'backend-path': { type: 'string', multiple: true },
+      },
+    });
+    if (values.help) return print(EXPLAIN_HELP);
+    const [runDir, ...images] = positionals;
+    if (runDir === undefined || images.length === 0) return usage('explain needs a run folder and at least one image', EXPLAIN_HELP);
+    enableProdMode();
+    return explainCommand({ runDir, images, json: values.json ?? false, out: values.out, method: values.method, backend: values.backend, backendPaths: values['backend-path'] ?? [] }, output);
+  }
+  if (command === 'report') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, out: { type: 'string' } } });
+    if (values.help) return print(REPORT_HELP);
+    const [runDir, ...extra] = positionals;
+    if (runDir === undefined) return usage('report needs a run folder', REPORT_HELP);
+    if (extra.length > 0) return usage(`report takes one run folder, got also: ${extra.join(' ')}`, REPORT_HELP);
+    return reportCommand({ runDir, out: values.out }, output);
   }
   return usage(`unknown command \`${command}\``, MAIN_HELP);
 }

@@ -1,0 +1,55 @@
+// What a finished run offers for explanations: its resolved experiment (experiment.json) and the
+// fine-tuned and scratch models that were saved, with their metadata (classes, input shape).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { experimentSchema } from '../../shared/experiment/schema';
+import type { Experiment } from '../../shared/experiment/schema';
+import type { EvaluatedModel } from '../../shared/run/events';
+import { RUN_FILES } from '../../shared/run/runFiles';
+import type { ImageShape } from '../data/dataset';
+import { loadModel, readModelMetadata } from '../models/modelFiles';
+
+export interface RunModel {
+  model: EvaluatedModel;
+  classifier: LayersModel;
+  classes: string[];
+  inputShape: ImageShape;
+}
+
+export interface RunModels {
+  experiment: Experiment;
+  models: RunModel[];
+}
+
+const FOLDERS: [EvaluatedModel, string][] = [
+  ['fine-tuned', RUN_FILES.model],
+  ['scratch', RUN_FILES.scratchModel],
+];
+
+/** The run's experiment as run; a clear error when the folder is no run. */
+export function readRunExperiment(runDir: string): Experiment {
+  const path = join(runDir, RUN_FILES.experiment);
+  if (!existsSync(path)) throw new Error(`${runDir} is not a MedTransfer run folder (no ${RUN_FILES.experiment})`);
+  const parsed = experimentSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`${path} does not match this version's experiment schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+export async function loadRunModels(runDir: string): Promise<RunModels> {
+  const experiment = readRunExperiment(runDir);
+  const models: RunModel[] = [];
+  for (const [model, folder] of FOLDERS) {
+    const dir = join(runDir, folder);
+    if (!existsSync(join(dir, 'model.json'))) continue;
+    const classifier = await loadModel(dir);
+    const metadata = readModelMetadata(dir);
+    const shape = classifier.inputs[0]?.shape.slice(1);
+    const inputShape = (metadata?.inputShape ?? shape) as ImageShape;
+    const classCount = classifier.outputs[0]?.shape[1] ?? 0;
+    const classes = metadata?.classes ?? Array.from({ length: classCount }, (_, index) => `class ${index}`);
+    models.push({ model, classifier, classes, inputShape });
+  }
+  if (models.length === 0) throw new Error(`${runDir} has no saved model (${RUN_FILES.model}/ or ${RUN_FILES.scratchModel}/): was the run stopped before training, or did it fail?`);
+  return { experiment, models };
+}

@@ -1,0 +1,25 @@
+// `medtransfer report`: report.html and report.md, written through temporary names.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildReport } from './buildReport';
+import { readReportData } from './reportData';
+import { renderHtml } from './renderHtml';
+import { renderMarkdown } from './renderMarkdown';
+
+export const REPORT_FILES = { html: 'report.html', markdown: 'report.md' } as const;
+
+export function writeReport(runDir: string, outDir: string = runDir): { html: string; markdown: string } {
+  const document = buildReport(readReportData(runDir));
+  mkdirSync(outDir, { recursive: true });
+  const html = join(outDir, REPORT_FILES.html);
+  const markdown = join(outDir, REPORT_FILES.markdown);
+  for (const [path, text] of [
+    [html, renderHtml(document)],
+    [markdown, renderMarkdown(document)],
+  ] as const) {
+    const temporary = `${path}.tmp-${process.pid}`;
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  }
+  return { html, markdown };
+}
