@@ -23,7 +23,7 @@ describe('registerWasmGradientKernels', () => {
 
     const first = registerWasmGradientKernels();
     assert.deepEqual(first.added, missingBefore);
-    assert.deepEqual(first.replaced, ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Tile', 'Slice', 'Identity', 'Minimum', 'Maximum', 'Greater', 'GreaterEqual', 'Less', 'LessEqual']);
+    assert.deepEqual(first.replaced, ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Tile', 'Slice', 'Identity', 'DepthToSpace', 'Minimum', 'Maximum', 'Greater', 'GreaterEqual', 'Less', 'LessEqual']);
     assert.equal(findWasmKernel('UnsortedSegmentSum')?.kernelFunc, native, 'a kernel wasm has is not replaced');
     const ourMaxPoolGrad = findWasmKernel('MaxPoolGrad');
     assert.notEqual(ourMaxPoolGrad?.kernelFunc, builtInMaxPoolGrad?.kernelFunc);

@@ -49,6 +49,33 @@ for (const depthwise of [false, true]) {
   });
 }
 
+describe('strided conv2d input gradient by phases on wasm', () => {
+  // Strides 3 and 4, even kernels, kernels that leave some phases a tap short, input sizes that
+  // the stride does not divide, and padding beyond the kernel. (A kernel within the stride takes
+  // the spread-out path, which the stride-2 1×1 cases above cover.)
+  for (const [kernel, stride] of [
+    [4, 3],
+    [5, 3],
+    [5, 4],
+    [7, 3],
+  ] as const) {
+    for (const [padName, pad] of [...PADS, ['explicit, wide', [[0, 0], [3, 1], [0, 4], [0, 0]]] as [string, Pad]]) {
+      it(`${kernel}×${kernel}, stride ${stride}, ${padName} padding match cpu`, async () => {
+        for (const [batch, height, width, inChannels, outChannels] of [
+          [2, 13, 10, 3, 4],
+          [1, 12, 12, 2, 5],
+        ]) {
+          const difference = await compareWithCpu(
+            (a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad),
+            [input([batch ?? 1, height ?? 1, width ?? 1, inChannels ?? 1], 1), input([kernel, kernel, inChannels ?? 1, outChannels ?? 1], 2)],
+          );
+          assert.ok(difference < TOLERANCE, `relative difference ${difference}`);
+        }
+      });
+    }
+  }
+});
+
 describe('fused conv gradients on wasm', () => {
   it('fused conv2d and depthwiseConv2d (bias + relu), as tfjs-layers builds them, match cpu', async () => {
     const x = input([2, 8, 8, 4], 1);

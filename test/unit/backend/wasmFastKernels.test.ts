@@ -1,4 +1,4 @@
-// The forward kernels we replace on wasm for speed (Slice, Identity, Minimum/Maximum and the
+// The forward kernels we replace on wasm for speed (Slice, Identity, DepthToSpace, Minimum/Maximum and the
 // comparisons), against the cpu backend: same values for every rank, dtype and broadcast they
 // take, the built-in's answer for what they hand back to it, and the gradients that use them.
 import assert from 'node:assert/strict';
@@ -49,6 +49,20 @@ describe('slice on wasm', () => {
   it('a rank-6 slice’s gradient matches cpu', async () => {
     const difference = await compareWithCpu((x) => tf.slice(x, [0, 1, 0, 0, 1, 0], [2, 2, 1, 3, 1, 4]), [input([2, 3, 2, 3, 2, 4], 7)]);
     assert.ok(difference < 1e-6, `relative difference ${difference}`);
+  });
+});
+
+describe('depthToSpace on wasm', () => {
+  it('matches cpu for block sizes 2–4, short and long runs', async () => {
+    for (const [shape, blockSize] of [
+      [[2, 3, 4, 8], 2],
+      [[1, 2, 3, 18], 3],
+      [[2, 2, 2, 256], 2],
+      [[1, 3, 2, 16], 4],
+    ] as Array<[[number, number, number, number], number]>) {
+      const [cpu, wasm] = await onBoth(() => tf.depthToSpace(tf.tensor(input(shape, 3).data, shape) as tf.Tensor4D, blockSize));
+      assert.deepEqual(wasm, cpu, `${JSON.stringify(shape)} block ${blockSize}`);
+    }
   });
 });
 

@@ -37,6 +37,12 @@ describe('max pooling gradient on wasm', () => {
     }
   }
 
+  it('2×2 stride 2 on even sizes, ReLU zeros tied: the first maximum, as cpu does', async () => {
+    const tied = input([3, 8, 6, 5], 8);
+    tied.data = tied.data.map((value) => Math.max(0, Math.floor((value + 0.5) * 3) / 3 - 0.4));
+    for (const pad of ['valid', 'same'] as const) await assertMatchesCpu((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, pad), [tied]);
+  });
+
   it('gives a tied window’s gradient to its first maximum only, as cpu does', async () => {
     // Three levels only: most windows hold their maximum more than once, across rows and columns.
     const tied = input([2, 9, 9, 4], 5);

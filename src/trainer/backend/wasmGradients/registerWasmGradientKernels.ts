@@ -2,14 +2,16 @@
 // tf.grads of every layer type we train on wasm: Conv2DBackpropFilter,
 // DepthwiseConv2dNativeBackpropFilter/Input, UnsortedSegmentSum), and swaps built-in kernels
 // that made backpropagation slow (Conv2DBackpropInput, MaxPoolGrad, BatchMatMul with transposed
-// operands, Tile, Slice above rank 4, Identity's copy, Minimum/Maximum/comparisons) for faster ones.
+// operands, Tile, Slice above rank 4, Identity's copy, DepthToSpace, Minimum/Maximum/comparisons)
+// for faster ones.
 import '@tensorflow/tfjs-backend-wasm';
-import { BatchMatMul, Conv2DBackpropInput, Identity, MaxPoolGrad, Slice, Tile, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { BatchMatMul, Conv2DBackpropInput, DepthToSpace, Identity, MaxPoolGrad, Slice, Tile, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batchMatMul';
 import { COMPARE_KERNEL_NAMES, compareConfig } from './compareOps';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
+import { depthToSpaceConfig } from './depthToSpace';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { identityConfig } from './identity';
@@ -36,6 +38,7 @@ const REPLACEMENTS: ReadonlyArray<{ kernelName: string; make: (builtIn: KernelCo
   { kernelName: Tile, make: tileConfig },
   { kernelName: Slice, make: sliceConfig },
   { kernelName: Identity, make: identityConfig },
+  { kernelName: DepthToSpace, make: depthToSpaceConfig },
   ...COMPARE_KERNEL_NAMES.map((kernelName) => ({ kernelName, make: compareConfig(kernelName) })),
 ];
 
