@@ -8,6 +8,7 @@ import { DisposableStore } from '../util/events';
 import { claimDashboard, dashboardKey, keysFromWebviewState, parseOpenDashboards } from './dashboardRestore';
 import type { OpenDashboard } from './dashboardRestore';
 import { createRunFeed } from './runFeed';
+import { workspaceFolderPaths } from './webviewContent';
 import { RunWebviewSession } from './runWebviewSession';
 import type { RunWebviewActions } from './runWebviewSession';
 import { renderWebview, webviewOptions } from './webviewContent';
@@ -83,7 +84,7 @@ export class DashboardPanels implements vscode.Disposable {
     renderWebview(panel.webview, this.context.extensionUri, 'dashboard', this.title(keys));
     const session = new RunWebviewSession({
       channel: { post: (message) => panel.webview.postMessage(message), onDidReceiveMessage: panel.webview.onDidReceiveMessage },
-      feed: createRunFeed(this.store),
+      feed: createRunFeed(this.store, workspaceFolderPaths),
       actions: this.actions,
       log: (message) => this.log.warn(`dashboard: ${message}`),
       keys,

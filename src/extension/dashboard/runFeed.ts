@@ -11,14 +11,15 @@ import type { RunRecord, RunStore } from '../runs/runStore';
 import type { RunFeed } from './runWebviewSession';
 import { loadRunSnapshot } from './runSnapshots';
 
-export function createRunFeed(store: RunStore): RunFeed {
+/** `workspaceFolders`: the folders now open (paths outside them are marked in the run header). */
+export function createRunFeed(store: RunStore, workspaceFolders: () => readonly string[] = () => []): RunFeed {
   return {
     async snapshot(keys) {
       const records = keys.flatMap((key) => {
         const record = store.get(key) ?? recordOnDisk(key);
         return record ? [record] : [];
       });
-      const snapshots: RunSnapshot[] = await Promise.all(records.map((record) => loadRunSnapshot(record)));
+      const snapshots: RunSnapshot[] = await Promise.all(records.map((record) => loadRunSnapshot(record, workspaceFolders())));
       return snapshots;
     },
     onDidAppendEvents: store.onDidAppendEvents,

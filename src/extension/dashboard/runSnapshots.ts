@@ -7,17 +7,23 @@ import { RUN_FILES } from '../../shared/run/runFiles';
 import { flattenSettings } from '../../shared/webview/protocol';
 import type { FlatSettings, RunSnapshot } from '../../shared/webview/protocol';
 import { readAllEvents } from '../runs/eventsFileReader';
+import { pathsOutsideWorkspace, runPaths } from './outsideWorkspace';
 import { runLabel } from '../runs/runPaths';
 import type { RunRecord } from '../runs/runStore';
 
-export async function loadRunSnapshot(record: RunRecord): Promise<RunSnapshot> {
+/** `workspaceFolders`: paths outside them are listed in the snapshot (the run header shows them). */
+export async function loadRunSnapshot(record: RunRecord, workspaceFolders: readonly string[] = []): Promise<RunSnapshot> {
   const [{ events }, settings] = await Promise.all([readAllEvents(join(record.runDir, RUN_FILES.events)), readSettings(record.runDir)]);
+  const merged = mergeEvents(events, record.recentEvents);
+  const started = merged.find((event) => event.type === 'run-started');
+  const experimentFile = started?.type === 'run-started' ? started.experimentFile : record.state.experimentFile;
   return {
     key: record.key,
     label: runLabel(record.experimentName, record.runId),
     settings,
-    events: mergeEvents(events, record.recentEvents),
+    events: merged,
     controllable: record.controllable,
+    outsideWorkspace: pathsOutsideWorkspace(runPaths(record.runDir, experimentFile, settings), workspaceFolders),
   };
 }
 

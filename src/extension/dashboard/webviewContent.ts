@@ -29,3 +29,8 @@ export function renderWebview(webview: vscode.Webview, extensionUri: vscode.Uri,
     title,
   });
 }
+
+/** The local workspace folders now open (for marking a run's paths that lie outside them). */
+export function workspaceFolderPaths(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
+}

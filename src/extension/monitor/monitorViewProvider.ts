@@ -3,6 +3,7 @@
 // in this window, or the run picked in the tree; the choice survives a reload.
 import * as vscode from 'vscode';
 import { createRunFeed } from '../dashboard/runFeed';
+import { workspaceFolderPaths } from '../dashboard/webviewContent';
 import { RunWebviewSession } from '../dashboard/runWebviewSession';
 import type { RunWebviewActions } from '../dashboard/runWebviewSession';
 import { renderWebview } from '../dashboard/webviewContent';
@@ -51,7 +52,7 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
     renderWebview(view.webview, this.context.extensionUri, 'monitor', 'MedTransfer Monitor');
     const session = new RunWebviewSession({
       channel: { post: (message) => view.webview.postMessage(message), onDidReceiveMessage: view.webview.onDidReceiveMessage },
-      feed: createRunFeed(this.store),
+      feed: createRunFeed(this.store, workspaceFolderPaths),
       actions: this.actions,
       log: (message) => this.log.warn(`monitor: ${message}`),
       keys: this.followed ? [this.followed] : [],

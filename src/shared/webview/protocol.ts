@@ -20,6 +20,8 @@ export const runSnapshotSchema = z.object({
   events: z.array(trainerEventSchema),
   /** Whether this VS Code window runs it (so it can be stopped from here). */
   controllable: z.boolean(),
+  /** Paths the run reads or writes that lie outside the workspace folders (shown in the header). */
+  outsideWorkspace: z.array(z.object({ what: z.string(), path: z.string() })).optional(),
 });
 export type RunSnapshot = z.infer<typeof runSnapshotSchema>;
 

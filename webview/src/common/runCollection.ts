@@ -10,6 +10,8 @@ export interface RunView {
   label: string;
   settings: FlatSettings;
   controllable: boolean;
+  /** The run's paths outside the workspace folders (the header marks them). */
+  outsideWorkspace: readonly { what: string; path: string }[];
   state: RunState;
 }
 
@@ -19,6 +21,7 @@ export function loadRuns(snapshots: readonly RunSnapshot[]): RunView[] {
     label: snapshot.label,
     settings: snapshot.settings,
     controllable: snapshot.controllable,
+    outsideWorkspace: snapshot.outsideWorkspace ?? [],
     state: replayRunEvents(snapshot.events),
   }));
 }

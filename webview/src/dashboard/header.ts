@@ -29,7 +29,7 @@ export class RunHeader {
     const state = run.state;
     const stopping = this.stopping.has(run.key) && state.status === 'running';
     // Rebuild only when something the header shows changed, not on every batch.
-    const key = [run.key, run.label, run.controllable, state.status, state.runId, state.backend, state.seconds, state.error, stopping, Boolean(selector)].join('|');
+    const key = [run.key, run.label, run.controllable, run.outsideWorkspace.length, state.status, state.runId, state.backend, state.seconds, state.error, stopping, Boolean(selector)].join('|');
     const parts = [state.evaluations, state.target, state.source];
     if (key !== this.renderedKey || parts.some((part, index) => part !== this.renderedParts[index])) {
       this.renderedKey = key;
@@ -82,10 +82,23 @@ export class RunHeader {
         el('div', { className: 'header-actions' }, actions),
       ]),
       state.error ? el('p', { className: 'run-error', text: state.error, attrs: { role: 'alert' } }) : null,
+      renderOutsideWorkspace(run.outsideWorkspace),
       renderHeadline(state),
       renderDataSizes(state),
     ]);
   }
+}
+
+/** Paths outside the workspace are allowed, and said: `Outside the workspace: target data /data/x`. */
+function renderOutsideWorkspace(paths: RunView['outsideWorkspace']): HTMLElement | null {
+  if (paths.length === 0) return null;
+  return el('div', { className: 'outside-workspace', attrs: { role: 'note', 'aria-label': 'Paths outside the workspace' } }, [
+    el('span', { className: 'outside-workspace-label', text: 'Outside the workspace: ' }),
+    ...paths.flatMap(({ what, path }, index) => [
+      index > 0 ? ' · ' : null,
+      el('span', { className: 'outside-workspace-item' }, [`${what} `, el('code', { className: 'outside-workspace-path', text: path, attrs: { title: path } })]),
+    ]),
+  ]);
 }
 
 function metaItem(label: string, value: string): HTMLElement {
