@@ -7,7 +7,7 @@
 // Run it with `npm run test:e2e` (it packages the extension first; MEDTRANSFER_E2E_VSIX=file
 // uses a built .vsix, MEDTRANSFER_E2E_KEEP=1 keeps the temp workspace and profile).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -29,7 +29,7 @@ import type { WorkspaceFixture } from './support/workspace';
 const RUN_TIMEOUT_MS = 150_000;
 const MONITOR = '.monitor-run, .monitor-idle';
 
-type StepId = 'lens' | 'run' | 'dashboard' | 'squiggle' | 'stop' | 'errors';
+type StepId = 'lens' | 'run' | 'dashboard' | 'squiggle' | 'stop' | 'reload' | 'resume' | 'errors';
 
 // No suite timeout: a first `before` may install code-server (minutes); every step and hook
 // has its own bound, so the suite always ends.
@@ -43,6 +43,8 @@ describe('MedTransfer in VS Code (code-server)', () => {
   /** Steps that passed: a step whose prerequisites did not pass is skipped rather than failing in their wake. */
   const passed = new Set<StepId>();
   let quickRunId = '';
+  /** The latest run the Monitor followed (so the next step can tell its own run). */
+  let lastRunId = '';
 
   before(async () => {
     rmSync(OUTPUT_DIR, { recursive: true, force: true });
@@ -140,6 +142,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
     await workbench.codeLens('▶ Run experiment').click();
     const { monitor, runId } = await waitForTrainingInMonitor('');
     quickRunId = runId;
+    lastRunId = runId;
     await workbench.codeLens('■ Stop').waitFor();
     // Live: the progress moves while we watch, without any reload.
     const first = await progressText(monitor);
@@ -258,6 +261,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
     await workbench.waitForActiveTab(slow.fileName);
     await workbench.codeLens('▶ Run experiment').click();
     const { monitor, runId } = await waitForTrainingInMonitor(quickRunId);
+    lastRunId = runId;
     await workbench.screenshot('07-second-run-training');
 
     await workbench.codeLens('■ Stop').click();
@@ -277,6 +281,90 @@ describe('MedTransfer in VS Code (code-server)', () => {
     assert.equal(state.status, 'stopped');
     assert.ok(events.some((event) => event.type === 'batch-ended'), 'it was stopped while training');
     assert.ok(!events.some((event) => event.type === 'evaluation'), 'it was stopped before the end');
+  });
+
+  /** Reloads the window and waits for the new workbench (the old page's DOM is gone first). */
+  async function reloadWindow(): Promise<void> {
+    const navigated = workbench.page.waitForEvent('framenavigated', { predicate: (frame) => frame === workbench.page.mainFrame(), timeout: 60_000 });
+    await workbench.runCommand('Developer: Reload Window');
+    await navigated;
+    await workbench.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+  }
+
+  /** The run's row in the Experiments tree, its experiment expanded. */
+  async function runRow(experimentName: string, runId: string): Promise<Locator> {
+    await workbench.showContainer('MedTransfer');
+    const experimentRow = workbench.treeRow(`${experimentName} `);
+    await experimentRow.waitFor();
+    await workbench.expandTreeRow(experimentRow);
+    const row = workbench.treeRow(`${runId} `);
+    await row.waitFor();
+    return row;
+  }
+
+  function isAlive(pid: number): boolean {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  step('reload', 'a run goes on through a window reload: shown running after it, and it completes', { timeoutMs: RUN_TIMEOUT_MS + 120_000, needs: ['run'] }, async () => {
+    const { reload } = workspace;
+    await workbench.treeRow(`${reload.name} no runs`).click();
+    await workbench.waitForActiveTab(reload.fileName);
+    await workbench.codeLens('▶ Run experiment').click();
+    const { runId } = await waitForTrainingInMonitor(lastRunId);
+    lastRunId = runId;
+    const runDir = join(workspace.runsRoot, reload.name, runId);
+    const { pid } = readRun(runDir).state;
+    assert.ok(pid !== null && isAlive(pid));
+
+    await reloadWindow();
+    assert.ok(isAlive(pid), 'the trainer outlived the window');
+    const row = await runRow(reload.name, runId);
+    // Reattached: shown running (the spinning sync icon), not interrupted, and it updates live.
+    await row.locator('.codicon-sync').waitFor({ timeout: 30_000 });
+    await workbench.screenshot('09-reattached-after-reload');
+    await row.locator('.codicon-pass').waitFor({ timeout: RUN_TIMEOUT_MS });
+    await workbench.screenshot('10-reattached-run-completed');
+
+    const { state, events } = readRun(runDir);
+    assert.equal(state.status, 'completed', `run ${runId} ended ${state.status}: ${state.error ?? ''}`);
+    assert.equal(events.filter((event) => event.type === 'run-started').length, 1);
+    assert.ok(!events.some((event) => event.type === 'run-resumed'), 'the same trainer finished it, no resume');
+    assert.equal(state.pid, pid);
+  });
+
+  step('resume', 'a trainer killed with SIGKILL shows interrupted, and Resume completes the run', { timeoutMs: RUN_TIMEOUT_MS + 180_000, needs: ['run'] }, async () => {
+    const { resume } = workspace;
+    await workbench.treeRow(`${resume.name} no runs`).click();
+    await workbench.waitForActiveTab(resume.fileName);
+    await workbench.codeLens('▶ Run experiment').click();
+    const { runId } = await waitForTrainingInMonitor(lastRunId);
+    lastRunId = runId;
+    const runDir = join(workspace.runsRoot, resume.name, runId);
+    await waitUntil(async () => (existsSync(join(runDir, 'checkpoint')) ? true : undefined), 'the first checkpoint', RUN_TIMEOUT_MS);
+    const { pid } = readRun(runDir).state;
+    assert.ok(pid !== null);
+    process.kill(pid, 'SIGKILL');
+
+    const row = await runRow(resume.name, runId);
+    await workbench.treeRow(`${runId} interrupted`).waitFor({ timeout: 30_000 });
+    await row.locator('.codicon-debug-disconnect').waitFor();
+    await row.hover();
+    await workbench.screenshot('11-interrupted-run');
+    await row.locator('.action-label[aria-label="Resume Run"]').click();
+    await row.locator('.codicon-pass').waitFor({ timeout: RUN_TIMEOUT_MS });
+    await workbench.screenshot('12-resumed-run-completed');
+
+    const { state, events } = readRun(runDir);
+    assert.equal(state.status, 'completed', `run ${runId} ended ${state.status}: ${state.error ?? ''}`);
+    const ends = events.filter((event) => event.type === 'run-ended');
+    assert.deepEqual(ends.map((event) => event.type === 'run-ended' && event.status), ['interrupted', 'completed']);
+    assert.equal(events.filter((event) => event.type === 'run-resumed').length, 1);
   });
 
   step('errors', 'the extension logged no uncaught errors', { timeoutMs: 10_000, needs: [] }, async () => {
