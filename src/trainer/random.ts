@@ -49,6 +49,11 @@ export class SeededRandom {
     return this.state;
   }
 
+  /** Continues from a state taken with snapshot(): the same draws follow as after the snapshot. */
+  restore(state: number): void {
+    this.state = state >>> 0;
+  }
+
   /** A generator seeded from this one, for an independent stream (one per purpose). */
   fork(salt: number): SeededRandom {
     return new SeededRandom((Math.imul(this.state ^ salt, 0x85ebca6b) ^ (salt * 0xc2b2ae35)) >>> 0);

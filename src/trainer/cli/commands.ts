@@ -2,14 +2,13 @@
 import { dirname, join, resolve } from 'node:path';
 import { BACKEND_CHOICES } from '../../shared/experiment/schema';
 import type { BackendChoice } from '../../shared/experiment/schema';
-import { isTrainerCommand } from '../../shared/run/trainerProtocol';
 import { backendSearchPathsHere } from '../backend/searchPaths';
 import { selectBackend } from '../backend/selectBackend';
 import { loadExperimentFile } from '../experiment/loadExperimentFile';
 import { runExperiment } from '../pipeline/runExperiment';
 import { createRunDirectory } from '../run/runDirectory';
 import { RUN_FILES } from '../../shared/run/runFiles';
-import { StopSignal } from '../training/stopSignal';
+import { withStopRequests } from './stopRequests';
 import { runEventStream } from './runEvents';
 import { runSeeds } from './seedRuns';
 import { formatComparison } from './summaryTable';
@@ -67,20 +66,7 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
   }
 
   const runsDir = resolve(options.runsDir ?? join(dirname(loaded.file), 'runs'));
-  const stop = new StopSignal();
-  const onMessage = (message: unknown) => {
-    if (isTrainerCommand(message) && message.type === 'stop') stop.request('stop requested by the editor');
-  };
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    stop.request(signal === 'SIGINT' ? 'Ctrl-C' : signal);
-  };
-  process.on('message', onMessage);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
+  return withStopRequests(async (stop) => {
     if (experiment.seeds) {
       return await runSeeds({ experiment, seeds: experiment.seeds, experimentFile: loaded.file, runsDir, runId: options.runId ?? null, backend, progress: options.progress, stop }, output);
     }
@@ -97,14 +83,9 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
     output.out(`\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\nRun folder: ${run.runDir}`);
     if (result.status === 'failed') output.err(`medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(run.runDir, RUN_FILES.log)})`);
     return result.status === 'failed' ? EXIT.failed : EXIT.ok;
-  } finally {
-    backend.release();
-    process.off('message', onMessage);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  }).finally(() => backend.release());
 }
 
-function isBackendChoice(value: string): value is BackendChoice {
+export function isBackendChoice(value: string): value is BackendChoice {
   return (BACKEND_CHOICES as readonly string[]).includes(value);
 }

@@ -2,6 +2,7 @@ export const MAIN_HELP = `medtransfer — transfer learning on medical images
 
 Usage:
   medtransfer run FILE [options]       run an experiment (*.experiment.yaml|yml|json)
+  medtransfer resume RUN_DIR [options] continue a stopped, failed or interrupted run
   medtransfer validate FILE...         check experiment files without running them
   medtransfer explain RUN_DIR IMAGE... saliency maps of a run's models on image files
   medtransfer report RUN_DIR           write report.html and report.md (with a model card)
@@ -33,6 +34,29 @@ Options:
 Ctrl-C (or SIGTERM, or the \`stop\` IPC message when forked) stops after the current batch,
 saves the models and ends the run as \`stopped\`; a second Ctrl-C quits at once.
 Exit codes: 0 completed or stopped, 1 invalid experiment file, 2 usage error, 3 run failed.
+`;
+
+export const RESUME_HELP = `Usage: medtransfer resume RUN_DIR [options]
+
+Continues a stopped, failed or interrupted run (the trainer was killed, crashed, or the
+machine went down) from its last checkpoint, RUN_DIR/checkpoint/, written at the end of
+every epoch. The run goes on in the same folder: events.jsonl and log.txt are appended to,
+the models and metrics.json are written when it ends. With the same backend, the result is
+the one an uninterrupted run would have given.
+
+Refuses (exit 2) a run that completed, a run whose trainer is still alive ("still running
+(pid N)"), and a run with no checkpoint ("nothing to resume: no epoch finished; run again").
+
+Options:
+  --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu
+                     (default: the experiment's \`backend\`, else auto)
+  --backend-path DIR also look for optional backends in DIR (as for \`run\`)
+  --no-progress      no progress bar: plain log lines on stderr
+  --quiet            print only the final comparison table
+  -h, --help         this help
+
+Exit codes: 0 completed or stopped, 1 invalid experiment.json, 2 nothing to resume or usage
+error, 3 run failed.
 `;
 
 export const VALIDATE_HELP = `Usage: medtransfer validate FILE...

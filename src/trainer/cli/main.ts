@@ -5,8 +5,9 @@ import { enableProdMode } from '@tensorflow/tfjs-core';
 import { EXIT, runCommand, validateCommand } from './commands';
 import type { Output } from './commands';
 import { explainCommand } from './explainCommand';
-import { EXPLAIN_HELP, MAIN_HELP, REPORT_HELP, RUN_HELP, VALIDATE_HELP } from './helpText';
+import { EXPLAIN_HELP, MAIN_HELP, REPORT_HELP, RESUME_HELP, RUN_HELP, VALIDATE_HELP } from './helpText';
 import { reportCommand } from './reportCommand';
+import { resumeCommand } from './resumeCommand';
 import { outliveParent } from '../run/outlivesParent';
 
 const output: Output = {
@@ -45,8 +46,26 @@ async function main(argv: string[]): Promise<number> {
     if (file === undefined) return usage('run needs an experiment file', RUN_HELP);
     if (extra.length > 0) return usage(`run takes one experiment file, got also: ${extra.join(' ')}`, RUN_HELP);
     enableProdMode();
-    const progress = values.quiet ? 'quiet' : values['no-progress'] || !process.stderr.isTTY || process.send ? 'lines' : 'bar';
-    return runCommand({ file, runsDir: values['runs-dir'], backend: values.backend, backendPaths: values['backend-path'] ?? [], runId: values['run-id'], progress }, output);
+    return runCommand({ file, runsDir: values['runs-dir'], backend: values.backend, backendPaths: values['backend-path'] ?? [], runId: values['run-id'], progress: progressMode(values) }, output);
+  }
+  if (command === 'resume') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        backend: { type: 'string' },
+        'backend-path': { type: 'string', multiple: true },
+        'no-progress': { type: 'boolean' },
+        quiet: { type: 'boolean' },
+      },
+    });
+    if (values.help) return print(RESUME_HELP);
+    const [runDir, ...extra] = positionals;
+    if (runDir === undefined) return usage('resume needs a run folder', RESUME_HELP);
+    if (extra.length > 0) return usage(`resume takes one run folder, got also: ${extra.join(' ')}`, RESUME_HELP);
+    enableProdMode();
+    return resumeCommand({ runDir, backend: values.backend, backendPaths: values['backend-path'] ?? [], progress: progressMode(values) }, output);
   }
   if (command === 'explain') {
     const { values, positionals } = parseArgs({
@@ -76,6 +95,11 @@ async function main(argv: string[]): Promise<number> {
     return reportCommand({ runDir, out: values.out }, output);
   }
   return usage(`unknown command \`${command}\``, MAIN_HELP);
+}
+
+function progressMode(values: { quiet?: boolean; 'no-progress'?: boolean }): 'bar' | 'lines' | 'quiet' {
+  if (values.quiet) return 'quiet';
+  return values['no-progress'] || !process.stderr.isTTY || process.send ? 'lines' : 'bar';
 }
 
 function print(text: string): number {

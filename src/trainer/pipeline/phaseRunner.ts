@@ -1,17 +1,23 @@
-// Runs one training phase with its phase-started and phase-ended events around it.
+// Runs one training phase with its phase-started and phase-ended events around it, a checkpoint
+// after every epoch, and, for a resumed run, the skip or restore its checkpoint asks for.
 import type { Experiment } from '../../shared/experiment/schema';
 import type { TrainingPhase } from '../../shared/run/events';
 import type { PreparedDataset } from '../data/dataset';
 import { createAugmenter } from '../data/augment';
+import { disposeCheckpoint } from '../checkpoint/checkpointFormat';
+import type { Checkpoint } from '../checkpoint/checkpointFormat';
+import { restoreOptimizer } from '../checkpoint/optimizerState';
 import type { Classifier } from '../models/classifier';
 import { countParams } from '../models/blocks';
 import type { SeededRandom } from '../random';
 import { balancedClassWeights } from '../training/batches';
 import { createOptimizer } from '../training/optimizers';
+import { explainOutOfMemory } from '../training/outOfMemory';
 import type { StopSignal } from '../training/stopSignal';
 import { trainPhase } from '../training/trainPhase';
-import type { PhaseOutcome } from '../training/trainPhase';
+import type { PhaseOutcome, PhaseResume } from '../training/trainPhase';
 import type { EventStream } from '../run/eventStream';
+import type { RunCheckpoints } from './runCheckpoints';
 
 export interface PhaseRequest {
   phase: TrainingPhase;
@@ -31,25 +37,40 @@ export interface PhaseEnvironment {
   events: EventStream;
   stop: StopSignal;
   random: SeededRandom;
+  checkpoints: RunCheckpoints;
 }
 
 export async function runTrainingPhase(request: PhaseRequest, environment: PhaseEnvironment): Promise<PhaseOutcome> {
-  const { experiment, events } = environment;
+  const { experiment, events, checkpoints } = environment;
   const { training } = experiment;
+  const entry = checkpoints.enter(request.phase, environment.random);
+  // Finished before the checkpoint: its weights come with the checkpoint's.
+  if (entry.kind === 'skip') return { epochsRun: request.epochs, stoppedEarly: false, bestEpoch: null };
   const model = request.classifier.model;
   const started = performance.now();
-  events.emit({
-    type: 'phase-started',
-    phase: request.phase,
-    description: request.description,
-    epochs: request.epochs,
-    batchesPerEpoch: Math.ceil(request.data.train.count / training.batchSize),
-    learningRate: request.learningRate,
-    trainableParams: countParams(model.trainableWeights),
-    totalParams: countParams(model.weights),
-  });
+  // A resumed phase already has its phase-started in events.jsonl.
+  if (entry.kind === 'run') {
+    events.emit({
+      type: 'phase-started',
+      phase: request.phase,
+      description: request.description,
+      epochs: request.epochs,
+      batchesPerEpoch: Math.ceil(request.data.train.count / training.batchSize),
+      learningRate: request.learningRate,
+      trainableParams: countParams(model.trainableWeights),
+      totalParams: countParams(model.weights),
+    });
+  }
   const optimizer = createOptimizer(training.optimizer, request.learningRate);
+  const augmentRandom = training.augmentation ? environment.random.fork(17) : null;
+  const resumed: Checkpoint | null = entry.kind === 'resume' ? entry.checkpoint : null;
+  let resume: PhaseResume | null = null;
   try {
+    if (entry.kind === 'resume') {
+      if (augmentRandom && entry.checkpoint.random.augment !== null) augmentRandom.restore(entry.checkpoint.random.augment);
+      await restoreOptimizer(optimizer, entry.checkpoint.optimizer);
+      resume = entry.resume;
+    }
     const outcome = await trainPhase({
       phase: request.phase,
       classifier: request.classifier,
@@ -60,16 +81,23 @@ export async function runTrainingPhase(request: PhaseRequest, environment: Phase
       epochs: request.epochs,
       batchSize: training.batchSize,
       optimizer,
+      learningRate: request.learningRate,
       classWeights: request.targetTask && training.classWeights === 'balanced' ? balancedClassWeights(request.data.train.labels, request.classes.length) : null,
-      augment: training.augmentation ? createAugmenter(training.augmentation, environment.random.fork(17)) : null,
+      augment: training.augmentation && augmentRandom ? createAugmenter(training.augmentation, augmentRandom) : null,
       earlyStopping: request.targetTask ? (training.earlyStopping ?? null) : null,
       random: environment.random,
       stop: environment.stop,
       emit: events.emit,
+      resume,
+      onEpochEnd: (end) => checkpoints.write({ phase: request.phase, epochs: request.epochs, end, random: environment.random, augmentRandom, optimizer }),
     });
+    checkpoints.phaseEnded(request.phase, environment.random);
     events.emit({ type: 'phase-ended', phase: request.phase, epochsRun: outcome.epochsRun, stoppedEarly: outcome.stoppedEarly, bestEpoch: outcome.bestEpoch, seconds: (performance.now() - started) / 1000 });
     return outcome;
+  } catch (error) {
+    throw explainOutOfMemory(error, { where: `the ${request.phase} phase`, batchSize: training.batchSize, imageShape: request.data.train.shape });
   } finally {
     optimizer.dispose();
+    if (resumed) disposeCheckpoint(resumed);
   }
 }

@@ -29,6 +29,10 @@ import { dataNotes, dataWarnings, loadRunData, summarizeDataset } from './loadRu
 import type { PhaseEnvironment } from './phaseRunner';
 import { runTrainingPhase } from './phaseRunner';
 import { planRun } from './plan';
+import { RunCheckpoints } from './runCheckpoints';
+import type { Checkpoint } from '../checkpoint/checkpointFormat';
+import { removeCheckpoints } from '../checkpoint/checkpointFiles';
+import { explainOutOfMemory } from '../training/outOfMemory';
 import { loadPretrained, pretrainOnSource } from './sourceModel';
 import type { SourceModel } from './sourceModel';
 
@@ -43,6 +47,8 @@ export interface RunRequest {
   stop: StopSignal;
   /** Set when this run is one seed of a repeated experiment. */
   seedGroup?: SeedGroup;
+  /** Continue from this checkpoint (`medtransfer resume`), appending to the run's events. */
+  resume?: { checkpoint: Checkpoint; tornLineDropped: boolean; notes: string[] } | null;
 }
 
 export interface RunResult {
@@ -56,19 +62,26 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
   const { experiment, events } = request;
   const started = performance.now();
   const plan = planRun(experiment);
-  events.emit({
-    type: 'run-started',
-    runId: request.runId,
-    experimentName: experiment.name,
-    experimentFile: request.experimentFile,
-    runDir: request.runDir,
-    backend: request.backend,
-    backendNotes: request.backendNotes,
-    phases: plan.phases,
-    pretrained: experiment.pretrained ?? null,
-    pid: process.pid,
-  });
-  writeFileSync(join(request.runDir, RUN_FILES.experiment), `${JSON.stringify(experiment, null, 2)}\n`);
+  const resume = request.resume ?? null;
+  if (resume) {
+    events.emit({ type: 'run-resumed', runId: request.runId, pid: process.pid, backend: request.backend, backendNotes: request.backendNotes, fromPhase: resume.checkpoint.phase, fromEpoch: resume.checkpoint.epoch, tornLineDropped: resume.tornLineDropped });
+    if (resume.tornLineDropped) events.log('warn', 'dropped a torn last line in events.jsonl (the trainer died while writing it)');
+    for (const note of resume.notes) events.log('warn', note);
+  } else {
+    events.emit({
+      type: 'run-started',
+      runId: request.runId,
+      experimentName: experiment.name,
+      experimentFile: request.experimentFile,
+      runDir: request.runDir,
+      backend: request.backend,
+      backendNotes: request.backendNotes,
+      phases: plan.phases,
+      pretrained: experiment.pretrained ?? null,
+      pid: process.pid,
+    });
+    writeFileSync(join(request.runDir, RUN_FILES.experiment), `${JSON.stringify(experiment, null, 2)}\n`);
+  }
 
   const evaluations: Partial<Record<EvaluatedModel, ClinicalMetrics>> = {};
   const toSave: ModelToSave[] = [];
@@ -78,7 +91,8 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
   let error: string | null = null;
   try {
     const random = new SeededRandom(experiment.seed);
-    const environment: PhaseEnvironment = { experiment, events, stop: request.stop, random };
+    const checkpoints = new RunCheckpoints({ runId: request.runId, experimentName: experiment.name, runDir: request.runDir }, resume?.checkpoint ?? null);
+    const environment: PhaseEnvironment = { experiment, events, stop: request.stop, random, checkpoints };
     const shape = experiment.model.inputShape as ImageShape;
 
     let pretrained: SourceModel | null = null;
@@ -94,11 +108,15 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
     for (const warning of dataWarnings(data)) events.log('warn', warning);
     for (const note of dataNotes(data)) events.log('info', note);
 
-    const saveSource = (model: LayersModel, provenance: string, sourceClasses: string[]) => toSave.push({ model, folder: 'source-model', weightsSource: provenance, classes: sourceClasses });
+    const saveSource = (model: LayersModel, provenance: string, sourceClasses: string[]) => {
+      checkpoints.register('source', model);
+      toSave.push({ model, folder: 'source-model', weightsSource: provenance, classes: sourceClasses });
+    };
     const source = pretrained ?? (data.source ? await pretrainOnSource(data.source, shape, plan.sourceEpochs, environment, saveSource) : null);
     if (!source) throw new Error('the experiment has neither `source` nor `pretrained`');
 
     const fineTuned = attachHead(source.base, { inputShape: targetShape, classCount: classes.length, dropout: experiment.model.dropout, random: random.fork(2) });
+    checkpoints.register('fine-tuned', fineTuned.model);
     const frozenNorms = freezeBatchNormStatistics(fineTuned.base);
     if (frozenNorms > 0) events.log('info', `${frozenNorms} BatchNormalization layers of the transferred base stay in inference mode`);
     const strategy = experiment.fineTune.strategy;
@@ -120,10 +138,12 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
     let scratch: Classifier | null = null;
     if (plan.scratchEpochs > 0) {
       scratch = buildClassifier(experiment.model.architecture, targetShape, classes.length, experiment.model.dropout, new SeededRandom(experiment.seed).fork(3));
+      checkpoints.register('scratch', scratch.model);
       toSave.push({ model: scratch.model, folder: RUN_FILES.scratchModel, weightsSource: `trained from scratch on ${data.target.description} (baseline)` });
       await runTrainingPhase({ ...target, phase: 'scratch', classifier: scratch, epochs: plan.scratchEpochs, learningRate: experiment.training.learningRate, description: 'baseline: the same architecture from random weights, same data and epoch budget' }, environment);
     }
 
+    if (checkpoints.resuming) throw new Error(`the checkpoint's phase (${resume?.checkpoint.phase ?? '?'}) is not in this experiment's plan (${plan.phases.join(', ')})`);
     const evaluationStarted = performance.now();
     const split = experiment.evaluation.split;
     const evaluated: [EvaluatedModel, Classifier | null][] = [['fine-tuned', fineTuned], ['scratch', scratch]];
@@ -140,7 +160,8 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
       events.log('warn', `stop requested (${request.stop.why ?? 'by the user'}): saving what was trained so far`);
     } else {
       status = 'failed';
-      error = caught instanceof Error ? caught.message : String(caught);
+      const explained = explainOutOfMemory(caught, { where: 'the run', batchSize: experiment.training.batchSize, imageShape: experiment.model.inputShape as ImageShape });
+      error = explained instanceof Error ? explained.message : String(explained);
       events.log('error', error);
       if (caught instanceof Error && caught.stack && process.env.MEDTRANSFER_DEBUG) events.log('error', caught.stack);
     }
@@ -165,6 +186,8 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
     comparison,
     ...(request.seedGroup ? { seedGroup: request.seedGroup } : {}),
   });
+  // A completed run needs no checkpoint; a stopped or failed one keeps it for `medtransfer resume`.
+  if (status === 'completed') removeCheckpoints(request.runDir);
   events.emit({ type: 'run-ended', status, error, seconds: (performance.now() - started) / 1000 });
   return { status, error, evaluations, comparison };
 }

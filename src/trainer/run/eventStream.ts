@@ -8,11 +8,13 @@ export interface EventSink {
 }
 
 export class EventStream {
-  private seq = 0;
+  private seq: number;
   private readonly sinks: EventSink[] = [];
 
-  constructor(sinks: EventSink[] = []) {
+  /** `firstSeq`: where numbering starts (after the last event of a run being resumed). */
+  constructor(sinks: EventSink[] = [], firstSeq = 0) {
     this.sinks.push(...sinks);
+    this.seq = firstSeq;
   }
 
   add(sink: EventSink): void {

@@ -26,6 +26,20 @@ export class BatchIterator {
     this.labelBuffer = new Int32Array(batchSize);
   }
 
+  /**
+   * The current order of the images. Each epoch shuffles the previous epoch's order, so a
+   * checkpoint keeps it to continue the same sequence of batches.
+   */
+  snapshotOrder(): number[] {
+    return [...this.order];
+  }
+
+  restoreOrder(order: readonly number[]): void {
+    const isPermutation = order.length === this.set.count && new Set(order).size === order.length && order.every((index) => Number.isInteger(index) && index >= 0 && index < this.set.count);
+    if (!isPermutation) throw new Error(`the checkpoint's batch order does not fit the ${this.set.count} training images: it does not belong to this data`);
+    order.forEach((index, position) => (this.order[position] = index));
+  }
+
   get batchesPerEpoch(): number {
     return Math.ceil(this.set.count / this.batchSize);
   }

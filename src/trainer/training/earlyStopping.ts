@@ -10,6 +10,13 @@ const MONITORED: Record<Monitor, { value: (metrics: EpochMetrics) => number | nu
   val_loss: { value: (metrics) => metrics.valLoss, higherIsBetter: false },
 };
 
+/** What a checkpoint keeps of the tracker. */
+export interface EarlyStoppingState {
+  best: number | null;
+  epochsWithoutImprovement: number;
+  bestEpoch: number | null;
+}
+
 export class EarlyStoppingTracker {
   private best: number | null = null;
   private epochsWithoutImprovement = 0;
@@ -33,6 +40,16 @@ export class EarlyStoppingTracker {
       this.epochsWithoutImprovement++;
     }
     return improved;
+  }
+
+  snapshot(): EarlyStoppingState {
+    return { best: this.best, epochsWithoutImprovement: this.epochsWithoutImprovement, bestEpoch: this.bestEpoch };
+  }
+
+  restore(state: EarlyStoppingState): void {
+    this.best = state.best;
+    this.epochsWithoutImprovement = state.epochsWithoutImprovement;
+    this.bestEpoch = state.bestEpoch;
   }
 
   get shouldStop(): boolean {

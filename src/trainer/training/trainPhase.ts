@@ -12,6 +12,7 @@ import type { SeededRandom } from '../random';
 import { BatchIterator } from './batches';
 import type { Batch } from './batches';
 import { EarlyStoppingTracker } from './earlyStopping';
+import type { EarlyStoppingState } from './earlyStopping';
 import { crossEntropy, predictProbabilities } from './predict';
 import { StopRequested } from './stopSignal';
 import type { StopSignal } from './stopSignal';
@@ -29,13 +30,34 @@ export interface PhaseTraining {
   epochs: number;
   batchSize: number;
   optimizer: Optimizer;
+  /** For the message when the loss stops being finite. */
+  learningRate: number;
   classWeights: number[] | null;
   augment: BatchAugmenter | null;
   earlyStopping: EarlyStopping | null;
   random: SeededRandom;
   stop: StopSignal;
   emit: (event: TrainerEventBody) => void;
+  /** Continue after an epoch of this phase (a resumed run); null starts at epoch 1. */
+  resume: PhaseResume | null;
+  /**
+   * Called after each epoch-ended and the early-stopping decision, before training goes on
+   * (writes the checkpoint). Tensors it gets belong to the phase: copy what it keeps.
+   */
+  onEpochEnd: ((end: EpochEnd) => Promise<void>) | null;
 }
+
+/** Where a phase stood at the end of an epoch: what a checkpoint needs from inside the loop. */
+export interface EpochEnd {
+  epoch: number;
+  earlyStopping: EarlyStoppingState | null;
+  /** The best weights so far (early stopping with restoreBest), in model.getWeights() order. */
+  bestWeights: Tensor[] | null;
+  /** The batch iterator's image order after this epoch's shuffle. */
+  batchOrder: number[];
+}
+
+export type PhaseResume = EpochEnd;
 
 export interface PhaseOutcome {
   epochsRun: number;
@@ -56,9 +78,18 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
   let bestWeights: Tensor[] | null = null;
   let epochsRun = 0;
   let stoppedEarly = false;
+  const resume = options.resume;
+  if (resume) {
+    epochsRun = resume.epoch;
+    iterator.restoreOrder(resume.batchOrder);
+    if (tracker && resume.earlyStopping) tracker.restore(resume.earlyStopping);
+    bestWeights = resume.bestWeights?.map((weight) => keep(weight.clone())) ?? null;
+    stoppedEarly = (tracker?.shouldStop ?? false) && resume.epoch < epochs;
+  }
+  const inputRange = lazyRange(options.train.images);
 
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (let epoch = epochsRun + 1; epoch <= epochs && !stoppedEarly; epoch++) {
       const started = performance.now();
       let lastBatchEvent = 0;
       let lossSum = 0;
@@ -70,7 +101,7 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
         batchNumber++;
         options.augment?.(batch.images, options.train.shape, batch.count);
         const step = trainStep(options, batch, variables, classCount, classWeights);
-        if (!Number.isFinite(step.loss)) throw nonFiniteLossError(phase, epoch, batchNumber);
+        if (!Number.isFinite(step.loss)) throw nonFiniteLossError({ phase, epoch, batch: batchNumber, loss: step.loss, learningRate: options.learningRate, range: inputRange() });
         lossSum += step.loss * batch.count;
         correct += step.correct;
         seen += batch.count;
@@ -102,10 +133,8 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
         valConfusion: validation.confusion,
         tensors: memory().numTensors,
       });
-      if (tracker?.shouldStop && epoch < epochs) {
-        stoppedEarly = true;
-        break;
-      }
+      await options.onEpochEnd?.({ epoch, earlyStopping: tracker?.snapshot() ?? null, bestWeights, batchOrder: iterator.snapshotOrder() });
+      if (tracker?.shouldStop && epoch < epochs) stoppedEarly = true;
     }
     if (bestWeights && tracker?.bestEpoch !== epochsRun) classifier.model.setWeights(bestWeights);
     return { epochsRun, stoppedEarly, bestEpoch: tracker?.bestEpoch ?? null };
@@ -115,9 +144,14 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
   }
 }
 
+/**
+ * One optimizer step. The loss is read before the gradients are applied: a non-finite loss
+ * returns without touching the weights, so what was trained stays usable.
+ */
 function trainStep(options: PhaseTraining, batch: Batch, variables: Variable[], classCount: number, classWeights: Tensor | null): { loss: number; correct: number } {
   const kept: { probabilities?: Tensor } = {};
-  const loss = tidy(() => {
+  let lossValue = Number.NaN;
+  tidy(() => {
     const images = tensor4d(batch.images, [batch.count, ...options.train.shape]);
     const labels = tensor1d(batch.labels, 'int32');
     const targets = oneHot(labels, classCount);
@@ -128,11 +162,9 @@ function trainStep(options: PhaseTraining, batch: Batch, variables: Variable[], 
       const weighted = classWeights ? mul(perImage, gather(classWeights, labels)) : perImage;
       return mean(weighted) as Scalar;
     }, variables);
-    options.optimizer.applyGradients(grads);
-    return value;
+    lossValue = value.dataSync()[0] ?? Number.NaN;
+    if (Number.isFinite(lossValue)) options.optimizer.applyGradients(grads);
   });
-  const lossValue = loss.dataSync()[0] ?? Number.NaN;
-  loss.dispose();
   const output = kept.probabilities;
   const predicted = output ? tidy(() => argMax(output, -1).dataSync()) : new Int32Array();
   output?.dispose();
@@ -160,9 +192,40 @@ function validate(options: PhaseTraining): { metrics: Omit<EpochMetrics, 'loss' 
   };
 }
 
-function nonFiniteLossError(phase: TrainingPhase, epoch: number, batch: number): Error {
-  return new Error(
-    `the loss became non-finite (NaN or ∞) in the ${phase} phase, epoch ${epoch}, batch ${batch}: ` +
-      'the learning rate is probably too high for this model, or the input values are out of range; lower `learningRate` and check the data',
-  );
+/** Min and max of the training images, computed once when first asked for. */
+function lazyRange(values: Float32Array): () => [number, number] {
+  let range: [number, number] | null = null;
+  return () => {
+    if (range) return range;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const value of values) {
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    range = [min, max];
+    return range;
+  };
+}
+
+export interface NonFiniteLoss {
+  phase: TrainingPhase;
+  epoch: number;
+  batch: number;
+  loss: number;
+  learningRate: number;
+  range: [number, number];
+}
+
+/** The likely causes, most likely first: a learning rate too high, or inputs not scaled to [0, 1]. */
+export function nonFiniteLossError(at: NonFiniteLoss): Error {
+  const [min, max] = at.range;
+  const what = Number.isNaN(at.loss) ? 'NaN' : at.loss > 0 ? 'Infinity' : '-Infinity';
+  const range = `${formatNumber(min)}..${formatNumber(max)}`;
+  const inputAdvice = !Number.isFinite(min) || !Number.isFinite(max) ? `the training images contain non-finite values (${range}): check the data` : min < -1e-6 || max > 1 + 1e-6 ? `the training images range ${range}, not 0..1: check the dataset's scaling or \`window\`` : `check the input range (images ${range})`;
+  return new Error(`the loss became ${what} at epoch ${at.epoch} batch ${at.batch} of ${at.phase}: lower the learning rate (now ${at.learningRate}) or ${inputAdvice}; the phase stopped before the update so the weights stay finite`);
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toPrecision(3);
 }

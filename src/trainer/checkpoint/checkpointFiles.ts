@@ -1,0 +1,144 @@
+// Writes and reads <runDir>/checkpoint/ (state.json + weights.bin). A new checkpoint is written
+// whole into a temporary folder, then swapped in by renames: the one before it moves to
+// checkpoint.previous, so a crash at any moment leaves at least one complete checkpoint, and a
+// checkpoint that does not load (a torn disk write, a bad edit) falls back to the previous one.
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, mkdirSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { io } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { RUN_FILES } from '../../shared/run/runFiles';
+import { CHECKPOINT_FORMAT, MODEL_ROLES, checkpointStateSchema } from './checkpointFormat';
+import type { Checkpoint, CheckpointState, ModelRole, NamedTensor } from './checkpointFormat';
+
+const STATE_JSON = 'state.json';
+const WEIGHTS_BIN = 'weights.bin';
+export const PREVIOUS_CHECKPOINT = `${RUN_FILES.checkpoint}.previous`;
+
+function writeDurably(path: string, data: string | Uint8Array): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes `checkpoint` as the run's newest; the one it replaces is kept as checkpoint.previous. */
+export async function writeCheckpoint(runDir: string, checkpoint: Checkpoint): Promise<void> {
+  const named: NamedTensor[] = [];
+  const groups: CheckpointState['groups'] = [];
+  const addGroup = (name: string, tensors: Tensor[], names?: string[]) => {
+    groups.push({ name, count: tensors.length, ...(names ? { names } : {}) });
+    tensors.forEach((tensor, index) => named.push({ name: `${name}/${index}`, tensor }));
+  };
+  for (const role of MODEL_ROLES) {
+    const weights = checkpoint.models[role];
+    if (weights) addGroup(`model:${role}`, weights);
+  }
+  if (checkpoint.bestWeights) addGroup('best', checkpoint.bestWeights);
+  addGroup('optimizer', checkpoint.optimizer.weights.map((weight) => weight.tensor), checkpoint.optimizer.weights.map((weight) => weight.name));
+  const { data, specs } = await io.encodeWeights(named);
+  const state: CheckpointState = {
+    format: CHECKPOINT_FORMAT,
+    runId: checkpoint.runId,
+    experimentName: checkpoint.experimentName,
+    savedAt: new Date().toISOString(),
+    phase: checkpoint.phase,
+    epoch: checkpoint.epoch,
+    epochs: checkpoint.epochs,
+    random: checkpoint.random,
+    earlyStopping: checkpoint.earlyStopping,
+    batchOrder: checkpoint.batchOrder,
+    optimizerBetaPowers: checkpoint.optimizer.betaPowers,
+    groups,
+    weightSpecs: specs.map((spec) => ({ name: spec.name, shape: spec.shape, dtype: spec.dtype as 'float32' | 'int32' | 'bool' })),
+  };
+  const temporary = join(runDir, `${RUN_FILES.checkpoint}.tmp-${process.pid}`);
+  rmSync(temporary, { recursive: true, force: true });
+  mkdirSync(temporary);
+  writeDurably(join(temporary, WEIGHTS_BIN), new Uint8Array(data));
+  writeDurably(join(temporary, STATE_JSON), `${JSON.stringify(state)}\n`);
+  const current = join(runDir, RUN_FILES.checkpoint);
+  const previous = join(runDir, PREVIOUS_CHECKPOINT);
+  if (existsSync(current)) {
+    rmSync(previous, { recursive: true, force: true });
+    renameSync(current, previous);
+  }
+  renameSync(temporary, current);
+}
+
+export type LoadedCheckpoint = { kind: 'none' } | { kind: 'loaded'; checkpoint: Checkpoint; folder: string; skipped: string[] } | { kind: 'unreadable'; reasons: string[] };
+
+/**
+ * The newest checkpoint that loads, falling back to checkpoint.previous. Tensors are created on
+ * the current backend: call after the backend is set.
+ */
+export function readCheckpoint(runDir: string): LoadedCheckpoint {
+  const reasons: string[] = [];
+  let found = false;
+  for (const folder of [RUN_FILES.checkpoint, PREVIOUS_CHECKPOINT]) {
+    const path = join(runDir, folder);
+    if (!existsSync(path)) continue;
+    found = true;
+    try {
+      return { kind: 'loaded', checkpoint: readCheckpointFolder(path), folder: path, skipped: [...reasons] };
+    } catch (error) {
+      reasons.push(`${path}: ${(error as Error).message}`);
+    }
+  }
+  return found ? { kind: 'unreadable', reasons } : { kind: 'none' };
+}
+
+function readCheckpointFolder(path: string): Checkpoint {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(join(path, STATE_JSON), 'utf8'));
+  } catch (error) {
+    throw new Error(`${STATE_JSON} is missing or not JSON (${(error as Error).message})`);
+  }
+  const parsed = checkpointStateSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`${STATE_JSON} is not a MedTransfer checkpoint: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim());
+  const state = parsed.data;
+  const bytes = readFileSync(join(path, WEIGHTS_BIN));
+  const expected = state.weightSpecs.reduce((total, spec) => total + spec.shape.reduce((product, size) => product * size, 1) * (spec.dtype === 'bool' ? 1 : 4), 0);
+  if (bytes.byteLength !== expected) throw new Error(`${WEIGHTS_BIN} has ${bytes.byteLength} bytes, state.json describes ${expected} (a write was cut short)`);
+  const counted = state.groups.reduce((total, group) => total + group.count, 0);
+  if (counted !== state.weightSpecs.length) throw new Error(`${STATE_JSON} lists ${counted} tensors in groups but ${state.weightSpecs.length} weight specs`);
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const tensors = io.decodeWeights(buffer, state.weightSpecs);
+  const group = (name: string): Tensor[] | null => {
+    const entry = state.groups.find((candidate) => candidate.name === name);
+    if (!entry) return null;
+    return Array.from({ length: entry.count }, (_, index) => {
+      const tensor = tensors[`${name}/${index}`];
+      if (!tensor) throw new Error(`weights.bin has no tensor ${name}/${index}`);
+      return tensor;
+    });
+  };
+  const models: Partial<Record<ModelRole, Tensor[]>> = {};
+  for (const role of MODEL_ROLES) {
+    const weights = group(`model:${role}`);
+    if (weights) models[role] = weights;
+  }
+  const optimizerNames = state.groups.find((candidate) => candidate.name === 'optimizer')?.names ?? [];
+  const optimizerTensors = group('optimizer') ?? [];
+  return {
+    runId: state.runId,
+    experimentName: state.experimentName,
+    phase: state.phase,
+    epoch: state.epoch,
+    epochs: state.epochs,
+    random: state.random,
+    earlyStopping: state.earlyStopping,
+    batchOrder: state.batchOrder,
+    models,
+    bestWeights: group('best'),
+    optimizer: { weights: optimizerTensors.map((tensor, index) => ({ name: optimizerNames[index] ?? `slot${index}`, tensor })), betaPowers: state.optimizerBetaPowers },
+  };
+}
+
+/** A completed run needs no checkpoint: both are removed. */
+export function removeCheckpoints(runDir: string): void {
+  for (const folder of [RUN_FILES.checkpoint, PREVIOUS_CHECKPOINT]) rmSync(join(runDir, folder), { recursive: true, force: true });
+}

@@ -1,0 +1,95 @@
+// `medtransfer resume RUN_DIR`: continues a stopped, failed or interrupted run from its last
+// checkpoint, in the same run folder, appending to its events.jsonl and log.txt. It refuses a
+// completed run, a run whose trainer is still alive, and a run with no checkpoint.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseExperiment } from '../../shared/experiment/parseExperiment';
+import { BACKEND_CHOICES } from '../../shared/experiment/schema';
+import { RUN_FILES } from '../../shared/run/runFiles';
+import { replayRunEvents } from '../../shared/run/runState';
+import { backendSearchPathsHere } from '../backend/searchPaths';
+import { selectBackend } from '../backend/selectBackend';
+import type { SelectedBackend } from '../backend/selectBackend';
+import { readCheckpoint } from '../checkpoint/checkpointFiles';
+import { runExperiment } from '../pipeline/runExperiment';
+import { dropTornLastLine, readEventsFile } from '../run/eventsFile';
+import { isTrainerAlive } from '../run/trainerProcess';
+import { EXIT, isBackendChoice } from './commands';
+import type { Output } from './commands';
+import type { ProgressMode } from './runEvents';
+import { runEventStream } from './runEvents';
+import { withStopRequests } from './stopRequests';
+import { formatComparison } from './summaryTable';
+
+export interface ResumeOptions {
+  runDir: string;
+  backend: string | undefined;
+  backendPaths?: readonly string[];
+  progress: ProgressMode;
+}
+
+export async function resumeCommand(options: ResumeOptions, output: Output): Promise<number> {
+  const runDir = resolve(options.runDir);
+  const eventsPath = join(runDir, RUN_FILES.events);
+  const refuse = (message: string, code: number = EXIT.usage) => {
+    output.err(`medtransfer: cannot resume ${runDir}: ${message}`);
+    return code;
+  };
+  if (!existsSync(eventsPath)) return refuse(`it is not a run folder (no ${RUN_FILES.events}); give the folder a \`run\` printed ("Run folder: …")`);
+  const onDisk = readEventsFile(eventsPath);
+  const state = replayRunEvents(onDisk.events);
+  if (state.runId === null) return refuse(`${RUN_FILES.events} has no run-started event: the run never started; run the experiment again`);
+  if (state.status === 'completed') return refuse('the run already completed: nothing to resume');
+  if (state.status === 'running' && state.pid !== null && isTrainerAlive(state.pid)) return refuse(`still running (pid ${state.pid}); stop it first, or wait for it`);
+
+  const experimentPath = join(runDir, RUN_FILES.experiment);
+  let text: string;
+  try {
+    text = readFileSync(experimentPath, 'utf8');
+  } catch {
+    return refuse(`${RUN_FILES.experiment} is missing; run the experiment again`, EXIT.invalid);
+  }
+  const parsed = parseExperiment(text);
+  if (!parsed.ok) {
+    parsed.diagnostics.forEach((diagnostic) => output.err(`${experimentPath}:${diagnostic.start.line}:${diagnostic.start.column}: ${diagnostic.message}`));
+    return EXIT.invalid;
+  }
+  const experiment = parsed.experiment;
+  const choice = options.backend ?? experiment.backend;
+  if (!isBackendChoice(choice)) {
+    output.err(`medtransfer: unknown backend \`${choice}\`; expected one of: ${BACKEND_CHOICES.join(', ')}`);
+    return EXIT.usage;
+  }
+  // A checkpoint says nothing until its tensors exist, and they need the backend.
+  const experimentFile = state.experimentFile ?? experimentPath;
+  let backend: SelectedBackend;
+  try {
+    backend = await selectBackend(choice, { log: (line) => output.err(line), searchPaths: backendSearchPathsHere(options.backendPaths ?? [], experimentFile) });
+  } catch (error) {
+    output.err(`medtransfer: ${(error as Error).message}`);
+    return EXIT.failed;
+  }
+  const loaded = readCheckpoint(runDir);
+  if (loaded.kind !== 'loaded') {
+    backend.release();
+    if (loaded.kind === 'none') return refuse('nothing to resume: no epoch finished; run again');
+    return refuse(`no checkpoint loads (${loaded.reasons.join('; ')}); run the experiment again`, EXIT.failed);
+  }
+  if (loaded.checkpoint.runId !== state.runId) {
+    backend.release();
+    return refuse(`the checkpoint belongs to run ${loaded.checkpoint.runId}, not ${state.runId}`, EXIT.failed);
+  }
+  if (onDisk.tornLastLine) dropTornLastLine(eventsPath);
+  const notes = loaded.skipped.map((reason) => `the newest checkpoint did not load (${reason}): resuming from the one before it`);
+  if (onDisk.invalidLines.length > 0) notes.push(`${RUN_FILES.events} has lines that are not valid events (${onDisk.invalidLines.join(', ')}): they were ignored`);
+  const runId = state.runId;
+  const resume = { checkpoint: loaded.checkpoint, tornLineDropped: onDisk.tornLastLine, notes };
+  return withStopRequests(async (stop) => {
+    const events = runEventStream(runDir, options.progress, (line) => output.err(line), true, onDisk.lastSeq + 1);
+    const result = await runExperiment({ experiment, experimentFile, runId, runDir, backend: backend.name, backendNotes: backend.notes, events, stop, resume });
+    events.close();
+    output.out(`\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\nRun folder: ${runDir}`);
+    if (result.status === 'failed') output.err(`medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(runDir, RUN_FILES.log)})`);
+    return result.status === 'failed' ? EXIT.failed : EXIT.ok;
+  }).finally(() => backend.release());
+}
