@@ -242,6 +242,8 @@ function resumeFromCheckpoint(state: RunState, event: RunResumedEvent): RunState
     epochs: state.epochs.filter((record) => !isAfterCheckpoint(record.phase, record.epoch)),
     evaluations: {},
     evaluationSplit: null,
+    comparison: null,
+    saliency: null,
   };
 }
 

@@ -158,5 +158,6 @@ describe('run state across an interruption and a resume', () => {
     assert.equal(state.phases.finetune, undefined);
     assert.equal(state.phases.head?.ended, false);
     assert.deepEqual(state.evaluations, {});
+    assert.equal(state.comparison, null);
   });
 });
