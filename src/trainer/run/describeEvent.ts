@@ -34,7 +34,10 @@ export function describeEvent(event: TrainerEvent): string | null {
       return `phase ${event.phase} ended after ${event.epochsRun} epochs${event.stoppedEarly ? ' (early stopping)' : ''}${event.bestEpoch !== null ? `, best epoch ${event.bestEpoch}` : ''}, ${event.seconds.toFixed(1)} s`;
     case 'evaluation': {
       const m = event.metrics;
-      return `${event.model} on ${event.split} (${m.count} images): AUC ${format(m.auc)}, accuracy ${format(m.accuracy)}, balanced accuracy ${format(m.balancedAccuracy)}, sensitivity ${format(m.sensitivity)}, specificity ${format(m.specificity)}`;
+      const auc = m.intervals?.auc ? `AUC ${format(m.auc)} (95% CI ${format(m.intervals.auc.low)} to ${format(m.intervals.auc.high)})` : `AUC ${format(m.auc)}`;
+      const point = m.operatingPoint ? `; at threshold ${format(m.operatingPoint.threshold)} (${m.operatingPoint.rule}${m.operatingPoint.chosenOn ? `, chosen on ${m.operatingPoint.chosenOn}` : ''}): sensitivity ${format(m.operatingPoint.sensitivity)}, specificity ${format(m.operatingPoint.specificity)}` : '';
+      const ece = m.calibration?.ece !== undefined && m.calibration.ece !== null ? `; ECE ${format(m.calibration.ece)}` : '';
+      return `${event.model} on ${event.split} (${m.count} images): ${auc}, accuracy ${format(m.accuracy)}, balanced accuracy ${format(m.balancedAccuracy)}, sensitivity ${format(m.sensitivity)}, specificity ${format(m.specificity)} (argmax)${point}${ece}`;
     }
     case 'comparison': {
       const { gain, delong } = event.comparison;

@@ -1,4 +1,4 @@
-// The dashboard: one run (header and tabs: curves, confusion matrices, per-class metrics,
+// The dashboard: one run (header and tabs: curves, evaluation, confusion matrices, per-class metrics,
 // details), or several to compare (an extra Compare tab and a picker for the run the other tabs
 // show). It posts `ready`, takes the host's snapshot, reduces appended events as they come and
 // redraws at most once a frame. Its small UI state survives reloads through vscode.setState.
@@ -18,6 +18,7 @@ import { CompareView } from './compareView';
 import { ConfusionView } from './confusionView';
 import { CurvesView } from './curvesView';
 import { DetailsView } from './detailsView';
+import { EvaluationView } from './evaluationView';
 import { RunHeader } from './header';
 import { PerClassView } from './perClassTable';
 import { DASHBOARD_TABS, restoreUiState } from './uiState';
@@ -26,6 +27,7 @@ import type { DashboardTab, DashboardUiState } from './uiState';
 const TAB_LABELS: Readonly<Record<DashboardTab, string>> = {
   compare: 'Compare',
   curves: 'Curves',
+  evaluation: 'Evaluation',
   confusion: 'Confusion',
   'per-class': 'Per class',
   details: 'Details',
@@ -36,6 +38,7 @@ interface Layout {
   header: RunHeader;
   selector: HTMLElement | null;
   curves: CurvesView;
+  evaluation: EvaluationView;
   confusion: ConfusionView;
   perClass: PerClassView;
   details: DetailsView;
@@ -105,6 +108,7 @@ export class DashboardApp {
     layout.header.update(run, layout.selector);
     layout.compare?.update(this.runs, { metric: this.ui.compareMetric, split: this.ui.compareSplit, group: this.ui.compareGroup, smoothing: this.ui.smoothing }, this.colors);
     layout.curves.update(run.state.epochs, this.ui.smoothing, this.colors);
+    layout.evaluation.update(run.state, this.ui.evaluationClass);
     layout.confusion.update(run.state, { normalized: this.ui.normalized, matrixSource: this.ui.matrixSource, epoch: this.ui.epoch });
     layout.perClass.update(run.state);
     layout.details.update(run.state);
@@ -127,6 +131,7 @@ export class DashboardApp {
       }),
       selector: comparing ? this.runSelector(run) : null,
       curves: new CurvesView({ setSmoothing: (smoothing) => this.setUi({ smoothing }) }),
+      evaluation: new EvaluationView({ setClass: (evaluationClass) => this.setUi({ evaluationClass }) }),
       confusion: new ConfusionView({
         setNormalized: (normalized) => this.setUi({ normalized }),
         setMatrixSource: (matrixSource) => this.setUi({ matrixSource }),
@@ -138,6 +143,7 @@ export class DashboardApp {
     const views: Partial<Record<DashboardTab, HTMLElement>> = {
       compare: layout.compare?.element,
       curves: layout.curves.element,
+      evaluation: layout.evaluation.element,
       confusion: layout.confusion.element,
       'per-class': layout.perClass.element,
       details: layout.details.element,

@@ -1,6 +1,7 @@
 // The run's header: name, run id, status, backend, live progress, the headline transfer gain
 // (fine-tuned minus scratch) and the data sizes per class. Stop when it runs in this window.
 import type { DatasetSummary } from '../../../src/shared/run/events';
+import type { ClinicalMetrics } from '../../../src/shared/run/metrics';
 import { transferGain } from '../../../src/shared/run/runState';
 import type { RunState, RunStatus } from '../../../src/shared/run/runState';
 import { el, replaceChildren } from '../common/dom';
@@ -8,6 +9,7 @@ import type { Child } from '../common/dom';
 import { formatCount, formatDuration, formatRatio, formatSigned, phaseLabel, signOf } from '../common/format';
 import type { RunView } from '../common/runCollection';
 import { progressRing, toolkitButton } from '../common/toolkit';
+import { formatP } from './evaluationData';
 
 export interface HeaderActions {
   stop(key: string): void;
@@ -30,7 +32,7 @@ export class RunHeader {
     const stopping = this.stopping.has(run.key) && state.status === 'running';
     // Rebuild only when something the header shows changed, not on every batch.
     const key = [run.key, run.label, run.controllable, run.outsideWorkspace.length, state.status, state.runId, state.backend, state.seconds, state.error, stopping, Boolean(selector)].join('|');
-    const parts = [state.evaluations, state.target, state.source];
+    const parts = [state.evaluations, state.comparison, state.target, state.source];
     if (key !== this.renderedKey || parts.some((part, index) => part !== this.renderedParts[index])) {
       this.renderedKey = key;
       this.renderedParts = parts;
@@ -123,25 +125,40 @@ const GAINS = [
   { key: 'balancedAccuracy', label: 'Balanced accuracy' },
   { key: 'sensitivity', label: 'Sensitivity' },
 ] as const;
+type GainKey = (typeof GAINS)[number]['key'];
 
 function renderHeadline(state: RunState): HTMLElement {
   const gain = transferGain(state);
   const fineTuned = state.evaluations['fine-tuned'];
   const scratch = state.evaluations.scratch;
+  const comparison = state.comparison;
   const split = state.evaluationSplit === 'val' ? 'validation split' : 'test split';
   const positive = fineTuned?.positiveClass ?? null;
   const positiveName = positive === null ? null : (state.target?.classes[positive] ?? null);
+  // With an operating point (binary runs since the clinical evaluation), sensitivity and balanced
+  // accuracy are those at each model's chosen threshold, as their intervals are.
+  const atPoint = Boolean(fineTuned?.operatingPoint && scratch?.operatingPoint);
+  const valueOf = (metrics: ClinicalMetrics | undefined, key: GainKey): number | null => {
+    if (!metrics) return null;
+    if (atPoint && key !== 'auc' && metrics.operatingPoint) return metrics.operatingPoint[key];
+    return metrics[key];
+  };
   const cards = GAINS.map(({ key, label }) => {
-    const value = gain ? gain[key] : null;
+    const interval = comparison?.gain[key] ?? null;
+    const value = atPoint && key !== 'auc' ? (interval?.estimate ?? null) : gain ? gain[key] : null;
     const sign = signOf(value);
-    const ft = fineTuned ? fineTuned[key] : null;
-    const sc = scratch ? scratch[key] : null;
+    const ft = valueOf(fineTuned, key);
+    const sc = valueOf(scratch, key);
     const title = key === 'sensitivity' && positiveName ? `${label} (${positiveName})` : label;
     const arrow = sign === 'positive' ? '▲' : sign === 'negative' ? '▼' : sign === 'neutral' ? '●' : '';
     const verdict = sign === 'positive' ? 'transfer helped' : sign === 'negative' ? 'transfer hurt' : sign === 'neutral' ? 'no difference' : 'awaiting evaluation';
-    return el('div', { className: `gain-card gain-${sign ?? 'missing'}`, attrs: { role: 'group', 'aria-label': `${title}: fine-tuned minus scratch ${formatSigned(value)}, ${verdict}` } }, [
+    const ci = interval ? `95% CI ${formatSigned(interval.low)} to ${formatSigned(interval.high)}` : null;
+    const delong = key === 'auc' && comparison?.delong ? `DeLong p ${formatP(comparison.delong.pValue)}` : null;
+    const extra = [ci, delong].filter((part): part is string => part !== null);
+    return el('div', { className: `gain-card gain-${sign ?? 'missing'}`, attrs: { role: 'group', 'aria-label': `${title}: fine-tuned minus scratch ${formatSigned(value)}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}, ${verdict}` } }, [
       el('div', { className: 'gain-label', text: title }),
       el('div', { className: 'gain-value' }, [el('span', { className: 'gain-arrow', text: arrow, attrs: { 'aria-hidden': 'true' } }), el('span', { text: formatSigned(value) })]),
+      extra.length > 0 ? el('div', { className: 'gain-interval', text: extra.join(' · ') }) : null,
       el('div', { className: 'gain-detail' }, [
         el('span', { className: 'model-fine-tuned', text: formatRatio(ft) }),
         ' fine-tuned vs ',
@@ -151,7 +168,7 @@ function renderHeadline(state: RunState): HTMLElement {
     ]);
   });
   return el('section', { className: 'headline', attrs: { 'aria-label': 'Transfer gain' } }, [
-    el('h2', { className: 'section-title', text: `Transfer gain · fine-tuned − scratch · ${split}` }),
+    el('h2', { className: 'section-title', text: `Transfer gain · fine-tuned − scratch · ${split}${atPoint ? ' · at each model’s threshold' : ''}` }),
     el('div', { className: 'gain-cards' }, cards),
   ]);
 }

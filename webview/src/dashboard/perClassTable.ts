@@ -1,6 +1,6 @@
 // The Per class tab: overall metrics and one-vs-rest metrics per class, for both models, side by
 // side. Missing values (a class never predicted has no precision) show as "–".
-import type { ClassMetrics, ClinicalMetrics } from '../../../src/shared/run/metrics';
+import type { ClassMetrics, ClinicalMetrics, Interval } from '../../../src/shared/run/metrics';
 import type { RunState } from '../../../src/shared/run/runState';
 import { el, replaceChildren } from '../common/dom';
 import { formatCount, formatRatio, formatSigned, MISSING, signOf } from '../common/format';
@@ -46,7 +46,7 @@ export class PerClassView {
       ]),
       el('section', { className: 'table-section' }, [
         el('h2', { className: 'section-title', text: `Per class · one-vs-rest · ${split}` }),
-        el('p', { className: 'table-note', text: 'FT: fine-tuned · Scr: scratch · the better of the two in bold' }),
+        el('p', { className: 'table-note', text: 'FT: fine-tuned · Scr: scratch · the better of the two in bold · at the argmax; below a value, its 95% bootstrap CI' }),
         perClassTable(fineTuned, scratch),
       ]),
     ]);
@@ -94,8 +94,8 @@ function perClassTable(fineTuned: ClinicalMetrics | null, scratch: ClinicalMetri
         const b = sc?.[key] ?? null;
         const better = a !== null && b !== null && a !== b ? (a > b ? 0 : 1) : null;
         return [
-          el('td', { className: `number${better === 0 ? ' better' : ''}`, text: formatRatio(a, 3), attrs: { 'data-metric': key, 'data-model': 'fine-tuned' } }),
-          el('td', { className: `number group-end${better === 1 ? ' better' : ''}`, text: formatRatio(b, 3), attrs: { 'data-metric': key, 'data-model': 'scratch' } }),
+          metricCell(a, classInterval(fineTuned, index, key), `number${better === 0 ? ' better' : ''}`, { 'data-metric': key, 'data-model': 'fine-tuned' }),
+          metricCell(b, classInterval(scratch, index, key), `number group-end${better === 1 ? ' better' : ''}`, { 'data-metric': key, 'data-model': 'scratch' }),
         ];
       }),
     ]);
@@ -114,6 +114,22 @@ function perClassTable(fineTuned: ClinicalMetrics | null, scratch: ClinicalMetri
     ]),
     el('tbody', {}, rows),
   ]));
+}
+
+/** The bootstrap interval of a class's AUC, sensitivity or specificity, when the run has them. */
+function classInterval(metrics: ClinicalMetrics | null, index: number, key: keyof ClassMetrics): Interval | null {
+  if (key !== 'auc' && key !== 'sensitivity' && key !== 'specificity') return null;
+  return metrics?.intervals?.perClass?.[index]?.[key] ?? null;
+}
+
+/** A value, with its 95% CI on a second, smaller line where there is one. */
+function metricCell(value: number | null, interval: Interval | null, className: string, attrs: Record<string, string>): HTMLElement {
+  if (!interval) return el('td', { className, text: formatRatio(value, 3), attrs });
+  const range = `${interval.low.toFixed(3)}–${interval.high.toFixed(3)}`;
+  return el('td', { className, attrs: { ...attrs, title: `95% CI ${range}` } }, [
+    el('span', { text: formatRatio(value, 3) }),
+    el('span', { className: 'ci', text: range, attrs: { 'aria-label': `95% CI ${range}` } }),
+  ]);
 }
 
 function scrollable(label: string, table: HTMLElement): HTMLElement {

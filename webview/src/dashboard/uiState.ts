@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { MAX_SMOOTHING } from '../common/smoothing';
 
-export const DASHBOARD_TABS = ['compare', 'curves', 'confusion', 'per-class', 'details'] as const;
+export const DASHBOARD_TABS = ['compare', 'curves', 'evaluation', 'confusion', 'per-class', 'details'] as const;
 export type DashboardTab = (typeof DASHBOARD_TABS)[number];
 
 const uiStateSchema = z.object({
@@ -17,6 +17,8 @@ const uiStateSchema = z.object({
   compareMetric: z.enum(['loss', 'accuracy', 'auc', 'balancedAccuracy']).catch('auc'),
   compareSplit: z.enum(['train', 'val']).catch('val'),
   compareGroup: z.enum(['fine-tuned', 'scratch', 'source']).catch('fine-tuned'),
+  /** Class whose ROC and precision–recall curves the Evaluation tab shows (more than two classes). */
+  evaluationClass: z.number().int().nonnegative().nullable().catch(null),
   /** Key of the run the single-run tabs show when comparing. */
   focusedRun: z.string().max(4096).nullable().catch(null),
 });
@@ -33,6 +35,7 @@ export const DEFAULT_UI_STATE: DashboardUiState = {
   compareMetric: 'auc',
   compareSplit: 'val',
   compareGroup: 'fine-tuned',
+  evaluationClass: null,
   focusedRun: null,
 };
 
