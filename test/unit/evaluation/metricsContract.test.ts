@@ -75,9 +75,20 @@ const comparison: ModelComparison = {
 
 describe('evaluation contract', () => {
   it('parses runs recorded before the new fields existed', () => {
-    const events = parseEventLines(readFileSync(fixtureRun, 'utf8')).events;
-    assert.ok(events.some((event) => event.type === 'evaluation'));
-    const state = replayRunEvents(events);
+    // The fixture run's events as an older trainer wrote them: no comparison event, and
+    // evaluations without intervals, curves, calibration or operating point.
+    const oldFields = ['intervals', 'roc', 'pr', 'calibration', 'operatingPoint'];
+    const lines = readFileSync(fixtureRun, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((event) => event.type !== 'comparison')
+      .map((event) => (event.type === 'evaluation' ? { ...event, metrics: Object.fromEntries(Object.entries(event.metrics as object).filter(([key]) => !oldFields.includes(key))) } : event));
+    const parsed = parseEventLines(`${lines.map((event) => JSON.stringify(event)).join('\n')}\n`);
+    assert.deepEqual(parsed.invalidLines, []);
+    const evaluation = parsed.events.find((event) => event.type === 'evaluation');
+    assert.ok(evaluation && evaluation.type === 'evaluation' && evaluation.metrics.roc === undefined);
+    const state = replayRunEvents(parsed.events);
     assert.equal(state.comparison, null);
     assert.ok(state.evaluations['fine-tuned']);
   });
