@@ -88,8 +88,9 @@ describe('dashboard evaluation views', { skip: cannotRun('dashboard') }, () => {
     await page.locator('vscode-panel-tab#tab-per-class').click();
     const auc = fineTuned.intervals.perClass?.[1]?.auc;
     assert.ok(auc);
-    const cell = page.locator(`.per-class-table tr[data-class="${fineTuned.perClass[1]?.className}"] td[data-metric="auc"][data-model="fine-tuned"] .ci`);
-    assert.equal(await cell.textContent(), `${auc.low.toFixed(3)}–${auc.high.toFixed(3)}`);
+    const cell = page.locator(`.per-class-table tr[data-class="${fineTuned.perClass[1]?.className}"] td[data-metric="auc"][data-model="fine-tuned"]`);
+    assert.equal(await cell.getAttribute('data-ci'), `${auc.low.toFixed(3)}–${auc.high.toFixed(3)}`);
+    assert.equal(await cell.getAttribute('title'), `95% CI ${auc.low.toFixed(3)}–${auc.high.toFixed(3)}`);
     assert.deepEqual(view.pageErrors, []);
   });
 

@@ -170,5 +170,6 @@ function delongText(comparison: ModelComparison | null): HTMLElement {
 function intervalNote(metrics: ClinicalMetrics | undefined): string {
   const bootstrap = metrics?.intervals?.bootstrap;
   const intervals = bootstrap ? `Intervals: ${bootstrap.resamples.toLocaleString('en-US')} stratified bootstrap resamples (seed ${bootstrap.seed}), percentile ${Math.round(bootstrap.level * 100)}%. ` : 'No bootstrap intervals in this run. ';
-  return `${intervals}Sensitivity, specificity and balanced accuracy at each model’s threshold${metrics?.operatingPoint?.chosenOn === 'val' ? ', chosen on the validation split' : ''}.`;
+  if (!metrics?.operatingPoint) return `${intervals}Balanced accuracy (mean recall) at the argmax.`;
+  return `${intervals}Sensitivity, specificity and balanced accuracy at each model’s threshold${metrics.operatingPoint.chosenOn === 'val' ? ', chosen on the validation split' : ''}.`;
 }

@@ -122,14 +122,14 @@ function classInterval(metrics: ClinicalMetrics | null, index: number, key: keyo
   return metrics?.intervals?.perClass?.[index]?.[key] ?? null;
 }
 
-/** A value, with its 95% CI on a second, smaller line where there is one. */
+/**
+ * A value, with its 95% CI on a second, smaller line where there is one. The CI is drawn from
+ * `data-ci` by CSS, so the cell's text stays the value (for copying and for the tests).
+ */
 function metricCell(value: number | null, interval: Interval | null, className: string, attrs: Record<string, string>): HTMLElement {
   if (!interval) return el('td', { className, text: formatRatio(value, 3), attrs });
   const range = `${interval.low.toFixed(3)}–${interval.high.toFixed(3)}`;
-  return el('td', { className, attrs: { ...attrs, title: `95% CI ${range}` } }, [
-    el('span', { text: formatRatio(value, 3) }),
-    el('span', { className: 'ci', text: range, attrs: { 'aria-label': `95% CI ${range}` } }),
-  ]);
+  return el('td', { className: `${className} with-ci`, text: formatRatio(value, 3), attrs: { ...attrs, 'data-ci': range, title: `95% CI ${range}` } });
 }
 
 function scrollable(label: string, table: HTMLElement): HTMLElement {
