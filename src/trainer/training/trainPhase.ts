@@ -65,6 +65,14 @@ export interface PhaseOutcome {
   bestEpoch: number | null;
 }
 
+/**
+ * The cross-entropy clips probabilities to [1e-7, 1 − 1e-7], so a diverging model does not reach
+ * NaN: it saturates, the wrong class at near certainty, and the loss sits near −ln(1e-7) ≈ 16.1
+ * per image. An epoch whose mean is at least half of that (8.06: the true class got p ≤ 3e-4 on
+ * geometric average, where chance is 1/classes) has diverged; training on would learn nothing.
+ */
+const DIVERGED_LOSS = -0.5 * Math.log(1e-7);
+
 /** At most this many batch-ended events a second: enough for a live progress bar. */
 const BATCH_EVENTS_PER_SECOND = 4;
 
@@ -113,9 +121,11 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
         // Let IPC messages (a stop request) and stream writes through between batches.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
+      const meanLoss = lossSum / Math.max(1, seen);
+      if (meanLoss >= DIVERGED_LOSS) throw divergedLossError({ phase, epoch, loss: meanLoss, learningRate: options.learningRate, range: inputRange() });
       const trainSeconds = (performance.now() - started) / 1000;
       const validation = validate(options);
-      const metrics: EpochMetrics = { loss: lossSum / Math.max(1, seen), accuracy: correct / Math.max(1, seen), ...validation.metrics };
+      const metrics: EpochMetrics = { loss: meanLoss, accuracy: correct / Math.max(1, seen), ...validation.metrics };
       epochsRun = epoch;
       const improved = tracker?.record(epoch, metrics) ?? false;
       if (improved && options.earlyStopping?.restoreBest) {
@@ -219,11 +229,23 @@ export interface NonFiniteLoss {
 
 /** The likely causes, most likely first: a learning rate too high, or inputs not scaled to [0, 1]. */
 export function nonFiniteLossError(at: NonFiniteLoss): Error {
-  const [min, max] = at.range;
   const what = Number.isNaN(at.loss) ? 'NaN' : at.loss > 0 ? 'Infinity' : '-Infinity';
+  return new Error(`the loss became ${what} at epoch ${at.epoch} batch ${at.batch} of ${at.phase}: lower the learning rate (now ${at.learningRate}) or ${inputAdvice(at.range)}; the phase stopped before the update, so the weights stay finite`);
+}
+
+/** An epoch whose loss sits at the clipping ceiling (see DIVERGED_LOSS). */
+export function divergedLossError(at: Omit<NonFiniteLoss, 'batch'>): Error {
+  return new Error(
+    `the loss diverged at epoch ${at.epoch} of ${at.phase} (mean ${at.loss.toFixed(2)} per image, near the ceiling ${(-Math.log(1e-7)).toFixed(1)} of the clipped cross-entropy: ` +
+      `the model predicts wrong classes with near certainty): lower the learning rate (now ${at.learningRate}) or ${inputAdvice(at.range)}`,
+  );
+}
+
+function inputAdvice([min, max]: [number, number]): string {
   const range = `${formatNumber(min)}..${formatNumber(max)}`;
-  const inputAdvice = !Number.isFinite(min) || !Number.isFinite(max) ? `the training images contain non-finite values (${range}): check the data` : min < -1e-6 || max > 1 + 1e-6 ? `the training images range ${range}, not 0..1: check the dataset's scaling or \`window\`` : `check the input range (images ${range})`;
-  return new Error(`the loss became ${what} at epoch ${at.epoch} batch ${at.batch} of ${at.phase}: lower the learning rate (now ${at.learningRate}) or ${inputAdvice}; the phase stopped before the update so the weights stay finite`);
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return `check the data: the training images contain non-finite values (${range})`;
+  if (min < -1e-6 || max > 1 + 1e-6) return `check the input range: the training images range ${range}, not 0..1 (the dataset's scaling or \`window\`)`;
+  return `check the input range (images ${range})`;
 }
 
 function formatNumber(value: number): string {
