@@ -1,7 +1,7 @@
 // Parses an experiment file (YAML, or JSON, which the YAML parser reads too) and validates it,
 // giving each problem the line and column of the key or value it is about. The same function
 // feeds the CLI's `file:line:col: message` lines and the editor's squiggles.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import type { z } from 'zod';
 import { knownKeysAt } from './knownKeys';
@@ -29,14 +29,29 @@ export type ParsedExperiment =
 
 type PathSegment = string | number;
 
+/** How many aliases a file may expand: an experiment needs a handful; a "billion laughs" needs millions. */
+const MAX_ALIAS_COUNT = 100;
+
 /** Parses and validates experiment text; never throws on bad input. */
 export function parseExperiment(text: string): ParsedExperiment {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const toPosition = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
     return { line, column: col };
   };
+  const wholeFile = (message: string): ParsedExperiment => ({ ok: false, diagnostics: [{ start: { line: 1, column: 1 }, end: toPosition(text.length), message, path: '' }] });
+  try {
+    return parseAndValidate(text, lineCounter, toPosition);
+  } catch (error) {
+    // Whatever slips through (a nesting deep enough to exhaust the stack), the file is refused
+    // with a message, never with an exception.
+    const reason = error instanceof RangeError ? 'it is nested too deeply or too large to read' : firstLine(error instanceof Error ? error.message : String(error));
+    return wholeFile(`cannot read the experiment file: ${reason}`);
+  }
+}
+
+function parseAndValidate(text: string, lineCounter: LineCounter, toPosition: (offset: number) => SourcePosition): ParsedExperiment {
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
 
   if (document.errors.length > 0) {
     return {
@@ -44,13 +59,21 @@ export function parseExperiment(text: string): ParsedExperiment {
       diagnostics: document.errors.map((error) => ({
         start: toPosition(error.pos[0]),
         end: toPosition(error.pos[1]),
-        message: `syntax error: ${firstLine(error.message)}`,
+        message: /call stack/i.test(error.message) ? 'syntax error: the file is nested too deeply to read' : `syntax error: ${firstLine(error.message)}`,
         path: '',
       })),
     };
   }
 
-  const value: unknown = document.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // An unresolved alias, or an alias bomb (yaml stops expanding past maxAliasCount).
+    const [start, end] = rangeOf(firstAlias(document));
+    const message = error instanceof Error && /resource exhaustion/.test(error.message) ? `aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias uses): an experiment file needs few or none` : `syntax error: ${firstLine(error instanceof Error ? error.message : String(error))}`;
+    return { ok: false, diagnostics: [{ start: toPosition(start), end: toPosition(end), message, path: '' }] };
+  }
   if (value === null || value === undefined) {
     const whole = { start: toPosition(0), end: toPosition(text.length), path: '' };
     return { ok: false, diagnostics: [{ ...whole, message: 'the experiment file is empty: it needs at least `name`, `model` and `target`' }] };
@@ -61,10 +84,21 @@ export function parseExperiment(text: string): ParsedExperiment {
 
   const diagnostics = result.error.issues.flatMap((issue) => describeIssue(issue, document, value)).map((located) => {
     const [start, end] = located.range;
-    return { start: toPosition(start), end: toPosition(end), message: located.message, path: located.path };
+    return { start: toPosition(start), end: toPosition(end), message: firstLine(located.message), path: located.path };
   });
   diagnostics.sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column);
   return { ok: false, diagnostics };
+}
+
+function firstAlias(document: Document): unknown {
+  let found: unknown;
+  visit(document, {
+    Alias(_, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found ?? document.contents;
 }
 
 interface LocatedIssue {
@@ -154,8 +188,10 @@ function rangeOf(node: unknown, firstLineOnly = false): [number, number] {
   return [start, Math.max(valueEnd, start + 1)];
 }
 
+/** The first line of a message, shortened: messages can quote a whole value from the file. */
 function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
+  const line = message.split('\n')[0] ?? message;
+  return line.length > 300 ? `${line.slice(0, 297)}…` : line;
 }
 
 /** The known key nearest to a misspelt one, when it is close enough to be a typo. */
