@@ -32,3 +32,20 @@ test('did-load-runs replaces the runs', () => {
   const runs = loadRuns([fixture.snapshot]);
   assert.deepEqual(applyHostMessage(runs, { type: 'did-load-runs', runs: [] }), []);
 });
+
+test('a run whose trainer is gone without run-ended reads interrupted, until it is resumed', () => {
+  const live = fixture.events.filter((event) => event.type !== 'run-ended' && event.type !== 'evaluation').slice(0, 40);
+  const [gone] = loadRuns([{ ...fixture.snapshot, events: live, trainerGone: true }]);
+  assert.equal(gone?.state.status, 'interrupted');
+  const [running] = loadRuns([{ ...fixture.snapshot, events: live }]);
+  assert.equal(running?.state.status, 'running');
+  const started = live.find((event) => event.type === 'run-started');
+  assert.ok(started?.type === 'run-started');
+  const lastSeq = live[live.length - 1]?.seq ?? 0;
+  const resumed = applyHostMessage([gone as RunView], {
+    type: 'did-append-events',
+    key: fixture.snapshot.key,
+    events: [{ type: 'run-resumed', seq: lastSeq + 1, time: started.time, runId: started.runId, pid: 42, backend: started.backend, backendNotes: [], fromPhase: null, fromEpoch: 0, tornLineDropped: false }],
+  });
+  assert.equal(resumed[0]?.state.status, 'running');
+});

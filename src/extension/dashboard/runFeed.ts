@@ -29,5 +29,5 @@ export function createRunFeed(store: RunStore, workspaceFolders: () => readonly 
 
 function recordOnDisk(key: string): RunRecord | null {
   if (!isAbsolute(key) || !isRunId(basename(key)) || !existsSync(join(key, RUN_FILES.events))) return null;
-  return { key, runDir: key, ...describeRunDir(key), state: emptyRunState(), controllable: false, lastEventAt: null, recentEvents: [] };
+  return { key, runDir: key, ...describeRunDir(key), state: emptyRunState(), controllable: false, trainerGone: false, lastEventAt: null, recentEvents: [] };
 }

@@ -23,6 +23,7 @@ export async function loadRunSnapshot(record: RunRecord, workspaceFolders: reado
     settings,
     events: merged,
     controllable: record.controllable,
+    trainerGone: record.trainerGone,
     outsideWorkspace: pathsOutsideWorkspace(runPaths(record.runDir, experimentFile, settings), workspaceFolders),
   };
 }

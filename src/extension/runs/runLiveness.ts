@@ -16,7 +16,7 @@ import { checkTrainerPid } from './trainerPid';
 import type { ExpectedTrainer, PidCheck } from './trainerPid';
 
 export interface RunLivenessDependencies {
-  store: Pick<RunStore, 'all' | 'get' | 'refresh' | 'setControllable' | 'onDidChangeRun'>;
+  store: Pick<RunStore, 'all' | 'get' | 'refresh' | 'setControllable' | 'setTrainerGone' | 'onDidChangeRun'>;
   /** Whether this window's launcher runs it (its own child: the launcher knows best). */
   isOwn: (key: string) => boolean;
   check?: (pid: number, expected: ExpectedTrainer) => PidCheck;
@@ -101,6 +101,7 @@ export class RunLiveness implements Disposable {
         this.liveness.delete(record.key);
         // It ended: no longer stoppable from here (a run this window started is the launcher's).
         if (was === 'attached' && !this.dependencies.isOwn(record.key)) store.setControllable(record.key, false);
+        store.setTrainerGone(record.key, false);
         this.changeEmitter.fire(record.key);
         continue;
       }
@@ -136,6 +137,7 @@ export class RunLiveness implements Disposable {
     this.liveness.set(key, liveness);
     // A reattached run can be stopped from here (with SIGTERM), like one this window started.
     this.dependencies.store.setControllable(key, liveness === 'attached');
+    this.dependencies.store.setTrainerGone(key, liveness === 'dead');
     this.changeEmitter.fire(key);
   }
 }

@@ -22,6 +22,8 @@ export interface RunRecord {
   readonly state: RunState;
   /** Started by this window and still running, so it can be stopped from here. */
   readonly controllable: boolean;
+  /** No run-ended, and its trainer is gone (runs/runLiveness.ts): the views show it interrupted. */
+  readonly trainerGone: boolean;
   /** When its latest event was written (ms since epoch), or null before any. */
   readonly lastEventAt: number | null;
   /** The latest events (at most RECENT_EVENTS), to fill the gap between a file read and live ones. */
@@ -49,6 +51,7 @@ interface MutableRecord {
   runId: string;
   state: RunState;
   controllable: boolean;
+  trainerGone: boolean;
   lastEventAt: number | null;
   recentEvents: TrainerEvent[];
   reader: EventsFileReader;
@@ -95,6 +98,7 @@ export class RunStore implements Disposable {
       runId,
       state: emptyRunState(),
       controllable: false,
+      trainerGone: false,
       lastEventAt: null,
       recentEvents: [],
       reader: new EventsFileReader(join(runDir, RUN_FILES.events), (read) => this.applyRead(runDir, read)),
@@ -120,6 +124,15 @@ export class RunStore implements Disposable {
     if (!record || record.controllable === controllable) return;
     record.controllable = controllable;
     this.controllableEmitter.fire({ key, controllable });
+    this.changeEmitter.fire({ key, kind: 'changed' });
+  }
+
+  /** Marks a run whose trainer is gone without run-ended; the webviews reload it to show so. */
+  setTrainerGone(key: string, gone: boolean): void {
+    const record = this.records.get(key);
+    if (!record || record.trainerGone === gone) return;
+    record.trainerGone = gone;
+    this.appendEmitter.fire({ key, events: [], restarted: true });
     this.changeEmitter.fire({ key, kind: 'changed' });
   }
 

@@ -22,6 +22,8 @@ export const runSnapshotSchema = z.object({
   controllable: z.boolean(),
   /** Paths the run reads or writes that lie outside the workspace folders (shown in the header). */
   outsideWorkspace: z.array(z.object({ what: z.string(), path: z.string() })).optional(),
+  /** No run-ended and its trainer is gone (killed, power loss): the views show it interrupted. */
+  trainerGone: z.boolean().optional(),
 });
 export type RunSnapshot = z.infer<typeof runSnapshotSchema>;
 

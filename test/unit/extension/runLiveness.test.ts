@@ -78,6 +78,8 @@ describe('RunLiveness', { skip: process.platform !== 'linux' && 'pid checks by /
     assert.equal(store.get(live)?.controllable, true, 'a reattached run can be stopped from here');
     assert.equal(of(dead), 'dead');
     assert.equal(liveness.displayState(store.get(dead) ?? assert.fail()).status, 'interrupted');
+    assert.equal(store.get(dead)?.trainerGone, true, 'the webviews are told too');
+    assert.equal(store.get(live)?.trainerGone, false);
     assert.equal(of(reused), 'dead', 'a pid that is another process now does not keep the run running');
     assert.equal(of(recentlyDead), 'unknown', 'a run that wrote a moment ago may run on another machine');
     assert.equal(liveness.displayState(store.get(recentlyDead) ?? assert.fail()).status, 'running');
