@@ -55,8 +55,11 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
     const path = document.uri.fsPath;
     const entry = this.index.get(path);
     const [latest] = runsInDir(this.store, entry?.experimentDir ?? null);
+    const launched = activityOf(this.launcher, path);
+    // A run this window reattached to (it outlived a reload) can be stopped from its lens too.
+    const activity = launched.kind === 'idle' && latest && this.liveness.of(latest) === 'attached' ? { kind: 'running' as const, runDir: latest.runDir, stopping: false } : launched;
     const specs = experimentLenses({
-      activity: activityOf(this.launcher, path),
+      activity,
       trusted: vscode.workspace.isTrusted,
       latestRun: latest
         ? {

@@ -62,8 +62,10 @@ export class Workbench {
   async showContainer(title: string): Promise<void> {
     const item = this.page.locator('.part.activitybar .action-item', { has: this.page.locator(`a.action-label[aria-label="${title}"]`) });
     await item.waitFor();
-    if (!((await item.getAttribute('class')) ?? '').split(/\s+/).includes('checked')) await item.locator('a.action-label').click();
-    await this.page.locator('.part.sidebar .composite.title', { hasText: title }).waitFor();
+    const heading = this.page.locator('.part.sidebar .composite.title', { hasText: title });
+    // After a window reload the item can be marked active while the side bar is hidden.
+    if (!((await item.getAttribute('class')) ?? '').split(/\s+/).includes('checked') || !(await heading.isVisible())) await item.locator('a.action-label').click();
+    await heading.waitFor();
   }
 
   /** A row of a tree in the side bar whose aria-label (label, then description) starts with `prefix`. */
