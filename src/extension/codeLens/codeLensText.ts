@@ -43,7 +43,7 @@ export function experimentLenses({ activity, trusted, latestRun, now }: Experime
       lenses.push(
         activity.stopping
           ? { action: 'stop', title: '■ Stopping…', tooltip: 'Saving the model; stopping again does nothing until the grace period ends', runDir: activity.runDir }
-          : { action: 'stop', title: '■ Stop', tooltip: 'Stop after the current batch and save the model', runDir: activity.runDir },
+          : { action: 'stop', title: '■ Stop', tooltip: 'Stop after the current batch and save the model (closing or reloading VS Code does not stop the run)', runDir: activity.runDir },
       );
       break;
     case 'starting':

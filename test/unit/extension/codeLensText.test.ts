@@ -21,6 +21,16 @@ describe('experiment code lenses', () => {
     assert.equal(lenses[1]?.runDir, latest.runDir);
   });
 
+  it('offers Resume last run for a resumable latest run, only in a trusted workspace', () => {
+    const interrupted = { ...latest, state: { ...replayRunEvents([runStarted(0), phaseStarted(1, 'source', 5), epochEnded(2, 1, 0.7, 'source', 5)]), status: 'interrupted' as const }, resumable: true };
+    const lenses = experimentLenses({ activity: { kind: 'idle' }, trusted: true, latestRun: interrupted, now: ended });
+    assert.deepEqual(lenses.slice(0, 2).map((lens) => [lens.action, lens.title]), [['run', '▶ Run experiment'], ['resume', '↻ Resume last run']]);
+    assert.equal(lenses[1]?.runDir, latest.runDir);
+    assert.match(lenses[1]?.tooltip ?? '', /interrupted.*last checkpoint/);
+    assert.ok(!experimentLenses({ activity: { kind: 'idle' }, trusted: false, latestRun: interrupted, now: ended }).some((lens) => lens.action === 'resume'));
+    assert.ok(!experimentLenses({ activity: { kind: 'idle' }, trusted: true, latestRun: { ...interrupted, resumable: false }, now: ended }).some((lens) => lens.action === 'resume'));
+  });
+
   it('offers only Run before the first run', () => {
     assert.deepEqual(
       experimentLenses({ activity: { kind: 'idle' }, trusted: true, latestRun: null, now: 0 }).map((lens) => lens.title),

@@ -35,6 +35,16 @@ describe('tree items', () => {
     assert.match(failed.tooltip, /Error: out of memory/);
   });
 
+  it('marks a resumable run for the Resume entries (and the package.json menus match it)', () => {
+    const interrupted = runItemSpec(run({ state: replayRunEvents([runStarted(0), runEnded(1, 'interrupted', 'the trainer was killed by SIGKILL')]), resumable: true }));
+    assert.deepEqual([interrupted.icon.id, interrupted.contextValue], ['debug-disconnect', 'run.interrupted.resumable']);
+    assert.match(interrupted.tooltip, /Resume continues it from its last checkpoint/);
+    assert.match(interrupted.contextValue, /^run\..*\.resumable/, 'the menu `when` regex of medtransfer.resumeRun');
+    assert.equal(runItemSpec(run({ state: replayRunEvents([runStarted(0), runEnded(1, 'stopped')]) })).contextValue, 'run.stopped');
+    const running = runItemSpec(run({ state: replayRunEvents([runStarted(0)]), controllable: true }));
+    assert.match(running.tooltip, /keeps running if this window reloads or closes/);
+  });
+
   it('flags a run started elsewhere that went quiet', () => {
     const state = replayRunEvents([runStarted(0)]);
     const quiet = runItemSpec(run({ state, lastEventAt: 0, now: 15 * 60_000 }));

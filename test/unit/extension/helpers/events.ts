@@ -1,5 +1,5 @@
 // Small builders of valid TrainerEvents for the extension's unit tests.
-import type { TrainerEvent, TrainerEventOf } from '../../../../src/shared/run/events';
+import type { RunEndStatus, TrainerEvent, TrainerEventOf } from '../../../../src/shared/run/events';
 import type { ClinicalMetrics } from '../../../../src/shared/run/metrics';
 
 const time = (seq: number): string => new Date(Date.UTC(2026, 10, 24, 10, 15, seq)).toISOString();
@@ -70,7 +70,7 @@ export function evaluation(seq: number, model: 'fine-tuned' | 'scratch', auc: nu
   return { type: 'evaluation', seq, time: time(seq), model, split: 'test', metrics: metrics(auc) };
 }
 
-export function runEnded(seq: number, status: 'completed' | 'stopped' | 'failed', error: string | null = null): TrainerEventOf<'run-ended'> {
+export function runEnded(seq: number, status: RunEndStatus, error: string | null = null): TrainerEventOf<'run-ended'> {
   return { type: 'run-ended', seq, time: time(seq), status, error, seconds: 12.5 };
 }
 
