@@ -82,12 +82,13 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(updateTrustMessage));
 
   const updateActivity = () => {
-    const active = trainer.launcher.activeRuns.length;
+    const attached = store.all().filter((record) => record.controllable && record.state.status === 'running' && !trainer.launcher.runByDir(record.key)).length;
+    const active = trainer.launcher.activeRuns.length + attached;
     const queued = trainer.launcher.queuedRuns.length;
     treeView.badge = active + queued > 0 ? { value: active + queued, tooltip: `${active} running, ${queued} queued` } : undefined;
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasActiveRuns, active + queued > 0);
   };
-  context.subscriptions.push(trainer.launcher.onDidStartRun(updateActivity), trainer.launcher.onDidEndRun(updateActivity), trainer.launcher.onDidChangeQueue(updateActivity));
+  context.subscriptions.push(trainer.launcher.onDidStartRun(updateActivity), trainer.launcher.onDidEndRun(updateActivity), trainer.launcher.onDidChangeQueue(updateActivity), liveness.onDidChange(updateActivity));
 
   context.subscriptions.push(
     new ExperimentDiagnostics(index),

@@ -97,15 +97,19 @@ export async function stopRun(context: CommandContext, arg?: unknown): Promise<v
 
 async function pickActiveRun(context: CommandContext): Promise<string | undefined> {
   const { launcher } = context.trainer;
-  const active = launcher.activeRuns;
+  // Runs started here, and runs this window reattached to after a reload (stopped by SIGTERM).
+  const active = [
+    ...launcher.activeRuns.map((run) => ({ experimentName: run.plan.experimentName, runId: run.plan.runId, runDir: run.plan.runDir })),
+    ...context.store.all().filter((record) => record.controllable && record.state.status === 'running' && !launcher.runByDir(record.key)),
+  ];
   const queued = launcher.queuedRuns;
-  if (active.length === 1 && queued.length === 0) return active[0]?.plan.runDir;
+  if (active.length === 1 && queued.length === 0) return active[0]?.runDir;
   if (active.length === 0 && queued.length === 0) {
     void vscode.window.showInformationMessage('MedTransfer: no run is active in this window.');
     return undefined;
   }
   const items = [
-    ...active.map((run) => ({ label: `$(debug-stop) ${run.plan.experimentName}`, description: run.plan.runId, key: run.plan.runDir, queuedFile: undefined })),
+    ...active.map((run) => ({ label: `$(debug-stop) ${run.experimentName}`, description: run.runId, key: run.runDir, queuedFile: undefined })),
     ...queued.map((run, index) => ({ label: `$(watch) ${basename(run.experimentFile)}`, description: `queued #${index + 1}: cancel`, key: undefined, queuedFile: run.experimentFile })),
   ];
   const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Run to stop' });
