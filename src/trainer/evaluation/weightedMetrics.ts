@@ -113,7 +113,8 @@ export function headlineStatistic(input: EvaluatedScores): WeightedStatistic {
       }
       const sensitivity = positives === 0 ? Number.NaN : caught / positives;
       const specificity = negatives === 0 ? Number.NaN : cleared / negatives;
-      out[HEADLINE.auc] = valueOrNaN(weightedAuc(positive.ranked, positive.isClass, weights));
+      // The positive class's one-vs-rest AUC, computed above.
+      out[HEADLINE.auc] = out[HEADLINE_COUNT + PER_CLASS * (input.positiveClass as number)] as number;
       out[HEADLINE.sensitivity] = sensitivity;
       out[HEADLINE.specificity] = specificity;
       out[HEADLINE.balancedAccuracy] = (sensitivity + specificity) / 2;
