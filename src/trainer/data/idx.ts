@@ -31,7 +31,7 @@ export function parseIdx(bytes: Uint8Array, dimensions: number, file: string): I
   const shape = Array.from({ length: dimensions }, (_, index) => view.getUint32(4 + 4 * index, false));
   const size = shape.reduce((a, b) => a * b, 1);
   if (bytes.length - headerLength !== size) {
-    throw new DatasetError(`IDX size mismatch: the header says ${shape.join('×')} (${size} bytes of data), the file has ${bytes.length - headerLength}`, file);
+    throw new DatasetError(`IDX size mismatch: the header says ${shape.join('×')} (${size} bytes of data), the file has ${bytes.length - headerLength}: it is truncated or damaged; download it again`, file);
   }
   return { shape, values: bytes.subarray(headerLength) };
 }

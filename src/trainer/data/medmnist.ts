@@ -75,7 +75,7 @@ export function parseMedmnist(zipBytes: Uint8Array, name: string): LoadedDataset
   try {
     members = unzipSync(zipBytes, { filter: (entry) => entry.name.endsWith('.npy') });
   } catch (error) {
-    throw new DatasetError(`not a readable .npz (zip) file: ${error instanceof Error ? error.message : String(error)}`, name);
+    throw new DatasetError(`not a readable .npz (zip) file (${error instanceof Error ? error.message : String(error)}): it is truncated or damaged; download it again`, name);
   }
   const array = (key: string): NpyArray | null => {
     const bytes = members[`${key}.npy`];

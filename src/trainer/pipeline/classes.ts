@@ -5,7 +5,12 @@ export function targetClassNames(experiment: Experiment, dataClasses: string[]):
   const named = experiment.target.classes;
   if (!named) return dataClasses;
   if (named.length !== dataClasses.length) {
-    throw new Error(`target.classes names ${named.length} classes but the target data has ${dataClasses.length} (${dataClasses.join(', ')})`);
+    const dataset = experiment.target.dataset;
+    const where = 'path' in dataset ? `${dataset.path}: ` : '';
+    throw new Error(
+      `${where}the target data has ${dataClasses.length} classes (${dataClasses.join(', ')}) but target.classes names ${named.length} (${named.join(', ')}): ` +
+        `give one name per class, in label order, or remove target.classes to use the data's own names`,
+    );
   }
   return named;
 }

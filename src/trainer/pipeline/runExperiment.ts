@@ -117,6 +117,8 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
 
     const fineTuned = attachHead(source.base, { inputShape: targetShape, classCount: classes.length, dropout: experiment.model.dropout, random: random.fork(2) });
     checkpoints.register('fine-tuned', fineTuned.model);
+    const adapted = channelAdapterNote(source.base, targetShape, experiment.pretrained ? 'pretrained' : 'source');
+    if (adapted) events.log('info', adapted);
     const frozenNorms = freezeBatchNormStatistics(fineTuned.base);
     if (frozenNorms > 0) events.log('info', `${frozenNorms} BatchNormalization layers of the transferred base stay in inference mode`);
     const strategy = experiment.fineTune.strategy;
@@ -199,6 +201,17 @@ function explainSample(request: SaliencyRequest): void {
   } catch (error) {
     request.events.log('warn', `no saliency maps: ${(error as Error).message}`);
   }
+}
+
+/** What the channel adapter does, when the base takes another channel count than the target images have. */
+function channelAdapterNote(base: LayersModel, targetShape: ImageShape, origin: 'pretrained' | 'source'): string | null {
+  const baseChannels = base.inputs[0]?.shape[3];
+  const channels = targetShape[2];
+  if (typeof baseChannels !== 'number' || baseChannels === channels) return null;
+  return (
+    `the ${origin} model takes ${baseChannels}-channel images and the target has ${channels}: a 1×1 convolution (\`adapter\`) maps ${channels} → ${baseChannels} channels, ` +
+    `starting as the channels' average, and trains with the head; set model.inputShape's channels to ${baseChannels} to feed the images as they are`
+  );
 }
 
 /** A pretrained base fixes the image size; the channels follow the experiment (an adapter bridges them). */

@@ -36,8 +36,7 @@ export function readDicom(bytes: Uint8Array, options: DicomOptions): DicomImage 
   try {
     dataSet = parseDicom(bytes);
   } catch (error) {
-    // dicom-parser throws strings as well as Errors.
-    throw new Error(`cannot parse the DICOM file: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`cannot parse the DICOM file (truncated, or not DICOM): ${describeParserError(error)}`);
   }
   const pixels = readFramePixels(dataSet, options.frame);
   const hasIdentifiers = carriesIdentifiers(dataSet);
@@ -50,4 +49,15 @@ export function readDicom(bytes: Uint8Array, options: DicomOptions): DicomImage 
   }
   const window = options.window ?? fileWindow(dataSet);
   return { pixels: applyWindow(pixels.values, window, pixels.photometric === 'MONOCHROME1'), shape, hasIdentifiers };
+}
+
+/**
+ * dicom-parser throws Errors, strings, and objects `{ exception, dataSet }` (a file cut short);
+ * only the exception text is used: it names tags and offsets, never tag values.
+ */
+function describeParserError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  if (error !== null && typeof error === 'object' && 'exception' in error && typeof error.exception === 'string') return error.exception;
+  return 'unknown parser error';
 }
