@@ -66,6 +66,7 @@ const allBundles = [
     entryPoints: {
       dashboard: join(root, 'webview/src/dashboard/main.ts'),
       monitor: join(root, 'webview/src/monitor/main.ts'),
+      explain: join(root, 'webview/src/explain/main.ts'),
     },
     outdir: join(root, 'dist/webview'),
   },

@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
 import { registerBackendCommands } from './backends/registerBackendCommands';
 import { ExperimentCodeLensProvider } from './codeLens/experimentCodeLensProvider';
 import type { CommandContext } from './commands/commandContext';
-import { COMMANDS, CONTEXT_KEYS } from './commands/commandIds';
 import { registerCommands } from './commands/registerCommands';
+import { COMMANDS, CONTEXT_KEYS, EVALUATION_COMMANDS } from './commands/commandIds';
 import { DashboardPanels } from './dashboard/dashboardPanels';
 import type { RunWebviewActions } from './dashboard/runWebviewSession';
 import { ExperimentDiagnostics } from './diagnostics/experimentDiagnostics';
@@ -14,6 +14,7 @@ import { ExperimentIndex } from './experiments/experimentIndex';
 import { ExperimentsTreeProvider } from './experiments/experimentsTreeProvider';
 import type { ExperimentsNode } from './experiments/experimentsTreeProvider';
 import { MonitorViewProvider } from './monitor/monitorViewProvider';
+import { registerEvaluationCommands } from './report/registerEvaluationCommands';
 import { RunDiscovery } from './runs/runDiscovery';
 import { RunLiveness } from './runs/runLiveness';
 import { RunStore } from './runs/runStore';
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
     stopRun: (key) => vscode.commands.executeCommand(COMMANDS.stopRun, key).then(() => undefined),
     revealRunFolder: (key) => vscode.commands.executeCommand(COMMANDS.revealRunFolder, key).then(() => undefined),
     openDashboard: (key) => dashboards.open([key]),
+    exportReport: (key) => vscode.commands.executeCommand(EVALUATION_COMMANDS.exportReport, key).then(() => undefined),
   };
   const dashboards = new DashboardPanels(context, store, webviewActions, log);
   const monitor = new MonitorViewProvider(context, store, webviewActions, log);
@@ -106,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const commandContext: CommandContext = { index, store, liveness, discovery, trainer, dashboards, monitor, tree, treeView, log, trainerOutput };
   context.subscriptions.push(...registerCommands(commandContext));
+  context.subscriptions.push(...registerEvaluationCommands({ context: commandContext, cliPath: context.asAbsolutePath('dist/cli.js'), extensionUri: context.extensionUri }));
   context.subscriptions.push(registerBackendCommands({ globalStoragePath: context.globalStorageUri.fsPath, log }));
 
   void index.ready().then(

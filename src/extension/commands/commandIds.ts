@@ -22,6 +22,12 @@ export const BACKEND_COMMANDS = {
   installBackend: 'medtransfer.installBackend',
 } as const;
 
+/** Commands of the evaluation features (src/extension/report, src/extension/explain), registered by them. */
+export const EVALUATION_COMMANDS = {
+  exportReport: 'medtransfer.exportReport',
+  explainImage: 'medtransfer.explainImage',
+} as const;
+
 /** Commands that start a process: refused in Restricted Mode (trust/workspaceTrust.ts). */
 export const COMMANDS_NEEDING_TRUST: ReadonlySet<string> = new Set([COMMANDS.runExperiment, COMMANDS.resumeRun, BACKEND_COMMANDS.installBackend]);
 

@@ -84,7 +84,7 @@ export class DashboardPanels implements vscode.Disposable {
     renderWebview(panel.webview, this.context.extensionUri, 'dashboard', this.title(keys));
     const session = new RunWebviewSession({
       channel: { post: (message) => panel.webview.postMessage(message), onDidReceiveMessage: panel.webview.onDidReceiveMessage },
-      feed: createRunFeed(this.store, workspaceFolderPaths),
+      feed: createRunFeed(this.store, workspaceFolderPaths, { withSaliency: true }),
       actions: this.actions,
       log: (message) => this.log.warn(`dashboard: ${message}`),
       keys,

@@ -6,14 +6,18 @@ import { basename, isAbsolute, join } from 'node:path';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { emptyRunState } from '../../shared/run/runState';
 import type { RunSnapshot } from '../../shared/webview/protocol';
+import { readSaliencyFile } from '../explain/saliencyFile';
 import { describeRunDir, isRunId } from '../runs/runPaths';
 import type { RunRecord, RunStore } from '../runs/runStore';
 import type { RunFeed } from './runWebviewSession';
 import { loadRunSnapshot } from './runSnapshots';
 
-/** `workspaceFolders`: the folders now open (paths outside them are marked in the run header). */
-export function createRunFeed(store: RunStore, workspaceFolders: () => readonly string[] = () => []): RunFeed {
-  return {
+/**
+ * `workspaceFolders`: the folders now open (paths outside them are marked in the run header).
+ * `withSaliency`: also serve saliency.json (dashboards show it; the Monitor does not).
+ */
+export function createRunFeed(store: RunStore, workspaceFolders: () => readonly string[] = () => [], options: { withSaliency?: boolean } = {}): RunFeed {
+  const feed: RunFeed = {
     async snapshot(keys) {
       const records = keys.flatMap((key) => {
         const record = store.get(key) ?? recordOnDisk(key);
@@ -25,6 +29,8 @@ export function createRunFeed(store: RunStore, workspaceFolders: () => readonly 
     onDidAppendEvents: store.onDidAppendEvents,
     onDidChangeControllable: store.onDidChangeControllable,
   };
+  if (options.withSaliency) feed.saliency = (key) => readSaliencyFile((store.get(key) ?? recordOnDisk(key))?.runDir ?? key);
+  return feed;
 }
 
 function recordOnDisk(key: string): RunRecord | null {

@@ -4,6 +4,7 @@
 // shows. A snapshot and live events can race; events are buffered while a snapshot loads and
 // only those newer than it are sent after it.
 import type { TrainerEvent } from '../../shared/run/events';
+import type { SaliencyFile } from '../../shared/run/saliency';
 import { parseWebviewMessage } from '../../shared/webview/protocol';
 import { previewUntrusted } from '../../shared/validation/untrustedInput';
 import type { HostMessage, RunSnapshot, WebviewMessage } from '../../shared/webview/protocol';
@@ -23,6 +24,8 @@ export interface RunFeed {
   snapshot(keys: readonly string[]): Promise<RunSnapshot[]>;
   readonly onDidAppendEvents: Event<AppendedEvents>;
   readonly onDidChangeControllable: Event<{ key: string; controllable: boolean }>;
+  /** A run's saliency maps (dashboards only; the Monitor does not show them). */
+  saliency?(key: string): Promise<SaliencyFile | null>;
 }
 
 export type RunAction = (key: string) => void | PromiseLike<void>;
@@ -31,6 +34,8 @@ export interface RunWebviewActions {
   stopRun: RunAction;
   revealRunFolder: RunAction;
   openDashboard: RunAction;
+  /** Writes the run's report (dashboards only). */
+  exportReport?: RunAction;
 }
 
 export interface RunWebviewSessionOptions {
@@ -92,6 +97,7 @@ export class RunWebviewSession implements Disposable {
         this.sentSeq.clear();
         for (const run of runs) this.sentSeq.set(run.key, run.events[run.events.length - 1]?.seq ?? -1);
         this.post({ type: 'did-load-runs', runs });
+        for (const run of runs) if (run.events.some((event) => event.type === 'saliency')) void this.sendSaliency(run.key, generation);
         const buffered = this.buffered;
         this.buffered = [];
         this.loading = null;
@@ -137,6 +143,18 @@ export class RunWebviewSession implements Disposable {
     }
     this.sentSeq.set(appended.key, sent);
     this.batcher.add(appended.key, fresh);
+    if (fresh.some((event) => event.type === 'saliency')) void this.sendSaliency(appended.key, this.generation);
+  }
+
+  private async sendSaliency(key: string, generation: number): Promise<void> {
+    const load = this.options.feed.saliency;
+    if (!load) return;
+    try {
+      const saliency = await load(key);
+      if (saliency && generation === this.generation && this.keySet.has(key)) this.post({ type: 'did-load-saliency', key, saliency });
+    } catch (error) {
+      this.options.log(`could not load the saliency maps of ${key}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private receive(message: unknown): void {
@@ -158,7 +176,11 @@ export class RunWebviewSession implements Disposable {
       this.options.log(`ignored ${message.type} for a run this webview does not show`);
       return;
     }
-    const action = { 'stop-run': this.options.actions.stopRun, 'reveal-run-folder': this.options.actions.revealRunFolder, 'open-dashboard': this.options.actions.openDashboard }[message.type];
+    const action = { 'stop-run': this.options.actions.stopRun, 'reveal-run-folder': this.options.actions.revealRunFolder, 'open-dashboard': this.options.actions.openDashboard, 'export-report': this.options.actions.exportReport }[message.type];
+    if (!action) {
+      this.options.log(`ignored ${message.type}: this webview does not offer it`);
+      return;
+    }
     try {
       await action(message.key);
     } catch (error) {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { buildWebviewHtml, createNonce } from '../../shared/webview/webviewHtml';
 
-export type WebviewBundle = 'dashboard' | 'monitor';
+export type WebviewBundle = 'dashboard' | 'monitor' | 'explain';
 
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');

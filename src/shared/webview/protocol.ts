@@ -4,6 +4,7 @@
 // Both directions are validated: a webview is untrusted, and so is run data shown in it.
 import { z } from 'zod';
 import { trainerEventSchema } from '../run/events';
+import { saliencyFileSchema } from '../run/saliency';
 import { untrustedInputProblem } from '../validation/untrustedInput';
 import type { UntrustedLimits } from '../validation/untrustedInput';
 
@@ -34,8 +35,21 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('did-append-events'), key: z.string(), events: z.array(trainerEventSchema) }),
   /** Whether a run can be stopped from this window changed (it started or ended here). */
   z.object({ type: z.literal('did-change-controllable'), key: z.string(), controllable: z.boolean() }),
+  /** A run's saliency.json (sent after the snapshot, and when a saliency event arrives). */
+  z.object({ type: z.literal('did-load-saliency'), key: z.string(), saliency: saliencyFileSchema }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
+
+/** The Explain panel ("Explain with model…"): one message with the run, the files' names and the maps. */
+export const explainHostMessageSchema = z.object({
+  type: z.literal('did-explain-images'),
+  /** `experiment · run id` */
+  run: z.string(),
+  /** File names (base names), in the order of the saliency examples. */
+  files: z.array(z.string()),
+  saliency: saliencyFileSchema,
+});
+export type ExplainHostMessage = z.infer<typeof explainHostMessageSchema>;
 
 // Strict: a message with keys the host does not expect is not one of these.
 export const webviewMessageSchema = z.discriminatedUnion('type', [
@@ -43,6 +57,7 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('stop-run'), key: z.string().max(4096) }),
   z.strictObject({ type: z.literal('reveal-run-folder'), key: z.string().max(4096) }),
   z.strictObject({ type: z.literal('open-dashboard'), key: z.string().max(4096) }),
+  z.strictObject({ type: z.literal('export-report'), key: z.string().max(4096) }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 

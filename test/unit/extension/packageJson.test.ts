@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BACKEND_CHOICES } from '../../../src/shared/experiment/schema';
-import { BACKEND_COMMANDS, COMMANDS, CONTEXT_KEYS } from '../../../src/extension/commands/commandIds';
+import { BACKEND_COMMANDS, COMMANDS, CONTEXT_KEYS, EVALUATION_COMMANDS } from '../../../src/extension/commands/commandIds';
 import { EXPERIMENT_FILE_GLOB } from '../../../src/extension/experiments/experimentFiles';
 
 const root = join(__dirname, '..', '..', '..');
@@ -40,7 +40,7 @@ const contributed = manifest.contributes.commands.map((command) => command.comma
 
 describe('package.json', () => {
   it('contributes exactly the commands the extension registers', () => {
-    assert.deepEqual([...contributed].sort(), [...Object.values(COMMANDS), ...Object.values(BACKEND_COMMANDS)].sort());
+    assert.deepEqual([...contributed].sort(), [...Object.values(COMMANDS), ...Object.values(BACKEND_COMMANDS), ...Object.values(EVALUATION_COMMANDS)].sort());
     for (const command of manifest.contributes.commands) {
       assert.match(command.command, /^medtransfer\.[a-z][A-Za-z]+$/, 'keybinding-friendly id');
       assert.equal(command.category, 'MedTransfer');

@@ -16,7 +16,7 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const DIST_WEBVIEW = fileURLToPath(new URL('../../../dist/webview/', import.meta.url));
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../test-output/webview/', import.meta.url));
 
-export type WebviewName = 'dashboard' | 'monitor';
+export type WebviewName = 'dashboard' | 'monitor' | 'explain';
 
 /** Why the browser tests cannot run here, or false. */
 export function cannotRun(view: WebviewName): string | false {

@@ -39,6 +39,9 @@ export function applyHostMessage(runs: readonly RunView[], message: HostMessage)
       });
     case 'did-change-controllable':
       return updateRun(runs, message.key, (run) => (run.controllable === message.controllable ? run : { ...run, controllable: message.controllable }));
+    case 'did-load-saliency':
+      // Pixels, not run state: the dashboard keeps them beside the runs (explanationsView).
+      return runs;
   }
 }
 

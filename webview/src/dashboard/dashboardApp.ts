@@ -3,6 +3,7 @@
 // show). It posts `ready`, takes the host's snapshot, reduces appended events as they come and
 // redraws at most once a frame. Its small UI state survives reloads through vscode.setState.
 import type { Panels } from '@vscode/webview-ui-toolkit';
+import type { SaliencyFile } from '../../../src/shared/run/saliency';
 import type { HostMessage } from '../../../src/shared/webview/protocol';
 import { el, replaceChildren } from '../common/dom';
 import { createFrameScheduler } from '../common/frameScheduler';
@@ -19,6 +20,7 @@ import { ConfusionView } from './confusionView';
 import { CurvesView } from './curvesView';
 import { DetailsView } from './detailsView';
 import { EvaluationView } from './evaluationView';
+import { ExplanationsView } from './explanationsView';
 import { RunHeader } from './header';
 import { PerClassView } from './perClassTable';
 import { DASHBOARD_TABS, restoreUiState } from './uiState';
@@ -30,6 +32,7 @@ const TAB_LABELS: Readonly<Record<DashboardTab, string>> = {
   evaluation: 'Evaluation',
   confusion: 'Confusion',
   'per-class': 'Per class',
+  explanations: 'Explanations',
   details: 'Details',
 };
 
@@ -41,11 +44,14 @@ interface Layout {
   evaluation: EvaluationView;
   confusion: ConfusionView;
   perClass: PerClassView;
+  explanations: ExplanationsView;
   details: DetailsView;
 }
 
 export class DashboardApp {
   private runs: readonly RunView[] = [];
+  /** saliency.json per run key, as the host sent it (pixels stay out of the run state). */
+  private readonly saliency = new Map<string, SaliencyFile>();
   private ui: DashboardUiState;
   private colors: ThemeColors;
   private loads = 0;
@@ -67,6 +73,7 @@ export class DashboardApp {
 
   private receive(message: HostMessage): void {
     this.runs = applyHostMessage(this.runs, message);
+    if (message.type === 'did-load-saliency') this.saliency.set(message.key, message.saliency);
     if (message.type === 'did-load-runs') {
       this.loads += 1;
       this.saveState();
@@ -111,6 +118,7 @@ export class DashboardApp {
     layout.evaluation.update(run.state, this.ui.evaluationClass);
     layout.confusion.update(run.state, { normalized: this.ui.normalized, matrixSource: this.ui.matrixSource, epoch: this.ui.epoch });
     layout.perClass.update(run.state);
+    layout.explanations.update(this.saliency.get(run.key) ?? null);
     layout.details.update(run.state);
   }
 
@@ -138,6 +146,7 @@ export class DashboardApp {
         setEpoch: (epoch) => this.setUi({ epoch }),
       }, { normalized: this.ui.normalized, matrixSource: this.ui.matrixSource, epoch: this.ui.epoch }),
       perClass: new PerClassView(),
+      explanations: new ExplanationsView(() => this.host.post({ type: 'export-report', key: this.focusedRun()?.key ?? run.key })),
       details: new DetailsView(),
     };
     const views: Partial<Record<DashboardTab, HTMLElement>> = {
@@ -146,6 +155,7 @@ export class DashboardApp {
       evaluation: layout.evaluation.element,
       confusion: layout.confusion.element,
       'per-class': layout.perClass.element,
+      explanations: layout.explanations.element,
       details: layout.details.element,
     };
     const tabs = DASHBOARD_TABS.filter((tab) => views[tab] !== undefined);

@@ -2,6 +2,7 @@
 import '../common/zodJitless';
 import 'uplot/dist/uPlot.min.css';
 import './dashboard.css';
+import '../common/saliency.css';
 import {
   provideVSCodeDesignSystem,
   vsCodeButton,

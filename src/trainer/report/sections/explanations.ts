@@ -21,9 +21,10 @@ export function explanationsSection(data: ReportData): Section {
       { title: 'Image', lines: [`${example.width}×${example.height}`], dataUri: overlayDataUri(example, null, 0), outcome: 'unknown' as const },
       ...example.explanations.map((entry) => {
         const correct = isCorrect(example, entry);
+        const empty = !Buffer.from(entry.heatmap, 'base64').some((value) => value > 0);
         return {
           title: MODEL_TITLES[entry.model],
-          lines: [`predicted ${className(entry.predicted)}`, `confidence ${formatPercent(entry.confidence)}`, correct === null ? '' : correct ? 'correct' : 'wrong'].filter(Boolean),
+          lines: [`predicted ${className(entry.predicted)}`, `confidence ${formatPercent(entry.confidence)}`, correct === null ? '' : correct ? 'correct' : 'wrong', empty ? 'empty map (no region raised the score)' : ''].filter(Boolean),
           dataUri: overlayDataUri(example, entry, 0.6),
           outcome: correct === null ? ('unknown' as const) : correct ? ('correct' as const) : ('wrong' as const),
         };

@@ -1,0 +1,27 @@
+// Registers Export Report and Explain with model…; as registerCommands does for the others, a
+// failure ends in a notification and the log, never in an unhandled rejection. Both run the
+// bundled CLI with VS Code's own runtime and only read run folders and the chosen images (no
+// workspace setting picks the program), so they also work in Restricted Mode.
+import * as vscode from 'vscode';
+import { EVALUATION_COMMANDS } from '../commands/commandIds';
+import { explainImage } from '../explain/explainImageCommand';
+import type { EvaluationCommandDependencies } from '../explain/explainImageCommand';
+import { exportReport } from './exportReportCommand';
+
+export function registerEvaluationCommands(dependencies: EvaluationCommandDependencies): vscode.Disposable[] {
+  const handlers: Record<string, (...args: unknown[]) => Promise<void>> = {
+    [EVALUATION_COMMANDS.exportReport]: (arg) => exportReport(dependencies, arg),
+    [EVALUATION_COMMANDS.explainImage]: (arg, selection) => explainImage(dependencies, arg, selection),
+  };
+  return Object.entries(handlers).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        await handler(...args);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        dependencies.context.log.error(`${id} failed: ${message}`);
+        void vscode.window.showErrorMessage(`MedTransfer: ${message}`);
+      }
+    }),
+  );
+}
