@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseEventLines } from '../../src/shared/run/eventLines';
@@ -105,6 +105,22 @@ describe('medtransfer resume', () => {
       assert.deepEqual(readFileSync(join(runDir, folderName, 'weights.bin')), readFileSync(join(uninterrupted, folderName, 'weights.bin')), `${folderName} has the same weights`);
     }
     assert.equal(existsSync(join(runDir, 'checkpoint')), false, 'a completed run drops its checkpoint');
+  });
+
+  it('falls back to the previous checkpoint when the newest does not load, and still ends as the uninterrupted run', async () => {
+    const killed = await runAndKill(file, 'fallback', (event) => event.type === 'batch-ended' && event.phase === 'finetune' && event.epoch === 3 && event.batch === 1);
+    assert.equal(killed.signal, 'SIGKILL');
+    const runDir = join(folder, 'runs', 'resumable', 'fallback');
+    // A disk that lost the end of the newest checkpoint's weights.
+    truncateSync(join(runDir, 'checkpoint', 'weights.bin'), 100);
+    const resumed = runCli(['resume', runDir, '--no-progress']);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stderr, /the newest checkpoint did not load \(.*checkpoint: weights\.bin has 100 bytes.*\): resuming from the one before it/);
+    const [resumedEvent] = eventsOf(readEvents(runDir), 'run-resumed');
+    assert.equal(resumedEvent?.fromPhase, 'finetune');
+    assert.equal(resumedEvent?.fromEpoch, 1, 'checkpoint.previous is the end of finetune epoch 1');
+    const metrics = (runDir: string) => JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')) as MetricsJson;
+    assert.deepEqual(metrics(runDir).models, metrics(uninterrupted).models);
   });
 
   it('refuses a completed run, a run with no finished epoch, and a run whose trainer is alive', async () => {
