@@ -123,6 +123,26 @@ describe('medtransfer resume', () => {
     assert.deepEqual(metrics(runDir).models, metrics(uninterrupted).models);
   });
 
+  it('continues a run the user stopped (the stop message) to the same result', async () => {
+    const child = fork(cliPath, ['run', file, '--run-id', 'stopped'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    child.on('message', (message: unknown) => {
+      if (isTrainerEvent(message) && message.type === 'batch-ended' && message.phase === 'head' && message.epoch === 1) child.send({ type: 'stop' });
+    });
+    assert.equal(await exitOf(child), 0);
+    const runDir = join(folder, 'runs', 'resumable', 'stopped');
+    assert.equal(eventsOf(readEvents(runDir), 'run-ended')[0]?.status, 'stopped');
+    const resumed = runCli(['resume', runDir, '--quiet']);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const events = readEvents(runDir);
+    assert.deepEqual(eventsOf(events, 'run-ended').map((event) => event.status), ['stopped', 'completed']);
+    assert.equal(replayRunEvents(events).status, 'completed');
+    assert.equal(eventsOf(events, 'run-resumed')[0]?.fromPhase, 'source', 'stopped during head epoch 1: the last checkpoint is the end of the source phase');
+    const metrics = (runDir: string) => JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')) as MetricsJson;
+    assert.deepEqual(metrics(runDir).models, metrics(uninterrupted).models);
+    const metadata = JSON.parse(readFileSync(join(runDir, 'model', 'metadata.json'), 'utf8')) as { weightsSource: string };
+    assert.doesNotMatch(metadata.weightsSource, /stopped/, 'the completed models replace the stopped ones');
+  });
+
   it('refuses a completed run, a run with no finished epoch, and a run whose trainer is alive', async () => {
     const completed = runCli(['resume', uninterrupted]);
     assert.equal(completed.status, 2);
