@@ -311,7 +311,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
     }
   }
 
-  step('reload', 'a run goes on through a window reload: shown running after it, and it completes', { timeoutMs: RUN_TIMEOUT_MS + 120_000, needs: ['run'] }, async () => {
+  step('reload', 'a run goes on through a window reload: shown running after it, and it completes', { timeoutMs: 2 * RUN_TIMEOUT_MS + 120_000, needs: ['run'] }, async () => {
     const { reload } = workspace;
     await workbench.treeRow(`${reload.name} no runs`).click();
     await workbench.waitForActiveTab(reload.fileName);
@@ -328,7 +328,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
     // Reattached: shown running (the spinning sync icon), not interrupted, and it updates live.
     await row.locator('.codicon-sync').waitFor({ timeout: 30_000 });
     await workbench.screenshot('09-reattached-after-reload');
-    await row.locator('.codicon-pass').waitFor({ timeout: RUN_TIMEOUT_MS });
+    await row.locator('.codicon-pass').waitFor({ timeout: 2 * RUN_TIMEOUT_MS });
     await workbench.screenshot('10-reattached-run-completed');
 
     const { state, events } = readRun(runDir);
@@ -338,7 +338,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
     assert.equal(state.pid, pid);
   });
 
-  step('resume', 'a trainer killed with SIGKILL shows interrupted, and Resume completes the run', { timeoutMs: RUN_TIMEOUT_MS + 180_000, needs: ['run'] }, async () => {
+  step('resume', 'a trainer killed with SIGKILL shows interrupted, and Resume completes the run', { timeoutMs: 3 * RUN_TIMEOUT_MS + 120_000, needs: ['run'] }, async () => {
     const { resume } = workspace;
     await workbench.treeRow(`${resume.name} no runs`).click();
     await workbench.waitForActiveTab(resume.fileName);
@@ -357,7 +357,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
     await row.hover();
     await workbench.screenshot('11-interrupted-run');
     await row.locator('.action-label[aria-label="Resume Run"]').click();
-    await row.locator('.codicon-pass').waitFor({ timeout: RUN_TIMEOUT_MS });
+    await row.locator('.codicon-pass').waitFor({ timeout: 2 * RUN_TIMEOUT_MS });
     await workbench.screenshot('12-resumed-run-completed');
 
     const { state, events } = readRun(runDir);

@@ -21,7 +21,7 @@ export interface WorkspaceFixture {
   runsRoot: string;
   quick: ExperimentFixture;
   slow: ExperimentFixture;
-  /** About a minute of training: long enough to reload the window, or to kill it after an epoch, mid-run. */
+  /** A minute or two of training: long enough to reload the window, or to kill it after an epoch, mid-run. */
   reload: ExperimentFixture;
   resume: ExperimentFixture;
 }
@@ -64,7 +64,7 @@ export function writeWorkspace(dir: string): WorkspaceFixture {
     runsRoot: join(dir, 'e2e-runs'),
     quick: fixture('e2e-quick', 'quick.experiment.yaml', experimentText('e2e-quick', 6000, 2)),
     slow: fixture('e2e-slow', 'slow.experiment.yaml', experimentText('e2e-slow', 12000, 20)),
-    reload: fixture('e2e-reload', 'reload.experiment.yaml', experimentText('e2e-reload', 6000, 8)),
-    resume: fixture('e2e-resume', 'resume.experiment.yaml', experimentText('e2e-resume', 6000, 8)),
+    reload: fixture('e2e-reload', 'reload.experiment.yaml', experimentText('e2e-reload', 3000, 6)),
+    resume: fixture('e2e-resume', 'resume.experiment.yaml', experimentText('e2e-resume', 3000, 6)),
   };
 }
