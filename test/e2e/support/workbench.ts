@@ -60,7 +60,9 @@ export class Workbench {
 
   /** Shows a view container of the activity bar (a click on the active one would hide the side bar). */
   async showContainer(title: string): Promise<void> {
-    const item = this.page.locator('.part.activitybar .action-item', { has: this.page.locator(`a.action-label[aria-label="${title}"]`) });
+    // With a badge (runs active) the label reads `MedTransfer - 1 running, 0 queued`.
+    const label = this.page.locator(`a.action-label[aria-label="${title}"], a.action-label[aria-label^="${title} - "]`);
+    const item = this.page.locator('.part.activitybar .action-item', { has: label });
     await item.waitFor();
     const heading = this.page.locator('.part.sidebar .composite.title', { hasText: title });
     // After a window reload the item can be marked active while the side bar is hidden.
