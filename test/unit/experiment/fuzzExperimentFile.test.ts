@@ -141,21 +141,26 @@ describe('fuzzing the experiment-file loader', () => {
     const started = performance.now();
     let rejected = 0;
     let cases = 0;
-    for (let i = 0; i < 2_000; i++) {
+    let slowest = 0;
+    for (let i = 0; i < 1_500; i++) {
       const seed = SEEDS[i % SEEDS.length] ?? '';
       let text = seed;
       const mutations = 1 + random.integer(4);
       for (let m = 0; m < mutations; m++) text = mutate(text, random);
+      const caseStarted = performance.now();
       if (!checkDiagnostics(text, `mutated case ${i}`)) rejected++;
+      slowest = Math.max(slowest, performance.now() - caseStarted);
       cases++;
     }
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 500; i++) {
       checkDiagnostics(randomDocument(random), `random case ${i}`);
       cases++;
     }
     const seconds = (performance.now() - started) / 1000;
-    assert.ok(rejected > 1_000, `most mutations make an invalid file (${rejected} of 2000)`);
-    assert.ok(seconds < 20, `${cases} cases took ${seconds.toFixed(1)} s`);
+    assert.ok(rejected > 750, `most mutations make an invalid file (${rejected} of 1500)`);
+    // About 5 s on an idle 2-core machine; the bounds catch a hang, not a slow machine.
+    assert.ok(slowest < 2_000, `one case took ${slowest.toFixed(0)} ms`);
+    assert.ok(seconds < 60, `${cases} cases took ${seconds.toFixed(1)} s`);
   });
 
   it('rejects hostile documents (alias bombs, deep nesting, huge numbers) quickly, with a position', () => {
