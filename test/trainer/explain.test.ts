@@ -33,7 +33,7 @@ function writeExamplePng(folder: string, exampleIndex: number): string {
 }
 
 describe('saliency maps at the end of a run', () => {
-  it('writes saliency.json: per class, correct and wrong, both models, Grad-CAM, images and heatmaps of the input size', () => {
+  it('writes saliency.json: per class, correct and wrong, both models, HiResCAM (seed-cnn flattens its features), images and heatmaps of the input size', () => {
     assert.equal(saliency.split, 'test');
     assert.deepEqual(saliency.classes, ['normal', HOSTILE_CLASS]);
     assert.ok(saliency.examples.length >= 2, `${saliency.examples.length} examples`);
@@ -42,7 +42,7 @@ describe('saliency maps at the end of a run', () => {
       assert.equal(Buffer.from(example.image, 'base64').length, 24 * 24 * example.channels);
       assert.deepEqual(example.explanations.map((entry) => entry.model), ['fine-tuned', 'scratch']);
       for (const entry of example.explanations) {
-        assert.equal(entry.method, 'grad-cam');
+        assert.equal(entry.method, 'hirescam');
         assert.equal(Buffer.from(entry.heatmap, 'base64').length, 24 * 24);
         assert.ok(Math.abs((entry.probabilities[entry.predicted] ?? 0) - entry.confidence) < 1e-9);
         assert.equal(Math.max(...entry.probabilities), entry.confidence);
@@ -103,7 +103,7 @@ describe('medtransfer explain', () => {
     const out = join(folder, 'maps.json');
     const result = runCli(['explain', runDir, file, '--out', out]);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /fine-tuned: .+ \(\d+\.\d%, grad-cam on block\d_\w+\); scratch: /);
+    assert.match(result.stdout, /fine-tuned: .+ \(\d+\.\d%, hirescam on block\d_\w+\); scratch: /);
     assert.ok(saliencyFileSchema.safeParse(JSON.parse(readFileSync(out, 'utf8'))).success);
   });
 

@@ -246,9 +246,9 @@ const saliencySchema = z
       .default(2)
       .describe('Evaluation images explained per class and outcome (correct, wrong) of each model, fine-tuned and scratch side by side; 0 turns saliency maps off'),
     method: z
-      .enum(['auto', 'grad-cam', 'smoothgrad'])
+      .enum(['auto', 'grad-cam', 'hirescam', 'smoothgrad'])
       .default('auto')
-      .describe('auto: Grad-CAM on the last convolutional feature map, SmoothGrad for models without one'),
+      .describe('auto: Grad-CAM on the last convolutional feature map when it is pooled, HiResCAM when it is flattened into dense layers, SmoothGrad for models without one'),
   })
   .strict();
 

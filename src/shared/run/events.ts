@@ -166,7 +166,7 @@ export const saliencyEventSchema = z.object({
   file: z.string(),
   split: z.enum(['test', 'val']),
   examples: z.number().int().nonnegative(),
-  models: z.array(z.object({ model: evaluatedModelSchema, method: z.enum(['grad-cam', 'smoothgrad']), layer: z.string().nullable() })),
+  models: z.array(z.object({ model: evaluatedModelSchema, method: z.enum(['grad-cam', 'hirescam', 'smoothgrad']), layer: z.string().nullable() })),
   seconds: z.number().nonnegative(),
 });
 

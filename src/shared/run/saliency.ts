@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { evaluatedModelSchema } from './events';
 
-export const SALIENCY_METHODS = ['grad-cam', 'smoothgrad'] as const;
+export const SALIENCY_METHODS = ['grad-cam', 'hirescam', 'smoothgrad'] as const;
 export const saliencyMethodSchema = z.enum(SALIENCY_METHODS);
 export type SaliencyMethod = z.infer<typeof saliencyMethodSchema>;
 
@@ -14,7 +14,7 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 export const modelExplanationSchema = z.object({
   model: evaluatedModelSchema,
   method: saliencyMethodSchema,
-  /** Grad-CAM: the layer whose activations were weighed; SmoothGrad: null (the input). */
+  /** Grad-CAM, HiResCAM: the layer whose activations were weighed; SmoothGrad: null (the input). */
   layer: z.string().nullable(),
   /** Class index the map explains (the predicted class). */
   predicted: z.number().int().nonnegative(),

@@ -21,7 +21,7 @@ export interface ExplainOptions {
   backendPaths: readonly string[];
 }
 
-const METHODS = ['auto', 'grad-cam', 'smoothgrad'] as const;
+const METHODS = ['auto', 'grad-cam', 'hirescam', 'smoothgrad'] as const;
 
 export async function explainCommand(options: ExplainOptions, output: Output): Promise<number> {
   if (options.method !== undefined && !(METHODS as readonly string[]).includes(options.method)) {

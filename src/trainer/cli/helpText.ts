@@ -70,13 +70,14 @@ export const EXPLAIN_HELP = `Usage: medtransfer explain RUN_DIR IMAGE... [option
 Loads the run's fine-tuned and scratch models (model/, scratch-model/) and its preprocessing
 (experiment.json), decodes each image as the run's target dataset was decoded (PNG, JPEG or
 DICOM: frame, window, resize mode), predicts, and computes a saliency map of the predicted
-class: Grad-CAM on the last convolutional feature map, or SmoothGrad for models without one.
+class: Grad-CAM on the last convolutional feature map (HiResCAM where it is flattened into
+dense layers), or SmoothGrad for models without one.
 
 Options:
   --json             print the result as JSON on stdout (saliency.json's format; images are
                      numbered in the order given, file names are not repeated)
   --out FILE         also write that JSON to FILE
-  --method NAME      auto | grad-cam | smoothgrad (default: the experiment's
+  --method NAME      auto | grad-cam | hirescam | smoothgrad (default: the experiment's
                      evaluation.saliency.method, else auto)
   --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default: wasm)
   --backend-path DIR also look for optional backends in DIR (repeatable)

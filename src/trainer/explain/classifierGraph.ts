@@ -14,6 +14,8 @@ import { BASE_NAME } from '../models/classifier';
 export interface ClassifierGraph {
   /** Name of the layer whose output is the feature map, or null when the model has none. */
   featureLayer: string | null;
+  /** Whether the feature map is globally pooled next (position-invariant weights), not flattened. */
+  pooled: boolean;
   /** Images → the feature map (N × h × w × C). Throws when `featureLayer` is null. */
   toFeatures(images: Tensor4D): Tensor4D;
   /** Feature map → class scores (logits where the model ends in a softmax dense layer). */
@@ -79,6 +81,7 @@ export function classifierGraph(model: LayersModel): ClassifierGraph {
   if (!found) {
     return {
       featureLayer: null,
+      pooled: false,
       toFeatures: () => {
         throw new Error('the model has no convolutional feature map for Grad-CAM');
       },
@@ -92,6 +95,7 @@ export function classifierGraph(model: LayersModel): ClassifierGraph {
   const toFeatures = (images: Tensor4D): Tensor4D => featureModel.apply(applyChain(before, images), INFERENCE) as Tensor4D;
   return {
     featureLayer: found.feature.sourceLayer.name,
+    pooled: /^Global(Average|Max)Pooling2D$/.test(chain[0]?.getClassName() ?? ''),
     toFeatures,
     fromFeatures: (features) => chainToScores(features),
     scores: (images) => chainToScores(toFeatures(images)),

@@ -7,6 +7,7 @@ import type { SaliencyMethod } from '../../shared/run/saliency';
 import type { ImageSet } from '../data/dataset';
 import { SeededRandom } from '../random';
 import { classifierGraph } from './classifierGraph';
+import type { ClassifierGraph } from './classifierGraph';
 import { gradCam } from './gradCam';
 import { toHeatmaps } from './heatmap';
 import { smoothGrad } from './inputGradients';
@@ -31,15 +32,19 @@ export interface ExplainOptions {
 
 const SMOOTHGRAD = { samples: 16, noise: 0.15 };
 
-/** Grad-CAM where the model has a convolutional feature map (for `auto` and `grad-cam`), else SmoothGrad. */
-export function resolveMethod(choice: MethodChoice, hasFeatureMap: boolean): SaliencyMethod {
-  if (choice === 'smoothgrad' || !hasFeatureMap) return 'smoothgrad';
-  return 'grad-cam';
+/**
+ * The method used: SmoothGrad without a convolutional feature map (whatever was asked); `auto`
+ * takes Grad-CAM on a pooled feature map and HiResCAM on a flattened one.
+ */
+export function resolveMethod(choice: MethodChoice, graph: Pick<ClassifierGraph, 'featureLayer' | 'pooled'>): SaliencyMethod {
+  if (choice === 'smoothgrad' || graph.featureLayer === null) return 'smoothgrad';
+  if (choice === 'auto') return graph.pooled ? 'grad-cam' : 'hirescam';
+  return choice;
 }
 
 export function explainImages(model: LayersModel, set: Pick<ImageSet, 'images' | 'count' | 'shape'>, options: ExplainOptions): ImageExplanation[] {
   const graph = classifierGraph(model);
-  const method = resolveMethod(options.method, graph.featureLayer !== null);
+  const method = resolveMethod(options.method, graph);
   const [height, width] = set.shape;
   const perImage = set.shape[0] * set.shape[1] * set.shape[2];
   const batchSize = options.batchSize ?? 16;
@@ -51,13 +56,13 @@ export function explainImages(model: LayersModel, set: Pick<ImageSet, 'images' |
     try {
       const probabilities = tidy(() => graph.probabilities(images).arraySync());
       const predicted = tidy(() => Array.from(argMax(graph.probabilities(images), 1).dataSync()));
-      const maps = method === 'grad-cam' ? gradCam(graph, images, predicted) : smoothGrad(graph, images, predicted, { ...SMOOTHGRAD, random });
-      const heatmaps = toHeatmaps(maps, height, width, method === 'grad-cam' ? 1 : 0.99);
+      const maps = method === 'smoothgrad' ? smoothGrad(graph, images, predicted, { ...SMOOTHGRAD, random }) : gradCam(graph, images, predicted, method === 'hirescam' ? 'per-position' : 'mean');
+      const heatmaps = toHeatmaps(maps, height, width, method === 'smoothgrad' ? 0.99 : 1);
       predicted.forEach((classIndex, i) => {
         const row = probabilities[i] ?? [];
         results.push({
           method,
-          layer: method === 'grad-cam' ? graph.featureLayer : null,
+          layer: method === 'smoothgrad' ? null : graph.featureLayer,
           predicted: classIndex,
           confidence: row[classIndex] ?? 0,
           probabilities: row,

@@ -8,6 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ARCHITECTURES } from '../../../src/shared/experiment/schema';
 import { classifierGraph } from '../../../src/trainer/explain/classifierGraph';
 import { explainImages } from '../../../src/trainer/explain/explainImages';
+import { gradCam } from '../../../src/trainer/explain/gradCam';
 import { attachHead, buildBase, buildClassifier } from '../../../src/trainer/models/classifier';
 import { SeededRandom } from '../../../src/trainer/random';
 import { useWasm, values } from '../backend/wasmTestSetup';
@@ -34,7 +35,7 @@ describe('classifierGraph', () => {
         const tensors = tf.memory().numTensors;
         const [first] = explainImages(classifier.model, { images: images.dataSync() as Float32Array, count: 2, shape: SHAPE }, { method: 'auto', seed: 1 });
         assert.equal(tf.memory().numTensors, tensors);
-        assert.equal(first?.method, 'grad-cam');
+        assert.equal(first?.method, architecture === 'seed-cnn' ? 'hirescam' : 'grad-cam', 'auto: HiResCAM on a flattened feature map, Grad-CAM on a pooled one');
         assert.equal(first?.layer, EXPECTED_LAYER[architecture]);
         assert.equal(first?.heatmap.length, 24 * 24);
         images.dispose();
@@ -42,6 +43,22 @@ describe('classifierGraph', () => {
         await tf.setBackend('wasm');
       });
     }
+  }
+
+  for (const architecture of ['resnet-small', 'mobilenet-small'] as const) {
+    it(`${architecture}: on globally pooled features HiResCAM is Grad-CAM`, () => {
+      const classifier = buildClassifier(architecture, SHAPE, 3, 0, new SeededRandom(8));
+      const graph = classifierGraph(classifier.model);
+      assert.equal(graph.pooled, true);
+      const images = tf.tensor4d(values(2 * 24 * 24 * 3, 6).map((v) => v + 0.5), [2, ...SHAPE]);
+      const mean = gradCam(graph, images, [0, 2], 'mean');
+      const perPosition = gradCam(graph, images, [0, 2], 'per-position');
+      const scale = Math.max(...mean.values, 1e-12);
+      assert.ok(scale > 0);
+      mean.values.forEach((value, i) => assert.ok(Math.abs(value - (perPosition.values[i] ?? 0)) <= 1e-4 * scale));
+      images.dispose();
+      classifier.model.dispose();
+    });
   }
 
   it('a classifier with a channel adapter (grey base, RGB images) still splits at the base', () => {
@@ -63,6 +80,7 @@ describe('classifierGraph', () => {
     const model = tfl.model({ inputs: input, outputs: output });
     assert.equal(classifierGraph(model).featureLayer, null);
     const [explanation] = explainImages(model, { images: values(36, 2), count: 1, shape: [6, 6, 1] }, { method: 'grad-cam', seed: 1 });
+    assert.equal(classifierGraph(model).pooled, false);
     assert.equal(explanation?.method, 'smoothgrad');
     assert.equal(explanation?.layer, null);
   });

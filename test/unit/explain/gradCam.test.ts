@@ -41,7 +41,7 @@ function accuracy(classifier: Classifier, data: LesionSet): number {
 }
 
 /** Mean inside/outside heat ratio over the correctly classified lesion images. */
-function lesionRatio(classifier: Classifier, data: LesionSet, method: 'grad-cam' | 'smoothgrad'): { ratio: number; images: number } {
+function lesionRatio(classifier: Classifier, data: LesionSet, method: 'grad-cam' | 'hirescam' | 'smoothgrad'): { ratio: number; images: number } {
   const explanations = explainImages(classifier.model, data, { method, seed: 1 });
   const ratios = explanations.flatMap((explanation, i) => (data.labels[i] === 1 && explanation.predicted === 1 ? [insideOutsideRatio(explanation.heatmap, data.masks[i] ?? new Uint8Array())] : []));
   return { ratio: ratios.reduce((a, b) => a + b, 0) / Math.max(1, ratios.length), images: ratios.length };
@@ -53,7 +53,7 @@ describe('saliency on a task with known lesions', () => {
 
   // resnet-small passes too (ratio about 10 after 4 epochs) but takes 45 s here: seed-cnn only.
   for (const architecture of ['seed-cnn'] as const) {
-    it(`${architecture}: Grad-CAM heat inside the lesion is more than twice the heat outside`, () => {
+    it(`${architecture}: Grad-CAM, HiResCAM and SmoothGrad heat inside the lesion is more than twice the heat outside`, () => {
       const classifier = train(architecture, train_, 4);
       const trainedAccuracy = accuracy(classifier, test);
       assert.ok(trainedAccuracy >= 0.85, `test accuracy ${trainedAccuracy}`);
@@ -63,6 +63,9 @@ describe('saliency on a task with known lesions', () => {
       console.log(`${architecture}: accuracy ${trainedAccuracy.toFixed(3)}, Grad-CAM inside/outside ${ratio.toFixed(2)} over ${images} lesion images`);
       assert.ok(images >= 20, `only ${images} lesion images predicted as lesion`);
       assert.ok(ratio > 2, `Grad-CAM inside/outside ratio ${ratio}`);
+      const hires = lesionRatio(classifier, test, 'hirescam');
+      console.log(`${architecture}: HiResCAM inside/outside ${hires.ratio.toFixed(2)}`);
+      assert.ok(hires.ratio > 2, `HiResCAM inside/outside ratio ${hires.ratio}`);
       const smooth = lesionRatio(classifier, test, 'smoothgrad');
       console.log(`${architecture}: SmoothGrad inside/outside ${smooth.ratio.toFixed(2)}`);
       assert.ok(smooth.ratio > 2, `SmoothGrad inside/outside ratio ${smooth.ratio}`);

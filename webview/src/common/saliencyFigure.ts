@@ -7,7 +7,7 @@ import type { ModelExplanation, SaliencyExample } from '../../../src/shared/run/
 import { el } from './dom';
 
 const MODEL_TITLES = { 'fine-tuned': 'Fine-tuned', scratch: 'From scratch' } as const;
-const METHOD_NAMES = { 'grad-cam': 'Grad-CAM', smoothgrad: 'SmoothGrad' } as const;
+const METHOD_NAMES = { 'grad-cam': 'Grad-CAM', hirescam: 'HiResCAM', smoothgrad: 'SmoothGrad' } as const;
 /** Canvases are drawn at the image's size and scaled up by CSS (pixelated), at least this wide. */
 const SHOWN_SIZE = 168;
 
@@ -63,7 +63,7 @@ export function saliencyFigure(decoded: DecodedExample, options: FigureOptions):
         outcome ? el('div', { className: `saliency-outcome ${outcome}`, text: outcome }) : null,
         el('div', { className: 'saliency-method', text: `${METHOD_NAMES[entry.method]}${entry.layer ? ` · ${entry.layer}` : ''}` }),
         // Grad-CAM keeps only what raised the score: a map can be empty (e.g. "normal" decided by absence).
-        empty ? el('div', { className: 'saliency-empty', text: 'empty map: no region raised this score', attrs: { title: 'Grad-CAM keeps only positive evidence; this prediction rests on the absence of features (or the whole image evenly).' } }) : null,
+        empty ? el('div', { className: 'saliency-empty', text: 'empty map: no region raised this score', attrs: { title: 'Grad-CAM and HiResCAM keep only positive evidence; this prediction rests on the absence of features (or on the whole image evenly).' } }) : null,
       ]);
     }),
   ];

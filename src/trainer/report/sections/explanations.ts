@@ -6,7 +6,7 @@ import { overlayDataUri } from '../overlayPng';
 import type { ReportData } from '../reportData';
 import { MODEL_TITLES } from './overview';
 
-const METHOD_NAMES = { 'grad-cam': 'Grad-CAM', smoothgrad: 'SmoothGrad' } as const;
+const METHOD_NAMES = { 'grad-cam': 'Grad-CAM', hirescam: 'HiResCAM', smoothgrad: 'SmoothGrad' } as const;
 
 export function explanationsSection(data: ReportData): Section {
   const saliency = data.saliency;
