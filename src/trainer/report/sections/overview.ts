@@ -47,7 +47,7 @@ export function summarySection(data: ReportData): Section {
   if (delong) {
     blocks.push({
       kind: 'paragraph',
-      text: `DeLong’s test for the AUC difference on the same cases (${delong.className}): ${formatNumber(delong.fineTunedAuc)} vs ${formatNumber(delong.scratchAuc)}, difference ${formatSigned(delong.aucDifference)} (CI ${formatSigned(delong.ci.low)} to ${formatSigned(delong.ci.high)}), z = ${formatNumber(delong.z, 2)}, p = ${formatP(delong.pValue)}.`,
+      text: `DeLong’s test for the AUC difference on the same cases (${delong.className}): ${formatNumber(delong.fineTunedAuc)} vs ${formatNumber(delong.scratchAuc)}, difference ${formatSigned(delong.aucDifference)} (CI ${formatSigned(delong.ci.low)} to ${formatSigned(delong.ci.high)}), z = ${formatNumber(delong.z, 2)}, ${delong.pValue < 0.001 ? 'p < 0.001' : `p = ${formatP(delong.pValue)}`}.`,
     });
   }
   return { id: 'summary', title: 'Summary', blocks };
