@@ -28,8 +28,18 @@ export const EVALUATION_COMMANDS = {
   explainImage: 'medtransfer.explainImage',
 } as const;
 
-/** Commands that start a process: refused in Restricted Mode (trust/workspaceTrust.ts). */
-export const COMMANDS_NEEDING_TRUST: ReadonlySet<string> = new Set([COMMANDS.runExperiment, COMMANDS.resumeRun, BACKEND_COMMANDS.installBackend]);
+/**
+ * Commands that start a process: refused in Restricted Mode (trust/workspaceTrust.ts). Explain and
+ * Export Report count too: the CLI they start looks for optional backends in the workspace's
+ * node_modules, which an untrusted workspace could fill with code.
+ */
+export const COMMANDS_NEEDING_TRUST: ReadonlySet<string> = new Set([
+  COMMANDS.runExperiment,
+  COMMANDS.resumeRun,
+  BACKEND_COMMANDS.installBackend,
+  EVALUATION_COMMANDS.exportReport,
+  EVALUATION_COMMANDS.explainImage,
+]);
 
 /** Context keys set by the extension, for `when` clauses in package.json. */
 export const CONTEXT_KEYS = {

@@ -1,11 +1,12 @@
 // Registers Export Report and Explain with model…; as registerCommands does for the others, a
 // failure ends in a notification and the log, never in an unhandled rejection. Both run the
-// bundled CLI with VS Code's own runtime and only read run folders and the chosen images (no
-// workspace setting picks the program), so they also work in Restricted Mode.
+// bundled CLI, which looks for optional backends in the workspace's node_modules, so both are
+// refused in Restricted Mode like every command that starts a process.
 import * as vscode from 'vscode';
 import { EVALUATION_COMMANDS } from '../commands/commandIds';
 import { explainImage } from '../explain/explainImageCommand';
 import type { EvaluationCommandDependencies } from '../explain/explainImageCommand';
+import { guardedByTrust } from '../trust/trustedCommands';
 import { exportReport } from './exportReportCommand';
 
 export function registerEvaluationCommands(dependencies: EvaluationCommandDependencies): vscode.Disposable[] {
@@ -16,7 +17,7 @@ export function registerEvaluationCommands(dependencies: EvaluationCommandDepend
   return Object.entries(handlers).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
-        await handler(...args);
+        await guardedByTrust(id, handler)(...args);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         dependencies.context.log.error(`${id} failed: ${message}`);

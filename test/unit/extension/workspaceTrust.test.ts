@@ -30,13 +30,13 @@ describe('Restricted Mode guard', () => {
   });
 
   it('guards every command that starts a process', () => {
-    assert.deepEqual([...COMMANDS_NEEDING_TRUST].sort(), ['medtransfer.installBackend', 'medtransfer.resumeRun', 'medtransfer.runExperiment']);
+    assert.deepEqual([...COMMANDS_NEEDING_TRUST].sort(), ['medtransfer.explainImage', 'medtransfer.exportReport', 'medtransfer.installBackend', 'medtransfer.resumeRun', 'medtransfer.runExperiment']);
   });
 
   it('shows run entry points only in a trusted workspace', () => {
     const entries = Object.values(manifest.contributes.menus).flat().filter((entry) => COMMANDS_NEEDING_TRUST.has(entry.command) && entry.command !== 'medtransfer.installBackend');
     assert.ok(entries.length >= 4);
-    for (const entry of entries) assert.match(entry.when ?? '', /(^|&& )isWorkspaceTrusted/, `${entry.command}: ${entry.when}`);
+    for (const entry of entries) assert.match(entry.when ?? '', /^false$|(^|&& )isWorkspaceTrusted/, `${entry.command}: ${entry.when}`);
   });
 
   it('lets no workspace setting choose what runs: node, backends and runs folder are machine-scoped or restricted', () => {
