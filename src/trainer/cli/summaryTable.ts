@@ -3,7 +3,7 @@
 import type { EvaluatedModel } from '../../shared/run/events';
 import type { ClinicalMetrics, Interval, ModelComparison } from '../../shared/run/metrics';
 import type { MeanSd, SeedMetricSummary, SeedSummary } from '../../shared/run/seedSummary';
-import { formatP } from '../run/describeEvent';
+import { formatP } from '../../shared/run/pValue';
 
 type Row = string[];
 

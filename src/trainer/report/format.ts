@@ -19,11 +19,7 @@ export function formatSigned(value: number | null | undefined, digits = 3): stri
   return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}`;
 }
 
-/** p-values as papers print them. */
-export function formatP(p: number | null | undefined): string {
-  if (p === null || p === undefined) return '–';
-  return p < 0.001 ? '< 0.001' : p.toFixed(3);
-}
+export { formatP } from '../../shared/run/pValue';
 
 export function formatPercent(value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : `${(value * 100).toFixed(1)}%`;

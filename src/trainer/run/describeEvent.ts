@@ -1,12 +1,9 @@
 // One human line per event, for log.txt and the CLI (batch events are too many: none).
 import type { DatasetSummary, TrainerEvent } from '../../shared/run/events';
+import { formatP } from '../../shared/run/pValue';
 
 const format = (value: number | null | undefined, digits = 3): string => (value === null || value === undefined ? '–' : value.toFixed(digits));
 
-/** p-values as papers print them: 3 decimals, or `< 0.001`. */
-export function formatP(p: number): string {
-  return p < 0.001 ? '< 0.001' : p.toFixed(3);
-}
 
 export function describeDataset(summary: DatasetSummary): string {
   const perClass = (counts: number[]) => summary.classes.map((name, index) => `${name} ${counts[index] ?? 0}`).join(', ');

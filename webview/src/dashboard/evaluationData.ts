@@ -19,11 +19,7 @@ export function formatSignedInterval(interval: Interval | null | undefined, fall
   return formatSigned(fallback, digits);
 }
 
-/** p-values as papers print them. */
-export function formatP(p: number | null | undefined): string {
-  if (p === null || p === undefined || !Number.isFinite(p)) return MISSING;
-  return p < 0.001 ? '< 0.001' : p.toFixed(3);
-}
+export { formatP } from '../../../src/shared/run/pValue';
 
 /** Classes that have curves: binary → the positive class only; more → each, one-vs-rest. */
 export function curveClasses(state: Pick<RunState, 'evaluations'>): { index: number; name: string }[] {
