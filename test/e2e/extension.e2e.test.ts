@@ -1,18 +1,20 @@
 // End to end: the packaged .vsix installed into real VS Code (code-server), a workspace with
 // two small synthetic experiments, driven through the UI by Playwright in headless Chromium.
 // One user story, in order: the tree and the code lens, a run watched live in the Monitor, the
-// dashboard's confusion matrices checked against the run's events.jsonl, a bad value's squiggle
+// dashboard's confusion matrices checked against the run's events.jsonl, its saliency overlays
+// and Export Report (report.html, report.md in the run folder), a bad value's squiggle
 // in the editor and the Problems panel, and a second run stopped and shown stopped in the tree.
 // Each step keeps a screenshot under test-output/e2e/; logs go to test-output/e2e/logs/.
 // Run it with `npm run test:e2e` (it packages the extension first; MEDTRANSFER_E2E_VSIX=file
 // uses a built .vsix, MEDTRANSFER_E2E_KEEP=1 keeps the temp workspace and profile).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Frame, Locator } from 'playwright-core';
 import type { EvaluatedModel } from '../../src/shared/run/events';
+import { REPORT_FILE_NAMES } from '../../src/extension/report/reportRequest';
 import { parseExperiment } from '../../src/shared/experiment/parseExperiment';
 import { saveLogs } from './support/artifacts';
 import { createProfile, installCodeServer, installExtension, startCodeServer } from './support/codeServer';
@@ -29,7 +31,7 @@ import type { WorkspaceFixture } from './support/workspace';
 const RUN_TIMEOUT_MS = 150_000;
 const MONITOR = '.monitor-run, .monitor-idle';
 
-type StepId = 'lens' | 'run' | 'dashboard' | 'squiggle' | 'stop' | 'reload' | 'resume' | 'errors';
+type StepId = 'lens' | 'run' | 'dashboard' | 'explanations' | 'squiggle' | 'stop' | 'reload' | 'resume' | 'errors';
 
 // No suite timeout: a first `before` may install code-server (minutes); every step and hook
 // has its own bound, so the suite always ends.
@@ -203,6 +205,53 @@ describe('MedTransfer in VS Code (code-server)', () => {
       assert.match((await figure.locator('.matrix-summary').textContent()) ?? '', new RegExp(`^${testSize} cases`));
     }
     await workbench.screenshot('04-dashboard-confusion');
+  });
+
+  step('explanations', 'the Explanations tab draws saliency overlays, and its Export Report writes report.html and report.md', { timeoutMs: 180_000, needs: ['dashboard'] }, async () => {
+    const runDir = join(workspace.runsRoot, workspace.quick.name, quickRunId);
+    const reportHtml = join(runDir, REPORT_FILE_NAMES.html);
+    const reportMarkdown = join(runDir, REPORT_FILE_NAMES.markdown);
+    assert.ok(!existsSync(reportHtml) && !existsSync(reportMarkdown), 'no report before Export Report');
+    const auc = readRun(runDir).state.evaluations['fine-tuned']?.auc;
+    assert.ok(typeof auc === 'number' && Number.isFinite(auc), 'the fine-tuned AUC in events.jsonl');
+
+    // The dashboard of the run is still the active editor (the dashboard step).
+    const dashboard = await webviewFrame(workbench.page, 'vscode-panel-tab#tab-explanations');
+    await dashboard.locator('vscode-panel-tab#tab-explanations').click();
+    // A model's panel: its heatmap blended over the image on a <canvas>, with the prediction and the confidence.
+    const panel = dashboard.locator('.explanations-view .saliency-panel[data-model]').first();
+    await panel.waitFor({ timeout: 60_000 });
+    const prediction = ((await panel.locator('.saliency-prediction').textContent()) ?? '').trim();
+    assert.match(prediction, new RegExp(`^predicted (${workspace.quick.classes.join('|')})$`));
+    assert.match(((await panel.locator('.saliency-confidence').textContent()) ?? '').trim(), /^confidence \d+(\.\d)?%$/);
+    const canvas = panel.locator('canvas.saliency-canvas');
+    assert.match((await canvas.getAttribute('aria-label')) ?? '', /predicted .*, \d+(\.\d)?%/, 'the overlay names the prediction and the confidence');
+    // Drawn: some pixel is opaque and not black (an undrawn canvas is all transparent zeros).
+    const drawn = await waitUntil(
+      () => canvas.evaluate((node) => {
+        // The canvas as far as this check uses it (the suite compiles without the DOM lib).
+        const element = node as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null };
+        if (element.width === 0 || element.height === 0) return false;
+        const data = element.getContext('2d')?.getImageData(0, 0, element.width, element.height).data;
+        if (!data) return false;
+        let count = 0;
+        for (let index = 0; index < data.length; index += 4) if ((data[index + 3] ?? 0) > 0 && (data[index] ?? 0) + (data[index + 1] ?? 0) + (data[index + 2] ?? 0) > 0) count++;
+        return count > 0 ? count : false;
+      }),
+      'the overlay canvas to have drawn pixels',
+      30_000,
+    );
+    assert.ok(drawn > 0);
+    await workbench.screenshot('04b-dashboard-explanations');
+
+    // The tab's button runs Export Report for this run (no quick pick); the CLI writes both files.
+    await dashboard.locator('.explanations-view vscode-button', { hasText: 'Export Report' }).click();
+    await waitUntil(async () => existsSync(reportHtml) && existsSync(reportMarkdown), `report.html and report.md in ${runDir}`, 120_000);
+    const html = readFileSync(reportHtml, 'utf8');
+    assert.match(html, /not a medical device/i);
+    assert.ok(html.includes(auc.toFixed(3)), `report.html shows the run's fine-tuned AUC ${auc.toFixed(3)}`);
+    assert.match(readFileSync(reportMarkdown, 'utf8'), /not a medical device/i);
+    await workbench.screenshot('04c-report-exported');
   });
 
   step('squiggle', 'a bad value gets a squiggle, with the message in its hover and in the Problems panel', { timeoutMs: 90_000, needs: ['lens'] }, async () => {
