@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { skipIfMissing } from '../support/prerequisites';
 
 const repoRoot = join(__dirname, '..', '..');
 const cliPath = join(repoRoot, 'dist', 'cli.js');
@@ -50,7 +51,7 @@ describe('the runtime access recorder', () => {
   });
 });
 
-describe('the trainer at run time', { skip: !existsSync(cliPath) && 'dist/cli.js is not built (npm run build)' }, () => {
+describe('the trainer at run time', { skip: skipIfMissing(!existsSync(cliPath) && 'dist/cli.js is not built (npm run build)') }, () => {
   it('trains a run with no network access and no code from the workspace', () => {
     const workspace = mkdtempSync(join(tmpdir(), 'medtransfer-offline-'));
     const file = join(workspace, 'tiny.experiment.yaml');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import { eventsOf, readEvents, repoRoot, runCli, runDirFromOutput, temporaryFolder, writeExperiment } from './cliHarness';
+import { skipIfMissing } from '../support/prerequisites';
 
 function run(folder: string, name: string, text: string) {
   const result = runCli(['run', writeExperiment(folder, name, text), '--no-progress']);
@@ -96,7 +97,7 @@ fineTune: { headEpochs: 1, epochs: 1 }
     assert.equal([...(sizes?.train ?? []), ...(sizes?.val ?? []), ...(sizes?.test ?? [])].reduce((a, b) => a + b, 0), 24);
   });
 
-  it('runs Fashion-MNIST → PneumoniaMNIST on samples of the real files', { skip: !existsSync('/usr/share/datasets/fashion-mnist') && 'dataset-fashion-mnist is not installed' }, () => {
+  it('runs Fashion-MNIST → PneumoniaMNIST on samples of the real files', { skip: skipIfMissing(!existsSync('/usr/share/datasets/fashion-mnist') && 'dataset-fashion-mnist is not installed (apt-get install dataset-fashion-mnist)') }, () => {
     const folder = temporaryFolder('real');
     const result = run(folder, 'real', `name: real
 model: { architecture: seed-cnn, inputShape: [28, 28, 1] }

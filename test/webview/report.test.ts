@@ -12,8 +12,9 @@ import type { MetricsFile } from '../../src/shared/run/metricsFile';
 import { runCli, temporaryFolder } from '../trainer/cliHarness';
 import { HOSTILE_CLASS, trainExplainedRun } from '../trainer/explainedRun';
 import { CHROMIUM_PATH, launchChromium, SCREENSHOT_DIR } from './support/webviewPage';
+import { skipIfMissing } from '../support/prerequisites';
 
-const skip = existsSync(CHROMIUM_PATH) ? false : `no Chromium at ${CHROMIUM_PATH}`;
+const skip = skipIfMissing(!existsSync(CHROMIUM_PATH) && `no Chromium at ${CHROMIUM_PATH}`);
 
 describe('report.html in Chromium', { skip }, () => {
   let browser: Browser;

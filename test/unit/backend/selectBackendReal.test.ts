@@ -11,6 +11,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { createModuleLoader, isModuleMissing } from '../../../src/trainer/backend/moduleLoader';
 import { selectBackend } from '../../../src/trainer/backend/selectBackend';
 import { probeWebgpu } from './webgpuProbe';
+import { skipMissing } from '../../support/prerequisites';
 
 const OPTIONAL = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-webgpu', 'webgpu'];
 
@@ -78,8 +79,12 @@ describe('selectBackend on the real engine', () => {
 
   it('auto passes over a software WebGPU adapter (lavapipe) and says why', async (t) => {
     const probe = await probeWebgpu();
-    if (!probe.available || probe.hardware) {
-      t.skip(probe.available ? `this machine has a hardware adapter (${probe.label})` : `no WebGPU adapter here: ${probe.reason}`);
+    if (!probe.available) {
+      skipMissing(t, `no WebGPU adapter here: ${probe.reason}`);
+      return;
+    }
+    if (probe.hardware) {
+      t.skip(`this machine has a hardware adapter (${probe.label})`);
       return;
     }
     const originalSetImmediate = globalThis.setImmediate;

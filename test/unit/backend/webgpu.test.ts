@@ -17,6 +17,7 @@ import type { Architecture } from '../../../src/shared/experiment/schema';
 import { gradientsOn, input, relativeDifference, values } from './wasmTestSetup';
 import type { InputSpec } from './wasmTestSetup';
 import { probeWebgpu } from './webgpuProbe';
+import { skipMissing } from '../../support/prerequisites';
 
 /** GPU float32 sums in another order than cpu's loops; real kernel bugs are orders of magnitude off. */
 const TOLERANCE = 2e-4;
@@ -41,7 +42,7 @@ after(() => {
 /** True when the test should go on; otherwise marks it skipped with the reason. */
 function needsWebgpu(t: TestContext): boolean {
   if (selected !== undefined) return true;
-  t.skip(skipReason ?? 'webgpu did not start');
+  skipMissing(t, skipReason ?? 'webgpu did not start');
   return false;
 }
 

@@ -7,6 +7,7 @@ import { before, describe, it } from 'node:test';
 import { eventsOf, readEvents, runCli, runDirFromOutput, temporaryFolder, writeExperiment } from '../../trainer/cliHarness';
 import { probeWebgpu } from './webgpuProbe';
 import type { WebgpuProbe } from './webgpuProbe';
+import { skipMissing } from '../../support/prerequisites';
 
 const TINY = `name: tiny-webgpu
 seed: 11
@@ -31,7 +32,7 @@ before(async () => {
 describe('medtransfer run on WebGPU', () => {
   it('--backend webgpu trains a tiny experiment to the end', (t) => {
     if (!probe.available) {
-      t.skip(`no WebGPU adapter here: ${probe.reason}`);
+      skipMissing(t, `no WebGPU adapter here: ${probe.reason}`);
       return;
     }
     const folder = temporaryFolder('webgpu');
@@ -52,8 +53,12 @@ describe('medtransfer run on WebGPU', () => {
   });
 
   it('auto does not pick a software adapter: wasm trains, and run-started says why webgpu was passed over', (t) => {
-    if (!probe.available || probe.hardware) {
-      t.skip(probe.available ? `this machine's adapter is hardware (${probe.label}): auto may pick it` : `no WebGPU adapter here: ${probe.reason}`);
+    if (!probe.available) {
+      skipMissing(t, `no WebGPU adapter here: ${probe.reason}`);
+      return;
+    }
+    if (probe.hardware) {
+      t.skip(`this machine's adapter is hardware (${probe.label}): auto may pick it`);
       return;
     }
     const folder = temporaryFolder('webgpu-auto');

@@ -13,6 +13,7 @@ import { readDicom } from '../../../src/trainer/data/dicom/readDicom';
 import { loadDataset } from '../../../src/trainer/data/loadDataset';
 import { temporaryFolder } from './helpers';
 import { PLANTED, dcmtk, dicomBytes, hasDcmtk } from './medicalFixtures';
+import { skipMissing } from '../../support/prerequisites';
 
 const close = (actual: ArrayLike<number>, expected: number[], tolerance = 1e-4): void => {
   assert.equal(actual.length, expected.length);
@@ -174,7 +175,7 @@ describe('loadDataset: dicom', () => {
 
   it('decodes files written by dcmtk (img2dcm JPEG baseline, dcmodify tags)', (context) => {
     if (!hasDcmtk()) {
-      context.skip('dcmtk is not installed (apt-get install dcmtk)');
+      skipMissing(context, 'dcmtk is not installed (apt-get install dcmtk)');
       return;
     }
     const jpeg = join(root.path, 'in.jpg');
@@ -197,7 +198,7 @@ describe('loadDataset: dicom', () => {
 
   it('decodes RLE Lossless (dcmcrle), JPEG Lossless (dcmcjpeg) and JPEG-LS (dcmcjpls) exactly', (context) => {
     if (!hasDcmtk()) {
-      context.skip('dcmtk is not installed (apt-get install dcmtk)');
+      skipMissing(context, 'dcmtk is not installed (apt-get install dcmtk)');
       return;
     }
     const plain = join(root.path, 'plain.dcm');
@@ -227,7 +228,7 @@ describe('loadDataset: dicom', () => {
 
   it('decodes 8-bit RGB JPEG Lossless and JPEG-LS, and JPEG-LS near-lossless within its bound', (context) => {
     if (!hasDcmtk()) {
-      context.skip('dcmtk is not installed (apt-get install dcmtk)');
+      skipMissing(context, 'dcmtk is not installed (apt-get install dcmtk)');
       return;
     }
     const rgb = join(root.path, 'rgb.dcm');
@@ -274,7 +275,7 @@ describe('loadDataset: dicom', () => {
 
   it('names a compressed syntax it cannot decode (JPEG extended, dcmcjpeg)', (context) => {
     if (!hasDcmtk()) {
-      context.skip('dcmtk is not installed (apt-get install dcmtk)');
+      skipMissing(context, 'dcmtk is not installed (apt-get install dcmtk)');
       return;
     }
     const plain = join(root.path, 'extended-in.dcm');

@@ -7,6 +7,7 @@ import { DatasetError } from '../../../src/trainer/data/dataset';
 import { FASHION_MNIST_CLASSES, loadIdx, parseIdx } from '../../../src/trainer/data/idx';
 import { classCounts } from '../../../src/trainer/data/splits';
 import { idxBytes, temporaryFolder } from './helpers';
+import { skipIfMissing } from '../../support/prerequisites';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
 
@@ -95,7 +96,7 @@ describe('loadIdx', () => {
     });
   });
 
-  it('reads the real Fashion-MNIST (60000 / 10000)', { skip: !existsSync(FASHION) && `${FASHION} is not installed` }, async () => {
+  it('reads the real Fashion-MNIST (60000 / 10000)', { skip: skipIfMissing(!existsSync(FASHION) && `${FASHION} is not installed (apt-get install dataset-fashion-mnist)`) }, async () => {
     const dataset = await loadIdx(FASHION);
     assert.equal(dataset.train.count, 60000);
     assert.equal(dataset.test?.count, 10000);

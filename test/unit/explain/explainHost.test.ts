@@ -16,6 +16,7 @@ import { saliencyFileSchema } from '../../../src/shared/run/saliency';
 import type { HostMessage } from '../../../src/shared/webview/protocol';
 import { isHostMessage } from '../../../src/shared/webview/protocol';
 import { loadFixtureRun, fixtureRunDirs } from '../../webview/support/fixtureRuns';
+import { skipIfMissing } from '../../support/prerequisites';
 
 const root = join(__dirname, '..', '..', '..');
 const cliPath = join(root, 'dist', 'cli.js');
@@ -48,7 +49,7 @@ describe('Explain with model…: pure parts', () => {
   });
 });
 
-describe('runCliCommand (the built CLI, for real)', { skip: existsSync(cliPath) ? false : 'dist/cli.js is not built' }, () => {
+describe('runCliCommand (the built CLI, for real)', { skip: skipIfMissing(!existsSync(cliPath) && 'dist/cli.js is not built (npm run build)') }, () => {
   it('writes a report of a recorded run, and names the problem when the folder is no run', async () => {
     const out = mkdtempSync(join(tmpdir(), 'medtransfer-report-cli-'));
     const ok = await runCliCommand({ cliPath, args: reportArgs(fixtureDir, out) });

@@ -13,6 +13,7 @@ import type { ActiveRun, LaunchPlan } from '../../../src/extension/trainer/runLa
 import type { RunOutcome } from '../../../src/extension/trainer/runOutcome';
 import { trainerRunArgs } from '../../../src/extension/trainer/trainerArgs';
 import { TrainerProcess } from '../../../src/extension/trainer/trainerProcess';
+import { skipIfMissing } from '../../support/prerequisites';
 
 const cliPath = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
@@ -31,7 +32,7 @@ training: { batchSize: 16 }
 evaluation: { positiveClass: lesion }
 `;
 
-describe('runs at once', { skip: !existsSync(cliPath) && 'dist/cli.js is not built (npm run build)' }, () => {
+describe('runs at once', { skip: skipIfMissing(!existsSync(cliPath) && 'dist/cli.js is not built (npm run build)') }, () => {
   it('runs two trainers side by side and starts the queued third when one ends', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'medtransfer-concurrent-'));
     const runsRoot = join(workspace, 'runs');

@@ -18,6 +18,7 @@ import type { ActiveRun, LaunchPlan } from '../../../src/extension/trainer/runLa
 import type { RunOutcome } from '../../../src/extension/trainer/runOutcome';
 import { trainerResumeArgs, trainerRunArgs } from '../../../src/extension/trainer/trainerArgs';
 import { TrainerProcess } from '../../../src/extension/trainer/trainerProcess';
+import { skipIfMissing } from '../../support/prerequisites';
 
 const cliPath = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const RUN_ID = '20261124-101500';
@@ -35,7 +36,7 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 180_0
   }
 }
 
-describe('SIGKILL, then Resume', { skip: !existsSync(cliPath) && 'dist/cli.js is not built (npm run build)' }, () => {
+describe('SIGKILL, then Resume', { skip: skipIfMissing(!existsSync(cliPath) && 'dist/cli.js is not built (npm run build)') }, () => {
   it('records the killed run as interrupted and completes it from its checkpoint in the same folder', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'medtransfer-resume-'));
     const file = join(workspace, 'killed.experiment.yaml');

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildWebviewHtml, createNonce } from '../../../src/shared/webview/webviewHtml';
 import { THEMES } from './themes';
 import type { ThemeName } from './themes';
+import { skipIfMissing } from '../../support/prerequisites';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const DIST_WEBVIEW = fileURLToPath(new URL('../../../dist/webview/', import.meta.url));
@@ -20,8 +21,8 @@ export type WebviewName = 'dashboard' | 'monitor' | 'explain';
 
 /** Why the browser tests cannot run here, or false. */
 export function cannotRun(view: WebviewName): string | false {
-  if (!existsSync(CHROMIUM_PATH)) return `no Chromium at ${CHROMIUM_PATH}`;
-  if (!existsSync(join(DIST_WEBVIEW, `${view}.js`))) return `dist/webview/${view}.js is not built (npm run build)`;
+  if (!existsSync(CHROMIUM_PATH)) return skipIfMissing(`no Chromium at ${CHROMIUM_PATH}`);
+  if (!existsSync(join(DIST_WEBVIEW, `${view}.js`))) return skipIfMissing(`dist/webview/${view}.js is not built (npm run build)`);
   return false;
 }
 
