@@ -26,6 +26,7 @@ import { launchBrowser, OUTPUT_DIR, Workbench } from './support/workbench';
 import { packageExtension } from './support/vsix';
 import { RUNS_FOLDER_SETTING, writeWorkspace } from './support/workspace';
 import type { WorkspaceFixture } from './support/workspace';
+import { isAlive } from '../support/polling';
 
 /** The quick experiment trains in ~15 s here; this leaves room for a slow CI machine. */
 const RUN_TIMEOUT_MS = 150_000;
@@ -349,15 +350,6 @@ describe('MedTransfer in VS Code (code-server)', () => {
     const row = workbench.treeRow(`${runId} `);
     await row.waitFor();
     return row;
-  }
-
-  function isAlive(pid: number): boolean {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   step('reload', 'a run goes on through a window reload: shown running after it, and it completes', { timeoutMs: 2 * RUN_TIMEOUT_MS + 120_000, needs: ['run'] }, async () => {

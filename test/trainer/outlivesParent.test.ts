@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cliPath, eventsOf, readEvents, temporaryFolder, writeExperiment } from './cliHarness';
+import { isAlive } from '../support/polling';
 
 const EXPERIMENT = `name: orphan
 seed: 5
@@ -32,15 +33,6 @@ child.on('message', (message) => {
   if (message && message.type === 'epoch-ended') process.kill(process.pid, 'SIGKILL');
 });
 `;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('a trainer whose parent dies', () => {
   it('keeps training after its parent is killed (IPC and pipes broken) and completes the run on disk', async () => {

@@ -8,25 +8,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startNpmInstall } from '../../../src/extension/backends/npmInstallProcess';
 import type { NpmCommand } from '../../../src/extension/backends/npmLocation';
+import { isAlive, waitFor } from '../../support/polling';
 
 const fakeNpm: NpmCommand = { command: process.execPath, args: [join(__dirname, 'fixtures', 'fakeNpm.mjs')], shell: false };
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('startNpmInstall', () => {
   it('reports success and each output line', async () => {

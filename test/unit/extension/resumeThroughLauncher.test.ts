@@ -19,6 +19,7 @@ import type { RunOutcome } from '../../../src/extension/trainer/runOutcome';
 import { trainerResumeArgs, trainerRunArgs } from '../../../src/extension/trainer/trainerArgs';
 import { TrainerProcess } from '../../../src/extension/trainer/trainerProcess';
 import { skipIfMissing } from '../../support/prerequisites';
+import { waitFor } from '../../support/polling';
 
 const cliPath = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const RUN_ID = '20261124-101500';
@@ -26,14 +27,6 @@ const RUN_ID = '20261124-101500';
 function readEvents(runDir: string) {
   const parsed = parseEventLines(readFileSync(join(runDir, RUN_FILES.events), 'utf8'));
   return parsed.events;
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('SIGKILL, then Resume', { skip: skipIfMissing(!existsSync(cliPath) && 'dist/cli.js is not built (npm run build)') }, () => {
@@ -72,11 +65,11 @@ evaluation: { positiveClass: lesion }
     launcher.onDidEndRun((ended) => ends.push(ended));
 
     assert.equal((await launcher.request(file)).kind, 'start');
-    await waitFor(() => hasCheckpoint(runDir) && readEvents(runDir).some((event) => event.type === 'batch-ended' && event.epoch >= 2), 'a checkpoint and a batch of the next epoch');
+    await waitFor(() => hasCheckpoint(runDir) && readEvents(runDir).some((event) => event.type === 'batch-ended' && event.epoch >= 2), 180_000, 'a checkpoint and a batch of the next epoch');
     const pid = replayRunEvents(readEvents(runDir)).pid;
     assert.ok(pid !== null);
     process.kill(pid, 'SIGKILL');
-    await waitFor(() => ends.length === 1, 'the killed trainer to end', 30_000);
+    await waitFor(() => ends.length === 1, 30_000, 'the killed trainer to end');
     const killed = ends[0]?.outcome;
     assert.equal(killed?.status, 'interrupted');
     assert.equal(killed.reportedByTrainer, false);
@@ -91,7 +84,7 @@ evaluation: { positiveClass: lesion }
 
     assert.equal((await launcher.request(file, runDir)).kind, 'start');
     assert.deepEqual(await launcher.request(file, runDir), { kind: 'refused', error: 'the run is already running' });
-    await waitFor(() => ends.length === 2, 'the resumed run to end');
+    await waitFor(() => ends.length === 2, 180_000, 'the resumed run to end');
     assert.equal(ends[1]?.outcome.status, 'completed', ends[1]?.outcome.error ?? '');
     assert.equal(ends[1]?.run.plan.args[0], 'resume');
 

@@ -8,6 +8,7 @@ import type { LaunchPlan } from '../../../src/extension/trainer/runLauncher';
 import type { RunOutcome } from '../../../src/extension/trainer/runOutcome';
 import { TrainerProcess } from '../../../src/extension/trainer/trainerProcess';
 import { RESTRICTED_MODE_MESSAGE, restrictedModeRefusal } from '../../../src/extension/trust/workspaceTrust';
+import { waitFor } from '../../support/polling';
 
 const fixture = join(__dirname, 'fixtures', 'fakeTrainer.mjs');
 
@@ -33,14 +34,6 @@ function launcher(maxConcurrent: number, refuse: (file: string) => string | null
   instance.onDidEndRun(({ run, outcome }) => ended.push({ file: run.plan.experimentFile, outcome }));
   instance.onDidRefuseRun(({ experimentFile }) => refused.push(experimentFile));
   return { instance, ended, started, refused };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('RunLauncher', () => {

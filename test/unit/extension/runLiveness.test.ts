@@ -12,6 +12,7 @@ import type { TrainerEvent } from '../../../src/shared/run/events';
 import { RunLiveness } from '../../../src/extension/runs/runLiveness';
 import { RunStore } from '../../../src/extension/runs/runStore';
 import { runStarted } from './helpers/events';
+import { waitFor } from '../../support/polling';
 
 const root = mkdtempSync(join(tmpdir(), 'medtransfer-liveness-'));
 // A stand-in trainer named as the real one is (`…/dist/cli.js run FILE --run-id ID`): on SIGTERM
@@ -49,14 +50,6 @@ async function startTrainer(runId: string): Promise<{ child: ChildProcess; runDi
   await new Promise((resolve) => child.once('message', resolve));
   child.disconnect();
   return { child, runDir: runFolder(runId, child.pid ?? -1, new Date()) };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('RunLiveness', { skip: process.platform !== 'linux' && 'pid checks by /proc are Linux-only' }, () => {

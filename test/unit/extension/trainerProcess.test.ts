@@ -9,6 +9,7 @@ import type { TrainerEvent } from '../../../src/shared/run/events';
 import { outcomeOfExit } from '../../../src/extension/trainer/runOutcome';
 import { TrainerProcess } from '../../../src/extension/trainer/trainerProcess';
 import type { DroppedMessage, TrainerOutputLine, TrainerProcessOptions } from '../../../src/extension/trainer/trainerProcess';
+import { isAlive, waitFor } from '../../support/polling';
 
 const fixture = join(__dirname, 'fixtures', 'fakeTrainer.mjs');
 
@@ -24,23 +25,6 @@ function start(mode: string, options: Partial<TrainerProcessOptions> = {}) {
   trainer.onDidOutput((line) => output.push(line));
   trainer.start();
   return { trainer, events, dropped, output, starts };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('TrainerProcess', () => {
