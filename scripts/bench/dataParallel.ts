@@ -22,7 +22,7 @@ import { selectModels } from './models';
 import type { BenchModel } from './models';
 import { median } from './stats';
 import { syntheticSet } from './tfjsBench';
-import { trainStep } from './trainStep';
+import { trainStep } from '../../src/trainer/training/trainStep';
 
 const BATCH = 64;
 

@@ -13,8 +13,8 @@ import { profileKernels } from './kernelProfile';
 import { FULL_PROTOCOL, selectModels } from './models';
 import { median } from './stats';
 import { syntheticSet } from './tfjsBench';
-import { trainStep } from './trainStep';
-import type { StepContext } from './trainStep';
+import { trainStep } from '../../src/trainer/training/trainStep';
+import type { StepContext } from '../../src/trainer/training/trainStep';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({

@@ -1,6 +1,6 @@
 // Times one model on one tfjs backend through the trainer's own code: the backend as
 // selectBackend starts it, the classifier from buildClassifier, batches from BatchIterator, the
-// training step as trainStep runs it (see trainStep.ts), Adam from createOptimizer and
+// training step as trainStep runs it (src/trainer/training/trainStep.ts), Adam from createOptimizer and
 // inference through predictProbabilities. Meant to run in a child process of main.ts, one per
 // model and backend, so that the memory peak is this row's alone.
 import { availableParallelism } from 'node:os';
@@ -22,8 +22,8 @@ import type { BenchModel, Protocol } from './models';
 import type { BenchRow } from './results';
 import { median } from './stats';
 import { enableThreadedWasm } from './threadedWasm';
-import { trainStep } from './trainStep';
-import type { StepContext } from './trainStep';
+import { trainStep } from '../../src/trainer/training/trainStep';
+import type { StepContext } from '../../src/trainer/training/trainStep';
 
 export interface TfjsBenchRequest {
   model: BenchModel;

@@ -17,8 +17,8 @@ import { selectModels } from './models';
 import { collapseSlice } from '../../src/trainer/backend/wasmGradients/sliceCollapse';
 import { median } from './stats';
 import { syntheticSet } from './tfjsBench';
-import { trainStep } from './trainStep';
-import type { StepContext } from './trainStep';
+import { trainStep } from '../../src/trainer/training/trainStep';
+import type { StepContext } from '../../src/trainer/training/trainStep';
 
 const BACKEND = 'wasm';
 

@@ -1,8 +1,8 @@
 // One training phase: epochs of shuffled mini-batches over the trainable weights, a validation
 // pass after each epoch (loss, accuracy, AUC, confusion matrix), early stopping with the best
 // weights restored, and events for every batch (throttled) and epoch.
-import { argMax, clipByValue, gather, keep, log, mean, memory, mul, neg, oneHot, sum, tensor1d, tensor4d, tidy, variableGrads } from '@tensorflow/tfjs-core';
-import type { Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+import { keep, memory, tensor1d } from '@tensorflow/tfjs-core';
+import type { Optimizer, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { EarlyStopping } from '../../shared/experiment/schema';
 import type { EpochMetrics, TrainerEventBody, TrainingPhase } from '../../shared/run/events';
 import type { ImageSet } from '../data/dataset';
@@ -10,12 +10,12 @@ import { computeClinicalMetrics } from '../evaluation/clinicalMetrics';
 import type { Classifier } from '../models/classifier';
 import type { SeededRandom } from '../random';
 import { BatchIterator } from './batches';
-import type { Batch } from './batches';
 import { EarlyStoppingTracker } from './earlyStopping';
 import type { EarlyStoppingState } from './earlyStopping';
 import { crossEntropy, predictProbabilities } from './predict';
 import { StopRequested } from './stopSignal';
 import type { StopSignal } from './stopSignal';
+import { trainStep } from './trainStep';
 
 /** Augments a batch in place. */
 export type BatchAugmenter = (images: Float32Array, shape: readonly [number, number, number], count: number) => void;
@@ -108,7 +108,7 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
         if (options.stop.requested) throw new StopRequested(options.stop.why ?? 'requested');
         batchNumber++;
         options.augment?.(batch.images, options.train.shape, batch.count);
-        const step = trainStep(options, batch, variables, classCount, classWeights);
+        const step = trainStep({ model: classifier.model, shape: options.train.shape, variables, classCount, classWeights, optimizer: options.optimizer }, batch);
         if (!Number.isFinite(step.loss)) throw nonFiniteLossError({ phase, epoch, batch: batchNumber, loss: step.loss, learningRate: options.learningRate, range: inputRange() });
         lossSum += step.loss * batch.count;
         correct += step.correct;
@@ -152,37 +152,6 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
     bestWeights?.forEach((tensor) => tensor.dispose());
     classWeights?.dispose();
   }
-}
-
-/**
- * One optimizer step. The loss is read before the gradients are applied: a non-finite loss
- * returns without touching the weights, so what was trained stays usable.
- */
-function trainStep(options: PhaseTraining, batch: Batch, variables: Variable[], classCount: number, classWeights: Tensor | null): { loss: number; correct: number } {
-  const kept: { probabilities?: Tensor } = {};
-  let lossValue = Number.NaN;
-  tidy(() => {
-    const images = tensor4d(batch.images, [batch.count, ...options.train.shape]);
-    const labels = tensor1d(batch.labels, 'int32');
-    const targets = oneHot(labels, classCount);
-    const { value, grads } = variableGrads(() => {
-      const output = options.classifier.model.apply(images, { training: true }) as Tensor;
-      kept.probabilities = keep(output);
-      const perImage = neg(sum(mul(targets, log(clipByValue(output, 1e-7, 1 - 1e-7))), -1));
-      const weighted = classWeights ? mul(perImage, gather(classWeights, labels)) : perImage;
-      return mean(weighted) as Scalar;
-    }, variables);
-    lossValue = value.dataSync()[0] ?? Number.NaN;
-    if (Number.isFinite(lossValue)) options.optimizer.applyGradients(grads);
-  });
-  const output = kept.probabilities;
-  const predicted = output ? tidy(() => argMax(output, -1).dataSync()) : new Int32Array();
-  output?.dispose();
-  let correct = 0;
-  predicted.forEach((label: number, index: number) => {
-    if (label === batch.labels[index]) correct++;
-  });
-  return { loss: lossValue, correct };
 }
 
 function validate(options: PhaseTraining): { metrics: Omit<EpochMetrics, 'loss' | 'accuracy'>; confusion: number[][] | null } {

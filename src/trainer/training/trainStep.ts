@@ -1,26 +1,31 @@
-// The trainer's training step, reproduced line for line: `trainStep` in
-// src/trainer/training/trainPhase.ts is not exported. Keep the two in step: variableGrads over
-// the softmax output's clipped log cross-entropy (class weights optional), applyGradients, then
-// the loss and the argmax read back to JavaScript.
+// One optimizer step on one batch: the training loop's and the benchmark's (scripts/bench), so
+// the bench times exactly what ships.
 import { argMax, clipByValue, gather, keep, log, mean, mul, neg, oneHot, sum, tensor1d, tensor4d, tidy, variableGrads } from '@tensorflow/tfjs-core';
 import type { Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { ImageShape } from '../../src/trainer/data/dataset';
-import type { Batch } from '../../src/trainer/training/batches';
+import type { ImageShape } from '../data/dataset';
+import type { Batch } from './batches';
 
 export interface StepContext {
   model: LayersModel;
   shape: ImageShape;
   variables: Variable[];
   classCount: number;
+  /** Per-class loss weights, or null for none. */
   classWeights: Tensor | null;
   optimizer: Optimizer;
 }
 
+/**
+ * Softmax output's clipped log cross-entropy (class weights optional), gradients by variableGrads,
+ * then the update. The loss is read before the gradients are applied: a non-finite loss returns
+ * without touching the weights, so what was trained stays usable.
+ */
 export function trainStep(context: StepContext, batch: Batch): { loss: number; correct: number } {
   const { classWeights } = context;
   const kept: { probabilities?: Tensor } = {};
-  const loss = tidy(() => {
+  let lossValue = Number.NaN;
+  tidy(() => {
     const images = tensor4d(batch.images, [batch.count, ...context.shape]);
     const labels = tensor1d(batch.labels, 'int32');
     const targets = oneHot(labels, context.classCount);
@@ -31,11 +36,9 @@ export function trainStep(context: StepContext, batch: Batch): { loss: number; c
       const weighted = classWeights ? mul(perImage, gather(classWeights, labels)) : perImage;
       return mean(weighted) as Scalar;
     }, context.variables);
-    context.optimizer.applyGradients(grads);
-    return value;
+    lossValue = value.dataSync()[0] ?? Number.NaN;
+    if (Number.isFinite(lossValue)) context.optimizer.applyGradients(grads);
   });
-  const lossValue = loss.dataSync()[0] ?? Number.NaN;
-  loss.dispose();
   const output = kept.probabilities;
   const predicted = output ? tidy(() => argMax(output, -1).dataSync()) : new Int32Array();
   output?.dispose();
