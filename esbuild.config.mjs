@@ -80,12 +80,19 @@ function copyWasmBinaries() {
   const from = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
   const to = join(root, 'dist/wasm');
   mkdirSync(to, { recursive: true });
-  for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+  for (const file of [
+    'tfjs-backend-wasm.wasm',
+    'tfjs-backend-wasm-simd.wasm',
+    'tfjs-backend-wasm-threaded-simd.wasm',
+  ]) {
     if (existsSync(join(from, file))) cpSync(join(from, file), join(to, file));
   }
   // The DICOM decoders CharLS (JPEG-LS) and OpenJPEG (JPEG 2000), read by
   // src/trainer/data/dicom/codecs.ts from the same folder.
-  for (const [codec, file] of [['codec-charls', 'charlswasm_decode.wasm'], ['codec-openjpeg', 'openjpegwasm_decode.wasm']]) {
+  for (const [codec, file] of [
+    ['codec-charls', 'charlswasm_decode.wasm'],
+    ['codec-openjpeg', 'openjpegwasm_decode.wasm'],
+  ]) {
     const from = join(root, 'node_modules/@cornerstonejs', codec, 'dist', file);
     if (existsSync(from)) cpSync(from, join(to, file));
   }

@@ -19,7 +19,10 @@ export default tseslint.config(
     // The webviews see only src/shared (webview/tsconfig.json includes nothing else).
     files: ['webview/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['vscode', 'node:*', '@tensorflow/*', '**/src/trainer/**', '**/src/extension/**'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['vscode', 'node:*', '@tensorflow/*', '**/src/trainer/**', '**/src/extension/**'] },
+      ],
     },
   },
   {

@@ -16,7 +16,10 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
 import { resolveWasmDir } from '../src/trainer/backend/wasmDir';
 import { conv2DBackpropFilterConfig } from '../src/trainer/backend/wasmGradients/conv2DBackpropFilter';
-import { findWasmKernel, registerWasmGradientKernels } from '../src/trainer/backend/wasmGradients/registerWasmGradientKernels';
+import {
+  findWasmKernel,
+  registerWasmGradientKernels,
+} from '../src/trainer/backend/wasmGradients/registerWasmGradientKernels';
 
 const VARIANTS = {
   ours: 'all MedTransfer kernels',
@@ -45,15 +48,25 @@ function seedCnn(): tfl.LayersModel {
 function mobilenet(): tfl.LayersModel {
   const input = tfl.input({ shape: [32, 32, 3] });
   const bnRelu6 = (x: tfl.SymbolicTensor) =>
-    tfl.layers.activation({ activation: 'relu6' }).apply(tfl.layers.batchNormalization().apply(x)) as tfl.SymbolicTensor;
-  let x = bnRelu6(tfl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', useBias: false }).apply(input) as tfl.SymbolicTensor);
+    tfl.layers
+      .activation({ activation: 'relu6' })
+      .apply(tfl.layers.batchNormalization().apply(x)) as tfl.SymbolicTensor;
+  let x = bnRelu6(
+    tfl.layers
+      .conv2d({ filters: 16, kernelSize: 3, padding: 'same', useBias: false })
+      .apply(input) as tfl.SymbolicTensor,
+  );
   for (const [filters, strides] of [
     [32, 2],
     [64, 1],
     [64, 2],
     [128, 1],
   ] as const) {
-    x = bnRelu6(tfl.layers.depthwiseConv2d({ kernelSize: 3, strides, padding: 'same', useBias: false }).apply(x) as tfl.SymbolicTensor);
+    x = bnRelu6(
+      tfl.layers
+        .depthwiseConv2d({ kernelSize: 3, strides, padding: 'same', useBias: false })
+        .apply(x) as tfl.SymbolicTensor,
+    );
     x = bnRelu6(tfl.layers.conv2d({ filters, kernelSize: 1, useBias: false }).apply(x) as tfl.SymbolicTensor);
   }
   x = tfl.layers.globalAveragePooling2d({}).apply(x) as tfl.SymbolicTensor;
@@ -75,7 +88,8 @@ function sliceFilterGrad(kind: 'per-tap' | 'im2col'): tf.KernelFunc {
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) taps.push(tf.reshape(tf.slice(x, [0, i, j, 0], [n, oh, ow, ci]), [rows, ci]));
       }
-      if (kind === 'per-tap') return tf.reshape(tf.stack(taps.map((t) => tf.matMul(t, dy2, true, false))), [kh, kw, ci, co]);
+      if (kind === 'per-tap')
+        return tf.reshape(tf.stack(taps.map((t) => tf.matMul(t, dy2, true, false))), [kh, kw, ci, co]);
       return tf.reshape(tf.transpose(tf.matMul(tf.transpose(dy2), tf.concat(taps, 1))), [kh, kw, ci, co]);
     });
 }
@@ -107,11 +121,13 @@ async function main(): Promise<void> {
   const batch = Number(values.batch);
   const makeModel = values.model === 'mobilenet' ? mobilenet : seedCnn;
   const variants = values.variant === undefined ? (Object.keys(VARIANTS) as Variant[]) : [values.variant as Variant];
-  if (!variants.every((v) => v in VARIANTS)) throw new Error(`--variant must be one of ${Object.keys(VARIANTS).join(', ')}`);
+  if (!variants.every((v) => v in VARIANTS))
+    throw new Error(`--variant must be one of ${Object.keys(VARIANTS).join(', ')}`);
   // The slice-based filter gradients handle only stride 1 and VALID padding (the seed CNN's);
   // the seed CNN has no batch norm, so Tile does not matter there.
   const skipped: Variant[] = values.model === 'mobilenet' ? ['im2col-filter', 'baseline'] : ['builtin-tile'];
-  if (values.variant === undefined) variants.splice(0, variants.length, ...variants.filter((v) => !skipped.includes(v)));
+  if (values.variant === undefined)
+    variants.splice(0, variants.length, ...variants.filter((v) => !skipped.includes(v)));
 
   // wasm's own kernels, before ours replace them.
   setWasmPaths(resolveWasmDir());
@@ -151,7 +167,10 @@ async function main(): Promise<void> {
     const model = makeModel();
     const optimizer = tf.train.sgd(0.01);
     const step = (): void => {
-      const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true);
+      const cost = optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
+        true,
+      );
       cost?.dataSync();
       cost?.dispose();
     };
@@ -194,7 +213,9 @@ async function main(): Promise<void> {
   const model = makeModel();
   const start = performance.now();
   for (let i = 0; i < steps; i++) tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
-  console.log(`${((steps * batch) / ((performance.now() - start) / 1000)).toFixed(0).padStart(6)} images/s  inference (predict only)`);
+  console.log(
+    `${((steps * batch) / ((performance.now() - start) / 1000)).toFixed(0).padStart(6)} images/s  inference (predict only)`,
+  );
 }
 
 void main();

@@ -6,4 +6,3 @@ import { experimentJsonSchema } from '../src/shared/experiment/jsonSchema';
 const target = join(__dirname, '..', 'dist', 'experiment.schema.json');
 mkdirSync(dirname(target), { recursive: true });
 writeFileSync(target, `${JSON.stringify(experimentJsonSchema(), null, 2)}\n`);
-

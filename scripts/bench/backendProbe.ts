@@ -20,12 +20,19 @@ const ACTIVATORS: ActivatorTable = {
   cpu: cpuActivator,
 };
 
-export type ProbeResult = { usable: true; notes: string[] } | { usable: false; reason: Exclude<BackendAttempt, { ok: true }>['reason']; note: string };
+export type ProbeResult =
+  | { usable: true; notes: string[] }
+  | { usable: false; reason: Exclude<BackendAttempt, { ok: true }>['reason']; note: string };
 
 export async function probeBackend(name: BackendName): Promise<ProbeResult> {
   let attempt: BackendAttempt;
   try {
-    attempt = await ACTIVATORS[name]({ loadModule: createModuleLoader({ searchPaths: [] }), engine: { setBackend, ready }, log: () => undefined, explicit: false });
+    attempt = await ACTIVATORS[name]({
+      loadModule: createModuleLoader({ searchPaths: [] }),
+      engine: { setBackend, ready },
+      log: () => undefined,
+      explicit: false,
+    });
   } catch (error) {
     attempt = { ok: false, reason: 'failed', note: `failed: ${errorSummary(error)}` };
   }

@@ -16,12 +16,19 @@ function tail(text: string, lines = 6): string {
  * Spawns `command args… RESULT_FILE` and parses the JSON the child wrote to RESULT_FILE. stdout is
  * dropped (tfjs prints a banner there); stderr is kept for the error message.
  */
-export function runChild<T>(command: string, args: readonly string[], options: { timeoutSeconds: number; env?: NodeJS.ProcessEnv }): Promise<ChildOutcome<T>> {
+export function runChild<T>(
+  command: string,
+  args: readonly string[],
+  options: { timeoutSeconds: number; env?: NodeJS.ProcessEnv },
+): Promise<ChildOutcome<T>> {
   const dir = mkdtempSync(join(tmpdir(), 'medtransfer-bench-row-'));
   const resultFile = join(dir, 'result.json');
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(command, [...args, resultFile], { stdio: ['ignore', 'ignore', 'pipe'], env: options.env ?? process.env });
+    const child = spawn(command, [...args, resultFile], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: options.env ?? process.env,
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-20_000);
@@ -36,7 +43,13 @@ export function runChild<T>(command: string, args: readonly string[], options: {
       rmSync(dir, { recursive: true, force: true });
       resolve(outcome);
     };
-    child.on('error', (error) => finish({ ok: false, error: `could not start ${command}: ${error.message}`, seconds: (performance.now() - started) / 1000 }));
+    child.on('error', (error) =>
+      finish({
+        ok: false,
+        error: `could not start ${command}: ${error.message}`,
+        seconds: (performance.now() - started) / 1000,
+      }),
+    );
     child.on('close', (code, signal) => {
       const seconds = (performance.now() - started) / 1000;
       if (timedOut) return finish({ ok: false, error: `killed after ${options.timeoutSeconds} s`, seconds });
@@ -44,7 +57,11 @@ export function runChild<T>(command: string, args: readonly string[], options: {
         const value = JSON.parse(readFileSync(resultFile, 'utf8')) as T;
         finish({ ok: true, value, seconds });
       } catch {
-        finish({ ok: false, error: `exited with ${signal ?? `code ${code ?? '?'}`} and no result${stderr ? `: ${tail(stderr)}` : ''}`, seconds });
+        finish({
+          ok: false,
+          error: `exited with ${signal ?? `code ${code ?? '?'}`} and no result${stderr ? `: ${tail(stderr)}` : ''}`,
+          seconds,
+        });
       }
     });
   });

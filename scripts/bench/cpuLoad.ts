@@ -33,7 +33,12 @@ export function readCpuTimes(): CpuTimes | null {
  * Share of the machine (0–1, all cores) that others used between two samples, given the CPU
  * seconds the measured process itself used; null without samples.
  */
-export function otherLoad(before: CpuTimes | null, after: CpuTimes | null, ownCpuSeconds: number, cores = availableParallelism()): number | null {
+export function otherLoad(
+  before: CpuTimes | null,
+  after: CpuTimes | null,
+  ownCpuSeconds: number,
+  cores = availableParallelism(),
+): number | null {
   if (before === null || after === null) return null;
   const wallSeconds = (after.at - before.at) / 1000;
   if (wallSeconds <= 0) return null;

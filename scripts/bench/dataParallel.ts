@@ -49,10 +49,23 @@ interface Measured {
 async function measure(model: BenchModel, steps: number, rounds: number): Promise<Measured> {
   const { model: classifier } = buildClassifier(model.architecture, model.inputShape, 10, 0.3, new SeededRandom(1));
   const set = syntheticSet(model, BATCH * steps, 10, 2);
-  const replica: Replica = { model: classifier, variables: classifier.trainableWeights.map((weight) => weight.read() as Variable), optimizer: createOptimizer('adam', 1e-3), set, classCount: 10 };
+  const replica: Replica = {
+    model: classifier,
+    variables: classifier.trainableWeights.map((weight) => weight.read() as Variable),
+    optimizer: createOptimizer('adam', 1e-3),
+    set,
+    classCount: 10,
+  };
 
   // One thread, batch 64, the trainer's step.
-  const context = { model: classifier, shape: model.inputShape, variables: replica.variables, classCount: 10, classWeights: null, optimizer: createOptimizer('adam', 1e-3) };
+  const context = {
+    model: classifier,
+    shape: model.inputShape,
+    variables: replica.variables,
+    classCount: 10,
+    classWeights: null,
+    optimizer: createOptimizer('adam', 1e-3),
+  };
   const iterator = new BatchIterator(set, BATCH);
   const singleRates: number[] = [];
   for (let round = -1; round < rounds; round++) {
@@ -61,7 +74,11 @@ async function measure(model: BenchModel, steps: number, rounds: number): Promis
     if (round >= 0) singleRates.push(set.count / ((performance.now() - started) / 1000));
   }
 
-  const setup: WorkerSetup = { model, images: set.count, weights: classifier.getWeights().map((weight) => weight.dataSync() as Float32Array) };
+  const setup: WorkerSetup = {
+    model,
+    images: set.count,
+    weights: classifier.getWeights().map((weight) => weight.dataSync() as Float32Array),
+  };
   // Node 20 loads a worker's .ts entry before `--import tsx` takes effect there, so the worker
   // starts from a line of JavaScript that registers tsx (CommonJS, as the bench runs) first.
   const entry = JSON.stringify(join(__dirname, 'dataParallelWorker.ts'));
@@ -97,14 +114,26 @@ async function measure(model: BenchModel, steps: number, rounds: number): Promis
       if (round >= 0) parallelRates.push(set.count / ((performance.now() - started) / 1000));
     }
     const per = (ms: number) => ms / Math.max(1, spent.steps);
-    return { single: median(singleRates), parallel: median(parallelRates), halfMs: per(spent.half), waitMs: per(spent.wait), applyMs: per(spent.apply) };
+    return {
+      single: median(singleRates),
+      parallel: median(parallelRates),
+      halfMs: per(spent.half),
+      waitMs: per(spent.wait),
+      applyMs: per(spent.apply),
+    };
   } finally {
     await worker.terminate();
   }
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { models: { type: 'string', default: '' }, steps: { type: 'string', default: '20' }, rounds: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({
+    options: {
+      models: { type: 'string', default: '' },
+      steps: { type: 'string', default: '20' },
+      rounds: { type: 'string', default: '3' },
+    },
+  });
   await selectBackend('wasm', { log: () => undefined });
   for (const model of selectModels(values.models.split(',').filter((name) => name.length > 0))) {
     const m = await measure(model, Number(values.steps), Number(values.rounds));

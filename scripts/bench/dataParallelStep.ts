@@ -2,7 +2,22 @@
 // worker: the trainer's loss and gradients on a part of the batch, then the update with the
 // averaged gradients. Each thread runs its own tfjs with its own wasm instance, so the two
 // halves really run on two cores.
-import { argMax, clipByValue, keep, log, mean, mul, neg, oneHot, sum, tensor, tensor1d, tensor4d, tidy, variableGrads } from '@tensorflow/tfjs-core';
+import {
+  argMax,
+  clipByValue,
+  keep,
+  log,
+  mean,
+  mul,
+  neg,
+  oneHot,
+  sum,
+  tensor,
+  tensor1d,
+  tensor4d,
+  tidy,
+  variableGrads,
+} from '@tensorflow/tfjs-core';
 import type { NamedTensorMap, Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ImageSet } from '../../src/trainer/data/dataset';
@@ -36,7 +51,10 @@ export function halfStep(replica: Replica, start: number, count: number): { grad
       kept.probabilities = keep(output);
       return mean(neg(sum(mul(targets, log(clipByValue(output, 1e-7, 1 - 1e-7))), -1))) as Scalar;
     }, replica.variables);
-    return { loss: value.dataSync()[0] ?? Number.NaN, grads: replica.variables.map((variable) => grads[variable.name]?.dataSync() as Float32Array) };
+    return {
+      loss: value.dataSync()[0] ?? Number.NaN,
+      grads: replica.variables.map((variable) => grads[variable.name]?.dataSync() as Float32Array),
+    };
   });
   if (kept.probabilities) {
     const probabilities = kept.probabilities;

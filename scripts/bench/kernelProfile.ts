@@ -64,7 +64,11 @@ export function profileKernels(backendName: string, step: () => void, repeats: n
   } finally {
     swap(originals);
   }
-  const perStep = [...totals].map(([name, entry]): KernelTime => ({ name, selfMs: entry.selfMs / repeats, calls: entry.calls / repeats }));
+  const perStep = [...totals].map(([name, entry]): KernelTime => ({
+    name,
+    selfMs: entry.selfMs / repeats,
+    calls: entry.calls / repeats,
+  }));
   perStep.sort((a, b) => b.selfMs - a.selfMs);
   return {
     stepMs: wallMs / repeats,

@@ -21,7 +21,12 @@ export interface MachineInfo {
   loadAtEnd?: number;
 }
 
-const TFJS_PACKAGES = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu'];
+const TFJS_PACKAGES = [
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-layers',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-backend-cpu',
+];
 
 function packageVersion(name: string): string | null {
   try {
@@ -47,7 +52,10 @@ function cpuModel(): string {
 }
 
 export function torchVersion(): string | null {
-  const probe = spawnSync(SYSTEM_PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 60_000 });
+  const probe = spawnSync(SYSTEM_PYTHON, ['-c', 'import torch; print(torch.__version__)'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return probe.status === 0 ? probe.stdout.trim() : null;
 }
 

@@ -57,16 +57,32 @@ async function defaultBackends(): Promise<{ backends: BackendName[]; left: Bench
   const left: BenchRow[] = [];
   for (const backend of AUTO_ORDER) {
     if (backend === 'cpu') {
-      left.push({ model: 'all', backend, framework: 'tfjs', status: 'skipped', error: 'about 300× slower than wasm (minutes per row); --backends cpu to time it' });
+      left.push({
+        model: 'all',
+        backend,
+        framework: 'tfjs',
+        status: 'skipped',
+        error: 'about 300× slower than wasm (minutes per row); --backends cpu to time it',
+      });
       continue;
     }
-    const outcome = await runChild<ProbeResult>(process.execPath, [...TSX, join(SCRIPT_DIR, 'tfjsChild.ts'), JSON.stringify({ probe: backend })], { timeoutSeconds: 120 });
+    const outcome = await runChild<ProbeResult>(
+      process.execPath,
+      [...TSX, join(SCRIPT_DIR, 'tfjsChild.ts'), JSON.stringify({ probe: backend })],
+      { timeoutSeconds: 120 },
+    );
     if (outcome.ok && outcome.value.usable) {
       backends.push(backend);
     } else {
       const why = outcome.ok ? (outcome.value.usable ? '' : outcome.value.note) : outcome.error;
       const unsuitable = outcome.ok && !outcome.value.usable && outcome.value.reason === 'unsuitable';
-      left.push({ model: 'all', backend, framework: 'tfjs', status: unsuitable ? 'skipped' : 'unavailable', error: unsuitable ? `${why}; --backends ${backend} to time it` : why });
+      left.push({
+        model: 'all',
+        backend,
+        framework: 'tfjs',
+        status: unsuitable ? 'skipped' : 'unavailable',
+        error: unsuitable ? `${why}; --backends ${backend} to time it` : why,
+      });
     }
   }
   return { backends, left };
@@ -77,8 +93,14 @@ function progress(line: string): void {
 }
 
 function rowSummary(row: BenchRow, seconds: number): string {
-  const what = row.status === 'ok' ? `train ${formatRate(row.trainImagesPerSecond)} img/s, infer ${formatRate(row.inferenceImagesPerSecond)} img/s` : `${row.status}: ${row.error ?? ''}`;
-  const others = row.otherLoad === undefined || row.otherLoad === null ? '' : `, others ${formatShare(row.otherLoad)} of the machine`;
+  const what =
+    row.status === 'ok'
+      ? `train ${formatRate(row.trainImagesPerSecond)} img/s, infer ${formatRate(row.inferenceImagesPerSecond)} img/s`
+      : `${row.status}: ${row.error ?? ''}`;
+  const others =
+    row.otherLoad === undefined || row.otherLoad === null
+      ? ''
+      : `, others ${formatShare(row.otherLoad)} of the machine`;
   return `  ${row.model} on ${row.backend}${row.threads === undefined ? '' : ` (${row.threads} thr)`}: ${what} [${seconds.toFixed(0)} s${others}]`;
 }
 
@@ -86,7 +108,10 @@ function rowSummary(row: BenchRow, seconds: number): string {
 let quietWait = 0;
 
 /** Runs one row's child, noting how much of the machine others took meanwhile. */
-async function measuredRow(run: () => Promise<ChildOutcome<BenchRow>>, failed: (error: string) => BenchRow): Promise<BenchRow> {
+async function measuredRow(
+  run: () => Promise<ChildOutcome<BenchRow>>,
+  failed: (error: string) => BenchRow,
+): Promise<BenchRow> {
   if (quietWait > 0) await waitForQuiet(quietWait);
   const before = readCpuTimes();
   const outcome = await run();
@@ -96,20 +121,40 @@ async function measuredRow(run: () => Promise<ChildOutcome<BenchRow>>, failed: (
   return row;
 }
 
-function tfjsRow(model: BenchModel, backend: BackendName, protocol: Protocol, profile: boolean, wasmThreads = false): Promise<BenchRow> {
+function tfjsRow(
+  model: BenchModel,
+  backend: BackendName,
+  protocol: Protocol,
+  profile: boolean,
+  wasmThreads = false,
+): Promise<BenchRow> {
   const request = JSON.stringify({ model, backend, protocol, profile, wasmThreads });
   return measuredRow(
-    () => runChild<BenchRow>(process.execPath, [...TSX, join(SCRIPT_DIR, 'tfjsChild.ts'), request], { timeoutSeconds: protocol.budgetSeconds * 4 + 120 }),
+    () =>
+      runChild<BenchRow>(process.execPath, [...TSX, join(SCRIPT_DIR, 'tfjsChild.ts'), request], {
+        timeoutSeconds: protocol.budgetSeconds * 4 + 120,
+      }),
     (error) => ({ model: model.id, backend, framework: 'tfjs', status: 'failed', error }),
   );
 }
 
 function pytorchRow(model: BenchModel, threads: number, protocol: Protocol, profile: boolean): Promise<BenchRow> {
-  const request = JSON.stringify({ model: model.id, architecture: model.architecture, inputShape: model.inputShape, threads, protocol, profile });
+  const request = JSON.stringify({
+    model: model.id,
+    architecture: model.architecture,
+    inputShape: model.inputShape,
+    threads,
+    protocol,
+    profile,
+  });
   // OpenMP and MKL read their thread counts when the library loads, before set_num_threads.
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
   return measuredRow(
-    () => runChild<BenchRow>(SYSTEM_PYTHON, [join(SCRIPT_DIR, 'pytorchBench.py'), request], { timeoutSeconds: protocol.budgetSeconds * 4 + 120, env }),
+    () =>
+      runChild<BenchRow>(SYSTEM_PYTHON, [join(SCRIPT_DIR, 'pytorchBench.py'), request], {
+        timeoutSeconds: protocol.budgetSeconds * 4 + 120,
+        env,
+      }),
     (error) => ({ model: model.id, backend: 'pytorch', framework: 'pytorch', status: 'failed', threads, error }),
   );
 }
@@ -138,9 +183,12 @@ async function main(): Promise<void> {
   const profile = !values['skip-profile'];
   const machine = describeMachine();
   const withPytorch = !values['skip-pytorch'] && machine.torch !== null;
-  progress(`bench${values.quick ? ' (quick)' : ''}: ${models.map((m) => m.id).join(', ')} on ${backends.join(', ')}${withPytorch ? ' and PyTorch' : ''}`);
+  progress(
+    `bench${values.quick ? ' (quick)' : ''}: ${models.map((m) => m.id).join(', ')} on ${backends.join(', ')}${withPytorch ? ' and PyTorch' : ''}`,
+  );
   progress(`machine: ${machineLine(machine)}`);
-  if (machine.loadAtStart > 0.5) progress(`warning: load average ${machine.loadAtStart.toFixed(2)}: other work is running, numbers will be low`);
+  if (machine.loadAtStart > 0.5)
+    progress(`warning: load average ${machine.loadAtStart.toFixed(2)}: other work is running, numbers will be low`);
 
   const rows: BenchRow[] = [];
   const unavailable = new Map<string, string>();
@@ -151,7 +199,8 @@ async function main(): Promise<void> {
       // A named backend that cannot start fails the same way for every model: one row says so.
       if (row.status === 'unavailable') unavailable.set(backend, row.error ?? 'unavailable');
       else rows.push(row);
-      if (backend === 'wasm' && values['wasm-threads'] && row.status === 'ok') rows.push(await tfjsRow(model, backend, protocol, profile, true));
+      if (backend === 'wasm' && values['wasm-threads'] && row.status === 'ok')
+        rows.push(await tfjsRow(model, backend, protocol, profile, true));
     }
     if (withPytorch) {
       // Ours (wasm runs one thread in Node), then every core for reference.
@@ -160,7 +209,16 @@ async function main(): Promise<void> {
       for (const count of threads) rows.push(await pytorchRow(model, count, protocol, profile && ours.includes(count)));
     }
   }
-  const unavailableRows: BenchRow[] = [...left, ...[...unavailable].map(([backend, error]): BenchRow => ({ model: 'all', backend, framework: 'tfjs', status: 'unavailable', error }))];
+  const unavailableRows: BenchRow[] = [
+    ...left,
+    ...[...unavailable].map(([backend, error]): BenchRow => ({
+      model: 'all',
+      backend,
+      framework: 'tfjs',
+      status: 'unavailable',
+      error,
+    })),
+  ];
 
   let pipeline: PipelineBreakdown | null = null;
   let pipelineError: string | null = null;
@@ -168,7 +226,11 @@ async function main(): Promise<void> {
     // The backend a user gets: the example leaves it to auto.
     progress(`pipeline: ${values.quick ? 'a shorter variant of ' : ''}the pneumonia example, backend auto`);
     if (quietWait > 0) await waitForQuiet(quietWait);
-    const outcome = await runChild<PipelineBreakdown>(process.execPath, [...TSX, join(SCRIPT_DIR, 'pipelineChild.ts'), JSON.stringify({ quick: values.quick, backend: 'auto' })], { timeoutSeconds: values.quick ? 180 : 480 });
+    const outcome = await runChild<PipelineBreakdown>(
+      process.execPath,
+      [...TSX, join(SCRIPT_DIR, 'pipelineChild.ts'), JSON.stringify({ quick: values.quick, backend: 'auto' })],
+      { timeoutSeconds: values.quick ? 180 : 480 },
+    );
     if (outcome.ok) pipeline = outcome.value;
     else pipelineError = outcome.error;
     progress(`  ${outcome.ok ? `${outcome.value.totalSeconds.toFixed(1)} s run` : `failed: ${outcome.error}`}`);
@@ -176,7 +238,14 @@ async function main(): Promise<void> {
 
   machine.loadAtEnd = loadavg()[0] ?? 0;
   const allRows = [...rows, ...unavailableRows];
-  const report = markdownReport({ machine: machineLine(machine), rows, allRows, pipeline, pipelineError, quick: values.quick });
+  const report = markdownReport({
+    machine: machineLine(machine),
+    rows,
+    allRows,
+    pipeline,
+    pipelineError,
+    quick: values.quick,
+  });
   const out = resolve(values.out);
   mkdirSync(dirname(out), { recursive: true });
   const result = {
@@ -217,7 +286,10 @@ function markdownReport(parts: ReportParts): string {
   ];
   const profiled = parts.rows.filter((row) => row.profile !== undefined);
   if (profiled.length > 0) {
-    lines.push('', 'Where a training step goes (kernel self times; PyTorch: operator self CPU time under its profiler):');
+    lines.push(
+      '',
+      'Where a training step goes (kernel self times; PyTorch: operator self CPU time under its profiler):',
+    );
     for (const row of profiled) if (row.profile) lines.push(profileLine(row, row.profile));
   }
   if (parts.pipeline) {

@@ -74,7 +74,8 @@ export function selectModels(patterns: readonly string[]): BenchModel[] {
   if (patterns.length === 0) return [...BENCH_MODELS];
   const chosen = BENCH_MODELS.filter((candidate) => patterns.some((pattern) => candidate.id.startsWith(pattern)));
   const unknown = patterns.filter((pattern) => !BENCH_MODELS.some((candidate) => candidate.id.startsWith(pattern)));
-  if (unknown.length > 0) throw new Error(`unknown model ${unknown.join(', ')}; known: ${BENCH_MODELS.map((m) => m.id).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown model ${unknown.join(', ')}; known: ${BENCH_MODELS.map((m) => m.id).join(', ')}`);
   return chosen;
 }
 
@@ -86,12 +87,26 @@ export function fitEpoch(protocol: Protocol, stepSeconds: number): RowProtocol {
   const batches = Math.ceil(protocol.imagesPerEpoch / protocol.batchSize);
   const epochs = protocol.warmupEpochs + protocol.timedEpochs;
   const affordable = Math.floor(protocol.budgetSeconds / Math.max(stepSeconds, 1e-6) / epochs);
-  if (affordable >= batches) return { imagesPerEpoch: protocol.imagesPerEpoch, warmupEpochs: protocol.warmupEpochs, timedEpochs: protocol.timedEpochs, reduced: false };
+  if (affordable >= batches)
+    return {
+      imagesPerEpoch: protocol.imagesPerEpoch,
+      warmupEpochs: protocol.warmupEpochs,
+      timedEpochs: protocol.timedEpochs,
+      reduced: false,
+    };
   // Too slow even for one batch per epoch: no warm-up beyond the two first steps, and one to
   // three timed single-batch epochs, as many as the budget holds.
   if (affordable < 1) {
-    const timedEpochs = Math.max(1, Math.min(3, protocol.timedEpochs, Math.floor(protocol.budgetSeconds / Math.max(stepSeconds, 1e-6))));
+    const timedEpochs = Math.max(
+      1,
+      Math.min(3, protocol.timedEpochs, Math.floor(protocol.budgetSeconds / Math.max(stepSeconds, 1e-6))),
+    );
     return { imagesPerEpoch: protocol.batchSize, warmupEpochs: 0, timedEpochs, reduced: true };
   }
-  return { imagesPerEpoch: affordable * protocol.batchSize, warmupEpochs: protocol.warmupEpochs, timedEpochs: protocol.timedEpochs, reduced: true };
+  return {
+    imagesPerEpoch: affordable * protocol.batchSize,
+    warmupEpochs: protocol.warmupEpochs,
+    timedEpochs: protocol.timedEpochs,
+    reduced: true,
+  };
 }

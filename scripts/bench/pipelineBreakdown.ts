@@ -60,19 +60,30 @@ export interface PipelineBreakdown {
 type MarkOf<T extends TrainerEvent['type']> = EventMark & { event: Extract<TrainerEvent, { type: T }> };
 
 function findMark<T extends TrainerEvent['type']>(marks: readonly EventMark[], type: T, phase?: string): MarkOf<T> {
-  const found = marks.find((mark) => mark.event.type === type && (phase === undefined || ('phase' in mark.event && mark.event.phase === phase)));
+  const found = marks.find(
+    (mark) =>
+      mark.event.type === type && (phase === undefined || ('phase' in mark.event && mark.event.phase === phase)),
+  );
   if (!found) throw new Error(`the run wrote no ${type}${phase ? ` (${phase})` : ''} event`);
   return found as MarkOf<T>;
 }
 
 /** ms spent writing events stamped in [from, to). */
 function writesBetween(totals: ProbeTotals, from: number, to: number): number {
-  return totals.marks.filter((mark) => mark.at >= from && mark.at < to).reduce((sum, mark) => sum + (totals.writeMs.get(mark.event) ?? 0), 0);
+  return totals.marks
+    .filter((mark) => mark.at >= from && mark.at < to)
+    .reduce((sum, mark) => sum + (totals.writeMs.get(mark.event) ?? 0), 0);
 }
 
 /** The split of one run, from the probes' totals and the command's start and end (performance.now). */
-export function breakdown(totals: ProbeTotals, commandStart: number, commandEnd: number): Omit<PipelineBreakdown, 'experiment' | 'changes' | 'backend'> {
-  const dataNotes = totals.marks.flatMap((mark) => (mark.event.type === 'log' && /cache|decod/i.test(mark.event.message) ? [mark.event.message] : []));
+export function breakdown(
+  totals: ProbeTotals,
+  commandStart: number,
+  commandEnd: number,
+): Omit<PipelineBreakdown, 'experiment' | 'changes' | 'backend'> {
+  const dataNotes = totals.marks.flatMap((mark) =>
+    mark.event.type === 'log' && /cache|decod/i.test(mark.event.message) ? [mark.event.message] : [],
+  );
   const { marks } = totals;
   const runStarted = findMark(marks, 'run-started');
   const dataLoaded = findMark(marks, 'data-loaded');
@@ -81,7 +92,8 @@ export function breakdown(totals: ProbeTotals, commandStart: number, commandEnd:
   const runEnded = findMark(marks, 'run-ended');
 
   const epochs = marks.filter((mark): mark is MarkOf<'epoch-ended'> => mark.event.type === 'epoch-ended');
-  if (epochs.length !== totals.epochImages.length) throw new Error(`${epochs.length} epoch-ended events for ${totals.epochImages.length} epochs served`);
+  if (epochs.length !== totals.epochImages.length)
+    throw new Error(`${epochs.length} epoch-ended events for ${totals.epochImages.length} epochs served`);
   let batchLoopMs = 0;
   let validationMs = 0;
   epochs.forEach((mark, index) => {
@@ -89,41 +101,73 @@ export function breakdown(totals: ProbeTotals, commandStart: number, commandEnd:
     batchLoopMs += trainSeconds * 1000;
     validationMs += (mark.event.seconds - trainSeconds) * 1000;
   });
-  const batchEventsMs = marks.filter((mark) => mark.event.type === 'batch-ended').reduce((sum, mark) => sum + (totals.writeMs.get(mark.event) ?? 0), 0);
+  const batchEventsMs = marks
+    .filter((mark) => mark.event.type === 'batch-ended')
+    .reduce((sum, mark) => sum + (totals.writeMs.get(mark.event) ?? 0), 0);
   const allWritesMs = marks.reduce((sum, mark) => sum + (totals.writeMs.get(mark.event) ?? 0), 0);
   const totalMs = commandEnd - commandStart;
 
   const parts: [string, number, PipelinePart['how']][] = [
     ['start: experiment file, backend, run folder', runStarted.at - commandStart, 'timed'],
-    ['data: read, decode, convert, split', dataLoaded.at - runStarted.at - writesBetween(totals, runStarted.at, dataLoaded.at), 'timed'],
+    [
+      'data: read, decode, convert, split',
+      dataLoaded.at - runStarted.at - writesBetween(totals, runStarted.at, dataLoaded.at),
+      'timed',
+    ],
     ['model forward + loss + backward (gradients)', totals.forwardBackwardMs, 'timed'],
     ['optimizer update (Adam)', totals.optimizerMs, 'timed'],
     ['batching: shuffle, copy images into the batch', totals.batchingMs, 'timed'],
-    ['batch loop, rest: tensor upload, loss/argmax read-back, augmentation, yielding', batchLoopMs - totals.forwardBackwardMs - totals.optimizerMs - totals.batchingMs - batchEventsMs, 'difference'],
+    [
+      'batch loop, rest: tensor upload, loss/argmax read-back, augmentation, yielding',
+      batchLoopMs - totals.forwardBackwardMs - totals.optimizerMs - totals.batchingMs - batchEventsMs,
+      'difference',
+    ],
     ['validation inference (each epoch)', totals.validationInferenceMs, 'timed'],
-    ['validation metrics: AUC, confusion, loss, best-weights copy', validationMs - totals.validationInferenceMs, 'difference'],
+    [
+      'validation metrics: AUC, confusion, loss, best-weights copy',
+      validationMs - totals.validationInferenceMs,
+      'difference',
+    ],
     ['evaluation on the test split (inference)', totals.evaluationInferenceMs, 'timed'],
-    ['evaluation metrics', evaluateEnded.at - evaluateStarted.at - writesBetween(totals, evaluateStarted.at, evaluateEnded.at) - totals.evaluationInferenceMs, 'difference'],
-    ['saving models and metrics.json', runEnded.at - evaluateEnded.at - writesBetween(totals, evaluateEnded.at, runEnded.at), 'timed'],
+    [
+      'evaluation metrics',
+      evaluateEnded.at -
+        evaluateStarted.at -
+        writesBetween(totals, evaluateStarted.at, evaluateEnded.at) -
+        totals.evaluationInferenceMs,
+      'difference',
+    ],
+    [
+      'saving models and metrics.json',
+      runEnded.at - evaluateEnded.at - writesBetween(totals, evaluateEnded.at, runEnded.at),
+      'timed',
+    ],
     ['event writing (events.jsonl, log.txt)', allWritesMs, 'timed'],
   ];
   const accounted = parts.reduce((sum, [, ms]) => sum + ms, 0);
   parts.push(['other: model building, phase set-up, between phases', totalMs - accounted, 'difference']);
 
   const phases: PhaseSummary[] = marks
-    .filter((mark): mark is MarkOf<'phase-ended'> => mark.event.type === 'phase-ended' && mark.event.phase !== 'evaluate')
+    .filter(
+      (mark): mark is MarkOf<'phase-ended'> => mark.event.type === 'phase-ended' && mark.event.phase !== 'evaluate',
+    )
     .map((mark) => {
       const own = epochs.filter((epoch) => epoch.event.phase === mark.event.phase);
-      return { phase: mark.event.phase, epochs: mark.event.epochsRun, seconds: mark.event.seconds, imagesPerSecond: median(own.map((epoch) => epoch.event.imagesPerSecond)) };
+      return {
+        phase: mark.event.phase,
+        epochs: mark.event.epochsRun,
+        seconds: mark.event.seconds,
+        imagesPerSecond: median(own.map((epoch) => epoch.event.imagesPerSecond)),
+      };
     });
   const trainingCompute = totals.forwardBackwardMs + totals.optimizerMs;
   return {
     totalSeconds: totalMs / 1000,
     parts: parts.map(([name, ms, how]) => ({ name, seconds: ms / 1000, share: ms / totalMs, how })),
     outsideTrainingComputeShare: 1 - trainingCompute / totalMs,
-    outsideModelComputeShare: 1 - (trainingCompute + totals.validationInferenceMs + totals.evaluationInferenceMs) / totalMs,
+    outsideModelComputeShare:
+      1 - (trainingCompute + totals.validationInferenceMs + totals.evaluationInferenceMs) / totalMs,
     phases,
     dataNotes,
   };
 }
-

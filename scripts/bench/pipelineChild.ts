@@ -5,7 +5,8 @@ import { measurePipeline } from './pipelineShare';
 
 async function main(): Promise<void> {
   const [requestJson, resultFile] = process.argv.slice(2);
-  if (requestJson === undefined || resultFile === undefined) throw new Error('usage: pipelineChild.ts REQUEST_JSON RESULT_FILE');
+  if (requestJson === undefined || resultFile === undefined)
+    throw new Error('usage: pipelineChild.ts REQUEST_JSON RESULT_FILE');
   const request = JSON.parse(requestJson) as { quick: boolean; backend: string };
   writeFileSync(resultFile, JSON.stringify(await measurePipeline(request)));
   process.exit(0);

@@ -24,7 +24,11 @@ export interface Probes {
 }
 
 /** The classes of createOptimizer's adam, sgd (momentum) and rmsprop; building one needs a backend. */
-const OPTIMIZER_PROTOTYPES: readonly Optimizer[] = [AdamOptimizer.prototype, MomentumOptimizer.prototype, RMSPropOptimizer.prototype];
+const OPTIMIZER_PROTOTYPES: readonly Optimizer[] = [
+  AdamOptimizer.prototype,
+  MomentumOptimizer.prototype,
+  RMSPropOptimizer.prototype,
+];
 
 export function installProbes(): Probes {
   const totals: ProbeTotals = {
@@ -44,7 +48,12 @@ export function installProbes(): Probes {
 
   const tfEngine = engine();
   const gradients = tfEngine.gradients;
-  tfEngine.gradients = function timedGradients<T extends Tensor>(f: () => T, xs: Tensor[], dy?: T, allowNoGradients?: boolean) {
+  tfEngine.gradients = function timedGradients<T extends Tensor>(
+    f: () => T,
+    xs: Tensor[],
+    dy?: T,
+    allowNoGradients?: boolean,
+  ) {
     const started = performance.now();
     gradientDepth++;
     try {
@@ -93,7 +102,10 @@ export function installProbes(): Probes {
   });
 
   const epoch = BatchIterator.prototype.epoch;
-  BatchIterator.prototype.epoch = function* timedEpoch(this: BatchIterator, random: SeededRandom | null): Generator<Batch> {
+  BatchIterator.prototype.epoch = function* timedEpoch(
+    this: BatchIterator,
+    random: SeededRandom | null,
+  ): Generator<Batch> {
     const inner = epoch.call(this, random);
     let images = 0;
     for (;;) {

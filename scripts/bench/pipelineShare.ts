@@ -16,14 +16,19 @@ export const PNEUMONIA_EXAMPLE = 'examples/pneumonia-fewshot.experiment.yaml';
  * The example as a file to run: as is, or (quick) with a smaller source task. Relative dataset
  * paths are made absolute, since the variant is written elsewhere.
  */
-export function experimentVariant(exampleFile: string, quick: boolean, dir: string): { file: string; changes: string[] } {
+export function experimentVariant(
+  exampleFile: string,
+  quick: boolean,
+  dir: string,
+): { file: string; changes: string[] } {
   if (!quick) return { file: resolve(exampleFile), changes: [] };
   const document = parse(readFileSync(exampleFile, 'utf8')) as Record<string, unknown>;
   delete document['$schema'];
   const base = dirname(resolve(exampleFile));
   const absolute = (section: unknown) => {
     const dataset = (section as { dataset?: { path?: unknown } } | undefined)?.dataset;
-    if (dataset && typeof dataset.path === 'string' && !isAbsolute(dataset.path)) dataset.path = resolve(base, dataset.path);
+    if (dataset && typeof dataset.path === 'string' && !isAbsolute(dataset.path))
+      dataset.path = resolve(base, dataset.path);
   };
   absolute(document['source']);
   absolute(document['target']);
@@ -35,7 +40,11 @@ export function experimentVariant(exampleFile: string, quick: boolean, dir: stri
   return { file, changes: ['source.epochs 2 → 1', 'source.fraction 1 → 0.1 (5,400 Fashion-MNIST training images)'] };
 }
 
-export async function measurePipeline(options: { quick: boolean; backend: string; example?: string }): Promise<PipelineBreakdown> {
+export async function measurePipeline(options: {
+  quick: boolean;
+  backend: string;
+  example?: string;
+}): Promise<PipelineBreakdown> {
   const example = options.example ?? PNEUMONIA_EXAMPLE;
   const dir = mkdtempSync(join(tmpdir(), 'medtransfer-bench-'));
   try {

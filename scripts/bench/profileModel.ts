@@ -19,7 +19,11 @@ import type { StepContext } from '../../src/trainer/training/trainStep';
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { steps: { type: 'string', default: '5' }, top: { type: 'string', default: '20' }, rounds: { type: 'string', default: '3' } },
+    options: {
+      steps: { type: 'string', default: '5' },
+      top: { type: 'string', default: '20' },
+      rounds: { type: 'string', default: '3' },
+    },
   });
   const steps = Number(values.steps);
   const rounds = Number(values.rounds);
@@ -27,7 +31,13 @@ async function main(): Promise<void> {
   if (benchModel === undefined) throw new Error('usage: profileModel.ts MODEL_ID');
   await selectBackend('wasm', { log: () => undefined });
   const protocol = FULL_PROTOCOL;
-  const { model } = buildClassifier(benchModel.architecture, benchModel.inputShape, protocol.classCount, protocol.dropout, new SeededRandom(1));
+  const { model } = buildClassifier(
+    benchModel.architecture,
+    benchModel.inputShape,
+    protocol.classCount,
+    protocol.dropout,
+    new SeededRandom(1),
+  );
   const context: StepContext = {
     model,
     shape: benchModel.inputShape,
@@ -47,10 +57,13 @@ async function main(): Promise<void> {
     stepMs.push((performance.now() - started) / steps);
   }
   const ms = median(stepMs);
-  process.stdout.write(`${benchModel.id} on wasm: ${ms.toFixed(1)} ms/step (rounds ${stepMs.map((value) => value.toFixed(1)).join(', ')}), ${Math.round((protocol.batchSize * 1000) / ms)} img/s\n`);
+  process.stdout.write(
+    `${benchModel.id} on wasm: ${ms.toFixed(1)} ms/step (rounds ${stepMs.map((value) => value.toFixed(1)).join(', ')}), ${Math.round((protocol.batchSize * 1000) / ms)} img/s\n`,
+  );
   const profiled = profileKernels('wasm', () => trainStep(context, batch.value), steps, Number(values.top));
   process.stdout.write(`profiled step ${profiled.stepMs.toFixed(1)} ms, kernels ${profiled.kernelMs.toFixed(1)} ms\n`);
-  for (const kernel of profiled.top) process.stdout.write(`  ${kernel.selfMs.toFixed(2).padStart(7)} ms  ×${kernel.calls}  ${kernel.name}\n`);
+  for (const kernel of profiled.top)
+    process.stdout.write(`  ${kernel.selfMs.toFixed(2).padStart(7)} ms  ×${kernel.calls}  ${kernel.name}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -12,7 +12,8 @@ export function median(values: readonly number[]): number {
 
 /** ours / theirs, or null where either is missing or the reference is not positive. */
 export function ratio(ours: number | undefined, theirs: number | undefined): number | null {
-  if (ours === undefined || theirs === undefined || !Number.isFinite(ours) || !Number.isFinite(theirs) || theirs <= 0) return null;
+  if (ours === undefined || theirs === undefined || !Number.isFinite(ours) || !Number.isFinite(theirs) || theirs <= 0)
+    return null;
   return ours / theirs;
 }
 

@@ -23,8 +23,14 @@ export function formatRatio(value: number | null | undefined): string {
 }
 
 /** A markdown table; columns listed in `right` are right-aligned. */
-export function markdownTable(header: readonly string[], body: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string {
-  const widths = header.map((cell, column) => Math.max(3, cell.length, ...body.map((row) => (row[column] ?? '').length)));
+export function markdownTable(
+  header: readonly string[],
+  body: readonly (readonly string[])[],
+  right: ReadonlySet<number> = new Set(),
+): string {
+  const widths = header.map((cell, column) =>
+    Math.max(3, cell.length, ...body.map((row) => (row[column] ?? '').length)),
+  );
   const line = (cells: readonly string[]) =>
     `| ${cells.map((cell, column) => (right.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join(' | ')} |`;
   const rule = `| ${widths.map((width, column) => (right.has(column) ? `${'-'.repeat(width - 1)}:` : '-'.repeat(width))).join(' | ')} |`;
@@ -50,7 +56,17 @@ function statusCell(row: BenchRow): string {
 /** One row per model and backend (PyTorch rows included), with ours/PyTorch at equal threads. */
 export function resultsTable(rows: readonly BenchRow[]): string {
   const ratios = pairRatios(rows);
-  const header = ['model', 'backend', 'threads', 'train img/s', 'infer img/s', 'peak RSS MiB', 'peak tensors MiB', 'train ours/PyTorch', 'infer ours/PyTorch'];
+  const header = [
+    'model',
+    'backend',
+    'threads',
+    'train img/s',
+    'infer img/s',
+    'peak RSS MiB',
+    'peak tensors MiB',
+    'train ours/PyTorch',
+    'infer ours/PyTorch',
+  ];
   const body = rows.map((row) => {
     const paired = ratioFor(ratios, row);
     return [
@@ -70,18 +86,25 @@ export function resultsTable(rows: readonly BenchRow[]): string {
 
 /** Rows that could not be measured, with the reason, for under the table. */
 export function problemLines(rows: readonly BenchRow[]): string[] {
-  const lines = rows.filter((row) => row.status !== 'ok').map((row) => `- ${row.model} on ${row.backend}: ${row.status}: ${row.error ?? 'no reason given'}`);
+  const lines = rows
+    .filter((row) => row.status !== 'ok')
+    .map((row) => `- ${row.model} on ${row.backend}: ${row.status}: ${row.error ?? 'no reason given'}`);
   const reduced = rows.filter((row) => row.status === 'ok' && row.protocol?.reduced);
   if (reduced.length > 0) {
     lines.push(
       `- \\* fewer images per epoch than the protocol, to fit the time budget: ${reduced
-        .map((row) => `${row.model} on ${row.backend} (${row.protocol?.imagesPerEpoch ?? '?'} images × ${row.protocol?.timedEpochs ?? '?'} epochs)`)
+        .map(
+          (row) =>
+            `${row.model} on ${row.backend} (${row.protocol?.imagesPerEpoch ?? '?'} images × ${row.protocol?.timedEpochs ?? '?'} epochs)`,
+        )
         .join('; ')}`,
     );
   }
   const noisy = rows.filter(isNoisy);
   if (noisy.length > 0) {
-    lines.push(`- † other processes used more than ${formatShare(NOISY_LOAD)} of the machine during: ${noisy.map((row) => `${row.model} on ${row.backend}${row.framework === 'pytorch' ? ` ${row.threads ?? '?'} thr` : ''} (${formatShare(row.otherLoad ?? 0)})`).join('; ')}`);
+    lines.push(
+      `- † other processes used more than ${formatShare(NOISY_LOAD)} of the machine during: ${noisy.map((row) => `${row.model} on ${row.backend}${row.framework === 'pytorch' ? ` ${row.threads ?? '?'} thr` : ''} (${formatShare(row.otherLoad ?? 0)})`).join('; ')}`,
+    );
   }
   return lines;
 }

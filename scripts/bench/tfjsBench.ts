@@ -63,7 +63,12 @@ function threadsOf(backend: BackendName): number {
 export async function runTfjsBench(request: TfjsBenchRequest): Promise<BenchRow> {
   const { model, backend, protocol } = request;
   const threaded = request.wasmThreads === true && backend === 'wasm';
-  const row: BenchRow = { model: model.id, backend: threaded ? WASM_THREADS_LABEL : backend, framework: 'tfjs', status: 'ok' };
+  const row: BenchRow = {
+    model: model.id,
+    backend: threaded ? WASM_THREADS_LABEL : backend,
+    framework: 'tfjs',
+    status: 'ok',
+  };
   const log: string[] = [];
   try {
     const experiment = threaded ? enableThreadedWasm() : null;
@@ -76,7 +81,13 @@ export async function runTfjsBench(request: TfjsBenchRequest): Promise<BenchRow>
   }
   row.threads = threadsOf(backend);
 
-  const { model: classifier } = buildClassifier(model.architecture, model.inputShape, protocol.classCount, protocol.dropout, new SeededRandom(1));
+  const { model: classifier } = buildClassifier(
+    model.architecture,
+    model.inputShape,
+    protocol.classCount,
+    protocol.dropout,
+    new SeededRandom(1),
+  );
   row.parameters = countParams(classifier.weights);
   const context: StepContext = {
     model: classifier,
@@ -105,7 +116,14 @@ export async function runTfjsBench(request: TfjsBenchRequest): Promise<BenchRow>
   row.peakTensorBytes = second.peakBytes;
   const fitted = fitEpoch(protocol, (performance.now() - secondStarted) / 1000);
   row.protocol = fitted;
-  const set: ImageSet = fitted.reduced ? { ...fullSet, images: fullSet.images.subarray(0, fitted.imagesPerEpoch * fullSet.shape.reduce((a, b) => a * b, 1)), labels: fullSet.labels.subarray(0, fitted.imagesPerEpoch), count: fitted.imagesPerEpoch } : fullSet;
+  const set: ImageSet = fitted.reduced
+    ? {
+        ...fullSet,
+        images: fullSet.images.subarray(0, fitted.imagesPerEpoch * fullSet.shape.reduce((a, b) => a * b, 1)),
+        labels: fullSet.labels.subarray(0, fitted.imagesPerEpoch),
+        count: fitted.imagesPerEpoch,
+      }
+    : fullSet;
   const iterator = new BatchIterator(set, protocol.batchSize);
 
   // An epoch as trainPhase runs it, without validation and events: batches, steps.
@@ -141,7 +159,10 @@ export async function runTfjsBench(request: TfjsBenchRequest): Promise<BenchRow>
   };
   let warmupSeconds = 0;
   for (let i = 0; i < protocol.inferenceWarmup; i++) warmupSeconds = pass();
-  const passes = Math.max(1, Math.min(protocol.inferenceTimed, Math.floor(protocol.budgetSeconds / 2 / Math.max(warmupSeconds, 1e-6))));
+  const passes = Math.max(
+    1,
+    Math.min(protocol.inferenceTimed, Math.floor(protocol.budgetSeconds / 2 / Math.max(warmupSeconds, 1e-6))),
+  );
   const inferenceRates = Array.from({ length: passes }, () => set.count / pass());
   row.inferenceImagesPerSecond = median(inferenceRates);
   const usage = process.resourceUsage();

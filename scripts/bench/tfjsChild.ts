@@ -17,7 +17,8 @@ interface ChildRequest {
 
 async function main(): Promise<void> {
   const [requestJson, resultFile] = process.argv.slice(2);
-  if (requestJson === undefined || resultFile === undefined) throw new Error('usage: tfjsChild.ts REQUEST_JSON RESULT_FILE');
+  if (requestJson === undefined || resultFile === undefined)
+    throw new Error('usage: tfjsChild.ts REQUEST_JSON RESULT_FILE');
   const request = JSON.parse(requestJson) as ChildRequest | { probe: BackendName };
   const result = 'probe' in request ? await probeBackend(request.probe) : await runTfjsBench(request);
   writeFileSync(resultFile, JSON.stringify(result));

@@ -22,7 +22,9 @@ import { env } from '@tensorflow/tfjs-core';
  */
 function bundleRequires(): string {
   const bundle = readFileSync(createRequire(__filename).resolve('@tensorflow/tfjs-backend-wasm'), 'utf8');
-  const lines = [...bundle.matchAll(/var (require\$\$\d+) = require\('([a-z_]+)'\);/g)].map((match) => `var ${match[1]} = require(${JSON.stringify(match[2])});`);
+  const lines = [...bundle.matchAll(/var (require\$\$\d+) = require\('([a-z_]+)'\);/g)].map(
+    (match) => `var ${match[1]} = require(${JSON.stringify(match[2])});`,
+  );
   // … and the global object commonjsGlobal.
   return `var commonjsGlobal = globalThis;\n${[...new Set(lines)].join('\n')}\n`;
 }

@@ -4,7 +4,29 @@
 // The stand-ins compose existing fast kernels; a real implementation (a kernel over the wasm
 // heap, like wasmGradients/tile.ts) should be at least as fast.
 //   node --import tsx scripts/bench/whatIf.ts [--models resnet-small,mobilenet-small] [--rounds 5] [--steps 8]
-import { Cast, Greater, GreaterEqual, Less, LessEqual, Maximum, Minimum, Slice, add, cast, getKernel, registerKernel, relu, reshape, scalar, slice, slice_util, step, sub, tidy, unregisterKernel } from '@tensorflow/tfjs-core';
+import {
+  Cast,
+  Greater,
+  GreaterEqual,
+  Less,
+  LessEqual,
+  Maximum,
+  Minimum,
+  Slice,
+  add,
+  cast,
+  getKernel,
+  registerKernel,
+  relu,
+  reshape,
+  scalar,
+  slice,
+  slice_util,
+  step,
+  sub,
+  tidy,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, SliceAttrs, Tensor, TensorInfo, Variable } from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../src/trainer/backend/selectBackend';
@@ -71,7 +93,8 @@ const VARIANTS = {
   'slice-collapse': 'Slice of rank > 4 over collapsed axes (pointwiseWindows: stride-2 1×1 filter gradients)',
   'fast-compare': 'Minimum/Maximum/comparisons from fast kernels (relu6 and its gradient)',
   both: 'slice-collapse + fast-compare',
-  'both, no batch norm': 'both, and the BatchNormalization layers left out: the most a fused batch-norm kernel could save',
+  'both, no batch norm':
+    'both, and the BatchNormalization layers left out: the most a fused batch-norm kernel could save',
 } as const;
 type Variant = keyof typeof VARIANTS;
 
@@ -97,7 +120,9 @@ async function main(): Promise<void> {
   await selectBackend(BACKEND, { log: () => undefined });
   // Cast is only used to look it up once the backend is on; keeps the import honest.
   builtIn(Cast);
-  const originals = new Map<string, KernelConfig>([Slice, ...Object.keys(COMPARE)].map((name) => [name, builtIn(name)]));
+  const originals = new Map<string, KernelConfig>(
+    [Slice, ...Object.keys(COMPARE)].map((name) => [name, builtIn(name)]),
+  );
   const replacements = new Map<string, KernelConfig>();
   const slicer = originals.get(Slice) as KernelConfig;
   replacements.set(Slice, { ...slicer, kernelFunc: sliceKernel(slicer) });
@@ -157,7 +182,9 @@ async function main(): Promise<void> {
     console.log(`${model.id}:`);
     for (const [variant, list] of rates) {
       const rate = median(list);
-      console.log(`  ${rate.toFixed(0).padStart(6)} images/s  ×${(rate / base).toFixed(2)}  ${variant.padEnd(15)} ${VARIANTS[variant]}`);
+      console.log(
+        `  ${rate.toFixed(0).padStart(6)} images/s  ×${(rate / base).toFixed(2)}  ${variant.padEnd(15)} ${VARIANTS[variant]}`,
+      );
     }
   }
 }

@@ -68,7 +68,11 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(liveness);
 
   const tree = new ExperimentsTreeProvider(index, store, trainer.launcher, liveness);
-  const treeView = vscode.window.createTreeView<ExperimentsNode>(EXPERIMENTS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView<ExperimentsNode>(EXPERIMENTS_VIEW_ID, {
+    treeDataProvider: tree,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
   context.subscriptions.push(tree, treeView);
   context.subscriptions.push(
     treeView.onDidChangeSelection(({ selection }) => {
@@ -78,19 +82,31 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   const updateTrustMessage = () => {
-    treeView.message = vscode.workspace.isTrusted ? undefined : 'Restricted Mode: runs are shown, but running experiments is disabled until you trust this workspace.';
+    treeView.message = vscode.workspace.isTrusted
+      ? undefined
+      : 'Restricted Mode: runs are shown, but running experiments is disabled until you trust this workspace.';
   };
   updateTrustMessage();
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(updateTrustMessage));
 
   const updateActivity = () => {
-    const attached = store.all().filter((record) => record.controllable && record.state.status === 'running' && !trainer.launcher.runByDir(record.key)).length;
+    const attached = store
+      .all()
+      .filter(
+        (record) => record.controllable && record.state.status === 'running' && !trainer.launcher.runByDir(record.key),
+      ).length;
     const active = trainer.launcher.activeRuns.length + attached;
     const queued = trainer.launcher.queuedRuns.length;
-    treeView.badge = active + queued > 0 ? { value: active + queued, tooltip: `${active} running, ${queued} queued` } : undefined;
+    treeView.badge =
+      active + queued > 0 ? { value: active + queued, tooltip: `${active} running, ${queued} queued` } : undefined;
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasActiveRuns, active + queued > 0);
   };
-  context.subscriptions.push(trainer.launcher.onDidStartRun(updateActivity), trainer.launcher.onDidEndRun(updateActivity), trainer.launcher.onDidChangeQueue(updateActivity), liveness.onDidChange(updateActivity));
+  context.subscriptions.push(
+    trainer.launcher.onDidStartRun(updateActivity),
+    trainer.launcher.onDidEndRun(updateActivity),
+    trainer.launcher.onDidChangeQueue(updateActivity),
+    liveness.onDidChange(updateActivity),
+  );
 
   context.subscriptions.push(
     new ExperimentDiagnostics(index),
@@ -106,14 +122,33 @@ export function activate(context: vscode.ExtensionContext): void {
   const runsWatcher = new RunsWatcher(index, discovery, (message) => log.warn(message));
   context.subscriptions.push(runsWatcher);
 
-  const commandContext: CommandContext = { index, store, liveness, discovery, trainer, dashboards, monitor, tree, treeView, log, trainerOutput };
+  const commandContext: CommandContext = {
+    index,
+    store,
+    liveness,
+    discovery,
+    trainer,
+    dashboards,
+    monitor,
+    tree,
+    treeView,
+    log,
+    trainerOutput,
+  };
   context.subscriptions.push(...registerCommands(commandContext));
-  context.subscriptions.push(...registerEvaluationCommands({ context: commandContext, cliPath: context.asAbsolutePath('dist/cli.js'), extensionUri: context.extensionUri }));
+  context.subscriptions.push(
+    ...registerEvaluationCommands({
+      context: commandContext,
+      cliPath: context.asAbsolutePath('dist/cli.js'),
+      extensionUri: context.extensionUri,
+    }),
+  );
   context.subscriptions.push(registerBackendCommands({ globalStoragePath: context.globalStorageUri.fsPath, log }));
 
   void index.ready().then(
     () => runsWatcher.track(),
-    (error: unknown) => log.error(`could not list experiment files: ${error instanceof Error ? error.message : String(error)}`),
+    (error: unknown) =>
+      log.error(`could not list experiment files: ${error instanceof Error ? error.message : String(error)}`),
   );
   log.info(`activated (trainer: ${context.asAbsolutePath('dist/cli.js')}, runtime: ${process.execPath})`);
 }

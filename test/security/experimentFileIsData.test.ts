@@ -19,11 +19,15 @@ function freeTextPaths(): string[] {
     if (node === null || typeof node !== 'object') return;
     const current = node as SchemaNode;
     if (typeof current.$ref === 'string') return walk(definitions[current.$ref.split('/').pop() ?? ''], path);
-    for (const key of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(current[key])) for (const option of current[key] as unknown[]) walk(option, path);
+    for (const key of ['anyOf', 'oneOf', 'allOf'])
+      if (Array.isArray(current[key])) for (const option of current[key] as unknown[]) walk(option, path);
     if (current.type === 'string' && current.enum === undefined && current.const === undefined) found.add(path);
-    if (current.properties) for (const [key, child] of Object.entries(current.properties as SchemaNode)) walk(child, path ? `${path}.${key}` : key);
+    if (current.properties)
+      for (const [key, child] of Object.entries(current.properties as SchemaNode))
+        walk(child, path ? `${path}.${key}` : key);
     if (current.items) walk(current.items, `${path}[]`);
-    if (current.additionalProperties && typeof current.additionalProperties === 'object') walk(current.additionalProperties, `${path}.*`);
+    if (current.additionalProperties && typeof current.additionalProperties === 'object')
+      walk(current.additionalProperties, `${path}.*`);
   };
   walk(schema, '');
   return [...found].sort();
@@ -61,11 +65,22 @@ describe('the experiment file names data, never code', () => {
     assert.deepEqual(freeTextPaths(), Object.keys(AUDITED).sort());
   });
 
-  for (const key of ['backendPaths: [./node_modules]', 'backendPath: ./node_modules', 'nodePath: ./node', 'plugins: [./plugin.js]', 'require: ./setup.js', 'import: ./setup.mjs', 'hooks: { beforeRun: ./hook.js }']) {
+  for (const key of [
+    'backendPaths: [./node_modules]',
+    'backendPath: ./node_modules',
+    'nodePath: ./node',
+    'plugins: [./plugin.js]',
+    'require: ./setup.js',
+    'import: ./setup.mjs',
+    'hooks: { beforeRun: ./hook.js }',
+  ]) {
     it(`rejects \`${key}\` with a position`, () => {
       const parsed = parseExperiment(`${BASE}${key}\n`);
       assert.equal(parsed.ok, false);
-      assert.ok(!parsed.ok && parsed.diagnostics.some((problem) => problem.start.line === 5), JSON.stringify(!parsed.ok && parsed.diagnostics));
+      assert.ok(
+        !parsed.ok && parsed.diagnostics.some((problem) => problem.start.line === 5),
+        JSON.stringify(!parsed.ok && parsed.diagnostics),
+      );
     });
   }
 

@@ -8,7 +8,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { cliPath, eventsOf, readEvents, repoRoot, runDirFromOutput, temporaryFolder, writeExperiment } from './cliHarness';
+import {
+  cliPath,
+  eventsOf,
+  readEvents,
+  repoRoot,
+  runDirFromOutput,
+  temporaryFolder,
+  writeExperiment,
+} from './cliHarness';
 
 const TINY = `name: tiny
 seed: 5
@@ -32,11 +40,17 @@ function brokenInstall(folder: string, pkg = '@tensorflow/tfjs-node'): string {
   const dir = join(folder, 'node_modules', pkg);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: pkg, version: '4.22.0', main: 'index.js' }));
-  writeFileSync(join(dir, 'index.js'), `throw Object.assign(new Error(${JSON.stringify(LIBTENSORFLOW_ERROR)}), { code: 'ERR_DLOPEN_FAILED' });\n`);
+  writeFileSync(
+    join(dir, 'index.js'),
+    `throw Object.assign(new Error(${JSON.stringify(LIBTENSORFLOW_ERROR)}), { code: 'ERR_DLOPEN_FAILED' });\n`,
+  );
   return dir;
 }
 
-function run(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: repoRoot,
     encoding: 'utf8',
@@ -50,10 +64,15 @@ function run(args: string[], env: Record<string, string> = {}): { status: number
 function assertFoundBroken(result: ReturnType<typeof run>, dir: string): void {
   assert.equal(result.status, 3, result.stderr);
   assert.ok(
-    result.stderr.includes(`medtransfer: backend 'tensorflow' was asked for but is not available: @tensorflow/tfjs-node is installed (in ${dir}) but failed to load: ${LIBTENSORFLOW_ERROR}.`),
+    result.stderr.includes(
+      `medtransfer: backend 'tensorflow' was asked for but is not available: @tensorflow/tfjs-node is installed (in ${dir}) but failed to load: ${LIBTENSORFLOW_ERROR}.`,
+    ),
     result.stderr,
   );
-  assert.match(result.stderr, /downloads libtensorflow from storage\.googleapis\.com and did not finish.*npm rebuild @tensorflow\/tfjs-node/);
+  assert.match(
+    result.stderr,
+    /downloads libtensorflow from storage\.googleapis\.com and did not finish.*npm rebuild @tensorflow\/tfjs-node/,
+  );
   assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
 }
 
@@ -62,15 +81,35 @@ describe('medtransfer run: where optional backends are found', () => {
     const folder = temporaryFolder('backend-path');
     const installed = brokenInstall(join(folder, 'elsewhere'));
     const file = writeExperiment(folder, 'tiny', TINY);
-    assertFoundBroken(run(['run', file, '--backend', 'tensorflow', '--backend-path', join(folder, 'empty'), '--backend-path', join(folder, 'elsewhere')]), installed);
-    assertFoundBroken(run(['run', file, '--backend', 'tensorflow', '--backend-path', join(folder, 'elsewhere', 'node_modules')]), installed);
+    assertFoundBroken(
+      run([
+        'run',
+        file,
+        '--backend',
+        'tensorflow',
+        '--backend-path',
+        join(folder, 'empty'),
+        '--backend-path',
+        join(folder, 'elsewhere'),
+      ]),
+      installed,
+    );
+    assertFoundBroken(
+      run(['run', file, '--backend', 'tensorflow', '--backend-path', join(folder, 'elsewhere', 'node_modules')]),
+      installed,
+    );
   });
 
   it('MEDTRANSFER_BACKEND_PATHS, separated like PATH', () => {
     const folder = temporaryFolder('backend-env');
     const installed = brokenInstall(join(folder, 'shared'));
     const file = writeExperiment(folder, 'tiny', TINY);
-    assertFoundBroken(run(['run', file, '--backend', 'tensorflow'], { MEDTRANSFER_BACKEND_PATHS: `/nonexistent:${join(folder, 'shared')}` }), installed);
+    assertFoundBroken(
+      run(['run', file, '--backend', 'tensorflow'], {
+        MEDTRANSFER_BACKEND_PATHS: `/nonexistent:${join(folder, 'shared')}`,
+      }),
+      installed,
+    );
   });
 
   it('the experiment’s workspace: node_modules in a folder above the experiment file', () => {
@@ -85,7 +124,10 @@ describe('medtransfer run: where optional backends are found', () => {
     const folder = temporaryFolder('backend-node-path');
     const installed = brokenInstall(join(folder, 'global'));
     const file = writeExperiment(folder, 'tiny', TINY);
-    assertFoundBroken(run(['run', file, '--backend', 'tensorflow'], { NODE_PATH: join(folder, 'global', 'node_modules') }), installed);
+    assertFoundBroken(
+      run(['run', file, '--backend', 'tensorflow'], { NODE_PATH: join(folder, 'global', 'node_modules') }),
+      installed,
+    );
   });
 
   it('auto notes a broken tfjs-node-gpu with what to do in run-started, and trains on the next backend', () => {
@@ -96,7 +138,13 @@ describe('medtransfer run: where optional backends are found', () => {
     const [started] = eventsOf(readEvents(runDirFromOutput(result.stdout)), 'run-started');
     assert.notEqual(started?.backend, 'tensorflow-gpu');
     const note = started?.backendNotes.find((line) => line.startsWith('tensorflow-gpu: ')) ?? '';
-    assert.match(note, /^tensorflow-gpu: @tensorflow\/tfjs-node-gpu is installed \(in .*\) but failed to load: libtensorflow\.so\.2: .*storage\.googleapis\.com/);
-    assert.match(result.stderr, /backend search: optional backends are looked for beside MedTransfer and in .*backend-auto/);
+    assert.match(
+      note,
+      /^tensorflow-gpu: @tensorflow\/tfjs-node-gpu is installed \(in .*\) but failed to load: libtensorflow\.so\.2: .*storage\.googleapis\.com/,
+    );
+    assert.match(
+      result.stderr,
+      /backend search: optional backends are looked for beside MedTransfer and in .*backend-auto/,
+    );
   });
 });

@@ -32,13 +32,20 @@ describe('medtransfer validate', () => {
 
   it('reports a bad file as file:line:col with exit code 1 and no stack trace', () => {
     const folder = temporaryFolder('validate');
-    const file = writeExperiment(folder, 'bad', TINY.replace('batchSize: 16', 'batchsize: 16').replace('seed-cnn', 'alexnet'));
+    const file = writeExperiment(
+      folder,
+      'bad',
+      TINY.replace('batchSize: 16', 'batchsize: 16').replace('seed-cnn', 'alexnet'),
+    );
     const result = runCli(['validate', file]);
     assert.equal(result.status, 1);
     const lines = result.stderr.trim().split('\n');
     assert.equal(lines.length, 2, result.stderr);
     assert.match(lines[0] ?? '', /bad\.experiment\.yaml:3:24: `model\.architecture`: expected one of/);
-    assert.match(lines[1] ?? '', /bad\.experiment\.yaml:12:13: unknown key `batchsize` in `training`; did you mean `batchSize`\?/);
+    assert.match(
+      lines[1] ?? '',
+      /bad\.experiment\.yaml:12:13: unknown key `batchsize` in `training`; did you mean `batchSize`\?/,
+    );
     assert.doesNotMatch(result.stderr, /\n\s+at /);
   });
 
@@ -53,7 +60,12 @@ describe('medtransfer validate', () => {
 
   it('runs nothing for an invalid experiment (exit 1, no run folder)', () => {
     const folder = temporaryFolder('invalid-run');
-    const result = runCli(['run', writeExperiment(folder, 'bad', TINY.replace('epochs: 3\n', 'epochs: -1\n')), '--runs-dir', join(folder, 'runs')]);
+    const result = runCli([
+      'run',
+      writeExperiment(folder, 'bad', TINY.replace('epochs: 3\n', 'epochs: -1\n')),
+      '--runs-dir',
+      join(folder, 'runs'),
+    ]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /bad\.experiment\.yaml:6:11: `source\.epochs`/);
     assert.equal(existsSync(join(folder, 'runs')), false);
@@ -76,15 +88,35 @@ describe('medtransfer run (tiny synthetic experiment)', () => {
   });
 
   it('writes the run directory', () => {
-    for (const file of ['events.jsonl', 'metrics.json', 'experiment.json', 'log.txt', 'model/model.json', 'model/weights.bin', 'model/metadata.json', 'scratch-model/model.json', 'source-model/model.json']) {
+    for (const file of [
+      'events.jsonl',
+      'metrics.json',
+      'experiment.json',
+      'log.txt',
+      'model/model.json',
+      'model/weights.bin',
+      'model/metadata.json',
+      'scratch-model/model.json',
+      'source-model/model.json',
+    ]) {
       assert.ok(existsSync(join(runDir, file)), `${file} missing`);
     }
-    const metadata = JSON.parse(readFileSync(join(runDir, 'model', 'metadata.json'), 'utf8')) as { classes: string[]; inputShape: number[]; weightsSource: string };
+    const metadata = JSON.parse(readFileSync(join(runDir, 'model', 'metadata.json'), 'utf8')) as {
+      classes: string[];
+      inputShape: number[];
+      weightsSource: string;
+    };
     assert.deepEqual(metadata.classes, ['normal', 'lesion']);
     assert.deepEqual(metadata.inputShape, [20, 20, 1]);
     assert.match(metadata.weightsSource, /fine-tuned \(two-phase\)/);
-    const experiment = JSON.parse(readFileSync(join(runDir, 'experiment.json'), 'utf8')) as { training: { batchSize: number; optimizer: string } };
-    assert.deepEqual([experiment.training.batchSize, experiment.training.optimizer], [16, 'adam'], 'the resolved experiment, defaults applied');
+    const experiment = JSON.parse(readFileSync(join(runDir, 'experiment.json'), 'utf8')) as {
+      training: { batchSize: number; optimizer: string };
+    };
+    assert.deepEqual(
+      [experiment.training.batchSize, experiment.training.optimizer],
+      [16, 'adam'],
+      'the resolved experiment, defaults applied',
+    );
     assert.match(readFileSync(join(runDir, 'log.txt'), 'utf8'), /run completed/);
   });
 
@@ -95,10 +127,28 @@ describe('medtransfer run (tiny synthetic experiment)', () => {
     const started = eventsOf(events, 'run-started')[0];
     assert.ok(started && ['wasm', 'cpu', 'webgpu', 'tensorflow', 'tensorflow-gpu'].includes(started.backend));
     assert.deepEqual(started?.phases, ['source', 'head', 'finetune', 'scratch', 'evaluate']);
-    assert.deepEqual(eventsOf(events, 'phase-started').map((event) => event.phase), ['source', 'head', 'finetune', 'scratch', 'evaluate']);
+    assert.deepEqual(
+      eventsOf(events, 'phase-started').map((event) => event.phase),
+      ['source', 'head', 'finetune', 'scratch', 'evaluate'],
+    );
     assert.equal(eventsOf(events, 'run-ended')[0]?.status, 'completed');
     const epochs = eventsOf(events, 'epoch-ended');
-    assert.deepEqual(epochs.map((event) => `${event.phase}${event.epoch}`), ['source1', 'source2', 'source3', 'head1', 'head2', 'finetune1', 'finetune2', 'scratch1', 'scratch2', 'scratch3', 'scratch4']);
+    assert.deepEqual(
+      epochs.map((event) => `${event.phase}${event.epoch}`),
+      [
+        'source1',
+        'source2',
+        'source3',
+        'head1',
+        'head2',
+        'finetune1',
+        'finetune2',
+        'scratch1',
+        'scratch2',
+        'scratch3',
+        'scratch4',
+      ],
+    );
     for (const epoch of epochs) assert.ok(epoch.imagesPerSecond > 0 && Number.isFinite(epoch.metrics.loss));
   });
 
@@ -112,29 +162,47 @@ describe('medtransfer run (tiny synthetic experiment)', () => {
   it('evaluates both models on the test split with consistent metrics', () => {
     const testSize = eventsOf(events, 'data-loaded')[0]?.target.sizes.test.reduce((a, b) => a + b, 0);
     const evaluations = eventsOf(events, 'evaluation');
-    assert.deepEqual(evaluations.map((event) => event.model), ['fine-tuned', 'scratch']);
+    assert.deepEqual(
+      evaluations.map((event) => event.model),
+      ['fine-tuned', 'scratch'],
+    );
     for (const { metrics } of evaluations) {
       assert.equal(metrics.count, testSize);
-      assert.equal(metrics.confusion.flat().reduce((a, b) => a + b, 0), testSize);
+      assert.equal(
+        metrics.confusion.flat().reduce((a, b) => a + b, 0),
+        testSize,
+      );
       assert.equal(metrics.positiveClass, 1);
       assert.ok(metrics.auc !== null && metrics.auc >= 0 && metrics.auc <= 1);
     }
     const file = metricsFileSchema.parse(JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')));
     assert.equal(file.status, 'completed');
     assert.deepEqual(file.models['fine-tuned'], evaluations[0]?.metrics);
-    assert.ok(file.transferGain && Math.abs((file.transferGain.auc ?? 0) - ((evaluations[0]?.metrics.auc ?? 0) - (evaluations[1]?.metrics.auc ?? 0))) < 1e-12);
+    assert.ok(
+      file.transferGain &&
+        Math.abs(
+          (file.transferGain.auc ?? 0) - ((evaluations[0]?.metrics.auc ?? 0) - (evaluations[1]?.metrics.auc ?? 0)),
+        ) < 1e-12,
+    );
     assert.match(stdout, /ROC AUC/);
     assert.match(stdout, /Sensitivity \(lesion\)/);
   });
 
   it('learns the source task (better than chance)', () => {
-    const last = eventsOf(events, 'epoch-ended').filter((event) => event.phase === 'source').at(-1);
-    assert.ok((last?.metrics.valAccuracy ?? 0) > 0.4, `source val accuracy ${last?.metrics.valAccuracy} vs 0.25 chance`);
+    const last = eventsOf(events, 'epoch-ended')
+      .filter((event) => event.phase === 'source')
+      .at(-1);
+    assert.ok(
+      (last?.metrics.valAccuracy ?? 0) > 0.4,
+      `source val accuracy ${last?.metrics.valAccuracy} vs 0.25 chance`,
+    );
   });
 
   it('does not leak tensors from epoch to epoch', () => {
     for (const phase of ['source', 'head', 'finetune', 'scratch'] as const) {
-      const counts = eventsOf(events, 'epoch-ended').filter((event) => event.phase === phase).map((event) => event.tensors);
+      const counts = eventsOf(events, 'epoch-ended')
+        .filter((event) => event.phase === phase)
+        .map((event) => event.tensors);
       assert.ok(counts.length >= 2);
       assert.equal(new Set(counts).size, 1, `${phase}: tensor counts ${counts.join(', ')}`);
     }

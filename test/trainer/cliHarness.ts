@@ -16,7 +16,11 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): CliResult {
-  const result = spawnSync(process.execPath, [cliPath, ...args], { cwd: options.cwd ?? repoRoot, encoding: 'utf8', timeout: options.timeoutMs ?? 240_000 });
+  const result = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 240_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -33,7 +37,8 @@ export function writeExperiment(folder: string, name: string, text: string): str
 
 export function readEvents(runDir: string): TrainerEvent[] {
   const parsed = parseEventLines(readFileSync(join(runDir, 'events.jsonl'), 'utf8'));
-  if (parsed.invalidLines.length > 0 || parsed.remainder !== '') throw new Error(`events.jsonl has invalid lines ${parsed.invalidLines.join(', ')}`);
+  if (parsed.invalidLines.length > 0 || parsed.remainder !== '')
+    throw new Error(`events.jsonl has invalid lines ${parsed.invalidLines.join(', ')}`);
   return parsed.events;
 }
 

@@ -40,7 +40,10 @@ describe('saliency maps at the end of a run', () => {
     for (const example of saliency.examples) {
       assert.equal(example.height, 24);
       assert.equal(Buffer.from(example.image, 'base64').length, 24 * 24 * example.channels);
-      assert.deepEqual(example.explanations.map((entry) => entry.model), ['fine-tuned', 'scratch']);
+      assert.deepEqual(
+        example.explanations.map((entry) => entry.model),
+        ['fine-tuned', 'scratch'],
+      );
       for (const entry of example.explanations) {
         assert.equal(entry.method, 'hirescam');
         assert.equal(Buffer.from(entry.heatmap, 'base64').length, 24 * 24);
@@ -51,12 +54,18 @@ describe('saliency maps at the end of a run', () => {
     // The first model's sample: at most 2 per true class and outcome.
     for (const trueClass of [0, 1]) {
       for (const correct of [true, false]) {
-        const count = saliency.examples.filter((example) => example.trueClass === trueClass && (example.explanations[0]?.predicted === trueClass) === correct).length;
+        const count = saliency.examples.filter(
+          (example) =>
+            example.trueClass === trueClass && (example.explanations[0]?.predicted === trueClass) === correct,
+        ).length;
         assert.ok(count <= 2, `class ${trueClass} ${correct ? 'correct' : 'wrong'}: ${count}`);
       }
     }
     const indices = saliency.examples.map((example) => example.index);
-    assert.deepEqual(indices, [...new Set(indices)].sort((a, b) => a - b));
+    assert.deepEqual(
+      indices,
+      [...new Set(indices)].sort((a, b) => a - b),
+    );
   });
 
   it('emits a small saliency event and keeps pixels out of events.jsonl', () => {
@@ -64,7 +73,10 @@ describe('saliency maps at the end of a run', () => {
     assert.ok(event);
     assert.equal(event.file, 'saliency.json');
     assert.equal(event.examples, saliency.examples.length);
-    assert.deepEqual(event.models.map((entry) => entry.model), ['fine-tuned', 'scratch']);
+    assert.deepEqual(
+      event.models.map((entry) => entry.model),
+      ['fine-tuned', 'scratch'],
+    );
     assert.ok(JSON.stringify(event).length < 600);
     const firstImage = saliency.examples[0]?.image ?? '';
     assert.ok(!readFileSync(join(runDir, 'events.jsonl'), 'utf8').includes(firstImage.slice(0, 40)));
@@ -80,7 +92,10 @@ describe('medtransfer explain', () => {
     const explained = saliencyFileSchema.parse(JSON.parse(result.stdout));
     assert.equal(explained.split, 'files');
     assert.deepEqual(explained.classes, saliency.classes);
-    assert.deepEqual(explained.examples.map((example) => example.index), [0, 1]);
+    assert.deepEqual(
+      explained.examples.map((example) => example.index),
+      [0, 1],
+    );
     assert.ok(!result.stdout.includes(folder), 'file paths are not repeated in the JSON');
     explained.examples.forEach((example, n) => {
       const recorded = saliency.examples[n];
@@ -92,7 +107,10 @@ describe('medtransfer explain', () => {
         const original = recorded.explanations[m];
         assert.equal(entry.model, original?.model);
         assert.equal(entry.predicted, original?.predicted);
-        assert.ok(Math.abs(entry.confidence - (original?.confidence ?? 0)) < 0.02, `${entry.confidence} vs ${original?.confidence}`);
+        assert.ok(
+          Math.abs(entry.confidence - (original?.confidence ?? 0)) < 0.02,
+          `${entry.confidence} vs ${original?.confidence}`,
+        );
       });
     });
   });

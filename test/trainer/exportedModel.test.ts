@@ -42,7 +42,10 @@ describe('the exported model and its metadata.json', () => {
     assert.equal(result.status, 0, result.stderr);
     runDir = runDirFromOutput(result.stdout);
     assert.match(result.stdout, /ROC AUC .*\(.* to .*\)/, 'AUC with its CI in the table');
-    assert.match(result.stdout, /DeLong's test, AUC fine-tuned vs scratch: difference [+-]\d\.\d{3} \(95% CI .*\), z -?\d+\.\d\d, p (< 0\.001|\d\.\d{3})/);
+    assert.match(
+      result.stdout,
+      /DeLong's test, AUC fine-tuned vs scratch: difference [+-]\d\.\d{3} \(95% CI .*\), z -?\d+\.\d\d, p (< 0\.001|\d\.\d{3})/,
+    );
   });
 
   it('reproduces the reported sensitivity and specificity from model.json, weights and metadata alone', async () => {
@@ -52,7 +55,10 @@ describe('the exported model and its metadata.json', () => {
     const shape = experiment.model.inputShape as ImageShape;
     const { target } = await loadRunData(experiment, shape, shape);
 
-    for (const [folder, name] of [['model', 'fine-tuned'], ['scratch-model', 'scratch']] as const) {
+    for (const [folder, name] of [
+      ['model', 'fine-tuned'],
+      ['scratch-model', 'scratch'],
+    ] as const) {
       const metadata = readModelMetadata(join(runDir, folder));
       const reported = metrics.models[name]?.operatingPoint;
       assert.ok(metadata?.decision && reported, `${folder}: decision and operating point`);

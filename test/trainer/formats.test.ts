@@ -58,13 +58,28 @@ describe('medical data formats through the CLI', () => {
 
   before(() => {
     // dicom: class subfolders, 24×20 files (resized and padded), half with identifiers, some MONOCHROME1.
-    for (const [name, positive] of [['clear', false], ['effusion', true]] as const) {
+    for (const [name, positive] of [
+      ['clear', false],
+      ['effusion', true],
+    ] as const) {
       mkdirSync(join(root, 'dicom', name), { recursive: true });
       for (let i = 0; i < 16; i++) {
         const values = scan(24, positive, i);
         const monochrome1 = i % 4 === 0;
         const stored = values.map((v) => Math.round((monochrome1 ? 1 - v : v) * 2000));
-        writeFileSync(join(root, 'dicom', name, `IM${i}.dcm`), dicomBytes({ rows: 24, columns: 24, pixels: stored, slope: 1, intercept: -1000, window: [0, 2000], photometric: monochrome1 ? 'MONOCHROME1' : 'MONOCHROME2', identifiers: i % 2 === 0 }));
+        writeFileSync(
+          join(root, 'dicom', name, `IM${i}.dcm`),
+          dicomBytes({
+            rows: 24,
+            columns: 24,
+            pixels: stored,
+            slope: 1,
+            intercept: -1000,
+            window: [0, 2000],
+            photometric: monochrome1 ? 'MONOCHROME1' : 'MONOCHROME2',
+            identifiers: i % 2 === 0,
+          }),
+        );
       }
     }
     // csv: 16-bit PNGs with patients (two images each) and one corrupt file.
@@ -91,7 +106,10 @@ describe('medical data formats through the CLI', () => {
     writeFileSync(join(root, 'nifti', 'labels.csv'), niftiRows.join('\n'));
   });
 
-  const run = (name: string, dataset: string): { status: number | null; runDir: string; stdout: string; stderr: string } => {
+  const run = (
+    name: string,
+    dataset: string,
+  ): { status: number | null; runDir: string; stdout: string; stderr: string } => {
     const file = writeExperiment(root, name, experiment(name, dataset));
     const result = runCli(['run', file, '--no-progress', '--runs-dir', runsDir]);
     return { ...result, runDir: result.status === 0 ? runDirFromOutput(result.stdout) : '' };
@@ -102,7 +120,10 @@ describe('medical data formats through the CLI', () => {
     assert.equal(result.status, 0, result.stderr + result.stdout);
     const events = readEvents(result.runDir);
     const progress = eventsOf(events, 'data-progress');
-    assert.deepEqual(progress.at(-1) && { stage: progress.at(-1)?.stage, done: progress.at(-1)?.done, total: progress.at(-1)?.total }, { stage: 'decoding', done: 32, total: 32 });
+    assert.deepEqual(
+      progress.at(-1) && { stage: progress.at(-1)?.stage, done: progress.at(-1)?.done, total: progress.at(-1)?.total },
+      { stage: 'decoding', done: 32, total: 32 },
+    );
     const loaded = eventsOf(events, 'data-loaded')[0];
     assert.deepEqual(loaded?.target.classes, ['clear', 'effusion']);
     const log = readFileSync(join(result.runDir, 'log.txt'), 'utf8');
@@ -121,21 +142,39 @@ describe('medical data formats through the CLI', () => {
     const result = run('dicom-again', '{ type: dicom, path: dicom }');
     assert.equal(result.status, 0, result.stderr + result.stdout);
     const progress = eventsOf(readEvents(result.runDir), 'data-progress');
-    assert.deepEqual(progress.map((event) => [event.stage, event.done, event.total]), [['cache', 32, 32]]);
-    assert.match(readFileSync(join(result.runDir, 'log.txt'), 'utf8'), /cache hit at .*\.medtransfer-cache: 32 files not decoded again/);
+    assert.deepEqual(
+      progress.map((event) => [event.stage, event.done, event.total]),
+      [['cache', 32, 32]],
+    );
+    assert.match(
+      readFileSync(join(result.runDir, 'log.txt'), 'utf8'),
+      /cache hit at .*\.medtransfer-cache: 32 files not decoded again/,
+    );
   });
 
   it('csv: 16-bit PNGs split by patient', () => {
-    const result = run('csv', '{ type: csv, path: csv/labels.csv, imageColumn: file, labelColumn: finding, patientColumn: patient }');
+    const result = run(
+      'csv',
+      '{ type: csv, path: csv/labels.csv, imageColumn: file, labelColumn: finding, patientColumn: patient }',
+    );
     assert.equal(result.status, 0, result.stderr + result.stdout);
     const loaded = eventsOf(readEvents(result.runDir), 'data-loaded')[0];
     const sizes = loaded?.target.sizes;
-    assert.equal([...(sizes?.train ?? []), ...(sizes?.val ?? []), ...(sizes?.test ?? [])].reduce((a, b) => a + b, 0), 32);
-    assert.match(readFileSync(join(result.runDir, 'log.txt'), 'utf8'), /target: patients per split \(none shared\): train \d+, val \d+, test \d+/);
+    assert.equal(
+      [...(sizes?.train ?? []), ...(sizes?.val ?? []), ...(sizes?.test ?? [])].reduce((a, b) => a + b, 0),
+      32,
+    );
+    assert.match(
+      readFileSync(join(result.runDir, 'log.txt'), 'utf8'),
+      /target: patients per split \(none shared\): train \d+, val \d+, test \d+/,
+    );
   });
 
   it('nifti: slices of labelled volumes', () => {
-    const result = run('nifti', '{ type: nifti, path: nifti, labels: labels.csv, imageColumn: volume, slices: { mode: range, from: 1, to: 3 } }');
+    const result = run(
+      'nifti',
+      '{ type: nifti, path: nifti, labels: labels.csv, imageColumn: volume, slices: { mode: range, from: 1, to: 3 } }',
+    );
     assert.equal(result.status, 0, result.stderr + result.stdout);
     const loaded = eventsOf(readEvents(result.runDir), 'data-loaded')[0];
     assert.match(loaded?.target.description ?? '', /nifti \(nifti, 48 images\)/);
@@ -146,8 +185,14 @@ describe('medical data formats through the CLI', () => {
     const failed = run('broken', '{ type: csv, path: csv/with-broken.csv, imageColumn: file, labelColumn: finding }');
     assert.equal(failed.status, 3);
     assert.match(failed.stdout + failed.stderr, /broken\.png: cannot decode this PNG image/);
-    const skipped = run('skipping', '{ type: csv, path: csv/with-broken.csv, imageColumn: file, labelColumn: finding, onError: skip }');
+    const skipped = run(
+      'skipping',
+      '{ type: csv, path: csv/with-broken.csv, imageColumn: file, labelColumn: finding, onError: skip }',
+    );
     assert.equal(skipped.status, 0, skipped.stderr + skipped.stdout);
-    assert.match(readFileSync(join(skipped.runDir, 'log.txt'), 'utf8'), /skipped 1 of 33 files as unreadable \(onError: skip\): png\/broken\.png/);
+    assert.match(
+      readFileSync(join(skipped.runDir, 'log.txt'), 'utf8'),
+      /skipped 1 of 33 files as unreadable \(onError: skip\): png\/broken\.png/,
+    );
   });
 });

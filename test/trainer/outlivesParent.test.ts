@@ -40,7 +40,9 @@ describe('a trainer whose parent dies', () => {
     const file = writeExperiment(folder, 'orphan', EXPERIMENT);
     const pidFile = join(folder, 'trainer.pid');
     const parent = spawn(process.execPath, ['-e', PARENT, cliPath, file, pidFile], { stdio: 'ignore' });
-    const parentExit = await new Promise<NodeJS.Signals | null>((resolve) => parent.once('exit', (_code, signal) => resolve(signal)));
+    const parentExit = await new Promise<NodeJS.Signals | null>((resolve) =>
+      parent.once('exit', (_code, signal) => resolve(signal)),
+    );
     assert.equal(parentExit, 'SIGKILL', 'the parent died');
     const trainerPid = Number(readFileSync(pidFile, 'utf8'));
     const runDir = join(folder, 'runs', 'orphan', 'orphaned');
@@ -52,7 +54,10 @@ describe('a trainer whose parent dies', () => {
       const ended = eventsOf(events, 'run-ended');
       assert.equal(ended.length, 1);
       assert.equal(ended[0]?.status, 'completed', ended[0]?.error ?? '');
-      assert.ok(eventsOf(events, 'epoch-ended').length >= 8, 'every epoch of the run, most of them after the parent died');
+      assert.ok(
+        eventsOf(events, 'epoch-ended').length >= 8,
+        'every epoch of the run, most of them after the parent died',
+      );
       assert.equal(eventsOf(events, 'evaluation').length, 2);
       assert.ok(existsSync(join(runDir, 'model', 'model.json')));
       assert.ok(existsSync(join(runDir, 'metrics.json')));

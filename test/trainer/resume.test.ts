@@ -35,12 +35,18 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 }
 
 /** Forks `run` as the extension does and SIGKILLs it when `kill` says so. */
-async function runAndKill(file: string, runId: string, kill: (event: TrainerEvent) => boolean): Promise<{ signal: NodeJS.Signals | null; pid: number }> {
+async function runAndKill(
+  file: string,
+  runId: string,
+  kill: (event: TrainerEvent) => boolean,
+): Promise<{ signal: NodeJS.Signals | null; pid: number }> {
   const child = fork(cliPath, ['run', file, '--run-id', runId], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
   child.on('message', (message: unknown) => {
     if (isTrainerEvent(message) && kill(message)) child.kill('SIGKILL');
   });
-  const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, received) => resolve(received)));
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, received) => resolve(received)),
+  );
   return { signal, pid: child.pid ?? -1 };
 }
 
@@ -63,7 +69,11 @@ describe('medtransfer resume', () => {
   });
 
   it('continues a run SIGKILLed mid-epoch to exactly the result of an uninterrupted run', async () => {
-    const killed = await runAndKill(file, 'killed', (event) => event.type === 'batch-ended' && event.phase === 'finetune' && event.epoch === 2 && event.batch === 1);
+    const killed = await runAndKill(
+      file,
+      'killed',
+      (event) => event.type === 'batch-ended' && event.phase === 'finetune' && event.epoch === 2 && event.batch === 1,
+    );
     assert.equal(killed.signal, 'SIGKILL');
     const runDir = join(folder, 'runs', 'resumable', 'killed');
     const eventsFile = join(runDir, 'events.jsonl');
@@ -74,7 +84,10 @@ describe('medtransfer resume', () => {
     assert.deepEqual(before.invalidLines, [], 'every whole line is an event');
     assert.equal(before.remainder, '{"type":"batch-ended","phase":"finet');
     assert.equal(eventsOf(before.events, 'run-ended').length, 0);
-    assert.ok(!before.events.some((event) => event.type === 'epoch-ended' && event.phase === 'finetune' && event.epoch === 2), 'killed in the middle of finetune epoch 2');
+    assert.ok(
+      !before.events.some((event) => event.type === 'epoch-ended' && event.phase === 'finetune' && event.epoch === 2),
+      'killed in the middle of finetune epoch 2',
+    );
     const state = replayRunEvents(before.events);
     assert.equal(state.pid, killed.pid);
     assert.equal(isTrainerAlive(killed.pid), false);
@@ -91,31 +104,58 @@ describe('medtransfer resume', () => {
     assert.equal(resumedEvent.fromPhase, 'finetune');
     assert.equal(resumedEvent.fromEpoch, 1);
     assert.equal(resumedEvent.tornLineDropped, true);
-    assert.equal(resumedEvent.seq, Math.max(...before.events.map((event) => event.seq)) + 1, 'seq continues after the last good event');
-    assert.deepEqual(events.map((event) => event.seq), events.map((_, index) => index), 'seq has no gap and no repeat');
-    assert.match(readFileSync(join(runDir, 'log.txt'), 'utf8'), /resumed on backend .* from finetune epoch 1; dropped a torn last line in events\.jsonl/);
+    assert.equal(
+      resumedEvent.seq,
+      Math.max(...before.events.map((event) => event.seq)) + 1,
+      'seq continues after the last good event',
+    );
+    assert.deepEqual(
+      events.map((event) => event.seq),
+      events.map((_, index) => index),
+      'seq has no gap and no repeat',
+    );
+    assert.match(
+      readFileSync(join(runDir, 'log.txt'), 'utf8'),
+      /resumed on backend .* from finetune epoch 1; dropped a torn last line in events\.jsonl/,
+    );
     assert.equal(eventsOf(events, 'run-ended')[0]?.status, 'completed');
 
-    const curve = (runDir: string) => replayRunEvents(readEvents(runDir)).epochs.map((record) => ({ phase: record.phase, epoch: record.epoch, metrics: record.metrics }));
+    const curve = (runDir: string) =>
+      replayRunEvents(readEvents(runDir)).epochs.map((record) => ({
+        phase: record.phase,
+        epoch: record.epoch,
+        metrics: record.metrics,
+      }));
     assert.deepEqual(curve(runDir), curve(uninterrupted), 'the same epochs, each once, with the same losses');
     const metrics = (runDir: string) => JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')) as MetricsJson;
     assert.equal(metrics(runDir).status, 'completed');
     assert.deepEqual(metrics(runDir).models, metrics(uninterrupted).models, 'bit-identical evaluation');
     for (const folderName of ['model', 'scratch-model', 'source-model']) {
-      assert.deepEqual(readFileSync(join(runDir, folderName, 'weights.bin')), readFileSync(join(uninterrupted, folderName, 'weights.bin')), `${folderName} has the same weights`);
+      assert.deepEqual(
+        readFileSync(join(runDir, folderName, 'weights.bin')),
+        readFileSync(join(uninterrupted, folderName, 'weights.bin')),
+        `${folderName} has the same weights`,
+      );
     }
     assert.equal(existsSync(join(runDir, 'checkpoint')), false, 'a completed run drops its checkpoint');
   });
 
   it('falls back to the previous checkpoint when the newest does not load, and still ends as the uninterrupted run', async () => {
-    const killed = await runAndKill(file, 'fallback', (event) => event.type === 'batch-ended' && event.phase === 'finetune' && event.epoch === 3 && event.batch === 1);
+    const killed = await runAndKill(
+      file,
+      'fallback',
+      (event) => event.type === 'batch-ended' && event.phase === 'finetune' && event.epoch === 3 && event.batch === 1,
+    );
     assert.equal(killed.signal, 'SIGKILL');
     const runDir = join(folder, 'runs', 'resumable', 'fallback');
     // A disk that lost the end of the newest checkpoint's weights.
     truncateSync(join(runDir, 'checkpoint', 'weights.bin'), 100);
     const resumed = runCli(['resume', runDir, '--no-progress']);
     assert.equal(resumed.status, 0, resumed.stderr);
-    assert.match(resumed.stderr, /the newest checkpoint did not load \(.*checkpoint: weights\.bin has 100 bytes.*\): resuming from the one before it/);
+    assert.match(
+      resumed.stderr,
+      /the newest checkpoint did not load \(.*checkpoint: weights\.bin has 100 bytes.*\): resuming from the one before it/,
+    );
     const [resumedEvent] = eventsOf(readEvents(runDir), 'run-resumed');
     assert.equal(resumedEvent?.fromPhase, 'finetune');
     assert.equal(resumedEvent?.fromEpoch, 1, 'checkpoint.previous is the end of finetune epoch 1');
@@ -126,7 +166,8 @@ describe('medtransfer resume', () => {
   it('continues a run the user stopped (the stop message) to the same result', async () => {
     const child = fork(cliPath, ['run', file, '--run-id', 'stopped'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     child.on('message', (message: unknown) => {
-      if (isTrainerEvent(message) && message.type === 'batch-ended' && message.phase === 'head' && message.epoch === 1) child.send({ type: 'stop' });
+      if (isTrainerEvent(message) && message.type === 'batch-ended' && message.phase === 'head' && message.epoch === 1)
+        child.send({ type: 'stop' });
     });
     assert.equal(await exitOf(child), 0);
     const runDir = join(folder, 'runs', 'resumable', 'stopped');
@@ -134,12 +175,21 @@ describe('medtransfer resume', () => {
     const resumed = runCli(['resume', runDir, '--quiet']);
     assert.equal(resumed.status, 0, resumed.stderr);
     const events = readEvents(runDir);
-    assert.deepEqual(eventsOf(events, 'run-ended').map((event) => event.status), ['stopped', 'completed']);
+    assert.deepEqual(
+      eventsOf(events, 'run-ended').map((event) => event.status),
+      ['stopped', 'completed'],
+    );
     assert.equal(replayRunEvents(events).status, 'completed');
-    assert.equal(eventsOf(events, 'run-resumed')[0]?.fromPhase, 'source', 'stopped during head epoch 1: the last checkpoint is the end of the source phase');
+    assert.equal(
+      eventsOf(events, 'run-resumed')[0]?.fromPhase,
+      'source',
+      'stopped during head epoch 1: the last checkpoint is the end of the source phase',
+    );
     const metrics = (runDir: string) => JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')) as MetricsJson;
     assert.deepEqual(metrics(runDir).models, metrics(uninterrupted).models);
-    const metadata = JSON.parse(readFileSync(join(runDir, 'model', 'metadata.json'), 'utf8')) as { weightsSource: string };
+    const metadata = JSON.parse(readFileSync(join(runDir, 'model', 'metadata.json'), 'utf8')) as {
+      weightsSource: string;
+    };
     assert.doesNotMatch(metadata.weightsSource, /stopped/, 'the completed models replace the stopped ones');
   });
 
@@ -148,7 +198,11 @@ describe('medtransfer resume', () => {
     assert.equal(completed.status, 2);
     assert.match(completed.stderr, /already completed: nothing to resume/);
 
-    const early = await runAndKill(file, 'early', (event) => event.type === 'batch-ended' && event.phase === 'source' && event.epoch === 1);
+    const early = await runAndKill(
+      file,
+      'early',
+      (event) => event.type === 'batch-ended' && event.phase === 'source' && event.epoch === 1,
+    );
     assert.equal(early.signal, 'SIGKILL');
     const nothing = runCli(['resume', join(folder, 'runs', 'resumable', 'early')]);
     assert.equal(nothing.status, 2);
@@ -156,7 +210,12 @@ describe('medtransfer resume', () => {
 
     const child = fork(cliPath, ['run', file, '--run-id', 'alive'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     try {
-      await new Promise<void>((resolve) => child.on('message', (message: unknown) => isTrainerEvent(message) && message.type === 'epoch-ended' && resolve()));
+      await new Promise<void>((resolve) =>
+        child.on(
+          'message',
+          (message: unknown) => isTrainerEvent(message) && message.type === 'epoch-ended' && resolve(),
+        ),
+      );
       const alive = runCli(['resume', join(folder, 'runs', 'resumable', 'alive')]);
       assert.equal(alive.status, 2);
       assert.match(alive.stderr, new RegExp(`still running \\(pid ${child.pid}\\)`));

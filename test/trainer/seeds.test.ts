@@ -45,12 +45,20 @@ describe('seeds: [11, 12]', () => {
     assert.deepEqual(runIds, [...summary.runIds].sort());
     assert.equal(runIds.length, 2);
     for (const runId of runIds) assert.match(runId, RUN_ID_PATTERN);
-    assert.deepEqual(readdirSync(experimentDir).filter((name) => name.endsWith('.seeds.json')), [`${summary.group}.seeds.json`]);
+    assert.deepEqual(
+      readdirSync(experimentDir).filter((name) => name.endsWith('.seeds.json')),
+      [`${summary.group}.seeds.json`],
+    );
     summary.runIds.forEach((runId, index) => {
-      const experiment = JSON.parse(readFileSync(join(experimentDir, runId, 'experiment.json'), 'utf8')) as { seed: number; seeds?: number[] };
+      const experiment = JSON.parse(readFileSync(join(experimentDir, runId, 'experiment.json'), 'utf8')) as {
+        seed: number;
+        seeds?: number[];
+      };
       assert.equal(experiment.seed, [11, 12][index]);
       assert.equal(experiment.seeds, undefined, 'each run is a plain run of its seed');
-      const metrics = metricsFileSchema.parse(JSON.parse(readFileSync(join(experimentDir, runId, 'metrics.json'), 'utf8')));
+      const metrics = metricsFileSchema.parse(
+        JSON.parse(readFileSync(join(experimentDir, runId, 'metrics.json'), 'utf8')),
+      );
       assert.deepEqual(metrics.seedGroup, { group: summary.group, seeds: [11, 12], index });
       assert.equal(metrics.seed, [11, 12][index]);
     });
@@ -58,13 +66,20 @@ describe('seeds: [11, 12]', () => {
 
   it('reports mean ± sd (n − 1) that agree with each run’s metrics', () => {
     const experimentDir = join(folder, 'runs', 'repeated');
-    const aucs = summary.runIds.map((runId) => metricsFileSchema.parse(JSON.parse(readFileSync(join(experimentDir, runId, 'metrics.json'), 'utf8'))).models['fine-tuned']?.auc ?? Number.NaN);
+    const aucs = summary.runIds.map(
+      (runId) =>
+        metricsFileSchema.parse(JSON.parse(readFileSync(join(experimentDir, runId, 'metrics.json'), 'utf8'))).models[
+          'fine-tuned'
+        ]?.auc ?? Number.NaN,
+    );
     const entry = summary.models['fine-tuned']?.auc;
     assert.ok(entry);
     const mean = ((aucs[0] as number) + (aucs[1] as number)) / 2;
     assert.ok(Math.abs(entry.mean - mean) < 1e-12);
     // Two values: sd (n − 1) = |a − b| / √2.
-    assert.ok(Math.abs((entry.sd ?? Number.NaN) - Math.abs((aucs[0] as number) - (aucs[1] as number)) / Math.SQRT2) < 1e-12);
+    assert.ok(
+      Math.abs((entry.sd ?? Number.NaN) - Math.abs((aucs[0] as number) - (aucs[1] as number)) / Math.SQRT2) < 1e-12,
+    );
     assert.deepEqual(summary.statuses, ['completed', 'completed']);
     assert.ok(summary.gain?.auc);
     assert.match(stdout, /Across 2 seeds \(11, 12\): mean ± sd/);

@@ -15,7 +15,9 @@ target: { dataset: { type: synthetic, task: target, samples: 2000 } }
 fineTune: { headEpochs: 50 }
 `;
 
-function exitOf(child: { once(event: 'exit', listener: (code: number | null) => void): unknown }): Promise<number | null> {
+function exitOf(child: {
+  once(event: 'exit', listener: (code: number | null) => void): unknown;
+}): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', resolve));
 }
 
@@ -23,7 +25,9 @@ describe('stopping a run', () => {
   it('obeys the stop message: ends the run as stopped, saves the model, sends the same events as events.jsonl', async () => {
     const folder = temporaryFolder('stop-ipc');
     const experiment = LONG.replace('epochs: 50 }', 'epochs: 1 }');
-    const child = fork(cliPath, ['run', writeExperiment(folder, 'long', experiment), '--run-id', 'stopped-run'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = fork(cliPath, ['run', writeExperiment(folder, 'long', experiment), '--run-id', 'stopped-run'], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
     const received: TrainerEvent[] = [];
     child.on('message', (message: unknown) => {
       assert.ok(isTrainerEvent(message), `not a trainer event: ${JSON.stringify(message)}`);
@@ -37,17 +41,29 @@ describe('stopping a run', () => {
     assert.deepEqual(received, events);
     const ended = eventsOf(events, 'run-ended')[0];
     assert.equal(ended?.status, 'stopped');
-    assert.deepEqual(eventsOf(events, 'epoch-ended').map((event) => `${event.phase}${event.epoch}`), ['source1', 'head1'], 'stopped in the epoch after the request');
-    const metadata = JSON.parse(readFileSync(join(runDir, 'model', 'metadata.json'), 'utf8')) as { weightsSource: string };
+    assert.deepEqual(
+      eventsOf(events, 'epoch-ended').map((event) => `${event.phase}${event.epoch}`),
+      ['source1', 'head1'],
+      'stopped in the epoch after the request',
+    );
+    const metadata = JSON.parse(readFileSync(join(runDir, 'model', 'metadata.json'), 'utf8')) as {
+      weightsSource: string;
+    };
     assert.match(metadata.weightsSource, /stopped before it finished/);
-    const sourceMetadata = JSON.parse(readFileSync(join(runDir, 'source-model', 'metadata.json'), 'utf8')) as { classes: string[] };
+    const sourceMetadata = JSON.parse(readFileSync(join(runDir, 'source-model', 'metadata.json'), 'utf8')) as {
+      classes: string[];
+    };
     assert.deepEqual(sourceMetadata.classes, ['normal', 'round', 'elongated', 'ring']);
     assert.ok(existsSync(join(runDir, 'metrics.json')));
   });
 
   it('treats SIGTERM as a stop request', async () => {
     const folder = temporaryFolder('stop-term');
-    const child = spawn(process.execPath, [cliPath, 'run', writeExperiment(folder, 'long', LONG), '--run-id', 'terminated', '--no-progress'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [cliPath, 'run', writeExperiment(folder, 'long', LONG), '--run-id', 'terminated', '--no-progress'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -57,7 +73,15 @@ describe('stopping a run', () => {
     assert.equal(code, 0, stderr);
     const events = readEvents(join(folder, 'runs', 'long', 'terminated'));
     assert.equal(eventsOf(events, 'run-ended')[0]?.status, 'stopped');
-    assert.ok(existsSync(join(folder, 'runs', 'long', 'terminated', 'source-model', 'model.json')), 'stopped in the source phase: the source model is saved');
-    assert.match(eventsOf(events, 'log').map((event) => event.message).join('\n'), /SIGTERM/);
+    assert.ok(
+      existsSync(join(folder, 'runs', 'long', 'terminated', 'source-model', 'model.json')),
+      'stopped in the source phase: the source model is saved',
+    );
+    assert.match(
+      eventsOf(events, 'log')
+        .map((event) => event.message)
+        .join('\n'),
+      /SIGTERM/,
+    );
   });
 });

@@ -34,7 +34,8 @@ training: { batchSize: 16, optimizer: sgd, learningRate: 10 }
     );
     const result = runCli(['run', file, '--run-id', 'r', '--quiet']);
     assert.equal(result.status, 3, result.stderr);
-    const message = /the loss diverged at epoch 1 of source \(mean \d+\.\d\d per image.*\): lower the learning rate \(now 10\) or check the input range \(images 0\.\d+\.\.0\.\d+\)/;
+    const message =
+      /the loss diverged at epoch 1 of source \(mean \d+\.\d\d per image.*\): lower the learning rate \(now 10\) or check the input range \(images 0\.\d+\.\.0\.\d+\)/;
     assert.match(result.stderr, message);
     const runDir = join(folder, 'runs', 'absurd', 'r');
     assertFailedRun(runDir, message);
@@ -42,20 +43,40 @@ training: { batchSize: 16, optimizer: sgd, learningRate: 10 }
   });
 
   it('names NaN, where it happened, the learning rate and out-of-range inputs', () => {
-    const error = nonFiniteLossError({ phase: 'finetune', epoch: 3, batch: 7, loss: Number.NaN, learningRate: 0.1, range: [0, 255] });
+    const error = nonFiniteLossError({
+      phase: 'finetune',
+      epoch: 3,
+      batch: 7,
+      loss: Number.NaN,
+      learningRate: 0.1,
+      range: [0, 255],
+    });
     assert.equal(
       error.message,
-      'the loss became NaN at epoch 3 batch 7 of finetune: lower the learning rate (now 0.1) or check the input range: the training images range 0..255, not 0..1 (the dataset\'s scaling or `window`); the phase stopped before the update, so the weights stay finite',
+      "the loss became NaN at epoch 3 batch 7 of finetune: lower the learning rate (now 0.1) or check the input range: the training images range 0..255, not 0..1 (the dataset's scaling or `window`); the phase stopped before the update, so the weights stay finite",
     );
-    assert.match(nonFiniteLossError({ phase: 'head', epoch: 1, batch: 1, loss: Number.POSITIVE_INFINITY, learningRate: 0.001, range: [0, 1] }).message, /became Infinity .* check the input range \(images 0\.\.1\)/);
+    assert.match(
+      nonFiniteLossError({
+        phase: 'head',
+        epoch: 1,
+        batch: 1,
+        loss: Number.POSITIVE_INFINITY,
+        learningRate: 0.001,
+        range: [0, 1],
+      }).message,
+      /became Infinity .* check the input range \(images 0\.\.1\)/,
+    );
   });
 
-  it('reports running out of memory with the batch size and image size and what to change', { skip: process.platform !== 'linux' && 'needs ulimit' }, () => {
-    const folder = temporaryFolder('oom');
-    const file = writeExperiment(
-      folder,
-      'huge',
-      `name: huge
+  it(
+    'reports running out of memory with the batch size and image size and what to change',
+    { skip: process.platform !== 'linux' && 'needs ulimit' },
+    () => {
+      const folder = temporaryFolder('oom');
+      const file = writeExperiment(
+        folder,
+        'huge',
+        `name: huge
 seed: 1
 backend: cpu
 model: { architecture: seed-cnn, inputShape: [128, 128, 1] }
@@ -64,13 +85,19 @@ target: { dataset: { type: synthetic, task: target, samples: 40 }, classes: [nor
 fineTune: { headEpochs: 1, epochs: 1 }
 training: { batchSize: 1024 }
 `,
-    );
-    // The first convolution of a 1024-image batch needs 2 GB; the address space is capped at
-    // 2 GB so the allocation fails at once and the machine stays safe.
-    const result = spawnSync('bash', ['-c', 'ulimit -v 2000000; exec "$0" "$@"', process.execPath, cliPath, 'run', file, '--run-id', 'r', '--quiet'], { encoding: 'utf8', timeout: 120_000 });
-    assert.equal(result.status, 3, result.stderr);
-    const message = /out of memory in the source phase with batchSize 1024 and images of 128×128×1 \(64 MB of input a batch, many times that in activations\): lower `training\.batchSize` \(try 256\) or `model\.inputShape`.*\(RangeError: Array buffer allocation failed\)/;
-    assert.match(result.stderr, message);
-    assertFailedRun(join(folder, 'runs', 'huge', 'r'), message);
-  });
+      );
+      // The first convolution of a 1024-image batch needs 2 GB; the address space is capped at
+      // 2 GB so the allocation fails at once and the machine stays safe.
+      const result = spawnSync(
+        'bash',
+        ['-c', 'ulimit -v 2000000; exec "$0" "$@"', process.execPath, cliPath, 'run', file, '--run-id', 'r', '--quiet'],
+        { encoding: 'utf8', timeout: 120_000 },
+      );
+      assert.equal(result.status, 3, result.stderr);
+      const message =
+        /out of memory in the source phase with batchSize 1024 and images of 128×128×1 \(64 MB of input a batch, many times that in activations\): lower `training\.batchSize` \(try 256\) or `model\.inputShape`.*\(RangeError: Array buffer allocation failed\)/;
+      assert.match(result.stderr, message);
+      assertFailedRun(join(folder, 'runs', 'huge', 'r'), message);
+    },
+  );
 });

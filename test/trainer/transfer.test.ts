@@ -5,7 +5,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
-import { eventsOf, readEvents, repoRoot, runCli, runDirFromOutput, temporaryFolder, writeExperiment } from './cliHarness';
+import {
+  eventsOf,
+  readEvents,
+  repoRoot,
+  runCli,
+  runDirFromOutput,
+  temporaryFolder,
+  writeExperiment,
+} from './cliHarness';
 import { skipIfMissing } from '../support/prerequisites';
 
 function run(folder: string, name: string, text: string) {
@@ -16,20 +24,28 @@ function run(folder: string, name: string, text: string) {
 describe('transfer set-ups', () => {
   it('fine-tunes a saved resnet-small on images with another channel count (adapter) and another class count', () => {
     const folder = temporaryFolder('pretrained');
-    const source = run(folder, 'source', `name: source
+    const source = run(
+      folder,
+      'source',
+      `name: source
 model: { architecture: resnet-small, inputShape: [20, 20, 1] }
 source: { dataset: { type: synthetic, task: source, samples: 300 }, epochs: 1 }
 target: { dataset: { type: synthetic, task: source, samples: 200 }, labelsPerClass: 5 }
 fineTune: { strategy: feature-extraction, headEpochs: 1 }
 baseline: { scratch: false }
-`);
+`,
+    );
     assert.equal(source.status, 0, source.stderr);
-    const target = run(folder, 'target', `name: target
+    const target = run(
+      folder,
+      'target',
+      `name: target
 model: { architecture: resnet-small, inputShape: [20, 20, 3] }
 pretrained: ${join(source.runDir, 'model')}
 target: { dataset: { type: synthetic, task: target, samples: 200 }, labelsPerClass: 8 }
 fineTune: { strategy: partial, headEpochs: 1, epochs: 1, trainableBlocks: 2 }
-`);
+`,
+    );
     assert.equal(target.status, 0, target.stderr);
     const events = readEvents(target.runDir);
     assert.deepEqual(eventsOf(events, 'run-started')[0]?.phases, ['source', 'head', 'finetune', 'scratch', 'evaluate']);
@@ -42,24 +58,37 @@ fineTune: { strategy: partial, headEpochs: 1, epochs: 1, trainableBlocks: 2 }
     // the 1-channel base plus a 1×1 adapter from 3 channels to 1 (3 weights + 1 bias).
     assert.equal(finetune.totalParams, scratch.totalParams - 3 * 3 * 2 * 16 + 4);
     assert.ok(scratch.trainableParams < scratch.totalParams, 'BatchNormalization statistics do not train');
-    assert.match(readFileSync(join(target.runDir, 'log.txt'), 'utf8'), /BatchNormalization layers of the transferred base stay in inference mode/);
-    const metadata = JSON.parse(readFileSync(join(target.runDir, 'model', 'metadata.json'), 'utf8')) as { inputShape: number[]; weightsSource: string };
+    assert.match(
+      readFileSync(join(target.runDir, 'log.txt'), 'utf8'),
+      /BatchNormalization layers of the transferred base stay in inference mode/,
+    );
+    const metadata = JSON.parse(readFileSync(join(target.runDir, 'model', 'metadata.json'), 'utf8')) as {
+      inputShape: number[];
+      weightsSource: string;
+    };
     assert.deepEqual(metadata.inputShape, [20, 20, 3]);
     assert.match(metadata.weightsSource, /loaded from resnet-small/);
   });
 
   it('trains mobilenet-small with full fine-tuning (no head phase)', () => {
     const folder = temporaryFolder('mobilenet');
-    const result = run(folder, 'mobile', `name: mobile
+    const result = run(
+      folder,
+      'mobile',
+      `name: mobile
 model: { architecture: mobilenet-small, inputShape: [20, 20, 1] }
 source: { dataset: { type: synthetic, task: source, samples: 300 }, epochs: 1 }
 target: { dataset: { type: synthetic, task: target, samples: 200 }, fraction: 0.2 }
 fineTune: { strategy: full, epochs: 2 }
 baseline: { scratch: true, epochs: 1 }
-`);
+`,
+    );
     assert.equal(result.status, 0, result.stderr);
     const events = readEvents(result.runDir);
-    assert.deepEqual(eventsOf(events, 'phase-started').map((event) => event.phase), ['source', 'finetune', 'scratch', 'evaluate']);
+    assert.deepEqual(
+      eventsOf(events, 'phase-started').map((event) => event.phase),
+      ['source', 'finetune', 'scratch', 'evaluate'],
+    );
     const finetune = eventsOf(events, 'phase-started')[1];
     assert.equal(finetune?.trainableParams, (finetune?.totalParams ?? 0) - MOBILENET_SMALL_MOVING_STATISTICS);
     assert.equal(eventsOf(events, 'evaluation').length, 2);
@@ -81,25 +110,50 @@ baseline: { scratch: true, epochs: 1 }
         writeFileSync(join(folder, 'images', className, `${index}.png`), PNG.sync.write(png));
       }
     }
-    const result = run(folder, 'pngs', `name: pngs
+    const result = run(
+      folder,
+      'pngs',
+      `name: pngs
 model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
 source: { dataset: { type: synthetic, task: source, samples: 200 }, epochs: 1 }
 target: { dataset: { type: folder, path: images }, labelsPerClass: 20 }
 fineTune: { headEpochs: 1, epochs: 1 }
-`);
+`,
+    );
     assert.equal(result.status, 0, result.stderr);
     const events = readEvents(result.runDir);
-    const warnings = eventsOf(events, 'log').filter((event) => event.level === 'warn').map((event) => event.message);
-    assert.ok(warnings.some((warning) => /target: labelsPerClass is 20 but class "spot" has only \d+ training images/.test(warning)), warnings.join('\n'));
+    const warnings = eventsOf(events, 'log')
+      .filter((event) => event.level === 'warn')
+      .map((event) => event.message);
+    assert.ok(
+      warnings.some((warning) =>
+        /target: labelsPerClass is 20 but class "spot" has only \d+ training images/.test(warning),
+      ),
+      warnings.join('\n'),
+    );
     const data = eventsOf(events, 'data-loaded')[0];
     assert.deepEqual(data?.target.classes, ['clear', 'spot']);
     const sizes = data?.target.sizes;
-    assert.equal([...(sizes?.train ?? []), ...(sizes?.val ?? []), ...(sizes?.test ?? [])].reduce((a, b) => a + b, 0), 24);
+    assert.equal(
+      [...(sizes?.train ?? []), ...(sizes?.val ?? []), ...(sizes?.test ?? [])].reduce((a, b) => a + b, 0),
+      24,
+    );
   });
 
-  it('runs Fashion-MNIST → PneumoniaMNIST on samples of the real files', { skip: skipIfMissing(!existsSync('/usr/share/datasets/fashion-mnist') && 'dataset-fashion-mnist is not installed (apt-get install dataset-fashion-mnist)') }, () => {
-    const folder = temporaryFolder('real');
-    const result = run(folder, 'real', `name: real
+  it(
+    'runs Fashion-MNIST → PneumoniaMNIST on samples of the real files',
+    {
+      skip: skipIfMissing(
+        !existsSync('/usr/share/datasets/fashion-mnist') &&
+          'dataset-fashion-mnist is not installed (apt-get install dataset-fashion-mnist)',
+      ),
+    },
+    () => {
+      const folder = temporaryFolder('real');
+      const result = run(
+        folder,
+        'real',
+        `name: real
 model: { architecture: seed-cnn, inputShape: [28, 28, 1] }
 source: { dataset: { type: idx, path: /usr/share/datasets/fashion-mnist }, epochs: 1, fraction: 0.05 }
 target:
@@ -109,25 +163,31 @@ target:
 fineTune: { headEpochs: 1, epochs: 1 }
 baseline: { scratch: false }
 evaluation: { split: val }
-`);
-    assert.equal(result.status, 0, result.stderr);
-    const events = readEvents(result.runDir);
-    const data = eventsOf(events, 'data-loaded')[0];
-    assert.deepEqual(data?.target.sizes.train, [19, 175]);
-    assert.deepEqual(data?.target.sizes.val, [135, 389]);
-    assert.equal(data?.source?.classes.length, 10);
-    const evaluation = eventsOf(events, 'evaluation')[0];
-    assert.equal(evaluation?.split, 'val');
-    assert.equal(evaluation?.metrics.count, 524);
-  });
+`,
+      );
+      assert.equal(result.status, 0, result.stderr);
+      const events = readEvents(result.runDir);
+      const data = eventsOf(events, 'data-loaded')[0];
+      assert.deepEqual(data?.target.sizes.train, [19, 175]);
+      assert.deepEqual(data?.target.sizes.val, [135, 389]);
+      assert.equal(data?.source?.classes.length, 10);
+      const evaluation = eventsOf(events, 'evaluation')[0];
+      assert.equal(evaluation?.split, 'val');
+      assert.equal(evaluation?.metrics.count, 524);
+    },
+  );
 
   it('fails clearly on a missing data file and still leaves a readable run', () => {
     const folder = temporaryFolder('missing');
-    const result = run(folder, 'missing', `name: missing
+    const result = run(
+      folder,
+      'missing',
+      `name: missing
 model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
 source: { dataset: { type: synthetic, task: source, samples: 100 }, epochs: 1 }
 target: { dataset: { type: medmnist, path: no/such/file.npz } }
-`);
+`,
+    );
     assert.equal(result.status, 3);
     assert.match(result.stderr, /no\/such\/file\.npz/);
     assert.doesNotMatch(result.stderr, /\n\s+at /);
@@ -142,7 +202,13 @@ target: { dataset: { type: medmnist, path: no/such/file.npz } }
 describe('the demo', () => {
   it('finishes and the fine-tuned model beats the scratch model on the synthetic few-shot target', () => {
     const runsDir = temporaryFolder('demo');
-    const result = runCli(['run', join(repoRoot, 'examples', 'demo.experiment.yaml'), '--runs-dir', runsDir, '--no-progress']);
+    const result = runCli([
+      'run',
+      join(repoRoot, 'examples', 'demo.experiment.yaml'),
+      '--runs-dir',
+      runsDir,
+      '--no-progress',
+    ]);
     assert.equal(result.status, 0, result.stderr);
     const [fineTuned, scratch] = eventsOf(readEvents(runDirFromOutput(result.stdout)), 'evaluation');
     assert.equal(fineTuned?.model, 'fine-tuned');

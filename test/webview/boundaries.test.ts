@@ -11,14 +11,23 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 test('the webview program holds only webview/src, src/shared and packages', () => {
   const tsc = `${root}node_modules/typescript/bin/tsc`;
-  const files = execFileSync(process.execPath, [tsc, '-p', 'webview/tsconfig.json', '--listFilesOnly'], { cwd: root, encoding: 'utf8' })
+  const files = execFileSync(process.execPath, [tsc, '-p', 'webview/tsconfig.json', '--listFilesOnly'], {
+    cwd: root,
+    encoding: 'utf8',
+  })
     .split('\n')
     .filter(Boolean)
     .map((file) => relative(root, file));
   // Packages: node_modules may be a link (a git worktree's points at the main checkout's).
   const ours = files.filter((file) => !file.split(sep).includes('node_modules'));
   assert.ok(ours.some((file) => file.startsWith(`webview${sep}src${sep}dashboard`)));
-  const outside = ours.filter((file) => !file.startsWith(`webview${sep}src${sep}`) && !file.startsWith(`src${sep}shared${sep}`));
+  const outside = ours.filter(
+    (file) => !file.startsWith(`webview${sep}src${sep}`) && !file.startsWith(`src${sep}shared${sep}`),
+  );
   assert.deepEqual(outside, []);
-  assert.deepEqual(files.filter((file) => file.includes(`@types${sep}node${sep}`)), [], 'Node types leak into the webview program');
+  assert.deepEqual(
+    files.filter((file) => file.includes(`@types${sep}node${sep}`)),
+    [],
+    'Node types leak into the webview program',
+  );
 });

@@ -26,12 +26,19 @@ test('head and fine-tune continue one axis; scratch shares it; a marker shows wh
 
 test('validation-only metrics have no training line', () => {
   const data = buildCurveData(epochs, 'auc', [CURVE_GROUPS.source]);
-  assert.deepEqual(data.lines.map((line) => line.split), ['val']);
+  assert.deepEqual(
+    data.lines.map((line) => line.split),
+    ['val'],
+  );
   assert.deepEqual(data.x, [1, 2]);
 });
 
 test('groups without epochs give no lines', () => {
-  const data = buildCurveData(epochs.filter((record) => record.phase !== 'scratch'), 'loss', [CURVE_GROUPS['fine-tuned'], CURVE_GROUPS.scratch]);
+  const data = buildCurveData(
+    epochs.filter((record) => record.phase !== 'scratch'),
+    'loss',
+    [CURVE_GROUPS['fine-tuned'], CURVE_GROUPS.scratch],
+  );
   assert.ok(data.lines.every((line) => line.group === 'fine-tuned'));
   assert.deepEqual(buildCurveData([], 'loss', [CURVE_GROUPS.source]), { x: [], lines: [], markers: [] });
 });
@@ -42,7 +49,10 @@ test('compare data: one line per run, padded to the longest', () => {
     { key: 'b', label: 'B', epochs: epochs.filter((record) => record.phase !== 'finetune') },
   ];
   const data = buildCompareData(runs, 'loss', 'train', CURVE_GROUPS['fine-tuned']);
-  assert.deepEqual(data.lines.map((line) => line.label), ['A', 'B']);
+  assert.deepEqual(
+    data.lines.map((line) => line.label),
+    ['A', 'B'],
+  );
   assert.deepEqual(data.lines[1]?.values, [0.9, 0.8, null]);
   assert.deepEqual(buildCompareData(runs, 'auc', 'train', CURVE_GROUPS.scratch).lines, []);
 });

@@ -64,17 +64,28 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     const cards = page.locator('.gain-card .gain-value');
     assert.equal(await cards.count(), 3);
     assert.match((await cards.nth(0).textContent()) ?? '', new RegExp(formatSigned(gain.auc).replace('+', '\\+')));
-    assert.match((await page.locator('.gain-card').nth(0).getAttribute('class')) ?? '', gain.auc !== null && gain.auc > 0.005 ? /gain-positive/ : /gain-/);
+    assert.match(
+      (await page.locator('.gain-card').nth(0).getAttribute('class')) ?? '',
+      gain.auc !== null && gain.auc > 0.005 ? /gain-positive/ : /gain-/,
+    );
     // Data sizes per class, for the target.
     const target = demo.state.target;
     assert.ok(target);
     const targetTable = page.locator('.data-table').first();
-    for (const name of target.classes) assert.equal(await targetTable.locator('thead th', { hasText: name }).count(), 1);
+    for (const name of target.classes)
+      assert.equal(await targetTable.locator('thead th', { hasText: name }).count(), 1);
     // The toolkit's components style themselves with constructable stylesheets, which the CSP allows.
-    const styled = await page.locator('vscode-button').first().evaluate((element) => {
-      const host = element as unknown as { shadowRoot: { adoptedStyleSheets: unknown[]; querySelector(selector: string): unknown } | null };
-      return Boolean(host.shadowRoot && host.shadowRoot.adoptedStyleSheets.length > 0 && host.shadowRoot.querySelector('button'));
-    });
+    const styled = await page
+      .locator('vscode-button')
+      .first()
+      .evaluate((element) => {
+        const host = element as unknown as {
+          shadowRoot: { adoptedStyleSheets: unknown[]; querySelector(selector: string): unknown } | null;
+        };
+        return Boolean(
+          host.shadowRoot && host.shadowRoot.adoptedStyleSheets.length > 0 && host.shadowRoot.querySelector('button'),
+        );
+      });
     assert.ok(styled, 'vscode-button rendered and styled');
     await assertClean(view);
   });
@@ -84,15 +95,26 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     const { page } = view;
     await page.locator('vscode-panel-tab#tab-confusion').click();
     const classes = demo.state.target?.classes ?? [];
-    for (const [model, label] of [['fine-tuned', 'Fine-tuned'], ['scratch', 'Scratch']] as const) {
+    for (const [model, label] of [
+      ['fine-tuned', 'Fine-tuned'],
+      ['scratch', 'Scratch'],
+    ] as const) {
       const metrics = demo.state.evaluations[model];
       assert.ok(metrics, `fixture has a ${model} evaluation`);
       const table = page.locator(`table.confusion[data-model="${label}"]`);
       await table.waitFor();
       assert.deepEqual(await table.locator('thead th.class-name').allTextContents(), classes);
-      const rowNames = (await table.locator('tbody th.class-name').allTextContents()).map((text) => text.replace(/^Actual /, ''));
+      const rowNames = (await table.locator('tbody th.class-name').allTextContents()).map((text) =>
+        text.replace(/^Actual /, ''),
+      );
       assert.deepEqual(rowNames, classes);
-      const counts = await table.locator('td.cell').evaluateAll((cells) => cells.map((cell) => Number((cell as unknown as { getAttribute(name: string): string | null }).getAttribute('data-count'))));
+      const counts = await table
+        .locator('td.cell')
+        .evaluateAll((cells) =>
+          cells.map((cell) =>
+            Number((cell as unknown as { getAttribute(name: string): string | null }).getAttribute('data-count')),
+          ),
+        );
       assert.deepEqual(counts, metrics.confusion.flat());
       assert.equal(sum(counts), metrics.count);
       if (demo.state.evaluationSplit === 'test') assert.equal(sum(counts), sum(demo.state.target?.sizes.test ?? []));
@@ -101,25 +123,45 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     }
 
     await page.locator('vscode-checkbox', { hasText: 'Row-normalised' }).click();
-    await page.locator('table.confusion[data-model="Fine-tuned"] .cell-main').filter({ hasText: '%' }).first().waitFor();
-    const shares = await page.locator('table.confusion[data-model="Fine-tuned"] tbody tr').first().locator('td.cell .cell-main').allTextContents();
+    await page
+      .locator('table.confusion[data-model="Fine-tuned"] .cell-main')
+      .filter({ hasText: '%' })
+      .first()
+      .waitFor();
+    const shares = await page
+      .locator('table.confusion[data-model="Fine-tuned"] tbody tr')
+      .first()
+      .locator('td.cell .cell-main')
+      .allTextContents();
     assert.ok(shares.every((text) => text.endsWith('%')));
-    assert.ok(Math.abs(sum(shares.map((text) => Number.parseFloat(text))) - 100) <= shares.length, `row shares ${shares.join(' ')} add up to 100%`);
-    assert.equal((await view.savedState() as { normalized?: unknown }).normalized, true);
+    assert.ok(
+      Math.abs(sum(shares.map((text) => Number.parseFloat(text))) - 100) <= shares.length,
+      `row shares ${shares.join(' ')} add up to 100%`,
+    );
+    assert.equal(((await view.savedState()) as { normalized?: unknown }).normalized, true);
 
     await page.locator('vscode-radio', { hasText: 'Validation, by epoch' }).click();
     const slider = page.locator('.slider-row input[type=range]');
     await slider.waitFor();
     await slider.focus();
     await page.keyboard.press('Home');
-    await page.locator('.matrix.model-fine-tuned .matrix-source').filter({ hasText: /after epoch 1\b/ }).waitFor();
+    await page
+      .locator('.matrix.model-fine-tuned .matrix-source')
+      .filter({ hasText: /after epoch 1\b/ })
+      .waitFor();
     const caption = (await page.locator('.matrix.model-fine-tuned .matrix-source').textContent()) ?? '';
     assert.match(caption, /validation split · after epoch 1\b/);
-    const valCounts = await page.locator('table.confusion[data-model="Fine-tuned"] td.cell').evaluateAll((cells) => cells.map((cell) => Number((cell as unknown as { getAttribute(name: string): string | null }).getAttribute('data-count'))));
+    const valCounts = await page
+      .locator('table.confusion[data-model="Fine-tuned"] td.cell')
+      .evaluateAll((cells) =>
+        cells.map((cell) =>
+          Number((cell as unknown as { getAttribute(name: string): string | null }).getAttribute('data-count')),
+        ),
+      );
     const firstEpoch = demo.state.epochs.find((record) => record.phase === 'head' || record.phase === 'finetune');
     assert.deepEqual(valCounts, firstEpoch?.valConfusion?.flat());
     assert.equal(sum(valCounts), sum(demo.state.target?.sizes.val ?? []));
-    assert.equal((await view.savedState() as { epoch?: unknown }).epoch, 1);
+    assert.equal(((await view.savedState()) as { epoch?: unknown }).epoch, 1);
     await assertClean(view);
   });
 
@@ -128,12 +170,28 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     const scratch = demo.state.evaluations.scratch;
     assert.ok(fineTuned && scratch);
     // One value missing, as a class that is never predicted has no precision.
-    const withNull = { ...demo.snapshot, events: demo.events.map((event) => event.type === 'evaluation' && event.model === 'scratch'
-      ? { ...event, metrics: { ...event.metrics, perClass: event.metrics.perClass.map((metrics, index) => (index === 0 ? { ...metrics, precision: null } : metrics)) } }
-      : event) };
+    const withNull = {
+      ...demo.snapshot,
+      events: demo.events.map((event) =>
+        event.type === 'evaluation' && event.model === 'scratch'
+          ? {
+              ...event,
+              metrics: {
+                ...event.metrics,
+                perClass: event.metrics.perClass.map((metrics, index) =>
+                  index === 0 ? { ...metrics, precision: null } : metrics,
+                ),
+              },
+            }
+          : event,
+      ),
+    };
     const view = await open([withNull]);
     const { page } = view;
-    for (const [model, metrics] of [['fine-tuned', fineTuned], ['scratch', scratch]] as const) {
+    for (const [model, metrics] of [
+      ['fine-tuned', fineTuned],
+      ['scratch', scratch],
+    ] as const) {
       for (const [index, perClass] of metrics.perClass.entries()) {
         const row = page.locator('.per-class-table tbody tr').nth(index);
         assert.equal(await row.locator('th').textContent(), perClass.className);
@@ -141,7 +199,11 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
           const text = (await row.locator(`td[data-metric="${key}"][data-model="${model}"]`).textContent()) ?? '';
           const expected = model === 'scratch' && index === 0 && key === 'precision' ? null : perClass[key];
           if (expected === null) assert.equal(text, '–', `${model} ${perClass.className} ${key}`);
-          else assert.ok(Math.abs(Number(text) - expected) < 0.0005 + 1e-9, `${model} ${perClass.className} ${key}: ${text} vs ${expected}`);
+          else
+            assert.ok(
+              Math.abs(Number(text) - expected) < 0.0005 + 1e-9,
+              `${model} ${perClass.className} ${key}: ${text} vs ${expected}`,
+            );
         }
       }
     }
@@ -153,11 +215,14 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     const { page } = view;
     const canvases = page.locator('#view-curves .chart-plot canvas');
     await canvases.first().waitFor();
-    assert.ok(await canvases.count() >= 3, 'loss, accuracy and AUC charts');
+    assert.ok((await canvases.count()) >= 3, 'loss, accuracy and AUC charts');
     const box = await canvases.first().boundingBox();
     assert.ok(box && box.width > 100 && box.height > 100, `canvas ${JSON.stringify(box)}`);
     const legend = await page.locator('#view-curves .legend-item .legend-label').allTextContents();
-    assert.ok(legend.some((label) => /fine-tuned/i.test(label)) && legend.some((label) => /scratch/i.test(label)), legend.join(', '));
+    assert.ok(
+      legend.some((label) => /fine-tuned/i.test(label)) && legend.some((label) => /scratch/i.test(label)),
+      legend.join(', '),
+    );
     // Legend entries are buttons that toggle their line, from the keyboard too.
     const item = page.locator('#view-curves .legend-item').first();
     await item.focus();
@@ -187,7 +252,9 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     await page.setViewportSize({ width: 460, height: 900 });
     await page.waitForFunction((before) => {
       type Box = { getBoundingClientRect(): { width: number } };
-      const query = (globalThis as unknown as { document: { querySelector(selector: string): Box | null } }).document.querySelector.bind((globalThis as unknown as { document: object }).document);
+      const query = (
+        globalThis as unknown as { document: { querySelector(selector: string): Box | null } }
+      ).document.querySelector.bind((globalThis as unknown as { document: object }).document);
       const plot = query('#view-curves .chart-plot');
       const canvas = query('#view-curves .chart-plot canvas');
       if (!plot || !canvas) return false;
@@ -203,17 +270,36 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     const view = await open([demo.snapshot], { theme: 'dark' });
     const swatch = view.page.locator('#view-curves .legend-swatch').first();
     await swatch.waitFor();
-    const colorOf = () => swatch.evaluate((element) => (element as unknown as { style: { getPropertyValue(name: string): string } }).style.getPropertyValue('--swatch-color'));
+    const colorOf = () =>
+      swatch.evaluate((element) =>
+        (element as unknown as { style: { getPropertyValue(name: string): string } }).style.getPropertyValue(
+          '--swatch-color',
+        ),
+      );
     const dark = await colorOf();
     const light = THEMES.light;
     // As VS Code does it: new variables on <html> and a new body class.
-    await view.page.evaluate(({ variables, bodyClass }) => {
-      const document = (globalThis as unknown as { document: { documentElement: { style: { setProperty(name: string, value: string): void } }; body: { className: string } } }).document;
-      for (const [name, value] of Object.entries(variables)) document.documentElement.style.setProperty(name, value);
-      document.body.className = bodyClass;
-    }, { variables: light.variables, bodyClass: light.bodyClass });
+    await view.page.evaluate(
+      ({ variables, bodyClass }) => {
+        const document = (
+          globalThis as unknown as {
+            document: {
+              documentElement: { style: { setProperty(name: string, value: string): void } };
+              body: { className: string };
+            };
+          }
+        ).document;
+        for (const [name, value] of Object.entries(variables)) document.documentElement.style.setProperty(name, value);
+        document.body.className = bodyClass;
+      },
+      { variables: light.variables, bodyClass: light.bodyClass },
+    );
     await view.page.waitForFunction((before) => {
-      const element = (globalThis as unknown as { document: { querySelector(selector: string): { style: { getPropertyValue(name: string): string } } | null } }).document.querySelector('#view-curves .legend-swatch');
+      const element = (
+        globalThis as unknown as {
+          document: { querySelector(selector: string): { style: { getPropertyValue(name: string): string } } | null };
+        }
+      ).document.querySelector('#view-curves .legend-swatch');
       return element !== null && element.style.getPropertyValue('--swatch-color') !== before;
     }, dark);
     assert.notEqual(await colorOf(), dark);
@@ -230,7 +316,7 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     await view.page.waitForTimeout(100);
     assert.equal(view.consoleWarnings.length - warningsBefore, 4, view.consoleWarnings.join('\n'));
     assert.equal(await view.page.locator('.experiment-name').textContent(), demo.state.experimentName);
-    assert.ok(await view.page.locator('table.confusion').count() >= 2);
+    assert.ok((await view.page.locator('table.confusion').count()) >= 2);
     await assertClean(view);
   });
 
@@ -239,7 +325,9 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     const original = demo.state.target?.classes.at(-1);
     assert.ok(original);
     let dialogs = 0;
-    const view = await open([{ ...demo.snapshot, label: hostile, events: renameClass(demo.events, original, hostile) }]);
+    const view = await open([
+      { ...demo.snapshot, label: hostile, events: renameClass(demo.events, original, hostile) },
+    ]);
     view.page.on('dialog', (dialog) => {
       dialogs += 1;
       void dialog.dismiss();
@@ -261,19 +349,38 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     assert.equal(await page.locator('vscode-panels').getAttribute('activeid'), 'tab-compare');
     assert.equal(await page.locator('.results-table tbody tr').count(), snapshots.length);
     const legend = await page.locator('#view-compare .legend-item .legend-label').allTextContents();
-    assert.deepEqual(legend, snapshots.map((snapshot) => snapshot.label));
+    assert.deepEqual(
+      legend,
+      snapshots.map((snapshot) => snapshot.label),
+    );
     // Independently: the keys whose values are not the same in every run.
     const keys = [...new Set(snapshots.flatMap((snapshot) => Object.keys(snapshot.settings)))];
-    const differing = keys.filter((key) => new Set(snapshots.map((snapshot) => JSON.stringify(snapshot.settings[key] ?? null))).size > 1);
+    const differing = keys.filter(
+      (key) => new Set(snapshots.map((snapshot) => JSON.stringify(snapshot.settings[key] ?? null))).size > 1,
+    );
     assert.ok(differing.length > 0, 'the fixture runs differ in some setting');
-    const rows = await page.locator('.settings-table tbody tr').evaluateAll((elements) => elements.map((row) => (row as unknown as { getAttribute(name: string): string | null }).getAttribute('data-setting')));
+    const rows = await page
+      .locator('.settings-table tbody tr')
+      .evaluateAll((elements) =>
+        elements.map((row) =>
+          (row as unknown as { getAttribute(name: string): string | null }).getAttribute('data-setting'),
+        ),
+      );
     assert.deepEqual([...rows].sort(), [...differing].sort());
     // The run picker switches the run the other tabs show.
     const second = snapshots[1];
     assert.ok(second);
     await page.locator('.run-selector vscode-dropdown').click();
     await page.locator('.run-selector vscode-option', { hasText: second.label }).click();
-    await page.waitForFunction((runId) => (globalThis as unknown as { document: { querySelector(selector: string): { textContent: string | null } | null } }).document.querySelector('.run-id')?.textContent === runId, runs[1]?.state.runId ?? '');
+    await page.waitForFunction(
+      (runId) =>
+        (
+          globalThis as unknown as {
+            document: { querySelector(selector: string): { textContent: string | null } | null };
+          }
+        ).document.querySelector('.run-id')?.textContent === runId,
+      runs[1]?.state.runId ?? '',
+    );
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard-compare.png'), fullPage: true });
     await assertClean(view);
   });
@@ -296,7 +403,15 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     for (let start = 0; start < rest.length; start += 20) {
       await view.post({ type: 'did-append-events', key: demo.snapshot.key, events: rest.slice(start, start + 20) });
     }
-    await page.waitForFunction(() => /completed/i.test((globalThis as unknown as { document: { querySelector(selector: string): { textContent: string | null } | null } }).document.querySelector('.status-badge')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /completed/i.test(
+        (
+          globalThis as unknown as {
+            document: { querySelector(selector: string): { textContent: string | null } | null };
+          }
+        ).document.querySelector('.status-badge')?.textContent ?? '',
+      ),
+    );
     assert.equal(await page.locator('.stop-button').count(), 0);
     assert.equal(await page.locator('table.confusion').count(), 2);
     await assertClean(view);
@@ -307,10 +422,19 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     await view.page.locator('vscode-panel-tab#tab-per-class').click();
     const saved = await view.savedState();
     assert.equal((saved as { tab?: unknown }).tab, 'per-class');
-    assert.deepEqual((saved as { keys?: unknown }).keys, [demo.snapshot.key], 'the runs shown, for the serializer after a reload');
-    const restored = await open([demo.snapshot], { savedState: { ...(saved as object), normalized: true, tab: 'confusion' } });
+    assert.deepEqual(
+      (saved as { keys?: unknown }).keys,
+      [demo.snapshot.key],
+      'the runs shown, for the serializer after a reload',
+    );
+    const restored = await open([demo.snapshot], {
+      savedState: { ...(saved as object), normalized: true, tab: 'confusion' },
+    });
     assert.equal(await restored.page.locator('vscode-panels').getAttribute('activeid'), 'tab-confusion');
-    assert.equal(await restored.page.locator('vscode-checkbox', { hasText: 'Row-normalised' }).getAttribute('aria-checked'), 'true');
+    assert.equal(
+      await restored.page.locator('vscode-checkbox', { hasText: 'Row-normalised' }).getAttribute('aria-checked'),
+      'true',
+    );
     await assertClean(restored);
   });
 
@@ -328,7 +452,9 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
         await view.page.waitForTimeout(150);
         await view.page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard-narrow.png'), fullPage: true });
         const overflow = await view.page.evaluate(() => {
-          const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+          const root = (
+            globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+          ).document.documentElement;
           return root.scrollWidth - root.clientWidth;
         });
         assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 420px`);

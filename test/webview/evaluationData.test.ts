@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatInterval, formatP, formatSignedInterval, operatingPointXY } from '../../webview/src/dashboard/evaluationData';
+import {
+  formatInterval,
+  formatP,
+  formatSignedInterval,
+  operatingPointXY,
+} from '../../webview/src/dashboard/evaluationData';
 import type { ClinicalMetrics } from '../../src/shared/run/metrics';
 
 describe('evaluation formatting', () => {

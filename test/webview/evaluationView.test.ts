@@ -48,7 +48,10 @@ describe('dashboard evaluation views', { skip: cannotRun('dashboard') }, () => {
     const fineTuned = demo.state.evaluations['fine-tuned'];
     const scratch = demo.state.evaluations.scratch;
     const comparison = demo.state.comparison;
-    assert.ok(fineTuned?.intervals && scratch?.intervals && comparison?.delong, 'the fixture has intervals and a comparison: re-record it');
+    assert.ok(
+      fineTuned?.intervals && scratch?.intervals && comparison?.delong,
+      'the fixture has intervals and a comparison: re-record it',
+    );
     const view = await open([demo.snapshot], { width: 1100, height: 1000 });
     const { page } = view;
 
@@ -56,18 +59,30 @@ describe('dashboard evaluation views', { skip: cannotRun('dashboard') }, () => {
     const aucCard = page.locator('.gain-card').nth(0);
     const aucGain = comparison.gain.auc;
     assert.ok(aucGain);
-    assert.match((await aucCard.locator('.gain-interval').textContent()) ?? '', new RegExp(`DeLong p ${formatP(comparison.delong.pValue).replace(/[<.]/g, '\\$&')}`));
+    assert.match(
+      (await aucCard.locator('.gain-interval').textContent()) ?? '',
+      new RegExp(`DeLong p ${formatP(comparison.delong.pValue).replace(/[<.]/g, '\\$&')}`),
+    );
     assert.match((await aucCard.locator('.gain-interval').textContent()) ?? '', /^95% CI /);
 
     await page.locator('vscode-panel-tab#tab-evaluation').click();
     const table = page.locator('#view-evaluation .comparison-table');
     const aucRow = table.locator('tbody tr').first();
-    assert.equal(await aucRow.locator('td[data-model="fine-tuned"]').textContent(), formatInterval(fineTuned.intervals.auc));
+    assert.equal(
+      await aucRow.locator('td[data-model="fine-tuned"]').textContent(),
+      formatInterval(fineTuned.intervals.auc),
+    );
     assert.equal(await aucRow.locator('td[data-model="scratch"]').textContent(), formatInterval(scratch.intervals.auc));
     assert.equal(await aucRow.locator('td[data-model="gain"]').textContent(), formatSignedInterval(aucGain));
     const sensitivityRow = table.locator('tbody tr').nth(1);
-    assert.equal(await sensitivityRow.locator('td[data-model="fine-tuned"]').textContent(), formatInterval(fineTuned.intervals.sensitivity));
-    assert.equal(await page.locator('#view-evaluation .delong .p-value').textContent(), `p ${formatP(comparison.delong.pValue)}`);
+    assert.equal(
+      await sensitivityRow.locator('td[data-model="fine-tuned"]').textContent(),
+      formatInterval(fineTuned.intervals.sensitivity),
+    );
+    assert.equal(
+      await page.locator('#view-evaluation .delong .p-value').textContent(),
+      `p ${formatP(comparison.delong.pValue)}`,
+    );
 
     // ROC: one curve per model with every stored point, and each model's operating point.
     const curves = page.locator('#view-evaluation .roc-plot path.curve');
@@ -75,12 +90,20 @@ describe('dashboard evaluation views', { skip: cannotRun('dashboard') }, () => {
     assert.equal(Number(await curves.nth(0).getAttribute('data-points')), fineTuned.roc?.[0]?.points.length);
     assert.equal(Number(await curves.nth(1).getAttribute('data-points')), scratch.roc?.[0]?.points.length);
     assert.equal(await page.locator('#view-evaluation .roc-plot circle.marker').count(), 2);
-    assert.match((await page.locator('#view-evaluation .roc-plot .unit-plot-legend').textContent()) ?? '', new RegExp(`AUC ${fineTuned.roc?.[0]?.auc?.toFixed(3)}`));
+    assert.match(
+      (await page.locator('#view-evaluation .roc-plot .unit-plot-legend').textContent()) ?? '',
+      new RegExp(`AUC ${fineTuned.roc?.[0]?.auc?.toFixed(3)}`),
+    );
     assert.equal(await page.locator('#view-evaluation .pr-plot path.curve').count(), 2);
     // Reliability: a bar per non-empty bin and model; ECE in the legend.
-    const nonEmpty = (fineTuned.calibration?.bins ?? []).filter((bin) => bin.count > 0).length + (scratch.calibration?.bins ?? []).filter((bin) => bin.count > 0).length;
+    const nonEmpty =
+      (fineTuned.calibration?.bins ?? []).filter((bin) => bin.count > 0).length +
+      (scratch.calibration?.bins ?? []).filter((bin) => bin.count > 0).length;
     assert.equal(await page.locator('#view-evaluation .reliability-plot rect.bar').count(), nonEmpty);
-    assert.match((await page.locator('#view-evaluation .reliability-plot .unit-plot-legend').textContent()) ?? '', new RegExp(`ECE ${fineTuned.calibration?.ece?.toFixed(3)}`));
+    assert.match(
+      (await page.locator('#view-evaluation .reliability-plot .unit-plot-legend').textContent()) ?? '',
+      new RegExp(`ECE ${fineTuned.calibration?.ece?.toFixed(3)}`),
+    );
     await page.waitForTimeout(400);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard-evaluation.png'), fullPage: true });
 
@@ -88,7 +111,9 @@ describe('dashboard evaluation views', { skip: cannotRun('dashboard') }, () => {
     await page.locator('vscode-panel-tab#tab-per-class').click();
     const auc = fineTuned.intervals.perClass?.[1]?.auc;
     assert.ok(auc);
-    const cell = page.locator(`.per-class-table tr[data-class="${fineTuned.perClass[1]?.className}"] td[data-metric="auc"][data-model="fine-tuned"]`);
+    const cell = page.locator(
+      `.per-class-table tr[data-class="${fineTuned.perClass[1]?.className}"] td[data-metric="auc"][data-model="fine-tuned"]`,
+    );
     assert.equal(await cell.getAttribute('data-ci'), `${auc.low.toFixed(3)}–${auc.high.toFixed(3)}`);
     assert.equal(await cell.getAttribute('title'), `95% CI ${auc.low.toFixed(3)}–${auc.high.toFixed(3)}`);
     assert.deepEqual(view.pageErrors, []);
@@ -107,9 +132,25 @@ describe('dashboard evaluation views', { skip: cannotRun('dashboard') }, () => {
     assert.ok(third);
     await page.locator('#view-evaluation vscode-dropdown').click();
     await page.locator('#view-evaluation vscode-option', { hasText: third.className }).click();
-    await page.waitForFunction((text) => (globalThis as unknown as { document: { querySelector(selector: string): { textContent: string | null } | null } }).document.querySelector('#view-evaluation .roc-plot .unit-plot-legend')?.textContent?.includes(text) ?? false, `AUC ${third.auc?.toFixed(3)}`);
-    assert.equal(await page.locator('#view-evaluation .delong').textContent(), 'DeLong’s test applies to binary tasks.');
-    assert.match((await page.locator('#view-evaluation .comparison-table tbody tr').first().locator('th').textContent()) ?? '', /AUC \(macro\)/);
+    await page.waitForFunction(
+      (text) =>
+        (
+          globalThis as unknown as {
+            document: { querySelector(selector: string): { textContent: string | null } | null };
+          }
+        ).document
+          .querySelector('#view-evaluation .roc-plot .unit-plot-legend')
+          ?.textContent?.includes(text) ?? false,
+      `AUC ${third.auc?.toFixed(3)}`,
+    );
+    assert.equal(
+      await page.locator('#view-evaluation .delong').textContent(),
+      'DeLong’s test applies to binary tasks.',
+    );
+    assert.match(
+      (await page.locator('#view-evaluation .comparison-table tbody tr').first().locator('th').textContent()) ?? '',
+      /AUC \(macro\)/,
+    );
     const saved = (await view.savedState()) as { evaluationClass?: number };
     assert.equal(saved.evaluationClass, third.classIndex);
     await page.waitForTimeout(300);

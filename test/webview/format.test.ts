@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatDuration, formatLearningRate, formatPercent, formatRate, formatRatio, formatSetting, formatSigned, MISSING, signOf } from '../../webview/src/common/format';
+import {
+  formatDuration,
+  formatLearningRate,
+  formatPercent,
+  formatRate,
+  formatRatio,
+  formatSetting,
+  formatSigned,
+  MISSING,
+  signOf,
+} from '../../webview/src/common/format';
 
 test('missing values show as a dash', () => {
   for (const value of [null, undefined, Number.NaN, Number.POSITIVE_INFINITY]) {

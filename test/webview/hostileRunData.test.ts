@@ -23,9 +23,20 @@ function hostileEvents(events: readonly TrainerEvent[], classes: readonly string
   const withStrings = renamed.map((event): TrainerEvent => {
     switch (event.type) {
       case 'run-started':
-        return { ...event, experimentName: hostile('name'), experimentFile: `/w/${IMG}.experiment.yaml`, runDir: `/w/runs/${SCRIPT}/1`, backendNotes: [hostile('note')], pretrained: `/data/${IMG}/model` };
+        return {
+          ...event,
+          experimentName: hostile('name'),
+          experimentFile: `/w/${IMG}.experiment.yaml`,
+          runDir: `/w/runs/${SCRIPT}/1`,
+          backendNotes: [hostile('note')],
+          pretrained: `/data/${IMG}/model`,
+        };
       case 'data-loaded':
-        return { ...event, target: { ...event.target, description: hostile('target') }, source: event.source ? { ...event.source, description: hostile('source') } : null };
+        return {
+          ...event,
+          target: { ...event.target, description: hostile('target') },
+          source: event.source ? { ...event.source, description: hostile('source') } : null,
+        };
       case 'phase-started':
         return { ...event, description: hostile('phase') };
       case 'log':
@@ -36,7 +47,15 @@ function hostileEvents(events: readonly TrainerEvent[], classes: readonly string
   });
   const end = withStrings.findIndex((event) => event.type === 'run-ended');
   const extra: TrainerEvent[] = [
-    { type: 'data-progress', seq: 0, time: new Date().toISOString(), stage: 'decoding', done: 1, total: 2, file: `normal/${IMG}.png` },
+    {
+      type: 'data-progress',
+      seq: 0,
+      time: new Date().toISOString(),
+      stage: 'decoding',
+      done: 1,
+      total: 2,
+      file: `normal/${IMG}.png`,
+    },
     { type: 'log', seq: 0, time: new Date().toISOString(), level: 'error', message: hostile('log line') },
   ];
   const body = end === -1 ? withStrings : withStrings.slice(0, end);
@@ -62,11 +81,28 @@ describe('hostile run data in the webviews', { skip: cannotRun('dashboard') || c
   });
 
   function snapshot(key: string, events: TrainerEvent[], error: string | null = null): RunSnapshot {
-    const ended = error === null ? events : [...eventsBefore(events, (event) => event.type === 'run-ended'), { type: 'run-ended', seq: events.length + 5, time: new Date().toISOString(), status: 'failed', error, seconds: 3 } as TrainerEvent];
+    const ended =
+      error === null
+        ? events
+        : [
+            ...eventsBefore(events, (event) => event.type === 'run-ended'),
+            {
+              type: 'run-ended',
+              seq: events.length + 5,
+              time: new Date().toISOString(),
+              status: 'failed',
+              error,
+              seconds: 3,
+            } as TrainerEvent,
+          ];
     return {
       key,
       label: hostile('label'),
-      settings: { ...demo.snapshot.settings, 'target.dataset.path': `/data/${IMG}`, [hostile('setting')]: hostile(error === null ? 'value' : 'other value') },
+      settings: {
+        ...demo.snapshot.settings,
+        'target.dataset.path': `/data/${IMG}`,
+        [hostile('setting')]: hostile(error === null ? 'value' : 'other value'),
+      },
       events: ended,
       controllable: false,
       outsideWorkspace: [{ what: 'target data', path: `/data/${IMG}` }],
@@ -75,9 +111,13 @@ describe('hostile run data in the webviews', { skip: cannotRun('dashboard') || c
 
   async function assertInert(view: WebviewPage): Promise<void> {
     const { page } = view;
-    assert.equal(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned), undefined, 'no injected script or handler ran');
+    assert.equal(
+      await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned),
+      undefined,
+      'no injected script or handler ran',
+    );
     assert.equal(await page.locator('img').count(), 0, 'no <img> was created from run data');
-    assert.equal(await page.locator('script').count(), 1, 'only the nonce\'d bundle is a script');
+    assert.equal(await page.locator('script').count(), 1, "only the nonce'd bundle is a script");
     assert.deepEqual(view.pageErrors, []);
   }
 
@@ -94,7 +134,11 @@ describe('hostile run data in the webviews', { skip: cannotRun('dashboard') || c
       const tabs = view.page.locator('vscode-panel-tab');
       const count = await tabs.count();
       assert.ok(count >= (shown.length > 1 ? 5 : 4), `tabs: ${count}`);
-      if (shown.length > 1) assert.ok((await view.page.locator('vscode-panel-view').first().textContent())?.includes(hostile('setting')), 'the compare table shows setting names literally');
+      if (shown.length > 1)
+        assert.ok(
+          (await view.page.locator('vscode-panel-view').first().textContent())?.includes(hostile('setting')),
+          'the compare table shows setting names literally',
+        );
       let tabsWithMarkup = 0;
       for (let index = 0; index < count; index++) {
         await tabs.nth(index).click();
@@ -111,7 +155,10 @@ describe('hostile run data in the webviews', { skip: cannotRun('dashboard') || c
       assert.ok(tabsWithMarkup >= 2, `run strings appear on ${tabsWithMarkup} tabs`);
       const header = (await view.page.locator('.run-header').textContent()) ?? '';
       assert.ok(header.includes(hostile('name')) || header.includes(hostile('label')), 'the name shows literally');
-      assert.ok(header.includes(`Outside the workspace: target data /data/${IMG}`), 'the path outside the workspace is marked, literally');
+      assert.ok(
+        header.includes(`Outside the workspace: target data /data/${IMG}`),
+        'the path outside the workspace is marked, literally',
+      );
       assert.ok(header.includes(hostile('class0')), 'class names in the data table show literally');
     }
     const error = await view.page.locator('.run-error').textContent();

@@ -46,11 +46,20 @@ describe('monitor webview', { skip: cannotRun('monitor') }, () => {
   }
 
   /** The events up to the first batch of the second epoch of a phase with several batches and epochs. */
-  function midEpoch(): { events: TrainerEvent[]; rest: TrainerEvent[]; phase: TrainerEvent & { type: 'phase-started' } } {
-    const phases = demo.events.filter((event): event is TrainerEvent & { type: 'phase-started' } => event.type === 'phase-started' && event.batchesPerEpoch > 1 && event.epochs > 2);
+  function midEpoch(): {
+    events: TrainerEvent[];
+    rest: TrainerEvent[];
+    phase: TrainerEvent & { type: 'phase-started' };
+  } {
+    const phases = demo.events.filter(
+      (event): event is TrainerEvent & { type: 'phase-started' } =>
+        event.type === 'phase-started' && event.batchesPerEpoch > 1 && event.epochs > 2,
+    );
     const phase = phases.find((event) => event.phase !== 'source') ?? phases[0];
     assert.ok(phase, 'a phase with several epochs of several batches');
-    const cut = demo.events.findIndex((event) => event.type === 'batch-ended' && event.phase === phase.phase && event.epoch === 2 && event.batch === 1);
+    const cut = demo.events.findIndex(
+      (event) => event.type === 'batch-ended' && event.phase === phase.phase && event.epoch === 2 && event.batch === 1,
+    );
     assert.ok(cut > 0);
     return { events: demo.events.slice(0, cut + 1), rest: demo.events.slice(cut + 1), phase };
   }
@@ -68,8 +77,14 @@ describe('monitor webview', { skip: cannotRun('monitor') }, () => {
     const state = replayRunEvents(events);
     const view = await open([{ ...demo.snapshot, events, controllable: true }], { theme: 'dark' });
     const { page } = view;
-    const bar = (label: string) => page.locator('.progress', { has: page.locator('.progress-label', { hasText: label }) }).locator('[role=progressbar]');
-    assert.equal(await bar('Phase').getAttribute('aria-valuenow'), String(state.plannedPhases.indexOf(phase.phase) + 1));
+    const bar = (label: string) =>
+      page
+        .locator('.progress', { has: page.locator('.progress-label', { hasText: label }) })
+        .locator('[role=progressbar]');
+    assert.equal(
+      await bar('Phase').getAttribute('aria-valuenow'),
+      String(state.plannedPhases.indexOf(phase.phase) + 1),
+    );
     assert.equal(await bar('Phase').getAttribute('aria-valuemax'), String(state.plannedPhases.length));
     assert.equal(await bar('Epoch').getAttribute('aria-valuenow'), '2');
     assert.equal(await bar('Epoch').getAttribute('aria-valuemax'), String(phase.epochs));
@@ -93,16 +108,36 @@ describe('monitor webview', { skip: cannotRun('monitor') }, () => {
     // Live: the next batch moves the batch bar.
     const next = rest.findIndex((event) => event.type === 'batch-ended');
     const nextBatch = rest[next];
-    assert.ok(nextBatch?.type === 'batch-ended' && nextBatch.batch !== 1, 'the fixture has a later batch in the same epoch');
+    assert.ok(
+      nextBatch?.type === 'batch-ended' && nextBatch.batch !== 1,
+      'the fixture has a later batch in the same epoch',
+    );
     await view.post({ type: 'did-append-events', key: demo.snapshot.key, events: rest.slice(0, next + 1) });
-    await page.waitForFunction((expected) => (globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<{ getAttribute(name: string): string | null }> } }).document.querySelectorAll('[role=progressbar]')[2]?.getAttribute('aria-valuenow') === expected, String(nextBatch.batch));
+    await page.waitForFunction(
+      (expected) =>
+        (
+          globalThis as unknown as {
+            document: { querySelectorAll(selector: string): ArrayLike<{ getAttribute(name: string): string | null }> };
+          }
+        ).document
+          .querySelectorAll('[role=progressbar]')[2]
+          ?.getAttribute('aria-valuenow') === expected,
+      String(nextBatch.batch),
+    );
     await assertClean(view);
   });
 
   test('loading data: a decoding progress bar until the first phase', async () => {
     const started = demo.snapshot.events.find((event) => event.type === 'run-started');
     assert.ok(started);
-    const decoding = { type: 'data-progress', seq: started.seq + 1, time: started.time, stage: 'decoding', done: 120, total: 800 } as const;
+    const decoding = {
+      type: 'data-progress',
+      seq: started.seq + 1,
+      time: started.time,
+      stage: 'decoding',
+      done: 120,
+      total: 800,
+    } as const;
     const view = await open([{ ...demo.snapshot, events: [started, decoding], controllable: true }], { theme: 'dark' });
     const bar = view.page.locator('.progress', { has: view.page.locator('.progress-label', { hasText: 'Decoding' }) });
     assert.equal(await bar.locator('[role=progressbar]').getAttribute('aria-valuenow'), '120');

@@ -46,13 +46,28 @@ describe('report.html in Chromium', { skip }, () => {
 
   it('has every section and the not-a-medical-device warning', async () => {
     const headings = await page.locator('h2').allTextContents();
-    assert.deepEqual(headings, ['Summary', 'Experiment', 'Data', 'Training curves', 'Evaluation', 'Operating point', 'What the models looked at', 'Model card']);
-    assert.match((await page.locator('header .warning').textContent()) ?? '', /Not a medical device\. Not for clinical use\./);
+    assert.deepEqual(headings, [
+      'Summary',
+      'Experiment',
+      'Data',
+      'Training curves',
+      'Evaluation',
+      'Operating point',
+      'What the models looked at',
+      'Model card',
+    ]);
+    assert.match(
+      (await page.locator('header .warning').textContent()) ?? '',
+      /Not a medical device\. Not for clinical use\./,
+    );
     assert.ok((await page.locator('#training svg path').count()) >= 4, 'training curves drawn');
     const overlays = page.locator('#explanations img');
     assert.ok((await overlays.count()) >= 6);
     assert.match((await overlays.first().getAttribute('src')) ?? '', /^data:image\/png;base64,/);
-    assert.ok(await overlays.first().evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth >= 160), 'overlays decode');
+    assert.ok(
+      await overlays.first().evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth >= 160),
+      'overlays decode',
+    );
     assert.match((await page.locator('#model-card').textContent()) ?? '', /Small evaluation set \(n = \d+ < 100\)/);
   });
 
@@ -64,14 +79,23 @@ describe('report.html in Chromium', { skip }, () => {
       const cells = await rows.nth(index).locator('td').allTextContents();
       assert.equal(cells[0], String(model.count));
       const auc = model.intervals?.auc;
-      assert.equal(cells[1], auc ? `${auc.estimate.toFixed(3)} (${auc.low.toFixed(3)} to ${auc.high.toFixed(3)})` : (model.auc ?? 0).toFixed(3));
+      assert.equal(
+        cells[1],
+        auc
+          ? `${auc.estimate.toFixed(3)} (${auc.low.toFixed(3)} to ${auc.high.toFixed(3)})`
+          : (model.auc ?? 0).toFixed(3),
+      );
       assert.equal(cells[5], (model.accuracy ?? 0).toFixed(3));
     }
     const fineTuned = metrics.models['fine-tuned'];
     const confusion = await page.locator('#evaluation table').first().locator('tbody td').allTextContents();
     assert.deepEqual(confusion.map(Number), fineTuned?.confusion.flat());
     const delong = metrics.comparison?.delong;
-    if (delong) assert.match((await page.locator('#summary').textContent()) ?? '', new RegExp(delong.pValue < 0.001 ? 'p < 0\\.001' : `p = ${delong.pValue.toFixed(3)}`));
+    if (delong)
+      assert.match(
+        (await page.locator('#summary').textContent()) ?? '',
+        new RegExp(delong.pValue < 0.001 ? 'p < 0\\.001' : `p = ${delong.pValue.toFixed(3)}`),
+      );
   });
 
   it('keeps a hostile class name as text: no script runs, no element is made from it', async () => {
@@ -85,7 +109,9 @@ describe('report.html in Chromium', { skip }, () => {
   });
 
   it('loads nothing but itself', () => {
-    const others = requests.filter((url) => !url.startsWith('file://') || !url.endsWith('report.html')).filter((url) => !url.startsWith('data:'));
+    const others = requests
+      .filter((url) => !url.startsWith('file://') || !url.endsWith('report.html'))
+      .filter((url) => !url.startsWith('data:'));
     assert.deepEqual(others, []);
   });
 });

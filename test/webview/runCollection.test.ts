@@ -13,17 +13,35 @@ test('appending events in batches gives the state of replaying them all', () => 
   const half = Math.floor(fixture.events.length / 2);
   let runs: readonly RunView[] = loadRuns([{ ...fixture.snapshot, events: fixture.events.slice(0, half) }]);
   for (let start = half; start < fixture.events.length; start += 7) {
-    runs = applyHostMessage(runs, { type: 'did-append-events', key: fixture.snapshot.key, events: fixture.events.slice(start, start + 7) });
+    runs = applyHostMessage(runs, {
+      type: 'did-append-events',
+      key: fixture.snapshot.key,
+      events: fixture.events.slice(start, start + 7),
+    });
   }
   assert.deepEqual(runs[0]?.state, replayRunEvents(fixture.events));
 });
 
 test('replayed events, unknown runs and unchanged flags leave the same array', () => {
   const runs = loadRuns([fixture.snapshot]);
-  assert.equal(applyHostMessage(runs, { type: 'did-append-events', key: fixture.snapshot.key, events: fixture.events.slice(0, 3) }), runs);
+  assert.equal(
+    applyHostMessage(runs, {
+      type: 'did-append-events',
+      key: fixture.snapshot.key,
+      events: fixture.events.slice(0, 3),
+    }),
+    runs,
+  );
   assert.equal(applyHostMessage(runs, { type: 'did-append-events', key: 'elsewhere', events: fixture.events }), runs);
-  assert.equal(applyHostMessage(runs, { type: 'did-change-controllable', key: fixture.snapshot.key, controllable: false }), runs);
-  const changed = applyHostMessage(runs, { type: 'did-change-controllable', key: fixture.snapshot.key, controllable: true });
+  assert.equal(
+    applyHostMessage(runs, { type: 'did-change-controllable', key: fixture.snapshot.key, controllable: false }),
+    runs,
+  );
+  const changed = applyHostMessage(runs, {
+    type: 'did-change-controllable',
+    key: fixture.snapshot.key,
+    controllable: true,
+  });
   assert.equal(changed[0]?.controllable, true);
   assert.equal(changed[0]?.state, runs[0]?.state);
 });
@@ -45,7 +63,20 @@ test('a run whose trainer is gone without run-ended reads interrupted, until it 
   const resumed = applyHostMessage([gone as RunView], {
     type: 'did-append-events',
     key: fixture.snapshot.key,
-    events: [{ type: 'run-resumed', seq: lastSeq + 1, time: started.time, runId: started.runId, pid: 42, backend: started.backend, backendNotes: [], fromPhase: null, fromEpoch: 0, tornLineDropped: false }],
+    events: [
+      {
+        type: 'run-resumed',
+        seq: lastSeq + 1,
+        time: started.time,
+        runId: started.runId,
+        pid: 42,
+        backend: started.backend,
+        backendNotes: [],
+        fromPhase: null,
+        fromEpoch: 0,
+        tornLineDropped: false,
+      },
+    ],
   });
   assert.equal(resumed[0]?.state.status, 'running');
 });

@@ -20,5 +20,8 @@ test('one run, or identical runs, have no differences; null and false are values
 });
 
 test('keys sort numerically where they hold numbers', () => {
-  assert.deepEqual(differingSettings([{ 'x.10': 1, 'x.9': 1 }, {}]).map((difference) => difference.key), ['x.9', 'x.10']);
+  assert.deepEqual(
+    differingSettings([{ 'x.10': 1, 'x.9': 1 }, {}]).map((difference) => difference.key),
+    ['x.9', 'x.10'],
+  );
 });

@@ -21,7 +21,9 @@ test('the debiased EMA starts at the first value and follows TensorBoard', () =>
     return numerator / denominator;
   });
   const smoothed = smooth(values, w);
-  smoothed.forEach((value, index) => assert.ok(Math.abs((value ?? NaN) - (expected[index] ?? NaN)) < 1e-12, `${value} vs ${expected[index]}`));
+  smoothed.forEach((value, index) =>
+    assert.ok(Math.abs((value ?? NaN) - (expected[index] ?? NaN)) < 1e-12, `${value} vs ${expected[index]}`),
+  );
   assert.equal(smoothed[0], 1);
 });
 

@@ -8,7 +8,14 @@ test('nothing saved gives the defaults', () => {
 });
 
 test('saved fields are kept, invalid ones fall back one by one', () => {
-  const restored = restoreUiState({ tab: 'confusion', smoothing: 7, normalized: true, epoch: 3, compareMetric: 'nope', extra: 1 });
+  const restored = restoreUiState({
+    tab: 'confusion',
+    smoothing: 7,
+    normalized: true,
+    epoch: 3,
+    compareMetric: 'nope',
+    extra: 1,
+  });
   assert.equal(restored.tab, 'confusion');
   assert.equal(restored.smoothing, DEFAULT_UI_STATE.smoothing);
   assert.equal(restored.normalized, true);

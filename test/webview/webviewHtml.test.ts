@@ -12,22 +12,39 @@ test('the CSP allows nonce scripts only, and styles/fonts/images from the webvie
 });
 
 test('the shell has the CSP, the nonce on script and stylesheet, and escapes every value', () => {
-  const html = buildWebviewHtml({ cspSource: 'https://x.example', nonce, scriptUri: 'https://x.example/a.js?x="1"&y=<2>', styleUri: "https://x.example/a'.css", title: '<Run> & "co"' });
+  const html = buildWebviewHtml({
+    cspSource: 'https://x.example',
+    nonce,
+    scriptUri: 'https://x.example/a.js?x="1"&y=<2>',
+    styleUri: "https://x.example/a'.css",
+    title: '<Run> & "co"',
+  });
   // Attribute values are escaped; the browser decodes them before it parses the policy.
-  assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${escapeHtml(webviewCsp('https://x.example', nonce))}">`));
-  assert.ok(html.includes(`<script nonce="${nonce}" src="https://x.example/a.js?x=&quot;1&quot;&amp;y=&lt;2&gt;"></script>`));
+  assert.ok(
+    html.includes(
+      `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(webviewCsp('https://x.example', nonce))}">`,
+    ),
+  );
+  assert.ok(
+    html.includes(`<script nonce="${nonce}" src="https://x.example/a.js?x=&quot;1&quot;&amp;y=&lt;2&gt;"></script>`),
+  );
   assert.ok(html.includes(`<link rel="stylesheet" href="https://x.example/a&#39;.css" nonce="${nonce}">`));
   assert.ok(html.includes('<title>&lt;Run&gt; &amp; &quot;co&quot;</title>'));
   assert.ok(html.includes(`<meta property="csp-nonce" content="${nonce}">`));
   assert.ok(html.includes('<main id="app"'));
-  assert.ok(!buildWebviewHtml({ cspSource: 'file:', nonce, scriptUri: 'a.js', styleUri: null, title: 't' }).includes('<link'));
+  assert.ok(
+    !buildWebviewHtml({ cspSource: 'file:', nonce, scriptUri: 'a.js', styleUri: null, title: 't' }).includes('<link'),
+  );
 });
 
 test('values that could change the policy are refused rather than escaped', () => {
   assert.throws(() => webviewCsp("https://x.example; script-src 'unsafe-inline'", nonce));
   assert.throws(() => webviewCsp("'self' 'unsafe-inline'", nonce));
   // What VS Code 1.99 gives as webview.cspSource.
-  assert.match(webviewCsp("'self' https://*.vscode-cdn.net", nonce), /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
+  assert.match(
+    webviewCsp("'self' https://*.vscode-cdn.net", nonce),
+    /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/,
+  );
   assert.throws(() => webviewCsp('https://x.example', "abc' 'unsafe-eval"));
   assert.throws(() => webviewCsp('https://x.example', 'short'));
 });
@@ -37,5 +54,8 @@ test('nonces are fresh and policy-safe; escapeHtml covers the five characters', 
   assert.match(a, /^[A-Za-z0-9_-]{32}$/);
   assert.notEqual(a, createNonce());
   assert.doesNotThrow(() => webviewCsp('file:', a));
-  assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  assert.equal(
+    escapeHtml(`<a href="x" title='y'>&</a>`),
+    '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+  );
 });

@@ -14,6 +14,12 @@ export function trainerBackendPaths(setting: readonly string[], globalStoragePat
   const fromSetting = setting
     .map((folder) => folder.trim())
     .filter((folder) => folder !== '')
-    .map((folder) => (folder === '~' ? home : folder.startsWith('~/') || folder.startsWith('~\\') ? join(home, folder.slice(2)) : folder));
+    .map((folder) =>
+      folder === '~'
+        ? home
+        : folder.startsWith('~/') || folder.startsWith('~\\')
+          ? join(home, folder.slice(2))
+          : folder,
+    );
   return [...new Set([...fromSetting, join(backendsInstallFolder(globalStoragePath), 'node_modules')])];
 }

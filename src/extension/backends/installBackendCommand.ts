@@ -22,7 +22,12 @@ export interface InstallBackendDependencies {
 
 export async function installBackend({ globalStoragePath, log }: InstallBackendDependencies): Promise<void> {
   const picked = await vscode.window.showQuickPick(
-    INSTALLABLE_BACKENDS.map((backend) => ({ label: backend.label, description: backend.packages.join(' + '), detail: backend.detail, backend })),
+    INSTALLABLE_BACKENDS.map((backend) => ({
+      label: backend.label,
+      description: backend.packages.join(' + '),
+      detail: backend.detail,
+      backend,
+    })),
     { placeHolder: 'Backend to install into MedTransfer’s storage (every run looks there)', matchOnDetail: true },
   );
   if (!picked) return;
@@ -31,7 +36,9 @@ export async function installBackend({ globalStoragePath, log }: InstallBackendD
   const npm = findNpm({ nodePath, pathEnv: process.env['PATH'], platform: process.platform, exists: existsSync });
   if (npm === undefined) {
     const where = nodePath === '' ? 'on PATH' : `next to ${nodePath} (medtransfer.nodePath) or on PATH`;
-    void vscode.window.showErrorMessage(`MedTransfer: npm was not found ${where}. Install Node.js with npm, or set medtransfer.nodePath to a Node that has npm.`);
+    void vscode.window.showErrorMessage(
+      `MedTransfer: npm was not found ${where}. Install Node.js with npm, or set medtransfer.nodePath to a Node that has npm.`,
+    );
     return;
   }
   const folder = backendsInstallFolder(globalStoragePath);
@@ -60,14 +67,23 @@ export async function installBackend({ globalStoragePath, log }: InstallBackendD
   await report(backend, outcome, folder, commandLine, log);
 }
 
-async function report(backend: InstallableBackend, outcome: InstallOutcome, folder: string, commandLine: string, log: vscode.LogOutputChannel): Promise<void> {
+async function report(
+  backend: InstallableBackend,
+  outcome: InstallOutcome,
+  folder: string,
+  commandLine: string,
+  log: vscode.LogOutputChannel,
+): Promise<void> {
   if (outcome.kind === 'cancelled') {
     log.info(`installing ${backend.packages.join(' ')}: cancelled`);
     return;
   }
   if (outcome.kind === 'succeeded') {
     log.info(`installed ${backend.packages.join(' ')} in ${folder}`);
-    const choice = await vscode.window.showInformationMessage(installSuccessMessage(backend, join(folder, 'node_modules')), 'Use it');
+    const choice = await vscode.window.showInformationMessage(
+      installSuccessMessage(backend, join(folder, 'node_modules')),
+      'Use it',
+    );
     if (choice === 'Use it') await useBackend(backend.backend);
     return;
   }
@@ -82,7 +98,11 @@ async function prepareFolder(folder: string): Promise<void> {
   await mkdir(folder, { recursive: true });
   const manifest = join(folder, 'package.json');
   if (!existsSync(manifest)) {
-    const content = { name: 'medtransfer-backends', private: true, description: 'Optional tfjs backends installed by MedTransfer: Install GPU Backend…' };
+    const content = {
+      name: 'medtransfer-backends',
+      private: true,
+      description: 'Optional tfjs backends installed by MedTransfer: Install GPU Backend…',
+    };
     await writeFile(manifest, `${JSON.stringify(content, null, 2)}\n`);
   }
 }
@@ -91,6 +111,7 @@ async function prepareFolder(folder: string): Promise<void> {
 async function useBackend(choice: InstallableBackend['backend']): Promise<void> {
   const configuration = vscode.workspace.getConfiguration(SETTINGS.section);
   const inspected = configuration.inspect<string>(SETTINGS.backend);
-  const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target =
+    inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await configuration.update(SETTINGS.backend, choice, target);
 }

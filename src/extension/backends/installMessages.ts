@@ -11,13 +11,19 @@ export type InstallOutcome =
   | { kind: 'failed'; code: number | null; signal: string | null; output: readonly string[] }
   | { kind: 'not-started'; error: string };
 
-const NETWORK_ERROR = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN|CERT_HAS_EXPIRED)\b|network request .* failed|socket hang up|getaddrinfo/i;
+const NETWORK_ERROR =
+  /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN|CERT_HAS_EXPIRED)\b|network request .* failed|socket hang up|getaddrinfo/i;
 const TAIL_LINES = 6;
 
 /** The host npm or the install script could not reach, when its output names one. */
 export function unreachableHost(output: readonly string[]): string | undefined {
   const text = output.join('\n');
-  const patterns = [/hostname: '([^']+)'/, /getaddrinfo \w+ ([\w.-]+)/, /request to https?:\/\/([^/:\s]+)/, /connect \w+ ([\w.:-]+)/];
+  const patterns = [
+    /hostname: '([^']+)'/,
+    /getaddrinfo \w+ ([\w.-]+)/,
+    /request to https?:\/\/([^/:\s]+)/,
+    /connect \w+ ([\w.:-]+)/,
+  ];
   for (const pattern of patterns) {
     const match = pattern.exec(text);
     if (match?.[1]) return match[1];
@@ -51,7 +57,11 @@ export function outputTail(output: readonly string[], lines = TAIL_LINES): strin
 }
 
 /** The error notification for an install that did not succeed (undefined when cancelled). */
-export function installFailureMessage(backend: InstallableBackend, outcome: InstallOutcome, commandLine: string): string | undefined {
+export function installFailureMessage(
+  backend: InstallableBackend,
+  outcome: InstallOutcome,
+  commandLine: string,
+): string | undefined {
   const what = `${backend.packages.join(' + ')}`;
   if (outcome.kind === 'succeeded' || outcome.kind === 'cancelled') return undefined;
   if (outcome.kind === 'not-started') return `MedTransfer: could not install ${what}: ${outcome.error}`;
@@ -73,6 +83,9 @@ export function installFailureMessage(backend: InstallableBackend, outcome: Inst
 }
 
 export function installSuccessMessage(backend: InstallableBackend, folder: string): string {
-  const needs = backend.backend === 'tensorflow-gpu' ? ' It uses the GPU only where the CUDA 11.2 and cuDNN 8.1 libraries are found; otherwise runs say why and use the next backend.' : '';
+  const needs =
+    backend.backend === 'tensorflow-gpu'
+      ? ' It uses the GPU only where the CUDA 11.2 and cuDNN 8.1 libraries are found; otherwise runs say why and use the next backend.'
+      : '';
   return `MedTransfer: ${backend.label} (${TFJS_VERSION}) is installed in ${folder}; new runs find it.${needs} Use it for new runs?`;
 }

@@ -29,14 +29,16 @@ export const INSTALLABLE_BACKENDS: readonly InstallableBackend[] = [
     backend: 'tensorflow',
     label: 'TensorFlow on the CPU, native (tfjs-node)',
     packages: [`@tensorflow/tfjs-node@${TFJS_VERSION}`],
-    detail: 'Native TensorFlow on all CPU cores (x64 Linux, macOS, Windows; arm64 macOS). Its install downloads libtensorflow from storage.googleapis.com.',
+    detail:
+      'Native TensorFlow on all CPU cores (x64 Linux, macOS, Windows; arm64 macOS). Its install downloads libtensorflow from storage.googleapis.com.',
     downloadsLibtensorflow: true,
   },
   {
     backend: 'webgpu',
     label: 'WebGPU (webgpu + tfjs-backend-webgpu)',
     packages: ['webgpu', `@tensorflow/tfjs-backend-webgpu@${TFJS_VERSION}`],
-    detail: 'Any GPU with a Vulkan, Metal or Direct3D 12 driver; Dawn ships inside the npm package, nothing else is downloaded.',
+    detail:
+      'Any GPU with a Vulkan, Metal or Direct3D 12 driver; Dawn ships inside the npm package, nothing else is downloaded.',
     downloadsLibtensorflow: false,
   },
 ];

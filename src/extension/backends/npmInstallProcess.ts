@@ -35,7 +35,14 @@ export function startNpmInstall({ npm, args, cwd, env, onLine }: NpmInstallOptio
   let cancelled = false;
   let closed = false;
   // Its own process group (POSIX), so that cancelling reaches the install scripts too.
-  const child = spawn(npm.command, [...npm.args, ...args], { cwd, env: env ?? process.env, shell: npm.shell, detached: killsProcessGroups, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(npm.command, [...npm.args, ...args], {
+    cwd,
+    env: env ?? process.env,
+    shell: npm.shell,
+    detached: killsProcessGroups,
+    windowsHide: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const done = new Promise<InstallOutcome>((resolve) => {
     for (const stream of [child.stdout, child.stderr]) {
       const splitter = new LineSplitter();

@@ -26,7 +26,9 @@ export function findNpm({ nodePath, pathEnv, platform, exists }: NpmSearch): Npm
   if (nodePath !== '') {
     const nodeDir = dirname(nodePath);
     // Installers put npm in <prefix>/lib/node_modules/npm (POSIX) or <node dir>/node_modules/npm (Windows).
-    const cli = windows ? join(nodeDir, 'node_modules', 'npm', 'bin', 'npm-cli.js') : join(nodeDir, '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+    const cli = windows
+      ? join(nodeDir, 'node_modules', 'npm', 'bin', 'npm-cli.js')
+      : join(nodeDir, '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
     if (exists(cli)) return { command: nodePath, args: [cli], shell: false };
     const beside = join(nodeDir, windows ? 'npm.cmd' : 'npm');
     if (exists(beside)) return { command: beside, args: [], shell: windows };
@@ -49,10 +51,21 @@ export function npmInstallArgs(prefix: string, packages: readonly string[]): str
   // --save-exact (not --no-save): npm prunes what package.json does not list, so an unsaved
   // earlier install would be removed by the next one. --foreground-scripts: the libtensorflow
   // download's progress reaches the output as it happens.
-  return ['install', '--save-exact', '--no-audit', '--no-fund', '--foreground-scripts', '--prefix', prefix, ...packages];
+  return [
+    'install',
+    '--save-exact',
+    '--no-audit',
+    '--no-fund',
+    '--foreground-scripts',
+    '--prefix',
+    prefix,
+    ...packages,
+  ];
 }
 
 /** The command as a user could type it, for messages. */
 export function npmCommandLine(prefix: string, packages: readonly string[]): string {
-  return ['npm', ...npmInstallArgs(prefix, packages)].map((part) => (/[\s"']/.test(part) ? `"${part}"` : part)).join(' ');
+  return ['npm', ...npmInstallArgs(prefix, packages)]
+    .map((part) => (/[\s"']/.test(part) ? `"${part}"` : part))
+    .join(' ');
 }

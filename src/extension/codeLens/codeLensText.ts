@@ -26,7 +26,8 @@ export interface ExperimentLensInput {
   now: number;
 }
 
-export type LensAction = 'run' | 'resume' | 'stop' | 'cancel-queued' | 'explain-restricted' | 'open-dashboard' | 'show-run';
+export type LensAction =
+  'run' | 'resume' | 'stop' | 'cancel-queued' | 'explain-restricted' | 'open-dashboard' | 'show-run';
 
 export interface LensSpec {
   action: LensAction;
@@ -42,30 +43,68 @@ export function experimentLenses({ activity, trusted, latestRun, now }: Experime
     case 'running':
       lenses.push(
         activity.stopping
-          ? { action: 'stop', title: '■ Stopping…', tooltip: 'Saving the model; stopping again does nothing until the grace period ends', runDir: activity.runDir }
-          : { action: 'stop', title: '■ Stop', tooltip: 'Stop after the current batch and save the model (closing or reloading VS Code does not stop the run)', runDir: activity.runDir },
+          ? {
+              action: 'stop',
+              title: '■ Stopping…',
+              tooltip: 'Saving the model; stopping again does nothing until the grace period ends',
+              runDir: activity.runDir,
+            }
+          : {
+              action: 'stop',
+              title: '■ Stop',
+              tooltip:
+                'Stop after the current batch and save the model (closing or reloading VS Code does not stop the run)',
+              runDir: activity.runDir,
+            },
       );
       break;
     case 'starting':
       lenses.push({ action: 'stop', title: '■ Starting…', tooltip: 'The trainer is starting' });
       break;
     case 'queued':
-      lenses.push({ action: 'cancel-queued', title: `⧗ Queued (#${activity.position}) · Cancel`, tooltip: 'Waiting for a free trainer slot (setting medtransfer.maxConcurrentRuns); click to cancel' });
+      lenses.push({
+        action: 'cancel-queued',
+        title: `⧗ Queued (#${activity.position}) · Cancel`,
+        tooltip: 'Waiting for a free trainer slot (setting medtransfer.maxConcurrentRuns); click to cancel',
+      });
       break;
     case 'idle':
       lenses.push(
         trusted
-          ? { action: 'run', title: '▶ Run experiment', tooltip: 'Train this experiment (fine-tuned and scratch baseline) in a new run' }
-          : { action: 'explain-restricted', title: '▶ Run experiment (disabled in Restricted Mode)', tooltip: 'Running trains code-driven models on your machine; trust this workspace to run experiments' },
+          ? {
+              action: 'run',
+              title: '▶ Run experiment',
+              tooltip: 'Train this experiment (fine-tuned and scratch baseline) in a new run',
+            }
+          : {
+              action: 'explain-restricted',
+              title: '▶ Run experiment (disabled in Restricted Mode)',
+              tooltip: 'Running trains code-driven models on your machine; trust this workspace to run experiments',
+            },
       );
       if (trusted && latestRun?.resumable) {
-        lenses.push({ action: 'resume', title: '↻ Resume last run', tooltip: `Continue run ${latestRun.runId} (${latestRun.state.status}) from its last checkpoint, in the same run folder`, runDir: latestRun.runDir });
+        lenses.push({
+          action: 'resume',
+          title: '↻ Resume last run',
+          tooltip: `Continue run ${latestRun.runId} (${latestRun.state.status}) from its last checkpoint, in the same run folder`,
+          runDir: latestRun.runDir,
+        });
       }
       break;
   }
   if (latestRun) {
-    lenses.push({ action: 'open-dashboard', title: 'Open dashboard', tooltip: `Open the dashboard of run ${latestRun.runId}`, runDir: latestRun.runDir });
-    lenses.push({ action: 'show-run', title: lastRunTitle(latestRun, now), tooltip: `Run ${latestRun.runId}: open its dashboard`, runDir: latestRun.runDir });
+    lenses.push({
+      action: 'open-dashboard',
+      title: 'Open dashboard',
+      tooltip: `Open the dashboard of run ${latestRun.runId}`,
+      runDir: latestRun.runDir,
+    });
+    lenses.push({
+      action: 'show-run',
+      title: lastRunTitle(latestRun, now),
+      tooltip: `Run ${latestRun.runId}: open its dashboard`,
+      runDir: latestRun.runDir,
+    });
   }
   return lenses;
 }

@@ -14,7 +14,9 @@ import { throttle } from '../util/throttle';
 import { experimentLenses } from './codeLensText';
 import type { LensAction } from './codeLensText';
 
-export const EXPERIMENT_DOCUMENT_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/*.experiment.{yaml,yml,json}' }];
+export const EXPERIMENT_DOCUMENT_SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', pattern: '**/*.experiment.{yaml,yml,json}' },
+];
 
 export interface LensCommands {
   run: string;
@@ -57,7 +59,10 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
     const [latest] = runsInDir(this.store, entry?.experimentDir ?? null);
     const launched = activityOf(this.launcher, path);
     // A run this window reattached to (it outlived a reload) can be stopped from its lens too.
-    const activity = launched.kind === 'idle' && latest && this.liveness.of(latest) === 'attached' ? { kind: 'running' as const, runDir: latest.runDir, stopping: false } : launched;
+    const activity =
+      launched.kind === 'idle' && latest && this.liveness.of(latest) === 'attached'
+        ? { kind: 'running' as const, runDir: latest.runDir, stopping: false }
+        : launched;
     const specs = experimentLenses({
       activity,
       trusted: vscode.workspace.isTrusted,
@@ -66,27 +71,44 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
             runDir: latest.runDir,
             runId: latest.runId,
             state: this.liveness.displayState(latest),
-            resumable: resumability({ status: latest.state.status, hasCheckpoint: hasCheckpoint(latest.runDir), liveness: this.liveness.of(latest) }).resumable,
+            resumable: resumability({
+              status: latest.state.status,
+              hasCheckpoint: hasCheckpoint(latest.runDir),
+              liveness: this.liveness.of(latest),
+            }).resumable,
           }
         : null,
       now: Date.now(),
     });
     const range = new vscode.Range(0, 0, 0, 0);
-    return specs.map((spec) => new vscode.CodeLens(range, { title: spec.title, tooltip: spec.tooltip, ...this.command(spec.action, document.uri, spec.runDir) }));
+    return specs.map(
+      (spec) =>
+        new vscode.CodeLens(range, {
+          title: spec.title,
+          tooltip: spec.tooltip,
+          ...this.command(spec.action, document.uri, spec.runDir),
+        }),
+    );
   }
 
   dispose(): void {
     this.disposables.dispose();
   }
 
-  private command(action: LensAction, uri: vscode.Uri, runDir: string | undefined): { command: string; arguments: unknown[] } {
+  private command(
+    action: LensAction,
+    uri: vscode.Uri,
+    runDir: string | undefined,
+  ): { command: string; arguments: unknown[] } {
     switch (action) {
       case 'run':
         return { command: this.commands.run, arguments: [uri] };
       case 'resume':
         return { command: this.commands.resume, arguments: [runDir ?? uri] };
       case 'stop':
-        return runDir ? { command: this.commands.stop, arguments: [runDir] } : { command: this.commands.stop, arguments: [uri] };
+        return runDir
+          ? { command: this.commands.stop, arguments: [runDir] }
+          : { command: this.commands.stop, arguments: [uri] };
       case 'cancel-queued':
         return { command: this.commands.stop, arguments: [uri] };
       case 'explain-restricted':

@@ -8,7 +8,8 @@ import { pickRun, pickRuns } from './pickers';
 export async function openDashboard(context: CommandContext, arg?: unknown): Promise<void> {
   const key = runKeyOf(arg, context) ?? latestRunOf(arg, context) ?? (await pickRun(context, 'Run to open'));
   if (key) context.dashboards.open([key]);
-  else if (arg !== undefined) void vscode.window.showInformationMessage('MedTransfer: this experiment has no runs yet.');
+  else if (arg !== undefined)
+    void vscode.window.showInformationMessage('MedTransfer: this experiment has no runs yet.');
 }
 
 /** From the tree: the selected runs (or the runs of selected experiments); else a multi-pick. */
@@ -23,7 +24,12 @@ export async function compareRuns(context: CommandContext, arg?: unknown, select
     return;
   }
   // Compare on one run or one experiment: start the pick from that run, or that experiment's runs.
-  const preselected = selected.length > 0 ? selected : nodes.filter(isExperimentsNode).flatMap((node) => (node.kind === 'experiment' ? experimentRuns(context, node.path) : []));
+  const preselected =
+    selected.length > 0
+      ? selected
+      : nodes
+          .filter(isExperimentsNode)
+          .flatMap((node) => (node.kind === 'experiment' ? experimentRuns(context, node.path) : []));
   const keys = await pickRuns(context, 'Runs to compare (two or more)', preselected);
   if (!keys) return;
   if (keys.length < 2) {

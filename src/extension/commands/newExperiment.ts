@@ -26,16 +26,33 @@ const DATASET_LABELS: Record<DatasetKind, string> = {
 const TITLE = 'New MedTransfer Experiment';
 
 export async function newExperiment(): Promise<void> {
-  const kind = await pickOne<DatasetKind>(['synthetic', 'medmnist', 'folder', 'idx'], (value) => ({ label: DATASET_LABELS[value], detail: DATASET_DESCRIPTIONS[value] }), 'Target dataset: the task with few labels', 1);
+  const kind = await pickOne<DatasetKind>(
+    ['synthetic', 'medmnist', 'folder', 'idx'],
+    (value) => ({ label: DATASET_LABELS[value], detail: DATASET_DESCRIPTIONS[value] }),
+    'Target dataset: the task with few labels',
+    1,
+  );
   if (!kind) return;
   const datasetUri = kind === 'synthetic' ? undefined : await pickDatasetLocation(kind);
   if (kind !== 'synthetic' && !datasetUri) return;
-  const architecture = await pickOne<Architecture>(ARCHITECTURES, (value) => ({ label: value, detail: ARCHITECTURE_DESCRIPTIONS[value] }), 'Model architecture', 2);
+  const architecture = await pickOne<Architecture>(
+    ARCHITECTURES,
+    (value) => ({ label: value, detail: ARCHITECTURE_DESCRIPTIONS[value] }),
+    'Model architecture',
+    2,
+  );
   if (!architecture) return;
-  const strategy = await pickOne<Strategy>(STRATEGIES, (value) => ({ label: value, detail: STRATEGY_DESCRIPTIONS[value] }), 'Fine-tuning strategy', 3);
+  const strategy = await pickOne<Strategy>(
+    STRATEGIES,
+    (value) => ({ label: value, detail: STRATEGY_DESCRIPTIONS[value] }),
+    'Fine-tuning strategy',
+    3,
+  );
   if (!strategy) return;
 
-  const provisional: NewDataset = datasetUri ? { type: kind as Exclude<DatasetKind, 'synthetic'>, path: datasetUri.fsPath.split(sep).join('/') } : { type: 'synthetic' };
+  const provisional: NewDataset = datasetUri
+    ? { type: kind as Exclude<DatasetKind, 'synthetic'>, path: datasetUri.fsPath.split(sep).join('/') }
+    : { type: 'synthetic' };
   const name = await vscode.window.showInputBox({
     title: `${TITLE} (4/4)`,
     prompt: 'Experiment name (names its runs folder)',
@@ -46,13 +63,20 @@ export async function newExperiment(): Promise<void> {
 
   const target = await chooseTarget(name.trim(), datasetUri);
   if (!target) return;
-  const dataset: NewDataset = datasetUri ? { type: kind as Exclude<DatasetKind, 'synthetic'>, path: relativeDatasetPath(target, datasetUri) } : { type: 'synthetic' };
+  const dataset: NewDataset = datasetUri
+    ? { type: kind as Exclude<DatasetKind, 'synthetic'>, path: relativeDatasetPath(target, datasetUri) }
+    : { type: 'synthetic' };
   const text = newExperimentText({ name: name.trim(), dataset, architecture, strategy });
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
   await vscode.window.showTextDocument(target);
 }
 
-async function pickOne<T extends string>(values: readonly T[], describe: (value: T) => { label: string; detail: string }, placeHolder: string, step: number): Promise<T | undefined> {
+async function pickOne<T extends string>(
+  values: readonly T[],
+  describe: (value: T) => { label: string; detail: string },
+  placeHolder: string,
+  step: number,
+): Promise<T | undefined> {
   const picked = await vscode.window.showQuickPick(
     values.map((value) => ({ ...describe(value), value })),
     { title: `${TITLE} (${step}/4)`, placeHolder, matchOnDetail: true },
@@ -64,7 +88,12 @@ async function pickDatasetLocation(kind: Exclude<DatasetKind, 'synthetic'>): Pro
   const folder = kind !== 'medmnist';
   const [uri] =
     (await vscode.window.showOpenDialog({
-      title: kind === 'medmnist' ? 'MedMNIST .npz file' : kind === 'idx' ? 'Folder with IDX files' : 'Folder with one subfolder per class',
+      title:
+        kind === 'medmnist'
+          ? 'MedMNIST .npz file'
+          : kind === 'idx'
+            ? 'Folder with IDX files'
+            : 'Folder with one subfolder per class',
       canSelectFiles: !folder,
       canSelectFolders: folder,
       canSelectMany: false,
@@ -76,7 +105,8 @@ async function pickDatasetLocation(kind: Exclude<DatasetKind, 'synthetic'>): Pro
 
 /** `<workspace folder>/<name>.experiment.yaml`, or where the user saves it (no folder, or the name is taken). */
 async function chooseTarget(name: string, datasetUri: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
-  const folder = (datasetUri && vscode.workspace.getWorkspaceFolder(datasetUri)) ?? vscode.workspace.workspaceFolders?.[0];
+  const folder =
+    (datasetUri && vscode.workspace.getWorkspaceFolder(datasetUri)) ?? vscode.workspace.workspaceFolders?.[0];
   const proposed = folder ? vscode.Uri.joinPath(folder.uri, `${name}.experiment.yaml`) : undefined;
   if (proposed && !(await exists(proposed))) return proposed;
   return vscode.window.showSaveDialog({
@@ -100,5 +130,7 @@ function relativeDatasetPath(experimentFile: vscode.Uri, dataset: vscode.Uri): s
   const relativePath = relative(dirname(experimentFile.fsPath), dataset.fsPath) || '.';
   const portable = relativePath.split(sep).join('/');
   // Far away (another drive, or mostly `..`): absolute reads better.
-  return portable.startsWith('../../../') || /^[A-Za-z]:/.test(portable) ? join(dataset.fsPath).split(sep).join('/') : portable;
+  return portable.startsWith('../../../') || /^[A-Za-z]:/.test(portable)
+    ? join(dataset.fsPath).split(sep).join('/')
+    : portable;
 }

@@ -13,13 +13,21 @@ export async function pickExperiment(context: CommandContext, placeHolder: strin
   await context.index.ready();
   const entries = context.index.all;
   if (entries.length === 0) {
-    const choice = await vscode.window.showInformationMessage('MedTransfer: there is no experiment file (*.experiment.yaml) in this workspace.', 'New Experiment');
+    const choice = await vscode.window.showInformationMessage(
+      'MedTransfer: there is no experiment file (*.experiment.yaml) in this workspace.',
+      'New Experiment',
+    );
     if (choice === 'New Experiment') await vscode.commands.executeCommand(COMMANDS.newExperiment);
     return undefined;
   }
   if (entries.length === 1) return entries[0]?.path;
   const picked = await vscode.window.showQuickPick(
-    entries.map((entry) => ({ label: entry.summary.name ?? entry.stem, description: entry.relativePath, detail: entry.summary.valid ? undefined : `${entry.summary.diagnostics.length} problem(s)`, path: entry.path })),
+    entries.map((entry) => ({
+      label: entry.summary.name ?? entry.stem,
+      description: entry.relativePath,
+      detail: entry.summary.valid ? undefined : `${entry.summary.diagnostics.length} problem(s)`,
+      path: entry.path,
+    })),
     { placeHolder, matchOnDescription: true },
   );
   return picked?.path;
@@ -31,7 +39,8 @@ function runPicks(context: CommandContext, filter: (key: string) => boolean): (R
     const runs = runsInDir(context.store, entry.experimentDir).filter((record) => filter(record.key));
     if (runs.length === 0) continue;
     items.push({ label: entry.summary.name ?? entry.stem, kind: vscode.QuickPickItemKind.Separator });
-    for (const record of runs) items.push({ label: record.runId, description: outcomeText(record.state), key: record.key });
+    for (const record of runs)
+      items.push({ label: record.runId, description: outcomeText(record.state), key: record.key });
   }
   return items;
 }
@@ -40,7 +49,11 @@ function isRunPick(item: vscode.QuickPickItem): item is RunPick {
   return 'key' in item;
 }
 
-export async function pickRun(context: CommandContext, placeHolder: string, filter: (key: string) => boolean = () => true): Promise<string | undefined> {
+export async function pickRun(
+  context: CommandContext,
+  placeHolder: string,
+  filter: (key: string) => boolean = () => true,
+): Promise<string | undefined> {
   await context.index.ready();
   const items = runPicks(context, filter);
   if (!items.some(isRunPick)) {
@@ -51,9 +64,15 @@ export async function pickRun(context: CommandContext, placeHolder: string, filt
   return picked && isRunPick(picked) ? picked.key : undefined;
 }
 
-export async function pickRuns(context: CommandContext, placeHolder: string, preselected: readonly string[] = []): Promise<string[] | undefined> {
+export async function pickRuns(
+  context: CommandContext,
+  placeHolder: string,
+  preselected: readonly string[] = [],
+): Promise<string[] | undefined> {
   await context.index.ready();
-  const items = runPicks(context, () => true).map((item) => (isRunPick(item) ? { ...item, picked: preselected.includes(item.key) } : item));
+  const items = runPicks(context, () => true).map((item) =>
+    isRunPick(item) ? { ...item, picked: preselected.includes(item.key) } : item,
+  );
   if (items.filter(isRunPick).length < 2) {
     void vscode.window.showInformationMessage('MedTransfer: comparing needs at least two runs.');
     return undefined;

@@ -9,12 +9,20 @@ import type { CommandContext } from './commandContext';
 import { latestRunOf, runKeyOf } from './commandArgs';
 
 /** Whether the run can be resumed now, as the tree, the lens and the command judge it. */
-export function resumabilityOf(context: Pick<CommandContext, 'liveness'>, record: RunRecord): ReturnType<typeof resumability> {
-  return resumability({ status: record.state.status, hasCheckpoint: hasCheckpoint(record.runDir), liveness: context.liveness.of(record) });
+export function resumabilityOf(
+  context: Pick<CommandContext, 'liveness'>,
+  record: RunRecord,
+): ReturnType<typeof resumability> {
+  return resumability({
+    status: record.state.status,
+    hasCheckpoint: hasCheckpoint(record.runDir),
+    liveness: context.liveness.of(record),
+  });
 }
 
 export async function resumeRun(context: CommandContext, arg?: unknown): Promise<void> {
-  const key = runKeyOf(arg, context) ?? (arg === undefined ? await pickResumableRun(context) : latestRunOf(arg, context));
+  const key =
+    runKeyOf(arg, context) ?? (arg === undefined ? await pickResumableRun(context) : latestRunOf(arg, context));
   if (!key) return;
   const record = context.store.get(key);
   if (!record) return;
@@ -29,10 +37,14 @@ export async function resumeRun(context: CommandContext, arg?: unknown): Promise
     case 'start':
       return;
     case 'queued':
-      void vscode.window.showInformationMessage(`MedTransfer: resuming ${label} is queued (#${result.position}); it starts when a running run ends (setting medtransfer.maxConcurrentRuns).`);
+      void vscode.window.showInformationMessage(
+        `MedTransfer: resuming ${label} is queued (#${result.position}); it starts when a running run ends (setting medtransfer.maxConcurrentRuns).`,
+      );
       return;
     case 'already-queued':
-      void vscode.window.showInformationMessage(`MedTransfer: resuming ${label} is already queued (#${result.position}).`);
+      void vscode.window.showInformationMessage(
+        `MedTransfer: resuming ${label} is already queued (#${result.position}).`,
+      );
       return;
     case 'refused':
       void vscode.window.showErrorMessage(`MedTransfer: cannot resume ${label}: ${result.error}`);
@@ -43,11 +55,17 @@ export async function resumeRun(context: CommandContext, arg?: unknown): Promise
 async function pickResumableRun(context: CommandContext): Promise<string | undefined> {
   const candidates = context.store.all().filter((record) => resumabilityOf(context, record).resumable);
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage('MedTransfer: no run can be resumed (a stopped, failed or interrupted run with a checkpoint).');
+    void vscode.window.showInformationMessage(
+      'MedTransfer: no run can be resumed (a stopped, failed or interrupted run with a checkpoint).',
+    );
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    candidates.map((record) => ({ label: `$(debug-continue) ${record.experimentName}`, description: `${record.runId} · ${context.liveness.displayState(record).status}`, key: record.key })),
+    candidates.map((record) => ({
+      label: `$(debug-continue) ${record.experimentName}`,
+      description: `${record.runId} · ${context.liveness.displayState(record).status}`,
+      key: record.key,
+    })),
     { placeHolder: 'Run to resume from its last checkpoint' },
   );
   return picked?.key;

@@ -8,7 +8,10 @@ import { experimentPathOf, isExperimentsNode, runKeyOf } from './commandArgs';
 import { pickExperiment } from './pickers';
 
 export async function explainRestrictedMode(): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(`MedTransfer: ${RESTRICTED_MODE_MESSAGE}`, 'Manage Workspace Trust');
+  const choice = await vscode.window.showWarningMessage(
+    `MedTransfer: ${RESTRICTED_MODE_MESSAGE}`,
+    'Manage Workspace Trust',
+  );
   if (choice === 'Manage Workspace Trust') await vscode.commands.executeCommand('workbench.trust.manage');
 }
 
@@ -17,7 +20,9 @@ export async function runExperiment(context: CommandContext, arg?: unknown): Pro
     await explainRestrictedMode();
     return;
   }
-  const path = experimentPathOf(arg, context) ?? (arg === undefined ? await pickExperiment(context, 'Experiment to run') : undefined);
+  const path =
+    experimentPathOf(arg, context) ??
+    (arg === undefined ? await pickExperiment(context, 'Experiment to run') : undefined);
   if (!path) return;
   const name = basename(path);
 
@@ -31,7 +36,10 @@ export async function runExperiment(context: CommandContext, arg?: unknown): Pro
   const entry = context.index.get(path);
   if (entry && !entry.summary.valid) {
     const count = entry.summary.diagnostics.length;
-    const choice = await vscode.window.showErrorMessage(`MedTransfer: ${name} has ${count} problem${count === 1 ? '' : 's'}; fix ${count === 1 ? 'it' : 'them'} to run.`, 'Show Problems');
+    const choice = await vscode.window.showErrorMessage(
+      `MedTransfer: ${name} has ${count} problem${count === 1 ? '' : 's'}; fix ${count === 1 ? 'it' : 'them'} to run.`,
+      'Show Problems',
+    );
     if (choice === 'Show Problems') {
       await vscode.window.showTextDocument(entry.uri);
       await vscode.commands.executeCommand('workbench.actions.view.problems');
@@ -40,7 +48,11 @@ export async function runExperiment(context: CommandContext, arg?: unknown): Pro
   }
 
   if (context.trainer.launcher.runsOf(path).length > 0) {
-    const choice = await vscode.window.showInformationMessage(`MedTransfer: ${name} is already running.`, 'Start Another Run', 'Show Monitor');
+    const choice = await vscode.window.showInformationMessage(
+      `MedTransfer: ${name} is already running.`,
+      'Start Another Run',
+      'Show Monitor',
+    );
     if (choice === 'Show Monitor') await context.monitor.reveal(context.trainer.launcher.runsOf(path)[0]?.plan.runDir);
     if (choice !== 'Start Another Run') return;
   }
@@ -50,7 +62,9 @@ export async function runExperiment(context: CommandContext, arg?: unknown): Pro
     case 'start':
       return;
     case 'queued':
-      void vscode.window.showInformationMessage(`MedTransfer: ${name} is queued (#${result.position}); it starts when a running run ends (setting medtransfer.maxConcurrentRuns).`);
+      void vscode.window.showInformationMessage(
+        `MedTransfer: ${name} is queued (#${result.position}); it starts when a running run ends (setting medtransfer.maxConcurrentRuns).`,
+      );
       return;
     case 'already-queued':
       void vscode.window.showInformationMessage(`MedTransfer: ${name} is already queued (#${result.position}).`);
@@ -81,7 +95,10 @@ export async function stopRun(context: CommandContext, arg?: unknown): Promise<v
     // A trainer this window reattached to (it outlived a reload, or runs from a terminal on this
     // machine): SIGTERM, which the trainer treats as Stop (end the batch, save, run-ended).
     if (context.liveness.stop(key)) {
-      void vscode.window.setStatusBarMessage(`MedTransfer: stopping ${record?.runId ?? 'the run'} after the current batch…`, 5000);
+      void vscode.window.setStatusBarMessage(
+        `MedTransfer: stopping ${record?.runId ?? 'the run'} after the current batch…`,
+        5000,
+      );
       return;
     }
     const message =
@@ -91,7 +108,10 @@ export async function stopRun(context: CommandContext, arg?: unknown): Promise<v
     void vscode.window.showInformationMessage(message);
     return;
   }
-  void vscode.window.setStatusBarMessage(`MedTransfer: stopping ${record?.runId ?? 'the run'} after the current batch…`, 5000);
+  void vscode.window.setStatusBarMessage(
+    `MedTransfer: stopping ${record?.runId ?? 'the run'} after the current batch…`,
+    5000,
+  );
   await context.trainer.stop(key);
 }
 
@@ -99,8 +119,14 @@ async function pickActiveRun(context: CommandContext): Promise<string | undefine
   const { launcher } = context.trainer;
   // Runs started here, and runs this window reattached to after a reload (stopped by SIGTERM).
   const active = [
-    ...launcher.activeRuns.map((run) => ({ experimentName: run.plan.experimentName, runId: run.plan.runId, runDir: run.plan.runDir })),
-    ...context.store.all().filter((record) => record.controllable && record.state.status === 'running' && !launcher.runByDir(record.key)),
+    ...launcher.activeRuns.map((run) => ({
+      experimentName: run.plan.experimentName,
+      runId: run.plan.runId,
+      runDir: run.plan.runDir,
+    })),
+    ...context.store
+      .all()
+      .filter((record) => record.controllable && record.state.status === 'running' && !launcher.runByDir(record.key)),
   ];
   const queued = launcher.queuedRuns;
   if (active.length === 1 && queued.length === 0) return active[0]?.runDir;
@@ -109,8 +135,18 @@ async function pickActiveRun(context: CommandContext): Promise<string | undefine
     return undefined;
   }
   const items = [
-    ...active.map((run) => ({ label: `$(debug-stop) ${run.experimentName}`, description: run.runId, key: run.runDir, queuedFile: undefined })),
-    ...queued.map((run, index) => ({ label: `$(watch) ${basename(run.experimentFile)}`, description: `queued #${index + 1}: cancel`, key: undefined, queuedFile: run.experimentFile })),
+    ...active.map((run) => ({
+      label: `$(debug-stop) ${run.experimentName}`,
+      description: run.runId,
+      key: run.runDir,
+      queuedFile: undefined,
+    })),
+    ...queued.map((run, index) => ({
+      label: `$(watch) ${basename(run.experimentFile)}`,
+      description: `queued #${index + 1}: cancel`,
+      key: undefined,
+      queuedFile: run.experimentFile,
+    })),
   ];
   const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Run to stop' });
   if (picked?.queuedFile) launcher.cancelQueued(picked.queuedFile);

@@ -18,7 +18,11 @@ export async function revealRunFolder(context: CommandContext, arg?: unknown): P
 }
 
 export async function deleteRun(context: CommandContext, arg?: unknown): Promise<void> {
-  const key = runKeyOf(arg, context) ?? (arg === undefined ? await pickRun(context, 'Run to delete', (candidate) => context.store.get(candidate)?.state.status !== 'running') : undefined);
+  const key =
+    runKeyOf(arg, context) ??
+    (arg === undefined
+      ? await pickRun(context, 'Run to delete', (candidate) => context.store.get(candidate)?.state.status !== 'running')
+      : undefined);
   const record = key ? context.store.get(key) : undefined;
   if (!key || !record) return;
   if (record.state.status === 'running') {
@@ -26,14 +30,22 @@ export async function deleteRun(context: CommandContext, arg?: unknown): Promise
     return;
   }
   const label = runLabel(record.experimentName, record.runId);
-  const choice = await vscode.window.showWarningMessage(`Delete run ${label}?`, { modal: true, detail: `Its folder (model, events, log) is moved to the trash:\n${key}` }, 'Delete');
+  const choice = await vscode.window.showWarningMessage(
+    `Delete run ${label}?`,
+    { modal: true, detail: `Its folder (model, events, log) is moved to the trash:\n${key}` },
+    'Delete',
+  );
   if (choice !== 'Delete') return;
   const uri = vscode.Uri.file(key);
   try {
     await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const again = await vscode.window.showErrorMessage(`MedTransfer: could not move ${label} to the trash (${message}).`, { modal: true }, 'Delete Permanently');
+    const again = await vscode.window.showErrorMessage(
+      `MedTransfer: could not move ${label} to the trash (${message}).`,
+      { modal: true },
+      'Delete Permanently',
+    );
     if (again !== 'Delete Permanently') return;
     await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: false });
   }

@@ -16,12 +16,18 @@ export const BACKEND_DESCRIPTIONS: Record<BackendChoice, string> = {
 export async function selectBackend(): Promise<void> {
   const current = readSettings().backend;
   const picked = await vscode.window.showQuickPick(
-    BACKEND_CHOICES.map((choice) => ({ label: choice, description: choice === current ? '(current)' : undefined, detail: BACKEND_DESCRIPTIONS[choice], choice })),
+    BACKEND_CHOICES.map((choice) => ({
+      label: choice,
+      description: choice === current ? '(current)' : undefined,
+      detail: BACKEND_DESCRIPTIONS[choice],
+      choice,
+    })),
     { placeHolder: 'Backend for new runs (a running run keeps its own)' },
   );
   if (!picked) return;
   const configuration = vscode.workspace.getConfiguration(SETTINGS.section);
   const inspected = configuration.inspect<string>(SETTINGS.backend);
-  const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target =
+    inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await configuration.update(SETTINGS.backend, picked.choice, target);
 }

@@ -70,7 +70,9 @@ export class DashboardPanels implements vscode.Disposable {
   private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const remembered = parseOpenDashboards(this.context.workspaceState.get(OPEN_DASHBOARDS_STATE));
     const fromState = keysFromWebviewState(state);
-    const claim = fromState ? (remembered.find((dashboard) => dashboardKey(dashboard.keys) === dashboardKey(fromState)) ?? null) : claimDashboard(remembered, this.claimed, panel.title);
+    const claim = fromState
+      ? (remembered.find((dashboard) => dashboardKey(dashboard.keys) === dashboardKey(fromState)) ?? null)
+      : claimDashboard(remembered, this.claimed, panel.title);
     const keys = fromState ?? claim?.keys ?? [];
     const id = claim?.id ?? randomUUID();
     this.claimed.add(id);
@@ -83,7 +85,10 @@ export class DashboardPanels implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'resources', 'medtransfer.svg');
     renderWebview(panel.webview, this.context.extensionUri, 'dashboard', this.title(keys));
     const session = new RunWebviewSession({
-      channel: { post: (message) => panel.webview.postMessage(message), onDidReceiveMessage: panel.webview.onDidReceiveMessage },
+      channel: {
+        post: (message) => panel.webview.postMessage(message),
+        onDidReceiveMessage: panel.webview.onDidReceiveMessage,
+      },
       feed: createRunFeed(this.store, workspaceFolderPaths, { withSaliency: true }),
       actions: this.actions,
       log: (message) => this.log.warn(`dashboard: ${message}`),
@@ -107,7 +112,9 @@ export class DashboardPanels implements vscode.Disposable {
   }
 
   private async remember(dashboard: OpenDashboard): Promise<void> {
-    const open = parseOpenDashboards(this.context.workspaceState.get(OPEN_DASHBOARDS_STATE)).filter((item) => item.id !== dashboard.id);
+    const open = parseOpenDashboards(this.context.workspaceState.get(OPEN_DASHBOARDS_STATE)).filter(
+      (item) => item.id !== dashboard.id,
+    );
     await this.context.workspaceState.update(OPEN_DASHBOARDS_STATE, [...open, dashboard].slice(-20));
   }
 

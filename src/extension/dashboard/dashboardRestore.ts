@@ -16,7 +16,9 @@ export function keysFromWebviewState(state: unknown): string[] | null {
   if (state === null || typeof state !== 'object' || !('keys' in state)) return null;
   const { keys } = state as { keys: unknown };
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_KEYS) return null;
-  return keys.every((key): key is string => typeof key === 'string' && key.length > 0 && key.length <= 4096) ? keys : null;
+  return keys.every((key): key is string => typeof key === 'string' && key.length > 0 && key.length <= 4096)
+    ? keys
+    : null;
 }
 
 /** Parses what the host stored; drops anything malformed (an older version may have stored another shape). */
@@ -31,7 +33,11 @@ export function parseOpenDashboards(value: unknown): OpenDashboard[] {
 }
 
 /** The remembered dashboard a restored panel most likely was: same title first, else the oldest unclaimed. */
-export function claimDashboard(open: readonly OpenDashboard[], claimed: ReadonlySet<string>, title: string): OpenDashboard | null {
+export function claimDashboard(
+  open: readonly OpenDashboard[],
+  claimed: ReadonlySet<string>,
+  title: string,
+): OpenDashboard | null {
   const unclaimed = open.filter((dashboard) => !claimed.has(dashboard.id));
   return unclaimed.find((dashboard) => dashboard.title === title) ?? unclaimed[0] ?? null;
 }

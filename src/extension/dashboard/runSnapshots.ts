@@ -12,8 +12,14 @@ import { runLabel } from '../runs/runPaths';
 import type { RunRecord } from '../runs/runStore';
 
 /** `workspaceFolders`: paths outside them are listed in the snapshot (the run header shows them). */
-export async function loadRunSnapshot(record: RunRecord, workspaceFolders: readonly string[] = []): Promise<RunSnapshot> {
-  const [{ events }, settings] = await Promise.all([readAllEvents(join(record.runDir, RUN_FILES.events)), readSettings(record.runDir)]);
+export async function loadRunSnapshot(
+  record: RunRecord,
+  workspaceFolders: readonly string[] = [],
+): Promise<RunSnapshot> {
+  const [{ events }, settings] = await Promise.all([
+    readAllEvents(join(record.runDir, RUN_FILES.events)),
+    readSettings(record.runDir),
+  ]);
   const merged = mergeEvents(events, record.recentEvents);
   const started = merged.find((event) => event.type === 'run-started');
   const experimentFile = started?.type === 'run-started' ? started.experimentFile : record.state.experimentFile;

@@ -63,7 +63,11 @@ export class RunWebviewSession implements Disposable {
   constructor(private readonly options: RunWebviewSessionOptions) {
     this.keySet = new Set(options.keys);
     this.batcher = this.disposables.add(
-      new EventBatcher((key, events) => this.post({ type: 'did-append-events', key, events }), options.batchMs ?? LIVE_BATCH_MS, options.schedule ?? scheduleWithTimeout),
+      new EventBatcher(
+        (key, events) => this.post({ type: 'did-append-events', key, events }),
+        options.batchMs ?? LIVE_BATCH_MS,
+        options.schedule ?? scheduleWithTimeout,
+      ),
     );
     this.disposables.add(options.channel.onDidReceiveMessage((message) => this.receive(message)));
     this.disposables.add(options.feed.onDidAppendEvents((appended) => this.appended(appended)));
@@ -97,7 +101,8 @@ export class RunWebviewSession implements Disposable {
         this.sentSeq.clear();
         for (const run of runs) this.sentSeq.set(run.key, run.events[run.events.length - 1]?.seq ?? -1);
         this.post({ type: 'did-load-runs', runs });
-        for (const run of runs) if (run.events.some((event) => event.type === 'saliency')) void this.sendSaliency(run.key, generation);
+        for (const run of runs)
+          if (run.events.some((event) => event.type === 'saliency')) void this.sendSaliency(run.key, generation);
         const buffered = this.buffered;
         this.buffered = [];
         this.loading = null;
@@ -106,7 +111,9 @@ export class RunWebviewSession implements Disposable {
       (error: unknown) => {
         if (generation !== this.generation) return;
         this.loading = null;
-        this.options.log(`could not load runs for a webview: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.log(
+          `could not load runs for a webview: ${error instanceof Error ? error.message : String(error)}`,
+        );
       },
     );
     this.loading = loading;
@@ -151,9 +158,12 @@ export class RunWebviewSession implements Disposable {
     if (!load) return;
     try {
       const saliency = await load(key);
-      if (saliency && generation === this.generation && this.keySet.has(key)) this.post({ type: 'did-load-saliency', key, saliency });
+      if (saliency && generation === this.generation && this.keySet.has(key))
+        this.post({ type: 'did-load-saliency', key, saliency });
     } catch (error) {
-      this.options.log(`could not load the saliency maps of ${key}: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.log(
+        `could not load the saliency maps of ${key}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -176,7 +186,12 @@ export class RunWebviewSession implements Disposable {
       this.options.log(`ignored ${message.type} for a run this webview does not show`);
       return;
     }
-    const action = { 'stop-run': this.options.actions.stopRun, 'reveal-run-folder': this.options.actions.revealRunFolder, 'open-dashboard': this.options.actions.openDashboard, 'export-report': this.options.actions.exportReport }[message.type];
+    const action = {
+      'stop-run': this.options.actions.stopRun,
+      'reveal-run-folder': this.options.actions.revealRunFolder,
+      'open-dashboard': this.options.actions.openDashboard,
+      'export-report': this.options.actions.exportReport,
+    }[message.type];
     if (!action) {
       this.options.log(`ignored ${message.type}: this webview does not offer it`);
       return;

@@ -15,7 +15,12 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return { enableScripts: true, enableCommandUris: false, localResourceRoots: [webviewRoot(extensionUri)] };
 }
 
-export function renderWebview(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: WebviewBundle, title: string): void {
+export function renderWebview(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  bundle: WebviewBundle,
+  title: string,
+): void {
   const root = webviewRoot(extensionUri);
   const script = vscode.Uri.joinPath(root, `${bundle}.js`);
   const style = vscode.Uri.joinPath(root, `${bundle}.css`);
@@ -32,5 +37,7 @@ export function renderWebview(webview: vscode.Webview, extensionUri: vscode.Uri,
 
 /** The local workspace folders now open (for marking a run's paths that lie outside them). */
 export function workspaceFolderPaths(): string[] {
-  return (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
+  return (vscode.workspace.workspaceFolders ?? [])
+    .filter((folder) => folder.uri.scheme === 'file')
+    .map((folder) => folder.uri.fsPath);
 }

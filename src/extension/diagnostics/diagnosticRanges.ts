@@ -17,7 +17,11 @@ export interface EditorProblem {
 }
 
 /** `lineLength(line)` gives the length of a 0-based line (for clamping and widening). */
-export function toEditorProblem(diagnostic: ExperimentDiagnostic, lineLength: (line: number) => number, lineCount: number): EditorProblem {
+export function toEditorProblem(
+  diagnostic: ExperimentDiagnostic,
+  lineLength: (line: number) => number,
+  lineCount: number,
+): EditorProblem {
   const clampLine = (line: number) => Math.min(Math.max(0, line - 1), Math.max(0, lineCount - 1));
   const startLine = clampLine(diagnostic.start.line);
   const endLine = Math.max(startLine, clampLine(diagnostic.end.line));
@@ -31,9 +35,18 @@ export function toEditorProblem(diagnostic: ExperimentDiagnostic, lineLength: (l
     while (line > 0 && lineLength(line) === 0) line--;
     const length = lineLength(line);
     if (line === startLine && startCharacter < length) endCharacter = startCharacter + 1;
-    else return { range: { startLine: line, startCharacter: Math.max(0, length - 1), endLine: line, endCharacter: length }, message: diagnostic.message, path: diagnostic.path };
+    else
+      return {
+        range: { startLine: line, startCharacter: Math.max(0, length - 1), endLine: line, endCharacter: length },
+        message: diagnostic.message,
+        path: diagnostic.path,
+      };
   }
-  return { range: { startLine, startCharacter, endLine, endCharacter }, message: diagnostic.message, path: diagnostic.path };
+  return {
+    range: { startLine, startCharacter, endLine, endCharacter },
+    message: diagnostic.message,
+    path: diagnostic.path,
+  };
 }
 
 /** Maps every problem of a text. */

@@ -30,7 +30,11 @@ export class ExperimentDiagnostics implements vscode.Disposable {
     this.collection.set(
       uri,
       toEditorProblems(entry.summary.diagnostics, entry.text).map(({ range, message, path: keyPath }) => {
-        const diagnostic = new vscode.Diagnostic(new vscode.Range(range.startLine, range.startCharacter, range.endLine, range.endCharacter), message, vscode.DiagnosticSeverity.Error);
+        const diagnostic = new vscode.Diagnostic(
+          new vscode.Range(range.startLine, range.startCharacter, range.endLine, range.endCharacter),
+          message,
+          vscode.DiagnosticSeverity.Error,
+        );
         diagnostic.source = DIAGNOSTIC_SOURCE;
         if (keyPath) diagnostic.code = keyPath;
         return diagnostic;

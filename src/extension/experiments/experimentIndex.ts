@@ -6,7 +6,12 @@ import * as vscode from 'vscode';
 import { experimentRunsDir, resolveRunsRoot } from '../runs/runPaths';
 import { readSettings } from '../settings/settings';
 import { DisposableStore } from '../util/events';
-import { EXPERIMENT_FILE_GLOB, EXPERIMENT_SEARCH_EXCLUDE, experimentFileStem, isExperimentFile } from './experimentFiles';
+import {
+  EXPERIMENT_FILE_GLOB,
+  EXPERIMENT_SEARCH_EXCLUDE,
+  experimentFileStem,
+  isExperimentFile,
+} from './experimentFiles';
 import { summarizeExperiment } from './experimentSummary';
 import type { ExperimentSummary } from './experimentSummary';
 
@@ -69,7 +74,9 @@ export class ExperimentIndex implements vscode.Disposable {
     const foundPaths = new Set(found.map((uri) => uri.fsPath));
     const removed = [...this.entries.keys()].filter((path) => !foundPaths.has(path) && !this.isOpen(path));
     for (const path of removed) this.entries.delete(path);
-    const openOutside = vscode.workspace.textDocuments.filter((document) => isExperimentDocument(document) && !foundPaths.has(document.uri.fsPath));
+    const openOutside = vscode.workspace.textDocuments.filter(
+      (document) => isExperimentDocument(document) && !foundPaths.has(document.uri.fsPath),
+    );
     const changed = await Promise.all([
       ...found.map((uri) => this.reload(uri, true, false)),
       ...openOutside.map((document) => this.reload(document.uri, false, false)),
@@ -104,7 +111,12 @@ export class ExperimentIndex implements vscode.Disposable {
   private update(uri: vscode.Uri, text: string, inWorkspace: boolean): void {
     const summary = summarizeExperiment(text);
     const folder = vscode.workspace.getWorkspaceFolder(uri);
-    const runsRoot = resolveRunsRoot({ experimentFile: uri.fsPath, setting: readSettings(uri).runsFolder, workspaceFolder: folder?.uri.fsPath, home: homedir() });
+    const runsRoot = resolveRunsRoot({
+      experimentFile: uri.fsPath,
+      setting: readSettings(uri).runsFolder,
+      workspaceFolder: folder?.uri.fsPath,
+      home: homedir(),
+    });
     this.entries.set(uri.fsPath, {
       uri,
       path: uri.fsPath,

@@ -33,7 +33,8 @@ export function summarizeExperiment(text: string): ExperimentSummary {
     };
   }
   const loose = readLoosely(text);
-  const name = typeof loose.name === 'string' && NAME_PATTERN.test(loose.name) && loose.name.length <= 80 ? loose.name : null;
+  const name =
+    typeof loose.name === 'string' && NAME_PATTERN.test(loose.name) && loose.name.length <= 80 ? loose.name : null;
   return {
     name,
     valid: false,
@@ -49,7 +50,9 @@ function readLoosely(text: string): Record<string, unknown> {
   try {
     // Silent: this is a best-effort read of a file whose real errors parseExperiment reports.
     const value: unknown = parseDocument(text, { logLevel: 'silent' }).toJS({ maxAliasCount: 100 });
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }

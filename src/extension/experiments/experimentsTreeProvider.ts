@@ -56,8 +56,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     if (node.kind !== 'experiment') return [];
     const entry = this.index.get(node.path);
     if (!entry) return [];
-    const queued = this.launcher.queuePosition(node.path) === null ? [] : [this.node({ kind: 'queued', experimentPath: node.path })];
-    const runs = runsInDir(this.store, entry.experimentDir).map((record) => this.node({ kind: 'run', key: record.key, experimentPath: node.path }));
+    const queued =
+      this.launcher.queuePosition(node.path) === null ? [] : [this.node({ kind: 'queued', experimentPath: node.path })];
+    const runs = runsInDir(this.store, entry.experimentDir).map((record) =>
+      this.node({ kind: 'run', key: record.key, experimentPath: node.path }),
+    );
     return [...queued, ...runs];
   }
 
@@ -72,12 +75,22 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         const entry = this.index.get(node.path);
         if (!entry) return new vscode.TreeItem(node.path);
         const runCount = runsInDir(this.store, entry.experimentDir).length;
-        const spec = experimentItemSpec({ stem: entry.stem, relativePath: entry.relativePath, summary: entry.summary, runCount, activity: activityOf(this.launcher, entry.path).kind });
+        const spec = experimentItemSpec({
+          stem: entry.stem,
+          relativePath: entry.relativePath,
+          summary: entry.summary,
+          runCount,
+          activity: activityOf(this.launcher, entry.path).kind,
+        });
         const expandable = runCount > 0 || this.launcher.queuePosition(entry.path) !== null;
         // VS Code remembers an item's collapsible state by id: an experiment that gets its first
         // run would stay collapsed under the same id, so the id says whether it has children.
         const id = expandable ? nodeId(node) : `${nodeId(node)}#empty`;
-        const item = toTreeItem(spec, id, expandable ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        const item = toTreeItem(
+          spec,
+          id,
+          expandable ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+        );
         item.resourceUri = entry.uri;
         item.command = { title: 'Open Experiment File', command: 'vscode.open', arguments: [entry.uri] };
         return item;
@@ -90,7 +103,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
           experimentName: record.experimentName,
           runDir: record.runDir,
           state: this.liveness.displayState(record),
-          resumable: resumability({ status: record.state.status, hasCheckpoint: hasCheckpoint(record.runDir), liveness: this.liveness.of(record) }).resumable,
+          resumable: resumability({
+            status: record.state.status,
+            hasCheckpoint: hasCheckpoint(record.runDir),
+            liveness: this.liveness.of(record),
+          }).resumable,
           controllable: record.controllable,
           stopping: this.launcher.runByDir(record.runDir)?.process.stopping ?? false,
           lastEventAt: record.lastEventAt,
@@ -103,7 +120,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       case 'queued': {
         const position = this.launcher.queuePosition(node.experimentPath) ?? 0;
         const queued = this.launcher.queuedRuns.find((run) => run.experimentFile === node.experimentPath);
-        return toTreeItem(queuedItemSpec(position, queued?.requestedAt ?? now, now), nodeId(node), vscode.TreeItemCollapsibleState.None);
+        return toTreeItem(
+          queuedItemSpec(position, queued?.requestedAt ?? now, now),
+          nodeId(node),
+          vscode.TreeItemCollapsibleState.None,
+        );
       }
     }
   }
@@ -112,7 +133,9 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   runNode(key: string): ExperimentsNode | undefined {
     const record = this.store.get(key);
     if (!record) return undefined;
-    const entry = this.index.all.find((candidate) => candidate.experimentDir !== null && dirname(record.runDir) === candidate.experimentDir);
+    const entry = this.index.all.find(
+      (candidate) => candidate.experimentDir !== null && dirname(record.runDir) === candidate.experimentDir,
+    );
     return entry ? this.node({ kind: 'run', key, experimentPath: entry.path }) : undefined;
   }
 
@@ -140,7 +163,11 @@ function nodeId(node: ExperimentsNode): string {
   }
 }
 
-function toTreeItem(spec: TreeItemSpec, id: string, collapsibleState: vscode.TreeItemCollapsibleState): vscode.TreeItem {
+function toTreeItem(
+  spec: TreeItemSpec,
+  id: string,
+  collapsibleState: vscode.TreeItemCollapsibleState,
+): vscode.TreeItem {
   const item = new vscode.TreeItem(spec.label, collapsibleState);
   item.id = id;
   item.description = spec.description;

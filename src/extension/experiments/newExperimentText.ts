@@ -41,15 +41,25 @@ const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export function validateExperimentName(name: string): string | null {
   if (name.length === 0) return 'give the experiment a name';
   if (name.length > 80) return 'at most 80 characters';
-  if (!NAME_PATTERN.test(name)) return 'letters, digits, ".", "_" and "-" only, starting with a letter or digit (it names the runs folder)';
+  if (!NAME_PATTERN.test(name))
+    return 'letters, digits, ".", "_" and "-" only, starting with a letter or digit (it names the runs folder)';
   return null;
 }
 
 /** A name suggested from the dataset: `pneumoniamnist-fewshot`, `synthetic-transfer`. */
 export function suggestExperimentName(dataset: NewDataset): string {
   if (dataset.type === 'synthetic') return 'synthetic-transfer';
-  const base = dataset.path.split('/').filter((part) => part !== '' && part !== '.' && part !== '..').pop() ?? dataset.type;
-  const stem = base.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 60).replace(/[-._]+$/, '');
+  const base =
+    dataset.path
+      .split('/')
+      .filter((part) => part !== '' && part !== '.' && part !== '..')
+      .pop() ?? dataset.type;
+  const stem = base
+    .replace(/\.[^.]*$/, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 60)
+    .replace(/[-._]+$/, '');
   return `${stem || dataset.type}-fewshot`;
 }
 
@@ -79,7 +89,9 @@ export function newExperimentText({ name, dataset, architecture, strategy }: New
     ``,
     `# The task that matters, with few labels: ${DATASET_DESCRIPTIONS[dataset.type]}.`,
     `target:`,
-    synthetic ? `  dataset: { type: synthetic, task: target, samples: 1500 }` : `  dataset: { type: ${dataset.type}, path: ${yamlString(dataset.path)} }`,
+    synthetic
+      ? `  dataset: { type: synthetic, task: target, samples: 1500 }`
+      : `  dataset: { type: ${dataset.type}, path: ${yamlString(dataset.path)} }`,
     synthetic ? `  classes: [normal, lesion]` : `  # classes: [normal, abnormal]   # display names, in label order`,
     `  labelsPerClass: 20             # few-shot: labelled training images kept per class (or \`fraction: 0.05\`)`,
     `  validationFraction: 0.2        # held out for validation when the data has no validation split`,
@@ -100,7 +112,9 @@ export function newExperimentText({ name, dataset, architecture, strategy }: New
     ``,
     `evaluation:`,
     `  split: test`,
-    synthetic ? `  positiveClass: lesion          # sensitivity and specificity are about this class` : `  # positiveClass: abnormal      # binary targets: the class sensitivity is about`,
+    synthetic
+      ? `  positiveClass: lesion          # sensitivity and specificity are about this class`
+      : `  # positiveClass: abnormal      # binary targets: the class sensitivity is about`,
     ``,
   ];
   return lines.join('\n');
@@ -111,11 +125,23 @@ function fineTuneLines(strategy: Strategy): string[] {
     case 'feature-extraction':
       return ['  headEpochs: 10                 # epochs training the new head'];
     case 'full':
-      return ['  epochs: 10', '  learningRate: 1.0e-4           # low, so the pretrained weights are refined, not overwritten'];
+      return [
+        '  epochs: 10',
+        '  learningRate: 1.0e-4           # low, so the pretrained weights are refined, not overwritten',
+      ];
     case 'partial':
-      return ['  headEpochs: 5', '  epochs: 10', '  learningRate: 1.0e-4', '  trainableBlocks: 1             # top blocks of the base trained after the head'];
+      return [
+        '  headEpochs: 5',
+        '  epochs: 10',
+        '  learningRate: 1.0e-4',
+        '  trainableBlocks: 1             # top blocks of the base trained after the head',
+      ];
     case 'two-phase':
-      return ['  headEpochs: 5                  # phase 1: the new head on the frozen base', '  epochs: 10                     # phase 2: everything, at a low rate', '  learningRate: 1.0e-4'];
+      return [
+        '  headEpochs: 5                  # phase 1: the new head on the frozen base',
+        '  epochs: 10                     # phase 2: everything, at a low rate',
+        '  learningRate: 1.0e-4',
+      ];
   }
 }
 

@@ -32,19 +32,39 @@ export interface ExperimentItemInput {
   activity: ExperimentActivityKind;
 }
 
-export function experimentItemSpec({ stem, relativePath, summary, runCount, activity }: ExperimentItemInput): TreeItemSpec {
+export function experimentItemSpec({
+  stem,
+  relativePath,
+  summary,
+  runCount,
+  activity,
+}: ExperimentItemInput): TreeItemSpec {
   const problems = summary.diagnostics.length;
   const runs = runCount === 0 ? 'no runs' : runCount === 1 ? '1 run' : `${runCount} runs`;
   const description = summary.valid ? runs : `${problems} problem${problems === 1 ? '' : 's'} · ${runs}`;
   const lines = [`**${escapeMarkdown(summary.name ?? stem)}** · \`${escapeCode(relativePath)}\``];
   if (summary.description) lines.push('', escapeMarkdown(summary.description));
   if (summary.valid) {
-    lines.push('', `${escapeMarkdown(summary.architecture ?? '')}, ${escapeMarkdown(summary.strategy ?? '')} fine-tuning on ${escapeMarkdown(summary.target ?? '')}`);
+    lines.push(
+      '',
+      `${escapeMarkdown(summary.architecture ?? '')}, ${escapeMarkdown(summary.strategy ?? '')} fine-tuning on ${escapeMarkdown(summary.target ?? '')}`,
+    );
   } else {
-    lines.push('', ...summary.diagnostics.slice(0, 5).map((problem) => `- line ${problem.start.line}: ${escapeMarkdown(problem.message)}`));
+    lines.push(
+      '',
+      ...summary.diagnostics
+        .slice(0, 5)
+        .map((problem) => `- line ${problem.start.line}: ${escapeMarkdown(problem.message)}`),
+    );
     if (problems > 5) lines.push(`- … ${problems - 5} more`);
   }
-  const icon: ItemIcon = !summary.valid ? { id: 'warning', color: 'list.warningForeground' } : activity === 'running' || activity === 'starting' ? { id: 'sync~spin' } : activity === 'queued' ? { id: 'watch' } : { id: 'beaker' };
+  const icon: ItemIcon = !summary.valid
+    ? { id: 'warning', color: 'list.warningForeground' }
+    : activity === 'running' || activity === 'starting'
+      ? { id: 'sync~spin' }
+      : activity === 'queued'
+        ? { id: 'watch' }
+        : { id: 'beaker' };
   return {
     label: summary.name ?? stem,
     description,
@@ -89,7 +109,12 @@ export function runIcon(state: Pick<RunState, 'status'>): ItemIcon {
 export function runItemSpec(input: RunItemInput): TreeItemSpec {
   const { state, controllable } = input;
   let description = input.stopping ? 'stopping…' : outcomeText(state);
-  if (state.status === 'running' && !controllable && input.lastEventAt !== null && input.now - input.lastEventAt > QUIET_AFTER_MS) {
+  if (
+    state.status === 'running' &&
+    !controllable &&
+    input.lastEventAt !== null &&
+    input.now - input.lastEventAt > QUIET_AFTER_MS
+  ) {
     description += ` · quiet for ${formatAge(input.now - input.lastEventAt).replace(' ago', '')}`;
   }
   const status = state.status === 'running' ? (controllable ? 'running.controllable' : 'running') : state.status;
@@ -103,20 +128,28 @@ export function runItemSpec(input: RunItemInput): TreeItemSpec {
 }
 
 export function runTooltip({ runId, experimentName, runDir, state, controllable, resumable }: RunItemInput): string {
-  const lines = [`**${escapeMarkdown(experimentName)} · ${runId}** — ${statusLabel(state.status)}${state.status === 'running' && !controllable ? ' (started outside this window)' : ''}`, ''];
+  const lines = [
+    `**${escapeMarkdown(experimentName)} · ${runId}** — ${statusLabel(state.status)}${state.status === 'running' && !controllable ? ' (started outside this window)' : ''}`,
+    '',
+  ];
   const facts: string[] = [];
   if (state.backend) facts.push(`backend ${state.backend}`);
   if (state.seconds !== null) facts.push(formatDuration(state.seconds));
-  if (state.target) facts.push(`target: ${escapeMarkdown(state.target.description)} (${state.target.sizes.train.reduce((a, b) => a + b, 0)} training images)`);
+  if (state.target)
+    facts.push(
+      `target: ${escapeMarkdown(state.target.description)} (${state.target.sizes.train.reduce((a, b) => a + b, 0)} training images)`,
+    );
   if (state.pretrained) facts.push(`from \`${escapeCode(state.pretrained)}\``);
   if (facts.length > 0) lines.push(facts.join(' · '), '');
   if (state.status === 'running') lines.push(`Now: ${escapeMarkdown(outcomeText(state))}`, '');
   const table = metricsTable(state);
   if (table) lines.push(...table, '');
   const gain = transferGain(state);
-  if (gain?.auc !== null && gain?.auc !== undefined) lines.push(`Transfer gain: ${gain.auc >= 0 ? '+' : ''}${gain.auc.toFixed(3)} AUC over scratch`, '');
+  if (gain?.auc !== null && gain?.auc !== undefined)
+    lines.push(`Transfer gain: ${gain.auc >= 0 ? '+' : ''}${gain.auc.toFixed(3)} AUC over scratch`, '');
   if (state.error) lines.push(`Error: ${escapeMarkdown(state.error)}`, '');
-  if (state.status === 'running' && controllable) lines.push('It keeps running if this window reloads or closes; Stop asks it to save and stop.', '');
+  if (state.status === 'running' && controllable)
+    lines.push('It keeps running if this window reloads or closes; Stop asks it to save and stop.', '');
   if (resumable) lines.push('Resume continues it from its last checkpoint, in this run folder.', '');
   lines.push(`\`${escapeCode(runDir)}\``);
   return lines.join('\n');
@@ -129,7 +162,8 @@ function metricsTable(state: Pick<RunState, 'evaluations' | 'evaluationSplit'>):
   });
   if (rows.length === 0) return null;
   const format = (value: number | null) => (value === null ? '–' : value.toFixed(3));
-  const cells = (metrics: ClinicalMetrics) => [metrics.auc, metrics.balancedAccuracy, metrics.sensitivity, metrics.specificity].map(format).join(' | ');
+  const cells = (metrics: ClinicalMetrics) =>
+    [metrics.auc, metrics.balancedAccuracy, metrics.sensitivity, metrics.specificity].map(format).join(' | ');
   return [
     `| ${state.evaluationSplit ?? 'test'} | AUC | bal. acc. | sensitivity | specificity |`,
     '| --- | ---: | ---: | ---: | ---: |',
@@ -140,7 +174,9 @@ function metricsTable(state: Pick<RunState, 'evaluations' | 'evaluationSplit'>):
 export function queuedItemSpec(position: number, requestedAt: number, now: number): TreeItemSpec {
   return {
     label: `queued (#${position})`,
-    description: `waiting ${formatAge(now - requestedAt).replace(' ago', '').replace('just now', 'a moment')}`,
+    description: `waiting ${formatAge(now - requestedAt)
+      .replace(' ago', '')
+      .replace('just now', 'a moment')}`,
     tooltip: 'Waiting for a free trainer slot (setting `medtransfer.maxConcurrentRuns`). Stop to cancel.',
     icon: { id: 'watch' },
     contextValue: 'queued',

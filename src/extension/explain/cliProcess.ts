@@ -33,13 +33,18 @@ export function runCliCommand(options: CliOptions): Promise<CliResult> {
       if (error.name === 'AbortError') resolve({ code: null, stdout: '', stderr: 'cancelled' });
       else reject(error);
     });
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }));
+    child.on('close', (code) =>
+      resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }),
+    );
   });
 }
 
 /** The line of a failed command worth showing: its last `medtransfer: …` line, else its last line. */
 export function cliFailure(result: CliResult): string {
-  const lines = result.stderr.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const lines = result.stderr
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
   const own = lines.filter((line) => line.startsWith('medtransfer: ')).pop();
   return (own ?? lines.pop() ?? `exit code ${result.code}`).replace(/^medtransfer: /, '');
 }

@@ -7,8 +7,17 @@ import { renderWebview } from '../dashboard/webviewContent';
 
 export const EXPLAIN_VIEW_TYPE = 'medtransfer.explain';
 
-export function showExplainPanel(extensionUri: vscode.Uri, message: ExplainHostMessage, log: vscode.LogOutputChannel): vscode.WebviewPanel {
-  const panel = vscode.window.createWebviewPanel(EXPLAIN_VIEW_TYPE, `Explain: ${message.run}`, vscode.ViewColumn.Active, { retainContextWhenHidden: false });
+export function showExplainPanel(
+  extensionUri: vscode.Uri,
+  message: ExplainHostMessage,
+  log: vscode.LogOutputChannel,
+): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(
+    EXPLAIN_VIEW_TYPE,
+    `Explain: ${message.run}`,
+    vscode.ViewColumn.Active,
+    { retainContextWhenHidden: false },
+  );
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'resources', 'medtransfer.svg');
   renderWebview(panel.webview, extensionUri, 'explain', panel.title);
   const subscription = panel.webview.onDidReceiveMessage((raw: unknown) => {

@@ -16,7 +16,10 @@ export function isExplainableImage(path: string): boolean {
 
 /** A run can explain images when it completed and saved the fine-tuned or the scratch model. */
 export function canExplain(runDir: string, state: Pick<RunState, 'status'>): boolean {
-  return state.status === 'completed' && [RUN_FILES.model, RUN_FILES.scratchModel].some((folder) => existsSync(join(runDir, folder, 'model.json')));
+  return (
+    state.status === 'completed' &&
+    [RUN_FILES.model, RUN_FILES.scratchModel].some((folder) => existsSync(join(runDir, folder, 'model.json')))
+  );
 }
 
 export function explainArgs(runDir: string, files: readonly string[]): string[] {
@@ -32,6 +35,7 @@ export function parseExplainOutput(stdout: string): SaliencyFile {
     throw new Error('the trainer did not answer with JSON');
   }
   const parsed = saliencyFileSchema.safeParse(value);
-  if (!parsed.success) throw new Error(`the trainer's answer is not a saliency file: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new Error(`the trainer's answer is not a saliency file: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
 }

@@ -14,6 +14,9 @@ export async function readSaliencyFile(runDir: string): Promise<SaliencyFile | n
     return null;
   }
   const parsed = saliencyFileSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${RUN_FILES.saliency} does not match the expected format: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new Error(
+      `${RUN_FILES.saliency} does not match the expected format: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    );
   return parsed.data;
 }

@@ -51,7 +51,10 @@ export class MonitorViewProvider implements vscode.WebviewViewProvider, vscode.D
     this.session?.dispose();
     renderWebview(view.webview, this.context.extensionUri, 'monitor', 'MedTransfer Monitor');
     const session = new RunWebviewSession({
-      channel: { post: (message) => view.webview.postMessage(message), onDidReceiveMessage: view.webview.onDidReceiveMessage },
+      channel: {
+        post: (message) => view.webview.postMessage(message),
+        onDidReceiveMessage: view.webview.onDidReceiveMessage,
+      },
       feed: createRunFeed(this.store, workspaceFolderPaths),
       actions: this.actions,
       log: (message) => this.log.warn(`monitor: ${message}`),

@@ -35,7 +35,8 @@ export function readSettings(scope?: vscode.Uri): MedTransferSettings {
     backend: toBackendChoice(configuration.get<string>(SETTINGS.backend, 'auto')),
     maxConcurrentRuns: normalizeMaxConcurrent(configuration.get<number>(SETTINGS.maxConcurrentRuns, 1)),
     nodePath: (configuration.get<string>(SETTINGS.nodePath, '') ?? '').trim(),
-    pollingIntervalSeconds: typeof polling === 'number' && Number.isFinite(polling) && polling > 0 ? Math.max(1, polling) : 0,
+    pollingIntervalSeconds:
+      typeof polling === 'number' && Number.isFinite(polling) && polling > 0 ? Math.max(1, polling) : 0,
     backendPaths: stringList(configuration.get<unknown>(SETTINGS.backendPaths, [])),
   };
 }
@@ -46,5 +47,7 @@ export function affectsSetting(event: vscode.ConfigurationChangeEvent, key: keyo
 
 /** A setting that should be a list of strings, as the user may have typed it in settings.json. */
 function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item.trim() !== '') : [];
+  return Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === 'string' && item.trim() !== '')
+    : [];
 }

@@ -10,7 +10,9 @@ import { statusBarSpec } from './statusBarText';
 
 export class RunStatusBar implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
-  private readonly item = this.disposables.add(vscode.window.createStatusBarItem('medtransfer.runs', vscode.StatusBarAlignment.Left, 50));
+  private readonly item = this.disposables.add(
+    vscode.window.createStatusBarItem('medtransfer.runs', vscode.StatusBarAlignment.Left, 50),
+  );
 
   constructor(
     private readonly store: RunStore,
@@ -31,15 +33,26 @@ export class RunStatusBar implements vscode.Disposable {
   update(): void {
     const active = this.launcher.activeRuns;
     // Runs this window reattached to after a reload: stoppable from here, so counted as active.
-    const attached = this.store.all().filter((record) => record.controllable && record.state.status === 'running' && !this.launcher.runByDir(record.key));
+    const attached = this.store
+      .all()
+      .filter(
+        (record) => record.controllable && record.state.status === 'running' && !this.launcher.runByDir(record.key),
+      );
     const followed = this.followedRun();
     const followedRecord = followed ? this.store.get(followed) : undefined;
     const newest = [...active].sort((a, b) => b.startedAt - a.startedAt)[0];
-    const focusedRecord = followedRecord?.state.status === 'running' ? followedRecord : newest ? this.store.get(newest.plan.runDir) : attached[0];
+    const focusedRecord =
+      followedRecord?.state.status === 'running'
+        ? followedRecord
+        : newest
+          ? this.store.get(newest.plan.runDir)
+          : attached[0];
     const starting = this.launcher.queuedRuns.length;
     const elsewhere = focusedRecord && !focusedRecord.controllable && focusedRecord.state.status === 'running' ? 1 : 0;
     const spec = statusBarSpec({
-      focused: focusedRecord ? { label: runLabel(focusedRecord.experimentName, focusedRecord.runId), state: focusedRecord.state } : null,
+      focused: focusedRecord
+        ? { label: runLabel(focusedRecord.experimentName, focusedRecord.runId), state: focusedRecord.state }
+        : null,
       activeCount: active.length + attached.length + elsewhere,
       queuedCount: starting,
     });

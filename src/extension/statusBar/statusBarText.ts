@@ -24,7 +24,10 @@ export function statusBarSpec({ focused, activeCount, queuedCount }: StatusBarIn
   if (queuedCount > 0) extras.push(`${queuedCount} queued`);
   const suffix = extras.length > 0 ? ` (${extras.join(', ')})` : '';
   if (!focused) {
-    return { text: `$(watch) MedTransfer: ${activeCount > 0 ? 'starting' : 'queued'}${suffix}`, tooltip: 'MedTransfer runs: click to open the Monitor' };
+    return {
+      text: `$(watch) MedTransfer: ${activeCount > 0 ? 'starting' : 'queued'}${suffix}`,
+      tooltip: 'MedTransfer runs: click to open the Monitor',
+    };
   }
   const icon = focused.state.status === 'running' ? '$(sync~spin)' : '$(check)';
   return {

@@ -22,7 +22,10 @@ export interface LaunchPlan {
 }
 
 /** Prepares a new run of the experiment, or the resume of `resumeRunDir` (its checkpoint). */
-export type PrepareLaunch = (experimentFile: string, resumeRunDir: string | null) => Promise<LaunchPlan | { error: string }>;
+export type PrepareLaunch = (
+  experimentFile: string,
+  resumeRunDir: string | null,
+) => Promise<LaunchPlan | { error: string }>;
 
 export interface ActiveRun {
   readonly plan: LaunchPlan;
@@ -54,7 +57,9 @@ export class RunLauncher implements Disposable {
   private readonly eventEmitter = this.disposables.add(new Emitter<{ run: ActiveRun; event: TrainerEvent }>());
   private readonly outputEmitter = this.disposables.add(new Emitter<{ run: ActiveRun; line: TrainerOutputLine }>());
   private readonly droppedEmitter = this.disposables.add(new Emitter<{ run: ActiveRun; dropped: DroppedMessage }>());
-  private readonly endEmitter = this.disposables.add(new Emitter<{ run: ActiveRun; exit: TrainerExit; outcome: RunOutcome }>());
+  private readonly endEmitter = this.disposables.add(
+    new Emitter<{ run: ActiveRun; exit: TrainerExit; outcome: RunOutcome }>(),
+  );
   private readonly refusedEmitter = this.disposables.add(new Emitter<{ experimentFile: string; error: string }>());
 
   /** The queue or the set of starting runs changed. */
@@ -101,8 +106,15 @@ export class RunLauncher implements Disposable {
     if (this.disposed) return { kind: 'refused', error: 'MedTransfer is shutting down' };
     const refusal = this.dependencies.refusal?.() ?? null;
     if (refusal !== null) return { kind: 'refused', error: refusal };
-    if (resumeRunDir !== null && this.active.has(resumeRunDir)) return { kind: 'refused', error: 'the run is already running' };
-    const decision = this.queue.request(experimentFile, this.busyCount(), this.dependencies.maxConcurrent(), this.now(), resumeRunDir);
+    if (resumeRunDir !== null && this.active.has(resumeRunDir))
+      return { kind: 'refused', error: 'the run is already running' };
+    const decision = this.queue.request(
+      experimentFile,
+      this.busyCount(),
+      this.dependencies.maxConcurrent(),
+      this.now(),
+      resumeRunDir,
+    );
     if (decision.kind !== 'start') {
       if (decision.kind === 'queued') this.queueEmitter.fire();
       return decision;

@@ -26,16 +26,27 @@ export function outcomeOfExit(exit: TrainerExit): RunOutcome {
     return { status, error: status === 'failed' ? (error ?? describeExit(exit)) : error, reportedByTrainer: true };
   }
   if (exit.stopRequested) {
-    const error = exit.escalation === 'SIGKILL' ? 'the trainer did not stop in time and was killed; the model may not have been saved' : null;
+    const error =
+      exit.escalation === 'SIGKILL'
+        ? 'the trainer did not stop in time and was killed; the model may not have been saved'
+        : null;
     return { status: 'stopped', error, reportedByTrainer: false };
   }
   if (exit.signal !== null && KILLED_FROM_OUTSIDE.has(exit.signal)) {
     // Killed (SIGKILL by a user or the kernel's out-of-memory killer, a hang-up): not the
     // trainer's own failure. Its last checkpoint is intact: Resume continues it.
-    return { status: 'interrupted', error: `the trainer was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (by a user, or by the system when memory ran out)' : ''}; resume continues from the last checkpoint`, reportedByTrainer: false };
+    return {
+      status: 'interrupted',
+      error: `the trainer was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (by a user, or by the system when memory ran out)' : ''}; resume continues from the last checkpoint`,
+      reportedByTrainer: false,
+    };
   }
   if (!nonZero && exit.signal === null) {
-    return { status: 'failed', error: lastErrorLine(exit.stderrTail) ?? 'the trainer exited without ending the run', reportedByTrainer: false };
+    return {
+      status: 'failed',
+      error: lastErrorLine(exit.stderrTail) ?? 'the trainer exited without ending the run',
+      reportedByTrainer: false,
+    };
   }
   return { status: 'failed', error: describeExit(exit), reportedByTrainer: false };
 }

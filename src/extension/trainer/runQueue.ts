@@ -12,7 +12,8 @@ export interface QueuedRun {
   resumeRunDir: string | null;
 }
 
-export type EnqueueResult = { kind: 'start' } | { kind: 'queued'; position: number } | { kind: 'already-queued'; position: number };
+export type EnqueueResult =
+  { kind: 'start' } | { kind: 'queued'; position: number } | { kind: 'already-queued'; position: number };
 
 export function normalizeMaxConcurrent(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : 1;
@@ -26,8 +27,16 @@ export class RunQueue {
   }
 
   /** Decides whether a requested run starts now or waits; a run that waits is added here. */
-  request(experimentFile: string, runningCount: number, maxConcurrent: number, now: number, resumeRunDir: string | null = null): EnqueueResult {
-    const index = this.waiting.findIndex((run) => run.experimentFile === experimentFile && run.resumeRunDir === resumeRunDir);
+  request(
+    experimentFile: string,
+    runningCount: number,
+    maxConcurrent: number,
+    now: number,
+    resumeRunDir: string | null = null,
+  ): EnqueueResult {
+    const index = this.waiting.findIndex(
+      (run) => run.experimentFile === experimentFile && run.resumeRunDir === resumeRunDir,
+    );
     if (index !== -1) return { kind: 'already-queued', position: index + 1 };
     if (this.waiting.length === 0 && runningCount < normalizeMaxConcurrent(maxConcurrent)) return { kind: 'start' };
     this.waiting.push({ experimentFile, requestedAt: now, resumeRunDir });

@@ -14,7 +14,13 @@ export interface TrainerRunArgs {
   backendPaths?: readonly string[];
 }
 
-export function trainerRunArgs({ experimentFile, runsRoot, runId, backend, backendPaths = [] }: TrainerRunArgs): string[] {
+export function trainerRunArgs({
+  experimentFile,
+  runsRoot,
+  runId,
+  backend,
+  backendPaths = [],
+}: TrainerRunArgs): string[] {
   const args = ['run', experimentFile, '--runs-dir', runsRoot, '--run-id', runId];
   if (backend !== 'auto') args.push('--backend', backend);
   for (const folder of backendPaths) args.push('--backend-path', folder);

@@ -20,7 +20,10 @@ export function parseTrainerMessage(value: unknown): ParsedTrainerMessage {
   const parsed = trainerEventSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, reason: `not a valid trainer event${issue ? ` (${issue.path.join('.') || 'message'}: ${issue.message})` : ''}` };
+    return {
+      ok: false,
+      reason: `not a valid trainer event${issue ? ` (${issue.path.join('.') || 'message'}: ${issue.message})` : ''}`,
+    };
   }
   return { ok: true, event: parsed.data };
 }

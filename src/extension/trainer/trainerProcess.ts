@@ -130,7 +130,11 @@ export class TrainerProcess implements Disposable {
     child.on('error', (error) => {
       // Emitted when the spawn failed (no pid), and for failed kills or sends on a live child.
       if (child.pid === undefined) this.finish({ code: null, signal: null }, describeError(error));
-      else this.outputEmitter.fire({ stream: 'stderr', line: `[medtransfer] trainer process error: ${describeError(error)}` });
+      else
+        this.outputEmitter.fire({
+          stream: 'stderr',
+          line: `[medtransfer] trainer process error: ${describeError(error)}`,
+        });
     });
     child.on('exit', (code, signal) => {
       this.exitStatus = { code, signal };
@@ -200,7 +204,14 @@ export class TrainerProcess implements Disposable {
   dispose(): void {
     this.kill();
     this.clearTimers();
-    for (const emitter of [this.startedEmitter, this.eventEmitter, this.outputEmitter, this.droppedEmitter, this.exitEmitter]) emitter.dispose();
+    for (const emitter of [
+      this.startedEmitter,
+      this.eventEmitter,
+      this.outputEmitter,
+      this.droppedEmitter,
+      this.exitEmitter,
+    ])
+      emitter.dispose();
   }
 
   private send(command: TrainerCommand): boolean {
@@ -208,7 +219,11 @@ export class TrainerProcess implements Disposable {
     if (!child?.connected) return false;
     try {
       return child.send(command, (error) => {
-        if (error) this.outputEmitter.fire({ stream: 'stderr', line: `[medtransfer] could not send ${command.type}: ${error.message}` });
+        if (error)
+          this.outputEmitter.fire({
+            stream: 'stderr',
+            line: `[medtransfer] could not send ${command.type}: ${error.message}`,
+          });
       });
     } catch {
       return false;

@@ -48,7 +48,8 @@ export class TrainerService implements vscode.Disposable {
   constructor(private readonly dependencies: TrainerServiceDependencies) {
     this.launcher = this.disposables.add(
       new RunLauncher({
-        prepare: (file, resumeRunDir) => (resumeRunDir === null ? this.prepare(file) : this.prepareResume(file, resumeRunDir)),
+        prepare: (file, resumeRunDir) =>
+          resumeRunDir === null ? this.prepare(file) : this.prepareResume(file, resumeRunDir),
         createProcess: (plan) => this.createProcess(plan),
         maxConcurrent: () => readSettings().maxConcurrentRuns,
         refusal: () => restrictedModeRefusal(vscode.workspace.isTrusted),
@@ -56,18 +57,28 @@ export class TrainerService implements vscode.Disposable {
     );
     const { launcher } = this;
     this.disposables.add(launcher.onDidStartRun((run) => this.started(run)));
-    this.disposables.add(launcher.onDidReceiveEvent(({ run, event }) => dependencies.store.append(run.plan.runDir, [event])));
     this.disposables.add(
-      launcher.onDidOutput(({ run, line }) => dependencies.trainerOutput.appendLine(`[${run.plan.experimentName} ${run.plan.runId}] ${line.line}`)),
+      launcher.onDidReceiveEvent(({ run, event }) => dependencies.store.append(run.plan.runDir, [event])),
     );
     this.disposables.add(
-      launcher.onDidDropMessage(({ run, dropped }) => dependencies.log.warn(`run ${run.plan.runId}: dropped a message from the trainer (${dropped.reason}): ${previewUntrusted(dropped.message)}`)),
+      launcher.onDidOutput(({ run, line }) =>
+        dependencies.trainerOutput.appendLine(`[${run.plan.experimentName} ${run.plan.runId}] ${line.line}`),
+      ),
+    );
+    this.disposables.add(
+      launcher.onDidDropMessage(({ run, dropped }) =>
+        dependencies.log.warn(
+          `run ${run.plan.runId}: dropped a message from the trainer (${dropped.reason}): ${previewUntrusted(dropped.message)}`,
+        ),
+      ),
     );
     this.disposables.add(launcher.onDidEndRun(({ run, exit, outcome }) => void this.ended(run, exit, outcome)));
     this.disposables.add(
       launcher.onDidRefuseRun(({ experimentFile, error }) => {
         dependencies.log.error(`queued run of ${experimentFile} could not start: ${error}`);
-        void vscode.window.showErrorMessage(`MedTransfer: the queued run of ${basename(experimentFile)} could not start: ${error}`);
+        void vscode.window.showErrorMessage(
+          `MedTransfer: the queued run of ${basename(experimentFile)} could not start: ${error}`,
+        );
       }),
     );
     this.disposables.add(
@@ -86,7 +97,8 @@ export class TrainerService implements vscode.Disposable {
   async resume(runDir: string): Promise<RequestResult> {
     const record = this.dependencies.store.get(runDir);
     const experimentFile = record?.state.experimentFile ?? null;
-    if (!record || experimentFile === null) return { kind: 'refused', error: 'its events do not say which experiment it ran' };
+    if (!record || experimentFile === null)
+      return { kind: 'refused', error: 'its events do not say which experiment it ran' };
     return this.launcher.request(experimentFile, runDir);
   }
 
@@ -100,7 +112,8 @@ export class TrainerService implements vscode.Disposable {
    */
   detachAll(): string[] {
     const detached = this.launcher.detachAll();
-    for (const runDir of detached) this.dependencies.log.info(`left run ${runDir} running on its own (the window is closing)`);
+    for (const runDir of detached)
+      this.dependencies.log.info(`left run ${runDir} running on its own (the window is closing)`);
     return detached;
   }
 
@@ -121,21 +134,35 @@ export class TrainerService implements vscode.Disposable {
     if (!parsed.ok) {
       const [first] = parsed.diagnostics;
       const more = parsed.diagnostics.length > 1 ? ` (and ${parsed.diagnostics.length - 1} more)` : '';
-      return { error: `${basename(experimentFile)} is not valid: line ${first?.start.line ?? 1}: ${first?.message ?? 'invalid'}${more}` };
+      return {
+        error: `${basename(experimentFile)} is not valid: line ${first?.start.line ?? 1}: ${first?.message ?? 'invalid'}${more}`,
+      };
     }
     const uri = vscode.Uri.file(experimentFile);
     const settings = readSettings(uri);
-    const runsRoot = resolveRunsRoot({ experimentFile, setting: settings.runsFolder, workspaceFolder: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath, home: homedir() });
+    const runsRoot = resolveRunsRoot({
+      experimentFile,
+      setting: settings.runsFolder,
+      workspaceFolder: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath,
+      home: homedir(),
+    });
     const experimentDir = experimentRunsDir(runsRoot, parsed.experiment.name);
     const taken = new Set(await listRunIdsOnDisk(experimentDir));
-    for (const run of this.launcher.activeRuns) if (dirname(run.plan.runDir) === experimentDir) taken.add(run.plan.runId);
+    for (const run of this.launcher.activeRuns)
+      if (dirname(run.plan.runDir) === experimentDir) taken.add(run.plan.runId);
     const runId = newRunId(new Date(), taken);
     return {
       experimentFile,
       experimentName: parsed.experiment.name,
       runId,
       runDir: join(experimentDir, runId),
-      args: trainerRunArgs({ experimentFile, runsRoot, runId, backend: settings.backend, backendPaths: this.backendPaths(settings.backendPaths) }),
+      args: trainerRunArgs({
+        experimentFile,
+        runsRoot,
+        runId,
+        backend: settings.backend,
+        backendPaths: this.backendPaths(settings.backendPaths),
+      }),
       cwd: dirname(experimentFile),
     };
   }
@@ -151,7 +178,11 @@ export class TrainerService implements vscode.Disposable {
       experimentName: record.experimentName,
       runId: record.runId,
       runDir,
-      args: trainerResumeArgs({ runDir, backend: settings.backend, backendPaths: this.backendPaths(settings.backendPaths) }),
+      args: trainerResumeArgs({
+        runDir,
+        backend: settings.backend,
+        backendPaths: this.backendPaths(settings.backendPaths),
+      }),
       cwd: existsSync(dirname(experimentFile)) ? dirname(experimentFile) : runDir,
     };
   }
@@ -175,7 +206,9 @@ export class TrainerService implements vscode.Disposable {
     const { store, trainerOutput, log } = this.dependencies;
     store.ensure(run.plan.runDir);
     store.setControllable(run.plan.runDir, true);
-    trainerOutput.appendLine(`[${run.plan.experimentName} ${run.plan.runId}] started: ${basename(this.dependencies.cliPath)} ${run.plan.args.join(' ')}`);
+    trainerOutput.appendLine(
+      `[${run.plan.experimentName} ${run.plan.runId}] started: ${basename(this.dependencies.cliPath)} ${run.plan.args.join(' ')}`,
+    );
     log.info(`run ${run.plan.runId} of ${run.plan.experimentFile} started in ${run.plan.runDir}`);
     this.dependencies.onRunStarted(run.plan.runDir);
   }
@@ -197,12 +230,16 @@ export class TrainerService implements vscode.Disposable {
       try {
         await appendEventToRun(runDir, event);
       } catch (error) {
-        log.warn(`could not record the end of run ${runId} in its events.jsonl: ${error instanceof Error ? error.message : String(error)}`);
+        log.warn(
+          `could not record the end of run ${runId} in its events.jsonl: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     store.setControllable(runDir, false);
     record = store.get(runDir);
-    trainerOutput.appendLine(`[${experimentName} ${runId}] exited (code ${exit.code ?? '–'}${exit.signal ? `, ${exit.signal}` : ''}): ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
+    trainerOutput.appendLine(
+      `[${experimentName} ${runId}] exited (code ${exit.code ?? '–'}${exit.signal ? `, ${exit.signal}` : ''}): ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`,
+    );
     const label = runLabel(experimentName, runId);
     const canOpen = () => store.has(runDir);
     // Resume is offered wherever the run left a checkpoint (it ended after an epoch).
@@ -210,19 +247,31 @@ export class TrainerService implements vscode.Disposable {
     if (outcome.status === 'failed' || outcome.status === 'interrupted') {
       const what = outcome.status === 'failed' ? 'failed' : 'was interrupted';
       log.error(`run ${label} ${what}: ${outcome.error ?? 'unknown error'}`);
-      const choice = await vscode.window.showErrorMessage(`MedTransfer: run ${label} ${what}: ${outcome.error ?? 'unknown error'}`, ...resume, 'Show Log', ...(canOpen() ? ['Open Dashboard'] : []));
+      const choice = await vscode.window.showErrorMessage(
+        `MedTransfer: run ${label} ${what}: ${outcome.error ?? 'unknown error'}`,
+        ...resume,
+        'Show Log',
+        ...(canOpen() ? ['Open Dashboard'] : []),
+      );
       if (choice === 'Show Log') trainerOutput.show(true);
       if (choice === 'Open Dashboard' && canOpen()) this.dependencies.openDashboard(runDir);
       if (choice === 'Resume') this.dependencies.resumeRun(runDir);
     } else if (outcome.status === 'stopped') {
       const saved = outcome.error === null;
-      const message = saved ? `MedTransfer: run ${label} stopped; the model was saved.` : `MedTransfer: run ${label} stopped: ${outcome.error}`;
-      const choice = await (saved ? vscode.window.showInformationMessage(message, ...resume) : vscode.window.showWarningMessage(message, ...resume, 'Show Log'));
+      const message = saved
+        ? `MedTransfer: run ${label} stopped; the model was saved.`
+        : `MedTransfer: run ${label} stopped: ${outcome.error}`;
+      const choice = await (saved
+        ? vscode.window.showInformationMessage(message, ...resume)
+        : vscode.window.showWarningMessage(message, ...resume, 'Show Log'));
       if (choice === 'Show Log') trainerOutput.show(true);
       if (choice === 'Resume') this.dependencies.resumeRun(runDir);
     } else {
       const result = record ? outcomeText(record.state) : 'completed';
-      const choice = await vscode.window.showInformationMessage(`MedTransfer: run ${label} completed: ${result}`, 'Open Dashboard');
+      const choice = await vscode.window.showInformationMessage(
+        `MedTransfer: run ${label} completed: ${result}`,
+        'Open Dashboard',
+      );
       if (choice === 'Open Dashboard' && canOpen()) this.dependencies.openDashboard(runDir);
     }
   }

@@ -5,7 +5,10 @@ import { COMMANDS_NEEDING_TRUST } from '../commands/commandIds';
 import { explainRestrictedMode } from '../commands/runCommands';
 import { requireTrust } from './workspaceTrust';
 
-export function guardedByTrust<Args extends unknown[]>(id: string, handler: (...args: Args) => Promise<void> | void): (...args: Args) => Promise<void> {
+export function guardedByTrust<Args extends unknown[]>(
+  id: string,
+  handler: (...args: Args) => Promise<void> | void,
+): (...args: Args) => Promise<void> {
   if (!COMMANDS_NEEDING_TRUST.has(id)) return async (...args: Args) => handler(...args);
   return requireTrust({ isTrusted: () => vscode.workspace.isTrusted, refuse: () => explainRestrictedMode() }, handler);
 }

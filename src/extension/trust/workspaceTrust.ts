@@ -18,7 +18,10 @@ export interface TrustGuardDependencies {
 }
 
 /** A command handler that runs only in a trusted workspace, and explains itself otherwise. */
-export function requireTrust<Args extends unknown[]>(dependencies: TrustGuardDependencies, handler: (...args: Args) => Promise<void> | void): (...args: Args) => Promise<void> {
+export function requireTrust<Args extends unknown[]>(
+  dependencies: TrustGuardDependencies,
+  handler: (...args: Args) => Promise<void> | void,
+): (...args: Args) => Promise<void> {
   return async (...args: Args) => {
     const refusal = restrictedModeRefusal(dependencies.isTrusted());
     if (refusal !== null) {

@@ -24,8 +24,7 @@ export interface ExperimentDiagnostic {
 }
 
 export type ParsedExperiment =
-  | { ok: true; experiment: Experiment; diagnostics: [] }
-  | { ok: false; diagnostics: ExperimentDiagnostic[] };
+  { ok: true; experiment: Experiment; diagnostics: [] } | { ok: false; diagnostics: ExperimentDiagnostic[] };
 
 type PathSegment = string | number;
 
@@ -39,18 +38,28 @@ export function parseExperiment(text: string): ParsedExperiment {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
     return { line, column: col };
   };
-  const wholeFile = (message: string): ParsedExperiment => ({ ok: false, diagnostics: [{ start: { line: 1, column: 1 }, end: toPosition(text.length), message, path: '' }] });
+  const wholeFile = (message: string): ParsedExperiment => ({
+    ok: false,
+    diagnostics: [{ start: { line: 1, column: 1 }, end: toPosition(text.length), message, path: '' }],
+  });
   try {
     return parseAndValidate(text, lineCounter, toPosition);
   } catch (error) {
     // Whatever slips through (a nesting deep enough to exhaust the stack), the file is refused
     // with a message, never with an exception.
-    const reason = error instanceof RangeError ? 'it is nested too deeply or too large to read' : firstLine(error instanceof Error ? error.message : String(error));
+    const reason =
+      error instanceof RangeError
+        ? 'it is nested too deeply or too large to read'
+        : firstLine(error instanceof Error ? error.message : String(error));
     return wholeFile(`cannot read the experiment file: ${reason}`);
   }
 }
 
-function parseAndValidate(text: string, lineCounter: LineCounter, toPosition: (offset: number) => SourcePosition): ParsedExperiment {
+function parseAndValidate(
+  text: string,
+  lineCounter: LineCounter,
+  toPosition: (offset: number) => SourcePosition,
+): ParsedExperiment {
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
 
   if (document.errors.length > 0) {
@@ -59,7 +68,9 @@ function parseAndValidate(text: string, lineCounter: LineCounter, toPosition: (o
       diagnostics: document.errors.map((error) => ({
         start: toPosition(error.pos[0]),
         end: toPosition(error.pos[1]),
-        message: /call stack/i.test(error.message) ? 'syntax error: the file is nested too deeply to read' : `syntax error: ${firstLine(error.message)}`,
+        message: /call stack/i.test(error.message)
+          ? 'syntax error: the file is nested too deeply to read'
+          : `syntax error: ${firstLine(error.message)}`,
         path: '',
       })),
     };
@@ -71,21 +82,36 @@ function parseAndValidate(text: string, lineCounter: LineCounter, toPosition: (o
   } catch (error) {
     // An unresolved alias, or an alias bomb (yaml stops expanding past maxAliasCount).
     const [start, end] = rangeOf(firstAlias(document));
-    const message = error instanceof Error && /resource exhaustion/.test(error.message) ? `aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias uses): an experiment file needs few or none` : `syntax error: ${firstLine(error instanceof Error ? error.message : String(error))}`;
+    const message =
+      error instanceof Error && /resource exhaustion/.test(error.message)
+        ? `aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias uses): an experiment file needs few or none`
+        : `syntax error: ${firstLine(error instanceof Error ? error.message : String(error))}`;
     return { ok: false, diagnostics: [{ start: toPosition(start), end: toPosition(end), message, path: '' }] };
   }
   if (value === null || value === undefined) {
     const whole = { start: toPosition(0), end: toPosition(text.length), path: '' };
-    return { ok: false, diagnostics: [{ ...whole, message: 'the experiment file is empty: it needs at least `name`, `model` and `target`' }] };
+    return {
+      ok: false,
+      diagnostics: [
+        { ...whole, message: 'the experiment file is empty: it needs at least `name`, `model` and `target`' },
+      ],
+    };
   }
 
   const result = experimentSchema.safeParse(value);
   if (result.success) return { ok: true, experiment: result.data, diagnostics: [] };
 
-  const diagnostics = result.error.issues.flatMap((issue) => describeIssue(issue, document, value)).map((located) => {
-    const [start, end] = located.range;
-    return { start: toPosition(start), end: toPosition(end), message: firstLine(located.message), path: located.path };
-  });
+  const diagnostics = result.error.issues
+    .flatMap((issue) => describeIssue(issue, document, value))
+    .map((located) => {
+      const [start, end] = located.range;
+      return {
+        start: toPosition(start),
+        end: toPosition(end),
+        message: firstLine(located.message),
+        path: located.path,
+      };
+    });
   diagnostics.sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column);
   return { ok: false, diagnostics };
 }
@@ -117,8 +143,16 @@ function describeIssue(issue: z.core.$ZodIssue, document: Document, value: unkno
       const pair = pairAt(document, path, key);
       const suggestion = closestKey(key, known);
       const where = dotted ? ` in \`${dotted}\`` : '';
-      const hint = suggestion ? `; did you mean \`${suggestion}\`?` : known.length > 0 ? `; expected one of: ${known.join(', ')}` : '';
-      return { range: rangeOf(pair?.key ?? nodeAt(document, path) ?? document.contents), message: `unknown key \`${key}\`${where}${hint}`, path: formatPath([...path, key]) };
+      const hint = suggestion
+        ? `; did you mean \`${suggestion}\`?`
+        : known.length > 0
+          ? `; expected one of: ${known.join(', ')}`
+          : '';
+      return {
+        range: rangeOf(pair?.key ?? nodeAt(document, path) ?? document.contents),
+        message: `unknown key \`${key}\`${where}${hint}`,
+        path: formatPath([...path, key]),
+      };
     });
   }
 
@@ -126,7 +160,8 @@ function describeIssue(issue: z.core.$ZodIssue, document: Document, value: unkno
   const missing = node === undefined && valueAt(value, path) === undefined;
   if (missing && path.length > 0) {
     const parentPath = path.slice(0, -1);
-    const parentPair = parentPath.length > 0 ? pairAt(document, parentPath.slice(0, -1), parentPath[parentPath.length - 1]) : undefined;
+    const parentPair =
+      parentPath.length > 0 ? pairAt(document, parentPath.slice(0, -1), parentPath[parentPath.length - 1]) : undefined;
     const anchor = parentPair?.key ?? nodeAt(document, parentPath) ?? document.contents;
     const key = String(path[path.length - 1]);
     const where = parentPath.length > 0 ? ` in \`${formatPath(parentPath)}\`` : '';
@@ -145,7 +180,9 @@ function describeMessage(issue: z.core.$ZodIssue): string {
 }
 
 function formatPath(path: readonly PathSegment[]): string {
-  return path.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? segment : `.${segment}`)).join('');
+  return path
+    .map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? segment : `.${segment}`))
+    .join('');
 }
 
 function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
@@ -163,7 +200,11 @@ function nodeAt(document: Document, path: readonly PathSegment[]): YamlNode | un
   return found && typeof found === 'object' && 'range' in found ? (found as YamlNode) : undefined;
 }
 
-function pairAt(document: Document, mapPath: readonly PathSegment[], key: PathSegment | undefined): Pair<YamlNode> | undefined {
+function pairAt(
+  document: Document,
+  mapPath: readonly PathSegment[],
+  key: PathSegment | undefined,
+): Pair<YamlNode> | undefined {
   if (key === undefined) return undefined;
   const map = nodeAt(document, mapPath);
   if (!isMap(map)) return undefined;
@@ -182,7 +223,8 @@ function rangeOf(node: unknown, firstLineOnly = false): [number, number] {
   if ((isMap(node) || isSeq(node)) && (firstLineOnly || valueEnd - start > 200)) {
     const firstItem = node.items[0];
     const firstKey = isPair(firstItem) ? firstItem.key : firstItem;
-    const end = firstKey && typeof firstKey === 'object' && 'range' in firstKey ? (firstKey as YamlNode).range?.[1] : undefined;
+    const end =
+      firstKey && typeof firstKey === 'object' && 'range' in firstKey ? (firstKey as YamlNode).range?.[1] : undefined;
     return [start, end ?? start + 1];
   }
   return [start, Math.max(valueEnd, start + 1)];

@@ -19,7 +19,9 @@ const syntheticDataset = z
     type: z.literal('synthetic'),
     task: z
       .enum(['source', 'target'])
-      .describe('source: 4 lesion shapes on high-contrast scans; target: lesion present vs absent on a noisier, differently exposed scanner'),
+      .describe(
+        'source: 4 lesion shapes on high-contrast scans; target: lesion present vs absent on a noisier, differently exposed scanner',
+      ),
     samples: positiveInt.max(200_000).default(1200).describe('Images in the whole dataset, before the split'),
   })
   .strict()
@@ -43,15 +45,28 @@ const idxDataset = z
 const resize = z
   .enum(['stretch', 'pad', 'crop'])
   .default('pad')
-  .describe('How an image of another aspect ratio meets the model input: stretch it, pad it (centred, black borders; keeps all anatomy), or crop its centre');
+  .describe(
+    'How an image of another aspect ratio meets the model input: stretch it, pad it (centred, black borders; keeps all anatomy), or crop its centre',
+  );
 const onError = z
   .enum(['fail', 'skip'])
   .default('fail')
-  .describe('A corrupt or unreadable file: fail the run (naming the file and why), or skip it and report how many were skipped');
+  .describe(
+    'A corrupt or unreadable file: fail the run (naming the file and why), or skip it and report how many were skipped',
+  );
 const cacheSchema = z
   .object({
-    enabled: z.boolean().default(true).describe('Reuse the decoded, resized images of an earlier run with the same files and settings'),
-    dir: z.string().min(1).optional().describe('Cache folder (relative: to the folder holding the dataset); default: .medtransfer-cache there, or the system temporary folder when that is read-only'),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Reuse the decoded, resized images of an earlier run with the same files and settings'),
+    dir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Cache folder (relative: to the folder holding the dataset); default: .medtransfer-cache there, or the system temporary folder when that is read-only',
+      ),
   })
   .strict();
 const decodedOptions = {
@@ -62,8 +77,16 @@ const decodedOptions = {
 const columns = {
   imageColumn: z.string().min(1).default('image').describe('CSV column with the image path (relative to the CSV file)'),
   labelColumn: z.string().min(1).default('label').describe('CSV column with the class name'),
-  splitColumn: z.string().min(1).optional().describe('CSV column with train, val or test; other splits are made when absent'),
-  patientColumn: z.string().min(1).optional().describe('CSV column with a patient id: splits then never share a patient'),
+  splitColumn: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('CSV column with train, val or test; other splits are made when absent'),
+  patientColumn: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('CSV column with a patient id: splits then never share a patient'),
 };
 const windowSchema = z
   .object({
@@ -95,9 +118,15 @@ const dicomDataset = z
   .object({
     type: z.literal('dicom'),
     path: z.string().min(1).describe('Folder of DICOM files: one subfolder per class, or any layout with `labels`'),
-    labels: z.string().min(1).optional().describe('CSV of file paths (relative to it) and labels; relative to `path` itself'),
+    labels: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('CSV of file paths (relative to it) and labels; relative to `path` itself'),
     ...columns,
-    window: windowSchema.optional().describe('Intensity window (default: the file’s own Window Center/Width, else min–max)'),
+    window: windowSchema
+      .optional()
+      .describe('Intensity window (default: the file’s own Window Center/Width, else min–max)'),
     frame: nonNegativeInt.default(0).describe('Multi-frame files: the frame to use (0-based)'),
     ...decodedOptions,
   })
@@ -105,8 +134,14 @@ const dicomDataset = z
 
 const slicesSchema = z
   .object({
-    axis: z.enum(['axial', 'coronal', 'sagittal']).default('axial').describe('axial: along k (z), coronal: along j (y), sagittal: along i (x)'),
-    mode: z.enum(['middle', 'every', 'range']).default('middle').describe('middle slice only, every `step`-th slice, or slices `from`..`to`'),
+    axis: z
+      .enum(['axial', 'coronal', 'sagittal'])
+      .default('axial')
+      .describe('axial: along k (z), coronal: along j (y), sagittal: along i (x)'),
+    mode: z
+      .enum(['middle', 'every', 'range'])
+      .default('middle')
+      .describe('middle slice only, every `step`-th slice, or slices `from`..`to`'),
     step: positiveInt.default(1).describe('every: take every step-th slice'),
     from: nonNegativeInt.optional().describe('range: first slice (0-based, inclusive)'),
     to: nonNegativeInt.optional().describe('range: last slice (inclusive)'),
@@ -127,7 +162,15 @@ const niftiDataset = z
 
 export const DATASET_TYPES = ['synthetic', 'medmnist', 'idx', 'folder', 'csv', 'dicom', 'nifti'] as const;
 
-export const datasetSchema = z.discriminatedUnion('type', [syntheticDataset, medmnistDataset, idxDataset, folderDataset, csvDataset, dicomDataset, niftiDataset]);
+export const datasetSchema = z.discriminatedUnion('type', [
+  syntheticDataset,
+  medmnistDataset,
+  idxDataset,
+  folderDataset,
+  csvDataset,
+  dicomDataset,
+  niftiDataset,
+]);
 
 const inputShape = z
   .tuple([positiveInt.min(8).max(1024), positiveInt.min(8).max(1024), z.number().int().min(1).max(4)])
@@ -174,7 +217,9 @@ const fineTuneSchema = z
     strategy: z.enum(STRATEGIES).default('two-phase'),
     headEpochs: nonNegativeInt.max(1000).default(5).describe('Epochs training the new head with the base frozen'),
     epochs: nonNegativeInt.max(1000).default(10).describe('Epochs of fine-tuning after the head phase'),
-    learningRate: learningRate.default(1e-4).describe('Learning rate of the fine-tuning phase (low, as Keras recommends)'),
+    learningRate: learningRate
+      .default(1e-4)
+      .describe('Learning rate of the fine-tuning phase (low, as Keras recommends)'),
     trainableBlocks: positiveInt.max(100).default(1).describe('partial: how many of the top blocks are trained'),
   })
   .strict();
@@ -210,13 +255,19 @@ const trainingSchema = z
 const baselineSchema = z
   .object({
     scratch: z.boolean().default(true),
-    epochs: positiveInt.max(1000).optional().describe('Defaults to the fine-tuned model’s epoch budget (headEpochs + epochs)'),
+    epochs: positiveInt
+      .max(1000)
+      .optional()
+      .describe('Defaults to the fine-tuned model’s epoch budget (headEpochs + epochs)'),
   })
   .strict();
 
 const bootstrapSchema = z
   .object({
-    resamples: nonNegativeInt.max(100_000).default(1000).describe('Stratified bootstrap resamples for the confidence intervals; 0 turns them off'),
+    resamples: nonNegativeInt
+      .max(100_000)
+      .default(1000)
+      .describe('Stratified bootstrap resamples for the confidence intervals; 0 turns them off'),
     level: z.number().gt(0.5).lt(1).default(0.95).describe('Confidence level of the intervals'),
     seed: nonNegativeInt.optional().describe('Seed of the resampling; defaults to the experiment’s seed'),
   })
@@ -227,15 +278,25 @@ const operatingPointSchema = z
     rule: z
       .enum(['youden', 'sensitivity', 'specificity', 'default'])
       .default('youden')
-      .describe('How the threshold is chosen on the validation split: Youden’s J (max sensitivity + specificity − 1), the highest threshold reaching a target sensitivity, or specificity; default: 0.5'),
-    target: z.number().gt(0).max(1).optional().describe('rule sensitivity/specificity: the value to reach on the validation split, e.g. 0.9'),
+      .describe(
+        'How the threshold is chosen on the validation split: Youden’s J (max sensitivity + specificity − 1), the highest threshold reaching a target sensitivity, or specificity; default: 0.5',
+      ),
+    target: z
+      .number()
+      .gt(0)
+      .max(1)
+      .optional()
+      .describe('rule sensitivity/specificity: the value to reach on the validation split, e.g. 0.9'),
   })
   .strict();
 
 const calibrationSchema = z
   .object({
     bins: positiveInt.min(2).max(100).default(15).describe('Equal-width bins of the reliability diagram and the ECE'),
-    temperatureScaling: z.boolean().default(false).describe('Fit a temperature on the validation split and divide the logits by it before every test-split metric'),
+    temperatureScaling: z
+      .boolean()
+      .default(false)
+      .describe('Fit a temperature on the validation split and divide the logits by it before every test-split metric'),
   })
   .strict();
 
@@ -244,31 +305,52 @@ const saliencySchema = z
     samplesPerClass: nonNegativeInt
       .max(20)
       .default(2)
-      .describe('Evaluation images explained per class and outcome (correct, wrong) of each model, fine-tuned and scratch side by side; 0 turns saliency maps off'),
+      .describe(
+        'Evaluation images explained per class and outcome (correct, wrong) of each model, fine-tuned and scratch side by side; 0 turns saliency maps off',
+      ),
     method: z
       .enum(['auto', 'grad-cam', 'hirescam', 'smoothgrad'])
       .default('auto')
-      .describe('auto: Grad-CAM on the last convolutional feature map when it is pooled, HiResCAM when it is flattened into dense layers, SmoothGrad for models without one'),
+      .describe(
+        'auto: Grad-CAM on the last convolutional feature map when it is pooled, HiResCAM when it is flattened into dense layers, SmoothGrad for models without one',
+      ),
   })
   .strict();
 
 const evaluationSchema = z
   .object({
     split: z.enum(['test', 'val']).default('test'),
-    positiveClass: z.union([z.string().min(1), nonNegativeInt]).optional().describe('Class name or index counted as positive'),
-    bootstrap: bootstrapSchema.default(bootstrapSchema.parse({})).describe('Confidence intervals of the metrics and the transfer gain'),
-    operatingPoint: operatingPointSchema.default(operatingPointSchema.parse({})).describe('Binary tasks: the threshold on the positive class’s probability, chosen on the validation split'),
+    positiveClass: z
+      .union([z.string().min(1), nonNegativeInt])
+      .optional()
+      .describe('Class name or index counted as positive'),
+    bootstrap: bootstrapSchema
+      .default(bootstrapSchema.parse({}))
+      .describe('Confidence intervals of the metrics and the transfer gain'),
+    operatingPoint: operatingPointSchema
+      .default(operatingPointSchema.parse({}))
+      .describe('Binary tasks: the threshold on the positive class’s probability, chosen on the validation split'),
     calibration: calibrationSchema.default(calibrationSchema.parse({})),
-    saliency: saliencySchema.default(saliencySchema.parse({})).describe('Saliency maps (what the models looked at) for a seeded sample of evaluation images, in saliency.json'),
+    saliency: saliencySchema
+      .default(saliencySchema.parse({}))
+      .describe('Saliency maps (what the models looked at) for a seeded sample of evaluation images, in saliency.json'),
   })
   .strict()
   .superRefine((evaluation, context) => {
     const { rule, target } = evaluation.operatingPoint;
     if ((rule === 'sensitivity' || rule === 'specificity') && target === undefined) {
-      context.addIssue({ code: 'custom', path: ['operatingPoint', 'rule'], message: `rule \`${rule}\` needs a \`target\` ${rule} between 0 and 1, e.g. 0.9` });
+      context.addIssue({
+        code: 'custom',
+        path: ['operatingPoint', 'rule'],
+        message: `rule \`${rule}\` needs a \`target\` ${rule} between 0 and 1, e.g. 0.9`,
+      });
     }
     if ((rule === 'youden' || rule === 'default') && target !== undefined) {
-      context.addIssue({ code: 'custom', path: ['operatingPoint', 'target'], message: `\`target\` applies to rule \`sensitivity\` or \`specificity\`, not \`${rule}\`` });
+      context.addIssue({
+        code: 'custom',
+        path: ['operatingPoint', 'target'],
+        message: `\`target\` applies to rule \`sensitivity\` or \`specificity\`, not \`${rule}\``,
+      });
     }
   });
 
@@ -286,7 +368,9 @@ export const experimentSchema = z
       .min(1)
       .max(50)
       .optional()
-      .describe('Repeat the whole run once per seed (one run folder each) and report mean ± sd across them; overrides `seed`'),
+      .describe(
+        'Repeat the whole run once per seed (one run folder each) and report mean ± sd across them; overrides `seed`',
+      ),
     backend: z.enum(BACKEND_CHOICES).default('auto'),
     model: modelSchema,
     source: sourceSchema.optional(),
@@ -300,18 +384,34 @@ export const experimentSchema = z
   .strict()
   .superRefine((experiment, context) => {
     if (experiment.source && experiment.pretrained) {
-      context.addIssue({ code: 'custom', path: ['pretrained'], message: 'give either `source` or `pretrained`, not both' });
+      context.addIssue({
+        code: 'custom',
+        path: ['pretrained'],
+        message: 'give either `source` or `pretrained`, not both',
+      });
     }
     if (!experiment.source && !experiment.pretrained) {
-      context.addIssue({ code: 'custom', path: [], message: 'missing `source` (a task to pretrain on) or `pretrained` (a saved model)' });
+      context.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'missing `source` (a task to pretrain on) or `pretrained` (a saved model)',
+      });
     }
     if (experiment.seeds && new Set(experiment.seeds).size !== experiment.seeds.length) {
-      context.addIssue({ code: 'custom', path: ['seeds'], message: 'each seed once: a repeated seed repeats the same run' });
+      context.addIssue({
+        code: 'custom',
+        path: ['seeds'],
+        message: 'each seed once: a repeated seed repeats the same run',
+      });
     }
     for (const part of ['source', 'target'] as const) {
       const sampled = experiment[part];
       if (sampled?.fraction !== undefined && sampled.labelsPerClass !== undefined) {
-        context.addIssue({ code: 'custom', path: [part, 'labelsPerClass'], message: 'give either `fraction` or `labelsPerClass`, not both' });
+        context.addIssue({
+          code: 'custom',
+          path: [part, 'labelsPerClass'],
+          message: 'give either `fraction` or `labelsPerClass`, not both',
+        });
       }
     }
   });

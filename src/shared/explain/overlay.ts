@@ -32,7 +32,11 @@ export function heatColor(value: number): [number, number, number] {
   const t = position - low;
   const a = STOPS[low] ?? [0, 0, 0];
   const b = STOPS[high] ?? [0, 0, 0];
-  return [Math.round(a[0] + (b[0] - a[0]) * t), Math.round(a[1] + (b[1] - a[1]) * t), Math.round(a[2] + (b[2] - a[2]) * t)];
+  return [
+    Math.round(a[0] + (b[0] - a[0]) * t),
+    Math.round(a[1] + (b[1] - a[1]) * t),
+    Math.round(a[2] + (b[2] - a[2]) * t),
+  ];
 }
 
 export interface OverlayInput {

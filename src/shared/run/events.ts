@@ -166,7 +166,13 @@ export const saliencyEventSchema = z.object({
   file: z.string(),
   split: z.enum(['test', 'val']),
   examples: z.number().int().nonnegative(),
-  models: z.array(z.object({ model: evaluatedModelSchema, method: z.enum(['grad-cam', 'hirescam', 'smoothgrad']), layer: z.string().nullable() })),
+  models: z.array(
+    z.object({
+      model: evaluatedModelSchema,
+      method: z.enum(['grad-cam', 'hirescam', 'smoothgrad']),
+      layer: z.string().nullable(),
+    }),
+  ),
   seconds: z.number().nonnegative(),
 });
 
@@ -234,7 +240,11 @@ export type RunEndedEvent = TrainerEventOf<'run-ended'>;
 export type RunResumedEvent = TrainerEventOf<'run-resumed'>;
 
 /** An event before the sink stamps it with `seq` and `time`. */
-export type TrainerEventBody = TrainerEvent extends infer E ? (E extends TrainerEvent ? Omit<E, 'seq' | 'time'> : never) : never;
+export type TrainerEventBody = TrainerEvent extends infer E
+  ? E extends TrainerEvent
+    ? Omit<E, 'seq' | 'time'>
+    : never
+  : never;
 
 export function isTrainerEvent(value: unknown): value is TrainerEvent {
   return trainerEventSchema.safeParse(value).success;

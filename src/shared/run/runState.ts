@@ -174,14 +174,34 @@ export function reduceRunEvent(state: RunState, event: TrainerEvent): RunState {
         },
       };
     case 'batch-ended':
-      return { ...next, lastBatch: { phase: event.phase, epoch: event.epoch, batch: event.batch, batches: event.batches, loss: event.loss, imagesPerSecond: event.imagesPerSecond, time: event.time } };
+      return {
+        ...next,
+        lastBatch: {
+          phase: event.phase,
+          epoch: event.epoch,
+          batch: event.batch,
+          batches: event.batches,
+          loss: event.loss,
+          imagesPerSecond: event.imagesPerSecond,
+          time: event.time,
+        },
+      };
     case 'epoch-ended': {
       const phase = state.phases[event.phase];
       return {
         ...next,
         epochs: [
           ...state.epochs,
-          { phase: event.phase, epoch: event.epoch, epochs: event.epochs, metrics: event.metrics, imagesPerSecond: event.imagesPerSecond, seconds: event.seconds, valConfusion: event.valConfusion, time: event.time },
+          {
+            phase: event.phase,
+            epoch: event.epoch,
+            epochs: event.epochs,
+            metrics: event.metrics,
+            imagesPerSecond: event.imagesPerSecond,
+            seconds: event.seconds,
+            valConfusion: event.valConfusion,
+            time: event.time,
+          },
         ],
         phases: phase ? { ...state.phases, [event.phase]: { ...phase, epochsDone: event.epoch } } : state.phases,
       };
@@ -191,19 +211,53 @@ export function reduceRunEvent(state: RunState, event: TrainerEvent): RunState {
       if (!phase) return next;
       return {
         ...next,
-        phases: { ...state.phases, [event.phase]: { ...phase, ended: true, epochsDone: event.epochsRun, stoppedEarly: event.stoppedEarly, bestEpoch: event.bestEpoch, seconds: event.seconds } },
+        phases: {
+          ...state.phases,
+          [event.phase]: {
+            ...phase,
+            ended: true,
+            epochsDone: event.epochsRun,
+            stoppedEarly: event.stoppedEarly,
+            bestEpoch: event.bestEpoch,
+            seconds: event.seconds,
+          },
+        },
       };
     }
     case 'evaluation':
-      return { ...next, evaluations: { ...state.evaluations, [event.model]: event.metrics }, evaluationSplit: event.split };
+      return {
+        ...next,
+        evaluations: { ...state.evaluations, [event.model]: event.metrics },
+        evaluationSplit: event.split,
+      };
     case 'comparison':
       return { ...next, comparison: event.comparison };
     case 'saliency':
-      return { ...next, saliency: { file: event.file, split: event.split, examples: event.examples, models: event.models, seconds: event.seconds } };
+      return {
+        ...next,
+        saliency: {
+          file: event.file,
+          split: event.split,
+          examples: event.examples,
+          models: event.models,
+          seconds: event.seconds,
+        },
+      };
     case 'log':
-      return { ...next, logs: [...state.logs, { level: event.level, message: event.message, time: event.time }].slice(-KEPT_LOG_LINES) };
+      return {
+        ...next,
+        logs: [...state.logs, { level: event.level, message: event.message, time: event.time }].slice(-KEPT_LOG_LINES),
+      };
     case 'run-ended':
-      return { ...next, status: event.status, error: event.error, endedAt: event.time, seconds: event.seconds, currentPhase: null, lastBatch: null };
+      return {
+        ...next,
+        status: event.status,
+        error: event.error,
+        endedAt: event.time,
+        seconds: event.seconds,
+        currentPhase: null,
+        lastBatch: null,
+      };
     case 'run-resumed':
       return resumeFromCheckpoint(next, event);
   }
@@ -225,7 +279,10 @@ function resumeFromCheckpoint(state: RunState, event: RunResumedEvent): RunState
   const phases: Partial<Record<Phase, PhaseState>> = {};
   for (const [name, phase] of Object.entries(state.phases) as [Phase, PhaseState][]) {
     if (isAfterCheckpoint(name, null)) continue;
-    phases[name] = name === event.fromPhase ? { ...phase, epochsDone: event.fromEpoch, ended: false, stoppedEarly: false, seconds: null } : phase;
+    phases[name] =
+      name === event.fromPhase
+        ? { ...phase, epochsDone: event.fromEpoch, ended: false, stoppedEarly: false, seconds: null }
+        : phase;
   }
   return {
     ...state,
@@ -252,7 +309,9 @@ function resumeFromCheckpoint(state: RunState, event: RunResumedEvent): RunState
  * (SIGKILL, crash, power loss): readers show it so, and `medtransfer resume` continues it.
  */
 export function withTrainerLiveness(state: RunState, trainerAlive: boolean): RunState {
-  return state.status === 'running' && !trainerAlive && state.runId !== null ? { ...state, status: 'interrupted', currentPhase: null, lastBatch: null } : state;
+  return state.status === 'running' && !trainerAlive && state.runId !== null
+    ? { ...state, status: 'interrupted', currentPhase: null, lastBatch: null }
+    : state;
 }
 
 /** Replays a whole event list. */
@@ -285,6 +344,11 @@ export function summarizeResult(state: Pick<RunState, 'evaluations'>): string | 
   if (!fineTuned) return null;
   const scratch = state.evaluations.scratch;
   const format = (value: number | null): string => (value === null ? '–' : value.toFixed(2));
-  const [label, pick] = fineTuned.auc !== null ? ['AUC', (m: ClinicalMetrics) => m.auc] as const : ['bal. acc.', (m: ClinicalMetrics) => m.balancedAccuracy] as const;
-  return scratch ? `${label} ${format(pick(fineTuned))} vs ${format(pick(scratch))} scratch` : `${label} ${format(pick(fineTuned))}`;
+  const [label, pick] =
+    fineTuned.auc !== null
+      ? (['AUC', (m: ClinicalMetrics) => m.auc] as const)
+      : (['bal. acc.', (m: ClinicalMetrics) => m.balancedAccuracy] as const);
+  return scratch
+    ? `${label} ${format(pick(fineTuned))} vs ${format(pick(scratch))} scratch`
+    : `${label} ${format(pick(fineTuned))}`;
 }

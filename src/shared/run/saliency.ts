@@ -55,6 +55,9 @@ export function isSaliencyFile(value: unknown): value is SaliencyFile {
 }
 
 /** Whether a model got an example right (null when the true class is unknown). */
-export function isCorrect(example: Pick<SaliencyExample, 'trueClass'>, explanation: Pick<ModelExplanation, 'predicted'>): boolean | null {
+export function isCorrect(
+  example: Pick<SaliencyExample, 'trueClass'>,
+  explanation: Pick<ModelExplanation, 'predicted'>,
+): boolean | null {
   return example.trueClass === null ? null : example.trueClass === explanation.predicted;
 }

@@ -52,10 +52,16 @@ export function untrustedInputProblem(value: unknown, limits: UntrustedLimits): 
 
 /** A short, safe preview of an untrusted value for a log line (never the whole of a huge one). */
 export function previewUntrusted(value: unknown, maxLength = 200): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > maxLength ? `${value.slice(0, maxLength)}…` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > maxLength ? `${value.slice(0, maxLength)}…` : value);
   if (value === null || typeof value !== 'object') return String(value);
   if (untrustedInputProblem(value, { maxBytes: 64 * 1024, maxDepth: 64 }) !== null) {
-    return Array.isArray(value) ? `an array of ${value.length} items` : `an object with keys ${Object.keys(value).slice(0, 10).map((key) => JSON.stringify(key)).join(', ')}`;
+    return Array.isArray(value)
+      ? `an array of ${value.length} items`
+      : `an object with keys ${Object.keys(value)
+          .slice(0, 10)
+          .map((key) => JSON.stringify(key))
+          .join(', ')}`;
   }
   try {
     const text = JSON.stringify(value) ?? String(value);

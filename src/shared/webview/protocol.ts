@@ -75,9 +75,15 @@ export function parseWebviewMessage(value: unknown): ParsedWebviewMessage {
   if (problem !== null) return { ok: false, reason: `the message ${problem}` };
   const parsed = webviewMessageSchema.safeParse(value);
   if (!parsed.success) {
-    const type = typeof value === 'object' && value !== null && 'type' in value ? (value as { type: unknown }).type : undefined;
+    const type =
+      typeof value === 'object' && value !== null && 'type' in value ? (value as { type: unknown }).type : undefined;
     const known = webviewMessageSchema.options.some((option) => option.shape.type.value === type);
-    return { ok: false, reason: known ? `not a valid ${String(type)} message (${parsed.error.issues[0]?.message ?? 'invalid'})` : 'unknown message type' };
+    return {
+      ok: false,
+      reason: known
+        ? `not a valid ${String(type)} message (${parsed.error.issues[0]?.message ?? 'invalid'})`
+        : 'unknown message type',
+    };
   }
   return { ok: true, message: parsed.data };
 }

@@ -21,7 +21,13 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
 }
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 // HTML entities are decoded before the CSP is parsed, so escaping alone cannot keep a `;` or a
 // quote out of the policy: values that go into it must be plain tokens.
@@ -32,7 +38,8 @@ const CSP_SOURCE_PATTERN = /^(?:'self'|[^\s;,'"]+)(?: (?:'self'|[^\s;,'"]+))*$/;
 
 /** The Content-Security-Policy of a page with this nonce and resource origin. */
 export function webviewCsp(cspSource: string, nonce: string): string {
-  if (!CSP_SOURCE_PATTERN.test(cspSource)) throw new Error(`webview cspSource is not a list of CSP sources: ${JSON.stringify(cspSource)}`);
+  if (!CSP_SOURCE_PATTERN.test(cspSource))
+    throw new Error(`webview cspSource is not a list of CSP sources: ${JSON.stringify(cspSource)}`);
   if (!NONCE_PATTERN.test(nonce)) throw new Error('webview nonce must be at least 16 base64 characters');
   return [
     "default-src 'none'",
@@ -51,7 +58,10 @@ export function webviewCsp(cspSource: string, nonce: string): string {
 export function buildWebviewHtml(options: WebviewHtmlOptions): string {
   const csp = webviewCsp(options.cspSource, options.nonce);
   const nonce = escapeHtml(options.nonce);
-  const style = options.styleUri === null ? '' : `\n    <link rel="stylesheet" href="${escapeHtml(options.styleUri)}" nonce="${nonce}">`;
+  const style =
+    options.styleUri === null
+      ? ''
+      : `\n    <link rel="stylesheet" href="${escapeHtml(options.styleUri)}" nonce="${nonce}">`;
   return `<!DOCTYPE html>
 <html lang="en">
   <head>

@@ -27,7 +27,10 @@ type SetImmediate = (callback: (...args: unknown[]) => void, ...args: unknown[])
  * passes straight through, and a pump never runs JavaScript callbacks early.
  */
 export function installDawnEventPump(): DawnEventPump {
-  const global = globalThis as unknown as { setImmediate: SetImmediate; clearImmediate: (handle: NodeJS.Immediate) => void };
+  const global = globalThis as unknown as {
+    setImmediate: SetImmediate;
+    clearImmediate: (handle: NodeJS.Immediate) => void;
+  };
   const original = global.setImmediate;
   const clear = global.clearImmediate;
   const scheduled = new Set<Scheduled>();
@@ -67,5 +70,9 @@ export function installDawnEventPump(): DawnEventPump {
 }
 
 function isNativeAnonymous(callback: unknown): boolean {
-  return typeof callback === 'function' && callback.name === '' && Function.prototype.toString.call(callback).includes('[native code]');
+  return (
+    typeof callback === 'function' &&
+    callback.name === '' &&
+    Function.prototype.toString.call(callback).includes('[native code]')
+  );
 }

@@ -55,7 +55,9 @@ export function backendSearchPaths(inputs: SearchPathInputs): string[] {
   const fromEnv = splitPathList(env[BACKEND_PATHS_ENV], inputs.platform);
   const candidates = [
     ...[...inputs.given, ...fromEnv].map((dir) => resolve(cwd, expandHome(dir, inputs.home))),
-    ...(inputs.experimentFile === undefined ? [] : workspaceNodeModules(dirname(resolve(cwd, inputs.experimentFile)), inputs.exists)),
+    ...(inputs.experimentFile === undefined
+      ? []
+      : workspaceNodeModules(dirname(resolve(cwd, inputs.experimentFile)), inputs.exists)),
     ...globalNodeModules(inputs),
   ];
   return [...new Set(candidates)].filter((dir) => inputs.exists(dir));
@@ -72,10 +74,16 @@ export function workspaceNodeModules(start: string, exists: (path: string) => bo
 }
 
 /** The global node_modules folders: npm's configured prefix, the running Node's prefix, NODE_PATH. */
-export function globalNodeModules(inputs: Pick<SearchPathInputs, 'env' | 'execPath' | 'platform' | 'home' | 'readText'>): string[] {
-  const prefixes = [configuredNpmPrefix(inputs), nodePrefix(inputs.execPath, inputs.platform)].filter((prefix): prefix is string => prefix !== undefined);
+export function globalNodeModules(
+  inputs: Pick<SearchPathInputs, 'env' | 'execPath' | 'platform' | 'home' | 'readText'>,
+): string[] {
+  const prefixes = [configuredNpmPrefix(inputs), nodePrefix(inputs.execPath, inputs.platform)].filter(
+    (prefix): prefix is string => prefix !== undefined,
+  );
   return [
-    ...prefixes.map((prefix) => (inputs.platform === 'win32' ? join(prefix, 'node_modules') : join(prefix, 'lib', 'node_modules'))),
+    ...prefixes.map((prefix) =>
+      inputs.platform === 'win32' ? join(prefix, 'node_modules') : join(prefix, 'lib', 'node_modules'),
+    ),
     ...splitPathList(inputs.env['NODE_PATH'], inputs.platform),
   ];
 }
@@ -91,7 +99,10 @@ function configuredNpmPrefix(inputs: Pick<SearchPathInputs, 'env' | 'home' | 're
   if (fromEnv !== undefined && fromEnv.trim() !== '') return expandHome(fromEnv.trim(), inputs.home);
   const npmrc = inputs.readText(join(inputs.home, '.npmrc'));
   const line = npmrc?.split(/\r?\n/).find((text) => /^\s*prefix\s*=/.test(text));
-  const value = line?.replace(/^\s*prefix\s*=\s*/, '').trim().replace(/^["']|["']$/g, '');
+  const value = line
+    ?.replace(/^\s*prefix\s*=\s*/, '')
+    .trim()
+    .replace(/^["']|["']$/g, '');
   if (value === undefined || value === '') return undefined;
   const expanded = expandHome(value.replace(/\$\{HOME\}/g, inputs.home), inputs.home);
   return isAbsolute(expanded) ? expanded : undefined;

@@ -62,7 +62,8 @@ const TFJS_ENGINE: BackendEngine = { setBackend, ready, findBackend };
 export async function selectBackend(choice: BackendChoice, options: SelectBackendOptions): Promise<SelectedBackend> {
   const activators: ActivatorTable = { ...DEFAULT_ACTIVATORS, ...options.activators };
   const searchPaths = options.searchPaths ?? [];
-  const locateModule = options.locateModule ?? (options.loadModule === undefined ? createModuleLocator({ searchPaths }) : undefined);
+  const locateModule =
+    options.locateModule ?? (options.loadModule === undefined ? createModuleLocator({ searchPaths }) : undefined);
   const context: Omit<BackendContext, 'explicit'> = {
     loadModule: options.loadModule ?? createModuleLoader({ searchPaths }),
     ...(locateModule === undefined ? {} : { locateModule }),
@@ -72,13 +73,18 @@ export async function selectBackend(choice: BackendChoice, options: SelectBacken
   };
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
   if (candidates.some((name) => name in INSTALL_HINTS)) {
-    options.log(`backend search: optional backends are looked for beside MedTransfer${searchPaths.length > 0 ? ` and in ${searchPaths.join(', ')}` : ''}`);
+    options.log(
+      `backend search: optional backends are looked for beside MedTransfer${searchPaths.length > 0 ? ` and in ${searchPaths.join(', ')}` : ''}`,
+    );
   }
   const notes: string[] = [];
   for (const name of candidates) {
     const attempt = await tryActivator(activators[name], { ...context, explicit: choice !== 'auto' });
     if (attempt.ok) {
-      const chosen = [`${name}: ${choice === 'auto' ? 'chosen by auto' : 'as asked'}`, ...attempt.notes.map((note) => `${name}: ${note}`)];
+      const chosen = [
+        `${name}: ${choice === 'auto' ? 'chosen by auto' : 'as asked'}`,
+        ...attempt.notes.map((note) => `${name}: ${note}`),
+      ];
       chosen.forEach((line) => options.log(`backend ${line}`));
       return { name, notes: [...notes, ...chosen], release: attempt.release ?? (() => undefined) };
     }
@@ -99,10 +105,17 @@ async function tryActivator(activate: ActivatorTable[BackendName], context: Back
   }
 }
 
-function explicitFailure(name: BackendName, attempt: Exclude<BackendAttempt, { ok: true }>, searchPaths: string[]): string {
+function explicitFailure(
+  name: BackendName,
+  attempt: Exclude<BackendAttempt, { ok: true }>,
+  searchPaths: string[],
+): string {
   const base = `backend '${name}' was asked for but is not available: ${attempt.note}`;
   const install = INSTALL_HINTS[name];
   if (attempt.reason !== 'missing' || install === undefined) return base.endsWith('.') ? base : `${base}.`;
-  const where = searchPaths.length > 0 ? ` (looked beside MedTransfer and in ${searchPaths.join(', ')})` : ' (looked beside MedTransfer)';
+  const where =
+    searchPaths.length > 0
+      ? ` (looked beside MedTransfer and in ${searchPaths.join(', ')})`
+      : ' (looked beside MedTransfer)';
   return `${base}${where}. Install it with \`npm install ${install}\`, or set backend: auto.`;
 }

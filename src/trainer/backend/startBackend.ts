@@ -6,7 +6,11 @@ import { firstLine } from './moduleLoader';
 
 export type StartResult = { ok: true } | { ok: false; reason: string };
 
-export async function startBackend(engine: BackendEngine, name: string, log: (line: string) => void): Promise<StartResult> {
+export async function startBackend(
+  engine: BackendEngine,
+  name: string,
+  log: (line: string) => void,
+): Promise<StartResult> {
   const warnings: string[] = [];
   const originalWarn = console.warn;
   console.warn = (...args: unknown[]) => {
@@ -28,6 +32,7 @@ export async function startBackend(engine: BackendEngine, name: string, log: (li
   const reason =
     thrown !== undefined
       ? firstLine(thrown instanceof Error ? thrown.message : String(thrown))
-      : (warnings.map(firstLine).find((line) => !/^Initialization of backend .* failed$/.test(line)) ?? `tf.setBackend('${name}') failed`);
+      : (warnings.map(firstLine).find((line) => !/^Initialization of backend .* failed$/.test(line)) ??
+        `tf.setBackend('${name}') failed`);
   return { ok: false, reason };
 }

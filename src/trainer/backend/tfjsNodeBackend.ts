@@ -26,10 +26,19 @@ export function tfjsNodeActivator(kind: keyof typeof TFJS_NODE_PACKAGES): Backen
     } catch (error) {
       if (isModuleMissing(error, pkg)) return { ok: false, reason: 'missing', note: `${pkg} is not installed` };
       const advice = nativeLoadAdvice(pkg, error instanceof Error ? error.message : String(error));
-      return { ok: false, reason: 'failed', note: `${pkg} is installed${from} but failed to load: ${errorSummary(error)}${advice === undefined ? '' : `. ${advice}`}` };
+      return {
+        ok: false,
+        reason: 'failed',
+        note: `${pkg} is installed${from} but failed to load: ${errorSummary(error)}${advice === undefined ? '' : `. ${advice}`}`,
+      };
     }
     const started = await startBackend(engine, 'tensorflow', log);
-    if (!started.ok) return { ok: false, reason: 'failed', note: `${pkg}${from} loaded but its backend did not start: ${started.reason}` };
+    if (!started.ok)
+      return {
+        ok: false,
+        reason: 'failed',
+        note: `${pkg}${from} loaded but its backend did not start: ${started.reason}`,
+      };
     if (kind === 'tensorflow-gpu' && usesGpu(engine.findBackend?.('tensorflow')) === false) {
       return { ok: false, reason: 'failed', note: noGpuDeviceAdvice(`${pkg}${from}`) };
     }

@@ -26,7 +26,8 @@ export const wasmActivator: BackendActivator = async ({ engine, log, wasmDir }):
   setThreadsCount(availableParallelism());
   const kernels = registerWasmGradientKernels();
   const started = await withoutNewProcessHandlers(() => startBackend(engine, 'wasm', log));
-  if (!started.ok) return { ok: false, reason: 'failed', note: `did not start (binaries from ${dir}): ${started.reason}` };
+  if (!started.ok)
+    return { ok: false, reason: 'failed', note: `did not start (binaries from ${dir}): ${started.reason}` };
   const notes = [`${await buildDescription()}, binaries from ${dir}`];
   if (kernels.added.length > 0 || kernels.replaced.length > 0) {
     notes.push(

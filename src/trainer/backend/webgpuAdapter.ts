@@ -20,7 +20,8 @@ export async function describeAdapter(adapter: object): Promise<AdapterDescripti
     .map((key) => stringField(info, key))
     .filter((value): value is string => value !== undefined && value !== '');
   const label = [...new Set(fields)].join(', ') || 'unnamed adapter';
-  const fallback = booleanField(adapter, 'isFallbackAdapter') === true || booleanField(info, 'isFallbackAdapter') === true;
+  const fallback =
+    booleanField(adapter, 'isFallbackAdapter') === true || booleanField(info, 'isFallbackAdapter') === true;
   return { label, hardware: !fallback && !SOFTWARE_DEVICE.test(label) };
 }
 

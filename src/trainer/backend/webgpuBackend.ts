@@ -11,7 +11,12 @@ import { patchWebgpuReadSync } from './webgpuReadSync';
 export const WEBGPU_PACKAGE = 'webgpu';
 export const TFJS_WEBGPU_PACKAGE = '@tensorflow/tfjs-backend-webgpu';
 
-export const webgpuActivator: BackendActivator = async ({ loadModule, engine, log, explicit }): Promise<BackendAttempt> => {
+export const webgpuActivator: BackendActivator = async ({
+  loadModule,
+  engine,
+  log,
+  explicit,
+}): Promise<BackendAttempt> => {
   let loaded: unknown;
   try {
     loaded = await loadModule(WEBGPU_PACKAGE);
@@ -42,7 +47,11 @@ export const webgpuActivator: BackendActivator = async ({ loadModule, engine, lo
     return giveUp({ ok: false, reason: 'failed', note: `no WebGPU adapter: ${errorSummary(error)}` });
   }
   if (typeof adapter !== 'object' || adapter === null) {
-    return giveUp({ ok: false, reason: 'failed', note: 'no WebGPU adapter (is libvulkan.so.1 and a Vulkan driver installed?)' });
+    return giveUp({
+      ok: false,
+      reason: 'failed',
+      note: 'no WebGPU adapter (is libvulkan.so.1 and a Vulkan driver installed?)',
+    });
   }
   const { label, hardware } = await describeAdapter(adapter);
   if (!hardware && !explicit) {
@@ -63,11 +72,14 @@ export const webgpuActivator: BackendActivator = async ({ loadModule, engine, lo
     );
   }
   const started = await startBackend(engine, 'webgpu', log);
-  if (!started.ok) return giveUp({ ok: false, reason: 'failed', note: `the webgpu backend did not start: ${started.reason}` });
+  if (!started.ok)
+    return giveUp({ ok: false, reason: 'failed', note: `the webgpu backend did not start: ${started.reason}` });
   const notes = [`WebGPU on ${label}${hardware ? '' : ' (a software adapter: expect CPU speed at best)'}`];
   // Without it dataSync() fails in Node ("OffscreenCanvas is not defined"), and training with it.
   if (engine.findBackend !== undefined && !patchWebgpuReadSync(engine.findBackend('webgpu'), installed.events)) {
-    notes.push('synchronous reads keep tfjs-backend-webgpu’s own readSync (not a backend this version of MedTransfer knows): dataSync() may fail in Node');
+    notes.push(
+      'synchronous reads keep tfjs-backend-webgpu’s own readSync (not a backend this version of MedTransfer knows): dataSync() may fail in Node',
+    );
   }
   return {
     ok: true,
@@ -77,7 +89,12 @@ export const webgpuActivator: BackendActivator = async ({ loadModule, engine, lo
 };
 
 async function requestAdapter(gpu: unknown): Promise<unknown> {
-  if (typeof gpu !== 'object' || gpu === null || !('requestAdapter' in gpu) || typeof gpu.requestAdapter !== 'function') {
+  if (
+    typeof gpu !== 'object' ||
+    gpu === null ||
+    !('requestAdapter' in gpu) ||
+    typeof gpu.requestAdapter !== 'function'
+  ) {
     throw new Error('navigator.gpu has no requestAdapter()');
   }
   return (gpu.requestAdapter as () => Promise<unknown>).call(gpu);

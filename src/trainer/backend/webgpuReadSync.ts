@@ -37,7 +37,10 @@ interface WebgpuBackendLike {
     queue: { submit: (commands: unknown[]) => void };
     createCommandEncoder: () => { copyBufferToBuffer: (...args: unknown[]) => void; finish: () => unknown };
   };
-  bufferManager: { acquireBuffer: (size: number, usage: number) => GpuBufferLike; releaseBuffer: (buffer: GpuBufferLike) => void };
+  bufferManager: {
+    acquireBuffer: (size: number, usage: number) => GpuBufferLike;
+    releaseBuffer: (buffer: GpuBufferLike) => void;
+  };
   tensorMap: { get: (dataId: object) => TensorDataLike | undefined };
   ensureCommandEncoderReady: () => void;
   endComputePassEncoder: () => void;
@@ -56,7 +59,13 @@ export function patchWebgpuReadSync(backend: unknown, events: DawnEventPump): bo
     const data = backend.tensorMap.get(dataId);
     // Values already on the CPU, strings and complex numbers (read part by part, through this
     // readSync again) take the backend's own path, which needs no canvas for them.
-    if (data === undefined || data.values != null || data.dtype === 'string' || data.dtype === 'complex64' || !isGpuBuffer(data.resource)) {
+    if (
+      data === undefined ||
+      data.values != null ||
+      data.dtype === 'string' ||
+      data.dtype === 'complex64' ||
+      !isGpuBuffer(data.resource)
+    ) {
       return original(dataId);
     }
     const values = util.convertBackendValuesAndArrayBuffer(readBufferSync(backend, data.resource, events), data.dtype);
@@ -80,7 +89,8 @@ function readBufferSync(backend: WebgpuBackendLike, buffer: GpuBufferLike, event
     // A failed mapping also shows in mapState (back to 'unmapped'); the rejection carries no more.
     staging.mapAsync(MAP_MODE_READ).catch(() => undefined);
     waitWhilePending(staging, events);
-    if (staging.mapState !== 'mapped') throw new Error(`WebGPU: reading a tensor back failed (its staging buffer is ${staging.mapState})`);
+    if (staging.mapState !== 'mapped')
+      throw new Error(`WebGPU: reading a tensor back failed (its staging buffer is ${staging.mapState})`);
     const values = staging.getMappedRange().slice(0);
     staging.unmap();
     return values;
@@ -101,7 +111,8 @@ function waitWhilePending(staging: GpuBufferLike, events: DawnEventPump): void {
       idle = 0;
     }
     if (staging.mapState !== 'pending') break;
-    if (performance.now() > deadline) throw new Error(`WebGPU: reading a tensor back took longer than ${READ_TIMEOUT_MS / 1000} s`);
+    if (performance.now() > deadline)
+      throw new Error(`WebGPU: reading a tensor back took longer than ${READ_TIMEOUT_MS / 1000} s`);
     // Spin briefly (small reads finish at once), then sleep between polls so that a software
     // rasteriser's own threads get the CPU this thread would otherwise burn.
     if (round > 20) Atomics.wait(sleeper, 0, 0, Math.min(1, 0.02 * (round - 20)));
@@ -111,7 +122,12 @@ function waitWhilePending(staging: GpuBufferLike, events: DawnEventPump): void {
 function isWebgpuBackend(value: unknown): value is WebgpuBackendLike {
   if (typeof value !== 'object' || value === null) return false;
   const backend = value as Partial<Record<keyof WebgpuBackendLike, unknown>>;
-  const functions: (keyof WebgpuBackendLike)[] = ['ensureCommandEncoderReady', 'endComputePassEncoder', 'submitQueue', 'readSync'];
+  const functions: (keyof WebgpuBackendLike)[] = [
+    'ensureCommandEncoderReady',
+    'endComputePassEncoder',
+    'submitQueue',
+    'readSync',
+  ];
   return (
     functions.every((key) => typeof backend[key] === 'function') &&
     typeof backend.device === 'object' &&
@@ -124,5 +140,10 @@ function isWebgpuBackend(value: unknown): value is WebgpuBackendLike {
 }
 
 function isGpuBuffer(resource: unknown): resource is GpuBufferLike {
-  return typeof resource === 'object' && resource !== null && 'mapAsync' in resource && typeof (resource as { size?: unknown }).size === 'number';
+  return (
+    typeof resource === 'object' &&
+    resource !== null &&
+    'mapAsync' in resource &&
+    typeof (resource as { size?: unknown }).size === 'number'
+  );
 }

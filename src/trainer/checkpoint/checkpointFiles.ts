@@ -2,7 +2,17 @@
 // whole into a temporary folder, then swapped in by renames: the one before it moves to
 // checkpoint.previous, so a crash at any moment leaves at least one complete checkpoint, and a
 // checkpoint that does not load (a torn disk write, a bad edit) falls back to the previous one.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, mkdirSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  mkdirSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { io } from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
@@ -37,7 +47,11 @@ export async function writeCheckpoint(runDir: string, checkpoint: Checkpoint): P
     if (weights) addGroup(`model:${role}`, weights);
   }
   if (checkpoint.bestWeights) addGroup('best', checkpoint.bestWeights);
-  addGroup('optimizer', checkpoint.optimizer.weights.map((weight) => weight.tensor), checkpoint.optimizer.weights.map((weight) => weight.name));
+  addGroup(
+    'optimizer',
+    checkpoint.optimizer.weights.map((weight) => weight.tensor),
+    checkpoint.optimizer.weights.map((weight) => weight.name),
+  );
   const { data, specs } = await io.encodeWeights(named);
   const state: CheckpointState = {
     format: CHECKPOINT_FORMAT,
@@ -52,7 +66,11 @@ export async function writeCheckpoint(runDir: string, checkpoint: Checkpoint): P
     batchOrder: checkpoint.batchOrder,
     optimizerBetaPowers: checkpoint.optimizer.betaPowers,
     groups,
-    weightSpecs: specs.map((spec) => ({ name: spec.name, shape: spec.shape, dtype: spec.dtype as 'float32' | 'int32' | 'bool' })),
+    weightSpecs: specs.map((spec) => ({
+      name: spec.name,
+      shape: spec.shape,
+      dtype: spec.dtype as 'float32' | 'int32' | 'bool',
+    })),
   };
   const temporary = join(runDir, `${RUN_FILES.checkpoint}.tmp-${process.pid}`);
   rmSync(temporary, { recursive: true, force: true });
@@ -68,7 +86,10 @@ export async function writeCheckpoint(runDir: string, checkpoint: Checkpoint): P
   renameSync(temporary, current);
 }
 
-export type LoadedCheckpoint = { kind: 'none' } | { kind: 'loaded'; checkpoint: Checkpoint; folder: string; skipped: string[] } | { kind: 'unreadable'; reasons: string[] };
+export type LoadedCheckpoint =
+  | { kind: 'none' }
+  | { kind: 'loaded'; checkpoint: Checkpoint; folder: string; skipped: string[] }
+  | { kind: 'unreadable'; reasons: string[] };
 
 /**
  * The newest checkpoint that loads, falling back to checkpoint.previous. Tensors are created on
@@ -98,13 +119,23 @@ function readCheckpointFolder(path: string): Checkpoint {
     throw new Error(`${STATE_JSON} is missing or not JSON (${(error as Error).message})`);
   }
   const parsed = checkpointStateSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${STATE_JSON} is not a MedTransfer checkpoint: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim());
+  if (!parsed.success)
+    throw new Error(
+      `${STATE_JSON} is not a MedTransfer checkpoint: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim(),
+    );
   const state = parsed.data;
   const bytes = readFileSync(join(path, WEIGHTS_BIN));
-  const expected = state.weightSpecs.reduce((total, spec) => total + spec.shape.reduce((product, size) => product * size, 1) * (spec.dtype === 'bool' ? 1 : 4), 0);
-  if (bytes.byteLength !== expected) throw new Error(`${WEIGHTS_BIN} has ${bytes.byteLength} bytes, state.json describes ${expected} (a write was cut short)`);
+  const expected = state.weightSpecs.reduce(
+    (total, spec) => total + spec.shape.reduce((product, size) => product * size, 1) * (spec.dtype === 'bool' ? 1 : 4),
+    0,
+  );
+  if (bytes.byteLength !== expected)
+    throw new Error(
+      `${WEIGHTS_BIN} has ${bytes.byteLength} bytes, state.json describes ${expected} (a write was cut short)`,
+    );
   const counted = state.groups.reduce((total, group) => total + group.count, 0);
-  if (counted !== state.weightSpecs.length) throw new Error(`${STATE_JSON} lists ${counted} tensors in groups but ${state.weightSpecs.length} weight specs`);
+  if (counted !== state.weightSpecs.length)
+    throw new Error(`${STATE_JSON} lists ${counted} tensors in groups but ${state.weightSpecs.length} weight specs`);
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const tensors = io.decodeWeights(buffer, state.weightSpecs);
   const group = (name: string): Tensor[] | null => {
@@ -134,11 +165,15 @@ function readCheckpointFolder(path: string): Checkpoint {
     batchOrder: state.batchOrder,
     models,
     bestWeights: group('best'),
-    optimizer: { weights: optimizerTensors.map((tensor, index) => ({ name: optimizerNames[index] ?? `slot${index}`, tensor })), betaPowers: state.optimizerBetaPowers },
+    optimizer: {
+      weights: optimizerTensors.map((tensor, index) => ({ name: optimizerNames[index] ?? `slot${index}`, tensor })),
+      betaPowers: state.optimizerBetaPowers,
+    },
   };
 }
 
 /** A completed run needs no checkpoint: both are removed. */
 export function removeCheckpoints(runDir: string): void {
-  for (const folder of [RUN_FILES.checkpoint, PREVIOUS_CHECKPOINT]) rmSync(join(runDir, folder), { recursive: true, force: true });
+  for (const folder of [RUN_FILES.checkpoint, PREVIOUS_CHECKPOINT])
+    rmSync(join(runDir, folder), { recursive: true, force: true });
 }

@@ -40,12 +40,26 @@ export const checkpointStateSchema = z.object({
   }),
   /** The training images' order after this epoch's shuffle (each epoch shuffles the last one's). */
   batchOrder: z.array(z.number().int().nonnegative()),
-  earlyStopping: z.object({ best: z.number().nullable(), epochsWithoutImprovement: z.number().int().nonnegative(), bestEpoch: z.number().int().positive().nullable() }).nullable(),
+  earlyStopping: z
+    .object({
+      best: z.number().nullable(),
+      epochsWithoutImprovement: z.number().int().nonnegative(),
+      bestEpoch: z.number().int().positive().nullable(),
+    })
+    .nullable(),
   /** Adam's running β-powers (optimizerState.ts). */
   optimizerBetaPowers: z.tuple([z.number(), z.number()]).nullable(),
   /** Tensor groups in weights.bin: `model:<role>`, `best`, `optimizer`, each a count of consecutive tensors. */
-  groups: z.array(z.object({ name: z.string(), count: z.number().int().nonnegative(), names: z.array(z.string()).optional() })),
-  weightSpecs: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()), dtype: z.enum(['float32', 'int32', 'bool']) })),
+  groups: z.array(
+    z.object({ name: z.string(), count: z.number().int().nonnegative(), names: z.array(z.string()).optional() }),
+  ),
+  weightSpecs: z.array(
+    z.object({
+      name: z.string(),
+      shape: z.array(z.number().int().nonnegative()),
+      dtype: z.enum(['float32', 'int32', 'bool']),
+    }),
+  ),
 });
 export type CheckpointState = z.infer<typeof checkpointStateSchema>;
 

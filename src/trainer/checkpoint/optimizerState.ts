@@ -21,8 +21,11 @@ interface AdamInternals {
 
 function adamInternals(optimizer: Optimizer): AdamInternals | null {
   const candidate = optimizer as unknown as Partial<AdamInternals>;
-  const isVariable = (value: unknown): value is Variable => value !== null && typeof value === 'object' && 'assign' in value && 'dataSync' in value;
-  return isVariable(candidate.accBeta1) && isVariable(candidate.accBeta2) ? { accBeta1: candidate.accBeta1, accBeta2: candidate.accBeta2 } : null;
+  const isVariable = (value: unknown): value is Variable =>
+    value !== null && typeof value === 'object' && 'assign' in value && 'dataSync' in value;
+  return isVariable(candidate.accBeta1) && isVariable(candidate.accBeta2)
+    ? { accBeta1: candidate.accBeta1, accBeta2: candidate.accBeta2 }
+    : null;
 }
 
 /**
@@ -32,7 +35,9 @@ function adamInternals(optimizer: Optimizer): AdamInternals | null {
 export async function captureOptimizer(optimizer: Optimizer): Promise<{ state: OptimizerState; release: () => void }> {
   const weights = await optimizer.getWeights();
   const adam = adamInternals(optimizer);
-  const betaPowers: [number, number] | null = adam ? [adam.accBeta1.dataSync()[0] ?? 0, adam.accBeta2.dataSync()[0] ?? 0] : null;
+  const betaPowers: [number, number] | null = adam
+    ? [adam.accBeta1.dataSync()[0] ?? 0, adam.accBeta2.dataSync()[0] ?? 0]
+    : null;
   const created = weights.filter((weight) => weight.name === 'iter').map((weight) => weight.tensor);
   return { state: { weights, betaPowers }, release: () => created.forEach((created) => created.dispose()) };
 }

@@ -68,7 +68,19 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
   const runsDir = resolve(options.runsDir ?? join(dirname(loaded.file), 'runs'));
   return withStopRequests(async (stop) => {
     if (experiment.seeds) {
-      return await runSeeds({ experiment, seeds: experiment.seeds, experimentFile: loaded.file, runsDir, runId: options.runId ?? null, backend, progress: options.progress, stop }, output);
+      return await runSeeds(
+        {
+          experiment,
+          seeds: experiment.seeds,
+          experimentFile: loaded.file,
+          runsDir,
+          runId: options.runId ?? null,
+          backend,
+          progress: options.progress,
+          stop,
+        },
+        output,
+      );
     }
     let run: { runId: string; runDir: string };
     try {
@@ -78,10 +90,23 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
       return EXIT.failed;
     }
     const events = runEventStream(run.runDir, options.progress, (line) => output.err(line));
-    const result = await runExperiment({ experiment, experimentFile: loaded.file, ...run, backend: backend.name, backendNotes: backend.notes, events, stop });
+    const result = await runExperiment({
+      experiment,
+      experimentFile: loaded.file,
+      ...run,
+      backend: backend.name,
+      backendNotes: backend.notes,
+      events,
+      stop,
+    });
     events.close();
-    output.out(`\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\nRun folder: ${run.runDir}`);
-    if (result.status === 'failed') output.err(`medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(run.runDir, RUN_FILES.log)})`);
+    output.out(
+      `\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\nRun folder: ${run.runDir}`,
+    );
+    if (result.status === 'failed')
+      output.err(
+        `medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(run.runDir, RUN_FILES.log)})`,
+      );
     return result.status === 'failed' ? EXIT.failed : EXIT.ok;
   }).finally(() => backend.release());
 }

@@ -33,9 +33,16 @@ export async function explainCommand(options: ExplainOptions, output: Output): P
     output.err(`medtransfer: unknown backend \`${choice}\`; expected one of: ${BACKEND_CHOICES.join(', ')}`);
     return EXIT.usage;
   }
-  const backend = await selectBackend(choice as BackendChoice, { log: (line) => output.err(line), searchPaths: backendSearchPathsHere(options.backendPaths) });
+  const backend = await selectBackend(choice as BackendChoice, {
+    log: (line) => output.err(line),
+    searchPaths: backendSearchPathsHere(options.backendPaths),
+  });
   try {
-    const result = await explainFiles(resolve(options.runDir), options.images.map((image) => resolve(image)), options.method as MethodChoice | undefined);
+    const result = await explainFiles(
+      resolve(options.runDir),
+      options.images.map((image) => resolve(image)),
+      options.method as MethodChoice | undefined,
+    );
     for (const note of result.notes) output.err(`medtransfer: ${note}`);
     const text = JSON.stringify(result.file);
     if (options.out) writeFileSync(options.out, `${text}\n`);
@@ -44,7 +51,10 @@ export async function explainCommand(options: ExplainOptions, output: Output): P
     } else {
       const { classes, examples } = result.file;
       for (const example of examples) {
-        const answers = example.explanations.map((entry) => `${entry.model}: ${classes[entry.predicted] ?? entry.predicted} (${(entry.confidence * 100).toFixed(1)}%, ${entry.method}${entry.layer ? ` on ${entry.layer}` : ''})`);
+        const answers = example.explanations.map(
+          (entry) =>
+            `${entry.model}: ${classes[entry.predicted] ?? entry.predicted} (${(entry.confidence * 100).toFixed(1)}%, ${entry.method}${entry.layer ? ` on ${entry.layer}` : ''})`,
+        );
         output.out(`${options.images[example.index] ?? example.index}: ${answers.join('; ')}`);
       }
       if (options.out) output.out(`Saliency maps written to ${options.out}`);

@@ -22,7 +22,11 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
   if (command === 'validate') {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { help: { type: 'boolean', short: 'h' } },
+    });
     if (values.help) return print(VALIDATE_HELP);
     if (positionals.length === 0) return usage('validate needs at least one experiment file', VALIDATE_HELP);
     return validateCommand(positionals, output);
@@ -46,7 +50,17 @@ async function main(argv: string[]): Promise<number> {
     if (file === undefined) return usage('run needs an experiment file', RUN_HELP);
     if (extra.length > 0) return usage(`run takes one experiment file, got also: ${extra.join(' ')}`, RUN_HELP);
     enableProdMode();
-    return runCommand({ file, runsDir: values['runs-dir'], backend: values.backend, backendPaths: values['backend-path'] ?? [], runId: values['run-id'], progress: progressMode(values) }, output);
+    return runCommand(
+      {
+        file,
+        runsDir: values['runs-dir'],
+        backend: values.backend,
+        backendPaths: values['backend-path'] ?? [],
+        runId: values['run-id'],
+        progress: progressMode(values),
+      },
+      output,
+    );
   }
   if (command === 'resume') {
     const { values, positionals } = parseArgs({
@@ -65,7 +79,10 @@ async function main(argv: string[]): Promise<number> {
     if (runDir === undefined) return usage('resume needs a run folder', RESUME_HELP);
     if (extra.length > 0) return usage(`resume takes one run folder, got also: ${extra.join(' ')}`, RESUME_HELP);
     enableProdMode();
-    return resumeCommand({ runDir, backend: values.backend, backendPaths: values['backend-path'] ?? [], progress: progressMode(values) }, output);
+    return resumeCommand(
+      { runDir, backend: values.backend, backendPaths: values['backend-path'] ?? [], progress: progressMode(values) },
+      output,
+    );
   }
   if (command === 'explain') {
     const { values, positionals } = parseArgs({
@@ -82,12 +99,28 @@ async function main(argv: string[]): Promise<number> {
     });
     if (values.help) return print(EXPLAIN_HELP);
     const [runDir, ...images] = positionals;
-    if (runDir === undefined || images.length === 0) return usage('explain needs a run folder and at least one image', EXPLAIN_HELP);
+    if (runDir === undefined || images.length === 0)
+      return usage('explain needs a run folder and at least one image', EXPLAIN_HELP);
     enableProdMode();
-    return explainCommand({ runDir, images, json: values.json ?? false, out: values.out, method: values.method, backend: values.backend, backendPaths: values['backend-path'] ?? [] }, output);
+    return explainCommand(
+      {
+        runDir,
+        images,
+        json: values.json ?? false,
+        out: values.out,
+        method: values.method,
+        backend: values.backend,
+        backendPaths: values['backend-path'] ?? [],
+      },
+      output,
+    );
   }
   if (command === 'report') {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, out: { type: 'string' } } });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { help: { type: 'boolean', short: 'h' }, out: { type: 'string' } },
+    });
     if (values.help) return print(REPORT_HELP);
     const [runDir, ...extra] = positionals;
     if (runDir === undefined) return usage('report needs a run folder', REPORT_HELP);

@@ -14,7 +14,8 @@ export class ProgressSink implements EventSink {
     this.bars = new MultiBar(
       {
         stream,
-        format: ' {phase} {epochLabel} {bar} {percentage}% | batch {value}/{total} | loss {loss} | {speed} img/s | ETA {eta_formatted}',
+        format:
+          ' {phase} {epochLabel} {bar} {percentage}% | batch {value}/{total} | loss {loss} | {speed} img/s | ETA {eta_formatted}',
         hideCursor: true,
         clearOnComplete: true,
         etaBuffer: 20,
@@ -26,7 +27,12 @@ export class ProgressSink implements EventSink {
 
   write(event: TrainerEvent): void {
     if (event.type === 'batch-ended') {
-      const payload = { phase: event.phase, epochLabel: `epoch ${event.epoch}`, loss: event.loss.toFixed(3), speed: Math.round(event.imagesPerSecond) };
+      const payload = {
+        phase: event.phase,
+        epochLabel: `epoch ${event.epoch}`,
+        loss: event.loss.toFixed(3),
+        speed: Math.round(event.imagesPerSecond),
+      };
       if (!this.bar) this.bar = this.bars.create(event.batches, 0, payload);
       this.bar.setTotal(event.batches);
       this.bar.update(event.batch, payload);

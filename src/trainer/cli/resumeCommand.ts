@@ -35,12 +35,17 @@ export async function resumeCommand(options: ResumeOptions, output: Output): Pro
     output.err(`medtransfer: cannot resume ${runDir}: ${message}`);
     return code;
   };
-  if (!existsSync(eventsPath)) return refuse(`it is not a run folder (no ${RUN_FILES.events}); give the folder a \`run\` printed ("Run folder: …")`);
+  if (!existsSync(eventsPath))
+    return refuse(
+      `it is not a run folder (no ${RUN_FILES.events}); give the folder a \`run\` printed ("Run folder: …")`,
+    );
   const onDisk = readEventsFile(eventsPath);
   const state = replayRunEvents(onDisk.events);
-  if (state.runId === null) return refuse(`${RUN_FILES.events} has no run-started event: the run never started; run the experiment again`);
+  if (state.runId === null)
+    return refuse(`${RUN_FILES.events} has no run-started event: the run never started; run the experiment again`);
   if (state.status === 'completed') return refuse('the run already completed: nothing to resume');
-  if (state.status === 'running' && state.pid !== null && isTrainerAlive(state.pid)) return refuse(`still running (pid ${state.pid}); stop it first, or wait for it`);
+  if (state.status === 'running' && state.pid !== null && isTrainerAlive(state.pid))
+    return refuse(`still running (pid ${state.pid}); stop it first, or wait for it`);
 
   const experimentPath = join(runDir, RUN_FILES.experiment);
   let text: string;
@@ -51,7 +56,9 @@ export async function resumeCommand(options: ResumeOptions, output: Output): Pro
   }
   const parsed = parseExperiment(text);
   if (!parsed.ok) {
-    parsed.diagnostics.forEach((diagnostic) => output.err(`${experimentPath}:${diagnostic.start.line}:${diagnostic.start.column}: ${diagnostic.message}`));
+    parsed.diagnostics.forEach((diagnostic) =>
+      output.err(`${experimentPath}:${diagnostic.start.line}:${diagnostic.start.column}: ${diagnostic.message}`),
+    );
     return EXIT.invalid;
   }
   const experiment = parsed.experiment;
@@ -64,7 +71,10 @@ export async function resumeCommand(options: ResumeOptions, output: Output): Pro
   const experimentFile = state.experimentFile ?? experimentPath;
   let backend: SelectedBackend;
   try {
-    backend = await selectBackend(choice, { log: (line) => output.err(line), searchPaths: backendSearchPathsHere(options.backendPaths ?? [], experimentFile) });
+    backend = await selectBackend(choice, {
+      log: (line) => output.err(line),
+      searchPaths: backendSearchPathsHere(options.backendPaths ?? [], experimentFile),
+    });
   } catch (error) {
     output.err(`medtransfer: ${(error as Error).message}`);
     return EXIT.failed;
@@ -80,16 +90,34 @@ export async function resumeCommand(options: ResumeOptions, output: Output): Pro
     return refuse(`the checkpoint belongs to run ${loaded.checkpoint.runId}, not ${state.runId}`, EXIT.failed);
   }
   if (onDisk.tornLastLine) dropTornLastLine(eventsPath);
-  const notes = loaded.skipped.map((reason) => `the newest checkpoint did not load (${reason}): resuming from the one before it`);
-  if (onDisk.invalidLines.length > 0) notes.push(`${RUN_FILES.events} has lines that are not valid events (${onDisk.invalidLines.join(', ')}): they were ignored`);
+  const notes = loaded.skipped.map(
+    (reason) => `the newest checkpoint did not load (${reason}): resuming from the one before it`,
+  );
+  if (onDisk.invalidLines.length > 0)
+    notes.push(
+      `${RUN_FILES.events} has lines that are not valid events (${onDisk.invalidLines.join(', ')}): they were ignored`,
+    );
   const runId = state.runId;
   const resume = { checkpoint: loaded.checkpoint, tornLineDropped: onDisk.tornLastLine, notes };
   return withStopRequests(async (stop) => {
     const events = runEventStream(runDir, options.progress, (line) => output.err(line), true, onDisk.lastSeq + 1);
-    const result = await runExperiment({ experiment, experimentFile, runId, runDir, backend: backend.name, backendNotes: backend.notes, events, stop, resume });
+    const result = await runExperiment({
+      experiment,
+      experimentFile,
+      runId,
+      runDir,
+      backend: backend.name,
+      backendNotes: backend.notes,
+      events,
+      stop,
+      resume,
+    });
     events.close();
-    output.out(`\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\nRun folder: ${runDir}`);
-    if (result.status === 'failed') output.err(`medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(runDir, RUN_FILES.log)})`);
+    output.out(
+      `\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\nRun folder: ${runDir}`,
+    );
+    if (result.status === 'failed')
+      output.err(`medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(runDir, RUN_FILES.log)})`);
     return result.status === 'failed' ? EXIT.failed : EXIT.ok;
   }).finally(() => backend.release());
 }

@@ -15,7 +15,13 @@ export type ProgressMode = 'bar' | 'lines' | 'quiet';
  * there; further runs of the same process (a repeated experiment's seeds) it finds on disk.
  * `firstSeq`: a resumed run numbers on from its last event.
  */
-export function runEventStream(runDir: string, progress: ProgressMode, showLine: (line: string) => void, ipc = true, firstSeq = 0): EventStream {
+export function runEventStream(
+  runDir: string,
+  progress: ProgressMode,
+  showLine: (line: string) => void,
+  ipc = true,
+  firstSeq = 0,
+): EventStream {
   const events = new EventStream([new JsonlSink(join(runDir, RUN_FILES.events))], firstSeq);
   events.add(new LogSink(join(runDir, RUN_FILES.log), progress === 'lines' ? showLine : null));
   if (progress === 'bar') events.add(new ProgressSink(process.stderr));

@@ -55,12 +55,25 @@ export async function runSeeds(request: SeedRunsRequest, output: Output): Promis
     const events = runEventStream(run.runDir, request.progress, (line) => output.err(line), index === 0);
     // Each seed's run is a plain run of that seed: its experiment.json has `seed`, not `seeds`.
     const seeded: Experiment = { ...experiment, seed, seeds: undefined };
-    const result = await runExperiment({ experiment: seeded, experimentFile: request.experimentFile, ...run, backend: request.backend.name, backendNotes: request.backend.notes, events, stop: request.stop, seedGroup: { group, seeds, index } });
+    const result = await runExperiment({
+      experiment: seeded,
+      experimentFile: request.experimentFile,
+      ...run,
+      backend: request.backend.name,
+      backendNotes: request.backend.notes,
+      events,
+      stop: request.stop,
+      seedGroup: { group, seeds, index },
+    });
     events.close();
     outcomes.push({ seed, runId: run.runId, status: result.status, evaluations: result.evaluations });
-    output.out(`\nSeed ${seed} (${index + 1} of ${seeds.length})\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\nRun folder: ${run.runDir}`);
+    output.out(
+      `\nSeed ${seed} (${index + 1} of ${seeds.length})\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\nRun folder: ${run.runDir}`,
+    );
     if (result.status === 'failed') {
-      output.err(`medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(run.runDir, RUN_FILES.log)}); the remaining seeds are not run`);
+      output.err(
+        `medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(run.runDir, RUN_FILES.log)}); the remaining seeds are not run`,
+      );
       break;
     }
   }

@@ -9,15 +9,24 @@ type Row = string[];
 
 export function renderTable(header: Row, rows: Row[]): string {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (row: Row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
+  const line = (row: Row) =>
+    row
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .join('  ');
   return [line(header), widths.map((width) => '─'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const value = (number: number | null | undefined): string => (number === null || number === undefined ? '–' : number.toFixed(3));
-const signed = (number: number | null | undefined): string => (number === null || number === undefined ? '–' : `${number >= 0 ? '+' : ''}${number.toFixed(3)}`);
+const value = (number: number | null | undefined): string =>
+  number === null || number === undefined ? '–' : number.toFixed(3);
+const signed = (number: number | null | undefined): string =>
+  number === null || number === undefined ? '–' : `${number >= 0 ? '+' : ''}${number.toFixed(3)}`;
 
 /** `0.869 (0.840–0.896)`, or the bare value without an interval. */
-function withInterval(number: number | null | undefined, interval: Interval | null | undefined, format: (n: number | null | undefined) => string = value): string {
+function withInterval(
+  number: number | null | undefined,
+  interval: Interval | null | undefined,
+  format: (n: number | null | undefined) => string = value,
+): string {
   if (!interval) return format(number);
   return `${format(interval.estimate)} (${format(interval.low)} to ${format(interval.high)})`;
 }
@@ -33,16 +42,37 @@ function headlineRows(fineTuned: ClinicalMetrics): HeadlineRow[] {
   const binary = fineTuned.positiveClass !== null;
   const positive = binary ? fineTuned.perClass[fineTuned.positiveClass as number]?.className : undefined;
   // Binary: sensitivity, specificity and balanced accuracy at each model's operating point.
-  const atPoint = (metrics: ClinicalMetrics, key: 'sensitivity' | 'specificity' | 'balancedAccuracy') => (metrics.operatingPoint ? metrics.operatingPoint[key] : metrics[key]);
+  const atPoint = (metrics: ClinicalMetrics, key: 'sensitivity' | 'specificity' | 'balancedAccuracy') =>
+    metrics.operatingPoint ? metrics.operatingPoint[key] : metrics[key];
   const marker = fineTuned.operatingPoint ? '*' : '';
   const rows: HeadlineRow[] = [
-    { label: binary ? 'ROC AUC' : 'ROC AUC (macro, one-vs-rest)', pick: (m) => m.auc, interval: (m) => m.intervals?.auc, gain: (c) => c.gain.auc },
-    { label: `Balanced accuracy${marker}`, pick: (m) => atPoint(m, 'balancedAccuracy'), interval: (m) => m.intervals?.balancedAccuracy, gain: (c) => c.gain.balancedAccuracy },
+    {
+      label: binary ? 'ROC AUC' : 'ROC AUC (macro, one-vs-rest)',
+      pick: (m) => m.auc,
+      interval: (m) => m.intervals?.auc,
+      gain: (c) => c.gain.auc,
+    },
+    {
+      label: `Balanced accuracy${marker}`,
+      pick: (m) => atPoint(m, 'balancedAccuracy'),
+      interval: (m) => m.intervals?.balancedAccuracy,
+      gain: (c) => c.gain.balancedAccuracy,
+    },
   ];
   if (positive !== undefined) {
     rows.push(
-      { label: `Sensitivity (${positive})${marker}`, pick: (m) => atPoint(m, 'sensitivity'), interval: (m) => m.intervals?.sensitivity, gain: (c) => c.gain.sensitivity },
-      { label: `Specificity${marker}`, pick: (m) => atPoint(m, 'specificity'), interval: (m) => m.intervals?.specificity, gain: (c) => c.gain.specificity },
+      {
+        label: `Sensitivity (${positive})${marker}`,
+        pick: (m) => atPoint(m, 'sensitivity'),
+        interval: (m) => m.intervals?.sensitivity,
+        gain: (c) => c.gain.sensitivity,
+      },
+      {
+        label: `Specificity${marker}`,
+        pick: (m) => atPoint(m, 'specificity'),
+        interval: (m) => m.intervals?.specificity,
+        gain: (c) => c.gain.specificity,
+      },
     );
   }
   rows.push({ label: 'Accuracy (argmax)', pick: (m) => m.accuracy, interval: () => null, gain: () => null });
@@ -50,10 +80,17 @@ function headlineRows(fineTuned: ClinicalMetrics): HeadlineRow[] {
 }
 
 function operatingPointNote(models: [string, ClinicalMetrics | undefined][]): string | null {
-  const points = models.flatMap(([name, metrics]) => (metrics?.operatingPoint ? [[name, metrics.operatingPoint] as const] : []));
+  const points = models.flatMap(([name, metrics]) =>
+    metrics?.operatingPoint ? [[name, metrics.operatingPoint] as const] : [],
+  );
   const first = points[0]?.[1];
   if (!first) return null;
-  const how = first.rule === 'youden' ? 'Youden’s J' : first.rule === 'default' ? 'the default 0.5' : `${first.rule} ≥ ${first.target ?? '?'}`;
+  const how =
+    first.rule === 'youden'
+      ? 'Youden’s J'
+      : first.rule === 'default'
+        ? 'the default 0.5'
+        : `${first.rule} ≥ ${first.target ?? '?'}`;
   const where = first.chosenOn === 'val' ? ' on the validation split' : '';
   return `* at each model's threshold on the positive-class probability, chosen${where} by ${how}: ${points.map(([name, point]) => `${name} ${point.threshold.toFixed(3)}`).join(', ')}`;
 }
@@ -65,7 +102,11 @@ function delongLine(comparison: ModelComparison): string | null {
   return `DeLong's test, AUC fine-tuned vs scratch: difference ${signed(test.aucDifference)} (${level}% CI ${signed(test.ci.low)} to ${signed(test.ci.high)}), z ${test.z === null ? '–' : test.z.toFixed(2)}, p ${formatP(test.pValue)}`;
 }
 
-export function formatComparison(evaluations: Partial<Record<EvaluatedModel, ClinicalMetrics>>, split: string, comparison: ModelComparison | null = null): string {
+export function formatComparison(
+  evaluations: Partial<Record<EvaluatedModel, ClinicalMetrics>>,
+  split: string,
+  comparison: ModelComparison | null = null,
+): string {
   const fineTuned = evaluations['fine-tuned'];
   if (!fineTuned) return 'No evaluation: the run ended before the evaluate phase.';
   const scratch = evaluations.scratch;
@@ -77,21 +118,51 @@ export function formatComparison(evaluations: Partial<Record<EvaluatedModel, Cli
     const theirs = pick(scratch);
     const ourValue = pick(fineTuned);
     const difference = ourValue === null || theirs === null ? null : ourValue - theirs;
-    return [label, ours, withInterval(theirs, interval(scratch)), withInterval(difference, comparison ? gain(comparison) : null, signed)];
+    return [
+      label,
+      ours,
+      withInterval(theirs, interval(scratch)),
+      withInterval(difference, comparison ? gain(comparison) : null, signed),
+    ];
   });
-  const intervalsNote = bootstrap ? `, ${Math.round(bootstrap.level * 100)}% CIs from ${bootstrap.resamples.toLocaleString('en')} stratified bootstrap resamples` : '';
-  const parts = [`Results on the ${split} split (${fineTuned.count} images)${intervalsNote}`, renderTable(header, rows)];
-  const models: [string, ClinicalMetrics | undefined][] = [['fine-tuned', fineTuned], ['scratch', scratch]];
+  const intervalsNote = bootstrap
+    ? `, ${Math.round(bootstrap.level * 100)}% CIs from ${bootstrap.resamples.toLocaleString('en')} stratified bootstrap resamples`
+    : '';
+  const parts = [
+    `Results on the ${split} split (${fineTuned.count} images)${intervalsNote}`,
+    renderTable(header, rows),
+  ];
+  const models: [string, ClinicalMetrics | undefined][] = [
+    ['fine-tuned', fineTuned],
+    ['scratch', scratch],
+  ];
   const note = operatingPointNote(models);
   if (note) parts.push(note);
   const test = comparison ? delongLine(comparison) : null;
   if (test) parts.push(test);
-  const calibration = models.flatMap(([name, metrics]) => (metrics?.calibration?.ece != null ? [`${name} ${value(metrics.calibration.ece)}`] : []));
-  if (calibration.length > 0) parts.push(`Expected calibration error (${fineTuned.calibration?.bins.length ?? 15} bins${fineTuned.calibration?.temperature ? `, temperature-scaled` : ''}): ${calibration.join(', ')}`);
+  const calibration = models.flatMap(([name, metrics]) =>
+    metrics?.calibration?.ece != null ? [`${name} ${value(metrics.calibration.ece)}`] : [],
+  );
+  if (calibration.length > 0)
+    parts.push(
+      `Expected calibration error (${fineTuned.calibration?.bins.length ?? 15} bins${fineTuned.calibration?.temperature ? `, temperature-scaled` : ''}): ${calibration.join(', ')}`,
+    );
   for (const [name, metrics] of models) {
     if (!metrics) continue;
-    const perClassRows = metrics.perClass.map((entry) => [entry.className, String(entry.support), value(entry.sensitivity), value(entry.specificity), value(entry.precision), value(entry.npv), value(entry.f1), value(entry.auc)]);
-    parts.push(`\nPer class, ${name} (argmax)`, renderTable(['class', 'n', 'sensitivity', 'specificity', 'precision', 'NPV', 'F1', 'AUC'], perClassRows));
+    const perClassRows = metrics.perClass.map((entry) => [
+      entry.className,
+      String(entry.support),
+      value(entry.sensitivity),
+      value(entry.specificity),
+      value(entry.precision),
+      value(entry.npv),
+      value(entry.f1),
+      value(entry.auc),
+    ]);
+    parts.push(
+      `\nPer class, ${name} (argmax)`,
+      renderTable(['class', 'n', 'sensitivity', 'specificity', 'precision', 'NPV', 'F1', 'AUC'], perClassRows),
+    );
   }
   return parts.join('\n');
 }
@@ -115,7 +186,11 @@ export function formatSeedSummary(summary: SeedSummary): string {
   const header = scratch ? ['', 'fine-tuned', 'scratch', 'gain'] : ['', 'fine-tuned'];
   const body = rows.map(([label, key]) => {
     const row = [label, meanSd(fineTuned?.[key])];
-    if (scratch) row.push(meanSd(scratch[key]), meanSd(summary.gain?.[key], (n) => `${n >= 0 ? '+' : ''}${n.toFixed(3)}`));
+    if (scratch)
+      row.push(
+        meanSd(scratch[key]),
+        meanSd(summary.gain?.[key], (n) => `${n >= 0 ? '+' : ''}${n.toFixed(3)}`),
+      );
     return row;
   });
   const completed = summary.statuses.filter((status) => status === 'completed').length;

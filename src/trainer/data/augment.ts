@@ -14,7 +14,13 @@ export function isIdentityAugmentation(options: Augmentation): boolean {
 }
 
 /** Reverses the columns (horizontal) and/or rows (vertical) of one image, exactly. */
-function flipImage(images: Float32Array, base: number, shape: Readonly<ImageShape>, horizontal: boolean, vertical: boolean): void {
+function flipImage(
+  images: Float32Array,
+  base: number,
+  shape: Readonly<ImageShape>,
+  horizontal: boolean,
+  vertical: boolean,
+): void {
   const [height, width, channels] = shape;
   const row = width * channels;
   if (vertical) {
@@ -50,7 +56,15 @@ function flipImage(images: Float32Array, base: number, shape: Readonly<ImageShap
  * (edge clamp, Keras's fill_mode='nearest'), so no black corners appear that a network could
  * learn to read as "this image was augmented".
  */
-function warpImage(images: Float32Array, base: number, scratch: Float32Array, shape: Readonly<ImageShape>, angle: number, shiftX: number, shiftY: number): void {
+function warpImage(
+  images: Float32Array,
+  base: number,
+  scratch: Float32Array,
+  shape: Readonly<ImageShape>,
+  angle: number,
+  shiftX: number,
+  shiftY: number,
+): void {
   const [height, width, channels] = shape;
   const size = height * width * channels;
   scratch.set(images.subarray(base, base + size));
@@ -77,7 +91,8 @@ function warpImage(images: Float32Array, base: number, scratch: Float32Array, sh
       const bottomRight = (y1 * width + x1) * channels;
       for (let c = 0; c < channels; c++, o++) {
         const upper = (scratch[topLeft + c] ?? 0) + ((scratch[topRight + c] ?? 0) - (scratch[topLeft + c] ?? 0)) * wx;
-        const lower = (scratch[bottomLeft + c] ?? 0) + ((scratch[bottomRight + c] ?? 0) - (scratch[bottomLeft + c] ?? 0)) * wx;
+        const lower =
+          (scratch[bottomLeft + c] ?? 0) + ((scratch[bottomRight + c] ?? 0) - (scratch[bottomLeft + c] ?? 0)) * wx;
         images[o] = upper + (lower - upper) * wy;
       }
     }
@@ -104,7 +119,10 @@ export function createAugmenter(options: Augmentation, random: SeededRandom): Au
   return (images, shape, count) => {
     const [height, width, channels] = shape;
     const size = height * width * channels;
-    if (images.length < count * size) throw new RangeError(`batch of ${count} images of ${shape.join('×')} needs ${count * size} values, got ${images.length}`);
+    if (images.length < count * size)
+      throw new RangeError(
+        `batch of ${count} images of ${shape.join('×')} needs ${count * size} values, got ${images.length}`,
+      );
     if (scratch.length < size) scratch = new Float32Array(size);
     for (let n = 0; n < count; n++) {
       const base = n * size;

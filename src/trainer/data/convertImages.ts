@@ -24,7 +24,9 @@ export function convertChannels(pixels: Float32Array, pixelCount: number, from: 
   const fromColour = from >= 3;
   for (let p = 0, i = 0, o = 0; p < pixelCount; p++, i += from, o += to) {
     const first = pixels[i] ?? 0;
-    const gray = fromColour ? LUMA_RED * first + LUMA_GREEN * (pixels[i + 1] ?? 0) + LUMA_BLUE * (pixels[i + 2] ?? 0) : first;
+    const gray = fromColour
+      ? LUMA_RED * first + LUMA_GREEN * (pixels[i + 1] ?? 0) + LUMA_BLUE * (pixels[i + 2] ?? 0)
+      : first;
     if (to === 1) {
       out[o] = gray;
     } else if (to === 2) {
@@ -112,7 +114,13 @@ export function resizeBilinear(
 }
 
 /** Averages factorY × factorX blocks (the last partial block averages what it has). */
-export function boxReduce(pixels: Float32Array, count: number, inShape: ImageShape, factorY: number, factorX: number): { pixels: Float32Array; shape: ImageShape } {
+export function boxReduce(
+  pixels: Float32Array,
+  count: number,
+  inShape: ImageShape,
+  factorY: number,
+  factorX: number,
+): { pixels: Float32Array; shape: ImageShape } {
   const [inHeight, inWidth, channels] = inShape;
   const outHeight = Math.ceil(inHeight / factorY);
   const outWidth = Math.ceil(inWidth / factorX);
@@ -147,7 +155,13 @@ export function boxReduce(pixels: Float32Array, count: number, inShape: ImageSha
  * 512×512 X-ray brought to 28×28 would be mostly aliasing. Like PIL's `reducing_gap`, large
  * reductions first average whole blocks (integer factor, leaving at most 2× to bilinear).
  */
-export function resizeImages(pixels: Float32Array, count: number, inShape: ImageShape, outHeight: number, outWidth: number): Float32Array {
+export function resizeImages(
+  pixels: Float32Array,
+  count: number,
+  inShape: ImageShape,
+  outHeight: number,
+  outWidth: number,
+): Float32Array {
   const factorY = Math.max(1, Math.floor(inShape[0] / outHeight / 2));
   const factorX = Math.max(1, Math.floor(inShape[1] / outWidth / 2));
   if (factorY === 1 && factorX === 1) return resizeBilinear(pixels, count, inShape, outHeight, outWidth);
@@ -156,11 +170,18 @@ export function resizeImages(pixels: Float32Array, count: number, inShape: Image
 }
 
 /** Converts `count` images from `inShape` to `outShape` (size and channels). Returns a new array. */
-export function convertPixels(pixels: Float32Array, count: number, inShape: ImageShape, outShape: ImageShape): Float32Array {
+export function convertPixels(
+  pixels: Float32Array,
+  count: number,
+  inShape: ImageShape,
+  outShape: ImageShape,
+): Float32Array {
   const [inHeight, inWidth, inChannels] = inShape;
   const [outHeight, outWidth, outChannels] = outShape;
   if (pixels.length < count * pixelsPerImage(inShape)) {
-    throw new RangeError(`expected ${count} images of ${inShape.join('×')} (${count * pixelsPerImage(inShape)} values), got ${pixels.length} values`);
+    throw new RangeError(
+      `expected ${count} images of ${inShape.join('×')} (${count * pixelsPerImage(inShape)} values), got ${pixels.length} values`,
+    );
   }
   // Do the channel conversion on whichever side has fewer pixels × channels, so an RGB
   // mammogram going to 64×64×1 is reduced to gray before the (costlier) resize, and a 28×28

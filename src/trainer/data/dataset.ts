@@ -48,7 +48,11 @@ export interface PreparedDataset {
 /** A clear, user-facing error about a dataset (names the file and what to do). */
 export class DatasetError extends Error {
   /** `shownAs` names the file in the message (a path relative to the dataset folder, say). */
-  constructor(message: string, readonly file?: string, shownAs: string | undefined = file) {
+  constructor(
+    message: string,
+    readonly file?: string,
+    shownAs: string | undefined = file,
+  ) {
     super(shownAs ? `${shownAs}: ${message}` : message);
     this.name = 'DatasetError';
   }

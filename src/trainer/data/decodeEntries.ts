@@ -53,7 +53,11 @@ export interface DecodeOptions {
 }
 
 /** Progress at most every 250 ms (≤4 a second), plus the final count. */
-export function throttledProgress(callback: ProgressCallback | undefined, stage: DataProgress['stage'], total: number): (done: number, file?: string) => void {
+export function throttledProgress(
+  callback: ProgressCallback | undefined,
+  stage: DataProgress['stage'],
+  total: number,
+): (done: number, file?: string) => void {
   let last = 0;
   return (done, file) => {
     if (!callback) return;
@@ -74,19 +78,37 @@ function toSet(collected: Collected, shape: ImageShape): ImageSet {
   const size = shape[0] * shape[1] * shape[2];
   const images = new Float32Array(collected.pixels.length * size);
   collected.pixels.forEach((pixels, index) => images.set(pixels, index * size));
-  return { images, labels: Int32Array.from(collected.labels), count: collected.labels.length, shape: [shape[0], shape[1], shape[2]], groups: Int32Array.from(collected.groups) };
+  return {
+    images,
+    labels: Int32Array.from(collected.labels),
+    count: collected.labels.length,
+    shape: [shape[0], shape[1], shape[2]],
+    groups: Int32Array.from(collected.groups),
+  };
 }
 
 /**
  * decodeFiles with a cache in front: the key covers the files (path, size, mtime), their
  * labels, splits and groups (hashed: patient ids are never stored), the shape and the settings.
  */
-export async function decodeEntries(entries: Entry[], decode: (bytes: Uint8Array, path: string) => Decoded | Promise<Decoded>, options: DecodeOptions): Promise<LoadedDataset> {
+export async function decodeEntries(
+  entries: Entry[],
+  decode: (bytes: Uint8Array, path: string) => Decoded | Promise<Decoded>,
+  options: DecodeOptions,
+): Promise<LoadedDataset> {
   const cache = options.cache;
   if (!cache) return decodeFiles(entries, decode, options);
   const key = await cacheKey(
     entries.map((entry) => entry.path),
-    { ...(cache.settings as object), format: options.format, shape: options.shape, resize: options.resize, onError: options.onError, classes: options.classes, entries: entries.map((entry) => [entry.label, entry.split ?? null, entry.group ?? null]) },
+    {
+      ...(cache.settings as object),
+      format: options.format,
+      shape: options.shape,
+      resize: options.resize,
+      onError: options.onError,
+      classes: options.classes,
+      entries: entries.map((entry) => [entry.label, entry.split ?? null, entry.group ?? null]),
+    },
   );
   const cached = await readCachedDataset(cache.dir, key);
   if (cached) {
@@ -95,13 +117,26 @@ export async function decodeEntries(entries: Entry[], decode: (bytes: Uint8Array
   }
   const loaded = await decodeFiles(entries, decode, options);
   const stored = await writeCachedDataset(cache.dir, key, loaded);
-  return { ...loaded, info: [`cache miss at ${cache.dir}: decoded ${entries.length} files${stored ? ' and stored them' : '; could not store them (the folder is not writable?)'}`] };
+  return {
+    ...loaded,
+    info: [
+      `cache miss at ${cache.dir}: decoded ${entries.length} files${stored ? ' and stored them' : '; could not store them (the folder is not writable?)'}`,
+    ],
+  };
 }
 
-async function decodeFiles(entries: Entry[], decode: (bytes: Uint8Array, path: string) => Decoded | Promise<Decoded>, options: DecodeOptions): Promise<LoadedDataset> {
+async function decodeFiles(
+  entries: Entry[],
+  decode: (bytes: Uint8Array, path: string) => Decoded | Promise<Decoded>,
+  options: DecodeOptions,
+): Promise<LoadedDataset> {
   const { root, shape } = options;
   const progress = throttledProgress(options.onProgress, 'decoding', entries.length);
-  const splits: Record<SplitName, Collected> = { train: { pixels: [], labels: [], groups: [] }, val: { pixels: [], labels: [], groups: [] }, test: { pixels: [], labels: [], groups: [] } };
+  const splits: Record<SplitName, Collected> = {
+    train: { pixels: [], labels: [], groups: [] },
+    val: { pixels: [], labels: [], groups: [] },
+    test: { pixels: [], labels: [], groups: [] },
+  };
   const groupIds = new Map<string, number>();
   const skipped: string[] = [];
   let withIdentifiers = 0;
@@ -132,11 +167,22 @@ async function decodeFiles(entries: Entry[], decode: (bytes: Uint8Array, path: s
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Decoders that already name the file (decodeImage) are not named twice.
-      const reason = error instanceof DatasetError && error.file === entry.path ? error.message.slice(entry.path.length + 2) : code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+      const reason =
+        error instanceof DatasetError && error.file === entry.path
+          ? error.message.slice(entry.path.length + 2)
+          : code === 'ENOENT'
+            ? 'no such file'
+            : error instanceof Error
+              ? error.message
+              : String(error);
       if (options.onError === 'fail') {
         await Promise.allSettled(pending.filter((read): read is Promise<Buffer> => read !== undefined));
         // Named relative to the dataset folder, like the progress events: folder names above it stay out of the run.
-        throw new DatasetError(`${reason} (set \`onError: skip\` in the dataset to skip unreadable files)`, entry.path, name);
+        throw new DatasetError(
+          `${reason} (set \`onError: skip\` in the dataset to skip unreadable files)`,
+          entry.path,
+          name,
+        );
       }
       const message = `${name}: ${reason}`;
       skipped.push(message);
@@ -160,13 +206,21 @@ async function decodeFiles(entries: Entry[], decode: (bytes: Uint8Array, path: s
   }
   const notes: string[] = [];
   if (skipped.length > 0) {
-    notes.push(`skipped ${skipped.length} of ${entries.length} files as unreadable (onError: skip): ${skipped.slice(0, 5).join('; ')}${skipped.length > 5 ? '; …' : ''}`);
+    notes.push(
+      `skipped ${skipped.length} of ${entries.length} files as unreadable (onError: skip): ${skipped.slice(0, 5).join('; ')}${skipped.length > 5 ? '; …' : ''}`,
+    );
   }
   if (withIdentifiers > 0) {
-    notes.push(`${withIdentifiers} of ${entries.length} DICOM files carry patient or staff identifiers (names, IDs, dates of birth…): this data is not de-identified; their values are never copied into the run`);
+    notes.push(
+      `${withIdentifiers} of ${entries.length} DICOM files carry patient or staff identifiers (names, IDs, dates of birth…): this data is not de-identified; their values are never copied into the run`,
+    );
   }
   const train = toSet(splits.train, shape);
-  if (train.count === 0) throw new DatasetError(`no training images could be read${skipped.length > 0 ? ` (${skipped.length} skipped)` : ''}`, root);
+  if (train.count === 0)
+    throw new DatasetError(
+      `no training images could be read${skipped.length > 0 ? ` (${skipped.length} skipped)` : ''}`,
+      root,
+    );
   const hasSplit = entries.some((entry) => entry.split !== undefined);
   const images = train.count + splits.val.labels.length + splits.test.labels.length;
   return {

@@ -55,7 +55,10 @@ export function decodeImage(bytes: Uint8Array, file: string): DecodedImage {
   try {
     decoded = format === 'png' ? decodePng(bytes) : decodeJpeg(bytes);
   } catch (error) {
-    throw new DatasetError(`cannot decode this ${format === 'png' ? 'PNG' : 'JPEG'} image: ${error instanceof Error ? error.message : String(error)}`, file);
+    throw new DatasetError(
+      `cannot decode this ${format === 'png' ? 'PNG' : 'JPEG'} image: ${error instanceof Error ? error.message : String(error)}`,
+      file,
+    );
   }
   if (decoded.shape[0] === 0 || decoded.shape[1] === 0) throw new DatasetError('image has no pixels', file);
   return decoded;

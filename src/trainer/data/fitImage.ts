@@ -7,7 +7,14 @@ import type { ImageShape } from './dataset';
 import type { DecodedImage } from './decodeImage';
 
 /** Copies `pixels` ([h, w, c]) into a zero canvas of [height, width, c] at (top, left), clipping. */
-function place(pixels: Float32Array, shape: ImageShape, height: number, width: number, top: number, left: number): Float32Array {
+function place(
+  pixels: Float32Array,
+  shape: ImageShape,
+  height: number,
+  width: number,
+  top: number,
+  left: number,
+): Float32Array {
   const [h, w, c] = shape;
   const out = new Float32Array(height * width * c);
   for (let y = 0; y < h; y++) {
@@ -31,7 +38,7 @@ export function fitImage(image: DecodedImage, target: ImageShape, mode: ResizeMo
   const [height, width, channels] = target;
   const [h, w, c] = image.shape;
   let pixels: Float32Array;
-  if (mode === 'stretch' || (h * width === w * height)) {
+  if (mode === 'stretch' || h * width === w * height) {
     pixels = resizeImages(image.pixels, 1, image.shape, height, width);
   } else {
     const scale = mode === 'pad' ? Math.min(height / h, width / w) : Math.max(height / h, width / w);

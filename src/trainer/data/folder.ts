@@ -11,7 +11,8 @@ import { decodeEntries } from './decodeEntries';
 import type { Entry, ProgressCallback } from './decodeEntries';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
-const LAYOUT = 'expected one subfolder per class, each holding PNG or JPEG images (e.g. normal/001.png, pneumonia/002.png)';
+const LAYOUT =
+  'expected one subfolder per class, each holding PNG or JPEG images (e.g. normal/001.png, pneumonia/002.png)';
 
 export interface ClassFiles {
   name: string;
@@ -25,7 +26,12 @@ const visible = (name: string): boolean => !name.startsWith('.');
  * The class subfolders of `root` and their files that `accept` takes, sorted. `what` and
  * `layout` word the errors (`PNG or JPEG images`).
  */
-export async function listClassFolders(root: string, accept: (name: string) => boolean, what: string, layout: string): Promise<ClassFiles[]> {
+export async function listClassFolders(
+  root: string,
+  accept: (name: string) => boolean,
+  what: string,
+  layout: string,
+): Promise<ClassFiles[]> {
   const entries = await readdir(root, { withFileTypes: true });
   // Code-unit order rather than localeCompare: the label order must not depend on the locale.
   const folders = entries
@@ -33,7 +39,11 @@ export async function listClassFolders(root: string, accept: (name: string) => b
     .map((entry) => entry.name)
     .sort();
   if (folders.length === 0) throw new DatasetError(`no class subfolders; ${layout}`, root);
-  if (folders.length < 2) throw new DatasetError(`only one class subfolder (${folders[0]}); a classifier needs at least two; ${layout}`, root);
+  if (folders.length < 2)
+    throw new DatasetError(
+      `only one class subfolder (${folders[0]}); a classifier needs at least two; ${layout}`,
+      root,
+    );
   const classes: ClassFiles[] = [];
   for (const name of folders) {
     const folder = join(root, name);
@@ -61,8 +71,17 @@ export interface FolderOptions {
  * of large scans never sits in memory at full size). The folder has no splits: val and test
  * are null and prepareDataset makes them.
  */
-export async function loadFolder(root: string, targetShape: ImageShape, options: FolderOptions = {}): Promise<LoadedDataset> {
-  const classes = await listClassFolders(root, (name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase()), 'PNG or JPEG images', LAYOUT);
+export async function loadFolder(
+  root: string,
+  targetShape: ImageShape,
+  options: FolderOptions = {},
+): Promise<LoadedDataset> {
+  const classes = await listClassFolders(
+    root,
+    (name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase()),
+    'PNG or JPEG images',
+    LAYOUT,
+  );
   const entries: Entry[] = classes.flatMap((entry, label) => entry.files.map((path) => ({ path, label })));
   return decodeEntries(entries, (bytes, name) => ({ images: [decodeImage(bytes, name)] }), {
     root,

@@ -10,7 +10,18 @@ import type { ImageSet, LoadedDataset } from './dataset';
 const UNSIGNED_BYTE = 0x08;
 
 /** Fashion-MNIST's label names (https://github.com/zalandoresearch/fashion-mnist#labels). */
-export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+export const FASHION_MNIST_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
 
 export interface IdxArray {
   shape: number[];
@@ -23,7 +34,10 @@ export function parseIdx(bytes: Uint8Array, dimensions: number, file: string): I
   const expected = UNSIGNED_BYTE * 0x100 + dimensions;
   if (bytes.length < 4 || magic !== expected) {
     const hex = (value: number): string => `0x${value.toString(16).padStart(8, '0')}`;
-    throw new DatasetError(`bad IDX magic number ${hex(magic)}, expected ${hex(expected)} (unsigned bytes, ${dimensions} dimension${dimensions === 1 ? '' : 's'}); is this an IDX file, and is a .gz file really gzipped?`, file);
+    throw new DatasetError(
+      `bad IDX magic number ${hex(magic)}, expected ${hex(expected)} (unsigned bytes, ${dimensions} dimension${dimensions === 1 ? '' : 's'}); is this an IDX file, and is a .gz file really gzipped?`,
+      file,
+    );
   }
   const headerLength = 4 + 4 * dimensions;
   if (bytes.length < headerLength) throw new DatasetError(`truncated IDX header (${bytes.length} bytes)`, file);
@@ -31,7 +45,10 @@ export function parseIdx(bytes: Uint8Array, dimensions: number, file: string): I
   const shape = Array.from({ length: dimensions }, (_, index) => view.getUint32(4 + 4 * index, false));
   const size = shape.reduce((a, b) => a * b, 1);
   if (bytes.length - headerLength !== size) {
-    throw new DatasetError(`IDX size mismatch: the header says ${shape.join('×')} (${size} bytes of data), the file has ${bytes.length - headerLength}: it is truncated or damaged; download it again`, file);
+    throw new DatasetError(
+      `IDX size mismatch: the header says ${shape.join('×')} (${size} bytes of data), the file has ${bytes.length - headerLength}: it is truncated or damaged; download it again`,
+      file,
+    );
   }
   return { shape, values: bytes.subarray(headerLength) };
 }
@@ -69,7 +86,10 @@ async function readSplit(imagesPath: string, labelsPath: string): Promise<ImageS
   const [images, labels] = await Promise.all([readIdxFile(imagesPath, 3), readIdxFile(labelsPath, 1)]);
   const [count = 0, height = 0, width = 0] = images.shape;
   if (labels.shape[0] !== count) {
-    throw new DatasetError(`${labels.shape[0]} labels in ${basename(labelsPath)} but ${count} images in ${basename(imagesPath)}`, labelsPath);
+    throw new DatasetError(
+      `${labels.shape[0]} labels in ${basename(labelsPath)} but ${count} images in ${basename(imagesPath)}`,
+      labelsPath,
+    );
   }
   const scale = new Float32Array(256).map((_, value) => value / 255);
   const pixels = new Float32Array(images.values.length);
@@ -83,25 +103,45 @@ export async function loadIdx(folder: string): Promise<LoadedDataset> {
   const trainImages = files.get('train-images');
   const trainLabels = files.get('train-labels');
   if (!trainImages || !trainLabels) {
-    const missing = [trainImages ? null : 'train-images-idx3-ubyte[.gz]', trainLabels ? null : 'train-labels-idx1-ubyte[.gz]'].filter(Boolean).join(' and ');
-    throw new DatasetError(`missing ${missing}; an IDX dataset folder holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz)`, folder);
+    const missing = [
+      trainImages ? null : 'train-images-idx3-ubyte[.gz]',
+      trainLabels ? null : 'train-labels-idx1-ubyte[.gz]',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    throw new DatasetError(
+      `missing ${missing}; an IDX dataset folder holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz)`,
+      folder,
+    );
   }
   const train = await readSplit(trainImages, trainLabels);
   const testImages = files.get('t10k-images');
   const testLabels = files.get('t10k-labels');
   if (Boolean(testImages) !== Boolean(testLabels)) {
-    throw new DatasetError(`has ${testImages ? 't10k images but no t10k labels' : 't10k labels but no t10k images'}`, folder);
+    throw new DatasetError(
+      `has ${testImages ? 't10k images but no t10k labels' : 't10k labels but no t10k images'}`,
+      folder,
+    );
   }
   const test = testImages && testLabels ? await readSplit(testImages, testLabels) : null;
   if (test && test.shape.join() !== train.shape.join()) {
-    throw new DatasetError(`t10k images are ${test.shape.join('×')} but train images are ${train.shape.join('×')}`, folder);
+    throw new DatasetError(
+      `t10k images are ${test.shape.join('×')} but train images are ${train.shape.join('×')}`,
+      folder,
+    );
   }
   let maxLabel = 0;
   for (const set of [train, test]) set?.labels.forEach((label) => (maxLabel = Math.max(maxLabel, label)));
   // IDX files carry no class names: Fashion-MNIST is recognised by its folder name (as Debian's
   // dataset-fashion-mnist and torchvision's FashionMNIST/raw name it: the last two path parts),
   // anything else with at most 10 classes is taken for digits.
-  const isFashion = /fashion/i.test(folder.split(/[\\/]+/).filter(Boolean).slice(-2).join('/'));
+  const isFashion = /fashion/i.test(
+    folder
+      .split(/[\\/]+/)
+      .filter(Boolean)
+      .slice(-2)
+      .join('/'),
+  );
   const classCount = maxLabel + 1;
   const classes =
     isFashion && classCount <= FASHION_MNIST_CLASSES.length

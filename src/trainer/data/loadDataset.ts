@@ -16,9 +16,11 @@ import { loadNifti } from './nifti/loadNifti';
 import { generateSynthetic } from './synthetic';
 
 const EXPECTED_LAYOUT = {
-  medmnist: 'a MedMNIST .npz file (e.g. pneumoniamnist.npz from https://medmnist.com) holding train_images, train_labels, val_images, val_labels, test_images and test_labels',
+  medmnist:
+    'a MedMNIST .npz file (e.g. pneumoniamnist.npz from https://medmnist.com) holding train_images, train_labels, val_images, val_labels, test_images and test_labels',
   idx: 'a folder with MNIST-style IDX files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each optionally .gz)',
-  folder: 'a folder with one subfolder per class, each holding PNG or JPEG images (e.g. normal/001.png, pneumonia/002.png)',
+  folder:
+    'a folder with one subfolder per class, each holding PNG or JPEG images (e.g. normal/001.png, pneumonia/002.png)',
   csv: 'a .csv or .tsv file with an image path column and a label column (paths relative to the file)',
   dicom: 'a folder of DICOM files, one subfolder per class, or any layout with a `labels` CSV',
   nifti: 'a folder of .nii or .nii.gz volumes with a `labels` CSV (volume path and label per row)',
@@ -33,8 +35,10 @@ async function checkPath(path: string, type: keyof typeof EXPECTED_LAYOUT): Prom
     throw new DatasetError(`not found; the ${type} dataset type expects ${EXPECTED_LAYOUT[type]}`, path);
   }
   const wantsFile = type === 'medmnist' || type === 'csv';
-  if (wantsFile && !stats.isFile()) throw new DatasetError(`is not a file; the ${type} dataset type expects ${EXPECTED_LAYOUT[type]}`, path);
-  if (!wantsFile && !stats.isDirectory()) throw new DatasetError(`is not a folder; the ${type} dataset type expects ${EXPECTED_LAYOUT[type]}`, path);
+  if (wantsFile && !stats.isFile())
+    throw new DatasetError(`is not a file; the ${type} dataset type expects ${EXPECTED_LAYOUT[type]}`, path);
+  if (!wantsFile && !stats.isDirectory())
+    throw new DatasetError(`is not a folder; the ${type} dataset type expects ${EXPECTED_LAYOUT[type]}`, path);
 }
 
 /**
@@ -43,7 +47,12 @@ async function checkPath(path: string, type: keyof typeof EXPECTED_LAYOUT): Prom
  * resized to it while loading (their images may all differ in size); the other formats keep
  * their native shape and prepareDataset converts them. `seed` drives the synthetic generator.
  */
-export async function loadDataset(input: DatasetSpecInput, shape: ImageShape, seed: number, onProgress?: ProgressCallback): Promise<LoadedDataset> {
+export async function loadDataset(
+  input: DatasetSpecInput,
+  shape: ImageShape,
+  seed: number,
+  onProgress?: ProgressCallback,
+): Promise<LoadedDataset> {
   // Defaults (resize, onError, columns…) are applied here too, so callers may pass a bare spec.
   const spec: DatasetSpec = datasetSchema.parse(input);
   switch (spec.type) {
@@ -57,7 +66,12 @@ export async function loadDataset(input: DatasetSpecInput, shape: ImageShape, se
       return loadIdx(spec.path);
     case 'folder':
       await checkPath(spec.path, 'folder');
-      return loadFolder(spec.path, shape, { resize: spec.resize, onError: spec.onError, onProgress, cacheDir: await resolveCacheDir(spec.cache, spec.path) });
+      return loadFolder(spec.path, shape, {
+        resize: spec.resize,
+        onError: spec.onError,
+        onProgress,
+        cacheDir: await resolveCacheDir(spec.cache, spec.path),
+      });
     case 'csv':
       await checkPath(spec.path, 'csv');
       return loadCsv(spec, shape, onProgress);

@@ -40,30 +40,41 @@ function toUnitRange(array: NpyArray, file: string): Float32Array {
   throw new DatasetError(`unsupported image dtype '${dtype}' (uint8, uint16 or float images are read)`, file);
 }
 
-function readImages(array: NpyArray, file: string): { images: Float32Array; count: number; shape: [number, number, number] } {
+function readImages(
+  array: NpyArray,
+  file: string,
+): { images: Float32Array; count: number; shape: [number, number, number] } {
   const [count, height, width, channels, ...rest] = array.shape;
   if (count === undefined || height === undefined || width === undefined || rest.length > 0) {
     throw new DatasetError(`images must have shape (N, H, W) or (N, H, W, C); got (${array.shape.join(', ')})`, file);
   }
   if (channels !== undefined && channels !== 1 && channels !== 3) {
     // MedMNIST's 3-D sets (organmnist3d…) are (N, 28, 28, 28) volumes, not 2-D images.
-    throw new DatasetError(`images must have 1 or 3 channels; got shape (${array.shape.join(', ')}) (3-D MedMNIST volumes are not supported)`, file);
+    throw new DatasetError(
+      `images must have 1 or 3 channels; got shape (${array.shape.join(', ')}) (3-D MedMNIST volumes are not supported)`,
+      file,
+    );
   }
   return { images: toUnitRange(array, file), count, shape: [height, width, channels ?? 1] };
 }
 
 function readLabels(array: NpyArray, count: number, file: string): Int32Array {
   const [rows, columns, ...rest] = array.shape;
-  if (rows === undefined || rest.length > 0) throw new DatasetError(`labels must have shape (N,) or (N, 1); got (${array.shape.join(', ')})`, file);
+  if (rows === undefined || rest.length > 0)
+    throw new DatasetError(`labels must have shape (N,) or (N, 1); got (${array.shape.join(', ')})`, file);
   if (columns !== undefined && columns > 1) {
     // chestmnist (14 findings) is multi-label: each image has a 0/1 vector, not one class.
-    throw new DatasetError(`labels have shape (${array.shape.join(', ')}): multi-label datasets (one 0/1 column per finding) are not supported yet; use a single-label MedMNIST set`, file);
+    throw new DatasetError(
+      `labels have shape (${array.shape.join(', ')}): multi-label datasets (one 0/1 column per finding) are not supported yet; use a single-label MedMNIST set`,
+      file,
+    );
   }
   if (rows !== count) throw new DatasetError(`${rows} labels for ${count} images`, file);
   const labels = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
     const value = array.values[i] ?? -1;
-    if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) throw new DatasetError(`label ${value} at index ${i} is not a non-negative integer class index`, file);
+    if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff)
+      throw new DatasetError(`label ${value} at index ${i} is not a non-negative integer class index`, file);
     labels[i] = value;
   }
   return labels;
@@ -75,7 +86,10 @@ export function parseMedmnist(zipBytes: Uint8Array, name: string): LoadedDataset
   try {
     members = unzipSync(zipBytes, { filter: (entry) => entry.name.endsWith('.npy') });
   } catch (error) {
-    throw new DatasetError(`not a readable .npz (zip) file (${error instanceof Error ? error.message : String(error)}): it is truncated or damaged; download it again`, name);
+    throw new DatasetError(
+      `not a readable .npz (zip) file (${error instanceof Error ? error.message : String(error)}): it is truncated or damaged; download it again`,
+      name,
+    );
   }
   const array = (key: string): NpyArray | null => {
     const bytes = members[`${key}.npy`];
@@ -86,21 +100,38 @@ export function parseMedmnist(zipBytes: Uint8Array, name: string): LoadedDataset
     const labels = array(`${split}_labels`);
     if (!images && !labels) return null;
     if (!images || !labels) {
-      throw new DatasetError(`has ${images ? `${split}_images` : `${split}_labels`} but not ${images ? `${split}_labels` : `${split}_images`}`, name);
+      throw new DatasetError(
+        `has ${images ? `${split}_images` : `${split}_labels`} but not ${images ? `${split}_labels` : `${split}_images`}`,
+        name,
+      );
     }
     const decoded = readImages(images, `${name}/${split}_images.npy`);
-    return { images: decoded.images, labels: readLabels(labels, decoded.count, `${name}/${split}_labels.npy`), count: decoded.count, shape: decoded.shape };
+    return {
+      images: decoded.images,
+      labels: readLabels(labels, decoded.count, `${name}/${split}_labels.npy`),
+      count: decoded.count,
+      shape: decoded.shape,
+    };
   };
   const train = readSplit('train');
   if (!train) {
     const found = Object.keys(members).join(', ') || 'no .npy arrays';
-    throw new DatasetError(`expected a MedMNIST .npz with train_images and train_labels (and val_/test_); found ${found}`, name);
+    throw new DatasetError(
+      `expected a MedMNIST .npz with train_images and train_labels (and val_/test_); found ${found}`,
+      name,
+    );
   }
   const val = readSplit('val');
   const test = readSplit('test');
-  for (const [split, set] of [['val', val], ['test', test]] as const) {
+  for (const [split, set] of [
+    ['val', val],
+    ['test', test],
+  ] as const) {
     if (set && set.shape.join() !== train.shape.join()) {
-      throw new DatasetError(`${split} images are ${set.shape.join('×')} but train images are ${train.shape.join('×')}`, name);
+      throw new DatasetError(
+        `${split} images are ${set.shape.join('×')} but train images are ${train.shape.join('×')}`,
+        name,
+      );
     }
   }
   let maxLabel = 0;

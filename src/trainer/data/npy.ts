@@ -3,7 +3,8 @@
 import { DatasetError } from './dataset';
 
 /** The element types .npy files use for images and labels. */
-export type NpyValues = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+export type NpyValues =
+  Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
 
 export interface NpyArray {
   /** The dtype as written in the header, e.g. `|u1`, `<i8`. */
@@ -27,13 +28,16 @@ interface Header {
 function parseHeader(text: string, file: string): Header {
   const descr = /['"]descr['"]\s*:\s*['"]([^'"]+)['"]/.exec(text)?.[1];
   if (descr === undefined) {
-    if (/['"]descr['"]\s*:\s*\[/.test(text)) throw new DatasetError('structured (record) dtypes are not supported in .npy arrays', file);
+    if (/['"]descr['"]\s*:\s*\[/.test(text))
+      throw new DatasetError('structured (record) dtypes are not supported in .npy arrays', file);
     throw new DatasetError(`cannot read the dtype in the .npy header ${JSON.stringify(text.trim())}`, file);
   }
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
-  if (fortran === undefined) throw new DatasetError(`cannot read fortran_order in the .npy header ${JSON.stringify(text.trim())}`, file);
+  if (fortran === undefined)
+    throw new DatasetError(`cannot read fortran_order in the .npy header ${JSON.stringify(text.trim())}`, file);
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-  if (shapeText === undefined) throw new DatasetError(`cannot read the shape in the .npy header ${JSON.stringify(text.trim())}`, file);
+  if (shapeText === undefined)
+    throw new DatasetError(`cannot read the shape in the .npy header ${JSON.stringify(text.trim())}`, file);
   const shape = shapeText
     .split(',')
     .map((part) => part.trim().replace(/L$/, '')) // Python 2 wrote long integers as 3882L
@@ -59,21 +63,53 @@ function elementType(kind: string, size: number): ElementType | undefined {
     case 'i1':
       return { size, read: (view, offset) => view.getInt8(offset), create: (length) => new Int8Array(length) };
     case 'u2':
-      return { size, read: (view, offset, little) => view.getUint16(offset, little), create: (length) => new Uint16Array(length) };
+      return {
+        size,
+        read: (view, offset, little) => view.getUint16(offset, little),
+        create: (length) => new Uint16Array(length),
+      };
     case 'i2':
-      return { size, read: (view, offset, little) => view.getInt16(offset, little), create: (length) => new Int16Array(length) };
+      return {
+        size,
+        read: (view, offset, little) => view.getInt16(offset, little),
+        create: (length) => new Int16Array(length),
+      };
     case 'u4':
-      return { size, read: (view, offset, little) => view.getUint32(offset, little), create: (length) => new Uint32Array(length) };
+      return {
+        size,
+        read: (view, offset, little) => view.getUint32(offset, little),
+        create: (length) => new Uint32Array(length),
+      };
     case 'i4':
-      return { size, read: (view, offset, little) => view.getInt32(offset, little), create: (length) => new Int32Array(length) };
+      return {
+        size,
+        read: (view, offset, little) => view.getInt32(offset, little),
+        create: (length) => new Int32Array(length),
+      };
     case 'u8':
-      return { size, read: (view, offset, little) => Number(view.getBigUint64(offset, little)), create: (length) => new Float64Array(length) };
+      return {
+        size,
+        read: (view, offset, little) => Number(view.getBigUint64(offset, little)),
+        create: (length) => new Float64Array(length),
+      };
     case 'i8':
-      return { size, read: (view, offset, little) => Number(view.getBigInt64(offset, little)), create: (length) => new Float64Array(length) };
+      return {
+        size,
+        read: (view, offset, little) => Number(view.getBigInt64(offset, little)),
+        create: (length) => new Float64Array(length),
+      };
     case 'f4':
-      return { size, read: (view, offset, little) => view.getFloat32(offset, little), create: (length) => new Float32Array(length) };
+      return {
+        size,
+        read: (view, offset, little) => view.getFloat32(offset, little),
+        create: (length) => new Float32Array(length),
+      };
     case 'f8':
-      return { size, read: (view, offset, little) => view.getFloat64(offset, little), create: (length) => new Float64Array(length) };
+      return {
+        size,
+        read: (view, offset, little) => view.getFloat64(offset, little),
+        create: (length) => new Float64Array(length),
+      };
     default:
       return undefined;
   }
@@ -97,7 +133,10 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
     headerLength = view.getUint32(8, true);
     headerStart = 12;
   } else {
-    throw new DatasetError(`unsupported .npy format version ${major}.${bytes[7] ?? 0} (1.0, 2.0 and 3.0 are read)`, file);
+    throw new DatasetError(
+      `unsupported .npy format version ${major}.${bytes[7] ?? 0} (1.0, 2.0 and 3.0 are read)`,
+      file,
+    );
   }
   const dataStart = headerStart + headerLength;
   if (dataStart > bytes.length) throw new DatasetError('truncated .npy header', file);
@@ -105,12 +144,18 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(headerBytes);
   const header = parseHeader(text, file);
   if (header.fortranOrder) {
-    throw new DatasetError('Fortran-ordered (column-major) arrays are not supported; save it with np.ascontiguousarray', file);
+    throw new DatasetError(
+      'Fortran-ordered (column-major) arrays are not supported; save it with np.ascontiguousarray',
+      file,
+    );
   }
   const match = /^([<>|=])([biuf])(\d+)$/.exec(header.descr);
   const type = match ? elementType(match[2] ?? '', Number(match[3])) : undefined;
   if (!match || !type) {
-    throw new DatasetError(`unsupported dtype '${header.descr}' (integers, unsigned integers, booleans and floats are read)`, file);
+    throw new DatasetError(
+      `unsupported dtype '${header.descr}' (integers, unsigned integers, booleans and floats are read)`,
+      file,
+    );
   }
   // '=' is native order as numpy saw it; numpy writes '<' or '|' in practice, and every
   // machine that writes .npy files today is little-endian.
@@ -118,7 +163,10 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const length = header.shape.reduce((a, b) => a * b, 1);
   const needed = length * type.size;
   if (bytes.length - dataStart < needed) {
-    throw new DatasetError(`truncated .npy data: shape (${header.shape.join(', ')}) needs ${needed} bytes, the file has ${bytes.length - dataStart}`, file);
+    throw new DatasetError(
+      `truncated .npy data: shape (${header.shape.join(', ')}) needs ${needed} bytes, the file has ${bytes.length - dataStart}`,
+      file,
+    );
   }
   let values: NpyValues;
   if (type.size === 1 && match[2] !== 'i') {
@@ -126,7 +174,8 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
     values = bytes.slice(dataStart, dataStart + length);
   } else {
     values = type.create(length);
-    for (let i = 0, offset = dataStart; i < length; i++, offset += type.size) values[i] = type.read(view, offset, littleEndian);
+    for (let i = 0, offset = dataStart; i < length; i++, offset += type.size)
+      values[i] = type.read(view, offset, littleEndian);
   }
   return { dtype: header.descr, shape: header.shape, values };
 }

@@ -47,7 +47,8 @@ const SAMPLE_STREAM = 0x5a3e;
 function checkLabels(set: ImageSet, classCount: number, split: string): void {
   for (let i = 0; i < set.count; i++) {
     const label = set.labels[i] ?? -1;
-    if (label < 0 || label >= classCount) throw new DatasetError(`${split} label ${label} at index ${i} is outside the ${classCount} classes`);
+    if (label < 0 || label >= classCount)
+      throw new DatasetError(`${split} label ${label} at index ${i} is outside the ${classCount} classes`);
   }
 }
 
@@ -66,9 +67,13 @@ function checkLabels(set: ImageSet, classCount: number, split: string): void {
  */
 export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): PreparedDatasetWithReport {
   const { shape, seed, fraction, labelsPerClass, validationFraction } = options;
-  if (!(validationFraction > 0 && validationFraction < 1)) throw new RangeError(`validationFraction must be in (0, 1), got ${validationFraction}`);
+  if (!(validationFraction > 0 && validationFraction < 1))
+    throw new RangeError(`validationFraction must be in (0, 1), got ${validationFraction}`);
   const classCount = loaded.classes.length;
-  if (classCount < 2) throw new DatasetError(`${loaded.description}: found ${classCount} class${classCount === 1 ? '' : 'es'}; a classifier needs at least two`);
+  if (classCount < 2)
+    throw new DatasetError(
+      `${loaded.description}: found ${classCount} class${classCount === 1 ? '' : 'es'}; a classifier needs at least two`,
+    );
   const root = new SeededRandom(seed);
   let train = loaded.train;
   checkLabels(train, classCount, 'train');
@@ -92,23 +97,35 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
     val = heldOut;
   }
   const trainAvailable = train.count;
-  if (trainAvailable === 0) throw new DatasetError(`${loaded.description}: no training images left after holding out validation and test images`);
+  if (trainAvailable === 0)
+    throw new DatasetError(
+      `${loaded.description}: no training images left after holding out validation and test images`,
+    );
   const sample = fewShotSample(train, { fraction, labelsPerClass }, root.fork(SAMPLE_STREAM));
   const warnings: string[] = [...(loaded.notes ?? [])];
   const notes: string[] = [...(loaded.info ?? [])];
   if (loaded.groupedBy) {
     const noun = loaded.groupedBy === 'patient' ? 'patients' : 'volumes';
-    notes.push(`${noun} per split (none shared): train ${groupCount(sample.set)}, val ${groupCount(val)}, test ${groupCount(test)}`);
+    notes.push(
+      `${noun} per split (none shared): train ${groupCount(sample.set)}, val ${groupCount(val)}, test ${groupCount(test)}`,
+    );
   }
   for (const shortfall of sample.shortfalls) {
     const name = loaded.classes[shortfall.label] ?? `class ${shortfall.label}`;
-    warnings.push(`labelsPerClass is ${shortfall.requested} but class "${name}" has only ${shortfall.available} training images: all ${shortfall.available} are used`);
+    warnings.push(
+      `labelsPerClass is ${shortfall.requested} but class "${name}" has only ${shortfall.available} training images: all ${shortfall.available} are used`,
+    );
   }
   const trainCounts = classCounts(sample.set.labels, classCount);
-  for (const [split, set] of [['training', sample.set], ['validation', val], ['test', test]] as const) {
+  for (const [split, set] of [
+    ['training', sample.set],
+    ['validation', val],
+    ['test', test],
+  ] as const) {
     const counts = split === 'training' ? trainCounts : classCounts(set.labels, classCount);
     const missing = loaded.classes.filter((_, label) => (counts[label] ?? 0) === 0);
-    if (missing.length > 0) warnings.push(`the ${split} split has no images of ${missing.map((name) => `"${name}"`).join(', ')}`);
+    if (missing.length > 0)
+      warnings.push(`the ${split} split has no images of ${missing.map((name) => `"${name}"`).join(', ')}`);
   }
   return {
     description: loaded.description,

@@ -26,7 +26,12 @@ export function selectImages(set: ImageSet, indices: ArrayLike<number>): ImageSe
     labels[k] = set.labels[index] ?? 0;
     if (groups) groups[k] = set.groups?.[index] ?? 0;
   }
-  const selected: ImageSet = { images, labels, count: indices.length, shape: [set.shape[0], set.shape[1], set.shape[2]] };
+  const selected: ImageSet = {
+    images,
+    labels,
+    count: indices.length,
+    shape: [set.shape[0], set.shape[1], set.shape[2]],
+  };
   if (groups) selected.groups = groups;
   return selected;
 }
@@ -54,7 +59,9 @@ function apportion(total: number, weights: number[]): number[] {
   const exact = weights.map((weight) => (total * weight) / sum);
   const counts = exact.map(Math.floor);
   let left = total - counts.reduce((a, b) => a + b, 0);
-  const byRemainder = exact.map((value, part) => ({ part, remainder: value - Math.floor(value) })).sort((a, b) => b.remainder - a.remainder || a.part - b.part);
+  const byRemainder = exact
+    .map((value, part) => ({ part, remainder: value - Math.floor(value) }))
+    .sort((a, b) => b.remainder - a.remainder || a.part - b.part);
   for (const { part } of byRemainder) {
     if (left === 0) break;
     counts[part] = (counts[part] ?? 0) + 1;
@@ -98,7 +105,12 @@ export function stratifiedSplit(set: ImageSet, fractions: number[], random: Seed
       start += count;
     });
   }
-  return parts.map((indices) => selectImages(set, indices.sort((a, b) => a - b)));
+  return parts.map((indices) =>
+    selectImages(
+      set,
+      indices.sort((a, b) => a - b),
+    ),
+  );
 }
 
 /**
@@ -132,11 +144,17 @@ export function groupStratifiedSplit(set: ImageSet, fractions: number[], random:
     let start = 0;
     apportion(labelGroups.length, fractions).forEach((count, part) => {
       const target = parts[part] ?? [];
-      for (let k = start; k < start + count; k++) for (const index of members.get(labelGroups[k] ?? -1) ?? []) target.push(index);
+      for (let k = start; k < start + count; k++)
+        for (const index of members.get(labelGroups[k] ?? -1) ?? []) target.push(index);
       start += count;
     });
   }
-  return parts.map((indices) => selectImages(set, indices.sort((a, b) => a - b)));
+  return parts.map((indices) =>
+    selectImages(
+      set,
+      indices.sort((a, b) => a - b),
+    ),
+  );
 }
 
 /** How many distinct groups a set has (0 without groups). */
@@ -174,8 +192,10 @@ export interface FewShotSample {
  */
 export function fewShotSample(set: ImageSet, options: FewShotOptions, random: SeededRandom): FewShotSample {
   const { fraction, labelsPerClass } = options;
-  if (fraction !== undefined && labelsPerClass !== undefined) throw new RangeError('give either fraction or labelsPerClass, not both');
-  if (fraction !== undefined && !(fraction > 0 && fraction <= 1)) throw new RangeError(`fraction must be in (0, 1], got ${fraction}`);
+  if (fraction !== undefined && labelsPerClass !== undefined)
+    throw new RangeError('give either fraction or labelsPerClass, not both');
+  if (fraction !== undefined && !(fraction > 0 && fraction <= 1))
+    throw new RangeError(`fraction must be in (0, 1], got ${fraction}`);
   if (labelsPerClass !== undefined && !(Number.isInteger(labelsPerClass) && labelsPerClass > 0)) {
     throw new RangeError(`labelsPerClass must be a positive integer, got ${labelsPerClass}`);
   }
@@ -191,7 +211,8 @@ export function fewShotSample(set: ImageSet, options: FewShotOptions, random: Se
     let take: number;
     if (labelsPerClass !== undefined) {
       take = Math.min(labelsPerClass, indices.length);
-      if (indices.length < labelsPerClass) shortfalls.push({ label, requested: labelsPerClass, available: indices.length });
+      if (indices.length < labelsPerClass)
+        shortfalls.push({ label, requested: labelsPerClass, available: indices.length });
     } else {
       // Rounded per class rather than floored: 5% of 388 normal images is 19, not 19.4 → 19,
       // and a class of 10 at 5% still contributes one image instead of none.

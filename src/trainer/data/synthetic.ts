@@ -82,15 +82,30 @@ function paintTissue(gray: Float32Array, grid: Grid, random: SeededRandom, style
   const tiltX = random.uniform(-0.12, 0.12);
   const tiltY = random.uniform(-0.12, 0.12);
   for (let y = 0, i = 0; y < grid.height; y++) {
-    for (let x = 0; x < grid.width; x++, i++) gray[i] = style.level + tiltX * (grid.ux[x] ?? 0) + tiltY * (grid.uy[y] ?? 0);
+    for (let x = 0; x < grid.width; x++, i++)
+      gray[i] = style.level + tiltX * (grid.ux[x] ?? 0) + tiltY * (grid.uy[y] ?? 0);
   }
   for (let k = 0; k < 4; k++) {
-    addBump(gray, grid, random.uniform(-0.4, 0.4), random.uniform(-0.4, 0.4), random.uniform(0.15, 0.35), style.broad * random.uniform(-1, 1));
+    addBump(
+      gray,
+      grid,
+      random.uniform(-0.4, 0.4),
+      random.uniform(-0.4, 0.4),
+      random.uniform(0.15, 0.35),
+      style.broad * random.uniform(-1, 1),
+    );
   }
   const minimumSigma = 0.8 / grid.scale; // at least about a pixel, or it vanishes at 28×28
   for (let k = 0; k < 8; k++) {
     const sigma = Math.max(minimumSigma, random.uniform(0.02, 0.05));
-    addBump(gray, grid, random.uniform(-0.45, 0.45), random.uniform(-0.45, 0.45), sigma, style.texture * random.uniform(-1, 1));
+    addBump(
+      gray,
+      grid,
+      random.uniform(-0.45, 0.45),
+      random.uniform(-0.45, 0.45),
+      sigma,
+      style.texture * random.uniform(-1, 1),
+    );
   }
   const vesselCount = 1 + random.integer(2);
   for (let k = 0; k < vesselCount; k++) paintVessel(gray, grid, random, style.vessels * random.uniform(0.6, 1));
@@ -155,7 +170,15 @@ function irregularShape(radius: number, random: SeededRandom): LesionShape {
 }
 
 /** Adds a lesion with a one-pixel anti-aliased edge and a slightly domed inside. */
-function paintLesion(gray: Float32Array, grid: Grid, shape: LesionShape, cx: number, cy: number, extent: number, amplitude: number): void {
+function paintLesion(
+  gray: Float32Array,
+  grid: Grid,
+  shape: LesionShape,
+  cx: number,
+  cy: number,
+  extent: number,
+  amplitude: number,
+): void {
   const edge = 1 / grid.scale;
   const reach = extent + edge;
   for (let y = 0, i = 0; y < grid.height; y++) {
@@ -209,7 +232,9 @@ function paintTargetLesion(gray: Float32Array, grid: Grid, random: SeededRandom)
 /** Separable Gaussian blur in place (the target scanner's softer optics). */
 function blur(gray: Float32Array, scratch: Float32Array, grid: Grid, sigma: number): void {
   const radius = Math.max(1, Math.ceil(2 * sigma));
-  const kernel = Float32Array.from({ length: 2 * radius + 1 }, (_, k) => Math.exp(-((k - radius) ** 2) / (2 * sigma * sigma)));
+  const kernel = Float32Array.from({ length: 2 * radius + 1 }, (_, k) =>
+    Math.exp(-((k - radius) ** 2) / (2 * sigma * sigma)),
+  );
   const total = kernel.reduce((a, b) => a + b, 0);
   kernel.forEach((value, k) => (kernel[k] = value / total));
   const { height, width } = grid;
@@ -250,7 +275,13 @@ function renderSource(gray: Float32Array, grid: Grid, random: SeededRandom, labe
   for (let i = 0; i < gray.length; i++) gray[i] = (gray[i] ?? 0) + noise(random, sigma);
 }
 
-function renderTarget(gray: Float32Array, scratch: Float32Array, grid: Grid, random: SeededRandom, label: number): void {
+function renderTarget(
+  gray: Float32Array,
+  scratch: Float32Array,
+  grid: Grid,
+  random: SeededRandom,
+  label: number,
+): void {
   paintTissue(gray, grid, random, TARGET_TISSUE);
   if (label === 1) paintTargetLesion(gray, grid, random);
   blur(gray, scratch, grid, Math.max(0.5, 0.018 * grid.scale));
@@ -288,9 +319,15 @@ function writeImage(out: Float32Array, offset: number, gray: Float32Array, chann
  * Generates `samples` images of `shape` for a task, balanced over its classes, split 70/15/15
  * (stratified). The same seed, task, count and shape always give the same images.
  */
-export function generateSynthetic(task: SyntheticTask, samples: number, shape: ImageShape, seed: number): LoadedDataset {
+export function generateSynthetic(
+  task: SyntheticTask,
+  samples: number,
+  shape: ImageShape,
+  seed: number,
+): LoadedDataset {
   const [height, width, channels] = shape;
-  if (!Number.isInteger(samples) || samples < 1) throw new DatasetError(`synthetic samples must be a positive integer, got ${samples}`);
+  if (!Number.isInteger(samples) || samples < 1)
+    throw new DatasetError(`synthetic samples must be a positive integer, got ${samples}`);
   if (![height, width, channels].every((size) => Number.isInteger(size) && size > 0)) {
     throw new DatasetError(`synthetic image shape must be positive integers, got [${shape.join(', ')}]`);
   }

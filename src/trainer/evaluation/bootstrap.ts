@@ -67,7 +67,12 @@ export interface BootstrapResult {
 }
 
 /** Percentile intervals of every metric `statistic` returns, over stratified resamples. */
-export function bootstrap(statistic: WeightedStatistic, labels: ArrayLike<number>, classCount: number, options: BootstrapOptions): BootstrapResult {
+export function bootstrap(
+  statistic: WeightedStatistic,
+  labels: ArrayLike<number>,
+  classCount: number,
+  options: BootstrapOptions,
+): BootstrapResult {
   const estimates = statistic(null);
   const metricCount = estimates.length;
   const samples = Array.from({ length: metricCount }, () => new Float64Array(options.resamples));
@@ -85,6 +90,8 @@ export function bootstrap(statistic: WeightedStatistic, labels: ArrayLike<number
       defined[metric] = at + 1;
     }
   }
-  const intervals = samples.map((values, metric) => percentileInterval(values.subarray(0, defined[metric] as number), options.level));
+  const intervals = samples.map((values, metric) =>
+    percentileInterval(values.subarray(0, defined[metric] as number), options.level),
+  );
   return { estimates, intervals };
 }

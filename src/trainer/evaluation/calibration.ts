@@ -11,7 +11,11 @@ export interface ReliabilityResult {
 }
 
 /** `predicted[i]`: the probability given to the event; `happened[i]`: whether it happened. */
-export function reliability(predicted: ArrayLike<number>, happened: ArrayLike<boolean>, binCount: number): ReliabilityResult {
+export function reliability(
+  predicted: ArrayLike<number>,
+  happened: ArrayLike<boolean>,
+  binCount: number,
+): ReliabilityResult {
   const edges = Array.from({ length: binCount + 1 }, (_, k) => (k === binCount ? 1 : k * (1 / binCount)));
   const sums = new Float64Array(binCount);
   const hits = new Float64Array(binCount);
@@ -47,7 +51,12 @@ export function reliability(predicted: ArrayLike<number>, happened: ArrayLike<bo
 }
 
 /** Binary: mean (p − y)² of the positive class; more classes: mean Σₖ (pₖ − yₖ)² / K. */
-export function brierScore(probabilities: Float32Array, labels: Int32Array, classCount: number, positiveClass: number | null): number | null {
+export function brierScore(
+  probabilities: Float32Array,
+  labels: Int32Array,
+  classCount: number,
+  positiveClass: number | null,
+): number | null {
   const count = labels.length;
   if (count === 0) return null;
   let sum = 0;
@@ -56,14 +65,20 @@ export function brierScore(probabilities: Float32Array, labels: Int32Array, clas
       const p = probabilities[i * classCount + positiveClass] as number;
       sum += (p - (labels[i] === positiveClass ? 1 : 0)) ** 2;
     } else {
-      for (let k = 0; k < classCount; k++) sum += ((probabilities[i * classCount + k] as number) - (labels[i] === k ? 1 : 0)) ** 2 / classCount;
+      for (let k = 0; k < classCount; k++)
+        sum += ((probabilities[i * classCount + k] as number) - (labels[i] === k ? 1 : 0)) ** 2 / classCount;
     }
   }
   return sum / count;
 }
 
 /** What the event and outcome are: the positive class (binary) or the top label being right. */
-export function calibrationInputs(probabilities: Float32Array, labels: Int32Array, classCount: number, positiveClass: number | null): { predicted: Float64Array; happened: boolean[] } {
+export function calibrationInputs(
+  probabilities: Float32Array,
+  labels: Int32Array,
+  classCount: number,
+  positiveClass: number | null,
+): { predicted: Float64Array; happened: boolean[] } {
   const count = labels.length;
   const predicted = new Float64Array(count);
   const happened = new Array<boolean>(count);
@@ -76,8 +91,22 @@ export function calibrationInputs(probabilities: Float32Array, labels: Int32Arra
   return { predicted, happened };
 }
 
-export function calibrationOf(probabilities: Float32Array, labels: Int32Array, classCount: number, positiveClass: number | null, binCount: number, temperature: number | null): Calibration {
+export function calibrationOf(
+  probabilities: Float32Array,
+  labels: Int32Array,
+  classCount: number,
+  positiveClass: number | null,
+  binCount: number,
+  temperature: number | null,
+): Calibration {
   const { predicted, happened } = calibrationInputs(probabilities, labels, classCount, positiveClass);
   const { bins, ece, maxCalibrationError } = reliability(predicted, happened, binCount);
-  return { kind: positiveClass === null ? 'top-label' : 'positive-class', bins, ece, maxCalibrationError, brier: brierScore(probabilities, labels, classCount, positiveClass), temperature };
+  return {
+    kind: positiveClass === null ? 'top-label' : 'positive-class',
+    bins,
+    ece,
+    maxCalibrationError,
+    brier: brierScore(probabilities, labels, classCount, positiveClass),
+    temperature,
+  };
 }

@@ -4,7 +4,14 @@
 // Pure TypeScript: the trainer predicts, this computes. The result also keeps what the paired
 // comparison with another model needs (compareModels.ts).
 import type { EvaluationSpec } from '../../shared/experiment/schema';
-import type { BootstrapSettings, ClinicalMetrics, Interval, MetricIntervals, PrCurve, RocCurve } from '../../shared/run/metrics';
+import type {
+  BootstrapSettings,
+  ClinicalMetrics,
+  Interval,
+  MetricIntervals,
+  PrCurve,
+  RocCurve,
+} from '../../shared/run/metrics';
 import { bootstrap } from './bootstrap';
 import type { BootstrapOptions, WeightedStatistic } from './bootstrap';
 import { calibrationOf } from './calibration';
@@ -66,7 +73,11 @@ export function bootstrapSettingsOf(options: BootstrapOptions): BootstrapSetting
 }
 
 /** Estimate and interval from a bootstrap result's metric `index`; null where undefined. */
-export function intervalAt(estimates: Float64Array, intervals: ({ low: number; high: number } | null)[], index: number): Interval | null {
+export function intervalAt(
+  estimates: Float64Array,
+  intervals: ({ low: number; high: number } | null)[],
+  index: number,
+): Interval | null {
   const estimate = estimates[index] as number;
   const range = intervals[index];
   return Number.isNaN(estimate) || !range ? null : { estimate, low: range.low, high: range.high };
@@ -75,7 +86,8 @@ export function intervalAt(estimates: Float64Array, intervals: ({ low: number; h
 function nll(probabilities: Float32Array, labels: Int32Array, classCount: number): number | null {
   if (labels.length === 0) return null;
   let sum = 0;
-  for (let i = 0; i < labels.length; i++) sum -= Math.log(Math.max(probabilities[i * classCount + (labels[i] as number)] as number, 1e-7));
+  for (let i = 0; i < labels.length; i++)
+    sum -= Math.log(Math.max(probabilities[i * classCount + (labels[i] as number)] as number, 1e-7));
   return sum / labels.length;
 }
 
@@ -91,10 +103,20 @@ export function evaluateScores(input: EvaluationInput): ModelEvaluation {
   const labels = input.evaluated.labels;
   const validation = input.validation && input.validation.labels.length > 0 ? input.validation : null;
 
-  const temperature = settings.calibration.temperatureScaling && validation ? fitTemperature(validation.probabilities, validation.labels, classCount) : null;
-  const scale = (probabilities: Float32Array) => (temperature === null ? probabilities : applyTemperature(probabilities, classCount, temperature));
+  const temperature =
+    settings.calibration.temperatureScaling && validation
+      ? fitTemperature(validation.probabilities, validation.labels, classCount)
+      : null;
+  const scale = (probabilities: Float32Array) =>
+    temperature === null ? probabilities : applyTemperature(probabilities, classCount, temperature);
   const probabilities = scale(input.evaluated.probabilities);
-  const base = computeClinicalMetrics({ probabilities, labels, classes, positiveClass: wanted, loss: nll(probabilities, labels, classCount) });
+  const base = computeClinicalMetrics({
+    probabilities,
+    labels,
+    classes,
+    positiveClass: wanted,
+    loss: nll(probabilities, labels, classCount),
+  });
   const positiveClass = base.positiveClass;
 
   let choice: ThresholdChoice | null = null;
@@ -103,7 +125,12 @@ export function evaluateScores(input: EvaluationInput): ModelEvaluation {
     const target = settings.operatingPoint.target ?? null;
     if (validation) {
       const scores = column(scale(validation.probabilities), classCount, positiveClass);
-      choice = chooseThreshold(scores, Array.from(validation.labels, (label) => label === positiveClass), rule, target);
+      choice = chooseThreshold(
+        scores,
+        Array.from(validation.labels, (label) => label === positiveClass),
+        rule,
+        target,
+      );
     } else {
       choice = chooseThreshold([], [], 'default', null);
     }
@@ -120,13 +147,40 @@ export function evaluateScores(input: EvaluationInput): ModelEvaluation {
     const className = classes[k] as string;
     roc.push({ classIndex: k, className, auc: trapezoidArea(rocPoints), points: downsampleRoc(rocPoints) });
     const support = isClass.filter(Boolean).length;
-    pr.push({ classIndex: k, className, averagePrecision: averagePrecision(prPoints), prevalence: labels.length === 0 ? null : support / labels.length, points: downsample(prPoints) });
+    pr.push({
+      classIndex: k,
+      className,
+      averagePrecision: averagePrecision(prPoints),
+      prevalence: labels.length === 0 ? null : support / labels.length,
+      points: downsample(prPoints),
+    });
   }
 
-  const calibration = calibrationOf(probabilities, labels, classCount, positiveClass, settings.calibration.bins, temperature);
-  if (temperature !== null) calibration.eceBeforeScaling = calibrationOf(input.evaluated.probabilities, labels, classCount, positiveClass, settings.calibration.bins, null).ece;
+  const calibration = calibrationOf(
+    probabilities,
+    labels,
+    classCount,
+    positiveClass,
+    settings.calibration.bins,
+    temperature,
+  );
+  if (temperature !== null)
+    calibration.eceBeforeScaling = calibrationOf(
+      input.evaluated.probabilities,
+      labels,
+      classCount,
+      positiveClass,
+      settings.calibration.bins,
+      null,
+    ).ece;
 
-  const statistic = headlineStatistic({ probabilities, labels, classCount, positiveClass, threshold: choice?.threshold ?? null });
+  const statistic = headlineStatistic({
+    probabilities,
+    labels,
+    classCount,
+    positiveClass,
+    threshold: choice?.threshold ?? null,
+  });
   const options = bootstrapOptions(settings, input.seed);
   let intervals: MetricIntervals | undefined;
   if (options && labels.length > 0) {
@@ -139,14 +193,35 @@ export function evaluateScores(input: EvaluationInput): ModelEvaluation {
       sensitivity: at(HEADLINE.sensitivity),
       specificity: at(HEADLINE.specificity),
       balancedAccuracy: at(HEADLINE.balancedAccuracy),
-      perClass: classes.map((className, k) => ({ className, auc: at(perClassIndex(k, 0)), sensitivity: at(perClassIndex(k, 1)), specificity: at(perClassIndex(k, 2)) })),
+      perClass: classes.map((className, k) => ({
+        className,
+        auc: at(perClassIndex(k, 0)),
+        sensitivity: at(perClassIndex(k, 1)),
+        specificity: at(perClassIndex(k, 2)),
+      })),
     };
   }
 
   const metrics: ClinicalMetrics = { ...base, roc, pr, calibration };
   if (intervals) metrics.intervals = intervals;
-  if (positiveClass !== null && choice) metrics.operatingPoint = operatingPointOf(column(probabilities, classCount, positiveClass), labels, positiveClass, choice);
-  return { metrics, probabilities, labels, classCount, positiveClass, choice, temperature, statistic, bootstrap: options };
+  if (positiveClass !== null && choice)
+    metrics.operatingPoint = operatingPointOf(
+      column(probabilities, classCount, positiveClass),
+      labels,
+      positiveClass,
+      choice,
+    );
+  return {
+    metrics,
+    probabilities,
+    labels,
+    classCount,
+    positiveClass,
+    choice,
+    temperature,
+    statistic,
+    bootstrap: options,
+  };
 }
 
 /** The decision rule for metadata.json: binary tasks only. */

@@ -46,7 +46,9 @@ export function computeClinicalMetrics(input: ClinicalMetricsInput): ClinicalMet
   const count = labels.length;
   if (classCount === 0) throw new RangeError('computeClinicalMetrics: no classes');
   if (probabilities.length !== count * classCount) {
-    throw new RangeError(`computeClinicalMetrics: ${probabilities.length} probabilities for ${count} cases × ${classCount} classes`);
+    throw new RangeError(
+      `computeClinicalMetrics: ${probabilities.length} probabilities for ${count} cases × ${classCount} classes`,
+    );
   }
   const binary = classCount === 2;
   const positiveClass = binary ? (input.positiveClass ?? 1) : null;

@@ -31,7 +31,11 @@ export function argmaxRows(probabilities: ArrayLike<number>, count: number, clas
 }
 
 /** confusion[actual][predicted] counts over `classCount` classes. Labels must be in range. */
-export function confusionMatrix(labels: ArrayLike<number>, predicted: ArrayLike<number>, classCount: number): number[][] {
+export function confusionMatrix(
+  labels: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  classCount: number,
+): number[][] {
   if (labels.length !== predicted.length) {
     throw new RangeError(`confusionMatrix: ${labels.length} labels but ${predicted.length} predictions`);
   }
@@ -40,8 +44,16 @@ export function confusionMatrix(labels: ArrayLike<number>, predicted: ArrayLike<
     const actual = labels[i] as number;
     const guess = predicted[i] as number;
     const row = matrix[actual];
-    if (row === undefined || !Number.isInteger(actual) || guess < 0 || guess >= classCount || !Number.isInteger(guess)) {
-      throw new RangeError(`confusionMatrix: case ${i} has label ${actual} / prediction ${guess}, outside 0…${classCount - 1}`);
+    if (
+      row === undefined ||
+      !Number.isInteger(actual) ||
+      guess < 0 ||
+      guess >= classCount ||
+      !Number.isInteger(guess)
+    ) {
+      throw new RangeError(
+        `confusionMatrix: case ${i} has label ${actual} / prediction ${guess}, outside 0…${classCount - 1}`,
+      );
     }
     row[guess] = (row[guess] as number) + 1;
   }

@@ -14,7 +14,9 @@ interface ThresholdCounts {
 
 function countsAtThresholds(scores: ArrayLike<number>, positives: ArrayLike<boolean>): ThresholdCounts {
   const count = scores.length;
-  const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number));
+  const order = Array.from({ length: count }, (_, i) => i).sort(
+    (a, b) => (scores[b] as number) - (scores[a] as number),
+  );
   const thresholds: number[] = [];
   const tps: number[] = [];
   const fps: number[] = [];
@@ -31,7 +33,13 @@ function countsAtThresholds(scores: ArrayLike<number>, positives: ArrayLike<bool
       fps.push(fp);
     }
   }
-  return { thresholds: Float64Array.from(thresholds), truePositives: Float64Array.from(tps), falsePositives: Float64Array.from(fps), positives: tp, negatives: fp };
+  return {
+    thresholds: Float64Array.from(thresholds),
+    truePositives: Float64Array.from(tps),
+    falsePositives: Float64Array.from(fps),
+    positives: tp,
+    negatives: fp,
+  };
 }
 
 /** Every ROC point from (0, 0) to (1, 1); empty when the class has no cases or every case is of it. */
@@ -40,7 +48,11 @@ export function rocCurvePoints(scores: ArrayLike<number>, positives: ArrayLike<b
   if (counts.positives === 0 || counts.negatives === 0) return [];
   const points: RocPoint[] = [{ fpr: 0, tpr: 0, threshold: null }];
   counts.thresholds.forEach((threshold, k) => {
-    points.push({ fpr: (counts.falsePositives[k] as number) / counts.negatives, tpr: (counts.truePositives[k] as number) / counts.positives, threshold });
+    points.push({
+      fpr: (counts.falsePositives[k] as number) / counts.negatives,
+      tpr: (counts.truePositives[k] as number) / counts.positives,
+      threshold,
+    });
   });
   return points;
 }
@@ -67,7 +79,11 @@ export function prCurvePoints(scores: ArrayLike<number>, positives: ArrayLike<bo
   const points: PrPoint[] = [{ recall: 0, precision: 1, threshold: null }];
   counts.thresholds.forEach((threshold, k) => {
     const tp = counts.truePositives[k] as number;
-    points.push({ recall: tp / counts.positives, precision: tp / (tp + (counts.falsePositives[k] as number)), threshold });
+    points.push({
+      recall: tp / counts.positives,
+      precision: tp / (tp + (counts.falsePositives[k] as number)),
+      threshold,
+    });
   });
   return points;
 }
@@ -76,17 +92,27 @@ export function prCurvePoints(scores: ArrayLike<number>, positives: ArrayLike<bo
 export function averagePrecision(points: readonly PrPoint[]): number | null {
   if (points.length < 2) return null;
   let sum = 0;
-  for (let k = 1; k < points.length; k++) sum += ((points[k] as PrPoint).recall - (points[k - 1] as PrPoint).recall) * (points[k] as PrPoint).precision;
+  for (let k = 1; k < points.length; k++)
+    sum += ((points[k] as PrPoint).recall - (points[k - 1] as PrPoint).recall) * (points[k] as PrPoint).precision;
   return sum;
 }
 
 /** Indices of the upper-left convex hull of ROC points (monotone chain): the corners a drawing must keep. */
 function rocHullIndices(points: readonly RocPoint[]): number[] {
   const hull: number[] = [];
-  const cross = (o: RocPoint, a: RocPoint, b: RocPoint) => (a.fpr - o.fpr) * (b.tpr - o.tpr) - (a.tpr - o.tpr) * (b.fpr - o.fpr);
+  const cross = (o: RocPoint, a: RocPoint, b: RocPoint) =>
+    (a.fpr - o.fpr) * (b.tpr - o.tpr) - (a.tpr - o.tpr) * (b.fpr - o.fpr);
   for (let k = 0; k < points.length; k++) {
     // Keep a clockwise (upper) chain: drop the last vertex while it turns left or is collinear.
-    while (hull.length >= 2 && cross(points[hull[hull.length - 2] as number] as RocPoint, points[hull[hull.length - 1] as number] as RocPoint, points[k] as RocPoint) >= 0) hull.pop();
+    while (
+      hull.length >= 2 &&
+      cross(
+        points[hull[hull.length - 2] as number] as RocPoint,
+        points[hull[hull.length - 1] as number] as RocPoint,
+        points[k] as RocPoint,
+      ) >= 0
+    )
+      hull.pop();
     hull.push(k);
   }
   return hull;

@@ -26,7 +26,10 @@ export interface StructuralComponents {
 }
 
 /** The AUC and its structural components, from midranks. Null without positives or negatives, or with a NaN score. */
-export function structuralComponents(scores: ArrayLike<number>, positives: ArrayLike<boolean>): StructuralComponents | null {
+export function structuralComponents(
+  scores: ArrayLike<number>,
+  positives: ArrayLike<boolean>,
+): StructuralComponents | null {
   const x: number[] = [];
   const y: number[] = [];
   for (let i = 0; i < scores.length; i++) {
@@ -87,9 +90,16 @@ export interface PairedAucTest {
  * DeLong's paired test of AUC(a) − AUC(b) on the same cases, with the normal-approximation CI at
  * `level`. Null when the AUCs are undefined (no positives or negatives, NaN scores).
  */
-export function delongPairedTest(scoresA: ArrayLike<number>, scoresB: ArrayLike<number>, positives: ArrayLike<boolean>, level = 0.95): PairedAucTest | null {
+export function delongPairedTest(
+  scoresA: ArrayLike<number>,
+  scoresB: ArrayLike<number>,
+  positives: ArrayLike<boolean>,
+  level = 0.95,
+): PairedAucTest | null {
   if (scoresA.length !== scoresB.length || scoresA.length !== positives.length) {
-    throw new RangeError(`delongPairedTest: ${scoresA.length} and ${scoresB.length} scores for ${positives.length} cases`);
+    throw new RangeError(
+      `delongPairedTest: ${scoresA.length} and ${scoresB.length} scores for ${positives.length} cases`,
+    );
   }
   const a = structuralComponents(scoresA, positives);
   const b = structuralComponents(scoresB, positives);
@@ -105,5 +115,16 @@ export function delongPairedTest(scoresA: ArrayLike<number>, scoresB: ArrayLike<
   const z = standardError > 0 ? difference / standardError : null;
   const pValue = z === null ? (difference === 0 ? 1 : 0) : twoSidedP(z);
   const half = normalQuantile(0.5 + level / 2) * standardError;
-  return { aucA: a.auc, aucB: b.auc, difference, varianceA, varianceB, covariance: covarianceAB, standardError, z, pValue, ci: { low: difference - half, high: difference + half } };
+  return {
+    aucA: a.auc,
+    aucB: b.auc,
+    difference,
+    varianceA,
+    varianceB,
+    covariance: covarianceAB,
+    standardError,
+    z,
+    pValue,
+    ci: { low: difference - half, high: difference + half },
+  };
 }

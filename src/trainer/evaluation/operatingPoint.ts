@@ -20,7 +20,12 @@ export interface ThresholdChoice {
  * score and the next lower one, as pROC reports it, so it does not sit on a validation case.
  * `default`, and validation data without both classes, give 0.5.
  */
-export function chooseThreshold(scores: ArrayLike<number>, positives: ArrayLike<boolean>, rule: OperatingPointRule, target: number | null): ThresholdChoice {
+export function chooseThreshold(
+  scores: ArrayLike<number>,
+  positives: ArrayLike<boolean>,
+  rule: OperatingPointRule,
+  target: number | null,
+): ThresholdChoice {
   const fallback: ThresholdChoice = { threshold: 0.5, rule: 'default', target: null, chosenOn: null, validation: null };
   if (rule === 'default') return fallback;
   const points = rocCurvePoints(scores, positives).slice(1); // without (0, 0): every threshold is a score
@@ -46,13 +51,25 @@ export function chooseThreshold(scores: ArrayLike<number>, positives: ArrayLike<
   if (!point || point.threshold === null) return fallback;
   const below = points[chosen + 1]?.threshold;
   const threshold = below === undefined || below === null ? point.threshold : (point.threshold + below) / 2;
-  return { threshold, rule, target, chosenOn: 'val', validation: { sensitivity: point.tpr, specificity: 1 - point.fpr } };
+  return {
+    threshold,
+    rule,
+    target,
+    chosenOn: 'val',
+    validation: { sensitivity: point.tpr, specificity: 1 - point.fpr },
+  };
 }
 
-const ratio = (numerator: number, denominator: number): number | null => (denominator === 0 ? null : numerator / denominator);
+const ratio = (numerator: number, denominator: number): number | null =>
+  denominator === 0 ? null : numerator / denominator;
 
 /** The evaluated split's numbers at a chosen threshold (≥ threshold is positive). */
-export function operatingPointOf(scores: ArrayLike<number>, labels: ArrayLike<number>, positiveClass: number, choice: ThresholdChoice): OperatingPoint {
+export function operatingPointOf(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  positiveClass: number,
+  choice: ThresholdChoice,
+): OperatingPoint {
   let tp = 0;
   let fn = 0;
   let fp = 0;

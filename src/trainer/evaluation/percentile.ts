@@ -9,7 +9,7 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const above = Math.min(n - 1, below + 1);
   const fraction = position - below;
   const low = sorted[below] as number;
-  return fraction === 0 ? low : low + (((sorted[above] as number) - low) * fraction);
+  return fraction === 0 ? low : low + ((sorted[above] as number) - low) * fraction;
 }
 
 /** The two-sided percentile interval at `level` (e.g. 0.95 → 2.5th and 97.5th percentiles). */

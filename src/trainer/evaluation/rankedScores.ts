@@ -34,7 +34,11 @@ export function rankScores(scores: ArrayLike<number>): RankedScores {
  * the weighted share of positive–negative pairs the positive wins, ties counting half. Null
  * when the weighted positives or negatives are none, or a score is NaN.
  */
-export function weightedAuc(ranked: RankedScores, positives: Uint8Array, weights: ArrayLike<number> | null): number | null {
+export function weightedAuc(
+  ranked: RankedScores,
+  positives: Uint8Array,
+  weights: ArrayLike<number> | null,
+): number | null {
   if (!ranked.ordered) return null;
   const { order, groupEnds } = ranked;
   let wins = 0;

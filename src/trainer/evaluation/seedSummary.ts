@@ -15,7 +15,10 @@ export function meanSd(values: readonly (number | null)[]): MeanSd | null {
   const defined = values.filter((value): value is number => value !== null && Number.isFinite(value));
   if (defined.length === 0) return null;
   const mean = defined.reduce((sum, value) => sum + value, 0) / defined.length;
-  const sd = defined.length < 2 ? null : Math.sqrt(defined.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (defined.length - 1));
+  const sd =
+    defined.length < 2
+      ? null
+      : Math.sqrt(defined.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (defined.length - 1));
   return { mean, sd, n: defined.length, values: [...values] };
 }
 
@@ -40,8 +43,16 @@ function summarize(value: (pick: Pick) => (number | null)[]): SeedMetricSummary 
   };
 }
 
-export function summarizeSeeds(experimentName: string, group: string, split: 'test' | 'val', runs: readonly SeedRunOutcome[]): SeedSummary {
-  const model = (name: EvaluatedModel) => (runs.some((run) => run.evaluations[name]) ? summarize((pick) => runs.map((run) => (run.evaluations[name] ? pick(run.evaluations[name]) : null))) : undefined);
+export function summarizeSeeds(
+  experimentName: string,
+  group: string,
+  split: 'test' | 'val',
+  runs: readonly SeedRunOutcome[],
+): SeedSummary {
+  const model = (name: EvaluatedModel) =>
+    runs.some((run) => run.evaluations[name])
+      ? summarize((pick) => runs.map((run) => (run.evaluations[name] ? pick(run.evaluations[name]) : null)))
+      : undefined;
   const fineTuned = model('fine-tuned');
   const scratch = model('scratch');
   const gain = (pick: Pick) =>

@@ -51,7 +51,8 @@ export function headlineStatistic(input: EvaluatedScores): WeightedStatistic {
   const atThreshold = new Uint8Array(count);
   if (binary) {
     const threshold = input.threshold ?? 0.5;
-    for (let i = 0; i < count; i++) atThreshold[i] = (probabilities[i * classCount + (input.positiveClass as number)] as number) >= threshold ? 1 : 0;
+    for (let i = 0; i < count; i++)
+      atThreshold[i] = (probabilities[i * classCount + (input.positiveClass as number)] as number) >= threshold ? 1 : 0;
   }
 
   return (weights) => {

@@ -5,7 +5,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseExperiment } from '../../shared/experiment/parseExperiment';
 import type { DatasetSpec, Experiment } from '../../shared/experiment/schema';
 
-export type LoadedExperimentFile = { ok: true; file: string; experiment: Experiment } | { ok: false; file: string; errors: string[] };
+export type LoadedExperimentFile =
+  { ok: true; file: string; experiment: Experiment } | { ok: false; file: string; errors: string[] };
 
 export function loadExperimentFile(path: string): LoadedExperimentFile {
   const file = resolve(path);
@@ -18,7 +19,13 @@ export function loadExperimentFile(path: string): LoadedExperimentFile {
   }
   const parsed = parseExperiment(text);
   if (!parsed.ok) {
-    return { ok: false, file, errors: parsed.diagnostics.map((diagnostic) => `${path}:${diagnostic.start.line}:${diagnostic.start.column}: ${diagnostic.message}`) };
+    return {
+      ok: false,
+      file,
+      errors: parsed.diagnostics.map(
+        (diagnostic) => `${path}:${diagnostic.start.line}:${diagnostic.start.column}: ${diagnostic.message}`,
+      ),
+    };
   }
   return { ok: true, file, experiment: resolveExperimentPaths(parsed.experiment, dirname(file)) };
 }
@@ -26,10 +33,13 @@ export function loadExperimentFile(path: string): LoadedExperimentFile {
 /** Relative paths in an experiment resolve against the experiment file's folder. */
 export function resolveExperimentPaths(experiment: Experiment, folder: string): Experiment {
   const resolvePath = (path: string) => (isAbsolute(path) ? path : resolve(folder, path));
-  const resolveDataset = (dataset: DatasetSpec): DatasetSpec => ('path' in dataset ? { ...dataset, path: resolvePath(dataset.path) } : dataset);
+  const resolveDataset = (dataset: DatasetSpec): DatasetSpec =>
+    'path' in dataset ? { ...dataset, path: resolvePath(dataset.path) } : dataset;
   return {
     ...experiment,
-    source: experiment.source ? { ...experiment.source, dataset: resolveDataset(experiment.source.dataset) } : undefined,
+    source: experiment.source
+      ? { ...experiment.source, dataset: resolveDataset(experiment.source.dataset) }
+      : undefined,
     pretrained: experiment.pretrained ? resolvePath(experiment.pretrained) : undefined,
     target: { ...experiment.target, dataset: resolveDataset(experiment.target.dataset) },
   };

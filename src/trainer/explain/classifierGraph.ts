@@ -58,7 +58,11 @@ function scoresFromLast(last: Layer): (x: Tensor) => Tensor2D {
   const config = last.getConfig();
   if (last.getClassName() === 'Dense' && config.activation === 'softmax') {
     const [kernel, bias] = last.getWeights();
-    if (kernel) return (x) => (bias ? add(matMul(x as Tensor2D, kernel as Tensor2D), bias) : matMul(x as Tensor2D, kernel as Tensor2D)) as Tensor2D;
+    if (kernel)
+      return (x) =>
+        (bias
+          ? add(matMul(x as Tensor2D, kernel as Tensor2D), bias)
+          : matMul(x as Tensor2D, kernel as Tensor2D)) as Tensor2D;
   }
   return (x) => log(maximum(last.apply(x, INFERENCE) as Tensor, scalar(1e-12))) as Tensor2D;
 }
@@ -76,7 +80,8 @@ export function classifierGraph(model: LayersModel): ClassifierGraph {
   const chain = found ? [...found.tail, ...after] : after;
   const last = chain[chain.length - 1];
   const toScores = last ? scoresFromLast(last) : null;
-  const chainToScores = (x: Tensor): Tensor2D => (toScores ? toScores(applyChain(chain.slice(0, -1), x)) : (x as Tensor2D));
+  const chainToScores = (x: Tensor): Tensor2D =>
+    toScores ? toScores(applyChain(chain.slice(0, -1), x)) : (x as Tensor2D);
 
   if (!found) {
     return {
@@ -87,12 +92,15 @@ export function classifierGraph(model: LayersModel): ClassifierGraph {
       },
       fromFeatures: chainToScores,
       scores: (images) =>
-        baseIndex >= 0 && toScores ? chainToScores(base.apply(applyChain(before, images), INFERENCE) as Tensor) : (log(maximum(probabilities(images), scalar(1e-12))) as Tensor2D),
+        baseIndex >= 0 && toScores
+          ? chainToScores(base.apply(applyChain(before, images), INFERENCE) as Tensor)
+          : (log(maximum(probabilities(images), scalar(1e-12))) as Tensor2D),
       probabilities,
     };
   }
   const featureModel = tfl.model({ inputs: base.inputs, outputs: found.feature });
-  const toFeatures = (images: Tensor4D): Tensor4D => featureModel.apply(applyChain(before, images), INFERENCE) as Tensor4D;
+  const toFeatures = (images: Tensor4D): Tensor4D =>
+    featureModel.apply(applyChain(before, images), INFERENCE) as Tensor4D;
   return {
     featureLayer: found.feature.sourceLayer.name,
     pooled: /^Global(Average|Max)Pooling2D$/.test(chain[0]?.getClassName() ?? ''),

@@ -24,7 +24,8 @@ interface DecodeSettings {
 
 export function decodeSettings(experiment: Experiment): DecodeSettings {
   const dataset: Record<string, unknown> = experiment.target.dataset;
-  const resize = dataset.resize === 'pad' || dataset.resize === 'crop' || dataset.resize === 'stretch' ? dataset.resize : 'stretch';
+  const resize =
+    dataset.resize === 'pad' || dataset.resize === 'crop' || dataset.resize === 'stretch' ? dataset.resize : 'stretch';
   const frame = typeof dataset.frame === 'number' ? dataset.frame : 0;
   const window = dataset.window as DecodeSettings['window'];
   return window ? { resize, frame, window } : { resize, frame };
@@ -41,7 +42,10 @@ export function decodeForModel(file: string, shape: ImageShape, settings: Decode
   let hasIdentifiers = false;
   if (isDicom(bytes)) {
     try {
-      const image = readDicom(bytes, { frame: settings.frame, ...(settings.window ? { window: settings.window } : {}) });
+      const image = readDicom(bytes, {
+        frame: settings.frame,
+        ...(settings.window ? { window: settings.window } : {}),
+      });
       decoded = image;
       hasIdentifiers = image.hasIdentifiers;
     } catch (error) {

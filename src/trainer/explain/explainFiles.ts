@@ -13,7 +13,11 @@ export interface ExplainFilesResult {
   notes: string[];
 }
 
-export async function explainFiles(runDir: string, files: readonly string[], method: MethodChoice | undefined): Promise<ExplainFilesResult> {
+export async function explainFiles(
+  runDir: string,
+  files: readonly string[],
+  method: MethodChoice | undefined,
+): Promise<ExplainFilesResult> {
   const { experiment, models } = await loadRunModels(runDir);
   const [first] = models;
   if (!first) throw new Error('no model');
@@ -25,7 +29,10 @@ export async function explainFiles(runDir: string, files: readonly string[], met
   inputs.forEach((input, n) => images.set(input.values, n * perImage));
   const set = { images, count: inputs.length, shape };
   const chosen = method ?? experiment.evaluation.saliency.method;
-  const explained = models.map((entry) => ({ model: entry.model, explanations: explainImages(entry.classifier, set, { method: chosen, seed: experiment.seed }) }));
+  const explained = models.map((entry) => ({
+    model: entry.model,
+    explanations: explainImages(entry.classifier, set, { method: chosen, seed: experiment.seed }),
+  }));
   const examples = inputs.map((input, n) =>
     saliencyExample({
       index: n,
@@ -39,7 +46,12 @@ export async function explainFiles(runDir: string, files: readonly string[], met
     }),
   );
   const withIdentifiers = inputs.filter((input) => input.hasIdentifiers).length;
-  const notes = withIdentifiers > 0 ? [`${withIdentifiers} of ${inputs.length} DICOM files carry patient or staff identifiers (their values were not read)`] : [];
+  const notes =
+    withIdentifiers > 0
+      ? [
+          `${withIdentifiers} of ${inputs.length} DICOM files carry patient or staff identifiers (their values were not read)`,
+        ]
+      : [];
   for (const entry of models) entry.classifier.dispose();
   return { file: { format: 'medtransfer-saliency/1', split: 'files', classes: first.classes, examples }, notes };
 }

@@ -36,13 +36,20 @@ const SMOOTHGRAD = { samples: 16, noise: 0.15 };
  * The method used: SmoothGrad without a convolutional feature map (whatever was asked); `auto`
  * takes Grad-CAM on a pooled feature map and HiResCAM on a flattened one.
  */
-export function resolveMethod(choice: MethodChoice, graph: Pick<ClassifierGraph, 'featureLayer' | 'pooled'>): SaliencyMethod {
+export function resolveMethod(
+  choice: MethodChoice,
+  graph: Pick<ClassifierGraph, 'featureLayer' | 'pooled'>,
+): SaliencyMethod {
   if (choice === 'smoothgrad' || graph.featureLayer === null) return 'smoothgrad';
   if (choice === 'auto') return graph.pooled ? 'grad-cam' : 'hirescam';
   return choice;
 }
 
-export function explainImages(model: LayersModel, set: Pick<ImageSet, 'images' | 'count' | 'shape'>, options: ExplainOptions): ImageExplanation[] {
+export function explainImages(
+  model: LayersModel,
+  set: Pick<ImageSet, 'images' | 'count' | 'shape'>,
+  options: ExplainOptions,
+): ImageExplanation[] {
   const graph = classifierGraph(model);
   const method = resolveMethod(options.method, graph);
   const [height, width] = set.shape;
@@ -52,11 +59,17 @@ export function explainImages(model: LayersModel, set: Pick<ImageSet, 'images' |
   const results: ImageExplanation[] = [];
   for (let start = 0; start < set.count; start += batchSize) {
     const count = Math.min(batchSize, set.count - start);
-    const images = tensor4d(set.images.slice(start * perImage, (start + count) * perImage), [count, ...set.shape]) as Tensor4D;
+    const images = tensor4d(set.images.slice(start * perImage, (start + count) * perImage), [
+      count,
+      ...set.shape,
+    ]) as Tensor4D;
     try {
       const probabilities = tidy(() => graph.probabilities(images).arraySync());
       const predicted = tidy(() => Array.from(argMax(graph.probabilities(images), 1).dataSync()));
-      const maps = method === 'smoothgrad' ? smoothGrad(graph, images, predicted, { ...SMOOTHGRAD, random }) : gradCam(graph, images, predicted, method === 'hirescam' ? 'per-position' : 'mean');
+      const maps =
+        method === 'smoothgrad'
+          ? smoothGrad(graph, images, predicted, { ...SMOOTHGRAD, random })
+          : gradCam(graph, images, predicted, method === 'hirescam' ? 'per-position' : 'mean');
       const heatmaps = toHeatmaps(maps, height, width, method === 'smoothgrad' ? 0.99 : 1);
       predicted.forEach((classIndex, i) => {
         const row = probabilities[i] ?? [];

@@ -18,7 +18,12 @@ export interface CoarseMaps {
 }
 
 /** Grad-CAM (or, per position, HiResCAM) maps of `classes[i]` for each image (the feature map's resolution, not normalised). */
-export function gradCam(graph: ClassifierGraph, images: Tensor4D, classes: readonly number[], weighting: 'mean' | 'per-position' = 'mean'): CoarseMaps {
+export function gradCam(
+  graph: ClassifierGraph,
+  images: Tensor4D,
+  classes: readonly number[],
+  weighting: 'mean' | 'per-position' = 'mean',
+): CoarseMaps {
   return tidy(() => {
     const features = graph.toFeatures(images);
     const classCount = graph.fromFeatures(features).shape[1];

@@ -13,7 +13,8 @@ export function toHeatmaps(maps: CoarseMaps, height: number, width: number, high
     const low = quantile(fine, 0);
     const span = quantile(fine, highQuantile) - low;
     const out = new Uint8Array(height * width);
-    if (span > 1e-12) fine.forEach((value, i) => (out[i] = Math.round(255 * Math.min(1, Math.max(0, (value - low) / span)))));
+    if (span > 1e-12)
+      fine.forEach((value, i) => (out[i] = Math.round(255 * Math.min(1, Math.max(0, (value - low) / span)))));
     return out;
   });
 }

@@ -26,7 +26,12 @@ export interface SmoothGradOptions {
 }
 
 /** |mean gradient over noisy copies|, the largest over channels: N × H × W. */
-export function smoothGrad(graph: ClassifierGraph, images: Tensor4D, classes: readonly number[], options: SmoothGradOptions): CoarseMaps {
+export function smoothGrad(
+  graph: ClassifierGraph,
+  images: Tensor4D,
+  classes: readonly number[],
+  options: SmoothGradOptions,
+): CoarseMaps {
   const [count, height, width, channels] = images.shape;
   const pixels = images.dataSync();
   const perImage = height * width * channels;
@@ -42,7 +47,8 @@ export function smoothGrad(graph: ClassifierGraph, images: Tensor4D, classes: re
   const total = new Float32Array(count * perImage);
   for (let s = 0; s < Math.max(1, options.samples); s++) {
     const noise = new Float32Array(count * perImage);
-    if (options.samples > 0) noise.forEach((_, i) => (noise[i] = options.random.normal() * (sigmas[Math.floor(i / perImage)] ?? 0)));
+    if (options.samples > 0)
+      noise.forEach((_, i) => (noise[i] = options.random.normal() * (sigmas[Math.floor(i / perImage)] ?? 0)));
     const gradients = tidy(() => {
       const noisy = add(images, tensor4d(noise, images.shape)) as Tensor4D;
       return inputGradients(graph, noisy, classes);

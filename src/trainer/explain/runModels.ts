@@ -32,7 +32,10 @@ export function readRunExperiment(runDir: string): Experiment {
   const path = join(runDir, RUN_FILES.experiment);
   if (!existsSync(path)) throw new Error(`${runDir} is not a MedTransfer run folder (no ${RUN_FILES.experiment})`);
   const parsed = experimentSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new Error(`${path} does not match this version's experiment schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new Error(
+      `${path} does not match this version's experiment schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    );
   return parsed.data;
 }
 
@@ -50,6 +53,9 @@ export async function loadRunModels(runDir: string): Promise<RunModels> {
     const classes = metadata?.classes ?? Array.from({ length: classCount }, (_, index) => `class ${index}`);
     models.push({ model, classifier, classes, inputShape });
   }
-  if (models.length === 0) throw new Error(`${runDir} has no saved model (${RUN_FILES.model}/ or ${RUN_FILES.scratchModel}/): was the run stopped before training, or did it fail?`);
+  if (models.length === 0)
+    throw new Error(
+      `${runDir} has no saved model (${RUN_FILES.model}/ or ${RUN_FILES.scratchModel}/): was the run stopped before training, or did it fail?`,
+    );
   return { experiment, models };
 }

@@ -32,15 +32,24 @@ export function writeRunSaliency(request: SaliencyRequest): void {
   const started = performance.now();
   const predictions = request.models.map(({ classifier }) => {
     const probabilities = predictProbabilities(classifier, set, 128);
-    return { predicted: Int32Array.from({ length: set.count }, (_, n) => argMax(probabilities.subarray(n * classes.length, (n + 1) * classes.length))) };
+    return {
+      predicted: Int32Array.from({ length: set.count }, (_, n) =>
+        argMax(probabilities.subarray(n * classes.length, (n + 1) * classes.length)),
+      ),
+    };
   });
   const random = new SeededRandom(experiment.seed).fork(SAMPLE_SALT);
   const indices = sampleExamples(set.labels, predictions, classes.length, samplesPerClass, random);
   const perImage = set.shape[0] * set.shape[1] * set.shape[2];
   const images = new Float32Array(indices.length * perImage);
-  indices.forEach((index, n) => images.set(set.images.subarray(index * perImage, (index + 1) * perImage), n * perImage));
+  indices.forEach((index, n) =>
+    images.set(set.images.subarray(index * perImage, (index + 1) * perImage), n * perImage),
+  );
   const subset = { images, count: indices.length, shape: set.shape };
-  const explained = request.models.map(({ model, classifier }) => ({ model, explanations: explainImages(classifier, subset, { method, seed: experiment.seed }) }));
+  const explained = request.models.map(({ model, classifier }) => ({
+    model,
+    explanations: explainImages(classifier, subset, { method, seed: experiment.seed }),
+  }));
   const examples = indices.map((index, n) =>
     saliencyExample({
       index,
@@ -54,13 +63,22 @@ export function writeRunSaliency(request: SaliencyRequest): void {
     }),
   );
   const split = experiment.evaluation.split;
-  writeSaliencyFile(join(request.runDir, RUN_FILES.saliency), { format: 'medtransfer-saliency/1', split, classes, examples });
+  writeSaliencyFile(join(request.runDir, RUN_FILES.saliency), {
+    format: 'medtransfer-saliency/1',
+    split,
+    classes,
+    examples,
+  });
   request.events.emit({
     type: 'saliency',
     file: RUN_FILES.saliency,
     split,
     examples: examples.length,
-    models: explained.map(({ model, explanations }) => ({ model, method: explanations[0]?.method ?? 'grad-cam', layer: explanations[0]?.layer ?? null })),
+    models: explained.map(({ model, explanations }) => ({
+      model,
+      method: explanations[0]?.method ?? 'grad-cam',
+      layer: explanations[0]?.layer ?? null,
+    })),
     seconds: (performance.now() - started) / 1000,
   });
 }

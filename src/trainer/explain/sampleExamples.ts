@@ -8,7 +8,13 @@ export interface ModelPredictions {
   predicted: ArrayLike<number>;
 }
 
-export function sampleExamples(labels: ArrayLike<number>, models: readonly ModelPredictions[], classCount: number, perClass: number, random: SeededRandom): number[] {
+export function sampleExamples(
+  labels: ArrayLike<number>,
+  models: readonly ModelPredictions[],
+  classCount: number,
+  perClass: number,
+  random: SeededRandom,
+): number[] {
   const chosen = new Set<number>();
   if (perClass <= 0) return [];
   // One seeded order of the whole split, so the choice does not depend on the models' order.
@@ -16,10 +22,14 @@ export function sampleExamples(labels: ArrayLike<number>, models: readonly Model
   for (const model of models) {
     for (let classIndex = 0; classIndex < classCount; classIndex++) {
       for (const correct of [true, false]) {
-        let taken = order.filter((index) => chosen.has(index) && labels[index] === classIndex && (model.predicted[index] === classIndex) === correct).length;
+        let taken = order.filter(
+          (index) =>
+            chosen.has(index) && labels[index] === classIndex && (model.predicted[index] === classIndex) === correct,
+        ).length;
         for (const index of order) {
           if (taken >= perClass) break;
-          if (chosen.has(index) || labels[index] !== classIndex || (model.predicted[index] === classIndex) !== correct) continue;
+          if (chosen.has(index) || labels[index] !== classIndex || (model.predicted[index] === classIndex) !== correct)
+            continue;
           chosen.add(index);
           taken++;
         }

@@ -8,7 +8,23 @@
 // with m the values per channel: two reductions and a few element-wise ops. Inference, other
 // axes, and layers without centre or scale run tfjs-layers' own code. The class name stays
 // BatchNormalization, so saved models load anywhere as the standard layer.
-import { add, batchNorm, concat, customGrad, div, moments, mul, neg, rsqrt, scalar, slice, sub, sum, tidy, zeros } from '@tensorflow/tfjs-core';
+import {
+  add,
+  batchNorm,
+  concat,
+  customGrad,
+  div,
+  moments,
+  mul,
+  neg,
+  rsqrt,
+  scalar,
+  slice,
+  sub,
+  sum,
+  tidy,
+  zeros,
+} from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, Tensor } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import type { BatchNormalization } from '@tensorflow/tfjs-layers/dist/layers/normalization';
@@ -58,7 +74,14 @@ export function normalizeBatchInTraining(x: Tensor, gamma: Tensor, beta: Tensor,
   });
   const normalize = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const [input, scale, offset, statistics, save] = args as [Tensor, Tensor, Tensor, Tensor, GradSaveFunc];
-    const normed = batchNorm(input, slice(statistics, 0, channels), slice(statistics, channels, channels), offset, scale, epsilon);
+    const normed = batchNorm(
+      input,
+      slice(statistics, 0, channels),
+      slice(statistics, channels, channels),
+      offset,
+      scale,
+      epsilon,
+    );
     save([input, statistics, scale]);
     const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor[] => {
       const [savedInput, savedStatistics, savedScale] = saved as [Tensor, Tensor, Tensor];
@@ -81,7 +104,11 @@ export function normalizeBatchInTraining(x: Tensor, gamma: Tensor, beta: Tensor,
     return { value: normed, gradFunc };
   });
   const statistics = statisticsOf(x);
-  return { normed: normalize(x, gamma, beta, statistics), mean: slice(statistics, 0, channels), variance: slice(statistics, channels, channels) };
+  return {
+    normed: normalize(x, gamma, beta, statistics),
+    mean: slice(statistics, 0, channels),
+    variance: slice(statistics, channels, channels),
+  };
 }
 
 export class FastBatchNormalization extends BatchNormalizationLayer {
@@ -94,7 +121,12 @@ export class FastBatchNormalization extends BatchNormalizationLayer {
     const lastAxis = fields.axis === -1 || fields.axis === input.rank - 1;
     if (!training || !lastAxis || !fields.center || !fields.scale || input.rank < 2) return super.call(inputs, kwargs);
     return tidy(() => {
-      const { normed, mean, variance } = normalizeBatchInTraining(input, fields.gamma.read(), fields.beta.read(), fields.epsilon);
+      const { normed, mean, variance } = normalizeBatchInTraining(
+        input,
+        fields.gamma.read(),
+        fields.beta.read(),
+        fields.epsilon,
+      );
       // tfjs-layers' moving-average update, unchanged: moving −= (moving − batch)·(1 − momentum).
       for (const [variable, value] of [
         [fields.movingMean, mean],

@@ -21,7 +21,12 @@ export function baseBlocks(classifier: Classifier): Layer[][] {
 /** Sets `trainable` on every layer; returns the number of trainable parameters. */
 export function selectTrainable(classifier: Classifier, selection: TrainableSelection): void {
   const blocks = baseBlocks(classifier);
-  const trainableFrom = selection.kind === 'all' ? 0 : selection.kind === 'head' ? blocks.length : Math.max(0, blocks.length - selection.count);
+  const trainableFrom =
+    selection.kind === 'all'
+      ? 0
+      : selection.kind === 'head'
+        ? blocks.length
+        : Math.max(0, blocks.length - selection.count);
   classifier.base.trainable = true;
   blocks.forEach((block, index) => {
     for (const layer of block) layer.trainable = index >= trainableFrom;
@@ -32,5 +37,8 @@ export function selectTrainable(classifier: Classifier, selection: TrainableSele
 }
 
 export function countParams(weights: readonly { shape: readonly (number | null)[] }[]): number {
-  return weights.reduce((sum, weight) => sum + weight.shape.reduce<number>((product, size) => product * (size ?? 1), 1), 0);
+  return weights.reduce(
+    (sum, weight) => sum + weight.shape.reduce<number>((product, size) => product * (size ?? 1), 1),
+    0,
+  );
 }

@@ -55,7 +55,12 @@ export function attachHead(base: LayersModel, options: HeadOptions): Classifier 
   if (typeof baseChannels === 'number' && baseChannels !== inputChannels) {
     const adapter = tf.layers.conv2d({ name: ADAPTER_NAME, filters: baseChannels, kernelSize: 1, useBias: true });
     x = adapter.apply(x) as SymbolicTensor;
-    const average = tensor4d(new Float32Array(inputChannels * baseChannels).fill(1 / inputChannels), [1, 1, inputChannels, baseChannels]);
+    const average = tensor4d(new Float32Array(inputChannels * baseChannels).fill(1 / inputChannels), [
+      1,
+      1,
+      inputChannels,
+      baseChannels,
+    ]);
     const bias = tensor1d(new Float32Array(baseChannels));
     adapter.setWeights([average, bias]);
     average.dispose();
@@ -67,7 +72,13 @@ export function attachHead(base: LayersModel, options: HeadOptions): Classifier 
   return { model: tf.model({ inputs: input, outputs: probabilities, name: 'classifier' }), base };
 }
 
-export function buildClassifier(architecture: Architecture, inputShape: ImageShape, classCount: number, dropout: number, random: SeededRandom): Classifier {
+export function buildClassifier(
+  architecture: Architecture,
+  inputShape: ImageShape,
+  classCount: number,
+  dropout: number,
+  random: SeededRandom,
+): Classifier {
   const base = buildBase(architecture, inputShape, random);
   return attachHead(base, { inputShape, classCount, dropout, random });
 }

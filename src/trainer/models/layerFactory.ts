@@ -31,7 +31,13 @@ export class LayerFactory {
       : tf.initializers.glorotUniform({ seed: this.seed() });
   }
 
-  conv(input: SymbolicTensor, name: string, filters: number, kernelSize: number, options: { strides?: number; activation?: Activation; useBias?: boolean } = {}): SymbolicTensor {
+  conv(
+    input: SymbolicTensor,
+    name: string,
+    filters: number,
+    kernelSize: number,
+    options: { strides?: number; activation?: Activation; useBias?: boolean } = {},
+  ): SymbolicTensor {
     const activation = options.activation ?? 'linear';
     return tf.layers
       .conv2d({
@@ -50,7 +56,14 @@ export class LayerFactory {
   /** Keras's tutorial CNN uses valid padding: kept for the seed architecture. */
   convValid(input: SymbolicTensor, name: string, filters: number, kernelSize: number): SymbolicTensor {
     return tf.layers
-      .conv2d({ name, filters, kernelSize, padding: 'valid', activation: 'relu', kernelInitializer: this.kernelInitializer('relu') })
+      .conv2d({
+        name,
+        filters,
+        kernelSize,
+        padding: 'valid',
+        activation: 'relu',
+        kernelInitializer: this.kernelInitializer('relu'),
+      })
       .apply(input) as SymbolicTensor;
   }
 
@@ -81,7 +94,9 @@ export class LayerFactory {
   }
 
   dense(input: SymbolicTensor, name: string, units: number, activation: Activation): SymbolicTensor {
-    return tf.layers.dense({ name, units, activation, kernelInitializer: this.kernelInitializer(activation) }).apply(input) as SymbolicTensor;
+    return tf.layers
+      .dense({ name, units, activation, kernelInitializer: this.kernelInitializer(activation) })
+      .apply(input) as SymbolicTensor;
   }
 
   dropout(input: SymbolicTensor, name: string, rate: number): SymbolicTensor {

@@ -54,7 +54,10 @@ export async function saveModel(model: LayersModel, dir: string, metadata: Model
   await model.save(
     io.withSaveHandler(async (artifacts) => {
       const weights = artifacts.weightData;
-      const bytes = weights === undefined ? new Uint8Array() : new Uint8Array(io.concatenateArrayBuffers(Array.isArray(weights) ? weights : [weights]));
+      const bytes =
+        weights === undefined
+          ? new Uint8Array()
+          : new Uint8Array(io.concatenateArrayBuffers(Array.isArray(weights) ? weights : [weights]));
       writeAtomically(join(dir, WEIGHTS_BIN), bytes);
       const modelJson = {
         modelTopology: artifacts.modelTopology,
@@ -64,7 +67,9 @@ export async function saveModel(model: LayersModel, dir: string, metadata: Model
         weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
       };
       writeAtomically(join(dir, MODEL_JSON), JSON.stringify(modelJson));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.byteLength } };
+      return {
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.byteLength },
+      };
     }),
   );
   writeAtomically(join(dir, RUN_FILES.modelMetadata), `${JSON.stringify(metadata, null, 2)}\n`);
@@ -76,7 +81,13 @@ interface ModelJson {
 }
 
 function isModelJson(value: unknown): value is ModelJson {
-  return value !== null && typeof value === 'object' && 'modelTopology' in value && 'weightsManifest' in value && Array.isArray(value.weightsManifest);
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    'modelTopology' in value &&
+    'weightsManifest' in value &&
+    Array.isArray(value.weightsManifest)
+  );
 }
 
 /** Loads a model folder written by saveModel (or by any TF.js layers-model export). */
@@ -84,8 +95,14 @@ export async function loadModel(dir: string): Promise<LayersModel> {
   const modelJson: unknown = JSON.parse(readFileSync(join(dir, MODEL_JSON), 'utf8'));
   if (!isModelJson(modelJson)) throw new Error(`${join(dir, MODEL_JSON)} is not a TF.js layers model`);
   const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
-  const buffers = modelJson.weightsManifest.flatMap((group) => group.paths.map((path) => readFileSync(join(dir, path))));
-  const weightData = io.concatenateArrayBuffers(buffers.map((buffer) => buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer));
+  const buffers = modelJson.weightsManifest.flatMap((group) =>
+    group.paths.map((path) => readFileSync(join(dir, path))),
+  );
+  const weightData = io.concatenateArrayBuffers(
+    buffers.map(
+      (buffer) => buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer,
+    ),
+  );
   return loadLayersModel(io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }));
 }
 

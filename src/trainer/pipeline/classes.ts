@@ -22,7 +22,10 @@ export function targetClassNames(experiment: Experiment, dataClasses: string[]):
 export function positiveClassIndex(experiment: Experiment, classes: string[]): number | null {
   const wanted = experiment.evaluation.positiveClass;
   if (classes.length !== 2) {
-    if (wanted !== undefined) throw new Error(`evaluation.positiveClass applies to binary tasks; the target has ${classes.length} classes (${classes.join(', ')}): remove it to get every class one-vs-rest`);
+    if (wanted !== undefined)
+      throw new Error(
+        `evaluation.positiveClass applies to binary tasks; the target has ${classes.length} classes (${classes.join(', ')}): remove it to get every class one-vs-rest`,
+      );
     return null;
   }
   if (wanted === undefined) return 1;

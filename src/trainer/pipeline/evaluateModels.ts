@@ -24,7 +24,14 @@ export interface EvaluationOutcome {
   decisions: Partial<Record<EvaluatedModel, DecisionRule>>;
 }
 
-export function evaluateModels(models: [EvaluatedModel, LayersModel | null][], data: EvaluationData, classes: string[], positiveClass: number | null, experiment: Experiment, events: EventStream): EvaluationOutcome {
+export function evaluateModels(
+  models: [EvaluatedModel, LayersModel | null][],
+  data: EvaluationData,
+  classes: string[],
+  positiveClass: number | null,
+  experiment: Experiment,
+  events: EventStream,
+): EvaluationOutcome {
   const split = experiment.evaluation.split;
   const batchSize = Math.max(experiment.training.batchSize, 128);
   const outcome: EvaluationOutcome = { evaluations: {}, comparison: null, decisions: {} };
@@ -32,10 +39,23 @@ export function evaluateModels(models: [EvaluatedModel, LayersModel | null][], d
   let statisticsMs = 0;
   for (const [name, model] of models) {
     if (!model) continue;
-    const evaluatedScores = { probabilities: predictProbabilities(model, data[split], batchSize), labels: data[split].labels };
-    const validation = split === 'val' ? evaluatedScores : { probabilities: predictProbabilities(model, data.val, batchSize), labels: data.val.labels };
+    const evaluatedScores = {
+      probabilities: predictProbabilities(model, data[split], batchSize),
+      labels: data[split].labels,
+    };
+    const validation =
+      split === 'val'
+        ? evaluatedScores
+        : { probabilities: predictProbabilities(model, data.val, batchSize), labels: data.val.labels };
     const started = performance.now();
-    const evaluation = evaluateScores({ evaluated: evaluatedScores, validation, classes, positiveClass, settings: experiment.evaluation, seed: experiment.seed });
+    const evaluation = evaluateScores({
+      evaluated: evaluatedScores,
+      validation,
+      classes,
+      positiveClass,
+      settings: experiment.evaluation,
+      seed: experiment.seed,
+    });
     statisticsMs += performance.now() - started;
     evaluated[name] = evaluation;
     outcome.evaluations[name] = evaluation.metrics;
@@ -52,6 +72,9 @@ export function evaluateModels(models: [EvaluatedModel, LayersModel | null][], d
     events.emit({ type: 'comparison', comparison: outcome.comparison });
   }
   const resamples = experiment.evaluation.bootstrap.resamples;
-  events.log('info', `evaluation statistics (${resamples > 0 ? `${resamples} stratified bootstrap resamples` : 'no bootstrap'}, curves, calibration${fineTuned && scratch ? ', DeLong' : ''}) took ${Math.round(statisticsMs)} ms`);
+  events.log(
+    'info',
+    `evaluation statistics (${resamples > 0 ? `${resamples} stratified bootstrap resamples` : 'no bootstrap'}, curves, calibration${fineTuned && scratch ? ', DeLong' : ''}) took ${Math.round(statisticsMs)} ms`,
+  );
   return outcome;
 }

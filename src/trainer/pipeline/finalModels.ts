@@ -23,7 +23,10 @@ export interface ModelToSave {
 }
 
 /** The decision rule of the model saved in `folder` (model/ is the fine-tuned one). */
-export function decisionOf(folder: string, decisions: Partial<Record<EvaluatedModel, DecisionRule>>): DecisionRule | null {
+export function decisionOf(
+  folder: string,
+  decisions: Partial<Record<EvaluatedModel, DecisionRule>>,
+): DecisionRule | null {
   if (folder === RUN_FILES.model) return decisions['fine-tuned'] ?? null;
   if (folder === RUN_FILES.scratchModel) return decisions.scratch ?? null;
   return null;
@@ -35,7 +38,12 @@ export interface RunIdentity {
   runDir: string;
 }
 
-export async function saveModels(models: ModelToSave[], identity: RunIdentity, classes: string[], events: EventStream): Promise<void> {
+export async function saveModels(
+  models: ModelToSave[],
+  identity: RunIdentity,
+  classes: string[],
+  events: EventStream,
+): Promise<void> {
   for (const { model, folder, weightsSource, classes: ownClasses, decision } of models) {
     const inputShape = model.inputs[0]?.shape.slice(1) as [number, number, number];
     const modelClasses = ownClasses ?? classes;
@@ -43,13 +51,22 @@ export async function saveModels(models: ModelToSave[], identity: RunIdentity, c
       format: 'medtransfer-model/1',
       classes: modelClasses,
       inputShape,
-      normalization: { scale: 1 / 255, offset: 0, description: 'pixel values scaled to [0, 1] (value / 255 for 8-bit images), height × width × channels' },
+      normalization: {
+        scale: 1 / 255,
+        offset: 0,
+        description: 'pixel values scaled to [0, 1] (value / 255 for 8-bit images), height × width × channels',
+      },
       architecture: identity.experiment.model.architecture,
       weightsSource,
       experimentName: identity.experiment.name,
       runId: identity.runId,
       savedAt: new Date().toISOString(),
-      ...(decision ? { positiveClass: modelClasses[decision.positiveClass] ?? null, decision: decisionMetadata(decision, modelClasses) } : {}),
+      ...(decision
+        ? {
+            positiveClass: modelClasses[decision.positiveClass] ?? null,
+            decision: decisionMetadata(decision, modelClasses),
+          }
+        : {}),
     };
     await saveModel(model, join(identity.runDir, folder), metadata);
     events.log('info', `saved ${folder}/ (${weightsSource})`);

@@ -34,7 +34,12 @@ export function dataNotes(data: RunData): string[] {
 }
 
 /** `onProgress` hears how many files each file-based dataset has decoded (throttled by the loaders). */
-export async function loadRunData(experiment: Experiment, sourceShape: ImageShape, targetShape: ImageShape, onProgress?: ProgressCallback): Promise<RunData> {
+export async function loadRunData(
+  experiment: Experiment,
+  sourceShape: ImageShape,
+  targetShape: ImageShape,
+  onProgress?: ProgressCallback,
+): Promise<RunData> {
   let source: PreparedDataset | null = null;
   if (experiment.source) {
     const loaded = await loadDataset(experiment.source.dataset, sourceShape, experiment.seed, onProgress);

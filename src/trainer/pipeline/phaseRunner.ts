@@ -67,7 +67,8 @@ export async function runTrainingPhase(request: PhaseRequest, environment: Phase
   let resume: PhaseResume | null = null;
   try {
     if (entry.kind === 'resume') {
-      if (augmentRandom && entry.checkpoint.random.augment !== null) augmentRandom.restore(entry.checkpoint.random.augment);
+      if (augmentRandom && entry.checkpoint.random.augment !== null)
+        augmentRandom.restore(entry.checkpoint.random.augment);
       await restoreOptimizer(optimizer, entry.checkpoint.optimizer);
       resume = entry.resume;
     }
@@ -82,20 +83,42 @@ export async function runTrainingPhase(request: PhaseRequest, environment: Phase
       batchSize: training.batchSize,
       optimizer,
       learningRate: request.learningRate,
-      classWeights: request.targetTask && training.classWeights === 'balanced' ? balancedClassWeights(request.data.train.labels, request.classes.length) : null,
+      classWeights:
+        request.targetTask && training.classWeights === 'balanced'
+          ? balancedClassWeights(request.data.train.labels, request.classes.length)
+          : null,
       augment: training.augmentation && augmentRandom ? createAugmenter(training.augmentation, augmentRandom) : null,
       earlyStopping: request.targetTask ? (training.earlyStopping ?? null) : null,
       random: environment.random,
       stop: environment.stop,
       emit: events.emit,
       resume,
-      onEpochEnd: (end) => checkpoints.write({ phase: request.phase, epochs: request.epochs, end, random: environment.random, augmentRandom, optimizer }),
+      onEpochEnd: (end) =>
+        checkpoints.write({
+          phase: request.phase,
+          epochs: request.epochs,
+          end,
+          random: environment.random,
+          augmentRandom,
+          optimizer,
+        }),
     });
     checkpoints.phaseEnded(request.phase, environment.random);
-    events.emit({ type: 'phase-ended', phase: request.phase, epochsRun: outcome.epochsRun, stoppedEarly: outcome.stoppedEarly, bestEpoch: outcome.bestEpoch, seconds: (performance.now() - started) / 1000 });
+    events.emit({
+      type: 'phase-ended',
+      phase: request.phase,
+      epochsRun: outcome.epochsRun,
+      stoppedEarly: outcome.stoppedEarly,
+      bestEpoch: outcome.bestEpoch,
+      seconds: (performance.now() - started) / 1000,
+    });
     return outcome;
   } catch (error) {
-    throw explainOutOfMemory(error, { where: `the ${request.phase} phase`, batchSize: training.batchSize, imageShape: request.data.train.shape });
+    throw explainOutOfMemory(error, {
+      where: `the ${request.phase} phase`,
+      batchSize: training.batchSize,
+      imageShape: request.data.train.shape,
+    });
   } finally {
     optimizer.dispose();
     if (resumed) disposeCheckpoint(resumed);

@@ -19,11 +19,19 @@ export function planRun(experiment: Experiment): RunPlan {
   const { strategy } = experiment.fineTune;
   const headEpochs = strategy === 'full' ? 0 : experiment.fineTune.headEpochs;
   const fineTuneEpochs = strategy === 'feature-extraction' ? 0 : experiment.fineTune.epochs;
-  const scratchEpochs = experiment.baseline.scratch ? (experiment.baseline.epochs ?? Math.max(1, headEpochs + fineTuneEpochs)) : 0;
+  const scratchEpochs = experiment.baseline.scratch
+    ? (experiment.baseline.epochs ?? Math.max(1, headEpochs + fineTuneEpochs))
+    : 0;
   const phases: Phase[] = ['source'];
   if (headEpochs > 0) phases.push('head');
   if (fineTuneEpochs > 0) phases.push('finetune');
   if (scratchEpochs > 0) phases.push('scratch');
   phases.push('evaluate');
-  return { phases, sourceEpochs: experiment.source ? experiment.source.epochs : 0, headEpochs, fineTuneEpochs, scratchEpochs };
+  return {
+    phases,
+    sourceEpochs: experiment.source ? experiment.source.epochs : 0,
+    headEpochs,
+    fineTuneEpochs,
+    scratchEpochs,
+  };
 }

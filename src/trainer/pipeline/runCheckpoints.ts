@@ -43,19 +43,34 @@ export class RunCheckpoints {
    * checkpoint is in this phase (the models' weights and the random stream are restored), 'run'
    * otherwise.
    */
-  enter(phase: TrainingPhase, random: SeededRandom): { kind: 'run' } | { kind: 'skip' } | { kind: 'resume'; resume: PhaseResume; checkpoint: Checkpoint } {
+  enter(
+    phase: TrainingPhase,
+    random: SeededRandom,
+  ): { kind: 'run' } | { kind: 'skip' } | { kind: 'resume'; resume: PhaseResume; checkpoint: Checkpoint } {
     const checkpoint = this.pending;
     if (!checkpoint) return { kind: 'run' };
     if (checkpoint.phase !== phase) {
       const after = checkpoint.random.afterPhase[phase];
-      if (after === undefined) throw new Error(`the checkpoint is in the ${checkpoint.phase} phase but the run reached ${phase} first: it does not belong to this experiment`);
+      if (after === undefined)
+        throw new Error(
+          `the checkpoint is in the ${checkpoint.phase} phase but the run reached ${phase} first: it does not belong to this experiment`,
+        );
       random.restore(after);
       return { kind: 'skip' };
     }
     this.restoreModels(checkpoint);
     random.restore(checkpoint.random.shuffle);
     this.pending = null;
-    return { kind: 'resume', checkpoint, resume: { epoch: checkpoint.epoch, earlyStopping: checkpoint.earlyStopping, bestWeights: checkpoint.bestWeights, batchOrder: checkpoint.batchOrder } };
+    return {
+      kind: 'resume',
+      checkpoint,
+      resume: {
+        epoch: checkpoint.epoch,
+        earlyStopping: checkpoint.earlyStopping,
+        bestWeights: checkpoint.bestWeights,
+        batchOrder: checkpoint.batchOrder,
+      },
+    };
   }
 
   /** After a phase ends: where the shared random stream is, for a resume that skips this phase. */
@@ -64,7 +79,14 @@ export class RunCheckpoints {
   }
 
   /** Writes the checkpoint for the end of an epoch. */
-  async write(at: { phase: TrainingPhase; epochs: number; end: EpochEnd; random: SeededRandom; augmentRandom: SeededRandom | null; optimizer: Optimizer }): Promise<void> {
+  async write(at: {
+    phase: TrainingPhase;
+    epochs: number;
+    end: EpochEnd;
+    random: SeededRandom;
+    augmentRandom: SeededRandom | null;
+    optimizer: Optimizer;
+  }): Promise<void> {
     const { runDir } = this.identity;
     if (runDir === null) return;
     const models: Partial<Record<ModelRole, ReturnType<LayersModel['getWeights']>>> = {};
@@ -77,7 +99,11 @@ export class RunCheckpoints {
         phase: at.phase,
         epoch: at.end.epoch,
         epochs: at.epochs,
-        random: { shuffle: at.random.snapshot(), augment: at.augmentRandom?.snapshot() ?? null, afterPhase: { ...this.randomAfterPhase } },
+        random: {
+          shuffle: at.random.snapshot(),
+          augment: at.augmentRandom?.snapshot() ?? null,
+          afterPhase: { ...this.randomAfterPhase },
+        },
         earlyStopping: at.end.earlyStopping,
         batchOrder: at.end.batchOrder,
         models,
@@ -94,11 +120,16 @@ export class RunCheckpoints {
       const weights = checkpoint.models[role];
       if (!weights) continue;
       const model = this.models.get(role);
-      if (!model) throw new Error(`the checkpoint has weights of the ${role} model, which this run has not built: it does not belong to this experiment`);
+      if (!model)
+        throw new Error(
+          `the checkpoint has weights of the ${role} model, which this run has not built: it does not belong to this experiment`,
+        );
       try {
         model.setWeights(weights);
       } catch (error) {
-        throw new Error(`the checkpoint's ${role} weights do not fit the model (${(error as Error).message}): it does not belong to this experiment`);
+        throw new Error(
+          `the checkpoint's ${role} weights do not fit the model (${(error as Error).message}): it does not belong to this experiment`,
+        );
       }
     }
   }

@@ -64,8 +64,18 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
   const plan = planRun(experiment);
   const resume = request.resume ?? null;
   if (resume) {
-    events.emit({ type: 'run-resumed', runId: request.runId, pid: process.pid, backend: request.backend, backendNotes: request.backendNotes, fromPhase: resume.checkpoint.phase, fromEpoch: resume.checkpoint.epoch, tornLineDropped: resume.tornLineDropped });
-    if (resume.tornLineDropped) events.log('warn', 'dropped a torn last line in events.jsonl (the trainer died while writing it)');
+    events.emit({
+      type: 'run-resumed',
+      runId: request.runId,
+      pid: process.pid,
+      backend: request.backend,
+      backendNotes: request.backendNotes,
+      fromPhase: resume.checkpoint.phase,
+      fromEpoch: resume.checkpoint.epoch,
+      tornLineDropped: resume.tornLineDropped,
+    });
+    if (resume.tornLineDropped)
+      events.log('warn', 'dropped a torn last line in events.jsonl (the trainer died while writing it)');
     for (const note of resume.notes) events.log('warn', note);
   } else {
     events.emit({
@@ -91,7 +101,10 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
   let error: string | null = null;
   try {
     const random = new SeededRandom(experiment.seed);
-    const checkpoints = new RunCheckpoints({ runId: request.runId, experimentName: experiment.name, runDir: request.runDir }, resume?.checkpoint ?? null);
+    const checkpoints = new RunCheckpoints(
+      { runId: request.runId, experimentName: experiment.name, runDir: request.runDir },
+      resume?.checkpoint ?? null,
+    );
     const environment: PhaseEnvironment = { experiment, events, stop: request.stop, random, checkpoints };
     const shape = experiment.model.inputShape as ImageShape;
 
@@ -101,10 +114,16 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
       pretrained = await loadPretrained(experiment.pretrained, environment);
       targetShape = pretrainedTargetShape(pretrained, shape, events);
     }
-    const data = await loadRunData(experiment, shape, targetShape, (progress) => events.emit({ type: 'data-progress', ...progress }));
+    const data = await loadRunData(experiment, shape, targetShape, (progress) =>
+      events.emit({ type: 'data-progress', ...progress }),
+    );
     classes = targetClassNames(experiment, data.target.classes);
     const positiveClass = positiveClassIndex(experiment, classes);
-    events.emit({ type: 'data-loaded', source: data.source ? summarizeDataset(data.source) : null, target: summarizeDataset(data.target, classes) });
+    events.emit({
+      type: 'data-loaded',
+      source: data.source ? summarizeDataset(data.source) : null,
+      target: summarizeDataset(data.target, classes),
+    });
     for (const warning of dataWarnings(data)) events.log('warn', warning);
     for (const note of dataNotes(data)) events.log('info', note);
 
@@ -112,15 +131,23 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
       checkpoints.register('source', model);
       toSave.push({ model, folder: 'source-model', weightsSource: provenance, classes: sourceClasses });
     };
-    const source = pretrained ?? (data.source ? await pretrainOnSource(data.source, shape, plan.sourceEpochs, environment, saveSource) : null);
+    const source =
+      pretrained ??
+      (data.source ? await pretrainOnSource(data.source, shape, plan.sourceEpochs, environment, saveSource) : null);
     if (!source) throw new Error('the experiment has neither `source` nor `pretrained`');
 
-    const fineTuned = attachHead(source.base, { inputShape: targetShape, classCount: classes.length, dropout: experiment.model.dropout, random: random.fork(2) });
+    const fineTuned = attachHead(source.base, {
+      inputShape: targetShape,
+      classCount: classes.length,
+      dropout: experiment.model.dropout,
+      random: random.fork(2),
+    });
     checkpoints.register('fine-tuned', fineTuned.model);
     const adapted = channelAdapterNote(source.base, targetShape, experiment.pretrained ? 'pretrained' : 'source');
     if (adapted) events.log('info', adapted);
     const frozenNorms = freezeBatchNormStatistics(fineTuned.base);
-    if (frozenNorms > 0) events.log('info', `${frozenNorms} BatchNormalization layers of the transferred base stay in inference mode`);
+    if (frozenNorms > 0)
+      events.log('info', `${frozenNorms} BatchNormalization layers of the transferred base stay in inference mode`);
     const strategy = experiment.fineTune.strategy;
     const weightsSource = `fine-tuned (${strategy}) on ${data.target.description}, base ${source.provenance}`;
     toSave.unshift({ model: fineTuned.model, folder: RUN_FILES.model, weightsSource });
@@ -128,41 +155,126 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
 
     if (plan.headEpochs > 0) {
       selectTrainable(fineTuned, { kind: 'head' });
-      await runTrainingPhase({ ...target, phase: 'head', classifier: fineTuned, epochs: plan.headEpochs, learningRate: experiment.training.learningRate, description: 'train the new head, base frozen' }, environment);
+      await runTrainingPhase(
+        {
+          ...target,
+          phase: 'head',
+          classifier: fineTuned,
+          epochs: plan.headEpochs,
+          learningRate: experiment.training.learningRate,
+          description: 'train the new head, base frozen',
+        },
+        environment,
+      );
     }
     if (plan.fineTuneEpochs > 0) {
       const partial = strategy === 'partial';
-      selectTrainable(fineTuned, partial ? { kind: 'top-blocks', count: experiment.fineTune.trainableBlocks } : { kind: 'all' });
-      const what = partial ? `the top ${experiment.fineTune.trainableBlocks} base blocks and the head` : 'the whole model';
-      await runTrainingPhase({ ...target, phase: 'finetune', classifier: fineTuned, epochs: plan.fineTuneEpochs, learningRate: experiment.fineTune.learningRate, description: `fine-tune ${what} at a low learning rate` }, environment);
+      selectTrainable(
+        fineTuned,
+        partial ? { kind: 'top-blocks', count: experiment.fineTune.trainableBlocks } : { kind: 'all' },
+      );
+      const what = partial
+        ? `the top ${experiment.fineTune.trainableBlocks} base blocks and the head`
+        : 'the whole model';
+      await runTrainingPhase(
+        {
+          ...target,
+          phase: 'finetune',
+          classifier: fineTuned,
+          epochs: plan.fineTuneEpochs,
+          learningRate: experiment.fineTune.learningRate,
+          description: `fine-tune ${what} at a low learning rate`,
+        },
+        environment,
+      );
     }
 
     let scratch: Classifier | null = null;
     if (plan.scratchEpochs > 0) {
-      scratch = buildClassifier(experiment.model.architecture, targetShape, classes.length, experiment.model.dropout, new SeededRandom(experiment.seed).fork(3));
+      scratch = buildClassifier(
+        experiment.model.architecture,
+        targetShape,
+        classes.length,
+        experiment.model.dropout,
+        new SeededRandom(experiment.seed).fork(3),
+      );
       checkpoints.register('scratch', scratch.model);
-      toSave.push({ model: scratch.model, folder: RUN_FILES.scratchModel, weightsSource: `trained from scratch on ${data.target.description} (baseline)` });
-      await runTrainingPhase({ ...target, phase: 'scratch', classifier: scratch, epochs: plan.scratchEpochs, learningRate: experiment.training.learningRate, description: 'baseline: the same architecture from random weights, same data and epoch budget' }, environment);
+      toSave.push({
+        model: scratch.model,
+        folder: RUN_FILES.scratchModel,
+        weightsSource: `trained from scratch on ${data.target.description} (baseline)`,
+      });
+      await runTrainingPhase(
+        {
+          ...target,
+          phase: 'scratch',
+          classifier: scratch,
+          epochs: plan.scratchEpochs,
+          learningRate: experiment.training.learningRate,
+          description: 'baseline: the same architecture from random weights, same data and epoch budget',
+        },
+        environment,
+      );
     }
 
-    if (checkpoints.resuming) throw new Error(`the checkpoint's phase (${resume?.checkpoint.phase ?? '?'}) is not in this experiment's plan (${plan.phases.join(', ')})`);
+    if (checkpoints.resuming)
+      throw new Error(
+        `the checkpoint's phase (${resume?.checkpoint.phase ?? '?'}) is not in this experiment's plan (${plan.phases.join(', ')})`,
+      );
     const evaluationStarted = performance.now();
     const split = experiment.evaluation.split;
-    const evaluated: [EvaluatedModel, Classifier | null][] = [['fine-tuned', fineTuned], ['scratch', scratch]];
-    events.emit({ type: 'phase-started', phase: 'evaluate', description: `evaluate on the ${split} split (${data.target[split].count} images)`, epochs: 0, batchesPerEpoch: 0, learningRate: null, trainableParams: 0, totalParams: 0 });
-    const outcome = evaluateModels(evaluated.map(([name, classifier]) => [name, classifier?.model ?? null]), data.target, classes, positiveClass, experiment, events);
+    const evaluated: [EvaluatedModel, Classifier | null][] = [
+      ['fine-tuned', fineTuned],
+      ['scratch', scratch],
+    ];
+    events.emit({
+      type: 'phase-started',
+      phase: 'evaluate',
+      description: `evaluate on the ${split} split (${data.target[split].count} images)`,
+      epochs: 0,
+      batchesPerEpoch: 0,
+      learningRate: null,
+      trainableParams: 0,
+      totalParams: 0,
+    });
+    const outcome = evaluateModels(
+      evaluated.map(([name, classifier]) => [name, classifier?.model ?? null]),
+      data.target,
+      classes,
+      positiveClass,
+      experiment,
+      events,
+    );
     Object.assign(evaluations, outcome.evaluations);
     comparison = outcome.comparison;
     for (const entry of toSave) entry.decision = decisionOf(entry.folder, outcome.decisions);
-    events.emit({ type: 'phase-ended', phase: 'evaluate', epochsRun: 0, stoppedEarly: false, bestEpoch: null, seconds: (performance.now() - evaluationStarted) / 1000 });
-    explainSample({ experiment, runDir: request.runDir, set: data.target[split], classes, events, models: evaluated.flatMap(([model, classifier]) => (classifier ? [{ model, classifier: classifier.model }] : [])) });
+    events.emit({
+      type: 'phase-ended',
+      phase: 'evaluate',
+      epochsRun: 0,
+      stoppedEarly: false,
+      bestEpoch: null,
+      seconds: (performance.now() - evaluationStarted) / 1000,
+    });
+    explainSample({
+      experiment,
+      runDir: request.runDir,
+      set: data.target[split],
+      classes,
+      events,
+      models: evaluated.flatMap(([model, classifier]) => (classifier ? [{ model, classifier: classifier.model }] : [])),
+    });
   } catch (caught) {
     if (caught instanceof StopRequested) {
       status = 'stopped';
       events.log('warn', `stop requested (${request.stop.why ?? 'by the user'}): saving what was trained so far`);
     } else {
       status = 'failed';
-      const explained = explainOutOfMemory(caught, { where: 'the run', batchSize: experiment.training.batchSize, imageShape: experiment.model.inputShape as ImageShape });
+      const explained = explainOutOfMemory(caught, {
+        where: 'the run',
+        batchSize: experiment.training.batchSize,
+        imageShape: experiment.model.inputShape as ImageShape,
+      });
       error = explained instanceof Error ? explained.message : String(explained);
       events.log('error', error);
       if (caught instanceof Error && caught.stack && process.env.MEDTRANSFER_DEBUG) events.log('error', caught.stack);
@@ -170,8 +282,17 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
   }
 
   try {
-    const stoppedNote = (model: ModelToSave) => ({ ...model, weightsSource: `${model.weightsSource}; the run was stopped before it finished` });
-    if (status !== 'failed') await saveModels(status === 'stopped' ? toSave.map(stoppedNote) : toSave, { experiment, runId: request.runId, runDir: request.runDir }, classes, events);
+    const stoppedNote = (model: ModelToSave) => ({
+      ...model,
+      weightsSource: `${model.weightsSource}; the run was stopped before it finished`,
+    });
+    if (status !== 'failed')
+      await saveModels(
+        status === 'stopped' ? toSave.map(stoppedNote) : toSave,
+        { experiment, runId: request.runId, runDir: request.runDir },
+        classes,
+        events,
+      );
   } catch (saveError) {
     events.log('error', `could not save the models: ${(saveError as Error).message}`);
   }
@@ -204,7 +325,11 @@ function explainSample(request: SaliencyRequest): void {
 }
 
 /** What the channel adapter does, when the base takes another channel count than the target images have. */
-function channelAdapterNote(base: LayersModel, targetShape: ImageShape, origin: 'pretrained' | 'source'): string | null {
+function channelAdapterNote(
+  base: LayersModel,
+  targetShape: ImageShape,
+  origin: 'pretrained' | 'source',
+): string | null {
   const baseChannels = base.inputs[0]?.shape[3];
   const channels = targetShape[2];
   if (typeof baseChannels !== 'number' || baseChannels === channels) return null;
@@ -219,7 +344,11 @@ function pretrainedTargetShape(pretrained: SourceModel, shape: ImageShape, event
   const baseShape = pretrained.base.inputs[0]?.shape;
   const height = baseShape?.[1];
   const width = baseShape?.[2];
-  if (typeof height !== 'number' || typeof width !== 'number' || (height === shape[0] && width === shape[1])) return shape;
-  events.log('warn', `the pretrained model takes ${height}×${width} images: target images are resized to that instead of model.inputShape ${shape[0]}×${shape[1]}`);
+  if (typeof height !== 'number' || typeof width !== 'number' || (height === shape[0] && width === shape[1]))
+    return shape;
+  events.log(
+    'warn',
+    `the pretrained model takes ${height}×${width} images: target images are resized to that instead of model.inputShape ${shape[0]}×${shape[1]}`,
+  );
   return [height, width, shape[2]];
 }

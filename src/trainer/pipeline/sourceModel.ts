@@ -19,9 +19,21 @@ export interface SourceModel {
  * Pretrains on the source task. `onCreated` gets the classifier before training starts, so a
  * run stopped during this phase can still save what was learnt.
  */
-export async function pretrainOnSource(source: PreparedDataset, shape: ImageShape, epochs: number, environment: PhaseEnvironment, onCreated: (classifier: LayersModel, provenance: string, classes: string[]) => void): Promise<SourceModel> {
+export async function pretrainOnSource(
+  source: PreparedDataset,
+  shape: ImageShape,
+  epochs: number,
+  environment: PhaseEnvironment,
+  onCreated: (classifier: LayersModel, provenance: string, classes: string[]) => void,
+): Promise<SourceModel> {
   const { experiment } = environment;
-  const classifier = buildClassifier(experiment.model.architecture, shape, source.classes.length, experiment.model.dropout, environment.random.fork(1));
+  const classifier = buildClassifier(
+    experiment.model.architecture,
+    shape,
+    source.classes.length,
+    experiment.model.dropout,
+    environment.random.fork(1),
+  );
   const provenance = `pretrained on ${source.description} for ${epochs} epochs`;
   onCreated(classifier.model, provenance, source.classes);
   await runTrainingPhase(
@@ -43,15 +55,33 @@ export async function pretrainOnSource(source: PreparedDataset, shape: ImageShap
 
 export async function loadPretrained(dir: string, environment: PhaseEnvironment): Promise<SourceModel> {
   const started = performance.now();
-  environment.events.emit({ type: 'phase-started', phase: 'source', description: `load the pretrained model ${dir}`, epochs: 0, batchesPerEpoch: 0, learningRate: null, trainableParams: 0, totalParams: 0 });
+  environment.events.emit({
+    type: 'phase-started',
+    phase: 'source',
+    description: `load the pretrained model ${dir}`,
+    epochs: 0,
+    batchesPerEpoch: 0,
+    learningRate: null,
+    trainableParams: 0,
+    totalParams: 0,
+  });
   let model: LayersModel;
   try {
     model = await loadModel(dir);
   } catch (error) {
-    throw new Error(`cannot load the pretrained model from ${dir}: ${(error as Error).message} (it must be a TF.js layers model folder with model.json, such as a run's model/)`);
+    throw new Error(
+      `cannot load the pretrained model from ${dir}: ${(error as Error).message} (it must be a TF.js layers model folder with model.json, such as a run's model/)`,
+    );
   }
   const metadata = readModelMetadata(dir);
-  environment.events.emit({ type: 'phase-ended', phase: 'source', epochsRun: 0, stoppedEarly: false, bestEpoch: null, seconds: (performance.now() - started) / 1000 });
+  environment.events.emit({
+    type: 'phase-ended',
+    phase: 'source',
+    epochsRun: 0,
+    stoppedEarly: false,
+    bestEpoch: null,
+    seconds: (performance.now() - started) / 1000,
+  });
   const described = metadata ? `${metadata.architecture} from ${dir} (${metadata.weightsSource})` : dir;
   return { base: extractBase(model), classifier: null, provenance: `loaded from ${described}` };
 }

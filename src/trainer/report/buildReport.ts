@@ -11,11 +11,24 @@ export function buildReport(data: ReportData): ReportDocument {
   const name = data.state.experimentName ?? data.metrics?.experimentName ?? data.experiment?.name ?? 'run';
   const runId = data.state.runId ?? data.metrics?.runId ?? '';
   const status = data.metrics?.status ?? data.state.status;
-  const when = data.state.startedAt ? `started ${data.state.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}` : '';
+  const when = data.state.startedAt
+    ? `started ${data.state.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`
+    : '';
   return {
     title: `MedTransfer report: ${name}`,
-    subtitle: [`run ${runId}`, status, when, data.state.seconds !== null ? `${Math.round(data.state.seconds)} s` : ''].filter(Boolean).join(' · '),
+    subtitle: [`run ${runId}`, status, when, data.state.seconds !== null ? `${Math.round(data.state.seconds)} s` : '']
+      .filter(Boolean)
+      .join(' · '),
     warning: NOT_A_MEDICAL_DEVICE,
-    sections: [summarySection(data), experimentSection(data), dataSection(data), trainingSection(data), evaluationSection(data), operatingPointSection(data), explanationsSection(data), modelCardSection(data)],
+    sections: [
+      summarySection(data),
+      experimentSection(data),
+      dataSection(data),
+      trainingSection(data),
+      evaluationSection(data),
+      operatingPointSection(data),
+      explanationsSection(data),
+      modelCardSection(data),
+    ],
   };
 }

@@ -9,7 +9,11 @@ export function formatNumber(value: number | null | undefined, digits = 3): stri
 }
 
 /** `0.912 (0.870–0.951)`; the estimate alone without an interval. */
-export function formatInterval(value: number | null | undefined, interval: Interval | null | undefined, digits = 3): string {
+export function formatInterval(
+  value: number | null | undefined,
+  interval: Interval | null | undefined,
+  digits = 3,
+): string {
   if (!interval) return formatNumber(value, digits);
   return `${formatNumber(interval.estimate, digits)} (${formatNumber(interval.low, digits)} to ${formatNumber(interval.high, digits)})`;
 }

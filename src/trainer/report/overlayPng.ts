@@ -4,7 +4,12 @@ import { blendOverlay, decodeBase64 } from '../../shared/explain/overlay';
 import type { ModelExplanation, SaliencyExample } from '../../shared/run/saliency';
 
 /** Scaled up with nearest neighbours, so a 28×28 image prints at a readable size. */
-export function overlayDataUri(example: SaliencyExample, explanation: ModelExplanation | null, opacity: number, minimumSize = 160): string {
+export function overlayDataUri(
+  example: SaliencyExample,
+  explanation: ModelExplanation | null,
+  opacity: number,
+  minimumSize = 160,
+): string {
   const rgba = blendOverlay({
     width: example.width,
     height: example.height,

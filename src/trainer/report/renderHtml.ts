@@ -17,7 +17,12 @@ function renderBlock(block: Block): string {
     case 'table': {
       const caption = block.caption ? `<caption>${escapeHtml(block.caption)}</caption>` : '';
       const header = `<thead><tr>${block.header.map((cell) => `<th scope="col">${escapeHtml(cell)}</th>`).join('')}</tr></thead>`;
-      const rows = block.rows.map((row) => `<tr>${row.map((cell, index) => (index === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`).join('');
+      const rows = block.rows
+        .map(
+          (row) =>
+            `<tr>${row.map((cell, index) => (index === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`,
+        )
+        .join('');
       return `<table>${caption}${header}<tbody>${rows}</tbody></table>`;
     }
     case 'charts':
@@ -39,9 +44,14 @@ function renderBlock(block: Block): string {
 
 export function renderHtml(document: ReportDocument): string {
   const sections = document.sections
-    .map((section) => `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.title)}</h2>${section.blocks.map(renderBlock).join('\n')}</section>`)
+    .map(
+      (section) =>
+        `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.title)}</h2>${section.blocks.map(renderBlock).join('\n')}</section>`,
+    )
     .join('\n');
-  const contents = document.sections.map((section) => `<li><a href="#${escapeHtml(section.id)}">${escapeHtml(section.title)}</a></li>`).join('');
+  const contents = document.sections
+    .map((section) => `<li><a href="#${escapeHtml(section.id)}">${escapeHtml(section.title)}</a></li>`)
+    .join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -19,12 +19,21 @@ function renderBlock(block: Block): string {
     case 'charts':
       return escapeMarkdown(block.markdown);
     case 'saliency':
-      return block.figures.map((figure) => `- ${escapeMarkdown(figure.caption)}: ${figure.panels.map((panel) => `${escapeMarkdown(panel.title)} ${escapeMarkdown(panel.lines.join(', '))}`).join('; ')}`).join('\n');
+      return block.figures
+        .map(
+          (figure) =>
+            `- ${escapeMarkdown(figure.caption)}: ${figure.panels.map((panel) => `${escapeMarkdown(panel.title)} ${escapeMarkdown(panel.lines.join(', '))}`).join('; ')}`,
+        )
+        .join('\n');
   }
 }
 
 export function renderMarkdown(document: ReportDocument): string {
-  const parts = [`# ${escapeMarkdown(document.title)}`, escapeMarkdown(document.subtitle), `> **${escapeMarkdown(document.warning.title)}** ${escapeMarkdown(document.warning.text)}`];
+  const parts = [
+    `# ${escapeMarkdown(document.title)}`,
+    escapeMarkdown(document.subtitle),
+    `> **${escapeMarkdown(document.warning.title)}** ${escapeMarkdown(document.warning.text)}`,
+  ];
   for (const section of document.sections) {
     parts.push(`## ${escapeMarkdown(section.title)}`);
     for (const block of section.blocks) parts.push(renderBlock(block));

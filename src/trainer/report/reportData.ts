@@ -32,7 +32,12 @@ function readJson(path: string): unknown {
   }
 }
 
-function readOptional<T>(path: string, parse: (value: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }): T | null {
+function readOptional<T>(
+  path: string,
+  parse: (
+    value: unknown,
+  ) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } },
+): T | null {
   if (!existsSync(path)) return null;
   const parsed = parse(readJson(path));
   if (parsed.success) return parsed.data;

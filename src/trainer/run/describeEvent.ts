@@ -2,11 +2,12 @@
 import type { DatasetSummary, TrainerEvent } from '../../shared/run/events';
 import { formatP } from '../../shared/run/pValue';
 
-const format = (value: number | null | undefined, digits = 3): string => (value === null || value === undefined ? '–' : value.toFixed(digits));
-
+const format = (value: number | null | undefined, digits = 3): string =>
+  value === null || value === undefined ? '–' : value.toFixed(digits);
 
 export function describeDataset(summary: DatasetSummary): string {
-  const perClass = (counts: number[]) => summary.classes.map((name, index) => `${name} ${counts[index] ?? 0}`).join(', ');
+  const perClass = (counts: number[]) =>
+    summary.classes.map((name, index) => `${name} ${counts[index] ?? 0}`).join(', ');
   return `${summary.description} [${summary.imageShape.join('×')}]: train (${perClass(summary.sizes.train)}); val (${perClass(summary.sizes.val)}); test (${perClass(summary.sizes.test)})`;
 }
 
@@ -15,7 +16,12 @@ export function describeEvent(event: TrainerEvent): string | null {
     case 'run-started':
       return `run ${event.runId} of ${event.experimentName} started on backend ${event.backend} (pid ${event.pid}); phases: ${event.phases.join(' → ')}${event.backendNotes.length > 0 ? `; backends: ${event.backendNotes.join('; ')}` : ''}`;
     case 'data-loaded':
-      return [event.source ? `source: ${describeDataset(event.source)}` : null, `target: ${describeDataset(event.target)}`].filter(Boolean).join('\n');
+      return [
+        event.source ? `source: ${describeDataset(event.source)}` : null,
+        `target: ${describeDataset(event.target)}`,
+      ]
+        .filter(Boolean)
+        .join('\n');
     case 'data-progress':
       // Several a second while decoding: the Monitor shows them, the log would drown.
       return null;
@@ -31,9 +37,14 @@ export function describeEvent(event: TrainerEvent): string | null {
       return `phase ${event.phase} ended after ${event.epochsRun} epochs${event.stoppedEarly ? ' (early stopping)' : ''}${event.bestEpoch !== null ? `, best epoch ${event.bestEpoch}` : ''}, ${event.seconds.toFixed(1)} s`;
     case 'evaluation': {
       const m = event.metrics;
-      const auc = m.intervals?.auc ? `AUC ${format(m.auc)} (95% CI ${format(m.intervals.auc.low)} to ${format(m.intervals.auc.high)})` : `AUC ${format(m.auc)}`;
-      const point = m.operatingPoint ? `; at threshold ${format(m.operatingPoint.threshold)} (${m.operatingPoint.rule}${m.operatingPoint.chosenOn ? `, chosen on ${m.operatingPoint.chosenOn}` : ''}): sensitivity ${format(m.operatingPoint.sensitivity)}, specificity ${format(m.operatingPoint.specificity)}` : '';
-      const ece = m.calibration?.ece !== undefined && m.calibration.ece !== null ? `; ECE ${format(m.calibration.ece)}` : '';
+      const auc = m.intervals?.auc
+        ? `AUC ${format(m.auc)} (95% CI ${format(m.intervals.auc.low)} to ${format(m.intervals.auc.high)})`
+        : `AUC ${format(m.auc)}`;
+      const point = m.operatingPoint
+        ? `; at threshold ${format(m.operatingPoint.threshold)} (${m.operatingPoint.rule}${m.operatingPoint.chosenOn ? `, chosen on ${m.operatingPoint.chosenOn}` : ''}): sensitivity ${format(m.operatingPoint.sensitivity)}, specificity ${format(m.operatingPoint.specificity)}`
+        : '';
+      const ece =
+        m.calibration?.ece !== undefined && m.calibration.ece !== null ? `; ECE ${format(m.calibration.ece)}` : '';
       return `${event.model} on ${event.split} (${m.count} images): ${auc}, accuracy ${format(m.accuracy)}, balanced accuracy ${format(m.balancedAccuracy)}, sensitivity ${format(m.sensitivity)}, specificity ${format(m.specificity)} (argmax)${point}${ece}`;
     }
     case 'comparison': {

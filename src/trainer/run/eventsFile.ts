@@ -17,7 +17,12 @@ export interface EventsOnDisk {
 export function readEventsFile(path: string): EventsOnDisk {
   const parsed = parseEventLines(readFileSync(path, 'utf8'));
   const lastSeq = parsed.events.reduce((highest, event) => Math.max(highest, event.seq), -1);
-  return { events: parsed.events, tornLastLine: parsed.remainder.trim() !== '', invalidLines: parsed.invalidLines, lastSeq };
+  return {
+    events: parsed.events,
+    tornLastLine: parsed.remainder.trim() !== '',
+    invalidLines: parsed.invalidLines,
+    lastSeq,
+  };
 }
 
 /** Cuts the file after its last newline, so appended lines start on a line of their own. */

@@ -5,7 +5,13 @@
 // whole record (events.jsonl, log.txt), so these outputs are dropped quietly and the run goes on;
 // the extension reattaches by following the run directory.
 
-const LOST_PEER = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
+const LOST_PEER = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ERR_IPC_CHANNEL_CLOSED',
+  'ERR_STREAM_DESTROYED',
+  'ERR_STREAM_WRITE_AFTER_END',
+]);
 
 function isLostPeer(error: unknown): boolean {
   return error instanceof Error && LOST_PEER.has((error as NodeJS.ErrnoException).code ?? '');

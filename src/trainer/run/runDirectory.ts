@@ -8,14 +8,20 @@ export function timestampRunId(date: Date): string {
   return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
 }
 
-export function createRunDirectory(runsDir: string, experimentName: string, requestedId: string | null, now = new Date()): { runId: string; runDir: string } {
+export function createRunDirectory(
+  runsDir: string,
+  experimentName: string,
+  requestedId: string | null,
+  now = new Date(),
+): { runId: string; runDir: string } {
   const experimentDir = join(runsDir, experimentName);
   mkdirSync(experimentDir, { recursive: true });
   const base = requestedId ?? timestampRunId(now);
   for (let attempt = 1; ; attempt++) {
     const runId = attempt === 1 ? base : `${base}-${attempt}`;
     const runDir = join(experimentDir, runId);
-    if (requestedId !== null && attempt === 1 && existsSync(runDir)) throw new Error(`run directory ${runDir} already exists`);
+    if (requestedId !== null && attempt === 1 && existsSync(runDir))
+      throw new Error(`run directory ${runDir} already exists`);
     try {
       mkdirSync(runDir);
       return { runId, runDir };

@@ -35,8 +35,14 @@ export class BatchIterator {
   }
 
   restoreOrder(order: readonly number[]): void {
-    const isPermutation = order.length === this.set.count && new Set(order).size === order.length && order.every((index) => Number.isInteger(index) && index >= 0 && index < this.set.count);
-    if (!isPermutation) throw new Error(`the checkpoint's batch order does not fit the ${this.set.count} training images: it does not belong to this data`);
+    const isPermutation =
+      order.length === this.set.count &&
+      new Set(order).size === order.length &&
+      order.every((index) => Number.isInteger(index) && index >= 0 && index < this.set.count);
+    if (!isPermutation)
+      throw new Error(
+        `the checkpoint's batch order does not fit the ${this.set.count} training images: it does not belong to this data`,
+      );
     order.forEach((index, position) => (this.order[position] = index));
   }
 
@@ -52,10 +58,17 @@ export class BatchIterator {
       const count = Math.min(this.batchSize, this.set.count - start);
       for (let offset = 0; offset < count; offset++) {
         const index = this.order[start + offset] ?? 0;
-        this.imageBuffer.set(this.set.images.subarray(index * this.imageSize, (index + 1) * this.imageSize), offset * this.imageSize);
+        this.imageBuffer.set(
+          this.set.images.subarray(index * this.imageSize, (index + 1) * this.imageSize),
+          offset * this.imageSize,
+        );
         this.labelBuffer[offset] = this.set.labels[index] ?? 0;
       }
-      yield { images: this.imageBuffer.subarray(0, count * this.imageSize), labels: this.labelBuffer.subarray(0, count), count };
+      yield {
+        images: this.imageBuffer.subarray(0, count * this.imageSize),
+        labels: this.labelBuffer.subarray(0, count),
+        count,
+      };
     }
   }
 }

@@ -31,7 +31,10 @@ export class EarlyStoppingTracker {
   record(epoch: number, metrics: EpochMetrics): boolean {
     const { value, higherIsBetter } = MONITORED[this.monitor];
     const current = value(metrics);
-    const improved = current !== null && Number.isFinite(current) && (this.best === null || (higherIsBetter ? current > this.best : current < this.best));
+    const improved =
+      current !== null &&
+      Number.isFinite(current) &&
+      (this.best === null || (higherIsBetter ? current > this.best : current < this.best));
     if (improved) {
       this.best = current;
       this.bestEpoch = epoch;

@@ -11,7 +11,8 @@ export interface MemoryContext {
   imageShape: readonly [number, number, number];
 }
 
-const OUT_OF_MEMORY = /array buffer allocation failed|invalid typed array length|invalid array length|out of memory|\bOOM\b|cannot enlarge memory|failed to allocate|memory access out of bounds|allocation failed|resource_exhausted/i;
+const OUT_OF_MEMORY =
+  /array buffer allocation failed|invalid typed array length|invalid array length|out of memory|\bOOM\b|cannot enlarge memory|failed to allocate|memory access out of bounds|allocation failed|resource_exhausted/i;
 
 export function isOutOfMemory(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

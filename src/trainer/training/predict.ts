@@ -12,7 +12,10 @@ export function predictProbabilities(model: LayersModel, set: ImageSet, batchSiz
   for (let start = 0; start < set.count; start += batchSize) {
     const count = Math.min(batchSize, set.count - start);
     const batch = tidy(() => {
-      const images = tensor4d(set.images.subarray(start * imageSize, (start + count) * imageSize), [count, ...set.shape]);
+      const images = tensor4d(set.images.subarray(start * imageSize, (start + count) * imageSize), [
+        count,
+        ...set.shape,
+      ]);
       return (model.apply(images, { training: false }) as Tensor).dataSync();
     });
     probabilities.set(batch, start * classCount);

@@ -79,7 +79,9 @@ const BATCH_EVENTS_PER_SECOND = 4;
 export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> {
   const { classifier, epochs, emit, phase } = options;
   const iterator = new BatchIterator(options.train, options.batchSize);
-  const tracker = options.earlyStopping ? new EarlyStoppingTracker(options.earlyStopping.monitor, options.earlyStopping.patience) : null;
+  const tracker = options.earlyStopping
+    ? new EarlyStoppingTracker(options.earlyStopping.monitor, options.earlyStopping.patience)
+    : null;
   const variables = classifier.model.trainableWeights.map((weight) => weight.read() as Variable);
   const classCount = options.classes.length;
   const classWeights = options.classWeights ? tensor1d(options.classWeights) : null;
@@ -108,21 +110,54 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
         if (options.stop.requested) throw new StopRequested(options.stop.why ?? 'requested');
         batchNumber++;
         options.augment?.(batch.images, options.train.shape, batch.count);
-        const step = trainStep({ model: classifier.model, shape: options.train.shape, variables, classCount, classWeights, optimizer: options.optimizer }, batch);
-        if (!Number.isFinite(step.loss)) throw nonFiniteLossError({ phase, epoch, batch: batchNumber, loss: step.loss, learningRate: options.learningRate, range: inputRange() });
+        const step = trainStep(
+          {
+            model: classifier.model,
+            shape: options.train.shape,
+            variables,
+            classCount,
+            classWeights,
+            optimizer: options.optimizer,
+          },
+          batch,
+        );
+        if (!Number.isFinite(step.loss))
+          throw nonFiniteLossError({
+            phase,
+            epoch,
+            batch: batchNumber,
+            loss: step.loss,
+            learningRate: options.learningRate,
+            range: inputRange(),
+          });
         lossSum += step.loss * batch.count;
         correct += step.correct;
         seen += batch.count;
         const now = performance.now();
         if (now - lastBatchEvent > 1000 / BATCH_EVENTS_PER_SECOND || batchNumber === iterator.batchesPerEpoch) {
           lastBatchEvent = now;
-          emit({ type: 'batch-ended', phase, epoch, batch: batchNumber, batches: iterator.batchesPerEpoch, loss: step.loss, imagesPerSecond: (seen * 1000) / Math.max(1, now - started) });
+          emit({
+            type: 'batch-ended',
+            phase,
+            epoch,
+            batch: batchNumber,
+            batches: iterator.batchesPerEpoch,
+            loss: step.loss,
+            imagesPerSecond: (seen * 1000) / Math.max(1, now - started),
+          });
         }
         // Let IPC messages (a stop request) and stream writes through between batches.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       const meanLoss = lossSum / Math.max(1, seen);
-      if (meanLoss >= DIVERGED_LOSS) throw divergedLossError({ phase, epoch, loss: meanLoss, learningRate: options.learningRate, range: inputRange() });
+      if (meanLoss >= DIVERGED_LOSS)
+        throw divergedLossError({
+          phase,
+          epoch,
+          loss: meanLoss,
+          learningRate: options.learningRate,
+          range: inputRange(),
+        });
       const trainSeconds = (performance.now() - started) / 1000;
       const validation = validate(options);
       const metrics: EpochMetrics = { loss: meanLoss, accuracy: correct / Math.max(1, seen), ...validation.metrics };
@@ -143,7 +178,12 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
         valConfusion: validation.confusion,
         tensors: memory().numTensors,
       });
-      await options.onEpochEnd?.({ epoch, earlyStopping: tracker?.snapshot() ?? null, bestWeights, batchOrder: iterator.snapshotOrder() });
+      await options.onEpochEnd?.({
+        epoch,
+        earlyStopping: tracker?.snapshot() ?? null,
+        bestWeights,
+        batchOrder: iterator.snapshotOrder(),
+      });
       if (tracker?.shouldStop && epoch < epochs) stoppedEarly = true;
     }
     if (bestWeights && tracker?.bestEpoch !== epochsRun) classifier.model.setWeights(bestWeights);
@@ -154,12 +194,20 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
   }
 }
 
-function validate(options: PhaseTraining): { metrics: Omit<EpochMetrics, 'loss' | 'accuracy'>; confusion: number[][] | null } {
+function validate(options: PhaseTraining): {
+  metrics: Omit<EpochMetrics, 'loss' | 'accuracy'>;
+  confusion: number[][] | null;
+} {
   if (options.val.count === 0) {
     return { metrics: { valLoss: null, valAccuracy: null, valAuc: null, valBalancedAccuracy: null }, confusion: null };
   }
   const probabilities = predictProbabilities(options.classifier.model, options.val, Math.max(options.batchSize, 128));
-  const metrics = computeClinicalMetrics({ probabilities, labels: options.val.labels, classes: options.classes, positiveClass: options.positiveClass });
+  const metrics = computeClinicalMetrics({
+    probabilities,
+    labels: options.val.labels,
+    classes: options.classes,
+    positiveClass: options.positiveClass,
+  });
   return {
     metrics: {
       valLoss: crossEntropy(probabilities, options.val.labels, options.classes.length),
@@ -199,7 +247,9 @@ export interface NonFiniteLoss {
 /** The likely causes, most likely first: a learning rate too high, or inputs not scaled to [0, 1]. */
 export function nonFiniteLossError(at: NonFiniteLoss): Error {
   const what = Number.isNaN(at.loss) ? 'NaN' : at.loss > 0 ? 'Infinity' : '-Infinity';
-  return new Error(`the loss became ${what} at epoch ${at.epoch} batch ${at.batch} of ${at.phase}: lower the learning rate (now ${at.learningRate}) or ${inputAdvice(at.range)}; the phase stopped before the update, so the weights stay finite`);
+  return new Error(
+    `the loss became ${what} at epoch ${at.epoch} batch ${at.batch} of ${at.phase}: lower the learning rate (now ${at.learningRate}) or ${inputAdvice(at.range)}; the phase stopped before the update, so the weights stay finite`,
+  );
 }
 
 /** An epoch whose loss sits at the clipping ceiling (see DIVERGED_LOSS). */
@@ -212,8 +262,10 @@ export function divergedLossError(at: Omit<NonFiniteLoss, 'batch'>): Error {
 
 function inputAdvice([min, max]: [number, number]): string {
   const range = `${formatNumber(min)}..${formatNumber(max)}`;
-  if (!Number.isFinite(min) || !Number.isFinite(max)) return `check the data: the training images contain non-finite values (${range})`;
-  if (min < -1e-6 || max > 1 + 1e-6) return `check the input range: the training images range ${range}, not 0..1 (the dataset's scaling or \`window\`)`;
+  if (!Number.isFinite(min) || !Number.isFinite(max))
+    return `check the data: the training images contain non-finite values (${range})`;
+  if (min < -1e-6 || max > 1 + 1e-6)
+    return `check the input range: the training images range ${range}, not 0..1 (the dataset's scaling or \`window\`)`;
   return `check the input range (images ${range})`;
 }
 

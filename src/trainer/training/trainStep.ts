@@ -1,6 +1,21 @@
 // One optimizer step on one batch: the training loop's and the benchmark's (scripts/bench), so
 // the bench times exactly what ships.
-import { argMax, clipByValue, gather, keep, log, mean, mul, neg, oneHot, sum, tensor1d, tensor4d, tidy, variableGrads } from '@tensorflow/tfjs-core';
+import {
+  argMax,
+  clipByValue,
+  gather,
+  keep,
+  log,
+  mean,
+  mul,
+  neg,
+  oneHot,
+  sum,
+  tensor1d,
+  tensor4d,
+  tidy,
+  variableGrads,
+} from '@tensorflow/tfjs-core';
 import type { Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ImageShape } from '../data/dataset';

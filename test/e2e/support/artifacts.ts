@@ -5,13 +5,18 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 
 import { basename, join } from 'node:path';
 import type { Profile } from './codeServer';
 
-export function saveLogs(outputDir: string, profile: Profile | undefined, extra: Readonly<Record<string, string>>): void {
+export function saveLogs(
+  outputDir: string,
+  profile: Profile | undefined,
+  extra: Readonly<Record<string, string>>,
+): void {
   const dir = join(outputDir, 'logs');
   mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
   const logsRoot = profile ? join(profile.userDataDir, 'logs') : null;
   if (!logsRoot || !existsSync(logsRoot)) return;
-  const files = readdirSync(logsRoot, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.log') && (/medtransfer/i.test(file) || basename(file) === 'remoteexthost.log'));
+  const files = readdirSync(logsRoot, { recursive: true, encoding: 'utf8' }).filter(
+    (file) => file.endsWith('.log') && (/medtransfer/i.test(file) || basename(file) === 'remoteexthost.log'),
+  );
   for (const file of files) copyFileSync(join(logsRoot, file), join(dir, file.replace(/[\\/]/g, '__')));
 }

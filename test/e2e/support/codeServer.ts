@@ -12,13 +12,19 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The install script: beside the repository in CI (`../shared`), or where MEDTRANSFER_INSTALL_CODE_SERVER says. */
-export const INSTALL_SCRIPT = process.env.MEDTRANSFER_INSTALL_CODE_SERVER ?? join(REPO_ROOT, '..', 'shared', 'tools', 'install-code-server.sh');
+export const INSTALL_SCRIPT =
+  process.env.MEDTRANSFER_INSTALL_CODE_SERVER ?? join(REPO_ROOT, '..', 'shared', 'tools', 'install-code-server.sh');
 
 /** Runs the (idempotent) install script and returns code-server's entry script. */
 export function installCodeServer(): string {
-  if (!existsSync(INSTALL_SCRIPT)) throw new Error(`no code-server install script at ${INSTALL_SCRIPT} (set MEDTRANSFER_INSTALL_CODE_SERVER)`);
+  if (!existsSync(INSTALL_SCRIPT))
+    throw new Error(`no code-server install script at ${INSTALL_SCRIPT} (set MEDTRANSFER_INSTALL_CODE_SERVER)`);
   // The first install builds native modules and takes minutes; later calls only print the path.
-  const result = spawnSync('bash', [INSTALL_SCRIPT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 });
+  const result = spawnSync('bash', [INSTALL_SCRIPT], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 15 * 60_000,
+  });
   if (result.status !== 0) throw new Error(`${INSTALL_SCRIPT} failed (${result.status ?? result.signal})`);
   const entry = result.stdout.trim().split('\n').pop() ?? '';
   if (!existsSync(entry)) throw new Error(`${INSTALL_SCRIPT} printed ${JSON.stringify(entry)}, which does not exist`);
@@ -63,15 +69,30 @@ export function createProfile(root: string, settings: Readonly<Record<string, un
   const extensionsDir = join(root, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), `${JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2)}\n`);
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    `${JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2)}\n`,
+  );
   return { userDataDir, extensionsDir };
 }
 
 export function installExtension(entry: string, profile: Profile, vsix: string): void {
-  const result = spawnSync(process.execPath, [entry, '--user-data-dir', profile.userDataDir, '--extensions-dir', profile.extensionsDir, '--install-extension', vsix], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [
+      entry,
+      '--user-data-dir',
+      profile.userDataDir,
+      '--extensions-dir',
+      profile.extensionsDir,
+      '--install-extension',
+      vsix,
+    ],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   if (result.status !== 0 || !/successfully installed/i.test(output)) {
     throw new Error(`installing ${vsix} into code-server failed (${result.status ?? result.signal}):\n${output}`);
@@ -98,16 +119,24 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startCodeServer(entry: string, profile: Profile, options: { timeoutMs?: number } = {}): Promise<CodeServer> {
+export async function startCodeServer(
+  entry: string,
+  profile: Profile,
+  options: { timeoutMs?: number } = {},
+): Promise<CodeServer> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
     [
       entry,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--user-data-dir', profile.userDataDir,
-      '--extensions-dir', profile.extensionsDir,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--user-data-dir',
+      profile.userDataDir,
+      '--extensions-dir',
+      profile.extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
@@ -142,7 +171,8 @@ export async function startCodeServer(entry: string, profile: Profile, options: 
 async function waitForHealthy(server: CodeServer, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}):\n${server.output()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}):\n${server.output()}`);
     try {
       const response = await fetch(`${server.url}healthz`, { signal: AbortSignal.timeout(2_000) });
       if (response.ok) return;

@@ -1,6 +1,11 @@
 // Waiting on a condition that Playwright's own waits cannot express (a value that must change,
 // a file another process writes): poll it, and fail with what was last seen.
-export async function waitUntil<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
+export async function waitUntil<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 30_000,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

@@ -26,8 +26,13 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs = 30_
       if (frame === page.mainFrame()) continue;
       if (await has(frame, selector)) return frame;
       if (await has(frame, `body:has-text("${FAILED_VIEW_TEXT}")`)) {
-        const text = await frame.locator('body').innerText().catch(() => FAILED_VIEW_TEXT);
-        throw new Error(`a webview failed to load instead of showing ${selector}: "${text.trim()}" (the extension's resolveWebviewView or HTML threw; see the browser console log)`);
+        const text = await frame
+          .locator('body')
+          .innerText()
+          .catch(() => FAILED_VIEW_TEXT);
+        throw new Error(
+          `a webview failed to load instead of showing ${selector}: "${text.trim()}" (the extension's resolveWebviewView or HTML threw; see the browser console log)`,
+        );
       }
     }
     if (Date.now() > deadline) {

@@ -15,7 +15,15 @@ export const OUTPUT_DIR = join(REPO_ROOT, 'test-output', 'e2e');
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -30,7 +38,8 @@ export class Workbench {
 
   private constructor(readonly page: Page) {
     page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') this.console.push({ type: message.type(), text: message.text() });
+      if (message.type() === 'error' || message.type() === 'warning')
+        this.console.push({ type: message.type(), text: message.text() });
     });
     page.on('pageerror', (error) => this.console.push({ type: 'pageerror', text: error.stack ?? error.message }));
   }
@@ -48,7 +57,11 @@ export class Workbench {
 
   /** Errors and stack traces that come from the MedTransfer extension host code or its webviews. */
   extensionErrors(): string[] {
-    return this.console.filter((line) => line.type !== 'warning' && /medtransfer\.medtransfer|\/extensions\/medtransfer\./i.test(line.text)).map((line) => line.text);
+    return this.console
+      .filter(
+        (line) => line.type !== 'warning' && /medtransfer\.medtransfer|\/extensions\/medtransfer\./i.test(line.text),
+      )
+      .map((line) => line.text);
   }
 
   async screenshot(name: string): Promise<string> {
@@ -66,7 +79,8 @@ export class Workbench {
     await item.waitFor();
     const heading = this.page.locator('.part.sidebar .composite.title', { hasText: title });
     // After a window reload the item can be marked active while the side bar is hidden.
-    if (!((await item.getAttribute('class')) ?? '').split(/\s+/).includes('checked') || !(await heading.isVisible())) await item.locator('a.action-label').click();
+    if (!((await item.getAttribute('class')) ?? '').split(/\s+/).includes('checked') || !(await heading.isVisible()))
+      await item.locator('a.action-label').click();
     await heading.waitFor();
   }
 
@@ -102,7 +116,9 @@ export class Workbench {
   }
 
   async codeLensTexts(): Promise<string[]> {
-    return (await this.activeEditor().locator('.contentWidgets .codelens-decoration a').allTextContents()).map((text) => text.trim());
+    return (await this.activeEditor().locator('.contentWidgets .codelens-decoration a').allTextContents()).map((text) =>
+      text.trim(),
+    );
   }
 
   /** Runs a command from the command palette by its full title (`MedTransfer: Open Dashboard`). */
@@ -112,7 +128,9 @@ export class Workbench {
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
     // Enter runs the focused (first) entry: wait until that is ours, not a fuzzy neighbour.
-    await this.page.locator(`.quick-input-widget .monaco-list-row.focused[aria-label^="${cssString(title)}"]`).waitFor();
+    await this.page
+      .locator(`.quick-input-widget .monaco-list-row.focused[aria-label^="${cssString(title)}"]`)
+      .waitFor();
     await this.page.keyboard.press('Enter');
   }
 

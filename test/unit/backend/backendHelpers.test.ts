@@ -7,7 +7,9 @@ import { describeAdapter } from '../../../src/trainer/backend/webgpuAdapter';
 
 describe('describeAdapter', () => {
   it('labels hardware adapters from adapter.info', async () => {
-    const adapter = { info: { vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H100 PCIe', description: 'NVIDIA H100 PCIe' } };
+    const adapter = {
+      info: { vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H100 PCIe', description: 'NVIDIA H100 PCIe' },
+    };
     assert.deepEqual(await describeAdapter(adapter), { label: 'nvidia, hopper, NVIDIA H100 PCIe', hardware: true });
   });
 
@@ -25,7 +27,8 @@ describe('describeAdapter', () => {
       { info: { vendor: 'x', device: 'y' }, isFallbackAdapter: true },
       { info: { vendor: 'x', device: 'y', isFallbackAdapter: true } },
     ];
-    for (const adapter of software) assert.equal((await describeAdapter(adapter)).hardware, false, JSON.stringify(adapter));
+    for (const adapter of software)
+      assert.equal((await describeAdapter(adapter)).hardware, false, JSON.stringify(adapter));
   });
 
   it('copes with an adapter that says nothing about itself', async () => {
@@ -42,7 +45,10 @@ describe('module errors', () => {
 
   it('summarises errors and non-errors to their first line', () => {
     assert.equal(errorSummary(new Error('first\nsecond')), 'first');
-    assert.equal(errorSummary({ message: 'Make sure the server can serve the `.wasm` file\nmore' }), 'Make sure the server can serve the `.wasm` file');
+    assert.equal(
+      errorSummary({ message: 'Make sure the server can serve the `.wasm` file\nmore' }),
+      'Make sure the server can serve the `.wasm` file',
+    );
     assert.equal(errorSummary('plain'), 'plain');
   });
 });

@@ -35,7 +35,12 @@ function trainOnceWith(layer: tfl.layers.Layer, shape: number[]): Outcome {
     const channels = shape[shape.length - 1] ?? 1;
     layer.build(shape);
     // γ away from 1 and β from 0, so their gradients matter.
-    layer.setWeights([tf.add(tf.tensor(values(channels, 5)), 1), tf.tensor(values(channels, 6)), tf.zeros([channels]), tf.ones([channels])]);
+    layer.setWeights([
+      tf.add(tf.tensor(values(channels, 5)), 1),
+      tf.tensor(values(channels, 6)),
+      tf.zeros([channels]),
+      tf.ones([channels]),
+    ]);
     const weights = tf.tensor(values(x.size, 9), shape);
     const variables = layer.trainableWeights.map((weight) => weight.read() as tf.Variable);
     const loss = (xs: tf.Tensor) => tf.sum(tf.mul(layer.apply(xs, { training: true }) as tf.Tensor, weights));
@@ -48,7 +53,10 @@ function trainOnceWith(layer: tfl.layers.Layer, shape: number[]): Outcome {
       // Three calls: loss twice (variableGrads and grad), then the output.
       movingMean: movingMean?.dataSync() as Float32Array,
       movingVariance: movingVariance?.dataSync() as Float32Array,
-      grads: [inputGrad.dataSync() as Float32Array, ...variables.map((variable) => grads[variable.name]?.dataSync() as Float32Array)],
+      grads: [
+        inputGrad.dataSync() as Float32Array,
+        ...variables.map((variable) => grads[variable.name]?.dataSync() as Float32Array),
+      ],
     };
   });
 }
@@ -70,7 +78,10 @@ describe('FastBatchNormalization', () => {
         assert.deepEqual(ours.movingVariance, theirs.movingVariance, 'same moving variance');
         ours.grads.forEach((grad, index) => {
           const difference = relativeDifference(grad, theirs.grads[index] ?? new Float32Array());
-          assert.ok(difference < 1e-5, `gradient ${['input', 'gamma', 'beta'][index]}: relative difference ${difference}`);
+          assert.ok(
+            difference < 1e-5,
+            `gradient ${['input', 'gamma', 'beta'][index]}: relative difference ${difference}`,
+          );
         });
         assert.equal(tf.memory().numTensors, tensorsBefore, 'tensors leaked');
       });
@@ -89,7 +100,10 @@ describe('FastBatchNormalization', () => {
         [3, 5, 9],
       ]);
       // Inference: moving statistics (0 and 1) used, nothing updated.
-      assert.deepEqual(Array.from((model.predict(x) as tf.Tensor).dataSync()).map((value) => Math.round(value * 1000) / 1000), [1, 2, 3, 3, 5, 9].map((value) => Math.round((value / Math.sqrt(1 + 1e-3)) * 1000) / 1000));
+      assert.deepEqual(
+        Array.from((model.predict(x) as tf.Tensor).dataSync()).map((value) => Math.round(value * 1000) / 1000),
+        [1, 2, 3, 3, 5, 9].map((value) => Math.round((value / Math.sqrt(1 + 1e-3)) * 1000) / 1000),
+      );
       assert.equal(freezeBatchNormStatistics(model), 1);
       model.apply(x, { training: true });
     });
@@ -98,7 +112,9 @@ describe('FastBatchNormalization', () => {
       before,
       'frozen statistics stay put in training mode',
     );
-    const json = JSON.parse(JSON.stringify(model.toJSON(null, false))) as { config: { layers: Array<{ class_name: string }> } };
+    const json = JSON.parse(JSON.stringify(model.toJSON(null, false))) as {
+      config: { layers: Array<{ class_name: string }> };
+    };
     assert.ok(json.config.layers.some((entry) => entry.class_name === 'BatchNormalization'));
   });
 });

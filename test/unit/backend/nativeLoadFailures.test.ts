@@ -16,23 +16,36 @@ const CPU = '@tensorflow/tfjs-node';
 
 /** Error texts as users reported them (tfjs issues #8362, #8269, #2561) and as the loaders word them. */
 const FAILURES = {
-  cudart: { message: 'libcudart.so.11.0: cannot open shared object file: No such file or directory', code: 'ERR_DLOPEN_FAILED' },
-  cudnn: { message: 'libcudnn.so.8: cannot open shared object file: No such file or directory', code: 'ERR_DLOPEN_FAILED' },
-  libtensorflow: { message: 'libtensorflow.so.2: cannot open shared object file: No such file or directory', code: 'ERR_DLOPEN_FAILED' },
+  cudart: {
+    message: 'libcudart.so.11.0: cannot open shared object file: No such file or directory',
+    code: 'ERR_DLOPEN_FAILED',
+  },
+  cudnn: {
+    message: 'libcudnn.so.8: cannot open shared object file: No such file or directory',
+    code: 'ERR_DLOPEN_FAILED',
+  },
+  libtensorflow: {
+    message: 'libtensorflow.so.2: cannot open shared object file: No such file or directory',
+    code: 'ERR_DLOPEN_FAILED',
+  },
   bindingMissing: {
-    message: "Cannot find module '/home/me/project/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node'\nRequire stack:\n- /home/me/project/node_modules/@tensorflow/tfjs-node/dist/index.js",
+    message:
+      "Cannot find module '/home/me/project/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node'\nRequire stack:\n- /home/me/project/node_modules/@tensorflow/tfjs-node/dist/index.js",
     code: 'MODULE_NOT_FOUND',
   },
   windowsDll: {
-    message: 'The specified module could not be found.\r\n\\\\?\\C:\\project\\node_modules\\@tensorflow\\tfjs-node\\lib\\napi-v8\\tfjs_binding.node',
+    message:
+      'The specified module could not be found.\r\n\\\\?\\C:\\project\\node_modules\\@tensorflow\\tfjs-node\\lib\\napi-v8\\tfjs_binding.node',
     code: 'ERR_DLOPEN_FAILED',
   },
   glibc: {
-    message: "/lib64/libm.so.6: version `GLIBC_2.27' not found (required by /home/me/project/node_modules/@tensorflow/tfjs-node/deps/lib/libtensorflow.so.2)",
+    message:
+      "/lib64/libm.so.6: version `GLIBC_2.27' not found (required by /home/me/project/node_modules/@tensorflow/tfjs-node/deps/lib/libtensorflow.so.2)",
     code: 'ERR_DLOPEN_FAILED',
   },
   glibcxx: {
-    message: "/usr/lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.26' not found (required by /x/node_modules/@tensorflow/tfjs-node/deps/lib/libtensorflow_framework.so.2)",
+    message:
+      "/usr/lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.26' not found (required by /x/node_modules/@tensorflow/tfjs-node/deps/lib/libtensorflow_framework.so.2)",
     code: 'ERR_DLOPEN_FAILED',
   },
   macArchitecture: {
@@ -41,7 +54,8 @@ const FAILURES = {
     code: 'ERR_DLOPEN_FAILED',
   },
   linuxArchitecture: {
-    message: '/srv/app/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node: cannot open shared object file: No such file or directory',
+    message:
+      '/srv/app/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node: cannot open shared object file: No such file or directory',
     code: 'ERR_DLOPEN_FAILED',
   },
 } as const;
@@ -49,7 +63,8 @@ const FAILURES = {
 type Failure = keyof typeof FAILURES;
 
 const EXPECTED_ADVICE: Record<Failure, RegExp> = {
-  cudart: /^libcudart\.so\.11\.0 is missing: .*libtensorflow 2\.9\.1, built for CUDA 11\.2 and cuDNN 8\.1, and CUDA 12 does not provide the CUDA 11 libraries/,
+  cudart:
+    /^libcudart\.so\.11\.0 is missing: .*libtensorflow 2\.9\.1, built for CUDA 11\.2 and cuDNN 8\.1, and CUDA 12 does not provide the CUDA 11 libraries/,
   cudnn: /^libcudnn\.so\.8 is missing: .*cuDNN 8/,
   libtensorflow: /downloads libtensorflow from storage\.googleapis\.com and did not finish.*npm rebuild/,
   bindingMissing: /downloads libtensorflow from storage\.googleapis\.com/,
@@ -71,7 +86,10 @@ function project(packages: Partial<Record<typeof GPU | typeof CPU, Failure>>): s
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'package.json'), JSON.stringify({ name, version: '4.22.0', main: 'index.js' }));
     const { message, code } = FAILURES[failure];
-    writeFileSync(join(folder, 'index.js'), `throw Object.assign(new Error(${JSON.stringify(message)}), { code: ${JSON.stringify(code)} });\n`);
+    writeFileSync(
+      join(folder, 'index.js'),
+      `throw Object.assign(new Error(${JSON.stringify(message)}), { code: ${JSON.stringify(code)} });\n`,
+    );
   }
   return dir;
 }
@@ -82,14 +100,21 @@ function engine(): BackendEngine {
 }
 
 /** WebGPU is left out: these tests are about tfjs-node, whatever GPU this machine has. */
-const NO_WEBGPU = { webgpu: async () => ({ ok: false as const, reason: 'missing' as const, note: 'left out of this test' }) };
+const NO_WEBGPU = {
+  webgpu: async () => ({ ok: false as const, reason: 'missing' as const, note: 'left out of this test' }),
+};
 
 describe('tfjs-node(-gpu) installed but failing to load, through the real module loader', () => {
   for (const failure of Object.keys(FAILURES) as Failure[]) {
     it(`${failure}: auto notes the error with what to do, from where it was found, and uses the next backend`, async () => {
       const dir = project({ [GPU]: failure, [CPU]: failure });
       const lines: string[] = [];
-      const selected = await selectBackend('auto', { log: (line) => lines.push(line), searchPaths: [dir], engine: engine(), activators: NO_WEBGPU });
+      const selected = await selectBackend('auto', {
+        log: (line) => lines.push(line),
+        searchPaths: [dir],
+        engine: engine(),
+        activators: NO_WEBGPU,
+      });
       assert.equal(selected.name, 'wasm');
       for (const [backend, pkg] of [
         ['tensorflow-gpu', GPU],
@@ -114,9 +139,17 @@ describe('tfjs-node(-gpu) installed but failing to load, through the real module
 
   it('a package that is not anywhere is "not installed", naming the folders searched', async () => {
     const dir = project({});
-    const selected = await selectBackend('auto', { log: () => undefined, searchPaths: [dir], engine: engine(), activators: NO_WEBGPU });
+    const selected = await selectBackend('auto', {
+      log: () => undefined,
+      searchPaths: [dir],
+      engine: engine(),
+      activators: NO_WEBGPU,
+    });
     assert.ok(selected.notes.includes(`tensorflow: ${CPU} is not installed`), selected.notes.join('\n'));
-    await assert.rejects(selectBackend('tensorflow', { log: () => undefined, searchPaths: [dir], engine: engine() }), (error: Error) => error.message.includes(`looked beside MedTransfer and in ${dir}`));
+    await assert.rejects(
+      selectBackend('tensorflow', { log: () => undefined, searchPaths: [dir], engine: engine() }),
+      (error: Error) => error.message.includes(`looked beside MedTransfer and in ${dir}`),
+    );
   });
 });
 
@@ -126,11 +159,18 @@ describe('nativeLoadAdvice', () => {
   });
 
   it('names the platform this Node runs on for wrong-architecture binaries, and what the GPU package supports', () => {
-    const advice = nativeLoadAdvice(GPU, FAILURES.linuxArchitecture.message, { platform: 'linux', arch: 'arm64' }) ?? '';
+    const advice =
+      nativeLoadAdvice(GPU, FAILURES.linuxArchitecture.message, { platform: 'linux', arch: 'arm64' }) ?? '';
     assert.match(advice, /\(linux-arm64\).*it has x64 Linux and Windows\)/);
   });
 
   it('asks for a rebuild when the addon was built for another Node', () => {
-    assert.match(nativeLoadAdvice(CPU, 'The module was compiled against a different Node.js version using NODE_MODULE_VERSION 108.') ?? '', /npm rebuild @tensorflow\/tfjs-node/);
+    assert.match(
+      nativeLoadAdvice(
+        CPU,
+        'The module was compiled against a different Node.js version using NODE_MODULE_VERSION 108.',
+      ) ?? '',
+      /npm rebuild @tensorflow\/tfjs-node/,
+    );
   });
 });

@@ -12,8 +12,13 @@ import {
 
 describe('registerWasmGradientKernels', () => {
   it('adds the missing kernels, replaces the slow ones, keeps a native kernel, and is idempotent', () => {
-    const missingBefore = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
-    for (const name of missingBefore) assert.equal(findWasmKernel(name), undefined, `${name} should be missing from tfjs-backend-wasm 4.22`);
+    const missingBefore = [
+      'Conv2DBackpropFilter',
+      'DepthwiseConv2dNativeBackpropFilter',
+      'DepthwiseConv2dNativeBackpropInput',
+    ];
+    for (const name of missingBefore)
+      assert.equal(findWasmKernel(name), undefined, `${name} should be missing from tfjs-backend-wasm 4.22`);
     // Stands in for a future tfjs-backend-wasm that ships its own UnsortedSegmentSum.
     const native: tf.KernelFunc = () => {
       throw new Error('native');
@@ -23,11 +28,29 @@ describe('registerWasmGradientKernels', () => {
 
     const first = registerWasmGradientKernels();
     assert.deepEqual(first.added, missingBefore);
-    assert.deepEqual(first.replaced, ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Tile', 'Slice', 'Identity', 'DepthToSpace', 'Minimum', 'Maximum', 'Greater', 'GreaterEqual', 'Less', 'LessEqual']);
+    assert.deepEqual(first.replaced, [
+      'Conv2DBackpropInput',
+      'MaxPoolGrad',
+      'BatchMatMul',
+      'Tile',
+      'Slice',
+      'Identity',
+      'DepthToSpace',
+      'Minimum',
+      'Maximum',
+      'Greater',
+      'GreaterEqual',
+      'Less',
+      'LessEqual',
+    ]);
     assert.equal(findWasmKernel('UnsortedSegmentSum')?.kernelFunc, native, 'a kernel wasm has is not replaced');
     const ourMaxPoolGrad = findWasmKernel('MaxPoolGrad');
     assert.notEqual(ourMaxPoolGrad?.kernelFunc, builtInMaxPoolGrad?.kernelFunc);
-    assert.equal(ourMaxPoolGrad?.setupFunc, builtInMaxPoolGrad?.setupFunc, 'the built-in setup is kept for the fallback');
+    assert.equal(
+      ourMaxPoolGrad?.setupFunc,
+      builtInMaxPoolGrad?.setupFunc,
+      'the built-in setup is kept for the fallback',
+    );
 
     const second = registerWasmGradientKernels();
     assert.deepEqual(second, { added: [], replaced: [] });

@@ -10,7 +10,10 @@ import { selectBackend } from '../../../src/trainer/backend/selectBackend';
 type FakePackage = (() => unknown) | Error;
 
 /** A loader that knows only `packages`; anything else is not installed. */
-function fakeLoader(packages: Record<string, FakePackage>): { load: (name: string) => Promise<unknown>; loaded: string[] } {
+function fakeLoader(packages: Record<string, FakePackage>): {
+  load: (name: string) => Promise<unknown>;
+  loaded: string[];
+} {
   const loaded: string[] = [];
   return {
     loaded,
@@ -48,10 +51,17 @@ function webgpuPackage(adapter: unknown): () => unknown {
   });
 }
 
-const H100 = { info: { vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H100 80GB HBM3', description: '' }, isFallbackAdapter: false };
+const H100 = {
+  info: { vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H100 80GB HBM3', description: '' },
+  isFallbackAdapter: false,
+};
 const LLVMPIPE = { info: { vendor: 'mesa', device: 'llvmpipe (LLVM 15.0.6, 256 bits)', description: '' } };
 
-async function select(choice: Parameters<typeof selectBackend>[0], packages: Record<string, FakePackage>, working: string[]) {
+async function select(
+  choice: Parameters<typeof selectBackend>[0],
+  packages: Record<string, FakePackage>,
+  working: string[],
+) {
   const loader = fakeLoader(packages);
   const engine = fakeEngine(working);
   const lines: string[] = [];
@@ -76,7 +86,10 @@ describe('selectBackend auto', () => {
     assert.match(selected.notes[1] ?? '', /^webgpu: the webgpu package \(Dawn\) is not installed$/);
     assert.match(selected.notes[2] ?? '', /^tensorflow: @tensorflow\/tfjs-node is not installed$/);
     assert.match(selected.notes[3] ?? '', /^wasm: chosen by auto$/);
-    assert.ok(selected.notes.some((note) => /^wasm: (SIMD|plain \(no SIMD\)) build, 1 thread/.test(note)), selected.notes.join('\n'));
+    assert.ok(
+      selected.notes.some((note) => /^wasm: (SIMD|plain \(no SIMD\)) build, 1 thread/.test(note)),
+      selected.notes.join('\n'),
+    );
   });
 
   it('takes tensorflow-gpu first when @tensorflow/tfjs-node-gpu loads', async () => {
@@ -92,12 +105,19 @@ describe('selectBackend auto', () => {
   it('takes webgpu on a hardware adapter before tensorflow', async () => {
     const { selected, loader } = await select(
       'auto',
-      { webgpu: webgpuPackage(H100), '@tensorflow/tfjs-backend-webgpu': () => ({}), '@tensorflow/tfjs-node': () => ({}) },
+      {
+        webgpu: webgpuPackage(H100),
+        '@tensorflow/tfjs-backend-webgpu': () => ({}),
+        '@tensorflow/tfjs-node': () => ({}),
+      },
       ALL_WORK,
     );
     assert.equal(selected.name, 'webgpu');
     assert.deepEqual(loader.loaded, ['webgpu', '@tensorflow/tfjs-backend-webgpu']);
-    assert.ok(selected.notes.includes('webgpu: WebGPU on nvidia, hopper, NVIDIA H100 80GB HBM3'), selected.notes.join('\n'));
+    assert.ok(
+      selected.notes.includes('webgpu: WebGPU on nvidia, hopper, NVIDIA H100 80GB HBM3'),
+      selected.notes.join('\n'),
+    );
     const navigator = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
     assert.ok(navigator?.gpu !== undefined, 'navigator.gpu is wired before tfjs-backend-webgpu loads');
     selected.release();
@@ -108,7 +128,11 @@ describe('selectBackend auto', () => {
     for (const adapter of [LLVMPIPE, { info: { vendor: 'x', device: 'y' }, isFallbackAdapter: true }]) {
       const { selected, loader } = await select(
         'auto',
-        { webgpu: webgpuPackage(adapter), '@tensorflow/tfjs-backend-webgpu': () => ({}), '@tensorflow/tfjs-node': () => ({}) },
+        {
+          webgpu: webgpuPackage(adapter),
+          '@tensorflow/tfjs-backend-webgpu': () => ({}),
+          '@tensorflow/tfjs-node': () => ({}),
+        },
         ALL_WORK,
       );
       assert.equal(selected.name, 'tensorflow');
@@ -120,30 +144,57 @@ describe('selectBackend auto', () => {
   });
 
   it('notes a package that is installed but fails to load (first line of its error) and uses the next', async () => {
-    const cuda = new Error('libcudart.so.11.0: cannot open shared object file: No such file or directory\n    at Module._extensions..node');
+    const cuda = new Error(
+      'libcudart.so.11.0: cannot open shared object file: No such file or directory\n    at Module._extensions..node',
+    );
     // An installed tfjs-node whose native binding is missing throws MODULE_NOT_FOUND for that file.
-    const binding = Object.assign(new Error("Cannot find module '/x/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node'"), {
-      code: 'MODULE_NOT_FOUND',
-    });
-    const { selected, lines } = await select('auto', { '@tensorflow/tfjs-node-gpu': cuda, '@tensorflow/tfjs-node': binding }, ALL_WORK);
+    const binding = Object.assign(
+      new Error("Cannot find module '/x/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node'"),
+      {
+        code: 'MODULE_NOT_FOUND',
+      },
+    );
+    const { selected, lines } = await select(
+      'auto',
+      { '@tensorflow/tfjs-node-gpu': cuda, '@tensorflow/tfjs-node': binding },
+      ALL_WORK,
+    );
     assert.equal(selected.name, 'wasm');
     assert.match(
       selected.notes[0] ?? '',
       /^tensorflow-gpu: @tensorflow\/tfjs-node-gpu is installed but failed to load: libcudart\.so\.11\.0: cannot open shared object file: No such file or directory\. libcudart\.so\.11\.0 is missing: .*CUDA 11\.2/,
     );
-    assert.match(selected.notes[2] ?? '', /^tensorflow: @tensorflow\/tfjs-node is installed but failed to load: Cannot find module '.*tfjs_binding\.node'\. Its install step downloads libtensorflow/);
-    assert.ok(lines.some((line) => line.startsWith('backend tensorflow-gpu: @tensorflow/tfjs-node-gpu is installed but failed')));
+    assert.match(
+      selected.notes[2] ?? '',
+      /^tensorflow: @tensorflow\/tfjs-node is installed but failed to load: Cannot find module '.*tfjs_binding\.node'\. Its install step downloads libtensorflow/,
+    );
+    assert.ok(
+      lines.some((line) =>
+        line.startsWith('backend tensorflow-gpu: @tensorflow/tfjs-node-gpu is installed but failed'),
+      ),
+    );
   });
 
   it('passes over tfjs-node-gpu when TensorFlow found no GPU (CUDA 11 libraries missing), saying what to install', async () => {
     const lines: string[] = [];
     const packages = { '@tensorflow/tfjs-node-gpu': () => ({}) };
     const engine = fakeEngine(ALL_WORK, { tensorflow: { isUsingGpuDevice: false } });
-    const selected = await selectBackend('auto', { log: (line) => lines.push(line), loadModule: fakeLoader(packages).load, engine });
+    const selected = await selectBackend('auto', {
+      log: (line) => lines.push(line),
+      loadModule: fakeLoader(packages).load,
+      engine,
+    });
     assert.equal(selected.name, 'wasm');
-    assert.match(selected.notes[0] ?? '', /^tensorflow-gpu: @tensorflow\/tfjs-node-gpu loaded, but TensorFlow found no usable GPU .*libcudart\.so\.11\.0 on a CUDA 12 machine.*LD_LIBRARY_PATH/);
+    assert.match(
+      selected.notes[0] ?? '',
+      /^tensorflow-gpu: @tensorflow\/tfjs-node-gpu loaded, but TensorFlow found no usable GPU .*libcudart\.so\.11\.0 on a CUDA 12 machine.*LD_LIBRARY_PATH/,
+    );
     const withGpu = fakeEngine(ALL_WORK, { tensorflow: { isUsingGpuDevice: true } });
-    assert.equal((await selectBackend('auto', { log: () => undefined, loadModule: fakeLoader(packages).load, engine: withGpu })).name, 'tensorflow-gpu');
+    assert.equal(
+      (await selectBackend('auto', { log: () => undefined, loadModule: fakeLoader(packages).load, engine: withGpu }))
+        .name,
+      'tensorflow-gpu',
+    );
     await assert.rejects(
       selectBackend('tensorflow-gpu', { log: () => undefined, loadModule: fakeLoader(packages).load, engine }),
       /^Error: backend 'tensorflow-gpu' was asked for but is not available: .*found no usable GPU/,
@@ -153,7 +204,10 @@ describe('selectBackend auto', () => {
   it('moves on when a backend loads but does not start, with the reason tfjs warned', async () => {
     const { selected } = await select('auto', { '@tensorflow/tfjs-node': () => ({}) }, ['cpu']);
     assert.equal(selected.name, 'cpu');
-    assert.match(selected.notes.find((note) => note.startsWith('tensorflow:')) ?? '', /did not start: Error: tensorflow exploded$/);
+    assert.match(
+      selected.notes.find((note) => note.startsWith('tensorflow:')) ?? '',
+      /did not start: Error: tensorflow exploded$/,
+    );
     assert.match(selected.notes.find((note) => note.startsWith('wasm:')) ?? '', /did not start .*wasm exploded$/);
   });
 
@@ -174,7 +228,10 @@ describe('selectBackend auto', () => {
   });
 
   it('fails, listing every try, when nothing starts', async () => {
-    await assert.rejects(select('auto', {}, []), /no tfjs backend could start: tensorflow-gpu: .*; wasm: .*; cpu: did not start/);
+    await assert.rejects(
+      select('auto', {}, []),
+      /no tfjs backend could start: tensorflow-gpu: .*; wasm: .*; cpu: did not start/,
+    );
   });
 });
 
@@ -187,7 +244,11 @@ describe('selectBackend with an explicit choice', () => {
   });
 
   it('takes a software WebGPU adapter when webgpu is asked for by name, saying so', async () => {
-    const { selected } = await select('webgpu', { webgpu: webgpuPackage(LLVMPIPE), '@tensorflow/tfjs-backend-webgpu': () => ({}) }, ALL_WORK);
+    const { selected } = await select(
+      'webgpu',
+      { webgpu: webgpuPackage(LLVMPIPE), '@tensorflow/tfjs-backend-webgpu': () => ({}) },
+      ALL_WORK,
+    );
     assert.equal(selected.name, 'webgpu');
     assert.match(selected.notes[1] ?? '', /llvmpipe.*software adapter/);
     selected.release();
@@ -197,17 +258,25 @@ describe('selectBackend with an explicit choice', () => {
     await assert.rejects(
       select('tensorflow', {}, ALL_WORK),
       (error: Error) =>
-        /^backend 'tensorflow' was asked for but is not available: @tensorflow\/tfjs-node is not installed/.test(error.message) &&
-        error.message.includes('npm install @tensorflow/tfjs-node'),
+        /^backend 'tensorflow' was asked for but is not available: @tensorflow\/tfjs-node is not installed/.test(
+          error.message,
+        ) && error.message.includes('npm install @tensorflow/tfjs-node'),
     );
     await assert.rejects(select('webgpu', {}, ALL_WORK), /npm install webgpu @tensorflow\/tfjs-backend-webgpu/);
   });
 
   it('is an error with the load failure when the package is present but broken', async () => {
     await assert.rejects(
-      select('tensorflow-gpu', { '@tensorflow/tfjs-node-gpu': new Error('libcudnn.so.8: cannot open shared object file\nstack') }, ALL_WORK),
+      select(
+        'tensorflow-gpu',
+        { '@tensorflow/tfjs-node-gpu': new Error('libcudnn.so.8: cannot open shared object file\nstack') },
+        ALL_WORK,
+      ),
       /^Error: backend 'tensorflow-gpu' was asked for but is not available: @tensorflow\/tfjs-node-gpu is installed but failed to load: libcudnn\.so\.8: cannot open shared object file\. libcudnn\.so\.8 is missing: .* or use webgpu or wasm\.$/,
     );
-    await assert.rejects(select('webgpu', { webgpu: webgpuPackage(null) }, ALL_WORK), /no WebGPU adapter \(is libvulkan\.so\.1/);
+    await assert.rejects(
+      select('webgpu', { webgpu: webgpuPackage(null) }, ALL_WORK),
+      /no WebGPU adapter \(is libvulkan\.so\.1/,
+    );
   });
 });

@@ -26,13 +26,20 @@ function isInstalled(name: string): boolean {
 
 describe('selectBackend on the real engine', () => {
   it('starts wasm with our gradient kernels, without leaving Emscripten’s process handlers', async () => {
-    const handlersBefore = process.listeners('uncaughtException').length + process.listeners('unhandledRejection').length;
+    const handlersBefore =
+      process.listeners('uncaughtException').length + process.listeners('unhandledRejection').length;
     const lines: string[] = [];
     const selected = await selectBackend('wasm', { log: (line) => lines.push(line) });
     assert.equal(selected.name, 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
-    assert.ok(selected.notes.some((note) => /^wasm: SIMD build, 1 thread/.test(note)), selected.notes.join('\n'));
-    assert.ok(selected.notes.some((note) => note.includes('added Conv2DBackpropFilter')), selected.notes.join('\n'));
+    assert.ok(
+      selected.notes.some((note) => /^wasm: SIMD build, 1 thread/.test(note)),
+      selected.notes.join('\n'),
+    );
+    assert.ok(
+      selected.notes.some((note) => note.includes('added Conv2DBackpropFilter')),
+      selected.notes.join('\n'),
+    );
     assert.equal(
       process.listeners('uncaughtException').length + process.listeners('unhandledRejection').length,
       handlersBefore,
@@ -67,7 +74,10 @@ describe('selectBackend on the real engine', () => {
       t.skip('@tensorflow/tfjs-node is installed on this machine');
       return;
     }
-    await assert.rejects(selectBackend('tensorflow', { log: () => undefined }), /@tensorflow\/tfjs-node is not installed .*npm install/);
+    await assert.rejects(
+      selectBackend('tensorflow', { log: () => undefined }),
+      /@tensorflow\/tfjs-node is not installed .*npm install/,
+    );
   });
 
   it('auto with the real loader picks the best backend available here', async () => {
@@ -94,8 +104,15 @@ describe('selectBackend on the real engine', () => {
     if (isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu')) return;
     assert.equal(selected.name, 'wasm');
     const note = selected.notes.find((line) => line.startsWith('webgpu: '));
-    assert.match(note ?? '', /^webgpu: only a software adapter \(.*llvmpipe.*\), which auto does not choose; set backend: webgpu/i);
-    assert.equal((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu, undefined, 'no navigator.gpu left behind');
+    assert.match(
+      note ?? '',
+      /^webgpu: only a software adapter \(.*llvmpipe.*\), which auto does not choose; set backend: webgpu/i,
+    );
+    assert.equal(
+      (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu,
+      undefined,
+      'no navigator.gpu left behind',
+    );
   });
 });
 
@@ -125,7 +142,9 @@ describe('the real module loader', () => {
 
   it('tells a missing package from an installed one that fails to load', async () => {
     const load = createModuleLoader({ searchPaths: [root] });
-    await assert.rejects(load('medtransfer-not-there'), (error: unknown) => isModuleMissing(error, 'medtransfer-not-there'));
+    await assert.rejects(load('medtransfer-not-there'), (error: unknown) =>
+      isModuleMissing(error, 'medtransfer-not-there'),
+    );
     writePackage('medtransfer-broken-backend', "require('./build/Release/binding.node');");
     await assert.rejects(
       load('medtransfer-broken-backend'),

@@ -12,7 +12,15 @@ type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, numb
 const PADS: Array<[string, Pad]> = [
   ['same', 'same'],
   ['valid', 'valid'],
-  ['explicit', [[0, 0], [1, 2], [2, 0], [0, 0]]],
+  [
+    'explicit',
+    [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  ],
 ];
 // [batch, height, width, inChannels, outChannels or channel multiplier]
 const SHAPES: Array<[number, number, number, number, number]> = [
@@ -40,7 +48,10 @@ for (const depthwise of [false, true]) {
               const tensorsBefore = tf.memory().numTensors;
               const difference = await compareWithCpu(f, [x, filter]);
               assert.equal(tf.memory().numTensors, tensorsBefore, 'tensors leaked');
-              assert.ok(difference < TOLERANCE, `shape ${[n, h, w, ci, co].join('×')}: relative difference ${difference}`);
+              assert.ok(
+                difference < TOLERANCE,
+                `shape ${[n, h, w, ci, co].join('×')}: relative difference ${difference}`,
+              );
             }
           });
         }
@@ -59,7 +70,18 @@ describe('strided conv2d input gradient by phases on wasm', () => {
     [5, 4],
     [7, 3],
   ] as const) {
-    for (const [padName, pad] of [...PADS, ['explicit, wide', [[0, 0], [3, 1], [0, 4], [0, 0]]] as [string, Pad]]) {
+    for (const [padName, pad] of [
+      ...PADS,
+      [
+        'explicit, wide',
+        [
+          [0, 0],
+          [3, 1],
+          [0, 4],
+          [0, 0],
+        ],
+      ] as [string, Pad],
+    ]) {
       it(`${kernel}×${kernel}, stride ${stride}, ${padName} padding match cpu`, async () => {
         for (const [batch, height, width, inChannels, outChannels] of [
           [2, 13, 10, 3, 4],
@@ -67,7 +89,10 @@ describe('strided conv2d input gradient by phases on wasm', () => {
         ]) {
           const difference = await compareWithCpu(
             (a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad),
-            [input([batch ?? 1, height ?? 1, width ?? 1, inChannels ?? 1], 1), input([kernel, kernel, inChannels ?? 1, outChannels ?? 1], 2)],
+            [
+              input([batch ?? 1, height ?? 1, width ?? 1, inChannels ?? 1], 1),
+              input([kernel, kernel, inChannels ?? 1, outChannels ?? 1], 2),
+            ],
           );
           assert.ok(difference < TOLERANCE, `relative difference ${difference}`);
         }
@@ -81,10 +106,24 @@ describe('fused conv gradients on wasm', () => {
     const x = input([2, 8, 8, 4], 1);
     const bias = input([6], 2);
     const conv = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
-      tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, bias: c, activation: 'relu', strides: 2, pad: 'same' });
+      tf.fused.conv2d({
+        x: a as tf.Tensor4D,
+        filter: b as tf.Tensor4D,
+        bias: c,
+        activation: 'relu',
+        strides: 2,
+        pad: 'same',
+      });
     assert.ok((await compareWithCpu(conv, [x, input([3, 3, 4, 6], 3), bias])) < TOLERANCE);
     const depthwise = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
-      tf.fused.depthwiseConv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, bias: c, activation: 'relu', strides: 1, pad: 'same' });
+      tf.fused.depthwiseConv2d({
+        x: a as tf.Tensor4D,
+        filter: b as tf.Tensor4D,
+        bias: c,
+        activation: 'relu',
+        strides: 1,
+        pad: 'same',
+      });
     assert.ok((await compareWithCpu(depthwise, [x, input([3, 3, 4, 2], 4), input([8], 5)])) < TOLERANCE);
   });
 });
@@ -96,11 +135,13 @@ describe('gradient kernels: unsupported attributes and raw inputs', () => {
     const dy = tf.zeros([1, 5, 5, 2]);
     assert.throws(
       () =>
-        tf.engine().runKernel(
-          'DepthwiseConv2dNativeBackpropFilter',
-          { x, dy },
-          { strides: 1, pad: 'valid', dilations: 2, filterShape: [3, 3, 2, 1] },
-        ),
+        tf
+          .engine()
+          .runKernel(
+            'DepthwiseConv2dNativeBackpropFilter',
+            { x, dy },
+            { strides: 1, pad: 'valid', dilations: 2, filterShape: [3, 3, 2, 1] },
+          ),
       /dilations other than 1 are not supported/,
     );
     tf.dispose([x, dy]);
@@ -112,7 +153,13 @@ describe('gradient kernels: unsupported attributes and raw inputs', () => {
     const dy = tf.zeros([1, 3, 3, 3]);
     assert.throws(
       () =>
-        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', dataFormat: 'NCHW', filterShape: [3, 3, 2, 3] }),
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropFilter',
+            { x, dy },
+            { strides: 1, pad: 'valid', dataFormat: 'NCHW', filterShape: [3, 3, 2, 3] },
+          ),
       /only NHWC/,
     );
     tf.dispose([x, dy]);
@@ -126,7 +173,10 @@ describe('gradient kernels: unsupported attributes and raw inputs', () => {
     const expected = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor;
     const tensorsBefore = tf.memory().numTensors;
     const result = conv2DBackpropFilterWasm({
-      inputs: { x: { dataId: x.dataId, shape: x.shape, dtype: x.dtype }, dy: { dataId: dy.dataId, shape: dy.shape, dtype: dy.dtype } },
+      inputs: {
+        x: { dataId: x.dataId, shape: x.shape, dtype: x.dtype },
+        dy: { dataId: dy.dataId, shape: dy.shape, dtype: dy.dtype },
+      },
       backend: tf.backend(),
       attrs,
     }) as tf.Tensor;

@@ -17,9 +17,18 @@ describe('wasm binaries folder', () => {
 
   it('picks the first folder that holds the binaries, with a trailing separator', () => {
     const has = (folder: string) => (path: string) => path === join(folder, 'tfjs-backend-wasm.wasm');
-    assert.equal(resolveWasmDir({ scriptDir: '/app/dist', resolvePackage }, has('/app/dist/wasm')), `/app/dist/wasm${sep}`);
-    assert.equal(resolveWasmDir({ scriptDir: '/app/dist', resolvePackage }, has('/pkg/tfjs-backend-wasm/dist')), `/pkg/tfjs-backend-wasm/dist${sep}`);
-    assert.equal(resolveWasmDir({ wasmDir: '/given/', scriptDir: '/app/dist', resolvePackage }, has('/given')), '/given/');
+    assert.equal(
+      resolveWasmDir({ scriptDir: '/app/dist', resolvePackage }, has('/app/dist/wasm')),
+      `/app/dist/wasm${sep}`,
+    );
+    assert.equal(
+      resolveWasmDir({ scriptDir: '/app/dist', resolvePackage }, has('/pkg/tfjs-backend-wasm/dist')),
+      `/pkg/tfjs-backend-wasm/dist${sep}`,
+    );
+    assert.equal(
+      resolveWasmDir({ wasmDir: '/given/', scriptDir: '/app/dist', resolvePackage }, has('/given')),
+      '/given/',
+    );
   });
 
   it('names every folder tried when none holds them', () => {

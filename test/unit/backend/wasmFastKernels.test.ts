@@ -40,14 +40,23 @@ describe('slice on wasm', () => {
       { shape: [4, 3], begin: [1, 1], size: [0, 2], dtype: 'float32' },
     ];
     for (const { shape, begin, size, dtype } of cases) {
-      const data = Array.from(input(shape, shape.length).data, (value) => (dtype === 'float32' ? value : Math.round(value * 10)));
+      const data = Array.from(input(shape, shape.length).data, (value) =>
+        dtype === 'float32' ? value : Math.round(value * 10),
+      );
       const [cpu, wasm] = await onBoth(() => tf.slice(tf.tensor(data, shape, dtype), begin, size));
-      assert.deepEqual(wasm, cpu, `${dtype} ${JSON.stringify(shape)} from ${JSON.stringify(begin)} size ${JSON.stringify(size)}`);
+      assert.deepEqual(
+        wasm,
+        cpu,
+        `${dtype} ${JSON.stringify(shape)} from ${JSON.stringify(begin)} size ${JSON.stringify(size)}`,
+      );
     }
   });
 
   it('a rank-6 slice’s gradient matches cpu', async () => {
-    const difference = await compareWithCpu((x) => tf.slice(x, [0, 1, 0, 0, 1, 0], [2, 2, 1, 3, 1, 4]), [input([2, 3, 2, 3, 2, 4], 7)]);
+    const difference = await compareWithCpu(
+      (x) => tf.slice(x, [0, 1, 0, 0, 1, 0], [2, 2, 1, 3, 1, 4]),
+      [input([2, 3, 2, 3, 2, 4], 7)],
+    );
     assert.ok(difference < 1e-6, `relative difference ${difference}`);
   });
 });
@@ -60,7 +69,9 @@ describe('depthToSpace on wasm', () => {
       [[2, 2, 2, 256], 2],
       [[1, 3, 2, 16], 4],
     ] as Array<[[number, number, number, number], number]>) {
-      const [cpu, wasm] = await onBoth(() => tf.depthToSpace(tf.tensor(input(shape, 3).data, shape) as tf.Tensor4D, blockSize));
+      const [cpu, wasm] = await onBoth(() =>
+        tf.depthToSpace(tf.tensor(input(shape, 3).data, shape) as tf.Tensor4D, blockSize),
+      );
       assert.deepEqual(wasm, cpu, `${JSON.stringify(shape)} block ${blockSize}`);
     }
   });
@@ -91,20 +102,33 @@ describe('minimum, maximum and comparisons on wasm', () => {
   // Same shapes; a single value either side (relu6 is minimum(6, relu(x))); a trailing
   // per-channel block; and broadcasts the built-in kernel keeps ([2,1,3] against [2,4,1]).
   const shapes: Array<[number[], number[]]> = [
-    [[2, 3, 4], [2, 3, 4]],
+    [
+      [2, 3, 4],
+      [2, 3, 4],
+    ],
     [[], [2, 3, 4]],
     [[2, 3, 4], [1]],
-    [[1, 1, 4], [2, 3, 4]],
+    [
+      [1, 1, 4],
+      [2, 3, 4],
+    ],
     [[2, 3, 4], [4]],
-    [[2, 1, 3], [2, 4, 1]],
-    [[3, 1], [3, 5]],
+    [
+      [2, 1, 3],
+      [2, 4, 1],
+    ],
+    [
+      [3, 1],
+      [3, 5],
+    ],
   ];
   for (const [name, op] of Object.entries(ops)) {
     it(`${name} matches cpu for every broadcast, float32 and int32, ties included`, async () => {
       for (const [aShape, bShape] of shapes) {
         for (const dtype of ['float32', 'int32'] as const) {
           // Three levels only, so that many pairs tie.
-          const values = (shape: number[], seed: number) => Array.from(input(shape, seed).data, (value) => Math.round(value * 2) * (dtype === 'float32' ? 0.5 : 1));
+          const values = (shape: number[], seed: number) =>
+            Array.from(input(shape, seed).data, (value) => Math.round(value * 2) * (dtype === 'float32' ? 0.5 : 1));
           const a = values(aShape, 1);
           const b = values(bShape, 2);
           const [cpu, wasm] = await onBoth(() => op(tf.tensor(a, aShape, dtype), tf.tensor(b, bShape, dtype)));
@@ -115,12 +139,17 @@ describe('minimum, maximum and comparisons on wasm', () => {
   }
 
   it('minimum and maximum propagate NaN as cpu does', async () => {
-    const [cpu, wasm] = await onBoth(() => tf.concat([tf.minimum(tf.tensor([NaN, 1, 2]), tf.scalar(1.5)), tf.maximum(tf.scalar(NaN), tf.tensor([0, 1]))]));
+    const [cpu, wasm] = await onBoth(() =>
+      tf.concat([tf.minimum(tf.tensor([NaN, 1, 2]), tf.scalar(1.5)), tf.maximum(tf.scalar(NaN), tf.tensor([0, 1]))]),
+    );
     assert.deepEqual(wasm, cpu);
   });
 
   it('relu6 (minimum(6, relu(x))) and its gradient match cpu', async () => {
-    const difference = await compareWithCpu((x) => tf.minimum(tf.scalar(6), tf.relu(tf.mul(x, 20))), [input([2, 5, 5, 3], 4)]);
+    const difference = await compareWithCpu(
+      (x) => tf.minimum(tf.scalar(6), tf.relu(tf.mul(x, 20))),
+      [input([2, 5, 5, 3], 4)],
+    );
     assert.ok(difference < 1e-6, `relative difference ${difference}`);
   });
 

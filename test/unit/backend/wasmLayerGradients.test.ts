@@ -11,7 +11,10 @@ const TOLERANCE = 1e-4;
 
 before(useWasm);
 
-async function assertMatchesCpu(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: ReturnType<typeof input>[]): Promise<void> {
+async function assertMatchesCpu(
+  f: (...xs: tf.Tensor[]) => tf.Tensor,
+  inputs: ReturnType<typeof input>[],
+): Promise<void> {
   const tensorsBefore = tf.memory().numTensors;
   const difference = await compareWithCpu(f, inputs);
   assert.equal(tf.memory().numTensors, tensorsBefore, 'tensors leaked');
@@ -40,7 +43,8 @@ describe('max pooling gradient on wasm', () => {
   it('2×2 stride 2 on even sizes, ReLU zeros tied: the first maximum, as cpu does', async () => {
     const tied = input([3, 8, 6, 5], 8);
     tied.data = tied.data.map((value) => Math.max(0, Math.floor((value + 0.5) * 3) / 3 - 0.4));
-    for (const pad of ['valid', 'same'] as const) await assertMatchesCpu((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, pad), [tied]);
+    for (const pad of ['valid', 'same'] as const)
+      await assertMatchesCpu((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, pad), [tied]);
   });
 
   it('gives a tied window’s gradient to its first maximum only, as cpu does', async () => {
@@ -69,7 +73,10 @@ describe('matMul gradients on wasm (transposed operands)', () => {
       await assertMatchesCpu((x, y) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, transposeA, transposeB), [a, b]);
       const batchedA = input(transposeA ? [2, 7, 5] : [2, 5, 7], 3);
       const batchedB = input(transposeB ? [2, 3, 7] : [2, 7, 3], 4);
-      await assertMatchesCpu((x, y) => tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, transposeA, transposeB), [batchedA, batchedB]);
+      await assertMatchesCpu(
+        (x, y) => tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, transposeA, transposeB),
+        [batchedA, batchedB],
+      );
     });
   }
 
@@ -113,7 +120,9 @@ describe('tile on wasm (batch-norm gradients tile 1/√variance)', () => {
       { shape: [0, 2], reps: [2, 2], dtype: 'float32' },
     ];
     for (const { shape, reps, dtype } of cases) {
-      const data = Array.from(input(shape, shape.length).data, (value) => (dtype === 'float32' ? value : Math.round(value * 10)));
+      const data = Array.from(input(shape, shape.length).data, (value) =>
+        dtype === 'float32' ? value : Math.round(value * 10),
+      );
       const results: number[][] = [];
       for (const backend of ['cpu', 'wasm']) {
         await tf.setBackend(backend);

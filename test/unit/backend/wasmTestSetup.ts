@@ -37,7 +37,13 @@ export interface InputSpec {
 }
 
 export function input(shape: number[], seed: number): InputSpec {
-  return { shape, data: values(shape.reduce((a, b) => a * b, 1), seed) };
+  return {
+    shape,
+    data: values(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+  };
 }
 
 /**

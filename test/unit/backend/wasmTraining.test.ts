@@ -17,13 +17,23 @@ before(async () => {
 function tinyModel(seed: number): tfl.LayersModel {
   const init = (offset: number) => tfl.initializers.glorotUniform({ seed: seed + offset });
   const input = tfl.input({ shape: [12, 12, 2] });
-  let x = tfl.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init(1) }).apply(input);
+  let x = tfl.layers
+    .conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init(1) })
+    .apply(input);
   x = tfl.layers.batchNormalization().apply(x);
   x = tfl.layers.activation({ activation: 'relu6' }).apply(x);
-  x = tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', depthMultiplier: 2, depthwiseInitializer: init(2) }).apply(x);
+  x = tfl.layers
+    .depthwiseConv2d({ kernelSize: 3, padding: 'same', depthMultiplier: 2, depthwiseInitializer: init(2) })
+    .apply(x);
   x = tfl.layers.maxPooling2d({ poolSize: 2 }).apply(x);
   x = tfl.layers
-    .separableConv2d({ filters: 12, kernelSize: 3, padding: 'valid', depthwiseInitializer: init(3), pointwiseInitializer: init(4) })
+    .separableConv2d({
+      filters: 12,
+      kernelSize: 3,
+      padding: 'valid',
+      depthwiseInitializer: init(3),
+      pointwiseInitializer: init(4),
+    })
     .apply(x);
   x = tfl.layers.globalAveragePooling2d({}).apply(x);
   const output = tfl.layers.dense({ units: 2, kernelInitializer: init(5) }).apply(x) as tfl.SymbolicTensor;

@@ -95,10 +95,21 @@ describe('layer gradients on webgpu against cpu', () => {
       [1, 2, 'same'],
     ] as const) {
       const filter = input([size, size, 3, 4], 2 + size + stride);
-      await assertMatchesCpu((a, w) => tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, stride, pad), [x, filter], `conv ${size}×${size} /${stride} ${pad}`);
+      await assertMatchesCpu(
+        (a, w) => tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, stride, pad),
+        [x, filter],
+        `conv ${size}×${size} /${stride} ${pad}`,
+      );
     }
     const fused = (a: tf.Tensor, w: tf.Tensor, bias: tf.Tensor) =>
-      tf.fused.conv2d({ x: a as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'valid', bias, activation: 'relu' });
+      tf.fused.conv2d({
+        x: a as tf.Tensor4D,
+        filter: w as tf.Tensor4D,
+        strides: 1,
+        pad: 'valid',
+        bias,
+        activation: 'relu',
+      });
     await assertMatchesCpu(fused, [x, input([3, 3, 3, 4], 7), input([4], 8)], 'fused conv');
   });
 
@@ -132,26 +143,40 @@ describe('layer gradients on webgpu against cpu', () => {
       [2, 8, 8, 3],
       [2, 7, 9, 3],
     ]) {
-      await assertMatchesCpu((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), [input(shape, shape[2] ?? 0)], `max pool ${shape.join('×')}`);
+      await assertMatchesCpu(
+        (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'),
+        [input(shape, shape[2] ?? 0)],
+        `max pool ${shape.join('×')}`,
+      );
     }
     await assertMatchesCpu((x) => tf.mean(x, [1, 2]), [input([2, 4, 4, 3], 2)], 'global average pooling');
   });
 
   it('dense (fused matMul with bias and relu), relu6, residual add and flatten', async (t) => {
     if (!needsWebgpu(t)) return;
-    const dense = (x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor) => tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias, activation: 'relu' });
+    const dense = (x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor) =>
+      tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias, activation: 'relu' });
     await assertMatchesCpu(dense, [input([6, 10], 1), input([10, 4], 2), input([4], 3)], 'dense');
     await assertMatchesCpu((x) => tf.relu6(tf.mul(x, 20)), [input([4, 6], 3)], 'relu6');
-    await assertMatchesCpu((a, b) => tf.reshape(tf.relu(tf.add(a, b)), [2, -1]), [input([2, 3, 3, 4], 4), input([2, 3, 3, 4], 5)], 'add, flatten');
+    await assertMatchesCpu(
+      (a, b) => tf.reshape(tf.relu(tf.add(a, b)), [2, -1]),
+      [input([2, 3, 3, 4], 4), input([2, 3, 3, 4], 5)],
+      'add, flatten',
+    );
   });
 
   it('softmax cross-entropy: the trainer’s (log of clipped softmax) and tf.losses’', async (t) => {
     if (!needsWebgpu(t)) return;
     const labels = [0, 2, 1, 2];
     const targets = () => tf.oneHot(tf.tensor1d(labels, 'int32'), 3);
-    const trainers = (logits: tf.Tensor) => tf.mean(tf.neg(tf.sum(tf.mul(targets(), tf.log(tf.clipByValue(tf.softmax(logits), 1e-7, 1 - 1e-7))), -1)));
+    const trainers = (logits: tf.Tensor) =>
+      tf.mean(tf.neg(tf.sum(tf.mul(targets(), tf.log(tf.clipByValue(tf.softmax(logits), 1e-7, 1 - 1e-7))), -1)));
     await assertMatchesCpu(trainers, [input([4, 3], 1)], 'trainer loss');
-    await assertMatchesCpu((logits) => tf.losses.softmaxCrossEntropy(targets(), logits), [input([4, 3], 2)], 'tf.losses.softmaxCrossEntropy');
+    await assertMatchesCpu(
+      (logits) => tf.losses.softmaxCrossEntropy(targets(), logits),
+      [input([4, 3], 2)],
+      'tf.losses.softmaxCrossEntropy',
+    );
   });
 });
 
@@ -162,7 +187,10 @@ const ARCHITECTURES: { architecture: Architecture; shape: [number, number, numbe
 ];
 
 /** Two classes a CNN can tell apart: a bright blob top-left or bottom-right. */
-function blobs(count: number, [height, width, channels]: [number, number, number]): { x: tf.Tensor4D; labels: number[] } {
+function blobs(
+  count: number,
+  [height, width, channels]: [number, number, number],
+): { x: tf.Tensor4D; labels: number[] } {
   const noise = values(count * height * width * channels, 3);
   const data = new Float32Array(noise.length);
   const labels = Array.from({ length: count }, (_, n) => n % 2);
@@ -180,7 +208,9 @@ function blobs(count: number, [height, width, channels]: [number, number, number
 function classifierLoss(model: LayersModel, x: tf.Tensor4D, labels: number[]): tf.Scalar {
   const targets = tf.oneHot(tf.tensor1d(labels, 'int32'), 2);
   const probabilities = model.apply(x, { training: true }) as tf.Tensor;
-  return tf.mean(tf.neg(tf.sum(tf.mul(targets, tf.log(tf.clipByValue(probabilities, 1e-7, 1 - 1e-7))), -1))) as tf.Scalar;
+  return tf.mean(
+    tf.neg(tf.sum(tf.mul(targets, tf.log(tf.clipByValue(probabilities, 1e-7, 1 - 1e-7))), -1)),
+  ) as tf.Scalar;
 }
 
 function weightGradients(model: LayersModel, x: tf.Tensor4D, labels: number[]): Map<string, Float32Array> {

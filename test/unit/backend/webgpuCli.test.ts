@@ -4,7 +4,14 @@
 // the reason, where there is no adapter.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { eventsOf, readEvents, runCli, runDirFromOutput, temporaryFolder, writeExperiment } from '../../trainer/cliHarness';
+import {
+  eventsOf,
+  readEvents,
+  runCli,
+  runDirFromOutput,
+  temporaryFolder,
+  writeExperiment,
+} from '../../trainer/cliHarness';
 import { probeWebgpu } from './webgpuProbe';
 import type { WebgpuProbe } from './webgpuProbe';
 import { skipMissing } from '../../support/prerequisites';
@@ -42,10 +49,15 @@ describe('medtransfer run on WebGPU', () => {
     const [started] = eventsOf(events, 'run-started');
     assert.equal(started?.backend, 'webgpu');
     assert.ok(started?.backendNotes.includes('webgpu: as asked'), started?.backendNotes.join('\n'));
-    if (!probe.hardware) assert.ok(started?.backendNotes.some((note) => /^webgpu: WebGPU on .*software adapter/.test(note)), started?.backendNotes.join('\n'));
+    if (!probe.hardware)
+      assert.ok(
+        started?.backendNotes.some((note) => /^webgpu: WebGPU on .*software adapter/.test(note)),
+        started?.backendNotes.join('\n'),
+      );
     const epochs = eventsOf(events, 'epoch-ended');
     assert.ok(epochs.length >= 5);
-    for (const epoch of epochs) assert.ok(Number.isFinite(epoch.metrics.loss), `${epoch.phase} ${epoch.epoch}: loss ${epoch.metrics.loss}`);
+    for (const epoch of epochs)
+      assert.ok(Number.isFinite(epoch.metrics.loss), `${epoch.phase} ${epoch.epoch}: loss ${epoch.metrics.loss}`);
     const source = epochs.filter((epoch) => epoch.phase === 'source');
     assert.ok((source.at(-1)?.metrics.loss ?? Infinity) < (source[0]?.metrics.loss ?? 0), 'the source loss falls');
     assert.equal(eventsOf(events, 'evaluation').length, 2);
@@ -62,11 +74,22 @@ describe('medtransfer run on WebGPU', () => {
       return;
     }
     const folder = temporaryFolder('webgpu-auto');
-    const result = runCli(['run', writeExperiment(folder, 'tiny', TINY.replace('samples: 400', 'samples: 120').replace('epochs: 2\n', 'epochs: 1\n')), '--no-progress']);
+    const result = runCli([
+      'run',
+      writeExperiment(
+        folder,
+        'tiny',
+        TINY.replace('samples: 400', 'samples: 120').replace('epochs: 2\n', 'epochs: 1\n'),
+      ),
+      '--no-progress',
+    ]);
     assert.equal(result.status, 0, result.stderr);
     const [started] = eventsOf(readEvents(runDirFromOutput(result.stdout)), 'run-started');
     if (started?.backend === 'tensorflow-gpu' || started?.backend === 'tensorflow') return; // tfjs-node installed on this machine
     assert.equal(started?.backend, 'wasm');
-    assert.match(started?.backendNotes.find((note) => note.startsWith('webgpu: ')) ?? '', /^webgpu: only a software adapter \(.*\), which auto does not choose; set backend: webgpu to use it anyway$/);
+    assert.match(
+      started?.backendNotes.find((note) => note.startsWith('webgpu: ')) ?? '',
+      /^webgpu: only a software adapter \(.*\), which auto does not choose; set backend: webgpu to use it anyway$/,
+    );
   });
 });

@@ -26,7 +26,12 @@ async function probe(): Promise<WebgpuProbe> {
   try {
     const gpu = installed.gpu as { requestAdapter: () => Promise<object | null> };
     const adapter = await gpu.requestAdapter();
-    if (adapter === null) return { available: false, reason: 'Dawn found no WebGPU adapter (no libvulkan.so.1 or no Vulkan driver, e.g. mesa-vulkan-drivers 25 from bookworm-backports)' };
+    if (adapter === null)
+      return {
+        available: false,
+        reason:
+          'Dawn found no WebGPU adapter (no libvulkan.so.1 or no Vulkan driver, e.g. mesa-vulkan-drivers 25 from bookworm-backports)',
+      };
     return { available: true, ...(await describeAdapter(adapter)) };
   } catch (error) {
     return { available: false, reason: `requesting a WebGPU adapter failed: ${errorSummary(error)}` };

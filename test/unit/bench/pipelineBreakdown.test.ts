@@ -38,8 +38,10 @@ describe('breakdown', () => {
     marks,
   };
   const result = breakdown(totals, 0, 8100);
-  const part = (prefix: string) => result.parts.find((candidate) => candidate.name.startsWith(prefix))?.seconds ?? Number.NaN;
-  const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`);
+  const part = (prefix: string) =>
+    result.parts.find((candidate) => candidate.name.startsWith(prefix))?.seconds ?? Number.NaN;
+  const close = (actual: number, expected: number) =>
+    assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`);
 
   it('takes the spans between events, less the event writing inside them', () => {
     close(part('start'), 0.1);
@@ -59,7 +61,10 @@ describe('breakdown', () => {
 
   it('accounts for the whole run, and reports the shares outside model compute', () => {
     close(result.totalSeconds, 8.1);
-    close(result.parts.reduce((sum, candidate) => sum + candidate.seconds, 0), 8.1);
+    close(
+      result.parts.reduce((sum, candidate) => sum + candidate.seconds, 0),
+      8.1,
+    );
     close(part('event writing'), 0.11);
     assert.deepEqual(result.dataNotes, ['source: dataset cache hit']);
     close(result.outsideTrainingComputeShare, 1 - 3400 / 8100);

@@ -38,11 +38,36 @@ describe('ratio', () => {
 
 describe('pairRatios', () => {
   const rows: BenchRow[] = [
-    row({ model: 'seed-cnn-32x32x3', backend: 'wasm', framework: 'tfjs', trainImagesPerSecond: 800, inferenceImagesPerSecond: 5000 }),
-    row({ model: 'seed-cnn-32x32x3', backend: 'pytorch', framework: 'pytorch', threads: 2, trainImagesPerSecond: 4000, inferenceImagesPerSecond: 10000 }),
-    row({ model: 'seed-cnn-32x32x3', backend: 'pytorch', framework: 'pytorch', trainImagesPerSecond: 2000, inferenceImagesPerSecond: 6250 }),
+    row({
+      model: 'seed-cnn-32x32x3',
+      backend: 'wasm',
+      framework: 'tfjs',
+      trainImagesPerSecond: 800,
+      inferenceImagesPerSecond: 5000,
+    }),
+    row({
+      model: 'seed-cnn-32x32x3',
+      backend: 'pytorch',
+      framework: 'pytorch',
+      threads: 2,
+      trainImagesPerSecond: 4000,
+      inferenceImagesPerSecond: 10000,
+    }),
+    row({
+      model: 'seed-cnn-32x32x3',
+      backend: 'pytorch',
+      framework: 'pytorch',
+      trainImagesPerSecond: 2000,
+      inferenceImagesPerSecond: 6250,
+    }),
     row({ model: 'resnet-small-32x32x3', backend: 'wasm', framework: 'tfjs', trainImagesPerSecond: 100 }),
-    row({ model: 'resnet-small-32x32x3', backend: 'pytorch', framework: 'pytorch', status: 'failed', trainImagesPerSecond: 1000 }),
+    row({
+      model: 'resnet-small-32x32x3',
+      backend: 'pytorch',
+      framework: 'pytorch',
+      status: 'failed',
+      trainImagesPerSecond: 1000,
+    }),
   ];
 
   it('compares with PyTorch at the same thread count, not with its fastest row', () => {
@@ -57,17 +82,37 @@ describe('pairRatios', () => {
 
 describe('fitEpoch', () => {
   it('keeps the protocol where it fits the budget', () => {
-    assert.deepEqual(fitEpoch(FULL_PROTOCOL, 0.05), { imagesPerEpoch: 1280, warmupEpochs: 1, timedEpochs: 5, reduced: false });
+    assert.deepEqual(fitEpoch(FULL_PROTOCOL, 0.05), {
+      imagesPerEpoch: 1280,
+      warmupEpochs: 1,
+      timedEpochs: 5,
+      reduced: false,
+    });
   });
 
   it('times fewer whole batches per epoch on a slow backend', () => {
     // 90 s / 6 epochs / 1 s a step: 15 batches.
-    assert.deepEqual(fitEpoch(FULL_PROTOCOL, 1), { imagesPerEpoch: 960, warmupEpochs: 1, timedEpochs: 5, reduced: true });
+    assert.deepEqual(fitEpoch(FULL_PROTOCOL, 1), {
+      imagesPerEpoch: 960,
+      warmupEpochs: 1,
+      timedEpochs: 5,
+      reduced: true,
+    });
   });
 
   it('falls back to single-batch epochs, as many as the budget holds, at least one', () => {
-    assert.deepEqual(fitEpoch(FULL_PROTOCOL, 40), { imagesPerEpoch: 64, warmupEpochs: 0, timedEpochs: 2, reduced: true });
-    assert.deepEqual(fitEpoch(FULL_PROTOCOL, 300), { imagesPerEpoch: 64, warmupEpochs: 0, timedEpochs: 1, reduced: true });
+    assert.deepEqual(fitEpoch(FULL_PROTOCOL, 40), {
+      imagesPerEpoch: 64,
+      warmupEpochs: 0,
+      timedEpochs: 2,
+      reduced: true,
+    });
+    assert.deepEqual(fitEpoch(FULL_PROTOCOL, 300), {
+      imagesPerEpoch: 64,
+      warmupEpochs: 0,
+      timedEpochs: 1,
+      reduced: true,
+    });
   });
 });
 

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PipelineBreakdown } from '../../../scripts/bench/pipelineBreakdown';
 import type { BenchRow } from '../../../scripts/bench/results';
-import { formatMiB, formatRate, formatRatio, markdownTable, pipelineTable, problemLines, resultsTable } from '../../../scripts/bench/table';
+import {
+  formatMiB,
+  formatRate,
+  formatRatio,
+  markdownTable,
+  pipelineTable,
+  problemLines,
+  resultsTable,
+} from '../../../scripts/bench/table';
 
 describe('number formats', () => {
   it('rounds rates, with a decimal only for very slow backends', () => {
@@ -21,16 +29,53 @@ describe('number formats', () => {
 
 describe('markdownTable', () => {
   it('pads columns and right-aligns the numeric ones', () => {
-    const table = markdownTable(['model', 'img/s'], [['a', '5'], ['long name', '1,000']], new Set([1]));
-    assert.equal(table, ['| model     | img/s |', '| --------- | ----: |', '| a         |     5 |', '| long name | 1,000 |'].join('\n'));
+    const table = markdownTable(
+      ['model', 'img/s'],
+      [
+        ['a', '5'],
+        ['long name', '1,000'],
+      ],
+      new Set([1]),
+    );
+    assert.equal(
+      table,
+      ['| model     | img/s |', '| --------- | ----: |', '| a         |     5 |', '| long name | 1,000 |'].join('\n'),
+    );
   });
 });
 
 describe('resultsTable', () => {
   const rows: BenchRow[] = [
-    { model: 'seed-cnn-28x28x1', backend: 'wasm', framework: 'tfjs', status: 'ok', threads: 1, trainImagesPerSecond: 1100, inferenceImagesPerSecond: 6000, peakRssBytes: 200 * 2 ** 20, peakTensorBytes: 50 * 2 ** 20 },
-    { model: 'seed-cnn-28x28x1', backend: 'pytorch', framework: 'pytorch', status: 'ok', threads: 1, trainImagesPerSecond: 2200, inferenceImagesPerSecond: 5000, peakRssBytes: 300 * 2 ** 20 },
-    { model: 'seed-cnn-28x28x1', backend: 'cpu', framework: 'tfjs', status: 'ok', threads: 1, trainImagesPerSecond: 1.7, protocol: { imagesPerEpoch: 64, warmupEpochs: 0, timedEpochs: 2, reduced: true } },
+    {
+      model: 'seed-cnn-28x28x1',
+      backend: 'wasm',
+      framework: 'tfjs',
+      status: 'ok',
+      threads: 1,
+      trainImagesPerSecond: 1100,
+      inferenceImagesPerSecond: 6000,
+      peakRssBytes: 200 * 2 ** 20,
+      peakTensorBytes: 50 * 2 ** 20,
+    },
+    {
+      model: 'seed-cnn-28x28x1',
+      backend: 'pytorch',
+      framework: 'pytorch',
+      status: 'ok',
+      threads: 1,
+      trainImagesPerSecond: 2200,
+      inferenceImagesPerSecond: 5000,
+      peakRssBytes: 300 * 2 ** 20,
+    },
+    {
+      model: 'seed-cnn-28x28x1',
+      backend: 'cpu',
+      framework: 'tfjs',
+      status: 'ok',
+      threads: 1,
+      trainImagesPerSecond: 1.7,
+      protocol: { imagesPerEpoch: 64, warmupEpochs: 0, timedEpochs: 2, reduced: true },
+    },
   ];
 
   it('puts ours/PyTorch on the tfjs rows only', () => {
@@ -46,7 +91,9 @@ describe('resultsTable', () => {
   });
 
   it('lists what could not be measured, with the reason', () => {
-    const lines = problemLines([{ model: 'all', backend: 'webgpu', framework: 'tfjs', status: 'unavailable', error: 'not installed' }]);
+    const lines = problemLines([
+      { model: 'all', backend: 'webgpu', framework: 'tfjs', status: 'unavailable', error: 'not installed' },
+    ]);
     assert.deepEqual(lines, ['- all on webgpu: unavailable: not installed']);
   });
 });
@@ -75,8 +122,20 @@ describe('pipelineTable', () => {
 
 describe('noisy rows', () => {
   it('marks a row that others shared the machine with, and says how much', () => {
-    const rows: BenchRow[] = [{ model: 'm', backend: 'wasm', framework: 'tfjs', status: 'ok', threads: 1, trainImagesPerSecond: 100, otherLoad: 0.35 }];
+    const rows: BenchRow[] = [
+      {
+        model: 'm',
+        backend: 'wasm',
+        framework: 'tfjs',
+        status: 'ok',
+        threads: 1,
+        trainImagesPerSecond: 100,
+        otherLoad: 0.35,
+      },
+    ];
     assert.match(resultsTable(rows), /\| wasm† +\|/);
-    assert.deepEqual(problemLines(rows), ['- † other processes used more than 10.0% of the machine during: m on wasm (35.0%)']);
+    assert.deepEqual(problemLines(rows), [
+      '- † other processes used more than 10.0% of the machine during: m on wasm (35.0%)',
+    ]);
   });
 });

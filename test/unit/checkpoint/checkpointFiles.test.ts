@@ -24,9 +24,24 @@ function checkpointAt(epoch: number): Checkpoint {
     random: { shuffle: 4_000_000_000 + epoch, augment: null, afterPhase: { source: 7, head: 8 } },
     earlyStopping: { best: 0.25, epochsWithoutImprovement: 1, bestEpoch: epoch - 1 || null },
     batchOrder: [2, 0, 1],
-    models: { 'fine-tuned': [tensor([[epoch, 2], [3, 4]]), tensor([0.5, -0.5])], source: [tensor([1, 2, 3])] },
+    models: {
+      'fine-tuned': [
+        tensor([
+          [epoch, 2],
+          [3, 4],
+        ]),
+        tensor([0.5, -0.5]),
+      ],
+      source: [tensor([1, 2, 3])],
+    },
     bestWeights: [tensor([9, 9])],
-    optimizer: { weights: [{ name: 'iter', tensor: tensor(12, [], 'int32') }, { name: 'dense/kernel/m', tensor: tensor([0.1, 0.2]) }], betaPowers: [0.3, 0.9] },
+    optimizer: {
+      weights: [
+        { name: 'iter', tensor: tensor(12, [], 'int32') },
+        { name: 'dense/kernel/m', tensor: tensor([0.1, 0.2]) },
+      ],
+      betaPowers: [0.3, 0.9],
+    },
   };
 }
 
@@ -52,11 +67,26 @@ describe('checkpoint files', () => {
     assert.deepEqual(checkpoint.random, { shuffle: 4_000_000_002, augment: null, afterPhase: { source: 7, head: 8 } });
     assert.deepEqual(checkpoint.earlyStopping, { best: 0.25, epochsWithoutImprovement: 1, bestEpoch: 1 });
     assert.deepEqual(checkpoint.batchOrder, [2, 0, 1]);
-    assert.deepEqual(checkpoint.models['fine-tuned']?.map((weight) => weight.arraySync()), [[[2, 2], [3, 4]], [0.5, -0.5]]);
+    assert.deepEqual(
+      checkpoint.models['fine-tuned']?.map((weight) => weight.arraySync()),
+      [
+        [
+          [2, 2],
+          [3, 4],
+        ],
+        [0.5, -0.5],
+      ],
+    );
     assert.deepEqual(checkpoint.models.source?.[0]?.arraySync(), [1, 2, 3]);
     assert.equal(checkpoint.models.scratch, undefined);
     assert.deepEqual(checkpoint.bestWeights?.[0]?.arraySync(), [9, 9]);
-    assert.deepEqual(checkpoint.optimizer.weights.map((weight) => [weight.name, weight.tensor.dtype, weight.tensor.arraySync()]), [['iter', 'int32', 12], ['dense/kernel/m', 'float32', [0.1, 0.2].map(Math.fround)]]);
+    assert.deepEqual(
+      checkpoint.optimizer.weights.map((weight) => [weight.name, weight.tensor.dtype, weight.tensor.arraySync()]),
+      [
+        ['iter', 'int32', 12],
+        ['dense/kernel/m', 'float32', [0.1, 0.2].map(Math.fround)],
+      ],
+    );
     assert.deepEqual(checkpoint.optimizer.betaPowers, [0.3, 0.9]);
     disposeCheckpoint(checkpoint);
   });
@@ -73,7 +103,10 @@ describe('checkpoint files', () => {
     assert.equal(fallback.kind, 'loaded');
     if (fallback.kind !== 'loaded') return;
     assert.equal(fallback.checkpoint.epoch, 1);
-    assert.match(fallback.skipped.join(), /checkpoint: weights\.bin has 10 bytes, state\.json describes 56 \(a write was cut short\)/);
+    assert.match(
+      fallback.skipped.join(),
+      /checkpoint: weights\.bin has 10 bytes, state\.json describes 56 \(a write was cut short\)/,
+    );
     disposeCheckpoint(fallback.checkpoint);
 
     const state = join(runDir, 'checkpoint.previous', 'state.json');
@@ -86,7 +119,8 @@ describe('checkpoint files', () => {
   });
 
   it("restores Adam's slots, iteration count and β-powers so the next step is the same", async () => {
-    const step = (optimizer: Optimizer, variable: Variable) => optimizer.minimize(() => sum(square(variable)) as Scalar, false, [variable]);
+    const step = (optimizer: Optimizer, variable: Variable) =>
+      optimizer.minimize(() => sum(square(variable)) as Scalar, false, [variable]);
     const original = tensor([1, -2, 3]).variable(true, 'w-original');
     const adam = train.adam(0.1);
     // Enough steps for pow(β₂, t) and the running product of β₂ to differ in float32.
@@ -94,7 +128,10 @@ describe('checkpoint files', () => {
     const captured = await captureOptimizer(adam);
     const copy = tensor(original.dataSync()).variable(true, 'w-copy');
     const resumed = train.adam(0.1);
-    await restoreOptimizer(resumed, { weights: captured.state.weights.map((weight) => ({ name: weight.name, tensor: weight.tensor.clone() })), betaPowers: captured.state.betaPowers });
+    await restoreOptimizer(resumed, {
+      weights: captured.state.weights.map((weight) => ({ name: weight.name, tensor: weight.tensor.clone() })),
+      betaPowers: captured.state.betaPowers,
+    });
     captured.release();
     const tensorsBefore = memory().numTensors;
     step(adam, original);

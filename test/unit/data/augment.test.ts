@@ -51,7 +51,23 @@ describe('createAugmenter', () => {
       for (let n = 0; n < 32; n++) {
         const before = image(original, n);
         const after = image(images, n);
-        const options: [boolean, boolean][] = flip === 'horizontal' ? [[false, false], [true, false]] : flip === 'vertical' ? [[false, false], [false, true]] : [[false, false], [true, false], [false, true], [true, true]];
+        const options: [boolean, boolean][] =
+          flip === 'horizontal'
+            ? [
+                [false, false],
+                [true, false],
+              ]
+            : flip === 'vertical'
+              ? [
+                  [false, false],
+                  [false, true],
+                ]
+              : [
+                  [false, false],
+                  [true, false],
+                  [false, true],
+                  [true, true],
+                ];
         const match = options.find(([h, v]) => mirror(before, h, v).every((value, i) => value === after[i]));
         assert.ok(match, `image ${n} is not an exact flip`);
         seen.add(match.join());
@@ -81,9 +97,15 @@ describe('createAugmenter', () => {
     createAugmenter({ ...none, shift: 0.125 }, new SeededRandom(2))(shifted, rampShape, 16);
     for (let n = 0; n < 16; n++) {
       // Middle row, columns far enough from the edges that clamping cannot reach them.
-      const differences = Array.from({ length: 8 }, (_, k) => (shifted[n * 128 + 4 * 16 + 4 + k] ?? 0) - (ramp[n * 128 + 4 * 16 + 4 + k] ?? 0));
+      const differences = Array.from(
+        { length: 8 },
+        (_, k) => (shifted[n * 128 + 4 * 16 + 4 + k] ?? 0) - (ramp[n * 128 + 4 * 16 + 4 + k] ?? 0),
+      );
       const first = differences[0] ?? 0;
-      assert.ok(differences.every((d) => Math.abs(d - first) < 1e-5), `image ${n}: ${differences.join(', ')}`);
+      assert.ok(
+        differences.every((d) => Math.abs(d - first) < 1e-5),
+        `image ${n}: ${differences.join(', ')}`,
+      );
       // A shift of dx pixels changes the ramp by -dx/15, and |dx| ≤ 0.125 × 16 = 2.
       assert.ok(Math.abs(first) <= 2 / 15 + 1e-6);
     }
@@ -127,6 +149,9 @@ describe('createAugmenter', () => {
     const images = batch();
     createAugmenter({ ...none, brightness: 0.5 }, new SeededRandom(1))(images, shape, 4);
     assert.deepEqual(images.subarray(4 * size), batch().subarray(4 * size));
-    assert.throws(() => createAugmenter({ ...none, flip: 'both' }, new SeededRandom(1))(new Float32Array(10), shape, 1), RangeError);
+    assert.throws(
+      () => createAugmenter({ ...none, flip: 'both' }, new SeededRandom(1))(new Float32Array(10), shape, 1),
+      RangeError,
+    );
   });
 });

@@ -15,14 +15,33 @@ describe('dataset cache', () => {
   before(() => {
     for (const name of ['a', 'b']) {
       mkdirSync(join(data, name), { recursive: true });
-      for (let i = 0; i < 3; i++) writeFileSync(join(data, name, `${i}.dcm`), dicomBytes({ rows: 5, columns: 5, pixels: new Array(25).fill(0).map((_, p) => p * (name === 'a' ? 1 : 3) + i) }));
+      for (let i = 0; i < 3; i++)
+        writeFileSync(
+          join(data, name, `${i}.dcm`),
+          dicomBytes({
+            rows: 5,
+            columns: 5,
+            pixels: new Array(25).fill(0).map((_, p) => p * (name === 'a' ? 1 : 3) + i),
+          }),
+        );
     }
   });
 
-  const load = async (extra: Record<string, unknown> = {}): Promise<{ stages: string[]; images: Float32Array; info: string[] }> => {
+  const load = async (
+    extra: Record<string, unknown> = {},
+  ): Promise<{ stages: string[]; images: Float32Array; info: string[] }> => {
     const stages: DataProgress[] = [];
-    const loaded = await loadDataset({ type: 'dicom', path: data, cache: { dir: cacheDir }, ...extra }, [4, 4, 1], 1, (progress) => stages.push(progress));
-    return { stages: [...new Set(stages.map((progress) => progress.stage))], images: loaded.train.images, info: loaded.info ?? [] };
+    const loaded = await loadDataset(
+      { type: 'dicom', path: data, cache: { dir: cacheDir }, ...extra },
+      [4, 4, 1],
+      1,
+      (progress) => stages.push(progress),
+    );
+    return {
+      stages: [...new Set(stages.map((progress) => progress.stage))],
+      images: loaded.train.images,
+      info: loaded.info ?? [],
+    };
   };
 
   it('decodes once, then reads the same images from the cache', async () => {
@@ -54,12 +73,25 @@ describe('dataset cache', () => {
     const big = join(root.path, 'big');
     for (const name of ['a', 'b']) {
       mkdirSync(join(big, name), { recursive: true });
-      for (let i = 0; i < 40; i++) writeFileSync(join(big, name, `${i}.dcm`), dicomBytes({ rows: 128, columns: 128, pixels: new Array(128 * 128).fill(0).map((_, p) => (p * (i + 1)) % 4096) }));
+      for (let i = 0; i < 40; i++)
+        writeFileSync(
+          join(big, name, `${i}.dcm`),
+          dicomBytes({
+            rows: 128,
+            columns: 128,
+            pixels: new Array(128 * 128).fill(0).map((_, p) => (p * (i + 1)) % 4096),
+          }),
+        );
     }
     const timed = async (): Promise<{ ms: number; stage: string | undefined }> => {
       const stages: string[] = [];
       const start = performance.now();
-      await loadDataset({ type: 'dicom', path: big, cache: { dir: join(root.path, 'big-cache') } }, [28, 28, 1], 1, (progress) => stages.push(progress.stage));
+      await loadDataset(
+        { type: 'dicom', path: big, cache: { dir: join(root.path, 'big-cache') } },
+        [28, 28, 1],
+        1,
+        (progress) => stages.push(progress.stage),
+      );
       return { ms: performance.now() - start, stage: stages.at(-1) };
     };
     const first = await timed();

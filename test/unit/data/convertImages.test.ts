@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { boxReduce, convertChannels, convertImageSet, convertPixels, resizeBilinear, resizeImages } from '../../../src/trainer/data/convertImages';
+import {
+  boxReduce,
+  convertChannels,
+  convertImageSet,
+  convertPixels,
+  resizeBilinear,
+  resizeImages,
+} from '../../../src/trainer/data/convertImages';
 import { makeSet, maxDifference } from './helpers';
 
 describe('resizeBilinear', () => {
@@ -42,7 +49,10 @@ describe('resizeImages (antialiased)', () => {
     // A 1-pixel checkerboard: plain bilinear from 64 to 8 picks pixels of one colour; the mean is 0.5.
     const checker = makeSet(1, [64, 64, 1], [0], (_n, y, x) => (x + y) % 2);
     const out = resizeImages(checker.images, 1, [64, 64, 1], 8, 8);
-    assert.ok(out.every((value) => Math.abs(value - 0.5) < 1e-6), `got ${Array.from(out).slice(0, 8).join(', ')}`);
+    assert.ok(
+      out.every((value) => Math.abs(value - 0.5) < 1e-6),
+      `got ${Array.from(out).slice(0, 8).join(', ')}`,
+    );
   });
 
   it('boxReduce averages the last partial block over what it has', () => {
@@ -54,14 +64,20 @@ describe('resizeImages (antialiased)', () => {
 
 describe('convertChannels', () => {
   it('replicates gray to RGB and RGBA (opaque)', () => {
-    assert.deepEqual(Array.from(convertChannels(Float32Array.from([0.25, 0.5]), 2, 1, 3)), [0.25, 0.25, 0.25, 0.5, 0.5, 0.5]);
+    assert.deepEqual(
+      Array.from(convertChannels(Float32Array.from([0.25, 0.5]), 2, 1, 3)),
+      [0.25, 0.25, 0.25, 0.5, 0.5, 0.5],
+    );
     assert.deepEqual(Array.from(convertChannels(Float32Array.from([0.25]), 1, 1, 4)), [0.25, 0.25, 0.25, 1]);
   });
 
   it('takes the BT.601 luma of RGB and drops alpha', () => {
     const gray = convertChannels(Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 0.5, 0.5, 0.5]), 4, 3, 1);
     assert.ok(maxDifference(gray, [0.299, 0.587, 0.114, 0.5]) < 1e-6);
-    assert.deepEqual(Array.from(convertChannels(Float32Array.from([0.1, 0.2, 0.3, 0.9]), 1, 4, 3)).map((v) => +v.toFixed(6)), [0.1, 0.2, 0.3]);
+    assert.deepEqual(
+      Array.from(convertChannels(Float32Array.from([0.1, 0.2, 0.3, 0.9]), 1, 4, 3)).map((v) => +v.toFixed(6)),
+      [0.1, 0.2, 0.3],
+    );
     const fromRgba = convertChannels(Float32Array.from([1, 1, 1, 0]), 1, 4, 1);
     assert.ok(Math.abs((fromRgba[0] ?? 0) - 1) < 1e-6);
   });

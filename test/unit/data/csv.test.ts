@@ -27,7 +27,11 @@ describe('readLabelTable', () => {
 
   it('reads CSV and TSV with named columns, paths relative to the table', async () => {
     writeFileSync(join(root.path, 'a.tsv'), 'path\tclass\tfold\nimg/1.png\tyes\tTrain\n/abs/2.png\tno\tvalidation\n');
-    const rows = await readLabelTable(join(root.path, 'a.tsv'), { imageColumn: 'path', labelColumn: 'class', splitColumn: 'fold' });
+    const rows = await readLabelTable(join(root.path, 'a.tsv'), {
+      imageColumn: 'path',
+      labelColumn: 'class',
+      splitColumn: 'fold',
+    });
     assert.deepEqual(rows, [
       { path: join(root.path, 'img', '1.png'), label: 'yes', split: 'train' },
       { path: '/abs/2.png', label: 'no', split: 'val' },
@@ -37,10 +41,16 @@ describe('readLabelTable', () => {
   it('names a missing column, a bad split and an empty cell with the row', async () => {
     const file = join(root.path, 'b.csv');
     writeFileSync(file, 'image,label,split\nx.png,a,train\ny.png,,test\n');
-    await assert.rejects(readLabelTable(file, { imageColumn: 'file', labelColumn: 'label' }), /b\.csv: no column "file" \(imageColumn\); the columns are: image, label, split/);
+    await assert.rejects(
+      readLabelTable(file, { imageColumn: 'file', labelColumn: 'label' }),
+      /b\.csv: no column "file" \(imageColumn\); the columns are: image, label, split/,
+    );
     await assert.rejects(readLabelTable(file, { imageColumn: 'image', labelColumn: 'label' }), /row 3: empty label/);
     writeFileSync(file, 'image,label,split\nx.png,a,holdout\n');
-    await assert.rejects(readLabelTable(file, { imageColumn: 'image', labelColumn: 'label', splitColumn: 'split' }), /row 2: split "holdout" is not one of train, val, test/);
+    await assert.rejects(
+      readLabelTable(file, { imageColumn: 'image', labelColumn: 'label', splitColumn: 'split' }),
+      /row 2: split "holdout" is not one of train, val, test/,
+    );
   });
 });
 
@@ -59,11 +69,22 @@ describe('groupStratifiedSplit', () => {
     const count = 40;
     const labels = Int32Array.from({ length: count }, (_, i) => Math.floor(i / 4) % 2);
     const groups = Int32Array.from({ length: count }, (_, i) => Math.floor(i / 4));
-    const set = { images: new Float32Array(count), labels, count, shape: [1, 1, 1] as [number, number, number], groups };
+    const set = {
+      images: new Float32Array(count),
+      labels,
+      count,
+      shape: [1, 1, 1] as [number, number, number],
+      groups,
+    };
     const parts = groupStratifiedSplit(set, [0.6, 0.2, 0.2], new SeededRandom(3));
     const seen = parts.map((part) => new Set(part.groups));
-    for (let a = 0; a < seen.length; a++) for (let b = a + 1; b < seen.length; b++) for (const group of seen[a] ?? []) assert.ok(!seen[b]?.has(group), `group ${group} in parts ${a} and ${b}`);
-    assert.deepEqual(parts.map((part) => part.count), [24, 8, 8]);
+    for (let a = 0; a < seen.length; a++)
+      for (let b = a + 1; b < seen.length; b++)
+        for (const group of seen[a] ?? []) assert.ok(!seen[b]?.has(group), `group ${group} in parts ${a} and ${b}`);
+    assert.deepEqual(
+      parts.map((part) => part.count),
+      [24, 8, 8],
+    );
     for (const part of parts) assert.deepEqual(new Set(part.labels), new Set([0, 1]));
   });
 });
@@ -77,7 +98,11 @@ describe('loadDataset: csv', () => {
     for (let i = 0; i < 24; i++) {
       const name = i % 3 === 0 ? `images/${i}.dcm` : `images/${i}.png`;
       const positive = i % 2 === 1;
-      if (i % 3 === 0) writeFileSync(join(root.path, name), dicomBytes({ rows: 6, columns: 6, pixels: new Array(36).fill(positive ? 3000 : 200), window: [2000, 4000] }));
+      if (i % 3 === 0)
+        writeFileSync(
+          join(root.path, name),
+          dicomBytes({ rows: 6, columns: 6, pixels: new Array(36).fill(positive ? 3000 : 200), window: [2000, 4000] }),
+        );
       else writeFileSync(join(root.path, name), png16(6, 3, positive ? 60000 : 5000));
       rows.push(`${name},${positive ? 'effusion' : 'clear'},P${Math.floor(i / 2) % 8}`);
     }
@@ -85,7 +110,11 @@ describe('loadDataset: csv', () => {
   });
 
   it('loads 16-bit PNGs and DICOM side by side and splits by patient', async () => {
-    const loaded = await loadDataset({ type: 'csv', path: join(root.path, 'labels.csv'), patientColumn: 'patient', resize: 'stretch' }, [4, 4, 1], 1);
+    const loaded = await loadDataset(
+      { type: 'csv', path: join(root.path, 'labels.csv'), patientColumn: 'patient', resize: 'stretch' },
+      [4, 4, 1],
+      1,
+    );
     assert.deepEqual(loaded.classes, ['clear', 'effusion']);
     assert.equal(loaded.train.count, 24);
     assert.equal(loaded.groupedBy, 'patient');

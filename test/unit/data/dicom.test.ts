@@ -17,23 +17,48 @@ import { skipMissing } from '../../support/prerequisites';
 
 const close = (actual: ArrayLike<number>, expected: number[], tolerance = 1e-4): void => {
   assert.equal(actual.length, expected.length);
-  expected.forEach((value, index) => assert.ok(Math.abs((actual[index] ?? NaN) - value) <= tolerance, `[${index}] ${actual[index]} ≠ ${value}`));
+  expected.forEach((value, index) =>
+    assert.ok(Math.abs((actual[index] ?? NaN) - value) <= tolerance, `[${index}] ${actual[index]} ≠ ${value}`),
+  );
 };
 
 /** OpenJPEG's encoder (the full build of @cornerstonejs/codec-openjpeg): dcmtk has no free JPEG 2000 encoder. */
 interface J2KEncoder {
-  getDecodedBuffer(info: { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean; isUsingColorTransform: boolean }): Uint8Array;
+  getDecodedBuffer(info: {
+    width: number;
+    height: number;
+    bitsPerSample: number;
+    componentCount: number;
+    isSigned: boolean;
+    isUsingColorTransform: boolean;
+  }): Uint8Array;
   setDecompositions(levels: number): void;
   encode(): void;
   getEncodedBuffer(): Uint8Array;
 }
 
-async function encodeJpeg2000(samples: Int16Array | Uint8Array, width: number, height: number, componentCount: number): Promise<Uint8Array> {
-  const factory = createRequire(join(process.cwd(), 'package.json'))('@cornerstonejs/codec-openjpeg/wasmjs') as (arg: object) => Promise<{ J2KEncoder: new () => J2KEncoder }>;
+async function encodeJpeg2000(
+  samples: Int16Array | Uint8Array,
+  width: number,
+  height: number,
+  componentCount: number,
+): Promise<Uint8Array> {
+  const factory = createRequire(join(process.cwd(), 'package.json'))('@cornerstonejs/codec-openjpeg/wasmjs') as (
+    arg: object,
+  ) => Promise<{ J2KEncoder: new () => J2KEncoder }>;
   const codec = await factory({ print: () => undefined, printErr: () => undefined });
   const encoder = new codec.J2KEncoder();
   const bits = samples instanceof Int16Array ? 16 : 8;
-  encoder.getDecodedBuffer({ width, height, bitsPerSample: bits, componentCount, isSigned: bits === 16, isUsingColorTransform: false }).set(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
+  encoder
+    .getDecodedBuffer({
+      width,
+      height,
+      bitsPerSample: bits,
+      componentCount,
+      isSigned: bits === 16,
+      isUsingColorTransform: false,
+    })
+    .set(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
   encoder.setDecompositions(1);
   encoder.encode();
   return encoder.getEncodedBuffer().slice();
@@ -71,7 +96,14 @@ function encapsulate(native: Buffer, syntax: string, frames: Uint8Array[]): Buff
 describe('readDicom', () => {
   it('applies rescale slope/intercept, then the file’s window', () => {
     // Stored 0..300 → HU = 2·v − 1000 → −1000, −600, −200, −400+…; window 0 ± 400 → [−400, 400].
-    const bytes = dicomBytes({ rows: 1, columns: 4, pixels: [0, 200, 400, 600], slope: 2, intercept: -1000, window: [0, 800] });
+    const bytes = dicomBytes({
+      rows: 1,
+      columns: 4,
+      pixels: [0, 200, 400, 600],
+      slope: 2,
+      intercept: -1000,
+      window: [0, 800],
+    });
     const image = readDicom(bytes, { frame: 0 });
     assert.deepEqual(image.shape, [1, 4, 1]);
     close(image.pixels, [0, 0, 0.25, 0.75]);
@@ -85,7 +117,13 @@ describe('readDicom', () => {
   });
 
   it('reads signed 16-bit samples', () => {
-    const bytes = dicomBytes({ rows: 1, columns: 3, pixels: Int16Array.from([-1000, 0, 1000]), signed: true, window: [0, 2000] });
+    const bytes = dicomBytes({
+      rows: 1,
+      columns: 3,
+      pixels: Int16Array.from([-1000, 0, 1000]),
+      signed: true,
+      window: [0, 2000],
+    });
     close(readDicom(bytes, { frame: 0 }).pixels, [0, 0.5, 1]);
   });
 
@@ -117,7 +155,10 @@ describe('readDicom', () => {
   it('names what is wrong with a non-DICOM or truncated file', () => {
     assert.throws(() => readDicom(new Uint8Array(200), { frame: 0 }), /no "DICM" signature/);
     const whole = dicomBytes({ rows: 4, columns: 4, pixels: new Array(16).fill(1) });
-    assert.throws(() => readDicom(whole.subarray(0, whole.length - 10), { frame: 0 }), /cannot parse|truncated|shorter/);
+    assert.throws(
+      () => readDicom(whole.subarray(0, whole.length - 10), { frame: 0 }),
+      /cannot parse|truncated|shorter/,
+    );
   });
 });
 
@@ -126,11 +167,23 @@ describe('loadDataset: dicom', () => {
   after(root.remove);
   const dataset = join(root.path, 'scans');
   before(() => {
-    for (const [name, base] of [['healthy', 100], ['lesion', 900]] as const) {
+    for (const [name, base] of [
+      ['healthy', 100],
+      ['lesion', 900],
+    ] as const) {
       mkdirSync(join(dataset, name), { recursive: true });
       for (let i = 0; i < 4; i++) {
         // Portrait 8×4 images: pad keeps them whole.
-        writeFileSync(join(dataset, name, `IM${i}`), dicomBytes({ rows: 8, columns: 4, pixels: new Array(32).fill(0).map((_, p) => base + p), identifiers: i % 2 === 0, window: [500, 1000] }));
+        writeFileSync(
+          join(dataset, name, `IM${i}`),
+          dicomBytes({
+            rows: 8,
+            columns: 4,
+            pixels: new Array(32).fill(0).map((_, p) => base + p),
+            identifiers: i % 2 === 0,
+            window: [500, 1000],
+          }),
+        );
       }
     }
   });
@@ -151,9 +204,28 @@ describe('loadDataset: dicom', () => {
   });
 
   it('takes labels and patients from a CSV instead of class folders', async () => {
-    const rows = ['file,diagnosis,patient', 'healthy/IM0,no,P1', 'healthy/IM1,no,P1', 'healthy/IM2,no,P2', 'lesion/IM0,yes,P3', 'lesion/IM1,yes,P3', 'lesion/IM2,yes,P4'];
+    const rows = [
+      'file,diagnosis,patient',
+      'healthy/IM0,no,P1',
+      'healthy/IM1,no,P1',
+      'healthy/IM2,no,P2',
+      'lesion/IM0,yes,P3',
+      'lesion/IM1,yes,P3',
+      'lesion/IM2,yes,P4',
+    ];
     writeFileSync(join(dataset, 'labels.csv'), rows.join('\n'));
-    const loaded = await loadDataset({ type: 'dicom', path: dataset, labels: 'labels.csv', imageColumn: 'file', labelColumn: 'diagnosis', patientColumn: 'patient' }, [4, 4, 1], 1);
+    const loaded = await loadDataset(
+      {
+        type: 'dicom',
+        path: dataset,
+        labels: 'labels.csv',
+        imageColumn: 'file',
+        labelColumn: 'diagnosis',
+        patientColumn: 'patient',
+      },
+      [4, 4, 1],
+      1,
+    );
     assert.deepEqual(loaded.classes, ['no', 'yes']);
     assert.deepEqual(Array.from(loaded.train.labels), [0, 0, 0, 1, 1, 1]);
     assert.equal(loaded.groupedBy, 'patient');
@@ -170,7 +242,10 @@ describe('loadDataset: dicom', () => {
     });
     const loaded = await loadDataset({ type: 'dicom', path: dataset, onError: 'skip' }, [4, 4, 1], 1);
     assert.equal(loaded.train.count, 8);
-    assert.match(loaded.notes?.[0] ?? '', /skipped 1 of 9 files as unreadable \(onError: skip\): lesion\/IM9: not a DICOM/);
+    assert.match(
+      loaded.notes?.[0] ?? '',
+      /skipped 1 of 9 files as unreadable \(onError: skip\): lesion\/IM9: not a DICOM/,
+    );
   });
 
   it('decodes files written by dcmtk (img2dcm JPEG baseline, dcmodify tags)', (context) => {
@@ -186,7 +261,14 @@ describe('loadDataset: dicom', () => {
     writeFileSync(jpeg, encodeJpeg({ data: rgba, width, height }, 95).data);
     const file = join(root.path, 'out.dcm');
     dcmtk('img2dcm', ['-q', jpeg, file]);
-    dcmtk('dcmodify', ['-nb', '-i', `(0010,0010)=${PLANTED.patientName}`, '-i', `(0010,0020)=${PLANTED.patientId}`, file]);
+    dcmtk('dcmodify', [
+      '-nb',
+      '-i',
+      `(0010,0010)=${PLANTED.patientName}`,
+      '-i',
+      `(0010,0020)=${PLANTED.patientId}`,
+      file,
+    ]);
     const image = readDicom(readFileSync(file), { frame: 0 });
     assert.equal(image.hasIdentifiers, true);
     assert.equal(image.shape[0], height);
@@ -202,8 +284,11 @@ describe('loadDataset: dicom', () => {
       return;
     }
     const plain = join(root.path, 'plain.dcm');
-    const pixels = Int16Array.from({ length: 2 * 6 * 5 }, (_, i) => (i * 397) % 4000 - 1500);
-    writeFileSync(plain, dicomBytes({ rows: 6, columns: 5, frames: 2, pixels, signed: true, slope: 1, intercept: -24, window: [0, 3000] }));
+    const pixels = Int16Array.from({ length: 2 * 6 * 5 }, (_, i) => ((i * 397) % 4000) - 1500);
+    writeFileSync(
+      plain,
+      dicomBytes({ rows: 6, columns: 5, frames: 2, pixels, signed: true, slope: 1, intercept: -24, window: [0, 3000] }),
+    );
     const expected = [0, 1].map((frame) => readFramePixels(parseDicom(readFileSync(plain)), frame).values);
     // Stored values, rescaled: the intercept shows the sign survived.
     assert.equal(expected[0]?.[0], -1524);
@@ -220,8 +305,15 @@ describe('loadDataset: dicom', () => {
       const dataSet = parseDicom(readFileSync(file));
       assert.match(dataSet.string('x00020010') ?? '', syntax, `${tool} ${options.join(' ')}`);
       for (const frame of [0, 1]) {
-        assert.deepEqual(readFramePixels(dataSet, frame).values, expected[frame], `${tool} ${options.join(' ')} frame ${frame}`);
-        assert.deepEqual(readDicom(readFileSync(file), { frame }).pixels, readDicom(readFileSync(plain), { frame }).pixels);
+        assert.deepEqual(
+          readFramePixels(dataSet, frame).values,
+          expected[frame],
+          `${tool} ${options.join(' ')} frame ${frame}`,
+        );
+        assert.deepEqual(
+          readDicom(readFileSync(file), { frame }).pixels,
+          readDicom(readFileSync(plain), { frame }).pixels,
+        );
       }
     }
   });
@@ -234,7 +326,11 @@ describe('loadDataset: dicom', () => {
     const rgb = join(root.path, 'rgb.dcm');
     const pixels = Array.from({ length: 7 * 9 * 3 }, (_, i) => (i * 37) % 256);
     writeFileSync(rgb, dicomBytes({ rows: 7, columns: 9, samples: 3, bits: 8, pixels }));
-    for (const [tool, options] of [['dcmcjpeg', ['--encode-lossless-sv1']], ['dcmcjpls', ['--encode-lossless']], ['dcmcjpls', ['--encode-lossless', '--interleave-none']]] as const) {
+    for (const [tool, options] of [
+      ['dcmcjpeg', ['--encode-lossless-sv1']],
+      ['dcmcjpls', ['--encode-lossless']],
+      ['dcmcjpls', ['--encode-lossless', '--interleave-none']],
+    ] as const) {
       const file = join(root.path, `rgb-${tool}-${options.length}.dcm`);
       dcmtk(tool, [...options, rgb, file]);
       const decoded = readFramePixels(parseDicom(readFileSync(file)), 0);
@@ -254,9 +350,13 @@ describe('loadDataset: dicom', () => {
   it('decodes JPEG 2000 (OpenJPEG-encoded fixtures) exactly, and names a corrupt codestream', async () => {
     const rows = 6;
     const columns = 5;
-    const pixels = Int16Array.from({ length: 2 * rows * columns }, (_, i) => (i * 397) % 4000 - 1500);
+    const pixels = Int16Array.from({ length: 2 * rows * columns }, (_, i) => ((i * 397) % 4000) - 1500);
     const plain = dicomBytes({ rows, columns, frames: 2, pixels, signed: true, slope: 1, intercept: -24 });
-    const frames = await Promise.all([0, 1].map((frame) => encodeJpeg2000(pixels.slice(frame * rows * columns, (frame + 1) * rows * columns), columns, rows, 1)));
+    const frames = await Promise.all(
+      [0, 1].map((frame) =>
+        encodeJpeg2000(pixels.slice(frame * rows * columns, (frame + 1) * rows * columns), columns, rows, 1),
+      ),
+    );
     const j2k = encapsulate(plain, '1.2.840.10008.1.2.4.90', frames);
     const file = parseDicom(j2k);
     assert.equal(file.string('x00020010'), '1.2.840.10008.1.2.4.90');
@@ -265,11 +365,18 @@ describe('loadDataset: dicom', () => {
       assert.deepEqual(readDicom(j2k, { frame }).pixels, readDicom(plain, { frame }).pixels);
     }
     const rgb = Uint8Array.from({ length: 7 * 9 * 3 }, (_, i) => (i * 37) % 256);
-    const colour = encapsulate(dicomBytes({ rows: 7, columns: 9, samples: 3, bits: 8, pixels: Array.from(rgb) }), '1.2.840.10008.1.2.4.91', [await encodeJpeg2000(rgb, 9, 7, 3)]);
+    const colour = encapsulate(
+      dicomBytes({ rows: 7, columns: 9, samples: 3, bits: 8, pixels: Array.from(rgb) }),
+      '1.2.840.10008.1.2.4.91',
+      [await encodeJpeg2000(rgb, 9, 7, 3)],
+    );
     const decoded = readFramePixels(parseDicom(colour), 0);
     assert.equal(decoded.samples, 3);
     assert.deepEqual(Array.from(decoded.values), Array.from(rgb));
-    const corrupt = encapsulate(plain, '1.2.840.10008.1.2.4.90', [frames[0]?.subarray(0, 20) ?? new Uint8Array(0), frames[1] ?? new Uint8Array(0)]);
+    const corrupt = encapsulate(plain, '1.2.840.10008.1.2.4.90', [
+      frames[0]?.subarray(0, 20) ?? new Uint8Array(0),
+      frames[1] ?? new Uint8Array(0),
+    ]);
     assert.throws(() => readDicom(corrupt, { frame: 0 }), /cannot decode the compressed frame: \S/);
   });
 
@@ -279,9 +386,15 @@ describe('loadDataset: dicom', () => {
       return;
     }
     const plain = join(root.path, 'extended-in.dcm');
-    writeFileSync(plain, dicomBytes({ rows: 8, columns: 8, pixels: Array.from({ length: 64 }, (_, i) => i * 50), bits: 16 }));
+    writeFileSync(
+      plain,
+      dicomBytes({ rows: 8, columns: 8, pixels: Array.from({ length: 64 }, (_, i) => i * 50), bits: 16 }),
+    );
     const extended = join(root.path, 'extended.dcm');
     dcmtk('dcmcjpeg', ['--encode-extended', plain, extended]);
-    assert.throws(() => readDicom(readFileSync(extended), { frame: 0 }), /transfer syntax JPEG Extended \(12-bit\) is not supported; convert the files to uncompressed DICOM first/);
+    assert.throws(
+      () => readDicom(readFileSync(extended), { frame: 0 }),
+      /transfer syntax JPEG Extended \(12-bit\) is not supported; convert the files to uncompressed DICOM first/,
+    );
   });
 });

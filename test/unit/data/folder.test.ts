@@ -12,7 +12,12 @@ import { loadFolder } from '../../../src/trainer/data/folder';
 import { temporaryFolder } from './helpers';
 
 /** An 8-bit PNG from RGBA bytes, saved as gray (0), RGB (2) or RGBA (6). */
-function png8(width: number, height: number, rgba: (x: number, y: number) => [number, number, number, number], colorType: ColorType): Buffer {
+function png8(
+  width: number,
+  height: number,
+  rgba: (x: number, y: number) => [number, number, number, number],
+  colorType: ColorType,
+): Buffer {
   const png = new PNG({ width, height });
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) png.data.set(rgba(x, y), (y * width + x) * 4);
   return PNG.sync.write(png, { colorType, inputColorType: 6, inputHasAlpha: true, bitDepth: 8 });
@@ -31,7 +36,12 @@ function png16(width: number, height: number, value: (x: number, y: number) => n
 }
 
 /** A palette PNG built by hand (pngjs cannot write one): 8-bit indices into `palette`. */
-function palettePng(width: number, height: number, palette: [number, number, number][], index: (x: number, y: number) => number): Buffer {
+function palettePng(
+  width: number,
+  height: number,
+  palette: [number, number, number][],
+  index: (x: number, y: number) => number,
+): Buffer {
   const chunk = (type: string, data: Uint8Array): Buffer => {
     const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
     const out = Buffer.alloc(12 + data.length);
@@ -62,28 +72,61 @@ function jpeg(width: number, height: number, rgb: [number, number, number]): Buf
 }
 
 const close = (actual: number | undefined, expected: number, tolerance: number) =>
-  assert.ok(actual !== undefined && Math.abs(actual - expected) <= tolerance, `expected ${expected} ± ${tolerance}, got ${actual}`);
+  assert.ok(
+    actual !== undefined && Math.abs(actual - expected) <= tolerance,
+    `expected ${expected} ± ${tolerance}, got ${actual}`,
+  );
 
 describe('decodeImage', () => {
   it('keeps 16-bit precision and gray as one channel', () => {
-    const decoded = decodeImage(png16(3, 2, () => 40000, 0), '16.png');
+    const decoded = decodeImage(
+      png16(3, 2, () => 40000, 0),
+      '16.png',
+    );
     assert.deepEqual(decoded.shape, [2, 3, 1]);
     // 40000/65535 = 0.61036; rounded to 8 bits it would be 156/255 = 0.61176.
     close(decoded.pixels[0], 40000 / 65535, 1e-6);
   });
 
   it('reads 16-bit RGB, 8-bit RGB, RGBA (alpha dropped) and palette PNGs as 3 channels', () => {
-    const rgb16 = decodeImage(png16(2, 2, (x) => (x === 0 ? 0 : 65535), 2), 'rgb16.png');
+    const rgb16 = decodeImage(
+      png16(2, 2, (x) => (x === 0 ? 0 : 65535), 2),
+      'rgb16.png',
+    );
     assert.deepEqual(rgb16.shape, [2, 2, 3]);
     assert.deepEqual(Array.from(rgb16.pixels.subarray(0, 6)), [0, 0, 0, 1, 1, 1]);
-    const rgb = decodeImage(png8(2, 1, (x) => (x === 0 ? [255, 0, 0, 255] : [0, 0, 255, 255]), 2), 'rgb.png');
+    const rgb = decodeImage(
+      png8(2, 1, (x) => (x === 0 ? [255, 0, 0, 255] : [0, 0, 255, 255]), 2),
+      'rgb.png',
+    );
     assert.deepEqual(Array.from(rgb.pixels), [1, 0, 0, 0, 0, 1]);
-    const rgba = decodeImage(png8(1, 1, () => [51, 102, 153, 10], 6), 'rgba.png');
+    const rgba = decodeImage(
+      png8(1, 1, () => [51, 102, 153, 10], 6),
+      'rgba.png',
+    );
     assert.deepEqual(rgba.shape, [1, 1, 3]);
-    assert.deepEqual(Array.from(rgba.pixels).map((v) => Math.round(v * 255)), [51, 102, 153]);
-    const palette = decodeImage(palettePng(2, 2, [[255, 0, 0], [0, 255, 0], [10, 20, 30]], (x, y) => (y === 0 ? x : 2)), 'palette.png');
+    assert.deepEqual(
+      Array.from(rgba.pixels).map((v) => Math.round(v * 255)),
+      [51, 102, 153],
+    );
+    const palette = decodeImage(
+      palettePng(
+        2,
+        2,
+        [
+          [255, 0, 0],
+          [0, 255, 0],
+          [10, 20, 30],
+        ],
+        (x, y) => (y === 0 ? x : 2),
+      ),
+      'palette.png',
+    );
     assert.deepEqual(palette.shape, [2, 2, 3]);
-    assert.deepEqual(Array.from(palette.pixels).map((v) => Math.round(v * 255)), [255, 0, 0, 0, 255, 0, 10, 20, 30, 10, 20, 30]);
+    assert.deepEqual(
+      Array.from(palette.pixels).map((v) => Math.round(v * 255)),
+      [255, 0, 0, 0, 255, 0, 10, 20, 30, 10, 20, 30],
+    );
   });
 
   it('reads a JPEG as RGB', () => {
@@ -99,12 +142,15 @@ describe('decodeImage', () => {
     assert.equal(detectImageFormat(Uint8Array.from([1, 2, 3])), null);
     assert.throws(() => decodeImage(Uint8Array.from([1, 2, 3]), 'x.png'), /x\.png: not a PNG or JPEG image/);
     const truncated = png8(4, 4, () => [1, 2, 3, 255], 2).subarray(0, 40);
-    assert.throws(() => decodeImage(truncated, 'cut.png'), (error: unknown) => {
-      assert.ok(error instanceof DatasetError);
-      assert.equal(error.file, 'cut.png');
-      assert.match(error.message, /cannot decode this PNG image/);
-      return true;
-    });
+    assert.throws(
+      () => decodeImage(truncated, 'cut.png'),
+      (error: unknown) => {
+        assert.ok(error instanceof DatasetError);
+        assert.equal(error.file, 'cut.png');
+        assert.match(error.message, /cannot decode this PNG image/);
+        return true;
+      },
+    );
   });
 });
 
@@ -116,14 +162,29 @@ describe('loadFolder', () => {
     mkdirSync(join(dataset, 'benign'), { recursive: true });
     mkdirSync(join(dataset, 'malignant'));
     mkdirSync(join(dataset, '.hidden'));
-    writeFileSync(join(dataset, 'benign', 'a.png'), png8(4, 4, () => [100, 100, 100, 255], 0));
-    writeFileSync(join(dataset, 'benign', 'b.png'), png16(8, 8, () => 40000, 0));
+    writeFileSync(
+      join(dataset, 'benign', 'a.png'),
+      png8(4, 4, () => [100, 100, 100, 255], 0),
+    );
+    writeFileSync(
+      join(dataset, 'benign', 'b.png'),
+      png16(8, 8, () => 40000, 0),
+    );
     writeFileSync(join(dataset, 'benign', 'c.JPG'), jpeg(6, 6, [128, 128, 128]));
     writeFileSync(join(dataset, 'benign', 'notes.txt'), 'not an image');
-    writeFileSync(join(dataset, 'malignant', 'd.png'), png8(4, 4, () => [255, 0, 0, 255], 2));
-    writeFileSync(join(dataset, 'malignant', 'e.png'), palettePng(2, 2, [[0, 0, 255]], () => 0));
+    writeFileSync(
+      join(dataset, 'malignant', 'd.png'),
+      png8(4, 4, () => [255, 0, 0, 255], 2),
+    );
+    writeFileSync(
+      join(dataset, 'malignant', 'e.png'),
+      palettePng(2, 2, [[0, 0, 255]], () => 0),
+    );
     // A gradient to check that resizing really happens: 8 wide, columns 0..7 → 0, 32, …, 224.
-    writeFileSync(join(dataset, 'malignant', 'f.png'), png8(8, 4, (x) => [x * 32, x * 32, x * 32, 255], 0));
+    writeFileSync(
+      join(dataset, 'malignant', 'f.png'),
+      png8(8, 4, (x) => [x * 32, x * 32, x * 32, 255], 0),
+    );
   });
 
   it('loads classes from sorted subfolders, resized to the target shape, without splits', async () => {
@@ -137,12 +198,27 @@ describe('loadFolder', () => {
     assert.match(loaded.description, /lesions \(folder, 6 images\)/);
     const image = (n: number) => loaded.train.images.subarray(n * 16, (n + 1) * 16);
     assert.ok(image(0).every((v) => Math.abs(v - 100 / 255) < 1e-6));
-    assert.ok(image(1).every((v) => Math.abs(v - 40000 / 65535) < 1e-6), '16-bit image resized from 8×8');
-    assert.ok(image(2).every((v) => Math.abs(v - 128 / 255) < 0.03), 'JPEG');
-    assert.ok(image(3).every((v) => Math.abs(v - 0.299) < 1e-6), 'red → luma');
-    assert.ok(image(4).every((v) => Math.abs(v - 0.114) < 1e-6), 'palette blue → luma');
+    assert.ok(
+      image(1).every((v) => Math.abs(v - 40000 / 65535) < 1e-6),
+      '16-bit image resized from 8×8',
+    );
+    assert.ok(
+      image(2).every((v) => Math.abs(v - 128 / 255) < 0.03),
+      'JPEG',
+    );
+    assert.ok(
+      image(3).every((v) => Math.abs(v - 0.299) < 1e-6),
+      'red → luma',
+    );
+    assert.ok(
+      image(4).every((v) => Math.abs(v - 0.114) < 1e-6),
+      'palette blue → luma',
+    );
     // 8 → 4 columns averages pairs: (0+32)/2 = 16, then 80, 144, 208.
-    assert.deepEqual(Array.from(image(5).subarray(0, 4)).map((v) => Math.round(v * 255)), [16, 80, 144, 208]);
+    assert.deepEqual(
+      Array.from(image(5).subarray(0, 4)).map((v) => Math.round(v * 255)),
+      [16, 80, 144, 208],
+    );
   });
 
   it('converts to RGB when the target has 3 channels', async () => {
@@ -158,8 +234,17 @@ describe('loadFolder', () => {
     const broken = join(root.path, 'broken');
     mkdirSync(join(broken, 'a'), { recursive: true });
     mkdirSync(join(broken, 'b'));
-    writeFileSync(join(broken, 'a', 'ok.png'), png8(2, 2, () => [0, 0, 0, 255], 0));
-    writeFileSync(join(broken, 'b', 'bad.png'), Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('garbage garbage garbage')]));
+    writeFileSync(
+      join(broken, 'a', 'ok.png'),
+      png8(2, 2, () => [0, 0, 0, 255], 0),
+    );
+    writeFileSync(
+      join(broken, 'b', 'bad.png'),
+      Buffer.concat([
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        Buffer.from('garbage garbage garbage'),
+      ]),
+    );
     await assert.rejects(loadFolder(broken, [2, 2, 1]), (error: unknown) => {
       assert.ok(error instanceof DatasetError);
       assert.equal(error.file, join(broken, 'b', 'bad.png'));
@@ -172,15 +257,24 @@ describe('loadFolder', () => {
     const emptyClass = join(root.path, 'empty-class');
     mkdirSync(join(emptyClass, 'a'), { recursive: true });
     mkdirSync(join(emptyClass, 'b'));
-    writeFileSync(join(emptyClass, 'a', 'x.png'), png8(2, 2, () => [0, 0, 0, 255], 0));
+    writeFileSync(
+      join(emptyClass, 'a', 'x.png'),
+      png8(2, 2, () => [0, 0, 0, 255], 0),
+    );
     writeFileSync(join(emptyClass, 'b', 'readme.md'), '');
-    await assert.rejects(loadFolder(emptyClass, [2, 2, 1]), /class folder "b" has no PNG or JPEG images; expected one subfolder per class/);
+    await assert.rejects(
+      loadFolder(emptyClass, [2, 2, 1]),
+      /class folder "b" has no PNG or JPEG images; expected one subfolder per class/,
+    );
     const single = join(root.path, 'single');
     mkdirSync(join(single, 'only'), { recursive: true });
     await assert.rejects(loadFolder(single, [2, 2, 1]), /only one class subfolder \(only\)/);
     const flat = join(root.path, 'flat');
     mkdirSync(flat);
-    writeFileSync(join(flat, 'x.png'), png8(2, 2, () => [0, 0, 0, 255], 0));
+    writeFileSync(
+      join(flat, 'x.png'),
+      png8(2, 2, () => [0, 0, 0, 255], 0),
+    );
     await assert.rejects(loadFolder(flat, [2, 2, 1]), /no class subfolders; expected one subfolder per class/);
   });
 });

@@ -20,7 +20,12 @@ export function temporaryFolder(prefix: string): { path: string; remove: () => v
  * A .npy file as numpy.save writes it: magic, version, header length, a dict literal padded
  * with spaces and ended with a newline so the data starts on a 64-byte boundary.
  */
-export function npyBytes(descr: string, shape: number[], data: Uint8Array, options: { version?: 1 | 2 | 3; fortranOrder?: boolean } = {}): Uint8Array {
+export function npyBytes(
+  descr: string,
+  shape: number[],
+  data: Uint8Array,
+  options: { version?: 1 | 2 | 3; fortranOrder?: boolean } = {},
+): Uint8Array {
   const version = options.version ?? 1;
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': ${options.fortranOrder ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
@@ -59,7 +64,12 @@ export function idxBytes(shape: number[], data: Uint8Array): Uint8Array {
 }
 
 /** A set of `count` images of `shape` filled by `value(n, y, x, c)`. */
-export function makeSet(count: number, shape: ImageShape, labels: number[], value: (n: number, y: number, x: number, c: number) => number): ImageSet {
+export function makeSet(
+  count: number,
+  shape: ImageShape,
+  labels: number[],
+  value: (n: number, y: number, x: number, c: number) => number,
+): ImageSet {
   const [height, width, channels] = shape;
   const images = new Float32Array(count * height * width * channels);
   let i = 0;

@@ -19,7 +19,11 @@ describe('loadDataset', () => {
   });
 
   it('reads a MedMNIST file', async () => {
-    const loaded = await loadDataset({ type: 'medmnist', path: sharedData('pneumoniamnist-subset.npz') }, [28, 28, 1], 1);
+    const loaded = await loadDataset(
+      { type: 'medmnist', path: sharedData('pneumoniamnist-subset.npz') },
+      [28, 28, 1],
+      1,
+    );
     assert.equal(loaded.train.count, 3882);
   });
 
@@ -62,7 +66,13 @@ describe('loadDataset', () => {
   });
 
   it('says when a file is given for a folder type and the reverse', async () => {
-    await assert.rejects(loadDataset({ type: 'idx', path: sharedData('pneumoniamnist-subset.npz') }, [28, 28, 1], 1), /is not a folder; the idx dataset type expects/);
-    await assert.rejects(loadDataset({ type: 'medmnist', path: root.path }, [28, 28, 1], 1), /is not a file; the medmnist dataset type expects/);
+    await assert.rejects(
+      loadDataset({ type: 'idx', path: sharedData('pneumoniamnist-subset.npz') }, [28, 28, 1], 1),
+      /is not a folder; the idx dataset type expects/,
+    );
+    await assert.rejects(
+      loadDataset({ type: 'medmnist', path: root.path }, [28, 28, 1], 1),
+      /is not a file; the medmnist dataset type expects/,
+    );
   });
 });

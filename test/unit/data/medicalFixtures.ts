@@ -6,7 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 
 /** Identifier values the tests plant in files and then look for in every run file. */
-export const PLANTED = { patientName: 'DOE^JANE', patientId: 'ID12345', birthDate: '19700101', institution: 'SAINT EXAMPLE HOSPITAL' };
+export const PLANTED = {
+  patientName: 'DOE^JANE',
+  patientId: 'ID12345',
+  birthDate: '19700101',
+  institution: 'SAINT EXAMPLE HOSPITAL',
+};
 
 export interface DicomFixture {
   rows: number;
@@ -95,11 +100,21 @@ export function dicomBytes(fixture: DicomFixture): Buffer {
     elements.push(element(0x0028, 0x1053, 'DS', String(fixture.slope ?? 1)));
   }
   elements.push(element(0x7fe0, 0x0010, bits === 8 ? 'OB' : 'OW', pixelBytes));
-  return Buffer.concat([Buffer.alloc(128), Buffer.from('DICM', 'latin1'), element(0x0002, 0x0000, 'UL', groupLength), meta, ...elements]);
+  return Buffer.concat([
+    Buffer.alloc(128),
+    Buffer.from('DICM', 'latin1'),
+    element(0x0002, 0x0000, 'UL', groupLength),
+    meta,
+    ...elements,
+  ]);
 }
 
 /** A NIfTI-1 single-file volume (int16 or float32), optionally gzipped. */
-export function niftiBytes(dims: [number, number, number], values: ArrayLike<number>, options: { datatype?: 'int16' | 'float32'; slope?: number; intercept?: number; gzip?: boolean } = {}): Buffer {
+export function niftiBytes(
+  dims: [number, number, number],
+  values: ArrayLike<number>,
+  options: { datatype?: 'int16' | 'float32'; slope?: number; intercept?: number; gzip?: boolean } = {},
+): Buffer {
   const float = options.datatype === 'float32';
   const header = Buffer.alloc(352);
   header.writeInt32LE(348, 0);
@@ -142,7 +157,10 @@ export function nifti2Bytes(dims: [number, number, number], values: ArrayLike<nu
 
 /** Whether dcmtk's img2dcm and dcmodify are on PATH (`apt-get install dcmtk`). */
 export function hasDcmtk(): boolean {
-  return spawnSync('img2dcm', ['--version'], { encoding: 'utf8' }).status === 0 && spawnSync('dcmodify', ['--version'], { encoding: 'utf8' }).status === 0;
+  return (
+    spawnSync('img2dcm', ['--version'], { encoding: 'utf8' }).status === 0 &&
+    spawnSync('dcmodify', ['--version'], { encoding: 'utf8' }).status === 0
+  );
 }
 
 /** Runs a dcmtk tool, throwing with its output when it fails. */

@@ -21,10 +21,22 @@ describe('parseNpy', () => {
 
   it('reads <i8, <i4, <f4, <f8 and big-endian >i2', () => {
     assert.deepEqual(Array.from(parseNpy(npyBytes('<i8', [3], int64Bytes([0, 7, -2])), 'a.npy').values), [0, 7, -2]);
-    assert.deepEqual(Array.from(parseNpy(npyBytes('<i4', [2], bytesOf(Int32Array.from([5, -9]))), 'a.npy').values), [5, -9]);
-    assert.deepEqual(Array.from(parseNpy(npyBytes('<f4', [2], bytesOf(Float32Array.from([0.5, 0.25]))), 'a.npy').values), [0.5, 0.25]);
-    assert.deepEqual(Array.from(parseNpy(npyBytes('<f8', [1], bytesOf(Float64Array.from([0.1]))), 'a.npy').values), [0.1]);
-    assert.deepEqual(Array.from(parseNpy(npyBytes('>i2', [2], Uint8Array.from([0x01, 0x02, 0xff, 0xfe])), 'a.npy').values), [258, -2]);
+    assert.deepEqual(
+      Array.from(parseNpy(npyBytes('<i4', [2], bytesOf(Int32Array.from([5, -9]))), 'a.npy').values),
+      [5, -9],
+    );
+    assert.deepEqual(
+      Array.from(parseNpy(npyBytes('<f4', [2], bytesOf(Float32Array.from([0.5, 0.25]))), 'a.npy').values),
+      [0.5, 0.25],
+    );
+    assert.deepEqual(
+      Array.from(parseNpy(npyBytes('<f8', [1], bytesOf(Float64Array.from([0.1]))), 'a.npy').values),
+      [0.1],
+    );
+    assert.deepEqual(
+      Array.from(parseNpy(npyBytes('>i2', [2], Uint8Array.from([0x01, 0x02, 0xff, 0xfe])), 'a.npy').values),
+      [258, -2],
+    );
   });
 
   it('reads a scalar shape () and 1-D shapes written as (n,)', () => {
@@ -33,11 +45,14 @@ describe('parseNpy', () => {
   });
 
   it('refuses Fortran order, unknown dtypes, bad magic and truncated data with the file named', () => {
-    assert.throws(() => parseNpy(npyBytes('|u1', [2, 2], new Uint8Array(4), { fortranOrder: true }), 'x.npz/a.npy'), (error: unknown) => {
-      assert.ok(error instanceof DatasetError);
-      assert.match(error.message, /^x\.npz\/a\.npy: Fortran-ordered/);
-      return true;
-    });
+    assert.throws(
+      () => parseNpy(npyBytes('|u1', [2, 2], new Uint8Array(4), { fortranOrder: true }), 'x.npz/a.npy'),
+      (error: unknown) => {
+        assert.ok(error instanceof DatasetError);
+        assert.match(error.message, /^x\.npz\/a\.npy: Fortran-ordered/);
+        return true;
+      },
+    );
     assert.throws(() => parseNpy(npyBytes('<c16', [1], new Uint8Array(16)), 'a.npy'), /unsupported dtype '<c16'/);
     assert.throws(() => parseNpy(npyBytes('<U5', [1], new Uint8Array(20)), 'a.npy'), /unsupported dtype/);
     assert.throws(() => parseNpy(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), 'a.npy'), /magic/);
@@ -49,7 +64,9 @@ describe('parseNpy', () => {
 });
 
 /** A small MedMNIST-like .npz: 6 train, 2 val, 3 test images of 4×5. */
-function tinyNpz(options: { rgb?: boolean; labels?: 'column' | 'flat' | 'multi'; labelDtype?: '|u1' | '<i8' } = {}): Uint8Array {
+function tinyNpz(
+  options: { rgb?: boolean; labels?: 'column' | 'flat' | 'multi'; labelDtype?: '|u1' | '<i8' } = {},
+): Uint8Array {
   const channels = options.rgb ? 3 : 1;
   const arrays: Record<string, Uint8Array> = {};
   const splits = { train: [0, 1, 1, 0, 1, 1], val: [0, 1], test: [1, 0, 1] };
@@ -91,26 +108,39 @@ describe('parseMedmnist', () => {
   it('reads MedMNIST+ sizes (64×64 here) and refuses ChestMNIST’s 14 findings per image', () => {
     const count = 4;
     const arrays: Record<string, Uint8Array> = {
-      'train_images.npy': npyBytes('|u1', [count, 64, 64], Uint8Array.from({ length: count * 64 * 64 }, (_, i) => i % 251)),
+      'train_images.npy': npyBytes(
+        '|u1',
+        [count, 64, 64],
+        Uint8Array.from({ length: count * 64 * 64 }, (_, i) => i % 251),
+      ),
       'train_labels.npy': npyBytes('|u1', [count, 1], Uint8Array.from([0, 1, 0, 1])),
     };
     const dataset = parseMedmnist(zipSync(arrays), 'pneumoniamnist_64.npz');
     assert.deepEqual(dataset.train.shape, [64, 64, 1]);
     arrays['train_labels.npy'] = npyBytes('|u1', [count, 14], new Uint8Array(count * 14));
-    assert.throws(() => parseMedmnist(zipSync(arrays), 'chestmnist_64.npz'), /labels have shape \(4, 14\): multi-label datasets .* are not supported yet/);
+    assert.throws(
+      () => parseMedmnist(zipSync(arrays), 'chestmnist_64.npz'),
+      /labels have shape \(4, 14\): multi-label datasets .* are not supported yet/,
+    );
   });
 
   it('refuses multi-label data with a clear error', () => {
-    assert.throws(() => parseMedmnist(tinyNpz({ labels: 'multi' }), 'chest.npz'), (error: unknown) => {
-      assert.ok(error instanceof DatasetError);
-      assert.match(error.message, /multi-label .* not supported yet/);
-      assert.match(error.message, /chest\.npz\/train_labels\.npy/);
-      return true;
-    });
+    assert.throws(
+      () => parseMedmnist(tinyNpz({ labels: 'multi' }), 'chest.npz'),
+      (error: unknown) => {
+        assert.ok(error instanceof DatasetError);
+        assert.match(error.message, /multi-label .* not supported yet/);
+        assert.match(error.message, /chest\.npz\/train_labels\.npy/);
+        return true;
+      },
+    );
   });
 
   it('explains a zip without MedMNIST arrays, a non-zip file and mismatched counts', () => {
-    assert.throws(() => parseMedmnist(zipSync({ 'x.npy': npyBytes('|u1', [1], new Uint8Array(1)) }), 'other.npz'), /expected a MedMNIST .npz with train_images and train_labels.*found x\.npy/);
+    assert.throws(
+      () => parseMedmnist(zipSync({ 'x.npy': npyBytes('|u1', [1], new Uint8Array(1)) }), 'other.npz'),
+      /expected a MedMNIST .npz with train_images and train_labels.*found x\.npy/,
+    );
     assert.throws(() => parseMedmnist(Uint8Array.from([1, 2, 3]), 'junk.npz'), /junk\.npz: not a readable .npz/);
     const mismatched = zipSync({
       'train_images.npy': npyBytes('|u1', [2, 2, 2], new Uint8Array(8)),
@@ -160,11 +190,14 @@ describe('loadMedmnist', () => {
     assert.deepEqual(classCounts(dataset.test?.labels ?? new Int32Array(), 2), [234, 390]);
     assert.deepEqual(classCounts(dataset.val?.labels ?? new Int32Array(), 2), [135, 389]);
     // Pixel sums of images 0 (train) and 623 (test), computed independently with numpy.
-    const sum = (images: Float32Array, index: number) => images.subarray(index * 784, (index + 1) * 784).reduce((a, b) => a + Math.round(b * 255), 0);
+    const sum = (images: Float32Array, index: number) =>
+      images.subarray(index * 784, (index + 1) * 784).reduce((a, b) => a + Math.round(b * 255), 0);
     assert.equal(sum(dataset.train.images, 0), 120758);
     assert.equal(sum(dataset.test?.images ?? new Float32Array(), 623), 118026);
     // train_images[0, 14, 10:14] = [167, 180, 197, 209]
-    const row = Array.from(dataset.train.images.subarray(14 * 28 + 10, 14 * 28 + 14)).map((value) => Math.round(value * 255));
+    const row = Array.from(dataset.train.images.subarray(14 * 28 + 10, 14 * 28 + 14)).map((value) =>
+      Math.round(value * 255),
+    );
     assert.deepEqual(row, [167, 180, 197, 209]);
   });
 });

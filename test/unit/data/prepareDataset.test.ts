@@ -9,7 +9,13 @@ import { indexedSet, indicesOf, sharedData } from './helpers';
 /** 100 images (60 of class 0, 40 of class 1), each filled with its own index, no splits. */
 function folderLike(): LoadedDataset {
   const labels = Array.from({ length: 100 }, (_, index) => (index % 5 < 3 ? 0 : 1));
-  return { description: 'folder-like', classes: ['a', 'b'], train: indexedSet(labels, [4, 4, 1]), val: null, test: null };
+  return {
+    description: 'folder-like',
+    classes: ['a', 'b'],
+    train: indexedSet(labels, [4, 4, 1]),
+    val: null,
+    test: null,
+  };
 }
 
 describe('prepareDataset on a dataset without splits', () => {
@@ -21,7 +27,10 @@ describe('prepareDataset on a dataset without splits', () => {
     assert.deepEqual(classCounts(prepared.test.labels, 2), [12, 8]);
     assert.deepEqual(classCounts(prepared.val.labels, 2), [10, 6]);
     const all = [prepared.train, prepared.val, prepared.test].flatMap(indicesOf).sort((a, b) => a - b);
-    assert.deepEqual(all, Array.from({ length: 100 }, (_, index) => index));
+    assert.deepEqual(
+      all,
+      Array.from({ length: 100 }, (_, index) => index),
+    );
     assert.equal(prepared.report.valSource, 'held out');
     assert.equal(prepared.report.testSource, 'held out');
     assert.deepEqual(prepared.report.warnings, []);
@@ -44,7 +53,10 @@ describe('prepareDataset on a dataset without splits', () => {
     const first = prepareDataset(folderLike(), { ...options, seed: 9 });
     const again = prepareDataset(folderLike(), { ...options, seed: 9 });
     const other = prepareDataset(folderLike(), { ...options, seed: 10 });
-    assert.deepEqual([first.train, first.val, first.test].map(indicesOf), [again.train, again.val, again.test].map(indicesOf));
+    assert.deepEqual(
+      [first.train, first.val, first.test].map(indicesOf),
+      [again.train, again.val, again.test].map(indicesOf),
+    );
     assert.notDeepEqual(indicesOf(first.test), indicesOf(other.test));
   });
 
@@ -55,7 +67,10 @@ describe('prepareDataset on a dataset without splits', () => {
       assert.equal(set.images.length, set.count * 8 * 6 * 3);
     }
     // Image values survive conversion (each image is constant: its index).
-    assert.deepEqual(indicesOf(prepared.test), indicesOf(prepareDataset(folderLike(), { shape: [4, 4, 1], seed: 1, validationFraction: 0.2 }).test));
+    assert.deepEqual(
+      indicesOf(prepared.test),
+      indicesOf(prepareDataset(folderLike(), { shape: [4, 4, 1], seed: 1, validationFraction: 0.2 }).test),
+    );
   });
 
   it('makes only val when the dataset has a test split (IDX)', () => {
@@ -71,8 +86,18 @@ describe('prepareDataset on a dataset without splits', () => {
 
   it('refuses a single class, out-of-range labels and a bad validationFraction', () => {
     const loaded = folderLike();
-    assert.throws(() => prepareDataset({ ...loaded, classes: ['a'] }, { shape: [4, 4, 1], seed: 1, validationFraction: 0.2 }), /at least two/);
-    assert.throws(() => prepareDataset({ ...loaded, train: indexedSet([0, 1, 2]) }, { shape: [4, 4, 1], seed: 1, validationFraction: 0.2 }), /label 2 at index 2 is outside the 2 classes/);
+    assert.throws(
+      () => prepareDataset({ ...loaded, classes: ['a'] }, { shape: [4, 4, 1], seed: 1, validationFraction: 0.2 }),
+      /at least two/,
+    );
+    assert.throws(
+      () =>
+        prepareDataset(
+          { ...loaded, train: indexedSet([0, 1, 2]) },
+          { shape: [4, 4, 1], seed: 1, validationFraction: 0.2 },
+        ),
+      /label 2 at index 2 is outside the 2 classes/,
+    );
     assert.throws(() => prepareDataset(loaded, { shape: [4, 4, 1], seed: 1, validationFraction: 1 }), RangeError);
   });
 });
@@ -94,7 +119,12 @@ describe('prepareDataset on the real PneumoniaMNIST subset', () => {
   });
 
   it('reports a class smaller than labelsPerClass and keeps all of it', () => {
-    const prepared = prepareDataset(loaded, { shape: [28, 28, 1], seed: 42, labelsPerClass: 500, validationFraction: 0.2 });
+    const prepared = prepareDataset(loaded, {
+      shape: [28, 28, 1],
+      seed: 42,
+      labelsPerClass: 500,
+      validationFraction: 0.2,
+    });
     assert.deepEqual(classCounts(prepared.train.labels, 2), [388, 500]);
     assert.deepEqual(prepared.report.shortfalls, [{ label: 0, requested: 500, available: 388 }]);
     assert.equal(prepared.report.warnings.length, 1);
@@ -102,7 +132,12 @@ describe('prepareDataset on the real PneumoniaMNIST subset', () => {
   });
 
   it('converts to 32×32×3 for an RGB model', () => {
-    const prepared = prepareDataset(loaded, { shape: [32, 32, 3], seed: 1, labelsPerClass: 10, validationFraction: 0.2 });
+    const prepared = prepareDataset(loaded, {
+      shape: [32, 32, 3],
+      seed: 1,
+      labelsPerClass: 10,
+      validationFraction: 0.2,
+    });
     assert.deepEqual(prepared.test.shape, [32, 32, 3]);
     assert.equal(prepared.test.images.length, 624 * 32 * 32 * 3);
     assert.ok(prepared.test.images.every((value) => value >= 0 && value <= 1));

@@ -34,13 +34,20 @@ describe('stratifiedSplit', () => {
     assert.deepEqual(classCounts(val.labels, 3), [14, 2, 1]);
     assert.deepEqual(classCounts(test.labels, 3), [13, 1, 1]);
     const all = [...indicesOf(train), ...indicesOf(val), ...indicesOf(test)].sort((a, b) => a - b);
-    assert.deepEqual(all, labels.map((_, index) => index));
+    assert.deepEqual(
+      all,
+      labels.map((_, index) => index),
+    );
     // Labels travel with their images.
     for (const part of parts) indicesOf(part).forEach((index, k) => assert.equal(part.labels[k], labels[index]));
   });
 
   it('gives a class as small as the number of parts one image in each part', () => {
-    const [a, b, c] = stratifiedSplit(indexedSet([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1]), [0.8, 0.1, 0.1], new SeededRandom(3));
+    const [a, b, c] = stratifiedSplit(
+      indexedSet([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1]),
+      [0.8, 0.1, 0.1],
+      new SeededRandom(3),
+    );
     for (const part of [a, b, c]) assert.ok(part && (classCounts(part.labels, 2)[1] ?? 0) >= 1);
   });
 
@@ -55,7 +62,10 @@ describe('stratifiedSplit', () => {
   it('keeps the original order within a part', () => {
     for (const part of stratifiedSplit(set, [0.5, 0.5], new SeededRandom(2))) {
       const indices = indicesOf(part);
-      assert.deepEqual(indices, [...indices].sort((a, b) => a - b));
+      assert.deepEqual(
+        indices,
+        [...indices].sort((a, b) => a - b),
+      );
     }
   });
 
@@ -73,7 +83,14 @@ describe('fewShotSample', () => {
     assert.deepEqual(classCounts(sample.set.labels, 3), [5, 1, 1]);
     assert.equal(sample.set.count, 7);
     assert.deepEqual(sample.shortfalls, []);
-    assert.deepEqual([...sample.kept.entries()], [[0, 5], [1, 1], [2, 1]]);
+    assert.deepEqual(
+      [...sample.kept.entries()],
+      [
+        [0, 5],
+        [1, 1],
+        [2, 1],
+      ],
+    );
     assert.deepEqual(indicesOf(sample.set), sample.indices);
   });
 

@@ -6,7 +6,9 @@ import { SOURCE_CLASSES, TARGET_CLASSES, generateSynthetic } from '../../../src/
 
 /** Mann–Whitney AUC of `scores` for telling label 1 (positive) from label 0. */
 function auc(scores: number[], positive: boolean[]): number {
-  const order = scores.map((score, index) => ({ score, positive: positive[index] ?? false })).sort((a, b) => a.score - b.score);
+  const order = scores
+    .map((score, index) => ({ score, positive: positive[index] ?? false }))
+    .sort((a, b) => a.score - b.score);
   let rankSum = 0;
   let positives = 0;
   order.forEach((item, rank) => {
@@ -23,7 +25,9 @@ function auc(scores: number[], positive: boolean[]): number {
 function perImage(set: ImageSet, statistic: (image: Float32Array, height: number, width: number) => number): number[] {
   const [height, width] = set.shape;
   const size = height * width;
-  return Array.from({ length: set.count }, (_, n) => statistic(set.images.subarray(n * size, (n + 1) * size), height, width));
+  return Array.from({ length: set.count }, (_, n) =>
+    statistic(set.images.subarray(n * size, (n + 1) * size), height, width),
+  );
 }
 
 const mean = (image: Float32Array): number => image.reduce((a, b) => a + b, 0) / image.length;
@@ -46,7 +50,8 @@ function blobContrast(image: Float32Array, height: number, width: number): numbe
 function noiseLevel(image: Float32Array, height: number, width: number): number {
   const differences: number[] = [];
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x + 1 < width; x++) differences.push(Math.abs((image[y * width + x + 1] ?? 0) - (image[y * width + x] ?? 0)));
+    for (let x = 0; x + 1 < width; x++)
+      differences.push(Math.abs((image[y * width + x + 1] ?? 0) - (image[y * width + x] ?? 0)));
   }
   differences.sort((a, b) => a - b);
   return differences[differences.length >> 1] ?? 0;
@@ -71,7 +76,14 @@ describe('generateSynthetic', () => {
   });
 
   it('works for any shape, with values in [0, 1]', () => {
-    const shapes: ImageShape[] = [[28, 28, 1], [32, 32, 3], [64, 64, 1], [20, 36, 2], [16, 16, 4], [8, 8, 1]];
+    const shapes: ImageShape[] = [
+      [28, 28, 1],
+      [32, 32, 3],
+      [64, 64, 1],
+      [20, 36, 2],
+      [16, 16, 4],
+      [8, 8, 1],
+    ];
     for (const shape of shapes) {
       for (const task of ['source', 'target'] as const) {
         const dataset = generateSynthetic(task, 24, shape, 5);
@@ -79,7 +91,10 @@ describe('generateSynthetic', () => {
           assert.ok(set);
           assert.deepEqual(set.shape, shape);
           assert.equal(set.images.length, set.count * shape[0] * shape[1] * shape[2]);
-          assert.ok(set.images.every((value) => Number.isFinite(value) && value >= 0 && value <= 1), `${task} ${shape.join('×')}`);
+          assert.ok(
+            set.images.every((value) => Number.isFinite(value) && value >= 0 && value <= 1),
+            `${task} ${shape.join('×')}`,
+          );
         }
       }
     }
@@ -138,7 +153,8 @@ describe('generateSynthetic', () => {
     };
     const normal = classMean(0);
     const withLesion = classMean(1);
-    const centre = (image: Float32Array) => mean(Float32Array.from({ length: 36 }, (_, k) => image[(11 + Math.floor(k / 6)) * 28 + 11 + (k % 6)] ?? 0));
+    const centre = (image: Float32Array) =>
+      mean(Float32Array.from({ length: 36 }, (_, k) => image[(11 + Math.floor(k / 6)) * 28 + 11 + (k % 6)] ?? 0));
     const difference = centre(withLesion) - centre(normal);
     assert.ok(difference > 0.005, `centre difference ${difference}`);
     // … but only by a fraction of the image-to-image spread, so no single pixel decides.
@@ -149,8 +165,12 @@ describe('generateSynthetic', () => {
   it('target comes from a different scanner: fainter lesions and more noise than the source', () => {
     const source = generateSynthetic('source', 400, [28, 28, 1], 4).train;
     const target = generateSynthetic('target', 400, [28, 28, 1], 4).train;
-    const lesionContrast = (set: ImageSet) => average(perImage(set, blobContrast).filter((_, n) => set.labels[n] !== 0));
-    assert.ok(lesionContrast(target) < 0.6 * lesionContrast(source), `lesion contrast ${lesionContrast(target)} vs ${lesionContrast(source)}`);
+    const lesionContrast = (set: ImageSet) =>
+      average(perImage(set, blobContrast).filter((_, n) => set.labels[n] !== 0));
+    assert.ok(
+      lesionContrast(target) < 0.6 * lesionContrast(source),
+      `lesion contrast ${lesionContrast(target)} vs ${lesionContrast(source)}`,
+    );
     const targetNoise = average(perImage(target, noiseLevel));
     const sourceNoise = average(perImage(source, noiseLevel));
     assert.ok(targetNoise > 1.5 * sourceNoise, `noise ${targetNoise} vs ${sourceNoise}`);

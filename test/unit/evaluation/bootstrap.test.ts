@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bootstrap, casesByClass, StratifiedResampler } from '../../../src/trainer/evaluation/bootstrap';
 import { rocAuc } from '../../../src/trainer/evaluation/rocAuc';
-import { differenceStatistic, HEADLINE, headlineStatistic, perClassIndex } from '../../../src/trainer/evaluation/weightedMetrics';
+import {
+  differenceStatistic,
+  HEADLINE,
+  headlineStatistic,
+  perClassIndex,
+} from '../../../src/trainer/evaluation/weightedMetrics';
 import { SeededRandom } from '../../../src/trainer/random';
 
 /** A binary problem of `count` cases, scores in hundredths (ties), ~30% positive. */
@@ -14,7 +19,8 @@ function binaryCase(count: number, seed: number, signal: number) {
   const labels = Int32Array.from({ length: count }, () => (random.next() < 0.3 ? 1 : 0));
   const probabilities = new Float32Array(count * 2);
   labels.forEach((label, i) => {
-    const p = Math.round(Math.min(1, Math.max(0, 0.5 + (label === 1 ? signal : -signal) + random.normal() * 0.25)) * 100) / 100;
+    const p =
+      Math.round(Math.min(1, Math.max(0, 0.5 + (label === 1 ? signal : -signal) + random.normal() * 0.25)) * 100) / 100;
     probabilities[2 * i] = 1 - p;
     probabilities[2 * i + 1] = p;
   });
@@ -26,7 +32,10 @@ function numpyPercentile(values: number[], percent: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const h = ((sorted.length - 1) * percent) / 100;
   const lo = Math.floor(h);
-  return (sorted[lo] as number) + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] as number) - (sorted[lo] as number));
+  return (
+    (sorted[lo] as number) +
+    (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] as number) - (sorted[lo] as number))
+  );
 }
 
 describe('stratified resampling', () => {
@@ -65,7 +74,12 @@ describe('bootstrap intervals', () => {
   const options = { resamples: 400, level: 0.95, seed: 5 };
 
   it('equal the percentiles of each resample computed plainly', () => {
-    const result = bootstrap(headlineStatistic({ probabilities, labels, classCount: 2, positiveClass: 1, threshold }), labels, 2, options);
+    const result = bootstrap(
+      headlineStatistic({ probabilities, labels, classCount: 2, positiveClass: 1, threshold }),
+      labels,
+      2,
+      options,
+    );
     const resampler = new StratifiedResampler(casesByClass(labels, 2), options.seed);
     const aucs: number[] = [];
     const sensitivities: number[] = [];
@@ -82,18 +96,37 @@ describe('bootstrap intervals', () => {
     const check = (index: number, values: number[], what: string) => {
       const interval = result.intervals[index];
       assert.ok(interval, what);
-      assert.ok(Math.abs(interval.low - numpyPercentile(values, 2.5)) < 1e-12, `${what} low ${interval.low} vs ${numpyPercentile(values, 2.5)}`);
+      assert.ok(
+        Math.abs(interval.low - numpyPercentile(values, 2.5)) < 1e-12,
+        `${what} low ${interval.low} vs ${numpyPercentile(values, 2.5)}`,
+      );
       assert.ok(Math.abs(interval.high - numpyPercentile(values, 97.5)) < 1e-12, `${what} high`);
     };
     check(HEADLINE.auc, aucs, 'AUC');
     check(HEADLINE.sensitivity, sensitivities, 'sensitivity');
     check(HEADLINE.specificity, specificities, 'specificity');
-    check(HEADLINE.balancedAccuracy, sensitivities.map((s, k) => (s + (specificities[k] as number)) / 2), 'balanced accuracy');
+    check(
+      HEADLINE.balancedAccuracy,
+      sensitivities.map((s, k) => (s + (specificities[k] as number)) / 2),
+      'balanced accuracy',
+    );
     // The estimate is the plain value on all cases.
     const scores = Array.from({ length: labels.length }, (_, i) => probabilities[2 * i + 1] as number);
-    assert.ok(Math.abs((result.estimates[HEADLINE.auc] as number) - (rocAuc(scores, Array.from(labels, (l) => l === 1)) as number)) < 1e-12);
+    assert.ok(
+      Math.abs(
+        (result.estimates[HEADLINE.auc] as number) -
+          (rocAuc(
+            scores,
+            Array.from(labels, (l) => l === 1),
+          ) as number),
+      ) < 1e-12,
+    );
     const interval = result.intervals[HEADLINE.auc];
-    assert.ok(interval && interval.low < (result.estimates[HEADLINE.auc] as number) && (result.estimates[HEADLINE.auc] as number) < interval.high);
+    assert.ok(
+      interval &&
+        interval.low < (result.estimates[HEADLINE.auc] as number) &&
+        (result.estimates[HEADLINE.auc] as number) < interval.high,
+    );
   });
 
   it('a paired difference of a model with itself is exactly 0 on every resample', () => {
@@ -112,9 +145,21 @@ describe('bootstrap intervals', () => {
       const sum = raw.reduce((a, b) => a + b, 0);
       raw.forEach((value, k) => (multi[3 * i + k] = value / sum));
     });
-    const statistic = headlineStatistic({ probabilities: multi, labels: multiLabels, classCount: 3, positiveClass: null, threshold: null });
+    const statistic = headlineStatistic({
+      probabilities: multi,
+      labels: multiLabels,
+      classCount: 3,
+      positiveClass: null,
+      threshold: null,
+    });
     const values = statistic(null);
-    const perClassAuc = [0, 1, 2].map((k) => rocAuc(Array.from({ length: count }, (_, i) => multi[3 * i + k] as number), Array.from(multiLabels, (l) => l === k)) as number);
+    const perClassAuc = [0, 1, 2].map(
+      (k) =>
+        rocAuc(
+          Array.from({ length: count }, (_, i) => multi[3 * i + k] as number),
+          Array.from(multiLabels, (l) => l === k),
+        ) as number,
+    );
     assert.ok(Math.abs((values[HEADLINE.auc] as number) - perClassAuc.reduce((a, b) => a + b, 0) / 3) < 1e-12);
     perClassAuc.forEach((auc, k) => assert.ok(Math.abs((values[perClassIndex(k, 0)] as number) - auc) < 1e-12));
     assert.ok(Number.isNaN(values[HEADLINE.sensitivity]));
@@ -124,7 +169,13 @@ describe('bootstrap intervals', () => {
     const fineTuned = binaryCase(624, 3, 0.2);
     const scratch = binaryCase(624, 4, 0.1);
     const a = headlineStatistic({ ...fineTuned, classCount: 2, positiveClass: 1, threshold: 0.5 });
-    const b = headlineStatistic({ probabilities: scratch.probabilities, labels: fineTuned.labels, classCount: 2, positiveClass: 1, threshold: 0.5 });
+    const b = headlineStatistic({
+      probabilities: scratch.probabilities,
+      labels: fineTuned.labels,
+      classCount: 2,
+      positiveClass: 1,
+      threshold: 0.5,
+    });
     // CPU time of this process, so other work on a busy machine does not count.
     const started = process.cpuUsage();
     bootstrap(a, fineTuned.labels, 2, { resamples: 1000, level: 0.95, seed: 1 });

@@ -34,8 +34,24 @@ describe('computeClinicalMetrics, binary', () => {
   const probabilities = binaryRows([0.9, 0.8, 0.3, 0.6, 0.7, 0.2, 0.1, 0.4, 0.6, 0.3]);
   const labels = new Int32Array([1, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
   const classes = ['normal', 'pneumonia'];
-  const class0 = { support: 6, sensitivity: 4 / 6, specificity: 3 / 4, precision: 4 / 5, npv: 3 / 5, f1: 8 / 11, auc: 19 / 24 };
-  const class1 = { support: 4, sensitivity: 3 / 4, specificity: 4 / 6, precision: 3 / 5, npv: 4 / 5, f1: 6 / 9, auc: 19 / 24 };
+  const class0 = {
+    support: 6,
+    sensitivity: 4 / 6,
+    specificity: 3 / 4,
+    precision: 4 / 5,
+    npv: 3 / 5,
+    f1: 8 / 11,
+    auc: 19 / 24,
+  };
+  const class1 = {
+    support: 4,
+    sensitivity: 3 / 4,
+    specificity: 4 / 6,
+    precision: 3 / 5,
+    npv: 4 / 5,
+    f1: 6 / 9,
+    auc: 19 / 24,
+  };
 
   it('matches the hand-worked example, class 1 positive by default', () => {
     const m = compute({ probabilities, labels, classes, positiveClass: null, loss: 0.42 });
@@ -73,7 +89,12 @@ describe('computeClinicalMetrics, binary', () => {
     //   predicted), NPV 2/4, F1 0 / (0 + 0 + 2) = 0. AUC: {0.4, 0.3} both beat {0.1, 0.2} → 1.
     // Class 0: TP 2, FN 0, FP 2, TN 0 → sensitivity 1, specificity 0/2 = 0, precision 2/4,
     //   NPV null (never predicted negative), F1 4 / (4 + 2 + 0) = 2/3, AUC 1.
-    const m = compute({ probabilities: binaryRows([0.1, 0.4, 0.2, 0.3]), labels: new Int32Array([0, 1, 0, 1]), classes, positiveClass: 1 });
+    const m = compute({
+      probabilities: binaryRows([0.1, 0.4, 0.2, 0.3]),
+      labels: new Int32Array([0, 1, 0, 1]),
+      classes,
+      positiveClass: 1,
+    });
     assert.deepEqual(m.confusion, [
       [2, 0],
       [2, 0],
@@ -95,7 +116,12 @@ describe('computeClinicalMetrics, binary', () => {
     //   precision 2/2, NPV 0 / (0 + 1) = 0, F1 4 / (4 + 0 + 1) = 4/5, AUC null (no negatives).
     // Class 0: no cases → sensitivity, F1, AUC null; predicted once → precision 0/1 = 0;
     //   TN 2, FP 1 → specificity 2/3; FN 0 → NPV 2/2.
-    const m = compute({ probabilities: binaryRows([0.8, 0.3, 0.6]), labels: new Int32Array([1, 1, 1]), classes, positiveClass: null });
+    const m = compute({
+      probabilities: binaryRows([0.8, 0.3, 0.6]),
+      labels: new Int32Array([1, 1, 1]),
+      classes,
+      positiveClass: null,
+    });
     assertClose(m.accuracy, 2 / 3, 'accuracy');
     assertClose(m.balancedAccuracy, 2 / 3, 'balancedAccuracy');
     assert.equal(m.auc, null);
@@ -153,16 +179,40 @@ describe('computeClinicalMetrics, binary', () => {
 
   it('rejects a positive class outside a binary task, mismatched sizes and labels out of range', () => {
     assert.throws(() => computeClinicalMetrics({ probabilities, labels, classes, positiveClass: 2 }), RangeError);
-    assert.throws(() => computeClinicalMetrics({ probabilities: probabilities.subarray(2), labels, classes, positiveClass: null }), RangeError);
     assert.throws(
-      () => computeClinicalMetrics({ probabilities: binaryRows([0.2]), labels: new Int32Array([2]), classes, positiveClass: null }),
+      () => computeClinicalMetrics({ probabilities: probabilities.subarray(2), labels, classes, positiveClass: null }),
       RangeError,
     );
     assert.throws(
-      () => computeClinicalMetrics({ probabilities: binaryRows([0.2]), labels: new Int32Array([-1]), classes, positiveClass: null }),
+      () =>
+        computeClinicalMetrics({
+          probabilities: binaryRows([0.2]),
+          labels: new Int32Array([2]),
+          classes,
+          positiveClass: null,
+        }),
       RangeError,
     );
-    assert.throws(() => computeClinicalMetrics({ probabilities: new Float32Array(0), labels: new Int32Array(0), classes: [], positiveClass: null }), RangeError);
+    assert.throws(
+      () =>
+        computeClinicalMetrics({
+          probabilities: binaryRows([0.2]),
+          labels: new Int32Array([-1]),
+          classes,
+          positiveClass: null,
+        }),
+      RangeError,
+    );
+    assert.throws(
+      () =>
+        computeClinicalMetrics({
+          probabilities: new Float32Array(0),
+          labels: new Int32Array(0),
+          classes: [],
+          positiveClass: null,
+        }),
+      RangeError,
+    );
   });
 });
 
@@ -187,7 +237,8 @@ describe('computeClinicalMetrics, three classes', () => {
   // AUC C: pos {0.7, 0.2} vs neg {0.1, 0.3, 0.1, 0.4, 0.2, 0.4}: 6 + (2 + ½) = 8.5/12 = 17/24.
   // Macro AUC (5/6 + 13/15 + 17/24)/3 = (100 + 104 + 85)/120/3 = 289/360.
   const probabilities = new Float32Array([
-    0.7, 0.2, 0.1, 0.2, 0.5, 0.3, 0.1, 0.8, 0.1, 0.3, 0.3, 0.4, 0.2, 0.6, 0.2, 0.1, 0.2, 0.7, 0.4, 0.4, 0.2, 0.5, 0.1, 0.4,
+    0.7, 0.2, 0.1, 0.2, 0.5, 0.3, 0.1, 0.8, 0.1, 0.3, 0.3, 0.4, 0.2, 0.6, 0.2, 0.1, 0.2, 0.7, 0.4, 0.4, 0.2, 0.5, 0.1,
+    0.4,
   ]);
   const labels = new Int32Array([0, 0, 1, 1, 1, 2, 2, 0]);
   const classes = ['A', 'B', 'C'];
@@ -248,7 +299,12 @@ describe('computeClinicalMetrics, three classes', () => {
   });
 
   it('leaves the macro AUC undefined when every case is of one class', () => {
-    const m = compute({ probabilities: probabilities.subarray(0, 6), labels: new Int32Array([0, 0]), classes, positiveClass: null });
+    const m = compute({
+      probabilities: probabilities.subarray(0, 6),
+      labels: new Int32Array([0, 0]),
+      classes,
+      positiveClass: null,
+    });
     assert.equal(m.auc, null);
     assertClose(m.balancedAccuracy, 1 / 2, 'balancedAccuracy');
   });

@@ -5,10 +5,18 @@ import { argmaxRows, confusionMatrix } from '../../../src/trainer/evaluation/con
 describe('argmaxRows', () => {
   it('picks the largest probability per row, ties going to the lowest index', () => {
     const probabilities = new Float32Array([
-      0.1, 0.7, 0.2, // → 1
-      0.4, 0.2, 0.4, // tie 0/2 → 0
-      0.2, 0.4, 0.4, // tie 1/2 → 1
-      0.0, 0.0, 1.0, // → 2
+      0.1,
+      0.7,
+      0.2, // → 1
+      0.4,
+      0.2,
+      0.4, // tie 0/2 → 0
+      0.2,
+      0.4,
+      0.4, // tie 1/2 → 1
+      0.0,
+      0.0,
+      1.0, // → 2
     ]);
     assert.deepEqual([...argmaxRows(probabilities, 4, 3)], [1, 0, 1, 2]);
   });

@@ -16,22 +16,44 @@ interface Reference {
   labels: number[];
   fineTuned: number[];
   scratch: number[];
-  delong: { aucA: number; aucB: number; varianceA: number; varianceB: number; covariance: number; standardError: number; z: number; pValue: number; ci: [number, number] };
+  delong: {
+    aucA: number;
+    aucB: number;
+    varianceA: number;
+    varianceB: number;
+    covariance: number;
+    standardError: number;
+    z: number;
+    pValue: number;
+    ci: [number, number];
+  };
   curves: {
     auc: number;
     roc: { fpr: number[]; tpr: number[]; thresholds: number[] };
     pr: { precision: number[]; recall: number[]; thresholds: number[] };
     averagePrecision: number;
   };
-  calibration: { fractionPositive: number[]; meanPredicted: number[]; counts: number[]; ece: number; mce: number; brier: number };
+  calibration: {
+    fractionPositive: number[];
+    meanPredicted: number[];
+    counts: number[];
+    ece: number;
+    mce: number;
+    brier: number;
+  };
   temperature: { labels: number[]; probabilities: number[]; temperature: number };
 }
 
-const reference = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'metrics', 'evaluation_reference.json'), 'utf8')) as Reference;
+const reference = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'fixtures', 'metrics', 'evaluation_reference.json'), 'utf8'),
+) as Reference;
 const positives = reference.labels.map((label) => label === 1);
 
 function close(actual: number, expected: number, tolerance: number, what: string): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)),
+    `${what}: ${actual} vs ${expected}`,
+  );
 }
 
 /** DeLong, DeLong & Clarke-Pearson (1988) as written: ψ over every positive–negative pair. */
@@ -53,7 +75,12 @@ function bruteForceDelong(a: number[], b: number[], isPositive: boolean[]) {
   const cb = components(b);
   const m = ca.v10.length;
   const n = ca.v01.length;
-  const variance = cov(ca.v10, ca.v10) / m + cov(ca.v01, ca.v01) / n + cov(cb.v10, cb.v10) / m + cov(cb.v01, cb.v01) / n - 2 * (cov(ca.v10, cb.v10) / m + cov(ca.v01, cb.v01) / n);
+  const variance =
+    cov(ca.v10, ca.v10) / m +
+    cov(ca.v01, ca.v01) / n +
+    cov(cb.v10, cb.v10) / m +
+    cov(cb.v01, cb.v01) / n -
+    2 * (cov(ca.v10, cb.v10) / m + cov(ca.v01, cb.v01) / n);
   return { difference: ca.auc - cb.auc, standardError: Math.sqrt(variance) };
 }
 
@@ -70,7 +97,10 @@ describe('DeLong’s paired test', () => {
     close(test.standardError, expected.standardError, 1e-9, 'standard error');
     close(test.z ?? Number.NaN, expected.z, 1e-9, 'z');
     // erfc approximation: relative error < 1.2e-7.
-    assert.ok(Math.abs(test.pValue - expected.pValue) / expected.pValue < 1e-6, `p ${test.pValue} vs ${expected.pValue}`);
+    assert.ok(
+      Math.abs(test.pValue - expected.pValue) / expected.pValue < 1e-6,
+      `p ${test.pValue} vs ${expected.pValue}`,
+    );
     close(test.ci.low, expected.ci[0], 1e-8, 'CI low');
     close(test.ci.high, expected.ci[1], 1e-8, 'CI high');
   });
@@ -144,17 +174,30 @@ describe('curves against scikit-learn', () => {
   it('reliability bins, ECE, MCE and Brier match calibration_curve and brier_score_loss', () => {
     const result = reliability(scores, positives, 15);
     const expected = reference.calibration;
-    assert.deepEqual(result.bins.map((bin) => bin.count), expected.counts);
+    assert.deepEqual(
+      result.bins.map((bin) => bin.count),
+      expected.counts,
+    );
     const nonEmpty = result.bins.filter((bin) => bin.count > 0);
     nonEmpty.forEach((bin, k) => {
       close(bin.meanPredicted ?? Number.NaN, expected.meanPredicted[k] as number, 1e-12, `mean predicted ${k}`);
-      close(bin.fractionPositive ?? Number.NaN, expected.fractionPositive[k] as number, 1e-12, `fraction positive ${k}`);
+      close(
+        bin.fractionPositive ?? Number.NaN,
+        expected.fractionPositive[k] as number,
+        1e-12,
+        `fraction positive ${k}`,
+      );
     });
     close(result.ece ?? Number.NaN, expected.ece, 1e-12, 'ECE');
     close(result.maxCalibrationError ?? Number.NaN, expected.mce, 1e-12, 'MCE');
     const probabilities = new Float32Array(scores.flatMap((p) => [1 - p, p]));
     // Float32 two-column probabilities: the positive column holds the same float32 values.
-    close(brierScore(probabilities, Int32Array.from(reference.labels), 2, 1) ?? Number.NaN, expected.brier, 1e-7, 'Brier');
+    close(
+      brierScore(probabilities, Int32Array.from(reference.labels), 2, 1) ?? Number.NaN,
+      expected.brier,
+      1e-7,
+      'Brier',
+    );
   });
 
   it('fits the temperature scipy’s bounded minimiser finds', () => {

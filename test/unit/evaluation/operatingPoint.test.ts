@@ -36,18 +36,30 @@ describe('choosing the threshold', () => {
   });
 
   it('default, or validation data without both classes: 0.5, chosen on nothing', () => {
-    assert.deepEqual(chooseThreshold(scores, positives, 'default', null), { threshold: 0.5, rule: 'default', target: null, chosenOn: null, validation: null });
+    assert.deepEqual(chooseThreshold(scores, positives, 'default', null), {
+      threshold: 0.5,
+      rule: 'default',
+      target: null,
+      chosenOn: null,
+      validation: null,
+    });
     assert.equal(chooseThreshold([0.2, 0.3], [true, true], 'youden', null).threshold, 0.5);
   });
 
   it('applies it to other cases with the confusion matrix in class order', () => {
     const choice = chooseThreshold(scores, positives, 'youden', null);
     const point = operatingPointOf([0.9, 0.58, 0.2, 0.6, 0.1], [1, 1, 1, 0, 0], 1, choice);
-    assert.deepEqual(point.confusion, [[1, 1], [1, 2]]);
+    assert.deepEqual(point.confusion, [
+      [1, 1],
+      [1, 2],
+    ]);
     assert.equal(point.sensitivity, 2 / 3);
     assert.equal(point.specificity, 0.5);
     const flipped = operatingPointOf([0.9, 0.58, 0.2, 0.6, 0.1], [0, 0, 0, 1, 1], 0, choice);
-    assert.deepEqual(flipped.confusion, [[2, 1], [1, 1]]);
+    assert.deepEqual(flipped.confusion, [
+      [2, 1],
+      [1, 1],
+    ]);
   });
 });
 
@@ -67,7 +79,9 @@ describe('ROC downsampling', () => {
 });
 
 function settings(text: string): EvaluationSpec {
-  const parsed = parseExperiment(`name: t\nmodel: { architecture: seed-cnn }\nsource: { dataset: { type: synthetic, task: source } }\ntarget: { dataset: { type: synthetic, task: target } }\nevaluation: ${text}\n`);
+  const parsed = parseExperiment(
+    `name: t\nmodel: { architecture: seed-cnn }\nsource: { dataset: { type: synthetic, task: source } }\ntarget: { dataset: { type: synthetic, task: target } }\nevaluation: ${text}\n`,
+  );
   assert.ok(parsed.ok);
   return parsed.experiment.evaluation;
 }
@@ -92,9 +106,21 @@ describe('a model’s whole evaluation', () => {
   const classes = ['normal', 'lesion'];
 
   it('chooses the threshold on validation and reports the test split at it, with CIs around the estimates', () => {
-    const result = evaluateScores({ evaluated, validation, classes, positiveClass: 1, settings: settings('{ bootstrap: { resamples: 200 } }'), seed: 3 });
+    const result = evaluateScores({
+      evaluated,
+      validation,
+      classes,
+      positiveClass: 1,
+      settings: settings('{ bootstrap: { resamples: 200 } }'),
+      seed: 3,
+    });
     const { metrics } = result;
-    const chosen = chooseThreshold(Array.from({ length: 300 }, (_, i) => validation.probabilities[2 * i + 1] as number), Array.from(validation.labels, (l) => l === 1), 'youden', null);
+    const chosen = chooseThreshold(
+      Array.from({ length: 300 }, (_, i) => validation.probabilities[2 * i + 1] as number),
+      Array.from(validation.labels, (l) => l === 1),
+      'youden',
+      null,
+    );
     assert.equal(metrics.operatingPoint?.threshold, chosen.threshold);
     assert.equal(metrics.intervals?.threshold, chosen.threshold);
     assert.equal(metrics.intervals?.sensitivity?.estimate, metrics.operatingPoint?.sensitivity);
@@ -107,10 +133,20 @@ describe('a model’s whole evaluation', () => {
   });
 
   it('temperature scaling lowers the ECE of an overconfident model and its raw-output threshold decides alike', () => {
-    const result = evaluateScores({ evaluated, validation, classes, positiveClass: 1, settings: settings('{ bootstrap: { resamples: 0 }, calibration: { temperatureScaling: true } }'), seed: 3 });
+    const result = evaluateScores({
+      evaluated,
+      validation,
+      classes,
+      positiveClass: 1,
+      settings: settings('{ bootstrap: { resamples: 0 }, calibration: { temperatureScaling: true } }'),
+      seed: 3,
+    });
     const calibration = result.metrics.calibration;
     assert.ok(calibration?.temperature && calibration.temperature > 1.5, `T ${calibration?.temperature}`);
-    assert.ok((calibration.ece ?? 1) < (calibration.eceBeforeScaling ?? 0), `ECE ${calibration.ece} vs ${calibration.eceBeforeScaling}`);
+    assert.ok(
+      (calibration.ece ?? 1) < (calibration.eceBeforeScaling ?? 0),
+      `ECE ${calibration.ece} vs ${calibration.eceBeforeScaling}`,
+    );
     assert.equal(result.metrics.intervals, undefined);
     const decision = decisionRuleOf(result);
     assert.ok(decision && result.choice);
@@ -118,7 +154,8 @@ describe('a model’s whole evaluation', () => {
       const raw = evaluated.probabilities[2 * i + 1] as number;
       const scaled = result.probabilities[2 * i + 1] as number;
       // Away from float32 rounding at the threshold itself, the two rules agree.
-      if (Math.abs(scaled - result.choice.threshold) > 1e-5) assert.equal(raw >= decision.threshold, scaled >= result.choice.threshold, `case ${i}`);
+      if (Math.abs(scaled - result.choice.threshold) > 1e-5)
+        assert.equal(raw >= decision.threshold, scaled >= result.choice.threshold, `case ${i}`);
     }
   });
 });

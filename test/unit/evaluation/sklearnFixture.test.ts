@@ -47,10 +47,7 @@ const fixture = fixtureSchema.parse(
 
 describe(`computeClinicalMetrics vs scikit-learn ${fixture.sklearn}`, () => {
   it('covers a binary and a 4-class problem', () => {
-    assert.deepEqual(
-      fixture.cases.map((c) => c.classes.length).sort(),
-      [2, 2, 4],
-    );
+    assert.deepEqual(fixture.cases.map((c) => c.classes.length).sort(), [2, 2, 4]);
   });
 
   for (const testCase of fixture.cases) {

@@ -12,7 +12,10 @@ import { SeededRandom } from '../../../src/trainer/random';
 import { runCli } from '../../trainer/cliHarness';
 
 const repoRoot = join(__dirname, '..', '..', '..');
-const SEED_DOCUMENTS = [readFileSync(join(repoRoot, 'examples', 'demo.experiment.yaml'), 'utf8'), readFileSync(join(repoRoot, 'examples', 'pneumonia-fewshot.experiment.yaml'), 'utf8')];
+const SEED_DOCUMENTS = [
+  readFileSync(join(repoRoot, 'examples', 'demo.experiment.yaml'), 'utf8'),
+  readFileSync(join(repoRoot, 'examples', 'pneumonia-fewshot.experiment.yaml'), 'utf8'),
+];
 const seedJson = (() => {
   const parsed = parseExperiment(SEED_DOCUMENTS[0] ?? '');
   assert.ok(parsed.ok, 'the demo experiment is valid');
@@ -20,8 +23,63 @@ const seedJson = (() => {
 })();
 const SEEDS = [...SEED_DOCUMENTS, seedJson];
 
-const ODD_VALUES = ['1e309', '-1e309', '99999999999999999999999', '.nan', '.inf', '-0', '0x7fffffff', 'null', '~', '[]', '{}', "''", '"\\u0000"', 'true', '!!binary aGVsbG8=', '&a x', '*nope', '[1, [2, [3]]]', '{ a: { b: { c: 1 } } }', '"' + 'x'.repeat(5000) + '"', '2026-11-24', '!!js/function "f() {}"', '<<: *x'];
-const NOISE = ['\n', ' ', '  ', '\t', ':', '- ', '{', '}', '[', ']', ',', '"', "'", '#', '&', '*', '!', '|', '>', '%', '@', '`', '\\', '\u0000', '\uFEFF', 'é', '\u2028', '---', '...', '? '];
+const ODD_VALUES = [
+  '1e309',
+  '-1e309',
+  '99999999999999999999999',
+  '.nan',
+  '.inf',
+  '-0',
+  '0x7fffffff',
+  'null',
+  '~',
+  '[]',
+  '{}',
+  "''",
+  '"\\u0000"',
+  'true',
+  '!!binary aGVsbG8=',
+  '&a x',
+  '*nope',
+  '[1, [2, [3]]]',
+  '{ a: { b: { c: 1 } } }',
+  '"' + 'x'.repeat(5000) + '"',
+  '2026-11-24',
+  '!!js/function "f() {}"',
+  '<<: *x',
+];
+const NOISE = [
+  '\n',
+  ' ',
+  '  ',
+  '\t',
+  ':',
+  '- ',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '"',
+  "'",
+  '#',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  '%',
+  '@',
+  '`',
+  '\\',
+  '\u0000',
+  '\uFEFF',
+  'é',
+  '\u2028',
+  '---',
+  '...',
+  '? ',
+];
 
 /** One mutation of `text`, chosen by `random`. */
 function mutate(text: string, random: SeededRandom): string {
@@ -47,7 +105,10 @@ function mutate(text: string, random: SeededRandom): string {
       const a = keys[random.integer(keys.length)];
       const b = keys[random.integer(keys.length)];
       if (!a || !b) return text;
-      return text.replace(new RegExp(`\\b${a}:`), `${b}__swap:`).replace(new RegExp(`\\b${b}:`), `${a}:`).replace(`${b}__swap:`, `${b}:`);
+      return text
+        .replace(new RegExp(`\\b${a}:`), `${b}__swap:`)
+        .replace(new RegExp(`\\b${b}:`), `${a}:`)
+        .replace(`${b}__swap:`, `${b}:`);
     }
     case 5: {
       // A value changes type.
@@ -55,7 +116,11 @@ function mutate(text: string, random: SeededRandom): string {
       const match = values[random.integer(values.length)];
       if (!match || match.index === undefined) return text;
       const start = match.index + 2;
-      return text.slice(0, start) + (ODD_VALUES[random.integer(ODD_VALUES.length)] ?? '') + text.slice(start + (match[1]?.length ?? 0));
+      return (
+        text.slice(0, start) +
+        (ODD_VALUES[random.integer(ODD_VALUES.length)] ?? '') +
+        text.slice(start + (match[1]?.length ?? 0))
+      );
     }
     case 6: {
       // Lines shuffled or duplicated (indentation breaks, duplicate keys).
@@ -69,7 +134,9 @@ function mutate(text: string, random: SeededRandom): string {
     case 7:
       return text.slice(0, at) + (random.next() < 0.5 ? '\n' : ' ') + ' '.repeat(random.integer(8)) + text.slice(at);
     default:
-      return text.replace(/\d+(\.\d+)?/, () => (random.next() < 0.5 ? '1'.repeat(400) : `-${random.integer(1e9)}e${random.integer(400)}`));
+      return text.replace(/\d+(\.\d+)?/, () =>
+        random.next() < 0.5 ? '1'.repeat(400) : `-${random.integer(1e9)}e${random.integer(400)}`,
+      );
   }
 }
 
@@ -78,7 +145,12 @@ function randomDocument(random: SeededRandom): string {
   let text = '';
   for (let i = 0; i < length; i++) {
     const roll = random.next();
-    text += roll < 0.5 ? (NOISE[random.integer(NOISE.length)] ?? '') : roll < 0.8 ? String.fromCharCode(32 + random.integer(95)) : (ODD_VALUES[random.integer(ODD_VALUES.length)] ?? '');
+    text +=
+      roll < 0.5
+        ? (NOISE[random.integer(NOISE.length)] ?? '')
+        : roll < 0.8
+          ? String.fromCharCode(32 + random.integer(95))
+          : (ODD_VALUES[random.integer(ODD_VALUES.length)] ?? '');
   }
   return text;
 }
@@ -121,16 +193,24 @@ function checkDiagnostics(text: string, label: string): boolean {
   try {
     parsed = parseExperiment(text);
   } catch (error) {
-    assert.fail(`${label}: parseExperiment threw ${(error as Error).name}: ${(error as Error).message}\n--- document (first 300 characters) ---\n${text.slice(0, 300)}`);
+    assert.fail(
+      `${label}: parseExperiment threw ${(error as Error).name}: ${(error as Error).message}\n--- document (first 300 characters) ---\n${text.slice(0, 300)}`,
+    );
   }
   if (parsed.ok) return true;
   assert.ok(parsed.diagnostics.length > 0, `${label}: rejected without a diagnostic`);
   const lines = text.split(/\r\n|\r|\n/).length;
   for (const diagnostic of parsed.diagnostics) {
     const { line, column } = diagnostic.start;
-    assert.ok(Number.isInteger(line) && line >= 1 && line <= lines + 1, `${label}: line ${line} outside 1..${lines + 1}`);
+    assert.ok(
+      Number.isInteger(line) && line >= 1 && line <= lines + 1,
+      `${label}: line ${line} outside 1..${lines + 1}`,
+    );
     assert.ok(Number.isInteger(column) && column >= 1, `${label}: column ${column}`);
-    assert.ok(diagnostic.message.length > 0 && diagnostic.message.length < 2_000, `${label}: message of ${diagnostic.message.length} characters: ${diagnostic.message.slice(0, 200)}`);
+    assert.ok(
+      diagnostic.message.length > 0 && diagnostic.message.length < 2_000,
+      `${label}: message of ${diagnostic.message.length} characters: ${diagnostic.message.slice(0, 200)}`,
+    );
   }
   return false;
 }
@@ -178,13 +258,17 @@ describe('fuzzing the experiment-file loader', () => {
   it('gives file:line:col lines through loadExperimentFile for hostile and mutated files', () => {
     const folder = mkdtempSync(join(tmpdir(), 'medtransfer-fuzz-'));
     const random = new SeededRandom(7);
-    const texts = [...HOSTILE, ...Array.from({ length: 200 }, () => mutate(mutate(SEEDS[random.integer(SEEDS.length)] ?? '', random), random))];
+    const texts = [
+      ...HOSTILE,
+      ...Array.from({ length: 200 }, () => mutate(mutate(SEEDS[random.integer(SEEDS.length)] ?? '', random), random)),
+    ];
     for (const [index, text] of texts.entries()) {
       const file = join(folder, `case${index}.experiment.yaml`);
       writeFileSync(file, text);
       const loaded = loadExperimentFile(file);
       if (loaded.ok) continue;
-      for (const line of loaded.errors) assert.match(line, new RegExp(`case${index}\\.experiment\\.yaml:\\d+:\\d+: .+`), `case ${index}: ${line}`);
+      for (const line of loaded.errors)
+        assert.match(line, new RegExp(`case${index}\\.experiment\\.yaml:\\d+:\\d+: .+`), `case ${index}: ${line}`);
     }
   });
 
@@ -198,7 +282,10 @@ describe('fuzzing the experiment-file loader', () => {
     const result = runCli(['validate', ...files], { timeoutMs: 30_000 });
     assert.equal(result.status, 1, result.stderr);
     assert.match(result.stderr, /hostile0\.experiment\.yaml:3:8: aliases expand to too much data/);
-    assert.match(result.stderr, /hostile1\.experiment\.yaml:1:\d+: syntax error: the file is nested too deeply to read/);
+    assert.match(
+      result.stderr,
+      /hostile1\.experiment\.yaml:1:\d+: syntax error: the file is nested too deeply to read/,
+    );
     assert.match(result.stderr, /hostile2\.experiment\.yaml:\d+:\d+: /);
     assert.doesNotMatch(result.stderr, /\n\s+at /);
   });

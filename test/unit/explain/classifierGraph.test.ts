@@ -18,7 +18,11 @@ before(async () => {
   tf.env().set('IS_TEST', false);
 });
 
-const EXPECTED_LAYER = { 'seed-cnn': 'block3_conv', 'resnet-small': 'block4_out', 'mobilenet-small': 'block5_pw_relu' } as const;
+const EXPECTED_LAYER = {
+  'seed-cnn': 'block3_conv',
+  'resnet-small': 'block4_out',
+  'mobilenet-small': 'block5_pw_relu',
+} as const;
 const SHAPE: [number, number, number] = [24, 24, 3];
 
 describe('classifierGraph', () => {
@@ -29,13 +33,27 @@ describe('classifierGraph', () => {
         const classifier = buildClassifier(architecture, SHAPE, 3, 0.2, new SeededRandom(3));
         const graph = classifierGraph(classifier.model);
         assert.equal(graph.featureLayer, EXPECTED_LAYER[architecture]);
-        const images = tf.tensor4d(values(2 * 24 * 24 * 3, 4).map((v) => v + 0.5), [2, ...SHAPE]);
-        const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.softmax(graph.scores(images)), graph.probabilities(images)))).dataSync()[0] ?? 1);
+        const images = tf.tensor4d(
+          values(2 * 24 * 24 * 3, 4).map((v) => v + 0.5),
+          [2, ...SHAPE],
+        );
+        const difference = tf.tidy(
+          () =>
+            tf.max(tf.abs(tf.sub(tf.softmax(graph.scores(images)), graph.probabilities(images)))).dataSync()[0] ?? 1,
+        );
         assert.ok(difference < 1e-5, `softmax(scores) differs from the output by ${difference}`);
         const tensors = tf.memory().numTensors;
-        const [first] = explainImages(classifier.model, { images: images.dataSync() as Float32Array, count: 2, shape: SHAPE }, { method: 'auto', seed: 1 });
+        const [first] = explainImages(
+          classifier.model,
+          { images: images.dataSync() as Float32Array, count: 2, shape: SHAPE },
+          { method: 'auto', seed: 1 },
+        );
         assert.equal(tf.memory().numTensors, tensors);
-        assert.equal(first?.method, architecture === 'seed-cnn' ? 'hirescam' : 'grad-cam', 'auto: HiResCAM on a flattened feature map, Grad-CAM on a pooled one');
+        assert.equal(
+          first?.method,
+          architecture === 'seed-cnn' ? 'hirescam' : 'grad-cam',
+          'auto: HiResCAM on a flattened feature map, Grad-CAM on a pooled one',
+        );
         assert.equal(first?.layer, EXPECTED_LAYER[architecture]);
         assert.equal(first?.heatmap.length, 24 * 24);
         images.dispose();
@@ -50,7 +68,10 @@ describe('classifierGraph', () => {
       const classifier = buildClassifier(architecture, SHAPE, 3, 0, new SeededRandom(8));
       const graph = classifierGraph(classifier.model);
       assert.equal(graph.pooled, true);
-      const images = tf.tensor4d(values(2 * 24 * 24 * 3, 6).map((v) => v + 0.5), [2, ...SHAPE]);
+      const images = tf.tensor4d(
+        values(2 * 24 * 24 * 3, 6).map((v) => v + 0.5),
+        [2, ...SHAPE],
+      );
       const mean = gradCam(graph, images, [0, 2], 'mean');
       const perPosition = gradCam(graph, images, [0, 2], 'per-position');
       const scale = Math.max(...mean.values, 1e-12);
@@ -67,7 +88,9 @@ describe('classifierGraph', () => {
     const graph = classifierGraph(classifier.model);
     assert.equal(graph.featureLayer, 'block3_conv');
     const images = tf.randomUniform([1, ...SHAPE], 0, 1, 'float32', 1) as tf.Tensor4D;
-    const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.softmax(graph.scores(images)), graph.probabilities(images)))).dataSync()[0] ?? 1);
+    const difference = tf.tidy(
+      () => tf.max(tf.abs(tf.sub(tf.softmax(graph.scores(images)), graph.probabilities(images)))).dataSync()[0] ?? 1,
+    );
     assert.ok(difference < 1e-5);
     images.dispose();
   });
@@ -79,7 +102,11 @@ describe('classifierGraph', () => {
     const output = tfl.layers.dense({ units: 2, activation: 'softmax' }).apply(hidden) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: output });
     assert.equal(classifierGraph(model).featureLayer, null);
-    const [explanation] = explainImages(model, { images: values(36, 2), count: 1, shape: [6, 6, 1] }, { method: 'grad-cam', seed: 1 });
+    const [explanation] = explainImages(
+      model,
+      { images: values(36, 2), count: 1, shape: [6, 6, 1] },
+      { method: 'grad-cam', seed: 1 },
+    );
     assert.equal(classifierGraph(model).pooled, false);
     assert.equal(explanation?.method, 'smoothgrad');
     assert.equal(explanation?.layer, null);

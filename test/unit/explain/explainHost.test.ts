@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { RunWebviewSession } from '../../../src/extension/dashboard/runWebviewSession';
 import { cliFailure, runCliCommand } from '../../../src/extension/explain/cliProcess';
-import { canExplain, explainArgs, isExplainableImage, parseExplainOutput } from '../../../src/extension/explain/explainRequest';
+import {
+  canExplain,
+  explainArgs,
+  isExplainableImage,
+  parseExplainOutput,
+} from '../../../src/extension/explain/explainRequest';
 import { readSaliencyFile } from '../../../src/extension/explain/saliencyFile';
 import { reportArgs } from '../../../src/extension/report/reportRequest';
 import { Emitter } from '../../../src/extension/util/events';
@@ -40,33 +45,50 @@ describe('Explain with model…: pure parts', () => {
   });
 
   it('builds the CLI arguments and validates its JSON answer', () => {
-    assert.deepEqual(explainArgs('/runs/a/1', ['/x/1.png', '/x/2.dcm']), ['explain', '/runs/a/1', '/x/1.png', '/x/2.dcm', '--json']);
+    assert.deepEqual(explainArgs('/runs/a/1', ['/x/1.png', '/x/2.dcm']), [
+      'explain',
+      '/runs/a/1',
+      '/x/1.png',
+      '/x/2.dcm',
+      '--json',
+    ]);
     assert.deepEqual(reportArgs('/runs/a/1'), ['report', '/runs/a/1']);
     assert.deepEqual(reportArgs('/runs/a/1', '/out'), ['report', '/runs/a/1', '--out', '/out']);
     assert.deepEqual(parseExplainOutput(`backend note\n${JSON.stringify(fixtureSaliency)}\n`), fixtureSaliency);
     assert.throws(() => parseExplainOutput('medtransfer: boom'), /did not answer with JSON/);
-    assert.throws(() => parseExplainOutput(JSON.stringify({ ...fixtureSaliency, format: 'other' })), /not a saliency file/);
+    assert.throws(
+      () => parseExplainOutput(JSON.stringify({ ...fixtureSaliency, format: 'other' })),
+      /not a saliency file/,
+    );
   });
 });
 
-describe('runCliCommand (the built CLI, for real)', { skip: skipIfMissing(!existsSync(cliPath) && 'dist/cli.js is not built (npm run build)') }, () => {
-  it('writes a report of a recorded run, and names the problem when the folder is no run', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'medtransfer-report-cli-'));
-    const ok = await runCliCommand({ cliPath, args: reportArgs(fixtureDir, out) });
-    assert.equal(ok.code, 0, ok.stderr);
-    assert.ok(existsSync(join(out, 'report.html')) && existsSync(join(out, 'report.md')));
-    const failed = await runCliCommand({ cliPath, args: reportArgs(out) });
-    assert.equal(failed.code, 3);
-    assert.match(cliFailure(failed), /is not a MedTransfer run folder \(no events\.jsonl\)$/);
-  });
+describe(
+  'runCliCommand (the built CLI, for real)',
+  { skip: skipIfMissing(!existsSync(cliPath) && 'dist/cli.js is not built (npm run build)') },
+  () => {
+    it('writes a report of a recorded run, and names the problem when the folder is no run', async () => {
+      const out = mkdtempSync(join(tmpdir(), 'medtransfer-report-cli-'));
+      const ok = await runCliCommand({ cliPath, args: reportArgs(fixtureDir, out) });
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.ok(existsSync(join(out, 'report.html')) && existsSync(join(out, 'report.md')));
+      const failed = await runCliCommand({ cliPath, args: reportArgs(out) });
+      assert.equal(failed.code, 3);
+      assert.match(cliFailure(failed), /is not a MedTransfer run folder \(no events\.jsonl\)$/);
+    });
 
-  it('is cancelled by its signal', async () => {
-    const abort = new AbortController();
-    const running = runCliCommand({ cliPath, args: ['explain', fixtureDir, join(fixtureDir, 'missing.png')], signal: abort.signal });
-    abort.abort();
-    assert.deepEqual(await running, { code: null, stdout: '', stderr: 'cancelled' });
-  });
-});
+    it('is cancelled by its signal', async () => {
+      const abort = new AbortController();
+      const running = runCliCommand({
+        cliPath,
+        args: ['explain', fixtureDir, join(fixtureDir, 'missing.png')],
+        signal: abort.signal,
+      });
+      abort.abort();
+      assert.deepEqual(await running, { code: null, stdout: '', stderr: 'cancelled' });
+    });
+  },
+);
 
 describe('dashboard session: saliency maps and Export Report', () => {
   it('sends saliency.json after the snapshot and on a live saliency event; passes export-report on', async () => {
@@ -75,18 +97,42 @@ describe('dashboard session: saliency maps and Export Report', () => {
     const exported: string[] = [];
     const fromWebview = new Emitter<unknown>();
     const appends = new Emitter<AppendedEvents>();
-    const saliencyEvent = { type: 'saliency' as const, file: 'saliency.json', split: 'test' as const, examples: fixtureSaliency.examples.length, models: [], seconds: 0.1, seq: 100_000, time: '2026-11-24T10:20:00.000Z' };
+    const saliencyEvent = {
+      type: 'saliency' as const,
+      file: 'saliency.json',
+      split: 'test' as const,
+      examples: fixtureSaliency.examples.length,
+      models: [],
+      seconds: 0.1,
+      seq: 100_000,
+      time: '2026-11-24T10:20:00.000Z',
+    };
     const session = new RunWebviewSession({
       channel: { post: (message) => void posted.push(message), onDidReceiveMessage: fromWebview.event },
-      feed: { snapshot: async () => [{ ...fixture.snapshot, events: [...fixture.snapshot.events, { ...saliencyEvent, seq: 99_999 }] }], onDidAppendEvents: appends.event, onDidChangeControllable: new Emitter<{ key: string; controllable: boolean }>().event, saliency: readSaliencyFile },
-      actions: { stopRun: () => undefined, revealRunFolder: () => undefined, openDashboard: () => undefined, exportReport: (key) => void exported.push(key) },
+      feed: {
+        snapshot: async () => [
+          { ...fixture.snapshot, events: [...fixture.snapshot.events, { ...saliencyEvent, seq: 99_999 }] },
+        ],
+        onDidAppendEvents: appends.event,
+        onDidChangeControllable: new Emitter<{ key: string; controllable: boolean }>().event,
+        saliency: readSaliencyFile,
+      },
+      actions: {
+        stopRun: () => undefined,
+        revealRunFolder: () => undefined,
+        openDashboard: () => undefined,
+        exportReport: (key) => void exported.push(key),
+      },
       log: () => undefined,
       keys: [fixture.snapshot.key],
       schedule: () => ({ dispose: () => undefined }),
     });
     fromWebview.fire({ type: 'ready' });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.deepEqual(posted.map((message) => message.type), ['did-load-runs', 'did-load-saliency']);
+    assert.deepEqual(
+      posted.map((message) => message.type),
+      ['did-load-runs', 'did-load-saliency'],
+    );
     assert.ok(posted.every(isHostMessage));
     const sent = posted[1];
     assert.ok(sent?.type === 'did-load-saliency');

@@ -25,9 +25,15 @@ function train(architecture: Architecture, data: LesionSet, epochs: number): Cla
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (let start = 0; start + batch <= data.count; start += batch) {
       tf.tidy(() => {
-        const x = tf.tensor4d(data.images.subarray(start * perImage, (start + batch) * perImage), [batch, ...data.shape]);
+        const x = tf.tensor4d(data.images.subarray(start * perImage, (start + batch) * perImage), [
+          batch,
+          ...data.shape,
+        ]);
         const y = tf.oneHot(tf.tensor1d(data.labels.subarray(start, start + batch), 'int32'), 2);
-        optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, classifier.model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
+        optimizer.minimize(
+          () =>
+            tf.losses.softmaxCrossEntropy(y, classifier.model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+        );
       });
     }
   }
@@ -36,14 +42,28 @@ function train(architecture: Architecture, data: LesionSet, epochs: number): Cla
 }
 
 function accuracy(classifier: Classifier, data: LesionSet): number {
-  const predicted = Array.from(tf.tidy(() => tf.argMax(classifier.model.predict(tf.tensor4d(data.images, [data.count, ...data.shape])) as tf.Tensor, 1).dataSync()));
+  const predicted = Array.from(
+    tf.tidy(() =>
+      tf
+        .argMax(classifier.model.predict(tf.tensor4d(data.images, [data.count, ...data.shape])) as tf.Tensor, 1)
+        .dataSync(),
+    ),
+  );
   return predicted.reduce((sum, value, i) => sum + (value === data.labels[i] ? 1 : 0), 0) / data.count;
 }
 
 /** Mean inside/outside heat ratio over the correctly classified lesion images. */
-function lesionRatio(classifier: Classifier, data: LesionSet, method: 'grad-cam' | 'hirescam' | 'smoothgrad'): { ratio: number; images: number } {
+function lesionRatio(
+  classifier: Classifier,
+  data: LesionSet,
+  method: 'grad-cam' | 'hirescam' | 'smoothgrad',
+): { ratio: number; images: number } {
   const explanations = explainImages(classifier.model, data, { method, seed: 1 });
-  const ratios = explanations.flatMap((explanation, i) => (data.labels[i] === 1 && explanation.predicted === 1 ? [insideOutsideRatio(explanation.heatmap, data.masks[i] ?? new Uint8Array())] : []));
+  const ratios = explanations.flatMap((explanation, i) =>
+    data.labels[i] === 1 && explanation.predicted === 1
+      ? [insideOutsideRatio(explanation.heatmap, data.masks[i] ?? new Uint8Array())]
+      : [],
+  );
   return { ratio: ratios.reduce((a, b) => a + b, 0) / Math.max(1, ratios.length), images: ratios.length };
 }
 
@@ -60,7 +80,9 @@ describe('saliency on a task with known lesions', () => {
       const tensorsBefore = tf.memory().numTensors;
       const { ratio, images } = lesionRatio(classifier, test, 'grad-cam');
       assert.equal(tf.memory().numTensors, tensorsBefore, 'explaining leaked tensors');
-      console.log(`${architecture}: accuracy ${trainedAccuracy.toFixed(3)}, Grad-CAM inside/outside ${ratio.toFixed(2)} over ${images} lesion images`);
+      console.log(
+        `${architecture}: accuracy ${trainedAccuracy.toFixed(3)}, Grad-CAM inside/outside ${ratio.toFixed(2)} over ${images} lesion images`,
+      );
       assert.ok(images >= 20, `only ${images} lesion images predicted as lesion`);
       assert.ok(ratio > 2, `Grad-CAM inside/outside ratio ${ratio}`);
       const hires = lesionRatio(classifier, test, 'hirescam');

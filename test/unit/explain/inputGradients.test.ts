@@ -19,23 +19,43 @@ const SHAPE: [number, number, number] = [5, 5, 2];
 function denseModel(): tfl.LayersModel {
   const input = tfl.input({ shape: SHAPE });
   const flat = tfl.layers.flatten().apply(input);
-  const hidden = tfl.layers.dense({ units: 6, activation: 'tanh', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }).apply(flat);
-  const output = tfl.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }).apply(hidden) as tfl.SymbolicTensor;
+  const hidden = tfl.layers
+    .dense({ units: 6, activation: 'tanh', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) })
+    .apply(flat);
+  const output = tfl.layers
+    .dense({ units: 3, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) })
+    .apply(hidden) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: output });
 }
 
 function convModel(): tfl.LayersModel {
   const input = tfl.input({ shape: SHAPE });
-  const conv = tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'tanh', kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }).apply(input);
+  const conv = tfl.layers
+    .conv2d({
+      filters: 4,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'tanh',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }),
+    })
+    .apply(input);
   const pooled = tfl.layers.globalAveragePooling2d({}).apply(conv);
-  const output = tfl.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 4 }) }).apply(pooled) as tfl.SymbolicTensor;
+  const output = tfl.layers
+    .dense({ units: 3, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 4 }) })
+    .apply(pooled) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: output });
 }
 
 /** Central differences of the class score (the logit of `classIndex`), in float64 arithmetic on float32 scores. */
-function finiteDifferences(model: tfl.LayersModel, image: Float32Array, classIndex: number, step: number): Float64Array {
+function finiteDifferences(
+  model: tfl.LayersModel,
+  image: Float32Array,
+  classIndex: number,
+  step: number,
+): Float64Array {
   const graph = classifierGraph(model);
-  const score = (pixels: Float32Array) => tf.tidy(() => graph.scores(tf.tensor4d(pixels, [1, ...SHAPE])).dataSync()[classIndex] ?? 0);
+  const score = (pixels: Float32Array) =>
+    tf.tidy(() => graph.scores(tf.tensor4d(pixels, [1, ...SHAPE])).dataSync()[classIndex] ?? 0);
   return Float64Array.from(image, (_, i) => {
     const plus = Float32Array.from(image);
     const minus = Float32Array.from(image);
@@ -47,7 +67,10 @@ function finiteDifferences(model: tfl.LayersModel, image: Float32Array, classInd
 
 describe('input gradients', () => {
   for (const backend of ['cpu', 'wasm'] as const) {
-    for (const [name, build] of [['dense', denseModel], ['conv', convModel]] as const) {
+    for (const [name, build] of [
+      ['dense', denseModel],
+      ['conv', convModel],
+    ] as const) {
       it(`${name} model on ${backend}: the gradient of the class score matches finite differences`, async () => {
         await tf.setBackend(backend);
         const model = build();
@@ -78,7 +101,9 @@ describe('input gradients', () => {
     const gradient = tf.tidy(() => inputGradients(graph, tf.tensor4d(image, [1, ...SHAPE]), [1]));
     const images = tf.tensor4d(image, [1, ...SHAPE]);
     const plain = smoothGrad(graph, images, [1], { samples: 0, noise: 0, random: new SeededRandom(1) });
-    plain.values.forEach((value, p) => assert.ok(Math.abs(value - Math.max(Math.abs(gradient[2 * p] ?? 0), Math.abs(gradient[2 * p + 1] ?? 0))) < 1e-6));
+    plain.values.forEach((value, p) =>
+      assert.ok(Math.abs(value - Math.max(Math.abs(gradient[2 * p] ?? 0), Math.abs(gradient[2 * p + 1] ?? 0))) < 1e-6),
+    );
     const noisyA = smoothGrad(graph, images, [1], { samples: 4, noise: 0.2, random: new SeededRandom(9) });
     const noisyB = smoothGrad(graph, images, [1], { samples: 4, noise: 0.2, random: new SeededRandom(9) });
     assert.deepEqual(noisyA.values, noisyB.values);

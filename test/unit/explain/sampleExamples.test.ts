@@ -10,7 +10,10 @@ describe('sampleExamples', () => {
 
   it('takes up to n per class and outcome of each model, seeded, in index order', () => {
     const chosen = sampleExamples(labels, [fineTuned, scratch], 2, 1, new SeededRandom(4));
-    assert.deepEqual(chosen, [...chosen].sort((a, b) => a - b));
+    assert.deepEqual(
+      chosen,
+      [...chosen].sort((a, b) => a - b),
+    );
     const has = (predicate: (index: number) => boolean) => chosen.some(predicate);
     assert.ok(has((i) => labels[i] === 0 && fineTuned.predicted[i] === 0));
     assert.ok(has((i) => labels[i] === 0 && fineTuned.predicted[i] === 1));
@@ -24,6 +27,9 @@ describe('sampleExamples', () => {
 
   it('takes nothing for n = 0 and everything for a large n', () => {
     assert.deepEqual(sampleExamples(labels, [fineTuned], 2, 0, new SeededRandom(1)), []);
-    assert.deepEqual(sampleExamples(labels, [fineTuned, scratch], 2, 20, new SeededRandom(1)), labels.map((_, i) => i));
+    assert.deepEqual(
+      sampleExamples(labels, [fineTuned, scratch], 2, 20, new SeededRandom(1)),
+      labels.map((_, i) => i),
+    );
   });
 });

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { INSTALLABLE_BACKENDS, packageName } from '../../../src/extension/backends/installableBackends';
 import type { InstallableBackend } from '../../../src/extension/backends/installableBackends';
-import { installFailureMessage, installSuccessMessage, outputTail, unreachableHost } from '../../../src/extension/backends/installMessages';
+import {
+  installFailureMessage,
+  installSuccessMessage,
+  outputTail,
+  unreachableHost,
+} from '../../../src/extension/backends/installMessages';
 
 function backend(id: InstallableBackend['backend']): InstallableBackend {
   const found = INSTALLABLE_BACKENDS.find((candidate) => candidate.backend === id);
@@ -14,7 +19,8 @@ function backend(id: InstallableBackend['backend']): InstallableBackend {
 }
 
 /** `npm install --prefix /tmp/bk @tensorflow/tfjs-node@4.22.0` here, verbatim (npm 11.19, Node 20.20). */
-const LIBTENSORFLOW_OFFLINE = `npm warn Unknown user config "nodedir". This will stop working in the next major version of npm. See \`npm help npmrc\` for supported config options.
+const LIBTENSORFLOW_OFFLINE =
+  `npm warn Unknown user config "nodedir". This will stop working in the next major version of npm. See \`npm help npmrc\` for supported config options.
 npm error code 1
 npm error path /tmp/bk/node_modules/@tensorflow/tfjs-node
 npm error command failed
@@ -39,7 +45,9 @@ npm error   hostname: 'storage.googleapis.com'
 npm error }
 npm error
 npm error Node.js v20.20.2
-npm error A complete log of this run can be found in: /root/.npm/_logs/2026-11-24T18_49_03_070Z-debug-0.log`.split('\n');
+npm error A complete log of this run can be found in: /root/.npm/_logs/2026-11-24T18_49_03_070Z-debug-0.log`.split(
+    '\n',
+  );
 
 /** The same npm with a registry that refuses connections. */
 const REGISTRY_UNREACHABLE = `npm error code ECONNREFUSED
@@ -57,53 +65,100 @@ npm error   type: 'system',
 npm error   requiredBy: '.'
 npm error }
 npm error
-npm error If you are behind a proxy, please make sure that the 'proxy' config is set properly.  See: 'npm help config'`.split('\n');
+npm error If you are behind a proxy, please make sure that the 'proxy' config is set properly.  See: 'npm help config'`.split(
+  '\n',
+);
 
 const COMMAND = 'npm install --save-exact --prefix /g/backends @tensorflow/tfjs-node-gpu@4.22.0';
 
 describe('installFailureMessage', () => {
   it('says clearly that tfjs-node’s install downloads libtensorflow from storage.googleapis.com, which this network does not reach', () => {
-    const message = installFailureMessage(backend('tensorflow-gpu'), { kind: 'failed', code: 1, signal: null, output: LIBTENSORFLOW_OFFLINE }, COMMAND) ?? '';
+    const message =
+      installFailureMessage(
+        backend('tensorflow-gpu'),
+        { kind: 'failed', code: 1, signal: null, output: LIBTENSORFLOW_OFFLINE },
+        COMMAND,
+      ) ?? '';
     assert.match(
       message,
       /^MedTransfer: installing @tensorflow\/tfjs-node-gpu@4\.22\.0 failed: its install downloads libtensorflow from storage\.googleapis\.com, after the package itself from the npm registry, and this machine's network does not allow it \(storage\.googleapis\.com could not be reached\)\./,
     );
     assert.match(message, /medtransfer\.backendPaths; meanwhile wasm trains on the CPU\./);
-    assert.ok(message.endsWith('npm said: command failed ⏎ command sh -c node scripts/install.js ⏎ CPU-linux-4.22.0.tar.gz ⏎ https://storage.googleapis.com/tensorflow/libtensorflow/libtensorflow-cpu-linux-x86_64-2.9.1.tar.gz ⏎ * Downloading libtensorflow ⏎ Error: getaddrinfo ENOTFOUND storage.googleapis.com'), message);
+    assert.ok(
+      message.endsWith(
+        'npm said: command failed ⏎ command sh -c node scripts/install.js ⏎ CPU-linux-4.22.0.tar.gz ⏎ https://storage.googleapis.com/tensorflow/libtensorflow/libtensorflow-cpu-linux-x86_64-2.9.1.tar.gz ⏎ * Downloading libtensorflow ⏎ Error: getaddrinfo ENOTFOUND storage.googleapis.com',
+      ),
+      message,
+    );
   });
 
   it('blames the registry when npm itself could not fetch the packages', () => {
-    const message = installFailureMessage(backend('webgpu'), { kind: 'failed', code: 1, signal: null, output: REGISTRY_UNREACHABLE }, COMMAND) ?? '';
-    assert.match(message, /^MedTransfer: installing webgpu \+ @tensorflow\/tfjs-backend-webgpu@4\.22\.0 failed: the npm registry could not be reached from this machine \(127\.0\.0\.1 could not be reached\)/);
+    const message =
+      installFailureMessage(
+        backend('webgpu'),
+        { kind: 'failed', code: 1, signal: null, output: REGISTRY_UNREACHABLE },
+        COMMAND,
+      ) ?? '';
+    assert.match(
+      message,
+      /^MedTransfer: installing webgpu \+ @tensorflow\/tfjs-backend-webgpu@4\.22\.0 failed: the npm registry could not be reached from this machine \(127\.0\.0\.1 could not be reached\)/,
+    );
     assert.match(message, /FetchError: request to http:\/\/127\.0\.0\.1:9\/webgpu failed/);
     assert.doesNotMatch(message, /requiredBy|ClientRequest/);
   });
 
   it('gives the exit code, the command and npm’s last lines for other failures', () => {
-    const output = ['npm error code EACCES', 'npm error syscall mkdir', "npm error path /g/backends/node_modules", "npm error Error: EACCES: permission denied, mkdir '/g/backends/node_modules'"];
-    const message = installFailureMessage(backend('tensorflow'), { kind: 'failed', code: 243, signal: null, output }, COMMAND) ?? '';
-    assert.match(message, /^MedTransfer: installing @tensorflow\/tfjs-node@4\.22\.0 failed \(exit code 243\)\. The command was: npm install .*\. npm said: code EACCES ⏎ .*permission denied/);
+    const output = [
+      'npm error code EACCES',
+      'npm error syscall mkdir',
+      'npm error path /g/backends/node_modules',
+      "npm error Error: EACCES: permission denied, mkdir '/g/backends/node_modules'",
+    ];
+    const message =
+      installFailureMessage(backend('tensorflow'), { kind: 'failed', code: 243, signal: null, output }, COMMAND) ?? '';
+    assert.match(
+      message,
+      /^MedTransfer: installing @tensorflow\/tfjs-node@4\.22\.0 failed \(exit code 243\)\. The command was: npm install .*\. npm said: code EACCES ⏎ .*permission denied/,
+    );
   });
 
   it('says when npm could not be started, and nothing when the user cancelled', () => {
-    assert.match(installFailureMessage(backend('tensorflow'), { kind: 'not-started', error: '/x/npm could not be started: spawn /x/npm ENOENT' }, COMMAND) ?? '', /could not install .*ENOENT/);
+    assert.match(
+      installFailureMessage(
+        backend('tensorflow'),
+        { kind: 'not-started', error: '/x/npm could not be started: spawn /x/npm ENOENT' },
+        COMMAND,
+      ) ?? '',
+      /could not install .*ENOENT/,
+    );
     assert.equal(installFailureMessage(backend('tensorflow'), { kind: 'cancelled' }, COMMAND), undefined);
   });
 });
 
 describe('install messages’ pieces', () => {
   it('keeps the meaningful tail of npm’s output', () => {
-    assert.deepEqual(outputTail(LIBTENSORFLOW_OFFLINE, 2), ['* Downloading libtensorflow', 'Error: getaddrinfo ENOTFOUND storage.googleapis.com']);
+    assert.deepEqual(outputTail(LIBTENSORFLOW_OFFLINE, 2), [
+      '* Downloading libtensorflow',
+      'Error: getaddrinfo ENOTFOUND storage.googleapis.com',
+    ]);
   });
 
   it('finds the host that could not be reached', () => {
     assert.equal(unreachableHost(LIBTENSORFLOW_OFFLINE), 'storage.googleapis.com');
-    assert.equal(unreachableHost(['npm error network request to https://registry.npmjs.org/webgpu failed, reason: getaddrinfo EAI_AGAIN registry.npmjs.org']), 'registry.npmjs.org');
+    assert.equal(
+      unreachableHost([
+        'npm error network request to https://registry.npmjs.org/webgpu failed, reason: getaddrinfo EAI_AGAIN registry.npmjs.org',
+      ]),
+      'registry.npmjs.org',
+    );
     assert.equal(unreachableHost(['npm error code 1']), undefined);
   });
 
   it('offers to use the backend after a success, warning about CUDA for the GPU one', () => {
-    assert.match(installSuccessMessage(backend('tensorflow-gpu'), '/g/backends/node_modules'), /installed in \/g\/backends\/node_modules; new runs find it\. It uses the GPU only where the CUDA 11\.2 and cuDNN 8\.1 libraries are found.*Use it for new runs\?$/);
+    assert.match(
+      installSuccessMessage(backend('tensorflow-gpu'), '/g/backends/node_modules'),
+      /installed in \/g\/backends\/node_modules; new runs find it\. It uses the GPU only where the CUDA 11\.2 and cuDNN 8\.1 libraries are found.*Use it for new runs\?$/,
+    );
   });
 
   it('lists the three backends with pinned tfjs versions', () => {
@@ -116,7 +171,8 @@ describe('install messages’ pieces', () => {
       ],
     );
     for (const candidate of INSTALLABLE_BACKENDS) {
-      for (const spec of candidate.packages.filter((item) => item.startsWith('@tensorflow/'))) assert.match(spec, /@4\.22\.0$/);
+      for (const spec of candidate.packages.filter((item) => item.startsWith('@tensorflow/')))
+        assert.match(spec, /@4\.22\.0$/);
     }
   });
 });

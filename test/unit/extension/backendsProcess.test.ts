@@ -10,25 +10,46 @@ import { startNpmInstall } from '../../../src/extension/backends/npmInstallProce
 import type { NpmCommand } from '../../../src/extension/backends/npmLocation';
 import { isAlive, waitFor } from '../../support/polling';
 
-const fakeNpm: NpmCommand = { command: process.execPath, args: [join(__dirname, 'fixtures', 'fakeNpm.mjs')], shell: false };
+const fakeNpm: NpmCommand = {
+  command: process.execPath,
+  args: [join(__dirname, 'fixtures', 'fakeNpm.mjs')],
+  shell: false,
+};
 
 describe('startNpmInstall', () => {
   it('reports success and each output line', async () => {
     const lines: string[] = [];
-    const outcome = await startNpmInstall({ npm: fakeNpm, args: ['install', 'ok'], cwd: tmpdir(), onLine: (line) => lines.push(line) }).done;
+    const outcome = await startNpmInstall({
+      npm: fakeNpm,
+      args: ['install', 'ok'],
+      cwd: tmpdir(),
+      onLine: (line) => lines.push(line),
+    }).done;
     assert.deepEqual(outcome, { kind: 'succeeded' });
     assert.deepEqual(lines, ['added 1 package in 1s']);
   });
 
   it('reports a failure with the exit code and npm’s output', async () => {
     const outcome = await startNpmInstall({ npm: fakeNpm, args: ['install', 'fail'], cwd: tmpdir() }).done;
-    assert.deepEqual(outcome, { kind: 'failed', code: 1, signal: null, output: ['npm error code 1', 'npm error Error: getaddrinfo ENOTFOUND storage.googleapis.com'] });
+    assert.deepEqual(outcome, {
+      kind: 'failed',
+      code: 1,
+      signal: null,
+      output: ['npm error code 1', 'npm error Error: getaddrinfo ENOTFOUND storage.googleapis.com'],
+    });
   });
 
   it('reports an npm that cannot be started', async () => {
-    const outcome = await startNpmInstall({ npm: { command: '/nonexistent/npm', args: [], shell: false }, args: ['install'], cwd: tmpdir() }).done;
+    const outcome = await startNpmInstall({
+      npm: { command: '/nonexistent/npm', args: [], shell: false },
+      args: ['install'],
+      cwd: tmpdir(),
+    }).done;
     assert.equal(outcome.kind, 'not-started');
-    assert.match(outcome.kind === 'not-started' ? outcome.error : '', /\/nonexistent\/npm could not be started: .*ENOENT/);
+    assert.match(
+      outcome.kind === 'not-started' ? outcome.error : '',
+      /\/nonexistent\/npm could not be started: .*ENOENT/,
+    );
   });
 
   it('cancelling ends npm and the install script it started', async () => {

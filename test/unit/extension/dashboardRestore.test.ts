@@ -1,15 +1,35 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { claimDashboard, dashboardKey, keysFromWebviewState, parseOpenDashboards } from '../../../src/extension/dashboard/dashboardRestore';
+import {
+  claimDashboard,
+  dashboardKey,
+  keysFromWebviewState,
+  parseOpenDashboards,
+} from '../../../src/extension/dashboard/dashboardRestore';
 
 describe('restoring dashboards', () => {
   it('reads keys the webview saved, and nothing else', () => {
     assert.deepEqual(keysFromWebviewState({ keys: ['/a', '/b'], tab: 'curves' }), ['/a', '/b']);
-    for (const state of [undefined, null, 'x', { tab: 'curves' }, { keys: [] }, { keys: [1] }, { keys: [''] }, { keys: 'a' }]) assert.equal(keysFromWebviewState(state), null);
+    for (const state of [
+      undefined,
+      null,
+      'x',
+      { tab: 'curves' },
+      { keys: [] },
+      { keys: [1] },
+      { keys: [''] },
+      { keys: 'a' },
+    ])
+      assert.equal(keysFromWebviewState(state), null);
   });
 
   it('drops malformed remembered entries', () => {
-    const stored = [{ id: '1', keys: ['/a'], title: 'demo · 1' }, { id: 2, keys: ['/b'], title: 'x' }, 'junk', { id: '3', keys: [], title: 't' }];
+    const stored = [
+      { id: '1', keys: ['/a'], title: 'demo · 1' },
+      { id: 2, keys: ['/b'], title: 'x' },
+      'junk',
+      { id: '3', keys: [], title: 't' },
+    ];
     assert.deepEqual(parseOpenDashboards(stored), [{ id: '1', keys: ['/a'], title: 'demo · 1' }]);
     assert.deepEqual(parseOpenDashboards({}), []);
   });

@@ -4,7 +4,16 @@ import { describe, it } from 'node:test';
 import { parseExperiment } from '../../../src/shared/experiment/parseExperiment';
 import { toEditorProblem, toEditorProblems } from '../../../src/extension/diagnostics/diagnosticRanges';
 
-const TEXT = ['name: demo', 'model: { architecture: seed-cnn }', 'source: { dataset: { type: synthetic, task: source } }', 'target:', '  dataset: { type: synthetic, task: target }', 'training:', '  learningrate: 0.01', ''].join('\n');
+const TEXT = [
+  'name: demo',
+  'model: { architecture: seed-cnn }',
+  'source: { dataset: { type: synthetic, task: source } }',
+  'target:',
+  '  dataset: { type: synthetic, task: target }',
+  'training:',
+  '  learningrate: 0.01',
+  '',
+].join('\n');
 
 function problemsOf(text: string) {
   const parsed = parseExperiment(text);
@@ -39,14 +48,23 @@ describe('diagnostic ranges', () => {
 
   it('widens an empty range to one character, or back over the last one at a line end', () => {
     const lengths = [10, 0, 5];
-    const at = (line: number, column: number) => toEditorProblem({ start: { line, column }, end: { line, column }, message: 'm', path: '' }, (index) => lengths[index] ?? 0, 3).range;
+    const at = (line: number, column: number) =>
+      toEditorProblem(
+        { start: { line, column }, end: { line, column }, message: 'm', path: '' },
+        (index) => lengths[index] ?? 0,
+        3,
+      ).range;
     assert.deepEqual(at(1, 3), { startLine: 0, startCharacter: 2, endLine: 0, endCharacter: 3 });
     assert.deepEqual(at(1, 11), { startLine: 0, startCharacter: 9, endLine: 0, endCharacter: 10 });
     assert.deepEqual(at(2, 1), { startLine: 0, startCharacter: 9, endLine: 0, endCharacter: 10 });
   });
 
   it('clamps positions past the end of the text', () => {
-    const range = toEditorProblem({ start: { line: 9, column: 40 }, end: { line: 12, column: 1 }, message: 'm', path: '' }, () => 4, 3).range;
+    const range = toEditorProblem(
+      { start: { line: 9, column: 40 }, end: { line: 12, column: 1 }, message: 'm', path: '' },
+      () => 4,
+      3,
+    ).range;
     assert.deepEqual(range, { startLine: 2, startCharacter: 3, endLine: 2, endCharacter: 4 });
   });
 

@@ -23,7 +23,11 @@ describe('EventBatcher', () => {
   it('sends one batch per run per interval, in order', () => {
     const clock = manualSchedule();
     const flushed: [string, number[]][] = [];
-    const batcher = new EventBatcher((key, events: TrainerEvent[]) => flushed.push([key, events.map((event) => event.seq)]), 100, clock.schedule);
+    const batcher = new EventBatcher(
+      (key, events: TrainerEvent[]) => flushed.push([key, events.map((event) => event.seq)]),
+      100,
+      clock.schedule,
+    );
     for (let seq = 1; seq <= 50; seq++) batcher.add('a', [batchEnded(seq)]);
     batcher.add('b', [batchEnded(7)]);
     assert.equal(clock.pending.length, 1, 'one timer for the whole burst');

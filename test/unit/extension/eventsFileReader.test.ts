@@ -35,7 +35,9 @@ describe('IncrementalEventParser', () => {
   it('numbers invalid lines across pushes', () => {
     const parser = new IncrementalEventParser();
     parser.push(Buffer.from(toJsonl([runStarted(0)])));
-    const { invalidLines, events } = parser.push(Buffer.from(`not json\n${JSON.stringify({ type: 'log' })}\n${JSON.stringify(batchEnded(1))}\n`));
+    const { invalidLines, events } = parser.push(
+      Buffer.from(`not json\n${JSON.stringify({ type: 'log' })}\n${JSON.stringify(batchEnded(1))}\n`),
+    );
     assert.deepEqual(invalidLines, [2, 3]);
     assert.equal(events.length, 1);
   });
@@ -97,7 +99,10 @@ describe('EventsFileReader', () => {
 
   it('reads large files in chunks', async () => {
     const path = join(dir, 'large.jsonl');
-    const events = [runStarted(0), ...Array.from({ length: 12_000 }, (_, index) => batchEnded(index + 1, (index % 5) + 1))];
+    const events = [
+      runStarted(0),
+      ...Array.from({ length: 12_000 }, (_, index) => batchEnded(index + 1, (index % 5) + 1)),
+    ];
     writeFileSync(path, toJsonl(events));
     const read = await readAllEvents(path);
     assert.equal(read.events.length, events.length);

@@ -4,7 +4,13 @@ import { describe, it } from 'node:test';
 import { pathsOutsideWorkspace, runPaths } from '../../../src/extension/dashboard/outsideWorkspace';
 
 describe('paths outside the workspace', () => {
-  const settings = { 'target.dataset.path': '/data/chest', 'source.dataset.path': '/ws/data/source.npz', pretrained: '/ws-other/model', 'target.dataset.labels': '/data/chest/labels.csv', seed: 7 };
+  const settings = {
+    'target.dataset.path': '/data/chest',
+    'source.dataset.path': '/ws/data/source.npz',
+    pretrained: '/ws-other/model',
+    'target.dataset.labels': '/data/chest/labels.csv',
+    seed: 7,
+  };
 
   it('lists the run folder, the experiment file and every data path of the experiment', () => {
     assert.deepEqual(
@@ -20,7 +26,10 @@ describe('paths outside the workspace', () => {
       { what: 'target labels', path: '/data/chest/labels.csv' },
       { what: 'pretrained model', path: '/ws-other/model' },
     ]);
-    assert.deepEqual(pathsOutsideWorkspace(runPaths('/ws/runs/a/1', null, settings), ['/ws', '/data', '/ws-other']), []);
+    assert.deepEqual(
+      pathsOutsideWorkspace(runPaths('/ws/runs/a/1', null, settings), ['/ws', '/data', '/ws-other']),
+      [],
+    );
   });
 
   it('marks everything when no folder is open', () => {

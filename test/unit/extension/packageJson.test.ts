@@ -6,7 +6,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BACKEND_CHOICES } from '../../../src/shared/experiment/schema';
-import { BACKEND_COMMANDS, COMMANDS, CONTEXT_KEYS, EVALUATION_COMMANDS } from '../../../src/extension/commands/commandIds';
+import {
+  BACKEND_COMMANDS,
+  COMMANDS,
+  CONTEXT_KEYS,
+  EVALUATION_COMMANDS,
+} from '../../../src/extension/commands/commandIds';
 import { EXPERIMENT_FILE_GLOB } from '../../../src/extension/experiments/experimentFiles';
 
 const root = join(__dirname, '..', '..', '..');
@@ -22,7 +27,9 @@ interface Manifest {
   icon: string;
   extensionKind: string[];
   activationEvents: string[];
-  capabilities: { untrustedWorkspaces: { supported: string | boolean; description?: string; restrictedConfigurations?: string[] } };
+  capabilities: {
+    untrustedWorkspaces: { supported: string | boolean; description?: string; restrictedConfigurations?: string[] };
+  };
   scripts: Record<string, string>;
   contributes: {
     commands: { command: string; title: string; category?: string }[];
@@ -40,7 +47,10 @@ const contributed = manifest.contributes.commands.map((command) => command.comma
 
 describe('package.json', () => {
   it('contributes exactly the commands the extension registers', () => {
-    assert.deepEqual([...contributed].sort(), [...Object.values(COMMANDS), ...Object.values(BACKEND_COMMANDS), ...Object.values(EVALUATION_COMMANDS)].sort());
+    assert.deepEqual(
+      [...contributed].sort(),
+      [...Object.values(COMMANDS), ...Object.values(BACKEND_COMMANDS), ...Object.values(EVALUATION_COMMANDS)].sort(),
+    );
     for (const command of manifest.contributes.commands) {
       assert.match(command.command, /^medtransfer\.[a-z][A-Za-z]+$/, 'keybinding-friendly id');
       assert.equal(command.category, 'MedTransfer');
@@ -52,7 +62,10 @@ describe('package.json', () => {
       for (const item of items) {
         assert.ok(contributed.includes(item.command), `${menu}: ${item.command}`);
         for (const key of item.when?.match(/medtransfer\.[A-Za-z]+/g) ?? []) {
-          assert.ok(Object.values<string>(CONTEXT_KEYS).includes(key) || key.startsWith('medtransfer.experiments'), `${menu}: unknown context key ${key}`);
+          assert.ok(
+            Object.values<string>(CONTEXT_KEYS).includes(key) || key.startsWith('medtransfer.experiments'),
+            `${menu}: unknown context key ${key}`,
+          );
         }
       }
     }
@@ -73,7 +86,13 @@ describe('package.json', () => {
 
   it('offers the context menu actions of the issue on runs', () => {
     const context = manifest.contributes.menus['view/item/context'] ?? [];
-    for (const command of [COMMANDS.runExperiment, COMMANDS.stopRun, COMMANDS.openDashboard, COMMANDS.revealRunFolder, COMMANDS.deleteRun]) {
+    for (const command of [
+      COMMANDS.runExperiment,
+      COMMANDS.stopRun,
+      COMMANDS.openDashboard,
+      COMMANDS.revealRunFolder,
+      COMMANDS.deleteRun,
+    ]) {
       assert.ok(
         context.some((item) => item.command === command && !item.group?.startsWith('inline')),
         command,
@@ -90,7 +109,11 @@ describe('package.json', () => {
         ['medtransfer.monitor', 'webview'],
       ],
     );
-    assert.ok(manifest.contributes.viewsWelcome.some((welcome) => welcome.contents.includes(`(command:${COMMANDS.newExperiment})`)));
+    assert.ok(
+      manifest.contributes.viewsWelcome.some((welcome) =>
+        welcome.contents.includes(`(command:${COMMANDS.newExperiment})`),
+      ),
+    );
   });
 
   it('declares the settings the code reads, with safe scopes', () => {
@@ -105,13 +128,21 @@ describe('package.json', () => {
     ]);
     assert.deepEqual(properties['medtransfer.backend']?.enum, [...BACKEND_CHOICES]);
     assert.equal(properties['medtransfer.nodePath']?.scope, 'machine', 'a workspace must not choose the executable');
-    assert.equal(properties['medtransfer.backendPaths']?.scope, 'machine', 'a workspace must not choose native code the trainer loads');
+    assert.equal(
+      properties['medtransfer.backendPaths']?.scope,
+      'machine',
+      'a workspace must not choose native code the trainer loads',
+    );
     assert.deepEqual(properties['medtransfer.backendPaths']?.default, []);
   });
 
   it('points editors at the generated JSON Schema for JSON and YAML experiment files', () => {
-    assert.deepEqual(manifest.contributes.jsonValidation, [{ fileMatch: ['*.experiment.json'], url: './dist/experiment.schema.json' }]);
-    assert.deepEqual(manifest.contributes.yamlValidation, [{ fileMatch: ['*.experiment.yaml', '*.experiment.yml'], url: './dist/experiment.schema.json' }]);
+    assert.deepEqual(manifest.contributes.jsonValidation, [
+      { fileMatch: ['*.experiment.json'], url: './dist/experiment.schema.json' },
+    ]);
+    assert.deepEqual(manifest.contributes.yamlValidation, [
+      { fileMatch: ['*.experiment.yaml', '*.experiment.yml'], url: './dist/experiment.schema.json' },
+    ]);
     assert.ok(manifest.activationEvents.includes(`workspaceContains:${EXPERIMENT_FILE_GLOB}`));
     assert.ok(manifest.activationEvents.includes('onWebviewPanel:medtransfer.dashboard'));
   });
@@ -125,9 +156,23 @@ describe('package.json', () => {
 
   it('ships dist (with the wasm binaries) and resources, nothing else, in the .vsix', () => {
     const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8');
-    const patterns = ignore.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+    const patterns = ignore
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
     assert.equal(patterns[0], '**', 'an allow-list: sources, tests and node_modules stay out');
-    for (const allowed of ['!dist/*.js', '!dist/experiment.schema.json', '!dist/wasm/*.wasm', '!dist/webview/**/*.js', '!resources/icon.png', '!resources/medtransfer.svg']) assert.ok(patterns.includes(allowed), allowed);
-    assert.ok(!patterns.some((pattern) => !pattern.startsWith('!') && (pattern.includes('wasm') || pattern.endsWith('.js'))), 'the bundles and the wasm binaries are shipped');
+    for (const allowed of [
+      '!dist/*.js',
+      '!dist/experiment.schema.json',
+      '!dist/wasm/*.wasm',
+      '!dist/webview/**/*.js',
+      '!resources/icon.png',
+      '!resources/medtransfer.svg',
+    ])
+      assert.ok(patterns.includes(allowed), allowed);
+    assert.ok(
+      !patterns.some((pattern) => !pattern.startsWith('!') && (pattern.includes('wasm') || pattern.endsWith('.js'))),
+      'the bundles and the wasm binaries are shipped',
+    );
   });
 });

@@ -14,7 +14,12 @@ after(() => rmSync(root, { recursive: true, force: true }));
 describe('recording the end of a run the trainer could not end', () => {
   it('continues the sequence and measures from the start', () => {
     const state = replayRunEvents([runStarted(0), batchEnded(1)]);
-    const event = hostRunEndedEvent(state, 'failed', 'the trainer was killed by SIGKILL', new Date(Date.parse(runStarted(0).time) + 90_000));
+    const event = hostRunEndedEvent(
+      state,
+      'failed',
+      'the trainer was killed by SIGKILL',
+      new Date(Date.parse(runStarted(0).time) + 90_000),
+    );
     assert.equal(event.seq, 2);
     assert.equal(event.seconds, 90);
     assert.equal(event.status, 'failed');

@@ -29,13 +29,16 @@ function readEvents(runDir: string) {
   return parsed.events;
 }
 
-describe('SIGKILL, then Resume', { skip: skipIfMissing(!existsSync(cliPath) && 'dist/cli.js is not built (npm run build)') }, () => {
-  it('records the killed run as interrupted and completes it from its checkpoint in the same folder', async () => {
-    const workspace = mkdtempSync(join(tmpdir(), 'medtransfer-resume-'));
-    const file = join(workspace, 'killed.experiment.yaml');
-    writeFileSync(
-      file,
-      `name: killed
+describe(
+  'SIGKILL, then Resume',
+  { skip: skipIfMissing(!existsSync(cliPath) && 'dist/cli.js is not built (npm run build)') },
+  () => {
+    it('records the killed run as interrupted and completes it from its checkpoint in the same folder', async () => {
+      const workspace = mkdtempSync(join(tmpdir(), 'medtransfer-resume-'));
+      const file = join(workspace, 'killed.experiment.yaml');
+      writeFileSync(
+        file,
+        `name: killed
 seed: 5
 model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
 source:
@@ -49,55 +52,88 @@ fineTune: { strategy: two-phase, headEpochs: 1, epochs: 1 }
 training: { batchSize: 16 }
 evaluation: { positiveClass: lesion }
 `,
-    );
-    const runsRoot = join(workspace, 'runs');
-    const runDir = join(runsRoot, 'killed', RUN_ID);
-    const ends: { run: ActiveRun; outcome: RunOutcome }[] = [];
-    const launcher = new RunLauncher({
-      maxConcurrent: () => 1,
-      prepare: async (experimentFile, resumeRunDir) => {
-        const args = resumeRunDir === null ? trainerRunArgs({ experimentFile, runsRoot, runId: RUN_ID, backend: 'wasm' }) : trainerResumeArgs({ runDir: resumeRunDir, backend: 'wasm' });
-        const plan: LaunchPlan = { experimentFile, experimentName: 'killed', runId: RUN_ID, runDir, args, cwd: workspace };
-        return plan;
-      },
-      createProcess: (plan) => new TrainerProcess({ modulePath: cliPath, args: plan.args, execPath: process.execPath, cwd: plan.cwd }),
+      );
+      const runsRoot = join(workspace, 'runs');
+      const runDir = join(runsRoot, 'killed', RUN_ID);
+      const ends: { run: ActiveRun; outcome: RunOutcome }[] = [];
+      const launcher = new RunLauncher({
+        maxConcurrent: () => 1,
+        prepare: async (experimentFile, resumeRunDir) => {
+          const args =
+            resumeRunDir === null
+              ? trainerRunArgs({ experimentFile, runsRoot, runId: RUN_ID, backend: 'wasm' })
+              : trainerResumeArgs({ runDir: resumeRunDir, backend: 'wasm' });
+          const plan: LaunchPlan = {
+            experimentFile,
+            experimentName: 'killed',
+            runId: RUN_ID,
+            runDir,
+            args,
+            cwd: workspace,
+          };
+          return plan;
+        },
+        createProcess: (plan) =>
+          new TrainerProcess({ modulePath: cliPath, args: plan.args, execPath: process.execPath, cwd: plan.cwd }),
+      });
+      launcher.onDidEndRun((ended) => ends.push(ended));
+
+      assert.equal((await launcher.request(file)).kind, 'start');
+      await waitFor(
+        () =>
+          hasCheckpoint(runDir) && readEvents(runDir).some((event) => event.type === 'batch-ended' && event.epoch >= 2),
+        180_000,
+        'a checkpoint and a batch of the next epoch',
+      );
+      const pid = replayRunEvents(readEvents(runDir)).pid;
+      assert.ok(pid !== null);
+      process.kill(pid, 'SIGKILL');
+      await waitFor(() => ends.length === 1, 30_000, 'the killed trainer to end');
+      const killed = ends[0]?.outcome;
+      assert.equal(killed?.status, 'interrupted');
+      assert.equal(killed.reportedByTrainer, false);
+
+      // What TrainerService does when its child died without run-ended.
+      const before = replayRunEvents(readEvents(runDir));
+      assert.equal(before.status, 'running');
+      await appendEventToRun(runDir, hostRunEndedEvent(before, killed.status, killed.error, new Date()));
+      const interrupted = replayRunEvents(readEvents(runDir));
+      assert.equal(interrupted.status, 'interrupted');
+      assert.deepEqual(
+        resumability({ status: interrupted.status, hasCheckpoint: hasCheckpoint(runDir), liveness: 'dead' }),
+        { resumable: true },
+      );
+
+      assert.equal((await launcher.request(file, runDir)).kind, 'start');
+      assert.deepEqual(await launcher.request(file, runDir), { kind: 'refused', error: 'the run is already running' });
+      await waitFor(() => ends.length === 2, 180_000, 'the resumed run to end');
+      assert.equal(ends[1]?.outcome.status, 'completed', ends[1]?.outcome.error ?? '');
+      assert.equal(ends[1]?.run.plan.args[0], 'resume');
+
+      const events = readEvents(runDir);
+      assert.ok(
+        events.every((event, index) => index === 0 || event.seq > (events[index - 1]?.seq ?? -1)),
+        'one history, seq increasing',
+      );
+      assert.equal(events.filter((event) => event.type === 'run-started').length, 1);
+      assert.equal(events.filter((event) => event.type === 'run-resumed').length, 1);
+      assert.deepEqual(
+        events.filter((event) => event.type === 'run-ended').map((event) => event.type === 'run-ended' && event.status),
+        ['interrupted', 'completed'],
+      );
+      const state = replayRunEvents(events);
+      assert.equal(state.status, 'completed');
+      assert.ok(state.evaluations['fine-tuned'] && state.evaluations.scratch, 'both models evaluated after the resume');
+      assert.equal(
+        state.epochs.filter((epoch) => epoch.phase === 'source').length,
+        6,
+        'each source epoch once in the curves, none doubled or lost',
+      );
+      assert.deepEqual(
+        resumability({ status: state.status, hasCheckpoint: hasCheckpoint(runDir), liveness: 'dead' }).resumable,
+        false,
+      );
+      launcher.dispose();
     });
-    launcher.onDidEndRun((ended) => ends.push(ended));
-
-    assert.equal((await launcher.request(file)).kind, 'start');
-    await waitFor(() => hasCheckpoint(runDir) && readEvents(runDir).some((event) => event.type === 'batch-ended' && event.epoch >= 2), 180_000, 'a checkpoint and a batch of the next epoch');
-    const pid = replayRunEvents(readEvents(runDir)).pid;
-    assert.ok(pid !== null);
-    process.kill(pid, 'SIGKILL');
-    await waitFor(() => ends.length === 1, 30_000, 'the killed trainer to end');
-    const killed = ends[0]?.outcome;
-    assert.equal(killed?.status, 'interrupted');
-    assert.equal(killed.reportedByTrainer, false);
-
-    // What TrainerService does when its child died without run-ended.
-    const before = replayRunEvents(readEvents(runDir));
-    assert.equal(before.status, 'running');
-    await appendEventToRun(runDir, hostRunEndedEvent(before, killed.status, killed.error, new Date()));
-    const interrupted = replayRunEvents(readEvents(runDir));
-    assert.equal(interrupted.status, 'interrupted');
-    assert.deepEqual(resumability({ status: interrupted.status, hasCheckpoint: hasCheckpoint(runDir), liveness: 'dead' }), { resumable: true });
-
-    assert.equal((await launcher.request(file, runDir)).kind, 'start');
-    assert.deepEqual(await launcher.request(file, runDir), { kind: 'refused', error: 'the run is already running' });
-    await waitFor(() => ends.length === 2, 180_000, 'the resumed run to end');
-    assert.equal(ends[1]?.outcome.status, 'completed', ends[1]?.outcome.error ?? '');
-    assert.equal(ends[1]?.run.plan.args[0], 'resume');
-
-    const events = readEvents(runDir);
-    assert.ok(events.every((event, index) => index === 0 || event.seq > (events[index - 1]?.seq ?? -1)), 'one history, seq increasing');
-    assert.equal(events.filter((event) => event.type === 'run-started').length, 1);
-    assert.equal(events.filter((event) => event.type === 'run-resumed').length, 1);
-    assert.deepEqual(events.filter((event) => event.type === 'run-ended').map((event) => event.type === 'run-ended' && event.status), ['interrupted', 'completed']);
-    const state = replayRunEvents(events);
-    assert.equal(state.status, 'completed');
-    assert.ok(state.evaluations['fine-tuned'] && state.evaluations.scratch, 'both models evaluated after the resume');
-    assert.equal(state.epochs.filter((epoch) => epoch.phase === 'source').length, 6, 'each source epoch once in the curves, none doubled or lost');
-    assert.deepEqual(resumability({ status: state.status, hasCheckpoint: hasCheckpoint(runDir), liveness: 'dead' }).resumable, false);
-    launcher.dispose();
-  });
-});
+  },
+);

@@ -13,7 +13,11 @@ import { waitFor } from '../../support/polling';
 const fixture = join(__dirname, 'fixtures', 'fakeTrainer.mjs');
 
 /** Experiment "files" name the fake trainer's mode: `a.obey-stop`, `b.complete`… */
-function launcher(maxConcurrent: number, refuse: (file: string) => string | null = () => null, refusal: () => string | null = () => null) {
+function launcher(
+  maxConcurrent: number,
+  refuse: (file: string) => string | null = () => null,
+  refusal: () => string | null = () => null,
+) {
   let counter = 0;
   const ended: { file: string; outcome: RunOutcome }[] = [];
   const started: string[] = [];
@@ -25,10 +29,18 @@ function launcher(maxConcurrent: number, refuse: (file: string) => string | null
       const error = refuse(experimentFile);
       if (error) return { error };
       counter++;
-      const plan: LaunchPlan = { experimentFile, experimentName: 'fake', runId: `20261124-10150${counter}`, runDir: `/tmp/runs/fake/20261124-10150${counter}`, args: [experimentFile.split('.')[1] ?? 'complete'], cwd: __dirname };
+      const plan: LaunchPlan = {
+        experimentFile,
+        experimentName: 'fake',
+        runId: `20261124-10150${counter}`,
+        runDir: `/tmp/runs/fake/20261124-10150${counter}`,
+        args: [experimentFile.split('.')[1] ?? 'complete'],
+        cwd: __dirname,
+      };
       return plan;
     },
-    createProcess: (plan) => new TrainerProcess({ modulePath: fixture, args: plan.args, execPath: process.execPath, stopGraceMs: 2000 }),
+    createProcess: (plan) =>
+      new TrainerProcess({ modulePath: fixture, args: plan.args, execPath: process.execPath, stopGraceMs: 2000 }),
   });
   instance.onDidStartRun((run) => started.push(run.plan.experimentFile));
   instance.onDidEndRun(({ run, outcome }) => ended.push({ file: run.plan.experimentFile, outcome }));
@@ -77,8 +89,13 @@ describe('RunLauncher', () => {
   });
 
   it('reports a refusal, and a queued run that cannot start', async () => {
-    const { instance, refused } = launcher(1, (file) => (file.startsWith('bad') ? 'bad.experiment.yaml is not valid' : null));
-    assert.deepEqual(await instance.request('bad.complete'), { kind: 'refused', error: 'bad.experiment.yaml is not valid' });
+    const { instance, refused } = launcher(1, (file) =>
+      file.startsWith('bad') ? 'bad.experiment.yaml is not valid' : null,
+    );
+    assert.deepEqual(await instance.request('bad.complete'), {
+      kind: 'refused',
+      error: 'bad.experiment.yaml is not valid',
+    });
     assert.equal((await instance.request('a.obey-stop')).kind, 'start');
     assert.equal((await instance.request('bad2.complete')).kind, 'queued');
     await instance.stopAll();
@@ -101,7 +118,11 @@ describe('RunLauncher', () => {
 
   it('starts nothing in Restricted Mode, not even a run that was queued before trust was revoked', async () => {
     let trusted = true;
-    const { instance, started, refused } = launcher(1, () => null, () => restrictedModeRefusal(trusted));
+    const { instance, started, refused } = launcher(
+      1,
+      () => null,
+      () => restrictedModeRefusal(trusted),
+    );
     assert.equal((await instance.request('a.obey-stop')).kind, 'start');
     assert.equal((await instance.request('b.complete')).kind, 'queued');
     trusted = false;

@@ -44,7 +44,11 @@ function runFolder(runId: string, pid: number, time: Date): string {
 
 async function startTrainer(runId: string): Promise<{ child: ChildProcess; runDir: string }> {
   const runDir = join(root, 'runs', 'demo', runId);
-  const child = spawn(process.execPath, [cli, 'run', 'demo.experiment.yaml', '--runs-dir', 'runs', '--run-id', runId, join(runDir, 'events.jsonl')], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  const child = spawn(
+    process.execPath,
+    [cli, 'run', 'demo.experiment.yaml', '--runs-dir', 'runs', '--run-id', runId, join(runDir, 'events.jsonl')],
+    { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] },
+  );
   children.push(child);
   // As the trainer does, it names its pid once it runs (and handles SIGTERM by then).
   await new Promise((resolve) => child.once('message', resolve));
@@ -64,7 +68,12 @@ describe('RunLiveness', { skip: process.platform !== 'linux' && 'pid checks by /
       await store.refresh(runDir);
     }
     const signals: number[] = [];
-    const liveness = new RunLiveness({ store, isOwn: () => false, intervalMs: 100, signal: (pid, signal) => (signals.push(pid), process.kill(pid, signal)) });
+    const liveness = new RunLiveness({
+      store,
+      isOwn: () => false,
+      intervalMs: 100,
+      signal: (pid, signal) => (signals.push(pid), process.kill(pid, signal)),
+    });
     await liveness.checkAll();
     const of = (key: string) => liveness.of(store.get(key) ?? assert.fail(key));
     assert.equal(of(live), 'attached');

@@ -4,22 +4,44 @@ import { lastErrorLine, outcomeOfExit } from '../../../src/extension/trainer/run
 import type { TrainerExit } from '../../../src/extension/trainer/trainerProcess';
 import { runEnded } from './helpers/events';
 
-const exit = (overrides: Partial<TrainerExit>): TrainerExit => ({ code: 0, signal: null, stopRequested: false, escalation: null, runEnded: null, stderrTail: [], spawnError: null, ...overrides });
+const exit = (overrides: Partial<TrainerExit>): TrainerExit => ({
+  code: 0,
+  signal: null,
+  stopRequested: false,
+  escalation: null,
+  runEnded: null,
+  stderrTail: [],
+  spawnError: null,
+  ...overrides,
+});
 
 describe('outcomeOfExit', () => {
   it("takes the trainer's own end when it sent one", () => {
-    assert.deepEqual(outcomeOfExit(exit({ runEnded: runEnded(9, 'completed') })), { status: 'completed', error: null, reportedByTrainer: true });
-    assert.deepEqual(outcomeOfExit(exit({ code: 3, runEnded: runEnded(9, 'failed', 'dataset not found') })), { status: 'failed', error: 'dataset not found', reportedByTrainer: true });
+    assert.deepEqual(outcomeOfExit(exit({ runEnded: runEnded(9, 'completed') })), {
+      status: 'completed',
+      error: null,
+      reportedByTrainer: true,
+    });
+    assert.deepEqual(outcomeOfExit(exit({ code: 3, runEnded: runEnded(9, 'failed', 'dataset not found') })), {
+      status: 'failed',
+      error: 'dataset not found',
+      reportedByTrainer: true,
+    });
   });
 
   it('marks a non-zero exit as failed even after a clean run-ended', () => {
-    const outcome = outcomeOfExit(exit({ code: 1, runEnded: runEnded(9, 'completed'), stderrTail: ['Error: could not write metrics.json'] }));
+    const outcome = outcomeOfExit(
+      exit({ code: 1, runEnded: runEnded(9, 'completed'), stderrTail: ['Error: could not write metrics.json'] }),
+    );
     assert.equal(outcome.status, 'failed');
     assert.equal(outcome.error, 'Error: could not write metrics.json');
   });
 
   it('counts a stop the trainer did not report as stopped, and says when it had to be killed', () => {
-    assert.deepEqual(outcomeOfExit(exit({ code: null, signal: 'SIGTERM', stopRequested: true, escalation: 'SIGTERM' })), { status: 'stopped', error: null, reportedByTrainer: false });
+    assert.deepEqual(
+      outcomeOfExit(exit({ code: null, signal: 'SIGTERM', stopRequested: true, escalation: 'SIGTERM' })),
+      { status: 'stopped', error: null, reportedByTrainer: false },
+    );
     const killed = outcomeOfExit(exit({ code: null, signal: 'SIGKILL', stopRequested: true, escalation: 'SIGKILL' }));
     assert.equal(killed.status, 'stopped');
     assert.match(killed.error ?? '', /killed/);
@@ -31,7 +53,16 @@ describe('outcomeOfExit', () => {
     assert.equal(killed.reportedByTrainer, false);
     assert.match(killed.error ?? '', /SIGKILL.*resume/);
     assert.equal(outcomeOfExit(exit({ code: null, signal: 'SIGHUP' })).status, 'interrupted');
-    assert.equal(outcomeOfExit(exit({ code: null, signal: 'SIGABRT', stderrTail: ['FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'] })).status, 'failed');
+    assert.equal(
+      outcomeOfExit(
+        exit({
+          code: null,
+          signal: 'SIGABRT',
+          stderrTail: ['FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'],
+        }),
+      ).status,
+      'failed',
+    );
   });
 
   it('describes a crash by signal or exit code when stderr says nothing', () => {
@@ -42,12 +73,23 @@ describe('outcomeOfExit', () => {
 
 describe('lastErrorLine', () => {
   it('skips stack frames, carets and the Node version footer', () => {
-    const stderr = ['/x/cli.js:10', '    throw error;', '    ^', '', 'RangeError: shapes do not match', '    at f (cli.js:1:1)', 'Node.js v20.20.2'];
+    const stderr = [
+      '/x/cli.js:10',
+      '    throw error;',
+      '    ^',
+      '',
+      'RangeError: shapes do not match',
+      '    at f (cli.js:1:1)',
+      'Node.js v20.20.2',
+    ];
     assert.equal(lastErrorLine(stderr), 'RangeError: shapes do not match');
   });
 
   it('prefers a line that names an error over a later progress line', () => {
-    assert.equal(lastErrorLine(['medtransfer: cannot read data/x.npz: no such file', 'head epoch 1/5: loss 0.5']), 'medtransfer: cannot read data/x.npz: no such file');
+    assert.equal(
+      lastErrorLine(['medtransfer: cannot read data/x.npz: no such file', 'head epoch 1/5: loss 0.5']),
+      'medtransfer: cannot read data/x.npz: no such file',
+    );
   });
 
   it('falls back to the last line, or null', () => {

@@ -14,7 +14,10 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 describe('run snapshots', () => {
   it('merges file and live events by seq', () => {
-    const merged = mergeEvents([runStarted(0), batchEnded(1), batchEnded(2)], [batchEnded(2), batchEnded(3), batchEnded(1)]);
+    const merged = mergeEvents(
+      [runStarted(0), batchEnded(1), batchEnded(2)],
+      [batchEnded(2), batchEnded(3), batchEnded(1)],
+    );
     assert.deepEqual(
       merged.map((event) => event.seq),
       [0, 1, 2, 3],
@@ -25,7 +28,14 @@ describe('run snapshots', () => {
     const runDir = join(root, 'demo', '20261124-101500');
     mkdirSync(runDir, { recursive: true });
     writeFileSync(join(runDir, 'events.jsonl'), toJsonl(completedRun()));
-    writeFileSync(join(runDir, 'experiment.json'), JSON.stringify({ name: 'demo', model: { architecture: 'seed-cnn', inputShape: [28, 28, 1] }, fineTune: { strategy: 'two-phase' } }));
+    writeFileSync(
+      join(runDir, 'experiment.json'),
+      JSON.stringify({
+        name: 'demo',
+        model: { architecture: 'seed-cnn', inputShape: [28, 28, 1] },
+        fineTune: { strategy: 'two-phase' },
+      }),
+    );
     const store = new RunStore({ log: () => undefined });
     store.ensure(runDir);
     await store.refresh(runDir);
@@ -34,7 +44,12 @@ describe('run snapshots', () => {
     const snapshot = await loadRunSnapshot(record);
     assert.equal(snapshot.label, 'demo · 20261124-101500');
     assert.equal(snapshot.events.length, completedRun().length);
-    assert.deepEqual(snapshot.settings, { name: 'demo', 'model.architecture': 'seed-cnn', 'model.inputShape': '[28,28,1]', 'fineTune.strategy': 'two-phase' });
+    assert.deepEqual(snapshot.settings, {
+      name: 'demo',
+      'model.architecture': 'seed-cnn',
+      'model.inputShape': '[28,28,1]',
+      'fineTune.strategy': 'two-phase',
+    });
     assert.ok(isHostMessage({ type: 'did-load-runs', runs: [snapshot] }));
   });
 

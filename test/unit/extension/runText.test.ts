@@ -8,7 +8,12 @@ describe('run texts', () => {
   it('says what a running run is doing', () => {
     assert.equal(progressText(replayRunEvents([])), 'starting');
     assert.equal(progressText(replayRunEvents([runStarted(0)])), 'loading data');
-    const fineTuning = replayRunEvents([runStarted(0), phaseStarted(1, 'finetune', 10), epochEnded(2, 1, 0.7), epochEnded(3, 2, 0.812)]);
+    const fineTuning = replayRunEvents([
+      runStarted(0),
+      phaseStarted(1, 'finetune', 10),
+      epochEnded(2, 1, 0.7),
+      epochEnded(3, 2, 0.812),
+    ]);
     assert.equal(progressText(fineTuning), 'fine-tuning 3/10 · val AUC 0.81');
     const inBatch = replayRunEvents([runStarted(0), phaseStarted(1, 'head', 5), batchEnded(2, 3, 'head', 1)]);
     assert.equal(progressText(inBatch), 'head 1/5');
@@ -18,8 +23,14 @@ describe('run texts', () => {
   it('gives the key result of a finished run, or what became of it', () => {
     assert.equal(outcomeText(replayRunEvents(completedRun())), 'AUC 0.93 vs 0.73 scratch');
     assert.equal(outcomeText(replayRunEvents([runStarted(0), runEnded(1, 'completed')])), 'completed');
-    assert.equal(outcomeText(replayRunEvents([runStarted(0), evaluation(1, 'fine-tuned', 0.9), runEnded(2, 'stopped')])), 'stopped · AUC 0.90');
-    assert.equal(outcomeText(replayRunEvents([runStarted(0), runEnded(1, 'failed', 'no such file: x.npz\n  at …')])), 'failed: no such file: x.npz');
+    assert.equal(
+      outcomeText(replayRunEvents([runStarted(0), evaluation(1, 'fine-tuned', 0.9), runEnded(2, 'stopped')])),
+      'stopped · AUC 0.90',
+    );
+    assert.equal(
+      outcomeText(replayRunEvents([runStarted(0), runEnded(1, 'failed', 'no such file: x.npz\n  at …')])),
+      'failed: no such file: x.npz',
+    );
   });
 
   it('formats ages and durations', () => {

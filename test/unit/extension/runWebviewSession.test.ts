@@ -51,7 +51,18 @@ function setup(keys: string[] = ['/runs/demo/1']) {
     assert.ok(resolve, 'a snapshot was asked for');
     resolve(runs);
   };
-  return { session, posted, logged, actions, fromWebview, appends, controllable, flushTimers, snapshot, snapshotCount: () => resolvers.length };
+  return {
+    session,
+    posted,
+    logged,
+    actions,
+    fromWebview,
+    appends,
+    controllable,
+    flushTimers,
+    snapshot,
+    snapshotCount: () => resolvers.length,
+  };
 }
 
 const run = (key: string, lastSeq: number): RunSnapshot => ({
@@ -163,8 +174,14 @@ describe('RunWebviewSession', () => {
     const hostile: [unknown, string][] = [
       [{ type: 'stop-run', key: '/runs/demo/1', padding: 'x'.repeat(5_000_000) }, 'larger than'],
       [{ type: 'stop-run', key: `/runs/demo/1${'/..'.repeat(2000)}` }, 'not a valid stop-run'],
-      [JSON.parse('{"type":"stop-run","key":"/runs/demo/1","__proto__":{"polluted":true}}'), 'forbidden key "__proto__"'],
-      [{ type: 'stop-run', key: '/runs/demo/1', constructor: { prototype: { polluted: true } } }, 'forbidden key "constructor"'],
+      [
+        JSON.parse('{"type":"stop-run","key":"/runs/demo/1","__proto__":{"polluted":true}}'),
+        'forbidden key "__proto__"',
+      ],
+      [
+        { type: 'stop-run', key: '/runs/demo/1', constructor: { prototype: { polluted: true } } },
+        'forbidden key "constructor"',
+      ],
       [cyclic, 'refers to itself'],
       [{ type: 'stop-run', key: deep }, 'nests deeper'],
       [{ type: 'stop-run', key: '/runs/demo/1', extra: 1 }, 'not a valid stop-run'],
@@ -182,8 +199,13 @@ describe('RunWebviewSession', () => {
     assert.equal(t.snapshotCount(), 0, 'nothing was mistaken for ready');
     const rejected = t.logged.filter((line) => line.startsWith('ignored an invalid message'));
     assert.equal(rejected.length, hostile.length);
-    hostile.forEach(([, reason], index) => assert.ok(rejected[index]?.includes(reason), `${rejected[index]} names "${reason}"`));
-    assert.ok(rejected.every((line) => line.length < 600), 'a huge message is not copied into the log');
+    hostile.forEach(([, reason], index) =>
+      assert.ok(rejected[index]?.includes(reason), `${rejected[index]} names "${reason}"`),
+    );
+    assert.ok(
+      rejected.every((line) => line.length < 600),
+      'a huge message is not copied into the log',
+    );
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 

@@ -18,7 +18,13 @@ describe('status bar', () => {
   });
 
   it('counts the other runs and the queue', () => {
-    assert.equal(statusBarSpec({ focused: { label: 'x', state }, activeCount: 3, queuedCount: 2 })?.text, '$(sync~spin) fine-tuning 4/10 · val AUC 0.81 (+2 running, 2 queued)');
-    assert.equal(statusBarSpec({ focused: null, activeCount: 0, queuedCount: 1 })?.text, '$(watch) MedTransfer: queued (1 queued)');
+    assert.equal(
+      statusBarSpec({ focused: { label: 'x', state }, activeCount: 3, queuedCount: 2 })?.text,
+      '$(sync~spin) fine-tuning 4/10 · val AUC 0.81 (+2 running, 2 queued)',
+    );
+    assert.equal(
+      statusBarSpec({ focused: null, activeCount: 0, queuedCount: 1 })?.text,
+      '$(watch) MedTransfer: queued (1 queued)',
+    );
   });
 });

@@ -37,17 +37,40 @@ async function waitForProc(pid: number): Promise<void> {
 after(() => children.forEach((child) => child.kill('SIGKILL')));
 
 describe('checkTrainerPid', { skip: !linux && 'the /proc checks are Linux-only' }, () => {
-  it('knows a trainer of the run, and tells it from another run\'s trainer and from pid reuse', async () => {
-    const child = startProcess([cli, 'run', 'demo.experiment.yaml', '--runs-dir', 'runs', '--run-id', '20261124-101500', '--no-progress']);
+  it("knows a trainer of the run, and tells it from another run's trainer and from pid reuse", async () => {
+    const child = startProcess([
+      cli,
+      'run',
+      'demo.experiment.yaml',
+      '--runs-dir',
+      'runs',
+      '--run-id',
+      '20261124-101500',
+      '--no-progress',
+    ]);
     const pid = child.pid ?? -1;
     await waitForProc(pid);
     const now = new Date().toISOString();
     assert.equal(checkTrainerPid(pid, { runId: '20261124-101500', runDir, namedAt: now }), 'our-trainer');
     assert.equal(checkTrainerPid(pid, { runId: '20261124-999999', runDir, namedAt: now }), 'other-process');
     // The process started an hour after the event that named its pid: a reused pid.
-    assert.equal(checkTrainerPid(pid, { runId: '20261124-101500', runDir, namedAt: new Date(Date.now() - 3_600_000).toISOString() }), 'other-process');
+    assert.equal(
+      checkTrainerPid(pid, {
+        runId: '20261124-101500',
+        runDir,
+        namedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      }),
+      'other-process',
+    );
     // Started long before its own run-started event: not that trainer either.
-    assert.equal(checkTrainerPid(pid, { runId: '20261124-101500', runDir, namedAt: new Date(Date.now() + 3_600_000).toISOString() }), 'other-process');
+    assert.equal(
+      checkTrainerPid(pid, {
+        runId: '20261124-101500',
+        runDir,
+        namedAt: new Date(Date.now() + 3_600_000).toISOString(),
+      }),
+      'other-process',
+    );
     const started = processStartTime(pid);
     assert.ok(started !== null && Math.abs(started - Date.now()) < 10_000, `start time ${started} is about now`);
 
@@ -57,11 +80,23 @@ describe('checkTrainerPid', { skip: !linux && 'the /proc checks are Linux-only' 
   });
 
   it('knows a resumed trainer by its run folder, relative to its working folder', async () => {
-    const child = startProcess([join('dist', 'cli.js'), 'resume', join('runs', 'demo', '20261124-101500'), '--no-progress']);
+    const child = startProcess([
+      join('dist', 'cli.js'),
+      'resume',
+      join('runs', 'demo', '20261124-101500'),
+      '--no-progress',
+    ]);
     const pid = child.pid ?? -1;
     await waitForProc(pid);
     assert.equal(checkTrainerPid(pid, { runId: '20261124-101500', runDir, namedAt: null }), 'our-trainer');
-    assert.equal(checkTrainerPid(pid, { runId: '20261124-101500', runDir: join(root, 'runs', 'other', '20261124-101500'), namedAt: null }), 'other-process');
+    assert.equal(
+      checkTrainerPid(pid, {
+        runId: '20261124-101500',
+        runDir: join(root, 'runs', 'other', '20261124-101500'),
+        namedAt: null,
+      }),
+      'other-process',
+    );
   });
 
   it('never takes a live process that is not a trainer for one', () => {
@@ -85,6 +120,7 @@ describe('isTrainerCommandLine', () => {
     [['/bin/sleep', '1000'], false],
   ];
   for (const [args, result] of cases) {
-    it(`${result ? 'accepts' : 'refuses'} ${args.slice(1).join(' ')}`, () => assert.equal(isTrainerCommandLine(args, expected, '/w'), result));
+    it(`${result ? 'accepts' : 'refuses'} ${args.slice(1).join(' ')}`, () =>
+      assert.equal(isTrainerCommandLine(args, expected, '/w'), result));
   }
 });

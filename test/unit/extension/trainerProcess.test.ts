@@ -8,7 +8,11 @@ import { describe, it } from 'node:test';
 import type { TrainerEvent } from '../../../src/shared/run/events';
 import { outcomeOfExit } from '../../../src/extension/trainer/runOutcome';
 import { TrainerProcess } from '../../../src/extension/trainer/trainerProcess';
-import type { DroppedMessage, TrainerOutputLine, TrainerProcessOptions } from '../../../src/extension/trainer/trainerProcess';
+import type {
+  DroppedMessage,
+  TrainerOutputLine,
+  TrainerProcessOptions,
+} from '../../../src/extension/trainer/trainerProcess';
 import { isAlive, waitFor } from '../../support/polling';
 
 const fixture = join(__dirname, 'fixtures', 'fakeTrainer.mjs');
@@ -126,7 +130,11 @@ describe('TrainerProcess', () => {
     const exit = await trainer.exited;
     assert.equal(exit.code, 3);
     assert.equal(exit.runEnded, null);
-    assert.deepEqual(outcomeOfExit(exit), { status: 'failed', error: 'Error: out of memory while allocating a tensor of shape [64,28,28,32]', reportedByTrainer: false });
+    assert.deepEqual(outcomeOfExit(exit), {
+      status: 'failed',
+      error: 'Error: out of memory while allocating a tensor of shape [64,28,28,32]',
+      reportedByTrainer: false,
+    });
     trainer.dispose();
   });
 
@@ -163,27 +171,31 @@ describe('TrainerProcess', () => {
     );
   });
 
-  it('detaches: the trainer outlives the host\'s hold on it, and dispose no longer kills it', { skip: process.platform === 'win32' }, async () => {
-    const heartbeat = join(mkdtempSync(join(tmpdir(), 'medtransfer-detach-')), 'beat');
-    const { trainer, events } = start('outlive-host', { args: ['outlive-host', heartbeat] });
-    const exits: unknown[] = [];
-    trainer.onDidExit((exit) => exits.push(exit));
-    await waitFor(() => events.some((event) => event.type === 'batch-ended'));
-    const pid = trainer.detach();
-    assert.equal(pid, trainer.pid);
-    assert.ok(pid !== null);
-    const eventsAtDetach = events.length;
-    trainer.dispose();
-    const beatsAfterDetach = Number(readFileSync(heartbeat, 'utf8'));
-    await waitFor(() => Number(readFileSync(heartbeat, 'utf8')) > beatsAfterDetach + 5);
-    assert.ok(isAlive(pid), 'the trainer still runs');
-    assert.equal(events.length, eventsAtDetach, 'no events after detaching');
-    assert.equal(trainer.detach(), null, 'detaching twice does nothing');
-    // What Stop does for a reattached run: SIGTERM to the pid; the trainer ends by itself.
-    process.kill(pid, 'SIGTERM');
-    await waitFor(() => readFileSync(heartbeat, 'utf8') === 'stopped' && !isAlive(pid));
-    assert.deepEqual(exits, []);
-  });
+  it(
+    "detaches: the trainer outlives the host's hold on it, and dispose no longer kills it",
+    { skip: process.platform === 'win32' },
+    async () => {
+      const heartbeat = join(mkdtempSync(join(tmpdir(), 'medtransfer-detach-')), 'beat');
+      const { trainer, events } = start('outlive-host', { args: ['outlive-host', heartbeat] });
+      const exits: unknown[] = [];
+      trainer.onDidExit((exit) => exits.push(exit));
+      await waitFor(() => events.some((event) => event.type === 'batch-ended'));
+      const pid = trainer.detach();
+      assert.equal(pid, trainer.pid);
+      assert.ok(pid !== null);
+      const eventsAtDetach = events.length;
+      trainer.dispose();
+      const beatsAfterDetach = Number(readFileSync(heartbeat, 'utf8'));
+      await waitFor(() => Number(readFileSync(heartbeat, 'utf8')) > beatsAfterDetach + 5);
+      assert.ok(isAlive(pid), 'the trainer still runs');
+      assert.equal(events.length, eventsAtDetach, 'no events after detaching');
+      assert.equal(trainer.detach(), null, 'detaching twice does nothing');
+      // What Stop does for a reattached run: SIGTERM to the pid; the trainer ends by itself.
+      process.kill(pid, 'SIGTERM');
+      await waitFor(() => readFileSync(heartbeat, 'utf8') === 'stopped' && !isAlive(pid));
+      assert.deepEqual(exits, []);
+    },
+  );
 
   it('kills the whole process tree on dispose', { skip: process.platform === 'win32' }, async () => {
     const { trainer, output } = start('grandchild');

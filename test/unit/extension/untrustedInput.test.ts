@@ -8,7 +8,10 @@ const limits = { maxBytes: 1000, maxDepth: 4 };
 describe('untrustedInputProblem', () => {
   it('accepts plain JSON data within the limits, shared (not cyclic) references included', () => {
     const shared = { a: 1 };
-    assert.equal(untrustedInputProblem({ type: 'x', list: [shared, shared], text: 'ok', flag: true, none: null }, limits), null);
+    assert.equal(
+      untrustedInputProblem({ type: 'x', list: [shared, shared], text: 'ok', flag: true, none: null }, limits),
+      null,
+    );
     assert.equal(untrustedInputProblem(Object.assign(Object.create(null) as object, { a: 1 }), limits), null);
   });
 

@@ -10,7 +10,10 @@ import { COMMANDS_NEEDING_TRUST } from '../../../src/extension/commands/commandI
 
 interface Manifest {
   capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
-  contributes: { menus: Record<string, { command: string; when?: string }[]>; configuration: { properties: Record<string, { scope?: string }> } };
+  contributes: {
+    menus: Record<string, { command: string; when?: string }[]>;
+    configuration: { properties: Record<string, { scope?: string }> };
+  };
 }
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as Manifest;
 
@@ -19,7 +22,10 @@ describe('Restricted Mode guard', () => {
     let trusted = false;
     const calls: unknown[][] = [];
     const refusals: string[] = [];
-    const guarded = requireTrust({ isTrusted: () => trusted, refuse: (message) => void refusals.push(message) }, (...args: unknown[]) => void calls.push(args));
+    const guarded = requireTrust(
+      { isTrusted: () => trusted, refuse: (message) => void refusals.push(message) },
+      (...args: unknown[]) => void calls.push(args),
+    );
     await guarded('/w/a.experiment.yaml');
     assert.deepEqual(calls, []);
     assert.deepEqual(refusals, [RESTRICTED_MODE_MESSAGE]);
@@ -30,18 +36,33 @@ describe('Restricted Mode guard', () => {
   });
 
   it('guards every command that starts a process', () => {
-    assert.deepEqual([...COMMANDS_NEEDING_TRUST].sort(), ['medtransfer.explainImage', 'medtransfer.exportReport', 'medtransfer.installBackend', 'medtransfer.resumeRun', 'medtransfer.runExperiment']);
+    assert.deepEqual([...COMMANDS_NEEDING_TRUST].sort(), [
+      'medtransfer.explainImage',
+      'medtransfer.exportReport',
+      'medtransfer.installBackend',
+      'medtransfer.resumeRun',
+      'medtransfer.runExperiment',
+    ]);
   });
 
   it('shows run entry points only in a trusted workspace', () => {
-    const entries = Object.values(manifest.contributes.menus).flat().filter((entry) => COMMANDS_NEEDING_TRUST.has(entry.command) && entry.command !== 'medtransfer.installBackend');
+    const entries = Object.values(manifest.contributes.menus)
+      .flat()
+      .filter((entry) => COMMANDS_NEEDING_TRUST.has(entry.command) && entry.command !== 'medtransfer.installBackend');
     assert.ok(entries.length >= 4);
-    for (const entry of entries) assert.match(entry.when ?? '', /^false$|(^|&& )isWorkspaceTrusted/, `${entry.command}: ${entry.when}`);
+    for (const entry of entries)
+      assert.match(entry.when ?? '', /^false$|(^|&& )isWorkspaceTrusted/, `${entry.command}: ${entry.when}`);
   });
 
   it('lets no workspace setting choose what runs: node, backends and runs folder are machine-scoped or restricted', () => {
     const { restrictedConfigurations } = manifest.capabilities.untrustedWorkspaces;
-    for (const key of ['medtransfer.nodePath', 'medtransfer.backendPaths', 'medtransfer.backend', 'medtransfer.runsFolder']) assert.ok(restrictedConfigurations.includes(key), key);
+    for (const key of [
+      'medtransfer.nodePath',
+      'medtransfer.backendPaths',
+      'medtransfer.backend',
+      'medtransfer.runsFolder',
+    ])
+      assert.ok(restrictedConfigurations.includes(key), key);
     const { properties } = manifest.contributes.configuration;
     assert.equal(properties['medtransfer.nodePath']?.scope, 'machine');
     assert.equal(properties['medtransfer.backendPaths']?.scope, 'machine');

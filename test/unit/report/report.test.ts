@@ -24,10 +24,31 @@ function metrics(auc: number, ece: number): ClinicalMetrics {
     sensitivity: 0.7,
     specificity: 0.86,
     perClass: [
-      { className: 'normal', support: 30, sensitivity: 0.86, specificity: 0.7, precision: 0.74, npv: 0.84, f1: 0.8, auc },
-      { className: 'lesion', support: 30, sensitivity: 0.7, specificity: 0.86, precision: 0.84, npv: 0.74, f1: 0.76, auc },
+      {
+        className: 'normal',
+        support: 30,
+        sensitivity: 0.86,
+        specificity: 0.7,
+        precision: 0.74,
+        npv: 0.84,
+        f1: 0.8,
+        auc,
+      },
+      {
+        className: 'lesion',
+        support: 30,
+        sensitivity: 0.7,
+        specificity: 0.86,
+        precision: 0.84,
+        npv: 0.74,
+        f1: 0.76,
+        auc,
+      },
     ],
-    confusion: [[26, 4], [9, 21]],
+    confusion: [
+      [26, 4],
+      [9, 21],
+    ],
     loss: 0.4,
     intervals: {
       bootstrap: { method: 'stratified-percentile-bootstrap', resamples: 1000, level: 0.95, seed: 1 },
@@ -37,7 +58,18 @@ function metrics(auc: number, ece: number): ClinicalMetrics {
       specificity: interval(0.83, 0.7, 0.93),
       balancedAccuracy: interval(0.78, 0.7, 0.86),
     },
-    roc: [{ classIndex: 1, className: 'lesion', auc, points: [{ fpr: 0, tpr: 0, threshold: null }, { fpr: 0.1, tpr: 0.7, threshold: 0.6 }, { fpr: 1, tpr: 1, threshold: 0 }] }],
+    roc: [
+      {
+        classIndex: 1,
+        className: 'lesion',
+        auc,
+        points: [
+          { fpr: 0, tpr: 0, threshold: null },
+          { fpr: 0.1, tpr: 0.7, threshold: 0.6 },
+          { fpr: 1, tpr: 1, threshold: 0 },
+        ],
+      },
+    ],
     calibration: {
       kind: 'positive-class',
       bins: [
@@ -59,7 +91,10 @@ function metrics(auc: number, ece: number): ClinicalMetrics {
       balancedAccuracy: 0.78,
       precision: 0.81,
       npv: 0.76,
-      confusion: [[25, 5], [8, 22]],
+      confusion: [
+        [25, 5],
+        [8, 22],
+      ],
       validation: { sensitivity: 0.8, specificity: 0.8 },
     },
   };
@@ -68,8 +103,22 @@ function metrics(auc: number, ece: number): ClinicalMetrics {
 const comparison: ModelComparison = {
   split: 'test',
   bootstrap: { method: 'stratified-percentile-bootstrap', resamples: 1000, level: 0.95, seed: 1 },
-  gain: { auc: interval(0.12, -0.02, 0.25), sensitivity: null, specificity: null, balancedAccuracy: interval(0.1, 0.01, 0.2) },
-  delong: { className: 'lesion', fineTunedAuc: 0.9, scratchAuc: 0.78, aucDifference: 0.12, standardError: 0.06, z: 2, pValue: 0.0456, ci: { low: 0.002, high: 0.238 } },
+  gain: {
+    auc: interval(0.12, -0.02, 0.25),
+    sensitivity: null,
+    specificity: null,
+    balancedAccuracy: interval(0.1, 0.01, 0.2),
+  },
+  delong: {
+    className: 'lesion',
+    fineTunedAuc: 0.9,
+    scratchAuc: 0.78,
+    aucDifference: 0.12,
+    standardError: 0.06,
+    z: 2,
+    pValue: 0.0456,
+    ci: { low: 0.002, high: 0.238 },
+  },
 };
 
 function reportData(): ReportData {
@@ -84,12 +133,27 @@ function reportData(): ReportData {
     runId: '20261124-101500',
     experimentName: 'card',
     status: 'completed' as const,
-    target: { description: 'pneumonia.npz (medmnist)', classes: ['normal', 'lesion'], imageShape: [28, 28, 1] as [number, number, number], sizes: { train: [5, 20], val: [10, 10], test: [30, 30] } },
+    target: {
+      description: 'pneumonia.npz (medmnist)',
+      classes: ['normal', 'lesion'],
+      imageShape: [28, 28, 1] as [number, number, number],
+      sizes: { train: [5, 20], val: [10, 10], test: [30, 30] },
+    },
   };
   return {
     state,
     experiment,
-    metrics: { experimentName: 'card', runId: state.runId, status: 'completed', backend: 'wasm', evaluationSplit: 'test', classes: ['normal', 'lesion'], models: { 'fine-tuned': metrics(0.9, 0.05), scratch: metrics(0.78, 0.16) }, transferGain: { auc: 0.12, balancedAccuracy: 0.1, sensitivity: 0 }, comparison },
+    metrics: {
+      experimentName: 'card',
+      runId: state.runId,
+      status: 'completed',
+      backend: 'wasm',
+      evaluationSplit: 'test',
+      classes: ['normal', 'lesion'],
+      models: { 'fine-tuned': metrics(0.9, 0.05), scratch: metrics(0.78, 0.16) },
+      transferGain: { auc: 0.12, balancedAccuracy: 0.1, sensitivity: 0 },
+      comparison,
+    },
     saliency: null,
     weightsSources: [],
   };
@@ -119,7 +183,10 @@ describe('report document', () => {
     const found = limitations(data).join('\n');
     assert.match(found, /one dataset \(pneumonia\.npz \(medmnist\)\)/);
     assert.match(found, /Few labels: 25 training images \(20 per class\)/);
-    assert.match(found, /Small evaluation set \(n = 60 < 100\): the confidence intervals are wide \(AUC 0\.820 to 0\.950\)/);
+    assert.match(
+      found,
+      /Small evaluation set \(n = 60 < 100\): the confidence intervals are wide \(AUC 0\.820 to 0\.950\)/,
+    );
     assert.match(found, /Class imbalance in training: normal 5, lesion 20 \(4\.0:1\)/);
     assert.match(found, /interval that includes zero \(-0\.020 to 0\.250\)/);
     assert.match(found, /scratch model's probabilities are poorly calibrated \(ECE 0\.160\)/);
@@ -131,11 +198,17 @@ describe('report document', () => {
     assert.ok(!html.includes('secret-site'));
     assert.ok(html.includes('<td>pneumonia.npz</td>'));
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
-    assert.match(html, /Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'"/);
+    assert.match(
+      html,
+      /Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'"/,
+    );
   });
 
   it('escapes Markdown syntax in untrusted text', () => {
-    assert.equal(escapeMarkdown('a|b *c* [x](javascript:y) <img> _d_'), 'a\\|b \\*c\\* \\[x\\](javascript:y) &lt;img&gt; \\_d\\_');
+    assert.equal(
+      escapeMarkdown('a|b *c* [x](javascript:y) <img> _d_'),
+      'a\\|b \\*c\\* \\[x\\](javascript:y) &lt;img&gt; \\_d\\_',
+    );
     assert.equal(escapeMarkdown('# title\nnext'), '\\# title next');
   });
 });

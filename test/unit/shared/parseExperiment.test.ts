@@ -44,13 +44,26 @@ describe('parseExperiment', () => {
   });
 
   it('accepts the same experiment written as JSON', () => {
-    const parsed = parseExperiment(JSON.stringify({ name: 'x', model: { architecture: 'resnet-small' }, pretrained: 'runs/a/b/model', target: { dataset: { type: 'synthetic', task: 'target' } } }, null, 2));
+    const parsed = parseExperiment(
+      JSON.stringify(
+        {
+          name: 'x',
+          model: { architecture: 'resnet-small' },
+          pretrained: 'runs/a/b/model',
+          target: { dataset: { type: 'synthetic', task: 'target' } },
+        },
+        null,
+        2,
+      ),
+    );
     assert.ok(parsed.ok);
     assert.equal(parsed.experiment.fineTune.strategy, 'two-phase');
   });
 
   it('reports a misspelt key at its line and column, with a suggestion', () => {
-    const [diagnostic, ...others] = diagnosticsOf(ISSUE_EXAMPLE.replace('learningRate: 1.0e-3', 'learningrate: 1.0e-3'));
+    const [diagnostic, ...others] = diagnosticsOf(
+      ISSUE_EXAMPLE.replace('learningRate: 1.0e-3', 'learningrate: 1.0e-3'),
+    );
     assert.equal(others.length, 0);
     assert.deepEqual(diagnostic?.start, { line: 12, column: 45 });
     assert.match(diagnostic?.message ?? '', /unknown key `learningrate` in `training`; did you mean `learningRate`\?/);
@@ -75,7 +88,12 @@ describe('parseExperiment', () => {
   });
 
   it('reports a missing required key at its parent', () => {
-    const [diagnostic] = diagnosticsOf(ISSUE_EXAMPLE.replace('model: { architecture: seed-cnn, inputShape: [28, 28, 1] }', 'model: { inputShape: [28, 28, 1] }'));
+    const [diagnostic] = diagnosticsOf(
+      ISSUE_EXAMPLE.replace(
+        'model: { architecture: seed-cnn, inputShape: [28, 28, 1] }',
+        'model: { inputShape: [28, 28, 1] }',
+      ),
+    );
     assert.equal(diagnostic?.start.line, 3);
     assert.match(diagnostic?.message ?? '', /missing required key `architecture` in `model`/);
   });
@@ -110,7 +128,11 @@ describe('parseExperiment', () => {
   });
 
   it('generates a JSON Schema that forbids unknown keys and documents the fields', () => {
-    const schema = experimentJsonSchema() as { properties: Record<string, { additionalProperties?: boolean; properties?: Record<string, unknown> }>; required: string[]; additionalProperties: boolean };
+    const schema = experimentJsonSchema() as {
+      properties: Record<string, { additionalProperties?: boolean; properties?: Record<string, unknown> }>;
+      required: string[];
+      additionalProperties: boolean;
+    };
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual([...schema.required].sort(), ['model', 'name', 'target']);
     assert.equal(schema.properties.training?.additionalProperties, false);

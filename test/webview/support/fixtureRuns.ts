@@ -25,9 +25,14 @@ export interface FixtureRun {
 export function fixtureRunDirs(): string[] {
   return readdirSync(FIXTURE_RUNS_DIR, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
-    .flatMap((experiment) => readdirSync(join(FIXTURE_RUNS_DIR, experiment.name), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && existsSync(join(FIXTURE_RUNS_DIR, experiment.name, entry.name, RUN_FILES.events)))
-      .map((entry) => join(FIXTURE_RUNS_DIR, experiment.name, entry.name)))
+    .flatMap((experiment) =>
+      readdirSync(join(FIXTURE_RUNS_DIR, experiment.name), { withFileTypes: true })
+        .filter(
+          (entry) =>
+            entry.isDirectory() && existsSync(join(FIXTURE_RUNS_DIR, experiment.name, entry.name, RUN_FILES.events)),
+        )
+        .map((entry) => join(FIXTURE_RUNS_DIR, experiment.name, entry.name)),
+    )
     .sort();
 }
 
@@ -37,7 +42,9 @@ export function loadFixtureRun(dir: string, overrides: Partial<RunSnapshot> = {}
   const events = overrides.events ?? parsed.events;
   const state = replayRunEvents(events);
   const experimentPath = join(dir, RUN_FILES.experiment);
-  const settings = existsSync(experimentPath) ? flattenSettings(JSON.parse(readFileSync(experimentPath, 'utf8')) as unknown) : {};
+  const settings = existsSync(experimentPath)
+    ? flattenSettings(JSON.parse(readFileSync(experimentPath, 'utf8')) as unknown)
+    : {};
   const snapshot: RunSnapshot = {
     key: dir,
     label: `${state.experimentName ?? 'run'} · ${state.runId ?? dir}`,
@@ -50,7 +57,10 @@ export function loadFixtureRun(dir: string, overrides: Partial<RunSnapshot> = {}
 }
 
 /** The events up to (not including) the first one matching `stop`: a run caught while it runs. */
-export function eventsBefore(events: readonly TrainerEvent[], stop: (event: TrainerEvent, index: number) => boolean): TrainerEvent[] {
+export function eventsBefore(
+  events: readonly TrainerEvent[],
+  stop: (event: TrainerEvent, index: number) => boolean,
+): TrainerEvent[] {
   const index = events.findIndex(stop);
   return index < 0 ? [...events] : events.slice(0, index);
 }
@@ -59,10 +69,21 @@ export function eventsBefore(events: readonly TrainerEvent[], stop: (event: Trai
 export function renameClass(events: readonly TrainerEvent[], from: string, to: string): TrainerEvent[] {
   return events.map((event) => {
     if (event.type === 'data-loaded') {
-      return { ...event, target: { ...event.target, classes: event.target.classes.map((name) => (name === from ? to : name)) } };
+      return {
+        ...event,
+        target: { ...event.target, classes: event.target.classes.map((name) => (name === from ? to : name)) },
+      };
     }
     if (event.type === 'evaluation') {
-      return { ...event, metrics: { ...event.metrics, perClass: event.metrics.perClass.map((metrics) => (metrics.className === from ? { ...metrics, className: to } : metrics)) } };
+      return {
+        ...event,
+        metrics: {
+          ...event.metrics,
+          perClass: event.metrics.perClass.map((metrics) =>
+            metrics.className === from ? { ...metrics, className: to } : metrics,
+          ),
+        },
+      };
     }
     return event;
   });

@@ -2,7 +2,18 @@
 import type { TrainingPhase } from '../../../src/shared/run/events';
 import type { EpochRecord } from '../../../src/shared/run/runState';
 
-export function epochRecord(phase: TrainingPhase, epoch: number, epochs: number, values: { loss?: number; accuracy?: number; valLoss?: number | null; valAuc?: number | null; valConfusion?: number[][] | null } = {}): EpochRecord {
+export function epochRecord(
+  phase: TrainingPhase,
+  epoch: number,
+  epochs: number,
+  values: {
+    loss?: number;
+    accuracy?: number;
+    valLoss?: number | null;
+    valAuc?: number | null;
+    valConfusion?: number[][] | null;
+  } = {},
+): EpochRecord {
   return {
     phase,
     epoch,
@@ -17,7 +28,13 @@ export function epochRecord(phase: TrainingPhase, epoch: number, epochs: number,
     },
     imagesPerSecond: 100,
     seconds: 1,
-    valConfusion: values.valConfusion === undefined ? [[epoch, 1], [2, 3]] : values.valConfusion,
+    valConfusion:
+      values.valConfusion === undefined
+        ? [
+            [epoch, 1],
+            [2, 3],
+          ]
+        : values.valConfusion,
     time: '2026-11-24T10:15:00.000Z',
   };
 }

@@ -3,7 +3,8 @@
 export type ThemeName = 'light' | 'dark' | 'high-contrast';
 
 const common: Record<string, string> = {
-  '--vscode-font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", "DejaVu Sans", sans-serif',
+  '--vscode-font-family':
+    '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", "DejaVu Sans", sans-serif',
   '--vscode-font-size': '13px',
   '--vscode-font-weight': 'normal',
   '--vscode-editor-font-family': '"Droid Sans Mono", "DejaVu Sans Mono", monospace',

@@ -22,14 +22,23 @@ export type WebviewName = 'dashboard' | 'monitor' | 'explain';
 /** Why the browser tests cannot run here, or false. */
 export function cannotRun(view: WebviewName): string | false {
   if (!existsSync(CHROMIUM_PATH)) return skipIfMissing(`no Chromium at ${CHROMIUM_PATH}`);
-  if (!existsSync(join(DIST_WEBVIEW, `${view}.js`))) return skipIfMissing(`dist/webview/${view}.js is not built (npm run build)`);
+  if (!existsSync(join(DIST_WEBVIEW, `${view}.js`)))
+    return skipIfMissing(`dist/webview/${view}.js is not built (npm run build)`);
   return false;
 }
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -75,21 +84,28 @@ export async function openWebview(browser: Browser, options: OpenOptions): Promi
     styleUri: pathToFileURL(join(DIST_WEBVIEW, `${options.view}.css`)).href,
     title: `MedTransfer ${options.view}`,
   });
-  const variables = Object.entries(theme.variables).map(([name, value]) => `${name}: ${value};`).join(' ');
+  const variables = Object.entries(theme.variables)
+    .map(([name, value]) => `${name}: ${value};`)
+    .join(' ');
   const html = shell
     .replace('</head>', `  <style nonce="${nonce}">:root { ${variables} }</style>\n  </head>`)
     .replace('<body>', `<body class="${theme.bodyClass}" data-vscode-theme-kind="${theme.bodyClass}">`);
   const file = join(dir, 'index.html');
   writeFileSync(file, html);
 
-  const context = await browser.newContext({ viewport: { width: options.width ?? 1100, height: options.height ?? 900 }, deviceScaleFactor: 1, colorScheme: options.theme === 'light' ? 'light' : 'dark' });
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1100, height: options.height ?? 900 },
+    deviceScaleFactor: 1,
+    colorScheme: options.theme === 'light' ? 'light' : 'dark',
+  });
   const page = await context.newPage();
   const consoleWarnings: string[] = [];
   const pageErrors: string[] = [];
   const refused: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'warning') consoleWarnings.push(message.text());
-    if (message.type() === 'error' && /Refused to|Content Security Policy/i.test(message.text())) refused.push(message.text());
+    if (message.type() === 'error' && /Refused to|Content Security Policy/i.test(message.text()))
+      refused.push(message.text());
   });
   page.on('pageerror', (error) => pageErrors.push(String(error)));
   await page.addInitScript({
@@ -116,7 +132,10 @@ export async function openWebview(browser: Browser, options: OpenOptions): Promi
     posted: () => page.evaluate(() => (globalThis as unknown as PageGlobals).__posted),
     savedState: () => page.evaluate(() => (globalThis as unknown as PageGlobals).__state),
     post: (message) => page.evaluate((data) => (globalThis as unknown as PageGlobals).postMessage(data, '*'), message),
-    cspViolations: async () => [...(await page.evaluate(() => (globalThis as unknown as PageGlobals).__csp)), ...refused],
+    cspViolations: async () => [
+      ...(await page.evaluate(() => (globalThis as unknown as PageGlobals).__csp)),
+      ...refused,
+    ],
     consoleWarnings,
     pageErrors,
     close: async () => {
@@ -128,5 +147,11 @@ export async function openWebview(browser: Browser, options: OpenOptions): Promi
 
 /** Waits until the webview has posted a message of `type`. */
 export async function waitForPosted(view: WebviewPage, type: string): Promise<void> {
-  await view.page.waitForFunction((wanted) => (globalThis as unknown as PageGlobals).__posted.some((message) => (message as { type?: unknown }).type === wanted), type);
+  await view.page.waitForFunction(
+    (wanted) =>
+      (globalThis as unknown as PageGlobals).__posted.some(
+        (message) => (message as { type?: unknown }).type === wanted,
+      ),
+    type,
+  );
 }

@@ -9,7 +9,11 @@ export interface ElementOptions {
   attrs?: Readonly<Record<string, string | number | boolean | null | undefined>>;
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, options?: ElementOptions, children?: readonly Child[]): HTMLElementTagNameMap[K];
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  options?: ElementOptions,
+  children?: readonly Child[],
+): HTMLElementTagNameMap[K];
 export function el(tag: string, options?: ElementOptions, children?: readonly Child[]): HTMLElement;
 export function el(tag: string, options: ElementOptions = {}, children: readonly Child[] = []): HTMLElement {
   const element = document.createElement(tag);
@@ -20,7 +24,10 @@ export function el(tag: string, options: ElementOptions = {}, children: readonly
   return element;
 }
 
-export function setAttributes(element: Element, attrs: Readonly<Record<string, string | number | boolean | null | undefined>>): void {
+export function setAttributes(
+  element: Element,
+  attrs: Readonly<Record<string, string | number | boolean | null | undefined>>,
+): void {
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) element.removeAttribute(name);
     else element.setAttribute(name, value === true ? '' : String(value));

@@ -10,7 +10,9 @@ export function formatRatio(value: number | null | undefined, digits = 2): strin
 }
 
 export function formatPercent(value: number | null | undefined, digits = 1): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? MISSING : `${(value * 100).toFixed(digits)}%`;
+  return value === null || value === undefined || !Number.isFinite(value)
+    ? MISSING
+    : `${(value * 100).toFixed(digits)}%`;
 }
 
 export type Sign = 'positive' | 'negative' | 'neutral';

@@ -8,7 +8,9 @@ export function listenToHost(handle: (message: HostMessage) => void): () => void
     const parsed = hostMessageSchema.safeParse(event.data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      console.warn(`MedTransfer: ignored an invalid message from the extension (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown shape'})`);
+      console.warn(
+        `MedTransfer: ignored an invalid message from the extension (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown shape'})`,
+      );
       return;
     }
     handle(parsed.data);

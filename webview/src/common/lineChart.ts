@@ -67,17 +67,31 @@ export class LineChart {
   constructor(private readonly options: LineChartOptions) {
     const titleId = uniqueId('chart-title');
     this.plotElement = el('div', { className: 'chart-plot', attrs: { role: 'img' } });
-    this.legendElement = el('div', { className: 'chart-legend', attrs: { role: 'group', 'aria-label': `${options.title}: series` } });
+    this.legendElement = el('div', {
+      className: 'chart-legend',
+      attrs: { role: 'group', 'aria-label': `${options.title}: series` },
+    });
     this.emptyElement = el('p', { className: 'chart-empty', text: options.emptyText ?? 'No data yet' });
     // Double-click resets the zoom too; the button is the way from the keyboard, and says it is zoomed.
-    this.resetButton = el('button', { className: 'chart-reset', text: 'Reset zoom', attrs: { type: 'button', hidden: true } });
+    this.resetButton = el('button', {
+      className: 'chart-reset',
+      text: 'Reset zoom',
+      attrs: { type: 'button', hidden: true },
+    });
     this.resetButton.addEventListener('click', () => this.resetZoom());
-    this.element = el('figure', { className: options.compact ? 'chart chart-compact' : 'chart', attrs: { 'aria-labelledby': titleId } }, [
-      el('div', { className: 'chart-head' }, [el('figcaption', { className: 'chart-title', text: options.title, attrs: { id: titleId } }), this.resetButton]),
-      this.plotElement,
-      this.emptyElement,
-      options.compact ? null : this.legendElement,
-    ]);
+    this.element = el(
+      'figure',
+      { className: options.compact ? 'chart chart-compact' : 'chart', attrs: { 'aria-labelledby': titleId } },
+      [
+        el('div', { className: 'chart-head' }, [
+          el('figcaption', { className: 'chart-title', text: options.title, attrs: { id: titleId } }),
+          this.resetButton,
+        ]),
+        this.plotElement,
+        this.emptyElement,
+        options.compact ? null : this.legendElement,
+      ],
+    );
     this.plotElement.style.height = `${options.height}px`;
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(this.element);
@@ -92,7 +106,9 @@ export class LineChart {
     this.emptyElement.hidden = hasData;
     this.plotElement.hidden = !hasData;
     this.legendElement.hidden = !hasData;
-    const structure = JSON.stringify(data.lines.map((line) => [line.id, line.label, line.color, line.dash ?? null, Boolean(line.raw)]));
+    const structure = JSON.stringify(
+      data.lines.map((line) => [line.id, line.label, line.color, line.dash ?? null, Boolean(line.raw)]),
+    );
     if (colorsChanged || structure !== this.structure || !this.plot) {
       this.structure = structure;
       this.rebuild();
@@ -142,8 +158,25 @@ export class LineChart {
     for (const line of this.data.lines) {
       const show = !this.hidden.has(line.id);
       const dash = line.dash ? [...line.dash] : undefined;
-      if (line.raw) series.push({ label: `${line.label} (raw)`, stroke: withAlpha(line.color, colors.highContrast ? 0.5 : 0.28), width: 1, dash, spanGaps: true, show, points: { show: false } });
-      series.push({ label: line.label, stroke: line.color, width: lineWidth, dash, spanGaps: true, show, points: { size: compact ? 4 : 5, fill: line.color } });
+      if (line.raw)
+        series.push({
+          label: `${line.label} (raw)`,
+          stroke: withAlpha(line.color, colors.highContrast ? 0.5 : 0.28),
+          width: 1,
+          dash,
+          spanGaps: true,
+          show,
+          points: { show: false },
+        });
+      series.push({
+        label: line.label,
+        stroke: line.color,
+        width: lineWidth,
+        dash,
+        spanGaps: true,
+        show,
+        points: { size: compact ? 4 : 5, fill: line.color },
+      });
     }
     const font = `11px ${colors.fontFamily}`;
     const axis = (label: string | undefined): uPlot.Axis => ({
@@ -170,18 +203,29 @@ export class LineChart {
         },
       },
       axes: [
-        { ...axis(this.options.xLabel), size: 24, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (_plot, splits) => splits.map((value) => (Number.isInteger(value) ? String(value) : '')) },
+        {
+          ...axis(this.options.xLabel),
+          size: 24,
+          incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+          values: (_plot, splits) => splits.map((value) => (Number.isInteger(value) ? String(value) : '')),
+        },
         { ...axis(undefined), size: 44, values: (_plot, splits) => splits.map((value) => formatTick(value)) },
       ],
       cursor: compact
         ? { show: false }
-        : { drag: { x: true, y: false, setScale: true }, sync: this.options.syncKey ? { key: this.options.syncKey, setSeries: false } : undefined, points: { size: 7 } },
+        : {
+            drag: { x: true, y: false, setScale: true },
+            sync: this.options.syncKey ? { key: this.options.syncKey, setSeries: false } : undefined,
+            points: { size: 7 },
+          },
       series,
       hooks: {
         setCursor: [() => this.showLegendValues()],
-        setScale: [(plot, key) => {
-          if (key === 'x') this.setZoomed(isZoomed(plot, this.data.x));
-        }],
+        setScale: [
+          (plot, key) => {
+            if (key === 'x') this.setZoomed(isZoomed(plot, this.data.x));
+          },
+        ],
         draw: [(plot) => this.drawMarkers(plot)],
       },
     };
@@ -245,13 +289,23 @@ export class LineChart {
     const items = this.data.lines.map((line, position) => {
       const value = el('span', { className: 'legend-value' });
       this.legendValues.push(value);
-      const swatch = el('span', { className: line.dash ? 'legend-swatch dashed' : 'legend-swatch', attrs: { 'aria-hidden': 'true' } });
+      const swatch = el('span', {
+        className: line.dash ? 'legend-swatch dashed' : 'legend-swatch',
+        attrs: { 'aria-hidden': 'true' },
+      });
       swatch.style.setProperty('--swatch-color', line.color);
-      const button = el('button', { className: 'legend-item', attrs: { type: 'button', 'aria-pressed': String(!this.hidden.has(line.id)), title: `Show or hide ${line.label}` } }, [
-        swatch,
-        el('span', { className: 'legend-label', text: line.label }),
-        value,
-      ]);
+      const button = el(
+        'button',
+        {
+          className: 'legend-item',
+          attrs: {
+            type: 'button',
+            'aria-pressed': String(!this.hidden.has(line.id)),
+            title: `Show or hide ${line.label}`,
+          },
+        },
+        [swatch, el('span', { className: 'legend-label', text: line.label }), value],
+      );
       button.addEventListener('click', () => {
         const show = this.hidden.has(line.id);
         if (show) this.hidden.delete(line.id);
@@ -285,7 +339,10 @@ export class LineChart {
       const last = lastValue(line.values);
       return `${line.label} ${last === null ? 'no values' : `ends at ${format(last)}`}`;
     });
-    this.plotElement.setAttribute('aria-label', `${this.options.title} chart. ${parts.join('; ')}. Drag to zoom, double-click to reset.`);
+    this.plotElement.setAttribute(
+      'aria-label',
+      `${this.options.title} chart. ${parts.join('; ')}. Drag to zoom, double-click to reset.`,
+    );
   }
 }
 

@@ -38,7 +38,9 @@ export function applyHostMessage(runs: readonly RunView[], message: HostMessage)
         return state === run.state ? run : { ...run, state };
       });
     case 'did-change-controllable':
-      return updateRun(runs, message.key, (run) => (run.controllable === message.controllable ? run : { ...run, controllable: message.controllable }));
+      return updateRun(runs, message.key, (run) =>
+        run.controllable === message.controllable ? run : { ...run, controllable: message.controllable },
+      );
     case 'did-load-saliency':
       // Pixels, not run state: the dashboard keeps them beside the runs (explanationsView).
       return runs;

@@ -18,18 +18,37 @@ export interface DecodedExample {
 }
 
 export function decodeExample(example: SaliencyExample): DecodedExample {
-  return { example, image: decodeBase64(example.image), heatmaps: new Map(example.explanations.map((entry) => [entry, decodeBase64(entry.heatmap)])) };
+  return {
+    example,
+    image: decodeBase64(example.image),
+    heatmaps: new Map(example.explanations.map((entry) => [entry, decodeBase64(entry.heatmap)])),
+  };
 }
 
-function drawCanvas(decoded: DecodedExample, heatmap: Uint8Array | null, opacity: number, label: string): HTMLCanvasElement {
+function drawCanvas(
+  decoded: DecodedExample,
+  heatmap: Uint8Array | null,
+  opacity: number,
+  label: string,
+): HTMLCanvasElement {
   const { example } = decoded;
-  const canvas = el('canvas', { className: 'saliency-canvas', attrs: { width: example.width, height: example.height, role: 'img', 'aria-label': label } });
+  const canvas = el('canvas', {
+    className: 'saliency-canvas',
+    attrs: { width: example.width, height: example.height, role: 'img', 'aria-label': label },
+  });
   const scale = Math.max(1, Math.floor(SHOWN_SIZE / Math.max(example.width, example.height)));
   canvas.style.width = `${example.width * scale}px`;
   canvas.style.height = `${example.height * scale}px`;
   const context = canvas.getContext('2d');
   if (context) {
-    const pixels = blendOverlay({ width: example.width, height: example.height, channels: example.channels, image: decoded.image, heatmap, opacity });
+    const pixels = blendOverlay({
+      width: example.width,
+      height: example.height,
+      channels: example.channels,
+      image: decoded.image,
+      heatmap,
+      opacity,
+    });
     const imageData = context.createImageData(example.width, example.height);
     imageData.data.set(pixels);
     context.putImageData(imageData, 0, 0);
@@ -46,26 +65,58 @@ export interface FigureOptions {
 
 export function saliencyFigure(decoded: DecodedExample, options: FigureOptions): HTMLElement {
   const { example } = decoded;
-  const className = (index: number | null) => (index === null ? 'unknown' : (options.classes[index] ?? `class ${index}`));
+  const className = (index: number | null) =>
+    index === null ? 'unknown' : (options.classes[index] ?? `class ${index}`);
   const panels = [
-    el('div', { className: 'saliency-panel' }, [drawCanvas(decoded, null, 0, `${options.caption}: the image`), el('div', { className: 'saliency-panel-title', text: 'Image' }), el('div', { text: example.trueClass === null ? 'true class unknown' : `true: ${className(example.trueClass)}` })]),
+    el('div', { className: 'saliency-panel' }, [
+      drawCanvas(decoded, null, 0, `${options.caption}: the image`),
+      el('div', { className: 'saliency-panel-title', text: 'Image' }),
+      el('div', { text: example.trueClass === null ? 'true class unknown' : `true: ${className(example.trueClass)}` }),
+    ]),
     ...example.explanations.map((entry) => {
       const heatmap = decoded.heatmaps.get(entry) ?? null;
       const empty = heatmap !== null && heatmap.every((value) => value === 0);
       const correct = isCorrect(example, entry);
       const outcome = correct === null ? '' : correct ? 'correct' : 'wrong';
       const summary = `${MODEL_TITLES[entry.model]}: predicted ${className(entry.predicted)}, ${(entry.confidence * 100).toFixed(1)}%${outcome ? `, ${outcome}` : ''}`;
-      return el('div', { className: `saliency-panel ${outcome}`, attrs: { 'data-model': entry.model, 'data-outcome': outcome || 'unknown' } }, [
-        drawCanvas(decoded, heatmap, options.opacity, `${options.caption}, ${summary}, ${METHOD_NAMES[entry.method]}`),
-        el('div', { className: 'saliency-panel-title', text: MODEL_TITLES[entry.model] }),
-        el('div', { className: 'saliency-prediction', text: `predicted ${className(entry.predicted)}` }),
-        el('div', { className: 'saliency-confidence', text: `confidence ${(entry.confidence * 100).toFixed(1)}%` }),
-        outcome ? el('div', { className: `saliency-outcome ${outcome}`, text: outcome }) : null,
-        el('div', { className: 'saliency-method', text: `${METHOD_NAMES[entry.method]}${entry.layer ? ` · ${entry.layer}` : ''}` }),
-        // Grad-CAM keeps only what raised the score: a map can be empty (e.g. "normal" decided by absence).
-        empty ? el('div', { className: 'saliency-empty', text: 'empty map: no region raised this score', attrs: { title: 'Grad-CAM and HiResCAM keep only positive evidence; this prediction rests on the absence of features (or on the whole image evenly).' } }) : null,
-      ]);
+      return el(
+        'div',
+        {
+          className: `saliency-panel ${outcome}`,
+          attrs: { 'data-model': entry.model, 'data-outcome': outcome || 'unknown' },
+        },
+        [
+          drawCanvas(
+            decoded,
+            heatmap,
+            options.opacity,
+            `${options.caption}, ${summary}, ${METHOD_NAMES[entry.method]}`,
+          ),
+          el('div', { className: 'saliency-panel-title', text: MODEL_TITLES[entry.model] }),
+          el('div', { className: 'saliency-prediction', text: `predicted ${className(entry.predicted)}` }),
+          el('div', { className: 'saliency-confidence', text: `confidence ${(entry.confidence * 100).toFixed(1)}%` }),
+          outcome ? el('div', { className: `saliency-outcome ${outcome}`, text: outcome }) : null,
+          el('div', {
+            className: 'saliency-method',
+            text: `${METHOD_NAMES[entry.method]}${entry.layer ? ` · ${entry.layer}` : ''}`,
+          }),
+          // Grad-CAM keeps only what raised the score: a map can be empty (e.g. "normal" decided by absence).
+          empty
+            ? el('div', {
+                className: 'saliency-empty',
+                text: 'empty map: no region raised this score',
+                attrs: {
+                  title:
+                    'Grad-CAM and HiResCAM keep only positive evidence; this prediction rests on the absence of features (or on the whole image evenly).',
+                },
+              })
+            : null,
+        ],
+      );
     }),
   ];
-  return el('figure', { className: 'saliency-figure' }, [el('div', { className: 'saliency-panels' }, panels), el('figcaption', { text: options.caption })]);
+  return el('figure', { className: 'saliency-figure' }, [
+    el('div', { className: 'saliency-panels' }, panels),
+    el('figcaption', { text: options.caption }),
+  ]);
 }

@@ -24,7 +24,8 @@ function parseRgb(value: string): Rgba | null {
   const match = /rgba?\(\s*([\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)/.exec(value);
   if (!match) return null;
   const alphaText = match[4];
-  const alpha = alphaText === undefined ? 1 : alphaText.endsWith('%') ? Number(alphaText.slice(0, -1)) / 100 : Number(alphaText);
+  const alpha =
+    alphaText === undefined ? 1 : alphaText.endsWith('%') ? Number(alphaText.slice(0, -1)) / 100 : Number(alphaText);
   return [Number(match[1]), Number(match[2]), Number(match[3]), alpha];
 }
 
@@ -56,7 +57,9 @@ export function readThemeColors(): ThemeColors {
     purple: resolve('var(--vscode-charts-purple, #b180d7)'),
     red: resolve('var(--vscode-charts-red, #f14c4c)'),
     yellow: resolve('var(--vscode-charts-yellow, #cca700)'),
-    highContrast: document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light'),
+    highContrast:
+      document.body.classList.contains('vscode-high-contrast') ||
+      document.body.classList.contains('vscode-high-contrast-light'),
   };
   probe.remove();
   return colors;

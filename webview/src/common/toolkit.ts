@@ -34,11 +34,18 @@ export interface Choice<T extends string> {
   label: string;
 }
 
-export function toolkitDropdown<T extends string>(ariaLabel: string, choices: readonly Choice<T>[], value: T, onChange: (value: T) => void): HTMLElement {
+export function toolkitDropdown<T extends string>(
+  ariaLabel: string,
+  choices: readonly Choice<T>[],
+  value: T,
+  onChange: (value: T) => void,
+): HTMLElement {
   const dropdown = el(
     'vscode-dropdown',
     { attrs: { 'aria-label': ariaLabel, position: 'below' } },
-    choices.map((choice) => el('vscode-option', { text: choice.label, attrs: { value: choice.value, selected: choice.value === value } })),
+    choices.map((choice) =>
+      el('vscode-option', { text: choice.label, attrs: { value: choice.value, selected: choice.value === value } }),
+    ),
   );
   dropdown.addEventListener('change', () => {
     const selected = choices.find((choice) => choice.value === (dropdown as Dropdown).value);
@@ -47,10 +54,17 @@ export function toolkitDropdown<T extends string>(ariaLabel: string, choices: re
   return dropdown;
 }
 
-export function toolkitRadioGroup<T extends string>(label: string, choices: readonly Choice<T>[], value: T, onChange: (value: T) => void): HTMLElement {
+export function toolkitRadioGroup<T extends string>(
+  label: string,
+  choices: readonly Choice<T>[],
+  value: T,
+  onChange: (value: T) => void,
+): HTMLElement {
   const group = el('vscode-radio-group', { attrs: { orientation: 'horizontal', value } }, [
     el('label', { text: label, attrs: { slot: 'label' } }),
-    ...choices.map((choice) => el('vscode-radio', { text: choice.label, attrs: { value: choice.value, checked: choice.value === value } })),
+    ...choices.map((choice) =>
+      el('vscode-radio', { text: choice.label, attrs: { value: choice.value, checked: choice.value === value } }),
+    ),
   ]);
   group.addEventListener('change', () => {
     const selected = choices.find((choice) => choice.value === (group as RadioGroup).value);

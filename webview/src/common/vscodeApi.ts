@@ -22,7 +22,11 @@ export function connectToHost(): WebviewHost {
   const api: VsCodeApi =
     typeof acquireVsCodeApi === 'function'
       ? acquireVsCodeApi()
-      : { postMessage: (message) => console.info('postMessage', message), getState: () => undefined, setState: () => undefined };
+      : {
+          postMessage: (message) => console.info('postMessage', message),
+          getState: () => undefined,
+          setState: () => undefined,
+        };
   return {
     post(message) {
       api.postMessage(webviewMessageSchema.parse(message));

@@ -13,7 +13,10 @@ function runHeader(run: RunView, color: string): HTMLElement {
 }
 
 function signed(value: number | null): HTMLElement {
-  return el('td', { className: `number delta delta-${signOf(value) === 'positive' ? 'better' : signOf(value) === 'negative' ? 'worse' : (signOf(value) ?? 'missing')}`, text: formatSigned(value) });
+  return el('td', {
+    className: `number delta delta-${signOf(value) === 'positive' ? 'better' : signOf(value) === 'negative' ? 'worse' : (signOf(value) ?? 'missing')}`,
+    text: formatSigned(value),
+  });
 }
 
 export function renderResultsTable(runs: readonly RunView[], colors: readonly string[]): HTMLElement {
@@ -35,32 +38,60 @@ export function renderResultsTable(runs: readonly RunView[], colors: readonly st
     ]);
   });
   const head = (text: string, title?: string): HTMLElement => el('th', { text, attrs: { scope: 'col', title } });
-  return el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Results of each run', tabindex: 0 } }, [
-    el('table', { className: 'metrics-table results-table' }, [
-      el('thead', {}, [el('tr', {}, [
-        head('Run'), head('Status'),
-        head('AUC FT', 'Fine-tuned AUC'), head('AUC Scr', 'Scratch AUC'), head('AUC gain', 'Fine-tuned minus scratch'),
-        head('Bal. acc. FT', 'Fine-tuned balanced accuracy'), head('Bal. acc. Scr', 'Scratch balanced accuracy'), head('Bal. acc. gain', 'Fine-tuned minus scratch'),
-        head('Sens. FT', 'Fine-tuned sensitivity'), head('Sens. gain', 'Fine-tuned minus scratch'),
-      ])]),
-      el('tbody', {}, rows),
-    ]),
-  ]);
+  return el(
+    'div',
+    { className: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Results of each run', tabindex: 0 } },
+    [
+      el('table', { className: 'metrics-table results-table' }, [
+        el('thead', {}, [
+          el('tr', {}, [
+            head('Run'),
+            head('Status'),
+            head('AUC FT', 'Fine-tuned AUC'),
+            head('AUC Scr', 'Scratch AUC'),
+            head('AUC gain', 'Fine-tuned minus scratch'),
+            head('Bal. acc. FT', 'Fine-tuned balanced accuracy'),
+            head('Bal. acc. Scr', 'Scratch balanced accuracy'),
+            head('Bal. acc. gain', 'Fine-tuned minus scratch'),
+            head('Sens. FT', 'Fine-tuned sensitivity'),
+            head('Sens. gain', 'Fine-tuned minus scratch'),
+          ]),
+        ]),
+        el('tbody', {}, rows),
+      ]),
+    ],
+  );
 }
 
 export function renderSettingsTable(runs: readonly RunView[], colors: readonly string[]): HTMLElement {
   const differences = differingSettings(runs.map((run) => run.settings));
   if (differences.length === 0) return el('p', { className: 'empty-note', text: 'These runs have the same settings.' });
-  return el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Settings that differ', tabindex: 0 } }, [
-    el('table', { className: 'metrics-table settings-table' }, [
-      el('thead', {}, [el('tr', {}, [
-        el('th', { text: 'Setting', attrs: { scope: 'col' } }),
-        ...runs.map((run, index) => el('th', { attrs: { scope: 'col' } }, [runHeader(run, colors[index] ?? 'currentColor')])),
-      ])]),
-      el('tbody', {}, differences.map((difference) => el('tr', { attrs: { 'data-setting': difference.key } }, [
-        el('th', { className: 'setting-key', text: difference.key, attrs: { scope: 'row' } }),
-        ...difference.values.map((value) => el('td', { className: typeof value === 'number' ? 'number' : '', text: formatSetting(value) })),
-      ]))),
-    ]),
-  ]);
+  return el(
+    'div',
+    { className: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Settings that differ', tabindex: 0 } },
+    [
+      el('table', { className: 'metrics-table settings-table' }, [
+        el('thead', {}, [
+          el('tr', {}, [
+            el('th', { text: 'Setting', attrs: { scope: 'col' } }),
+            ...runs.map((run, index) =>
+              el('th', { attrs: { scope: 'col' } }, [runHeader(run, colors[index] ?? 'currentColor')]),
+            ),
+          ]),
+        ]),
+        el(
+          'tbody',
+          {},
+          differences.map((difference) =>
+            el('tr', { attrs: { 'data-setting': difference.key } }, [
+              el('th', { className: 'setting-key', text: difference.key, attrs: { scope: 'row' } }),
+              ...difference.values.map((value) =>
+                el('td', { className: typeof value === 'number' ? 'number' : '', text: formatSetting(value) }),
+              ),
+            ]),
+          ),
+        ),
+      ]),
+    ],
+  );
 }

@@ -43,18 +43,43 @@ export class CompareView {
   private readonly splitDropdown: HTMLElement;
 
   constructor(actions: CompareViewActions, initial: CompareChoice) {
-    const metricChoices = (Object.keys(CURVE_METRICS) as CurveMetric[]).map((metric) => ({ value: metric, label: CURVE_METRICS[metric].label }));
+    const metricChoices = (Object.keys(CURVE_METRICS) as CurveMetric[]).map((metric) => ({
+      value: metric,
+      label: CURVE_METRICS[metric].label,
+    }));
     this.smoothing = new SmoothingControl((value) => actions.setSmoothing(value));
-    this.splitDropdown = toolkitDropdown('Split', [{ value: 'val', label: 'Validation' }, { value: 'train', label: 'Training' }], initial.split, (value) => actions.setSplit(value));
+    this.splitDropdown = toolkitDropdown(
+      'Split',
+      [
+        { value: 'val', label: 'Validation' },
+        { value: 'train', label: 'Training' },
+      ],
+      initial.split,
+      (value) => actions.setSplit(value),
+    );
     this.element = el('div', { className: 'compare-view' }, [
       el('div', { className: 'toolbar' }, [
-        el('span', { className: 'control' }, [el('span', { className: 'control-label', text: 'Metric' }), toolkitDropdown('Metric', metricChoices, initial.metric, (value) => actions.setMetric(value))]),
-        el('span', { className: 'control' }, [el('span', { className: 'control-label', text: 'Split' }), this.splitDropdown]),
-        el('span', { className: 'control' }, [el('span', { className: 'control-label', text: 'Model' }), toolkitDropdown('Model', [
-          { value: 'fine-tuned', label: 'Fine-tuned (head → fine-tune)' },
-          { value: 'scratch', label: 'Scratch' },
-          { value: 'source', label: 'Source pretraining' },
-        ], initial.group, (value) => actions.setGroup(value))]),
+        el('span', { className: 'control' }, [
+          el('span', { className: 'control-label', text: 'Metric' }),
+          toolkitDropdown('Metric', metricChoices, initial.metric, (value) => actions.setMetric(value)),
+        ]),
+        el('span', { className: 'control' }, [
+          el('span', { className: 'control-label', text: 'Split' }),
+          this.splitDropdown,
+        ]),
+        el('span', { className: 'control' }, [
+          el('span', { className: 'control-label', text: 'Model' }),
+          toolkitDropdown(
+            'Model',
+            [
+              { value: 'fine-tuned', label: 'Fine-tuned (head → fine-tune)' },
+              { value: 'scratch', label: 'Scratch' },
+              { value: 'source', label: 'Source pretraining' },
+            ],
+            initial.group,
+            (value) => actions.setGroup(value),
+          ),
+        ]),
         this.smoothing.element,
       ]),
       this.chartHolder,
@@ -83,24 +108,51 @@ export class CompareView {
     const key = `${title}|${info.ratio}`;
     if (!this.chart || key !== this.chartKey) {
       this.chart?.destroy();
-      this.chart = new LineChart({ title, xLabel: group.id === 'fine-tuned' ? 'epoch (head + fine-tune)' : 'epoch', height: 280, ratio: info.ratio, emptyText: 'No epochs of this kind in these runs' });
+      this.chart = new LineChart({
+        title,
+        xLabel: group.id === 'fine-tuned' ? 'epoch (head + fine-tune)' : 'epoch',
+        height: 280,
+        ratio: info.ratio,
+        emptyText: 'No epochs of this kind in these runs',
+      });
       this.chartKey = key;
       replaceChildren(this.chartHolder, [this.chart.element]);
     }
-    const data = buildCompareData(runs.map((run) => ({ key: run.key, label: run.label, epochs: run.state.epochs })), choice.metric, split, group);
+    const data = buildCompareData(
+      runs.map((run) => ({ key: run.key, label: run.label, epochs: run.state.epochs })),
+      choice.metric,
+      split,
+      group,
+    );
     const palette = runColors(runs.length, colors);
-    this.chart.update({ x: data.x, lines: chartLines(data, choice.smoothing, (_line, index) => palette[index] ?? colors.foreground) }, colors);
+    this.chart.update(
+      { x: data.x, lines: chartLines(data, choice.smoothing, (_line, index) => palette[index] ?? colors.foreground) },
+      colors,
+    );
     this.updateTables(runs, colors);
   }
 
   private renderedTables: unknown[] = [];
 
   private updateTables(runs: readonly RunView[], colors: ThemeColors): void {
-    const parts = [colors, ...runs.flatMap((run) => [run.state.evaluations, run.state.status, run.settings, run.label])];
-    if (parts.length === this.renderedTables.length && parts.every((part, index) => part === this.renderedTables[index])) return;
+    const parts = [
+      colors,
+      ...runs.flatMap((run) => [run.state.evaluations, run.state.status, run.settings, run.label]),
+    ];
+    if (
+      parts.length === this.renderedTables.length &&
+      parts.every((part, index) => part === this.renderedTables[index])
+    )
+      return;
     this.renderedTables = parts;
     const palette = runColors(runs.length, colors);
-    replaceChildren(this.results, [el('h2', { className: 'section-title', text: 'Results' }), renderResultsTable(runs, palette)]);
-    replaceChildren(this.settings, [el('h2', { className: 'section-title', text: 'Settings that differ' }), renderSettingsTable(runs, palette)]);
+    replaceChildren(this.results, [
+      el('h2', { className: 'section-title', text: 'Results' }),
+      renderResultsTable(runs, palette),
+    ]);
+    replaceChildren(this.settings, [
+      el('h2', { className: 'section-title', text: 'Settings that differ' }),
+      renderSettingsTable(runs, palette),
+    ]);
   }
 }

@@ -42,13 +42,26 @@ export type MatrixModel = EvaluatedModel;
 export function epochMatrices(epochs: readonly EpochRecord[], model: MatrixModel): EpochMatrix[] {
   const group = model === 'fine-tuned' ? CURVE_GROUPS['fine-tuned'] : CURVE_GROUPS.scratch;
   return groupEpochs(epochs, group).flatMap((record, index) =>
-    record.valConfusion ? [{ step: index + 1, phase: record.phase, epoch: record.epoch, epochs: record.epochs, matrix: record.valConfusion }] : [],
+    record.valConfusion
+      ? [
+          {
+            step: index + 1,
+            phase: record.phase,
+            epoch: record.epoch,
+            epochs: record.epochs,
+            matrix: record.valConfusion,
+          },
+        ]
+      : [],
   );
 }
 
 /** How many epoch steps the slider needs: the longer of the two models' runs. */
 export function epochSteps(epochs: readonly EpochRecord[]): number {
-  return Math.max(0, ...(['fine-tuned', 'scratch'] as const).map((model) => epochMatrices(epochs, model).at(-1)?.step ?? 0));
+  return Math.max(
+    0,
+    ...(['fine-tuned', 'scratch'] as const).map((model) => epochMatrices(epochs, model).at(-1)?.step ?? 0),
+  );
 }
 
 /** The matrix at `step`, or the model's last one before it (a model that stopped earlier). */

@@ -54,15 +54,24 @@ export class ConfusionView {
       this.sliderValue,
     ]);
     this.controls = el('div', { className: 'toolbar' }, [
-      toolkitRadioGroup('Matrices from', [
-        { value: 'final', label: 'Final evaluation' },
-        { value: 'epoch', label: 'Validation, by epoch' },
-      ], initial.matrixSource, (value) => actions.setMatrixSource(value)),
-      toolkitCheckbox('Row-normalised (share of each actual class)', initial.normalized, (value) => actions.setNormalized(value)),
+      toolkitRadioGroup(
+        'Matrices from',
+        [
+          { value: 'final', label: 'Final evaluation' },
+          { value: 'epoch', label: 'Validation, by epoch' },
+        ],
+        initial.matrixSource,
+        (value) => actions.setMatrixSource(value),
+      ),
+      toolkitCheckbox('Row-normalised (share of each actual class)', initial.normalized, (value) =>
+        actions.setNormalized(value),
+      ),
     ]);
     const key = el('p', { className: 'matrix-key' }, [
-      el('span', { className: 'key-swatch key-correct', attrs: { 'aria-hidden': 'true' } }), 'correct (diagonal) ',
-      el('span', { className: 'key-swatch key-error', attrs: { 'aria-hidden': 'true' } }), 'errors · ',
+      el('span', { className: 'key-swatch key-correct', attrs: { 'aria-hidden': 'true' } }),
+      'correct (diagonal) ',
+      el('span', { className: 'key-swatch key-error', attrs: { 'aria-hidden': 'true' } }),
+      'errors · ',
       el('span', { className: 'matrix-key-shade' }),
     ]);
     this.shadeNote = key.querySelector('.matrix-key-shade');
@@ -71,10 +80,21 @@ export class ConfusionView {
 
   update(state: RunState, view: ConfusionViewState): void {
     const last = this.rendered;
-    if (last && last.state.epochs === state.epochs && last.state.evaluations === state.evaluations && last.state.target === state.target
-      && last.view.normalized === view.normalized && last.view.matrixSource === view.matrixSource && last.view.epoch === view.epoch) return;
+    if (
+      last &&
+      last.state.epochs === state.epochs &&
+      last.state.evaluations === state.evaluations &&
+      last.state.target === state.target &&
+      last.view.normalized === view.normalized &&
+      last.view.matrixSource === view.matrixSource &&
+      last.view.epoch === view.epoch
+    )
+      return;
     this.rendered = { state, view };
-    if (this.shadeNote) this.shadeNote.textContent = view.normalized ? 'shade: share of the actual class (row)' : 'shade: count relative to the largest cell';
+    if (this.shadeNote)
+      this.shadeNote.textContent = view.normalized
+        ? 'shade: share of the actual class (row)'
+        : 'shade: count relative to the largest cell';
     const steps = epochSteps(state.epochs);
     const byEpoch = view.matrixSource === 'epoch';
     this.sliderRow.hidden = !byEpoch;
@@ -83,14 +103,27 @@ export class ConfusionView {
       this.slider.max = String(Math.max(1, steps));
       this.slider.value = String(Math.max(1, step));
       this.slider.disabled = steps <= 1;
-      this.sliderValue.textContent = steps === 0 ? 'no epochs yet' : `${step} of ${steps}${view.epoch === null ? ' (latest)' : ''}`;
+      this.sliderValue.textContent =
+        steps === 0 ? 'no epochs yet' : `${step} of ${steps}${view.epoch === null ? ' (latest)' : ''}`;
     }
     const split = state.evaluationSplit === 'val' ? 'validation split' : 'test split';
     const figures = MODELS.map(({ model, label, modelClass }) => {
       if (!byEpoch) {
         const metrics = state.evaluations[model];
-        if (!metrics) return placeholder(label, modelClass, state.status === 'running' ? 'Not evaluated yet' : 'No evaluation recorded');
-        return renderConfusionMatrix({ model: label, source: `${split} · final evaluation`, classes: matrixClassNames(state, metrics.confusion.length), matrix: metrics.confusion, normalized: view.normalized, modelClass });
+        if (!metrics)
+          return placeholder(
+            label,
+            modelClass,
+            state.status === 'running' ? 'Not evaluated yet' : 'No evaluation recorded',
+          );
+        return renderConfusionMatrix({
+          model: label,
+          source: `${split} · final evaluation`,
+          classes: matrixClassNames(state, metrics.confusion.length),
+          matrix: metrics.confusion,
+          normalized: view.normalized,
+          modelClass,
+        });
       }
       const found = matrixAtStep(epochMatrices(state.epochs, model), step);
       if (!found) return placeholder(label, modelClass, 'No validation matrix for this epoch yet');

@@ -33,10 +33,28 @@ export interface CurveMetricInfo {
 }
 
 export const CURVE_METRICS: Readonly<Record<CurveMetric, CurveMetricInfo>> = {
-  loss: { label: 'Loss', measure: 'loss', ratio: false, train: (record) => record.metrics.loss, val: (record) => record.metrics.valLoss },
-  accuracy: { label: 'Accuracy', measure: 'accuracy', ratio: true, train: (record) => record.metrics.accuracy, val: (record) => record.metrics.valAccuracy },
+  loss: {
+    label: 'Loss',
+    measure: 'loss',
+    ratio: false,
+    train: (record) => record.metrics.loss,
+    val: (record) => record.metrics.valLoss,
+  },
+  accuracy: {
+    label: 'Accuracy',
+    measure: 'accuracy',
+    ratio: true,
+    train: (record) => record.metrics.accuracy,
+    val: (record) => record.metrics.valAccuracy,
+  },
   auc: { label: 'Validation AUC', measure: 'AUC', ratio: true, train: null, val: (record) => record.metrics.valAuc },
-  balancedAccuracy: { label: 'Validation balanced accuracy', measure: 'balanced accuracy', ratio: true, train: null, val: (record) => record.metrics.valBalancedAccuracy },
+  balancedAccuracy: {
+    label: 'Validation balanced accuracy',
+    measure: 'balanced accuracy',
+    ratio: true,
+    train: null,
+    val: (record) => record.metrics.valBalancedAccuracy,
+  },
 };
 
 export interface CurveLineData {
@@ -59,7 +77,11 @@ export function groupEpochs(epochs: readonly EpochRecord[], group: CurveGroup): 
   return epochs.filter((record) => group.phases.includes(record.phase));
 }
 
-export function buildCurveData(epochs: readonly EpochRecord[], metric: CurveMetric, groups: readonly CurveGroup[]): CurveData {
+export function buildCurveData(
+  epochs: readonly EpochRecord[],
+  metric: CurveMetric,
+  groups: readonly CurveGroup[],
+): CurveData {
   const info = CURVE_METRICS[metric];
   const perGroup = groups.map((group) => ({ group, records: groupEpochs(epochs, group) }));
   const length = Math.max(0, ...perGroup.map(({ records }) => records.length));
@@ -68,15 +90,18 @@ export function buildCurveData(epochs: readonly EpochRecord[], metric: CurveMetr
   const markers: CurveData['markers'] = [];
   for (const { group, records } of perGroup) {
     if (records.length === 0) continue;
-    const pad = (pick: (record: EpochRecord) => number | null): (number | null)[] => x.map((_, index) => {
-      const record = records[index];
-      return record ? pick(record) : null;
-    });
-    if (info.train) lines.push({ group: group.id, split: 'train', label: `${group.label} · train`, values: pad(info.train) });
+    const pad = (pick: (record: EpochRecord) => number | null): (number | null)[] =>
+      x.map((_, index) => {
+        const record = records[index];
+        return record ? pick(record) : null;
+      });
+    if (info.train)
+      lines.push({ group: group.id, split: 'train', label: `${group.label} · train`, values: pad(info.train) });
     lines.push({ group: group.id, split: 'val', label: `${group.label} · val`, values: pad(info.val) });
     records.forEach((record, index) => {
       const previous = records[index - 1];
-      if (previous && previous.phase !== record.phase) markers.push({ x: index + 0.5, label: `${phaseLabel(record.phase)} →` });
+      if (previous && previous.phase !== record.phase)
+        markers.push({ x: index + 0.5, label: `${phaseLabel(record.phase)} →` });
     });
   }
   return { x, lines, markers };
@@ -89,7 +114,12 @@ export interface CompareRun {
 }
 
 /** One line per run: `metric` on `split` for one model group, along that group's epochs. */
-export function buildCompareData(runs: readonly CompareRun[], metric: CurveMetric, split: CurveSplit, group: CurveGroup): CurveData {
+export function buildCompareData(
+  runs: readonly CompareRun[],
+  metric: CurveMetric,
+  split: CurveSplit,
+  group: CurveGroup,
+): CurveData {
   const info = CURVE_METRICS[metric];
   const pick = split === 'train' ? info.train : info.val;
   const perRun = runs.map((run) => ({ run, records: groupEpochs(run.epochs, group) }));

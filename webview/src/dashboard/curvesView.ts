@@ -19,7 +19,11 @@ export function groupColor(group: CurveGroupId, colors: ThemeColors): string {
 }
 
 /** Chart lines from curve data: colour per group, validation solid, training dashed. */
-export function chartLines(data: CurveData, smoothing: number, color: (line: CurveData['lines'][number], index: number) => string): ChartLine[] {
+export function chartLines(
+  data: CurveData,
+  smoothing: number,
+  color: (line: CurveData['lines'][number], index: number) => string,
+): ChartLine[] {
   return data.lines.map((line, index) => ({
     id: `${index}:${line.group}:${line.split}:${line.label}`,
     label: line.label,
@@ -45,17 +49,35 @@ export class CurvesView {
   constructor(actions: CurvesViewActions) {
     this.smoothing = new SmoothingControl((value) => actions.setSmoothing(value));
     const chart = (metric: CurveMetric, prefix: string): LineChart =>
-      new LineChart({ title: `${prefix}${CURVE_METRICS[metric].label}`, xLabel: 'epoch', height: 220, ratio: CURVE_METRICS[metric].ratio, syncKey: `curves-${prefix}`, emptyText: 'No epochs yet' });
+      new LineChart({
+        title: `${prefix}${CURVE_METRICS[metric].label}`,
+        xLabel: 'epoch',
+        height: 220,
+        ratio: CURVE_METRICS[metric].ratio,
+        syncKey: `curves-${prefix}`,
+        emptyText: 'No epochs yet',
+      });
     this.targetCharts = TARGET_METRICS.map((metric) => chart(metric, ''));
     this.sourceCharts = SOURCE_METRICS.map((metric) => chart(metric, 'Source · '));
-    this.sourceSection = el('section', { className: 'chart-section', attrs: { 'aria-label': 'Source pretraining curves' } }, [
-      el('h2', { className: 'section-title', text: 'Source pretraining' }),
-      el('div', { className: 'chart-grid' }, this.sourceCharts.map((item) => item.element)),
-    ]);
+    this.sourceSection = el(
+      'section',
+      { className: 'chart-section', attrs: { 'aria-label': 'Source pretraining curves' } },
+      [
+        el('h2', { className: 'section-title', text: 'Source pretraining' }),
+        el(
+          'div',
+          { className: 'chart-grid' },
+          this.sourceCharts.map((item) => item.element),
+        ),
+      ],
+    );
     this.element = el('div', { className: 'curves-view' }, [
       el('div', { className: 'toolbar' }, [
         this.smoothing.element,
-        el('span', { className: 'hint', text: 'Drag across a chart to zoom · double-click to reset · click a legend entry to hide it' }),
+        el('span', {
+          className: 'hint',
+          text: 'Drag across a chart to zoom · double-click to reset · click a legend entry to hide it',
+        }),
       ]),
       el('section', { className: 'chart-section', attrs: { 'aria-label': 'Target task curves' } }, [
         el('h2', { className: 'section-title' }, [
@@ -64,7 +86,11 @@ export class CurvesView {
           ' vs ',
           el('span', { className: 'model-scratch', text: 'scratch' }),
         ]),
-        el('div', { className: 'chart-grid' }, this.targetCharts.map((item) => item.element)),
+        el(
+          'div',
+          { className: 'chart-grid' },
+          this.targetCharts.map((item) => item.element),
+        ),
       ]),
       this.sourceSection,
     ]);
@@ -75,12 +101,23 @@ export class CurvesView {
     const last = this.rendered;
     if (last && last.epochs === epochs && last.smoothing === smoothing && last.colors === colors) return;
     this.rendered = { epochs, smoothing, colors };
-    const draw = (charts: readonly LineChart[], metrics: readonly CurveMetric[], groups: readonly CurveGroup[]): void => {
+    const draw = (
+      charts: readonly LineChart[],
+      metrics: readonly CurveMetric[],
+      groups: readonly CurveGroup[],
+    ): void => {
       charts.forEach((chart, index) => {
         const metric = metrics[index];
         if (!metric) return;
         const data = buildCurveData(epochs, metric, groups);
-        chart.update({ x: data.x, markers: data.markers, lines: chartLines(data, smoothing, (line) => groupColor(line.group, colors)) }, colors);
+        chart.update(
+          {
+            x: data.x,
+            markers: data.markers,
+            lines: chartLines(data, smoothing, (line) => groupColor(line.group, colors)),
+          },
+          colors,
+        );
       });
     };
     draw(this.targetCharts, TARGET_METRICS, [CURVE_GROUPS['fine-tuned'], CURVE_GROUPS.scratch]);

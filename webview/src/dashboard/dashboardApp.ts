@@ -59,7 +59,10 @@ export class DashboardApp {
   private layout: Layout | null = null;
   private readonly scheduler: FrameScheduler;
 
-  constructor(private readonly root: HTMLElement, private readonly host: WebviewHost) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly host: WebviewHost,
+  ) {
     this.ui = restoreUiState(host.getState());
     this.colors = readThemeColors();
     this.scheduler = createFrameScheduler(() => this.render());
@@ -113,10 +116,23 @@ export class DashboardApp {
     }
     const layout = this.layout;
     layout.header.update(run, layout.selector);
-    layout.compare?.update(this.runs, { metric: this.ui.compareMetric, split: this.ui.compareSplit, group: this.ui.compareGroup, smoothing: this.ui.smoothing }, this.colors);
+    layout.compare?.update(
+      this.runs,
+      {
+        metric: this.ui.compareMetric,
+        split: this.ui.compareSplit,
+        group: this.ui.compareGroup,
+        smoothing: this.ui.smoothing,
+      },
+      this.colors,
+    );
     layout.curves.update(run.state.epochs, this.ui.smoothing, this.colors);
     layout.evaluation.update(run.state, this.ui.evaluationClass);
-    layout.confusion.update(run.state, { normalized: this.ui.normalized, matrixSource: this.ui.matrixSource, epoch: this.ui.epoch });
+    layout.confusion.update(run.state, {
+      normalized: this.ui.normalized,
+      matrixSource: this.ui.matrixSource,
+      epoch: this.ui.epoch,
+    });
     layout.perClass.update(run.state);
     layout.explanations.update(this.saliency.get(run.key) ?? null);
     layout.details.update(run.state);
@@ -126,12 +142,20 @@ export class DashboardApp {
     const comparing = this.runs.length >= 2;
     const layout: Layout = {
       compare: comparing
-        ? new CompareView({
-          setSmoothing: (smoothing) => this.setUi({ smoothing }),
-          setMetric: (compareMetric) => this.setUi({ compareMetric }),
-          setSplit: (compareSplit) => this.setUi({ compareSplit }),
-          setGroup: (compareGroup) => this.setUi({ compareGroup }),
-        }, { metric: this.ui.compareMetric, split: this.ui.compareSplit, group: this.ui.compareGroup, smoothing: this.ui.smoothing })
+        ? new CompareView(
+            {
+              setSmoothing: (smoothing) => this.setUi({ smoothing }),
+              setMetric: (compareMetric) => this.setUi({ compareMetric }),
+              setSplit: (compareSplit) => this.setUi({ compareSplit }),
+              setGroup: (compareGroup) => this.setUi({ compareGroup }),
+            },
+            {
+              metric: this.ui.compareMetric,
+              split: this.ui.compareSplit,
+              group: this.ui.compareGroup,
+              smoothing: this.ui.smoothing,
+            },
+          )
         : null,
       header: new RunHeader({
         stop: (key) => this.host.post({ type: 'stop-run', key }),
@@ -140,13 +164,18 @@ export class DashboardApp {
       selector: comparing ? this.runSelector(run) : null,
       curves: new CurvesView({ setSmoothing: (smoothing) => this.setUi({ smoothing }) }),
       evaluation: new EvaluationView({ setClass: (evaluationClass) => this.setUi({ evaluationClass }) }),
-      confusion: new ConfusionView({
-        setNormalized: (normalized) => this.setUi({ normalized }),
-        setMatrixSource: (matrixSource) => this.setUi({ matrixSource }),
-        setEpoch: (epoch) => this.setUi({ epoch }),
-      }, { normalized: this.ui.normalized, matrixSource: this.ui.matrixSource, epoch: this.ui.epoch }),
+      confusion: new ConfusionView(
+        {
+          setNormalized: (normalized) => this.setUi({ normalized }),
+          setMatrixSource: (matrixSource) => this.setUi({ matrixSource }),
+          setEpoch: (epoch) => this.setUi({ epoch }),
+        },
+        { normalized: this.ui.normalized, matrixSource: this.ui.matrixSource, epoch: this.ui.epoch },
+      ),
       perClass: new PerClassView(),
-      explanations: new ExplanationsView(() => this.host.post({ type: 'export-report', key: this.focusedRun()?.key ?? run.key })),
+      explanations: new ExplanationsView(() =>
+        this.host.post({ type: 'export-report', key: this.focusedRun()?.key ?? run.key }),
+      ),
       details: new DetailsView(),
     };
     const views: Partial<Record<DashboardTab, HTMLElement>> = {
@@ -161,10 +190,16 @@ export class DashboardApp {
     const tabs = DASHBOARD_TABS.filter((tab) => views[tab] !== undefined);
     const fallback: DashboardTab = comparing ? 'compare' : 'curves';
     const active = this.ui.tab !== null && tabs.includes(this.ui.tab) ? this.ui.tab : fallback;
-    const panels = el('vscode-panels', { className: 'tabs', attrs: { activeid: `tab-${active}`, 'aria-label': 'Run views' } }, [
-      ...tabs.map((tab) => el('vscode-panel-tab', { text: TAB_LABELS[tab], attrs: { id: `tab-${tab}` } })),
-      ...tabs.map((tab) => el('vscode-panel-view', { className: 'tab-view', attrs: { id: `view-${tab}` } }, [views[tab]])),
-    ]);
+    const panels = el(
+      'vscode-panels',
+      { className: 'tabs', attrs: { activeid: `tab-${active}`, 'aria-label': 'Run views' } },
+      [
+        ...tabs.map((tab) => el('vscode-panel-tab', { text: TAB_LABELS[tab], attrs: { id: `tab-${tab}` } })),
+        ...tabs.map((tab) =>
+          el('vscode-panel-view', { className: 'tab-view', attrs: { id: `view-${tab}` } }, [views[tab]]),
+        ),
+      ],
+    );
     panels.addEventListener('change', (event) => {
       // Controls inside the views fire `change` too, and it bubbles: only the tab list counts.
       if (event.target !== panels) return;
@@ -180,7 +215,9 @@ export class DashboardApp {
     const choices = this.runs.map((candidate) => ({ value: candidate.key, label: candidate.label }));
     return el('div', { className: 'run-selector' }, [
       el('span', { className: 'control-label', text: `Comparing ${this.runs.length} runs · details of` }),
-      toolkitDropdown('Run shown in the other tabs', choices, run.key, (focusedRun) => this.setUi({ focusedRun, epoch: null }, true)),
+      toolkitDropdown('Run shown in the other tabs', choices, run.key, (focusedRun) =>
+        this.setUi({ focusedRun, epoch: null }, true),
+      ),
     ]);
   }
 }

@@ -12,7 +12,10 @@ export class DetailsView {
     const parts = [state.phases, state.logs, state.backendNotes, state.experimentFile, state.runDir];
     if (parts.every((part, index) => part === this.rendered[index])) return;
     this.rendered = parts;
-    const phases = state.plannedPhases.length > 0 ? state.plannedPhases : Object.keys(state.phases) as (keyof RunState['phases'])[];
+    const phases =
+      state.plannedPhases.length > 0
+        ? state.plannedPhases
+        : (Object.keys(state.phases) as (keyof RunState['phases'])[]);
     const phaseRows = phases.map((phase) => {
       const info = state.phases[phase];
       const status = !info ? 'not started' : info.ended ? (info.stoppedEarly ? 'stopped early' : 'done') : 'running';
@@ -21,9 +24,15 @@ export class DetailsView {
         el('th', { text: phaseLabel(phase), attrs: { scope: 'row', title: info?.description ?? '' } }),
         el('td', { className: 'description', text: info?.description ?? MISSING }),
         el('td', { className: 'number', text: trains ? `${info.epochsDone} / ${info.epochs}` : MISSING }),
-        el('td', { className: 'number', text: info?.bestEpoch !== null && info?.bestEpoch !== undefined ? String(info.bestEpoch) : MISSING }),
+        el('td', {
+          className: 'number',
+          text: info?.bestEpoch !== null && info?.bestEpoch !== undefined ? String(info.bestEpoch) : MISSING,
+        }),
         el('td', { className: 'number', text: info ? formatLearningRate(info.learningRate) : MISSING }),
-        el('td', { className: 'number', text: trains ? `${formatCount(info.trainableParams)} / ${formatCount(info.totalParams)}` : MISSING }),
+        el('td', {
+          className: 'number',
+          text: trains ? `${formatCount(info.trainableParams)} / ${formatCount(info.totalParams)}` : MISSING,
+        }),
         el('td', { className: 'number', text: formatDuration(info?.seconds) }),
         el('td', { text: status }),
       ]);
@@ -33,7 +42,22 @@ export class DetailsView {
         el('h2', { className: 'section-title', text: 'Phases' }),
         el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Phases', tabindex: 0 } }, [
           el('table', { className: 'metrics-table phases-table' }, [
-            el('thead', {}, [el('tr', {}, ['Phase', 'What', 'Epochs', 'Best epoch', 'Learning rate', 'Trainable / total params', 'Time', 'Status'].map((label) => el('th', { text: label, attrs: { scope: 'col' } })))]),
+            el('thead', {}, [
+              el(
+                'tr',
+                {},
+                [
+                  'Phase',
+                  'What',
+                  'Epochs',
+                  'Best epoch',
+                  'Learning rate',
+                  'Trainable / total params',
+                  'Time',
+                  'Status',
+                ].map((label) => el('th', { text: label, attrs: { scope: 'col' } })),
+              ),
+            ]),
             el('tbody', {}, phaseRows),
           ]),
         ]),
@@ -51,11 +75,17 @@ export class DetailsView {
         el('h2', { className: 'section-title', text: `Log (${state.logs.length} latest lines)` }),
         state.logs.length === 0
           ? el('p', { className: 'empty-note', text: 'No log lines.' })
-          : el('ol', { className: 'log', attrs: { 'aria-label': 'Log' } }, state.logs.map((line) => el('li', { className: `log-line log-${line.level}` }, [
-            el('time', { className: 'log-time', text: line.time.slice(11, 19), attrs: { datetime: line.time } }),
-            el('span', { className: 'log-level', text: line.level }),
-            el('span', { className: 'log-message', text: line.message }),
-          ]))),
+          : el(
+              'ol',
+              { className: 'log', attrs: { 'aria-label': 'Log' } },
+              state.logs.map((line) =>
+                el('li', { className: `log-line log-${line.level}` }, [
+                  el('time', { className: 'log-time', text: line.time.slice(11, 19), attrs: { datetime: line.time } }),
+                  el('span', { className: 'log-level', text: line.level }),
+                  el('span', { className: 'log-message', text: line.message }),
+                ]),
+              ),
+            ),
       ]),
     ]);
   }

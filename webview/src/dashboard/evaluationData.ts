@@ -8,14 +8,24 @@ export type ModelName = 'fine-tuned' | 'scratch';
 export const MODELS: readonly ModelName[] = ['fine-tuned', 'scratch'];
 
 /** `0.869 [0.840, 0.896]`, the bare value without an interval, or `–`. */
-export function formatInterval(interval: Interval | null | undefined, fallback: number | null = null, digits = 3): string {
-  if (interval) return `${interval.estimate.toFixed(digits)} [${interval.low.toFixed(digits)}, ${interval.high.toFixed(digits)}]`;
+export function formatInterval(
+  interval: Interval | null | undefined,
+  fallback: number | null = null,
+  digits = 3,
+): string {
+  if (interval)
+    return `${interval.estimate.toFixed(digits)} [${interval.low.toFixed(digits)}, ${interval.high.toFixed(digits)}]`;
   return fallback === null || !Number.isFinite(fallback) ? MISSING : fallback.toFixed(digits);
 }
 
 /** `+0.189 [+0.150, +0.230]` for differences. */
-export function formatSignedInterval(interval: Interval | null | undefined, fallback: number | null = null, digits = 3): string {
-  if (interval) return `${formatSigned(interval.estimate, digits)} [${formatSigned(interval.low, digits)}, ${formatSigned(interval.high, digits)}]`;
+export function formatSignedInterval(
+  interval: Interval | null | undefined,
+  fallback: number | null = null,
+  digits = 3,
+): string {
+  if (interval)
+    return `${formatSigned(interval.estimate, digits)} [${formatSigned(interval.low, digits)}, ${formatSigned(interval.high, digits)}]`;
   return formatSigned(fallback, digits);
 }
 
@@ -40,13 +50,15 @@ export function curvesFor(state: Pick<RunState, 'evaluations'>, classIndex: numb
   return MODELS.flatMap((model) => {
     const metrics = state.evaluations[model];
     if (!metrics) return [];
-    return [{
-      model,
-      roc: metrics.roc?.find((curve) => curve.classIndex === classIndex) ?? null,
-      pr: metrics.pr?.find((curve) => curve.classIndex === classIndex) ?? null,
-      calibration: metrics.calibration ?? null,
-      metrics,
-    }];
+    return [
+      {
+        model,
+        roc: metrics.roc?.find((curve) => curve.classIndex === classIndex) ?? null,
+        pr: metrics.pr?.find((curve) => curve.classIndex === classIndex) ?? null,
+        calibration: metrics.calibration ?? null,
+        metrics,
+      },
+    ];
   });
 }
 
@@ -68,6 +80,11 @@ export function operatingPointXY(metrics: ClinicalMetrics): { x: number; y: numb
 export function ruleText(metrics: ClinicalMetrics): string {
   const point = metrics.operatingPoint;
   if (!point) return 'argmax';
-  const how = point.rule === 'youden' ? 'Youden’s J' : point.rule === 'default' ? 'default 0.5' : `${point.rule} ≥ ${point.target ?? '?'}`;
+  const how =
+    point.rule === 'youden'
+      ? 'Youden’s J'
+      : point.rule === 'default'
+        ? 'default 0.5'
+        : `${point.rule} ≥ ${point.target ?? '?'}`;
   return `${how}${point.chosenOn === 'val' ? ' on validation' : ''}`;
 }

@@ -30,7 +30,10 @@ export class ExplanationsView {
   private decoded: DecodedExample[] = [];
   private filter: OutcomeFilter = 'all';
   private opacity = 0.6;
-  private readonly grid = el('div', { className: 'saliency-grid', attrs: { role: 'list', 'aria-label': 'Saliency examples' } });
+  private readonly grid = el('div', {
+    className: 'saliency-grid',
+    attrs: { role: 'list', 'aria-label': 'Saliency examples' },
+  });
   private readonly count = el('span', { className: 'saliency-count', attrs: { 'aria-live': 'polite' } });
 
   constructor(private readonly exportReport: () => void) {
@@ -47,16 +50,31 @@ export class ExplanationsView {
   private render(): void {
     if (!this.saliency) {
       replaceChildren(this.element, [
-        el('p', { className: 'empty-state', text: 'No saliency maps for this run yet. They are computed at the end of a run (evaluation.saliency.samplesPerClass, 2 by default); runs recorded before they existed have none.' }),
+        el('p', {
+          className: 'empty-state',
+          text: 'No saliency maps for this run yet. They are computed at the end of a run (evaluation.saliency.samplesPerClass, 2 by default); runs recorded before they existed have none.',
+        }),
       ]);
       return;
     }
-    const slider = el('input', { className: 'opacity-slider', attrs: { type: 'range', min: 0, max: 100, value: Math.round(this.opacity * 100), 'aria-label': 'Heatmap opacity' } });
+    const slider = el('input', {
+      className: 'opacity-slider',
+      attrs: {
+        type: 'range',
+        min: 0,
+        max: 100,
+        value: Math.round(this.opacity * 100),
+        'aria-label': 'Heatmap opacity',
+      },
+    });
     slider.addEventListener('input', () => {
       this.opacity = Number(slider.value) / 100;
       this.drawGrid();
     });
-    const exportButton = el('vscode-button', { text: 'Export Report', attrs: { appearance: 'secondary', 'aria-label': 'Export report.html and report.md for this run' } });
+    const exportButton = el('vscode-button', {
+      text: 'Export Report',
+      attrs: { appearance: 'secondary', 'aria-label': 'Export report.html and report.md for this run' },
+    });
     exportButton.addEventListener('click', () => this.exportReport());
     replaceChildren(this.element, [
       el('div', { className: 'saliency-toolbar' }, [
@@ -68,7 +86,10 @@ export class ExplanationsView {
         this.count,
         exportButton,
       ]),
-      el('p', { className: 'saliency-note', text: `A seeded sample of ${this.saliency.split} images, per class right and wrong. Warm colours: where the evidence for the predicted class lies (not why; a map can look plausible on a wrong answer).` }),
+      el('p', {
+        className: 'saliency-note',
+        text: `A seeded sample of ${this.saliency.split} images, per class right and wrong. Warm colours: where the evidence for the predicted class lies (not why; a map can look plausible on a wrong answer).`,
+      }),
       this.grid,
     ]);
     this.drawGrid();
@@ -82,7 +103,11 @@ export class ExplanationsView {
     replaceChildren(
       this.grid,
       shown.map((decoded) => {
-        const figure = saliencyFigure(decoded, { classes: saliency.classes, opacity: this.opacity, caption: `${saliency.split} image #${decoded.example.index}` });
+        const figure = saliencyFigure(decoded, {
+          classes: saliency.classes,
+          opacity: this.opacity,
+          caption: `${saliency.split} image #${decoded.example.index}`,
+        });
         figure.setAttribute('role', 'listitem');
         return figure;
       }),

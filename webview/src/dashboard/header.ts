@@ -16,7 +16,13 @@ export interface HeaderActions {
   revealFolder(key: string): void;
 }
 
-const STATUS_LABELS: Readonly<Record<RunStatus, string>> = { running: 'Running', completed: 'Completed', stopped: 'Stopped', failed: 'Failed', interrupted: 'Interrupted' };
+const STATUS_LABELS: Readonly<Record<RunStatus, string>> = {
+  running: 'Running',
+  completed: 'Completed',
+  stopped: 'Stopped',
+  failed: 'Failed',
+  interrupted: 'Interrupted',
+};
 
 export class RunHeader {
   readonly element = el('header', { className: 'run-header' });
@@ -31,7 +37,19 @@ export class RunHeader {
     const state = run.state;
     const stopping = this.stopping.has(run.key) && state.status === 'running';
     // Rebuild only when something the header shows changed, not on every batch.
-    const key = [run.key, run.label, run.controllable, run.outsideWorkspace.length, state.status, state.runId, state.backend, state.seconds, state.error, stopping, Boolean(selector)].join('|');
+    const key = [
+      run.key,
+      run.label,
+      run.controllable,
+      run.outsideWorkspace.length,
+      state.status,
+      state.runId,
+      state.backend,
+      state.seconds,
+      state.error,
+      stopping,
+      Boolean(selector),
+    ].join('|');
     const parts = [state.evaluations, state.comparison, state.target, state.source];
     if (key !== this.renderedKey || parts.some((part, index) => part !== this.renderedParts[index])) {
       this.renderedKey = key;
@@ -48,16 +66,28 @@ export class RunHeader {
     const running = state.status === 'running';
     const actions: Child[] = [];
     if (run.controllable && running) {
-      const stop = toolkitButton({ label: stopping ? 'Stopping…' : 'Stop', appearance: 'primary', ariaLabel: 'Stop this run', className: 'stop-button' }, () => {
-        this.stopping.add(run.key);
-        this.actions.stop(run.key);
-        this.renderedKey = '';
-        this.update(run, selector);
-      });
+      const stop = toolkitButton(
+        {
+          label: stopping ? 'Stopping…' : 'Stop',
+          appearance: 'primary',
+          ariaLabel: 'Stop this run',
+          className: 'stop-button',
+        },
+        () => {
+          this.stopping.add(run.key);
+          this.actions.stop(run.key);
+          this.renderedKey = '';
+          this.update(run, selector);
+        },
+      );
       if (stopping) stop.setAttribute('disabled', '');
       actions.push(stop);
     }
-    actions.push(toolkitButton({ label: 'Open run folder', appearance: 'secondary', ariaLabel: 'Reveal the run folder' }, () => this.actions.revealFolder(run.key)));
+    actions.push(
+      toolkitButton({ label: 'Open run folder', appearance: 'secondary', ariaLabel: 'Reveal the run folder' }, () =>
+        this.actions.revealFolder(run.key),
+      ),
+    );
 
     this.progressText = running ? el('span', { className: 'progress-text', attrs: { 'aria-live': 'polite' } }) : null;
     const meta: Child[] = [
@@ -94,17 +124,27 @@ export class RunHeader {
 /** Paths outside the workspace are allowed, and said: `Outside the workspace: target data /data/x`. */
 function renderOutsideWorkspace(paths: RunView['outsideWorkspace']): HTMLElement | null {
   if (paths.length === 0) return null;
-  return el('div', { className: 'outside-workspace', attrs: { role: 'note', 'aria-label': 'Paths outside the workspace' } }, [
-    el('span', { className: 'outside-workspace-label', text: 'Outside the workspace: ' }),
-    ...paths.flatMap(({ what, path }, index) => [
-      index > 0 ? ' · ' : null,
-      el('span', { className: 'outside-workspace-item' }, [`${what} `, el('code', { className: 'outside-workspace-path', text: path, attrs: { title: path } })]),
-    ]),
-  ]);
+  return el(
+    'div',
+    { className: 'outside-workspace', attrs: { role: 'note', 'aria-label': 'Paths outside the workspace' } },
+    [
+      el('span', { className: 'outside-workspace-label', text: 'Outside the workspace: ' }),
+      ...paths.flatMap(({ what, path }, index) => [
+        index > 0 ? ' · ' : null,
+        el('span', { className: 'outside-workspace-item' }, [
+          `${what} `,
+          el('code', { className: 'outside-workspace-path', text: path, attrs: { title: path } }),
+        ]),
+      ]),
+    ],
+  );
 }
 
 function metaItem(label: string, value: string): HTMLElement {
-  return el('span', { className: 'meta-item' }, [el('span', { className: 'meta-label', text: `${label} ` }), el('span', { className: 'meta-value', text: value })]);
+  return el('span', { className: 'meta-item' }, [
+    el('span', { className: 'meta-label', text: `${label} ` }),
+    el('span', { className: 'meta-value', text: value }),
+  ]);
 }
 
 /** `Fine-tune · epoch 3 of 6 · batch 2 of 2`, while running. */
@@ -115,7 +155,8 @@ export function progressLine(state: RunState): string {
   const info = state.phases[phase];
   const parts = [phaseLabel(phase)];
   const batch = state.lastBatch;
-  if (batch && batch.phase === phase) parts.push(`epoch ${batch.epoch} of ${info?.epochs ?? '?'}`, `batch ${batch.batch} of ${batch.batches}`);
+  if (batch && batch.phase === phase)
+    parts.push(`epoch ${batch.epoch} of ${info?.epochs ?? '?'}`, `batch ${batch.batch} of ${batch.batches}`);
   else if (info && info.epochs > 0) parts.push(`epoch ${Math.min(info.epochsDone + 1, info.epochs)} of ${info.epochs}`);
   return parts.join(' · ');
 }
@@ -151,24 +192,47 @@ function renderHeadline(state: RunState): HTMLElement {
     const sc = valueOf(scratch, key);
     const title = key === 'sensitivity' && positiveName ? `${label} (${positiveName})` : label;
     const arrow = sign === 'positive' ? '▲' : sign === 'negative' ? '▼' : sign === 'neutral' ? '●' : '';
-    const verdict = sign === 'positive' ? 'transfer helped' : sign === 'negative' ? 'transfer hurt' : sign === 'neutral' ? 'no difference' : 'awaiting evaluation';
+    const verdict =
+      sign === 'positive'
+        ? 'transfer helped'
+        : sign === 'negative'
+          ? 'transfer hurt'
+          : sign === 'neutral'
+            ? 'no difference'
+            : 'awaiting evaluation';
     const ci = interval ? `95% CI ${formatSigned(interval.low)} to ${formatSigned(interval.high)}` : null;
     const delong = key === 'auc' && comparison?.delong ? `DeLong p ${formatP(comparison.delong.pValue)}` : null;
     const extra = [ci, delong].filter((part): part is string => part !== null);
-    return el('div', { className: `gain-card gain-${sign ?? 'missing'}`, attrs: { role: 'group', 'aria-label': `${title}: fine-tuned minus scratch ${formatSigned(value)}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}, ${verdict}` } }, [
-      el('div', { className: 'gain-label', text: title }),
-      el('div', { className: 'gain-value' }, [el('span', { className: 'gain-arrow', text: arrow, attrs: { 'aria-hidden': 'true' } }), el('span', { text: formatSigned(value) })]),
-      extra.length > 0 ? el('div', { className: 'gain-interval', text: extra.join(' · ') }) : null,
-      el('div', { className: 'gain-detail' }, [
-        el('span', { className: 'model-fine-tuned', text: formatRatio(ft) }),
-        ' fine-tuned vs ',
-        el('span', { className: 'model-scratch', text: formatRatio(sc) }),
-        ' scratch',
-      ]),
-    ]);
+    return el(
+      'div',
+      {
+        className: `gain-card gain-${sign ?? 'missing'}`,
+        attrs: {
+          role: 'group',
+          'aria-label': `${title}: fine-tuned minus scratch ${formatSigned(value)}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}, ${verdict}`,
+        },
+      },
+      [
+        el('div', { className: 'gain-label', text: title }),
+        el('div', { className: 'gain-value' }, [
+          el('span', { className: 'gain-arrow', text: arrow, attrs: { 'aria-hidden': 'true' } }),
+          el('span', { text: formatSigned(value) }),
+        ]),
+        extra.length > 0 ? el('div', { className: 'gain-interval', text: extra.join(' · ') }) : null,
+        el('div', { className: 'gain-detail' }, [
+          el('span', { className: 'model-fine-tuned', text: formatRatio(ft) }),
+          ' fine-tuned vs ',
+          el('span', { className: 'model-scratch', text: formatRatio(sc) }),
+          ' scratch',
+        ]),
+      ],
+    );
   });
   return el('section', { className: 'headline', attrs: { 'aria-label': 'Transfer gain' } }, [
-    el('h2', { className: 'section-title', text: `Transfer gain · fine-tuned − scratch · ${split}${atPoint ? ' · at each model’s threshold' : ''}` }),
+    el('h2', {
+      className: 'section-title',
+      text: `Transfer gain · fine-tuned − scratch · ${split}${atPoint ? ' · at each model’s threshold' : ''}`,
+    }),
     el('div', { className: 'gain-cards' }, cards),
   ]);
 }
@@ -186,17 +250,40 @@ function dataTable(name: string, dataset: DatasetSummary): HTMLElement {
   const splits = ['train', 'val', 'test'] as const;
   const total = (counts: readonly number[]): number => counts.reduce((sum, value) => sum + value, 0);
   const [height, width, channels] = dataset.imageShape;
-  return el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': `${name} data`, tabindex: 0 } }, [
-    el('table', { className: 'data-table' }, [
-      el('caption', {}, [el('span', { className: 'caption-name', text: `${name} data` }), el('span', { className: 'caption-note', text: ` · ${height}×${width}×${channels}`, attrs: { title: dataset.description } })]),
-      el('thead', {}, [
-        el('tr', {}, [el('th', { text: 'Split', attrs: { scope: 'col' } }), ...dataset.classes.map((name) => el('th', { text: name, attrs: { scope: 'col' } })), el('th', { text: 'Total', attrs: { scope: 'col' }, className: 'total' })]),
+  return el(
+    'div',
+    { className: 'table-scroll', attrs: { role: 'region', 'aria-label': `${name} data`, tabindex: 0 } },
+    [
+      el('table', { className: 'data-table' }, [
+        el('caption', {}, [
+          el('span', { className: 'caption-name', text: `${name} data` }),
+          el('span', {
+            className: 'caption-note',
+            text: ` · ${height}×${width}×${channels}`,
+            attrs: { title: dataset.description },
+          }),
+        ]),
+        el('thead', {}, [
+          el('tr', {}, [
+            el('th', { text: 'Split', attrs: { scope: 'col' } }),
+            ...dataset.classes.map((name) => el('th', { text: name, attrs: { scope: 'col' } })),
+            el('th', { text: 'Total', attrs: { scope: 'col' }, className: 'total' }),
+          ]),
+        ]),
+        el(
+          'tbody',
+          {},
+          splits.map((split) =>
+            el('tr', {}, [
+              el('th', { text: split, attrs: { scope: 'row' } }),
+              ...dataset.classes.map((_, index) =>
+                el('td', { text: formatCount(dataset.sizes[split][index] ?? 0), className: 'number' }),
+              ),
+              el('td', { text: formatCount(total(dataset.sizes[split])), className: 'number total' }),
+            ]),
+          ),
+        ),
       ]),
-      el('tbody', {}, splits.map((split) => el('tr', {}, [
-        el('th', { text: split, attrs: { scope: 'row' } }),
-        ...dataset.classes.map((_, index) => el('td', { text: formatCount(dataset.sizes[split][index] ?? 0), className: 'number' })),
-        el('td', { text: formatCount(total(dataset.sizes[split])), className: 'number total' }),
-      ]))),
-    ]),
-  ]);
+    ],
+  );
 }

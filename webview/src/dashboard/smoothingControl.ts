@@ -10,7 +10,9 @@ export class SmoothingControl {
 
   constructor(onChange: (value: number) => void) {
     const id = uniqueId('smoothing');
-    this.slider = el('input', { attrs: { id, type: 'range', min: 0, max: MAX_SMOOTHING, step: 0.01, 'aria-valuetext': '' } });
+    this.slider = el('input', {
+      attrs: { id, type: 'range', min: 0, max: MAX_SMOOTHING, step: 0.01, 'aria-valuetext': '' },
+    });
     this.output = el('output', { className: 'slider-value', attrs: { for: id } });
     this.slider.addEventListener('input', () => {
       const value = Number(this.slider.value);
@@ -18,7 +20,14 @@ export class SmoothingControl {
       onChange(value);
     });
     this.element = el('span', { className: 'control' }, [
-      el('label', { className: 'control-label', text: 'Smoothing', attrs: { for: id, title: 'Exponential moving average weight, as in TensorBoard; faded lines show the raw values' } }),
+      el('label', {
+        className: 'control-label',
+        text: 'Smoothing',
+        attrs: {
+          for: id,
+          title: 'Exponential moving average weight, as in TensorBoard; faded lines show the raw values',
+        },
+      }),
       this.slider,
       this.output,
     ]);

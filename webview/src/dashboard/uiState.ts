@@ -4,7 +4,15 @@
 import { z } from 'zod';
 import { MAX_SMOOTHING } from '../common/smoothing';
 
-export const DASHBOARD_TABS = ['compare', 'curves', 'evaluation', 'confusion', 'per-class', 'explanations', 'details'] as const;
+export const DASHBOARD_TABS = [
+  'compare',
+  'curves',
+  'evaluation',
+  'confusion',
+  'per-class',
+  'explanations',
+  'details',
+] as const;
 export type DashboardTab = (typeof DASHBOARD_TABS)[number];
 
 const uiStateSchema = z.object({

@@ -43,7 +43,11 @@ export interface UnitPlotData {
   reference?: { kind: 'diagonal' } | { kind: 'horizontal'; y: number; label: string };
 }
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, children: SVGElement[] = []): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  children: SVGElement[] = [],
+): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
   for (const child of children) node.append(child);
@@ -66,40 +70,95 @@ export class UnitPlot {
   private readonly legend: HTMLElement;
 
   constructor(private readonly options: { title: string; xLabel: string; yLabel: string; className: string }) {
-    this.canvas = svg('svg', { viewBox: `0 0 ${SIZE} ${SIZE}`, role: 'img', class: 'unit-plot-canvas', 'aria-label': options.title });
+    this.canvas = svg('svg', {
+      viewBox: `0 0 ${SIZE} ${SIZE}`,
+      role: 'img',
+      class: 'unit-plot-canvas',
+      'aria-label': options.title,
+    });
     this.legend = el('ul', { className: 'unit-plot-legend' });
-    this.element = el('figure', { className: `unit-plot ${options.className}` }, [el('figcaption', { className: 'chart-title', text: options.title }), this.canvas, this.legend]);
+    this.element = el('figure', { className: `unit-plot ${options.className}` }, [
+      el('figcaption', { className: 'chart-title', text: options.title }),
+      this.canvas,
+      this.legend,
+    ]);
   }
 
   update(data: UnitPlotData): void {
     const nodes: SVGElement[] = [this.axes()];
-    if (data.reference?.kind === 'diagonal') nodes.push(svg('line', { class: 'reference', x1: px(0), y1: py(0), x2: px(1), y2: py(1) }));
-    if (data.reference?.kind === 'horizontal') nodes.push(titled(svg('line', { class: 'reference', x1: px(0), y1: py(data.reference.y), x2: px(1), y2: py(data.reference.y) }), data.reference.label));
+    if (data.reference?.kind === 'diagonal')
+      nodes.push(svg('line', { class: 'reference', x1: px(0), y1: py(0), x2: px(1), y2: py(1) }));
+    if (data.reference?.kind === 'horizontal')
+      nodes.push(
+        titled(
+          svg('line', { class: 'reference', x1: px(0), y1: py(data.reference.y), x2: px(1), y2: py(data.reference.y) }),
+          data.reference.label,
+        ),
+      );
     for (const bar of data.bars ?? []) {
       const width = (px(bar.to) - px(bar.from)) / bar.of;
-      nodes.push(titled(svg('rect', { class: `bar ${bar.className}`, x: px(bar.from) + bar.slot * width, y: py(bar.height), width: Math.max(0.5, width - 0.5), height: Math.max(0, py(0) - py(bar.height)) }), bar.label));
+      nodes.push(
+        titled(
+          svg('rect', {
+            class: `bar ${bar.className}`,
+            x: px(bar.from) + bar.slot * width,
+            y: py(bar.height),
+            width: Math.max(0.5, width - 0.5),
+            height: Math.max(0, py(0) - py(bar.height)),
+          }),
+          bar.label,
+        ),
+      );
     }
     for (const line of data.lines) {
       if (line.points.length === 0) continue;
       const path = line.points.map((point, k) => {
         const previous = line.points[k - 1];
         if (k === 0) return `M${px(point.x).toFixed(1)},${py(point.y).toFixed(1)}`;
-        return line.step && previous ? `V${py(point.y).toFixed(1)}H${px(point.x).toFixed(1)}` : `L${px(point.x).toFixed(1)},${py(point.y).toFixed(1)}`;
+        return line.step && previous
+          ? `V${py(point.y).toFixed(1)}H${px(point.x).toFixed(1)}`
+          : `L${px(point.x).toFixed(1)},${py(point.y).toFixed(1)}`;
       });
-      nodes.push(titled(svg('path', { class: `curve ${line.className}`, d: path.join(''), 'data-points': line.points.length }), line.label));
+      nodes.push(
+        titled(
+          svg('path', { class: `curve ${line.className}`, d: path.join(''), 'data-points': line.points.length }),
+          line.label,
+        ),
+      );
     }
-    for (const marker of data.markers ?? []) nodes.push(titled(svg('circle', { class: `marker ${marker.className}`, cx: px(marker.x), cy: py(marker.y), r: 4 }), marker.label));
+    for (const marker of data.markers ?? [])
+      nodes.push(
+        titled(
+          svg('circle', { class: `marker ${marker.className}`, cx: px(marker.x), cy: py(marker.y), r: 4 }),
+          marker.label,
+        ),
+      );
     this.canvas.replaceChildren(...nodes);
-    this.legend.replaceChildren(...[...data.lines, ...(data.markers ?? [])].filter((item) => !('points' in item) || item.points.length > 0).map((item) => el('li', { className: item.className }, [el('span', { className: 'swatch', attrs: { 'aria-hidden': 'true' } }), item.label])));
+    this.legend.replaceChildren(
+      ...[...data.lines, ...(data.markers ?? [])]
+        .filter((item) => !('points' in item) || item.points.length > 0)
+        .map((item) =>
+          el('li', { className: item.className }, [
+            el('span', { className: 'swatch', attrs: { 'aria-hidden': 'true' } }),
+            item.label,
+          ]),
+        ),
+    );
     const description = data.lines.map((line) => line.label).join('; ');
-    this.canvas.setAttribute('aria-label', description ? `${this.options.title}: ${description}` : `${this.options.title}: no data`);
+    this.canvas.setAttribute(
+      'aria-label',
+      description ? `${this.options.title}: ${description}` : `${this.options.title}: no data`,
+    );
   }
 
   private axes(): SVGGElement {
     const ticks = [0, 0.25, 0.5, 0.75, 1];
     const group = svg('g', { class: 'axes' });
     for (const t of ticks) {
-      group.append(svg('line', { class: 'grid', x1: px(t), y1: py(0), x2: px(t), y2: py(1) }), svg('line', { class: 'grid', x1: px(0), y1: py(t), x2: px(1), y2: py(t) }));
+      group.append(
+        svg('line', { class: 'grid', x1: px(t), y1: py(0), x2: px(t), y2: py(1) }),
+        svg('line', { class: 'grid', x1: px(0), y1: py(t), x2: px(1), y2: py(t) }),
+      );
       const xText = svg('text', { class: 'tick', x: px(t), y: py(0) + 12, 'text-anchor': 'middle' });
       xText.textContent = String(t);
       const yText = svg('text', { class: 'tick', x: px(0) - 4, y: py(t) + 3, 'text-anchor': 'end' });
@@ -108,9 +167,19 @@ export class UnitPlot {
     }
     const xLabel = svg('text', { class: 'axis-label', x: px(0.5), y: SIZE - 4, 'text-anchor': 'middle' });
     xLabel.textContent = this.options.xLabel;
-    const yLabel = svg('text', { class: 'axis-label', x: 10, y: py(0.5), 'text-anchor': 'middle', transform: `rotate(-90 10 ${py(0.5)})` });
+    const yLabel = svg('text', {
+      class: 'axis-label',
+      x: 10,
+      y: py(0.5),
+      'text-anchor': 'middle',
+      transform: `rotate(-90 10 ${py(0.5)})`,
+    });
     yLabel.textContent = this.options.yLabel;
-    group.append(svg('rect', { class: 'frame', x: px(0), y: py(1), width: px(1) - px(0), height: py(0) - py(1) }), xLabel, yLabel);
+    group.append(
+      svg('rect', { class: 'frame', x: px(0), y: py(1), width: px(1) - px(0), height: py(0) - py(1) }),
+      xLabel,
+      yLabel,
+    );
     return group;
   }
 }

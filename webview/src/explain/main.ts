@@ -21,16 +21,28 @@ function render(message: ExplainHostMessage): void {
   const draw = () =>
     replaceChildren(
       grid,
-      decoded.map((example) => saliencyFigure(example, { classes: message.saliency.classes, opacity, caption: message.files[example.example.index] ?? `image ${example.example.index + 1}` })),
+      decoded.map((example) =>
+        saliencyFigure(example, {
+          classes: message.saliency.classes,
+          opacity,
+          caption: message.files[example.example.index] ?? `image ${example.example.index + 1}`,
+        }),
+      ),
     );
-  const slider = el('input', { className: 'opacity-slider', attrs: { type: 'range', min: 0, max: 100, value: Math.round(opacity * 100), 'aria-label': 'Heatmap opacity' } });
+  const slider = el('input', {
+    className: 'opacity-slider',
+    attrs: { type: 'range', min: 0, max: 100, value: Math.round(opacity * 100), 'aria-label': 'Heatmap opacity' },
+  });
   slider.addEventListener('input', () => {
     opacity = Number(slider.value) / 100;
     draw();
   });
   replaceChildren(root, [
     el('h1', { className: 'explain-title', text: `What ${message.run} looked at` }),
-    el('p', { className: 'saliency-note', text: 'Each image as the run preprocessed its data, then each model’s map of the class it predicted. Warm colours: where the evidence for that class lies. Not a medical device: not for clinical use.' }),
+    el('p', {
+      className: 'saliency-note',
+      text: 'Each image as the run preprocessed its data, then each model’s map of the class it predicted. Warm colours: where the evidence for that class lies. Not a medical device: not for clinical use.',
+    }),
     el('div', { className: 'saliency-toolbar' }, [el('label', {}, ['Opacity', slider])]),
     grid,
   ]);

@@ -21,7 +21,13 @@ import type { LiveSeries } from './liveSeries';
 import { ProgressBar } from './progressBar';
 import { runProgress } from './runProgress';
 
-const STATUS_LABELS = { running: 'Running', completed: 'Completed', stopped: 'Stopped', failed: 'Failed', interrupted: 'Interrupted' } as const;
+const STATUS_LABELS = {
+  running: 'Running',
+  completed: 'Completed',
+  stopped: 'Stopped',
+  failed: 'Failed',
+  interrupted: 'Interrupted',
+} as const;
 
 class Sparkline {
   readonly element: HTMLElement;
@@ -30,9 +36,18 @@ class Sparkline {
   private readonly label: HTMLElement;
 
   constructor(label: string) {
-    this.chart = new LineChart({ title: label, xLabel: 'epoch', height: 48, compact: true, emptyText: 'waiting for data' });
+    this.chart = new LineChart({
+      title: label,
+      xLabel: 'epoch',
+      height: 48,
+      compact: true,
+      emptyText: 'waiting for data',
+    });
     this.label = el('span', { className: 'spark-label', text: label });
-    this.element = el('div', { className: 'spark' }, [el('div', { className: 'spark-head' }, [this.label, this.value]), this.chart.element]);
+    this.element = el('div', { className: 'spark' }, [
+      el('div', { className: 'spark-head' }, [this.label, this.value]),
+      this.chart.element,
+    ]);
   }
 
   setLabel(text: string): void {
@@ -54,7 +69,9 @@ export class MonitorApp {
 
   private readonly idle = el('section', { className: 'monitor-idle', attrs: { 'aria-live': 'polite' } }, [
     el('h1', { className: 'idle-title', text: 'No active run' }),
-    el('p', { text: 'Run an experiment from the “Run experiment” code lens of a *.experiment.yaml file; its progress shows here.' }),
+    el('p', {
+      text: 'Run an experiment from the “Run experiment” code lens of a *.experiment.yaml file; its progress shows here.',
+    }),
   ]);
   private readonly status = el('span', { className: 'status-badge', attrs: { role: 'status' } });
   private readonly name = el('h1', { className: 'monitor-name' });
@@ -77,7 +94,10 @@ export class MonitorApp {
   private readonly active: HTMLElement;
   private renderedActions = '';
 
-  constructor(private readonly root: HTMLElement, private readonly host: WebviewHost) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly host: WebviewHost,
+  ) {
     this.colors = readThemeColors();
     this.scheduler = createFrameScheduler(() => this.render());
     this.active = el('section', { className: 'monitor-run', attrs: { 'aria-label': 'Active run' } }, [
@@ -141,7 +161,9 @@ export class MonitorApp {
     this.runId.textContent = state.runId ?? '';
     const info = progress.phase ? state.phases[progress.phase] : undefined;
     this.phaseLine.textContent = running
-      ? progress.phase ? `${phaseLabel(progress.phase)}${info?.description ? ` · ${info.description}` : ''}` : 'Starting…'
+      ? progress.phase
+        ? `${phaseLabel(progress.phase)}${info?.description ? ` · ${info.description}` : ''}`
+        : 'Starting…'
       : `Ended · ${formatDuration(state.seconds)}`;
     this.error.textContent = state.error ?? '';
     this.error.hidden = !state.error;
@@ -152,7 +174,11 @@ export class MonitorApp {
     this.speedRow.hidden = !running;
     this.etaRow.hidden = !running;
     this.speed.textContent = formatRate(progress.imagesPerSecond);
-    this.eta.textContent = running ? (progress.phaseEtaSeconds === null ? 'estimating…' : `~${formatDuration(progress.phaseEtaSeconds)}`) : '–';
+    this.eta.textContent = running
+      ? progress.phaseEtaSeconds === null
+        ? 'estimating…'
+        : `~${formatDuration(progress.phaseEtaSeconds)}`
+      : '–';
     this.backend.textContent = state.backend ?? '–';
     const summary = summarizeResult(state);
     this.result.textContent = summary ? `Result: ${summary}` : '';
@@ -160,18 +186,38 @@ export class MonitorApp {
 
     const series = this.live.get(run.key) ?? emptyLiveSeries();
     const color = this.colors.blue;
-    this.lossSpark.chart.update({ x: series.x, lines: [{ id: 'loss', label: 'batch loss', color, values: smooth(series.loss, 0.6), raw: series.loss }] }, this.colors);
+    this.lossSpark.chart.update(
+      {
+        x: series.x,
+        lines: [{ id: 'loss', label: 'batch loss', color, values: smooth(series.loss, 0.6), raw: series.loss }],
+      },
+      this.colors,
+    );
     this.lossSpark.setValue(formatRatio(lastValue(series.loss), 3));
     this.lossSpark.element.hidden = !running && series.x.length === 0;
     const phase = progress.phase ?? state.epochs.at(-1)?.phase ?? null;
     const epochs = state.epochs.filter((record) => record.phase === phase);
-    this.accuracySpark.chart.update({
-      x: epochs.map((_, index) => index + 1),
-      lines: [
-        { id: 'train', label: 'train accuracy', color: this.colors.muted, dash: [4, 3], values: epochs.map((record) => record.metrics.accuracy) },
-        { id: 'val', label: 'validation accuracy', color: this.colors.green, values: epochs.map((record) => record.metrics.valAccuracy) },
-      ],
-    }, this.colors);
+    this.accuracySpark.chart.update(
+      {
+        x: epochs.map((_, index) => index + 1),
+        lines: [
+          {
+            id: 'train',
+            label: 'train accuracy',
+            color: this.colors.muted,
+            dash: [4, 3],
+            values: epochs.map((record) => record.metrics.accuracy),
+          },
+          {
+            id: 'val',
+            label: 'validation accuracy',
+            color: this.colors.green,
+            values: epochs.map((record) => record.metrics.valAccuracy),
+          },
+        ],
+      },
+      this.colors,
+    );
     this.accuracySpark.setLabel(phase ? `Accuracy · ${phaseLabel(phase)}` : 'Accuracy');
     this.accuracySpark.setValue(formatRatio(lastValue(epochs.map((record) => record.metrics.valAccuracy)), 3));
 
@@ -185,15 +231,31 @@ export class MonitorApp {
     if (key === this.renderedActions) return;
     this.renderedActions = key;
     const stop = canStop
-      ? toolkitButton({ label: stopping ? 'Stopping…' : 'Stop', appearance: 'secondary', ariaLabel: 'Stop the run', className: 'stop-button' }, () => {
-        this.stopping.add(run.key);
-        this.host.post({ type: 'stop-run', key: run.key });
-        this.renderActions(run);
-      })
+      ? toolkitButton(
+          {
+            label: stopping ? 'Stopping…' : 'Stop',
+            appearance: 'secondary',
+            ariaLabel: 'Stop the run',
+            className: 'stop-button',
+          },
+          () => {
+            this.stopping.add(run.key);
+            this.host.post({ type: 'stop-run', key: run.key });
+            this.renderActions(run);
+          },
+        )
       : null;
     if (stop && stopping) stop.setAttribute('disabled', '');
     replaceChildren(this.actions, [
-      toolkitButton({ label: 'Open dashboard', appearance: 'primary', ariaLabel: 'Open the dashboard of this run', className: 'open-dashboard' }, () => this.host.post({ type: 'open-dashboard', key: run.key })),
+      toolkitButton(
+        {
+          label: 'Open dashboard',
+          appearance: 'primary',
+          ariaLabel: 'Open the dashboard of this run',
+          className: 'open-dashboard',
+        },
+        () => this.host.post({ type: 'open-dashboard', key: run.key }),
+      ),
       stop,
     ]);
   }

@@ -31,7 +31,9 @@ export function runProgress(state: RunState): RunProgress {
 
 function dataProgress(state: RunState): RunProgress['data'] {
   const loading = state.status === 'running' && state.dataProgress !== null && Object.keys(state.phases).length === 0;
-  return loading && state.dataProgress ? { stage: state.dataProgress.stage, value: state.dataProgress.done, max: state.dataProgress.total } : null;
+  return loading && state.dataProgress
+    ? { stage: state.dataProgress.stage, value: state.dataProgress.done, max: state.dataProgress.total }
+    : null;
 }
 
 function trainingProgress(state: RunState): Omit<RunProgress, 'data'> {
@@ -45,11 +47,19 @@ function trainingProgress(state: RunState): Omit<RunProgress, 'data'> {
   const lastEpoch = phaseEpochs.at(-1) ?? null;
 
   if (!phase || !info || info.epochs === 0) {
-    return { phase, phases, epoch: null, batch: null, imagesPerSecond: batchState?.imagesPerSecond ?? null, phaseEtaSeconds: null };
+    return {
+      phase,
+      phases,
+      epoch: null,
+      batch: null,
+      imagesPerSecond: batchState?.imagesPerSecond ?? null,
+      phaseEtaSeconds: null,
+    };
   }
   // The epoch in progress: the batch's, or the one after the last finished.
   const epochsDone = Math.max(info.epochsDone, lastEpoch?.epoch ?? 0);
-  const current = batchState && batchState.epoch > epochsDone ? batchState.epoch : Math.min(epochsDone + 1, info.epochs);
+  const current =
+    batchState && batchState.epoch > epochsDone ? batchState.epoch : Math.min(epochsDone + 1, info.epochs);
   const batches = batchState?.batches ?? info.batchesPerEpoch;
   const batchesDone = batchState && batchState.epoch === current ? batchState.batch : 0;
   const epoch = { value: current, max: info.epochs };
@@ -61,10 +71,18 @@ function trainingProgress(state: RunState): Omit<RunProgress, 'data'> {
   const dataset = phase === 'source' ? state.source : state.target;
   const trainImages = dataset ? sum(dataset.sizes.train) : 0;
   let secondsPerBatch: number | null = null;
-  if (imagesPerSecond && imagesPerSecond > 0 && trainImages > 0 && batches > 0) secondsPerBatch = trainImages / batches / imagesPerSecond;
+  if (imagesPerSecond && imagesPerSecond > 0 && trainImages > 0 && batches > 0)
+    secondsPerBatch = trainImages / batches / imagesPerSecond;
   else if (lastEpoch && batches > 0) secondsPerBatch = lastEpoch.seconds / batches;
   if (secondsPerBatch === null) return { phase, phases, epoch, batch, imagesPerSecond, phaseEtaSeconds: null };
   // What an epoch took beyond its batches: validation, callbacks.
   const overhead = lastEpoch ? Math.max(0, lastEpoch.seconds - batches * secondsPerBatch) : 0;
-  return { phase, phases, epoch, batch, imagesPerSecond, phaseEtaSeconds: remainingBatches * secondsPerBatch + remainingEpochs * overhead };
+  return {
+    phase,
+    phases,
+    epoch,
+    batch,
+    imagesPerSecond,
+    phaseEtaSeconds: remainingBatches * secondsPerBatch + remainingEpochs * overhead,
+  };
 }

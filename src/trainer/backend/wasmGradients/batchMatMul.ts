@@ -19,10 +19,19 @@ export function makeBatchMatMulWasm(builtIn: KernelConfig): KernelFunc {
     const right = transposeB ? swapLastTwo(b) : b;
     try {
       // The built-in's output is a fresh TensorInfo; the engine wraps it as this kernel's output.
-      return builtIn.kernelFunc({ inputs: { a: left, b: right }, backend, attrs: { transposeA: false, transposeB: false } });
+      return builtIn.kernelFunc({
+        inputs: { a: left, b: right },
+        backend,
+        attrs: { transposeA: false, transposeB: false },
+      });
     } finally {
       // Free what this kernel made: the transposes, and any wrappers inputTensor created.
-      for (const [made, given] of [[left, inputs['a']], [right, inputs['b']], [a, inputs['a']], [b, inputs['b']]] as const) {
+      for (const [made, given] of [
+        [left, inputs['a']],
+        [right, inputs['b']],
+        [a, inputs['a']],
+        [b, inputs['b']],
+      ] as const) {
         if (made !== given && !made.isDisposed) made.dispose();
       }
     }

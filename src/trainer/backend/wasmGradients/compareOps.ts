@@ -76,12 +76,17 @@ const OPERATIONS: Record<string, { loop: Elementwise; output: 'bool' | 'input' }
 };
 
 /** An operand as the loop reads it: a repeated block is written out to full length first. */
-function loopOperand(values: NumericArray, layout: OperandLayout, length: number): { values: NumericArray; step: number } {
+function loopOperand(
+  values: NumericArray,
+  layout: OperandLayout,
+  length: number,
+): { values: NumericArray; step: number } {
   if (layout.kind === 'single') return { values, step: 0 };
   if (layout.kind === 'full') return { values, step: 1 };
   const full = new (values.constructor as new (length: number) => NumericArray)(length);
   full.set(values);
-  for (let copied = values.length; copied < length; copied *= 2) full.copyWithin(copied, 0, Math.min(copied, length - copied));
+  for (let copied = values.length; copied < length; copied *= 2)
+    full.copyWithin(copied, 0, Math.min(copied, length - copied));
   return { values: full, step: 1 };
 }
 
@@ -100,7 +105,9 @@ export function makeCompareWasm(kernelName: string, builtIn: KernelConfig | unde
     const numeric = (dtype: DataType) => dtype === 'float32' || dtype === 'int32';
     if (aLayout === null || bLayout === null || !numeric(a.dtype) || a.dtype !== b.dtype) {
       if (builtIn !== undefined) return builtIn.kernelFunc(params);
-      throw new Error(`${kernelName} (MedTransfer wasm kernel): unsupported ${a.dtype}/${b.dtype} inputs [${a.shape.join(',')}], [${b.shape.join(',')}].`);
+      throw new Error(
+        `${kernelName} (MedTransfer wasm kernel): unsupported ${a.dtype}/${b.dtype} inputs [${a.shape.join(',')}], [${b.shape.join(',')}].`,
+      );
     }
     const heap = wasmHeapBackend(kernelName, backend);
     const out = heap.makeOutput(outShape, operation.output === 'bool' ? 'bool' : a.dtype);

@@ -25,14 +25,21 @@ export const conv2DBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs })
   return tidy(() => {
     const x = inputTensor(Conv2DBackpropFilter, inputs, 'x', wasm) as Tensor4D;
     const dy = inputTensor(Conv2DBackpropFilter, inputs, 'dy', wasm) as Tensor4D;
-    const g = convGeometry(Conv2DBackpropFilter, x.shape, filterShape, { strides, pad, dataFormat, dimRoundingMode }, false);
+    const g = convGeometry(
+      Conv2DBackpropFilter,
+      x.shape,
+      filterShape,
+      { strides, pad, dataFormat, dimRoundingMode },
+      false,
+    );
     if (g.filterHeight === 1 && g.filterWidth === 1) {
       const [inChannels, outChannels] = [filterShape[2], filterShape[3]];
       const rows = g.batch * g.outHeight * g.outWidth;
       const windows = reshape(pointwiseWindows(x, g), [rows, inChannels]);
       const dy2d = reshape(dy, [rows, outChannels]);
       // Transpose whichever side has fewer channels: the transpose is the costly pass.
-      const product = inChannels <= outChannels ? matMul(transpose(windows), dy2d) : transpose(matMul(transpose(dy2d), windows));
+      const product =
+        inChannels <= outChannels ? matMul(transpose(windows), dy2d) : transpose(matMul(transpose(dy2d), windows));
       return reshape(product, filterShape);
     }
     const fitted = fitSpatial(x, forwardWindowEdges(g));

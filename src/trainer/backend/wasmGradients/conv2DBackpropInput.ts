@@ -24,7 +24,13 @@ export function makeConv2DBackpropInputWasm(builtIn: KernelConfig | undefined): 
     return tidy(() => {
       const dy = inputTensor(Conv2DBackpropInput, inputs, 'dy', wasm) as Tensor4D;
       const filter = inputTensor(Conv2DBackpropInput, inputs, 'filter', wasm) as Tensor4D;
-      const g = convGeometry(Conv2DBackpropInput, inputShape, filter.shape, { strides, pad, dataFormat, dimRoundingMode }, false);
+      const g = convGeometry(
+        Conv2DBackpropInput,
+        inputShape,
+        filter.shape,
+        { strides, pad, dataFormat, dimRoundingMode },
+        false,
+      );
       if (usesPhases(g)) return phaseInputGradient(dy, filter, g);
       const stretched = stretchByStrides(dy, g.strideHeight, g.strideWidth);
       const fitted = fitSpatial(stretched, inputGradientEdges(g, stretched.shape[1], stretched.shape[2]));

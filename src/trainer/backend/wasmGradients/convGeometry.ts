@@ -41,7 +41,9 @@ export function convGeometry(
   depthwise: boolean,
 ): ConvGeometry {
   if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') {
-    throw new Error(`${kernelName} on wasm (MedTransfer kernel): only NHWC data is supported, got ${attrs.dataFormat}.`);
+    throw new Error(
+      `${kernelName} on wasm (MedTransfer kernel): only NHWC data is supported, got ${attrs.dataFormat}.`,
+    );
   }
   const dilations = attrs.dilations ?? 1;
   if (!backend_util.tupleValuesAreOne(dilations)) {
@@ -78,7 +80,9 @@ export function convGeometry(
 function shape4(kernelName: string, what: string, shape: readonly number[]): [number, number, number, number] {
   const [a, b, c, d] = shape;
   if (shape.length !== 4 || a === undefined || b === undefined || c === undefined || d === undefined) {
-    throw new Error(`${kernelName} on wasm (MedTransfer kernel): ${what} must be rank 4, got shape [${shape.join(', ')}].`);
+    throw new Error(
+      `${kernelName} on wasm (MedTransfer kernel): ${what} must be rank 4, got shape [${shape.join(', ')}].`,
+    );
   }
   return [a, b, c, d];
 }

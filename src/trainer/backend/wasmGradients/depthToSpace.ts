@@ -25,13 +25,23 @@ export function makeDepthToSpaceWasm(builtIn: KernelConfig | undefined): KernelF
     // float32, as the built-in kernel's output.
     const out = heap.makeOutput([batch, height * blockSize, width * blockSize, outDepth], 'float32');
     // Views after makeOutput: allocating may grow the heap, which detaches older views.
-    interleaveBlocks(heap.typedArrayFromHeap(x) as NumericArray, heap.typedArrayFromHeap(out) as NumericArray, [batch, height, width, depth], blockSize);
+    interleaveBlocks(
+      heap.typedArrayFromHeap(x) as NumericArray,
+      heap.typedArrayFromHeap(out) as NumericArray,
+      [batch, height, width, depth],
+      blockSize,
+    );
     return out satisfies TensorInfo;
   };
 }
 
 /** out[n, h·b + bh, w·b + bw, c] = x[n, h, w, (bh·b + bw)·depth/b² + c], by runs of b·depth/b². */
-export function interleaveBlocks(x: NumericArray, out: NumericArray, [batch, height, width, depth]: [number, number, number, number], blockSize: number): void {
+export function interleaveBlocks(
+  x: NumericArray,
+  out: NumericArray,
+  [batch, height, width, depth]: [number, number, number, number],
+  blockSize: number,
+): void {
   const run = depth / blockSize;
   const outRow = width * blockSize * (depth / (blockSize * blockSize));
   let source = 0;

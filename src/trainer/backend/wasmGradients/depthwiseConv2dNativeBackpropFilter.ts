@@ -5,7 +5,14 @@
 // [1, H, W, N·C], dy as a [OH, OW, N·C, M] filter dilated by the stride, output
 // [1, KH, KW, N·C·M], then a sum over N. One XNNPACK depthwise pass instead of KH·KW
 // multiply-and-reduce passes (about 3–14× faster on the shapes in scripts/bench-kernels.ts).
-import { DepthwiseConv2dNativeBackpropFilter, depthwiseConv2d, reshape, sum, tidy, transpose } from '@tensorflow/tfjs-core';
+import {
+  DepthwiseConv2dNativeBackpropFilter,
+  depthwiseConv2d,
+  reshape,
+  sum,
+  tidy,
+  transpose,
+} from '@tensorflow/tfjs-core';
 import type {
   DepthwiseConv2dNativeBackpropFilterAttrs,
   KernelConfig,
@@ -31,8 +38,18 @@ export const depthwiseConv2dNativeBackpropFilterWasm: KernelFunc = ({ inputs, ba
     const [filterHeight, filterWidth, channels, multiplier] = filterShape;
     const fitted = fitSpatial(x, forwardWindowEdges(g));
     const [batch, height, width] = fitted.tensor.shape;
-    const batchInChannels = reshape(transpose(fitted.tensor, [1, 2, 0, 3]), [1, height, width, batch * channels]) as Tensor4D;
-    const dyAsFilter = reshape(transpose(dy, [1, 2, 0, 3]), [g.outHeight, g.outWidth, batch * channels, multiplier]) as Tensor4D;
+    const batchInChannels = reshape(transpose(fitted.tensor, [1, 2, 0, 3]), [
+      1,
+      height,
+      width,
+      batch * channels,
+    ]) as Tensor4D;
+    const dyAsFilter = reshape(transpose(dy, [1, 2, 0, 3]), [
+      g.outHeight,
+      g.outWidth,
+      batch * channels,
+      multiplier,
+    ]) as Tensor4D;
     const perImage = depthwiseConv2d(
       batchInChannels,
       dyAsFilter,
@@ -41,7 +58,8 @@ export const depthwiseConv2dNativeBackpropFilterWasm: KernelFunc = ({ inputs, ba
       'NHWC',
       [g.strideHeight, g.strideWidth],
     );
-    const summed = batch === 1 ? perImage : sum(reshape(perImage, [filterHeight, filterWidth, batch, channels * multiplier]), 2);
+    const summed =
+      batch === 1 ? perImage : sum(reshape(perImage, [filterHeight, filterWidth, batch, channels * multiplier]), 2);
     return reshape(summed, filterShape);
   });
 };

@@ -28,7 +28,8 @@ const NAME = DepthwiseConv2dNativeBackpropInput;
 export const depthwiseConv2dNativeBackpropInputWasm: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = kernelBackend(NAME, backend);
   // Filled by tfjs-core's depthwiseConv2dNativeBackpropInput op.
-  const { strides, pad, dilations, dimRoundingMode, inputShape } = attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
+  const { strides, pad, dilations, dimRoundingMode, inputShape } =
+    attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
   return tidy(() => {
     const dy = inputTensor(NAME, inputs, 'dy', wasm) as Tensor4D;
     const filter = inputTensor(NAME, inputs, 'filter', wasm) as Tensor4D;

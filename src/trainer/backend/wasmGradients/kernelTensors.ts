@@ -14,7 +14,12 @@ export function kernelBackend(kernelName: string, backend: unknown): KernelBacke
 }
 
 /** The named input of a kernel as a Tensor that ops accept, without copying its data. */
-export function inputTensor(kernelName: string, inputs: NamedTensorInfoMap, name: string, backend: KernelBackend): Tensor {
+export function inputTensor(
+  kernelName: string,
+  inputs: NamedTensorInfoMap,
+  name: string,
+  backend: KernelBackend,
+): Tensor {
   const info = inputs[name];
   if (info === undefined) throw new Error(`${kernelName} (MedTransfer wasm kernel): missing input '${name}'.`);
   return asTensor(info, backend);

@@ -9,7 +9,17 @@
 // over the d that put the tap inside [0, K). With d from dMin to dMax and window index
 // r = dMax − d, that is a correlation of dy padded by dMax in front with the filter
 // F[r, ph] = W[s·(dMax − r) + ph + p] (zero where the tap falls outside the filter).
-import { concat, conv2d, depthToSpace, gather, reshape, slice, tensor1d, transpose, zeros } from '@tensorflow/tfjs-core';
+import {
+  concat,
+  conv2d,
+  depthToSpace,
+  gather,
+  reshape,
+  slice,
+  tensor1d,
+  transpose,
+  zeros,
+} from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './convGeometry';
 import { fitSpatial, isZeroPadding } from './spatialFit';
@@ -60,7 +70,12 @@ export function phaseTapIndices(g: ConvGeometry, rows: PhaseAxis, columns: Phase
  * for 3×3 at stride 2).
  */
 export function usesPhases(g: ConvGeometry): boolean {
-  return g.strideHeight > 1 && g.strideHeight === g.strideWidth && g.filterHeight > g.strideHeight && g.filterWidth > g.strideWidth;
+  return (
+    g.strideHeight > 1 &&
+    g.strideHeight === g.strideWidth &&
+    g.filterHeight > g.strideHeight &&
+    g.filterWidth > g.strideWidth
+  );
 }
 
 /** dx ([N, H, W, Ci]) of a strided conv from dy ([N, OH, OW, Co]) and its filter [KH, KW, Ci, Co]. */
@@ -70,10 +85,16 @@ export function phaseInputGradient(dy: Tensor4D, filter: Tensor4D, g: ConvGeomet
   const rows = phaseAxis(g.filterHeight, stride, g.padTop, g.inHeight);
   const columns = phaseAxis(g.filterWidth, stride, g.padLeft, g.inWidth);
   // The phase filter [R, T, Co, (ph, pw, ci)], gathered from the taps and a row of zeros.
-  const taps = concat([reshape(filter, [g.filterHeight * g.filterWidth, inChannels, outChannels]), zeros([1, inChannels, outChannels])]);
+  const taps = concat([
+    reshape(filter, [g.filterHeight * g.filterWidth, inChannels, outChannels]),
+    zeros([1, inChannels, outChannels]),
+  ]);
   const gathered = gather(taps, tensor1d(phaseTapIndices(g, rows, columns), 'int32'));
   const phaseFilter = reshape(
-    transpose(reshape(gathered, [rows.window, columns.window, stride * stride, inChannels, outChannels]), [0, 1, 4, 2, 3]),
+    transpose(
+      reshape(gathered, [rows.window, columns.window, stride * stride, inChannels, outChannels]),
+      [0, 1, 4, 2, 3],
+    ),
     [rows.window, columns.window, outChannels, stride * stride * inChannels],
   ) as Tensor4D;
   const fitted = fitSpatial(dy, {

@@ -5,7 +5,18 @@
 // operands, Tile, Slice above rank 4, Identity's copy, DepthToSpace, Minimum/Maximum/comparisons)
 // for faster ones.
 import '@tensorflow/tfjs-backend-wasm';
-import { BatchMatMul, Conv2DBackpropInput, DepthToSpace, Identity, MaxPoolGrad, Slice, Tile, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import {
+  BatchMatMul,
+  Conv2DBackpropInput,
+  DepthToSpace,
+  Identity,
+  MaxPoolGrad,
+  Slice,
+  Tile,
+  getKernel,
+  registerKernel,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batchMatMul';
 import { COMPARE_KERNEL_NAMES, compareConfig } from './compareOps';

@@ -29,7 +29,11 @@ export function makeSliceWasm(builtIn: KernelConfig | undefined): KernelFunc {
     const out = heap.makeOutput(fullSize, x.dtype);
     if (util.sizeFromShape(fullSize) === 0) return out;
     // Views after makeOutput: allocating may grow the heap, which detaches older views.
-    copySlice(heap.typedArrayFromHeap(x) as NumericArray, heap.typedArrayFromHeap(out) as NumericArray, collapseSlice({ shape: [...x.shape], begin: fullBegin, size: fullSize }));
+    copySlice(
+      heap.typedArrayFromHeap(x) as NumericArray,
+      heap.typedArrayFromHeap(out) as NumericArray,
+      collapseSlice({ shape: [...x.shape], begin: fullBegin, size: fullSize }),
+    );
     return out satisfies TensorInfo;
   };
 }
@@ -43,7 +47,8 @@ export function copySlice<T extends NumericArray>(source: T, target: T, spec: Sl
     return;
   }
   const strides = new Array<number>(rank).fill(1);
-  for (let axis = rank - 2; axis >= 0; axis--) strides[axis] = (strides[axis + 1] as number) * (shape[axis + 1] as number);
+  for (let axis = rank - 2; axis >= 0; axis--)
+    strides[axis] = (strides[axis + 1] as number) * (shape[axis + 1] as number);
   const run = size[rank - 1] as number;
   const runs = target.length / run;
   let offset = 0;

@@ -29,7 +29,11 @@ export function fitSpatial(t: Tensor4D, edges: SpatialEdges): FittedInput {
   const cropped =
     dropTop + dropBottom + dropLeft + dropRight === 0
       ? t
-      : slice(t, [0, dropTop, dropLeft, 0], [batch, height - dropTop - dropBottom, width - dropLeft - dropRight, channels]);
+      : slice(
+          t,
+          [0, dropTop, dropLeft, 0],
+          [batch, height - dropTop - dropBottom, width - dropLeft - dropRight, channels],
+        );
   return {
     tensor: cropped,
     pad: [

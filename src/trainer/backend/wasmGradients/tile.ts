@@ -30,7 +30,12 @@ export function makeTileWasm(builtIn: KernelConfig | undefined): KernelFunc {
 }
 
 /** Writes `src` (row-major, `shape`) tiled `reps` times along each axis into `dst`. */
-export function tileInto<T extends NumericArray>(src: T, shape: readonly number[], reps: readonly number[], dst: T): void {
+export function tileInto<T extends NumericArray>(
+  src: T,
+  shape: readonly number[],
+  reps: readonly number[],
+  dst: T,
+): void {
   const rank = shape.length;
   if (dst.length === 0) return;
   if (rank === 0) {
@@ -55,10 +60,11 @@ export function tileInto<T extends NumericArray>(src: T, shape: readonly number[
       }
       return;
     }
-    for (let i = 0; i < size; i++) fill(axis + 1, srcOffset + i * (srcStrides[axis] as number), dstOffset + i * (dstStrides[axis] as number));
+    for (let i = 0; i < size; i++)
+      fill(axis + 1, srcOffset + i * (srcStrides[axis] as number), dstOffset + i * (dstStrides[axis] as number));
     // The first copy of this axis's block is written: double it up to `times` copies.
     const block = size * (dstStrides[axis] as number);
-    for (let copied = 1; copied < times; ) {
+    for (let copied = 1; copied < times;) {
       const now = Math.min(copied, times - copied);
       dst.copyWithin(dstOffset + copied * block, dstOffset, dstOffset + now * block);
       copied += now;

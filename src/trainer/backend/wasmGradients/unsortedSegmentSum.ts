@@ -27,7 +27,8 @@ export const unsortedSegmentSumWasm: KernelFunc = ({ inputs, backend, attrs }) =
     const blockSize = blockShape.reduce((a, b) => a * b, 1);
     const values = x.dataSync();
     const ids = segmentIds.dataSync();
-    const out = x.dtype === 'int32' ? new Int32Array(numSegments * blockSize) : new Float32Array(numSegments * blockSize);
+    const out =
+      x.dtype === 'int32' ? new Int32Array(numSegments * blockSize) : new Float32Array(numSegments * blockSize);
     for (let i = 0; i < ids.length; i++) {
       const id = Number(ids[i]);
       if (!(id >= 0 && id < numSegments)) continue;

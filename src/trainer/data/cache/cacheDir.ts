@@ -12,7 +12,10 @@ export interface CacheSettings {
 }
 
 /** The cache folder for the dataset at `datasetPath`, or null when caching is off. */
-export async function resolveCacheDir(settings: CacheSettings | undefined, datasetPath: string): Promise<string | null> {
+export async function resolveCacheDir(
+  settings: CacheSettings | undefined,
+  datasetPath: string,
+): Promise<string | null> {
   if (settings && !settings.enabled) return null;
   const parent = dirname(datasetPath);
   if (settings?.dir) return isAbsolute(settings.dir) ? settings.dir : resolve(parent, settings.dir);

@@ -19,5 +19,12 @@ export async function loadCsv(spec: CsvSpec, shape: ImageShape, onProgress?: Pro
   };
   const cacheDir = await resolveCacheDir(spec.cache, spec.path);
   const cache = cacheDir ? { dir: cacheDir, settings: { frame: spec.frame, window: spec.window ?? null } } : null;
-  return loadTable(spec.path, spec, decode, { shape, resize: spec.resize, onError: spec.onError, onProgress, format: 'csv', cache });
+  return loadTable(spec.path, spec, decode, {
+    shape,
+    resize: spec.resize,
+    onError: spec.onError,
+    onProgress,
+    format: 'csv',
+    cache,
+  });
 }

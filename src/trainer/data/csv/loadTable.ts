@@ -16,7 +16,11 @@ export async function loadTable(
 ): Promise<LoadedDataset> {
   const rows = await readLabelTable(table, columns);
   const classes = [...new Set(rows.map((row) => row.label))].sort();
-  if (classes.length < 2) throw new DatasetError(`only one label (${classes[0] ?? ''}) in column "${columns.labelColumn}"; a classifier needs at least two`, table);
+  if (classes.length < 2)
+    throw new DatasetError(
+      `only one label (${classes[0] ?? ''}) in column "${columns.labelColumn}"; a classifier needs at least two`,
+      table,
+    );
   const labelOf = new Map(classes.map((name, index) => [name, index]));
   const entries: Entry[] = rows.map((row) => ({
     path: row.path,
@@ -25,5 +29,11 @@ export async function loadTable(
     ...(row.patient !== undefined ? { group: `patient:${row.patient}` } : {}),
   }));
   const groupedBy = columns.patientColumn ? 'patient' : options.volumes ? 'volume' : undefined;
-  return decodeEntries(entries, decode, { ...options, root: dirname(table), classes, name: options.name ?? basename(table), ...(groupedBy ? { groupedBy } : {}) });
+  return decodeEntries(entries, decode, {
+    ...options,
+    root: dirname(table),
+    classes,
+    name: options.name ?? basename(table),
+    ...(groupedBy ? { groupedBy } : {}),
+  });
 }

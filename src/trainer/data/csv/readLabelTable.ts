@@ -24,9 +24,13 @@ export interface LabelColumns {
 }
 
 const SPLIT_NAMES: Record<string, SplitName> = {
-  train: 'train', training: 'train',
-  val: 'val', valid: 'val', validation: 'val',
-  test: 'test', testing: 'test',
+  train: 'train',
+  training: 'train',
+  val: 'val',
+  valid: 'val',
+  validation: 'val',
+  test: 'test',
+  testing: 'test',
 };
 
 /** The delimiter: tab for .tsv files or when the header has tabs and no commas, else comma. */
@@ -42,11 +46,20 @@ export async function readLabelTable(file: string, columns: LabelColumns): Promi
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new DatasetError(`cannot read the label table: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, file);
+    throw new DatasetError(
+      `cannot read the label table: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      file,
+    );
   }
   let records: Record<string, string>[];
   try {
-    records = parse(text, { columns: true, delimiter: delimiterOf(file, text), skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+    records = parse(text, {
+      columns: true,
+      delimiter: delimiterOf(file, text),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    }) as Record<string, string>[];
   } catch (error) {
     throw new DatasetError(`not a valid CSV/TSV table: ${(error as Error).message}`, file);
   }

@@ -15,7 +15,9 @@ declare module 'jpeg-lossless-decoder-js' {
 
 declare module '@cornerstonejs/codec-charls/decodewasmjs' {
   /** The Emscripten factory: the CommonJS file's module.exports. */
-  function charlsFactory(moduleArg: charlsFactory.CharlsModuleArg & Partial<charlsFactory.CharlsModule>): Promise<charlsFactory.CharlsModule>;
+  function charlsFactory(
+    moduleArg: charlsFactory.CharlsModuleArg & Partial<charlsFactory.CharlsModule>,
+  ): Promise<charlsFactory.CharlsModule>;
   namespace charlsFactory {
     interface CharlsFrameInfo {
       width: number;
@@ -44,7 +46,9 @@ declare module '@cornerstonejs/codec-charls/decodewasmjs' {
 
 declare module '@cornerstonejs/codec-openjpeg/decodewasmjs' {
   /** The Emscripten factory: the CommonJS file's module.exports. */
-  function openJpegFactory(moduleArg: openJpegFactory.OpenJpegModuleArg & Partial<openJpegFactory.OpenJpegModule>): Promise<openJpegFactory.OpenJpegModule>;
+  function openJpegFactory(
+    moduleArg: openJpegFactory.OpenJpegModuleArg & Partial<openJpegFactory.OpenJpegModule>,
+  ): Promise<openJpegFactory.OpenJpegModule>;
   namespace openJpegFactory {
     interface J2KFrameInfo {
       width: number;

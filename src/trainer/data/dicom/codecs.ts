@@ -85,7 +85,10 @@ function explained<T>(decode: () => T): T {
 }
 
 function lastError(): string | undefined {
-  return messages.filter((line) => /error/i.test(line)).at(-1)?.replace(/^\[ERROR\]\s*/, '');
+  return messages
+    .filter((line) => /error/i.test(line))
+    .at(-1)
+    ?.replace(/^\[ERROR\]\s*/, '');
 }
 
 type EmscriptenHook = (imports: object, done: (instance: { exports: object }, module: object) => void) => object;
@@ -96,7 +99,17 @@ type EmscriptenHook = (imports: object, done: (instance: { exports: object }, mo
  * milliseconds and the runtime (and its classes) is ready on the module object when the factory
  * returns, so decoding stays synchronous like the other syntaxes.
  */
-function instantiate<M extends object>(name: string, wasmFile: string, packageEntry: string, factory: (moduleArg: { instantiateWasm: EmscriptenHook; print: (text: string) => void; printErr: (text: string) => void }) => unknown, ready: (module: Partial<M>) => boolean): M {
+function instantiate<M extends object>(
+  name: string,
+  wasmFile: string,
+  packageEntry: string,
+  factory: (moduleArg: {
+    instantiateWasm: EmscriptenHook;
+    print: (text: string) => void;
+    printErr: (text: string) => void;
+  }) => unknown,
+  ready: (module: Partial<M>) => boolean,
+): M {
   const candidates = codecWasmCandidates(packageEntry);
   const dir = candidates.find((candidate) => existsSync(join(candidate, wasmFile)));
   if (dir === undefined) throw new Error(`${name} decoder: ${wasmFile} not found in any of: ${candidates.join(', ')}`);
@@ -126,12 +139,24 @@ let charls: CharlsModule | undefined;
 let openJpeg: OpenJpegModule | undefined;
 
 function loadCharls(): CharlsModule {
-  charls ??= instantiate<CharlsModule>('JPEG-LS', 'charlswasm_decode.wasm', '@cornerstonejs/codec-charls/decodewasmjs', charlsFactory, (module) => typeof module.JpegLSDecoder === 'function');
+  charls ??= instantiate<CharlsModule>(
+    'JPEG-LS',
+    'charlswasm_decode.wasm',
+    '@cornerstonejs/codec-charls/decodewasmjs',
+    charlsFactory,
+    (module) => typeof module.JpegLSDecoder === 'function',
+  );
   return charls;
 }
 
 function loadOpenJpeg(): OpenJpegModule {
-  openJpeg ??= instantiate<OpenJpegModule>('JPEG 2000', 'openjpegwasm_decode.wasm', '@cornerstonejs/codec-openjpeg/decodewasmjs', openJpegFactory, (module) => typeof module.J2KDecoder === 'function');
+  openJpeg ??= instantiate<OpenJpegModule>(
+    'JPEG 2000',
+    'openjpegwasm_decode.wasm',
+    '@cornerstonejs/codec-openjpeg/decodewasmjs',
+    openJpegFactory,
+    (module) => typeof module.J2KDecoder === 'function',
+  );
   return openJpeg;
 }
 
@@ -152,7 +177,9 @@ export function decodeJpegLs(frame: Uint8Array, format: SampleFormat): CodecFram
     if (info.componentCount > 1 && decoder.getInterleaveMode() === 0) {
       const planar = stored;
       const interleaved = new Uint16Array(count);
-      for (let p = 0; p < pixels; p++) for (let c = 0; c < info.componentCount; c++) interleaved[p * info.componentCount + c] = planar[c * pixels + p] ?? 0;
+      for (let p = 0; p < pixels; p++)
+        for (let c = 0; c < info.componentCount; c++)
+          interleaved[p * info.componentCount + c] = planar[c * pixels + p] ?? 0;
       stored = interleaved;
     }
     return { values: toFloat(stored, format), rows: info.height, columns: info.width, samples: info.componentCount };
@@ -169,7 +196,8 @@ export function decodeJpeg2000(frame: Uint8Array, format: SampleFormat): CodecFr
     explained(() => decoder.decode());
     const info = decoder.getFrameInfo();
     // OpenJPEG returns an empty image, rather than throwing, for some broken codestreams.
-    if (info.width === 0 || info.height === 0) throw new Error(lastError() ?? 'no image in the JPEG 2000 codestream (truncated?)');
+    if (info.width === 0 || info.height === 0)
+      throw new Error(lastError() ?? 'no image in the JPEG 2000 codestream (truncated?)');
     const decoded = decoder.getDecodedBuffer();
     const count = info.width * info.height * info.componentCount;
     const rows = info.height;
@@ -177,11 +205,21 @@ export function decodeJpeg2000(frame: Uint8Array, format: SampleFormat): CodecFr
     const samples = info.componentCount;
     if (info.bitsPerSample <= 8) {
       const bytes = decoded.slice(0, count);
-      return { values: toFloat(info.isSigned ? new Int8Array(bytes.buffer) : bytes, { ...format, signed: false }), rows, columns, samples };
+      return {
+        values: toFloat(info.isSigned ? new Int8Array(bytes.buffer) : bytes, { ...format, signed: false }),
+        rows,
+        columns,
+        samples,
+      };
     }
     // OpenJPEG writes samples as 16-bit integers, signed ones already sign-extended.
     const words = decoded.slice(0, count * 2).buffer;
-    return { values: toFloat(info.isSigned ? new Int16Array(words) : new Uint16Array(words), { ...format, signed: false }), rows, columns, samples };
+    return {
+      values: toFloat(info.isSigned ? new Int16Array(words) : new Uint16Array(words), { ...format, signed: false }),
+      rows,
+      columns,
+      samples,
+    };
   } finally {
     decoder.delete();
   }

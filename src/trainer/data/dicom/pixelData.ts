@@ -4,7 +4,11 @@
 // JPEG-LS and JPEG 2000 are decoded (codecs.ts); other compressed syntaxes get a clear error
 // naming them, so the user knows to convert (e.g. `dcmdjpeg`, `gdcmconv --raw`).
 import type { DataSet } from 'dicom-parser';
-import { readEncapsulatedImageFrame, createJPEGBasicOffsetTable, readEncapsulatedPixelDataFromFragments } from 'dicom-parser';
+import {
+  readEncapsulatedImageFrame,
+  createJPEGBasicOffsetTable,
+  readEncapsulatedPixelDataFromFragments,
+} from 'dicom-parser';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { decodeJpeg2000, decodeJpegLossless, decodeJpegLs } from './codecs';
 import type { CodecFrame, SampleFormat } from './codecs';
@@ -41,12 +45,20 @@ export interface FramePixels {
 
 export class DicomPixelError extends Error {}
 
-function nativeFrame(dataSet: DataSet, frame: number, count: number, bits: number, signed: boolean, bigEndian: boolean): Float32Array {
+function nativeFrame(
+  dataSet: DataSet,
+  frame: number,
+  count: number,
+  bits: number,
+  signed: boolean,
+  bigEndian: boolean,
+): Float32Array {
   const element = dataSet.elements.x7fe00010;
   if (!element) throw new DicomPixelError('no Pixel Data element');
   const bytesPerSample = bits / 8;
   const start = element.dataOffset + frame * count * bytesPerSample;
-  if (start + count * bytesPerSample > dataSet.byteArray.length) throw new DicomPixelError('Pixel Data is shorter than Rows × Columns × frames (truncated file?)');
+  if (start + count * bytesPerSample > dataSet.byteArray.length)
+    throw new DicomPixelError('Pixel Data is shorter than Rows × Columns × frames (truncated file?)');
   const view = new DataView(dataSet.byteArray.buffer, dataSet.byteArray.byteOffset + start, count * bytesPerSample);
   const out = new Float32Array(count);
   const little = !bigEndian;
@@ -61,34 +73,61 @@ function nativeFrame(dataSet: DataSet, frame: number, count: number, bits: numbe
 /** The bytes of one frame of encapsulated pixel data. */
 function encapsulatedFrame(dataSet: DataSet, frame: number, frames: number): Uint8Array {
   const element = dataSet.elements.x7fe00010;
-  if (!element?.encapsulatedPixelData) throw new DicomPixelError('a compressed transfer syntax but the Pixel Data is not encapsulated');
+  if (!element?.encapsulatedPixelData)
+    throw new DicomPixelError('a compressed transfer syntax but the Pixel Data is not encapsulated');
   const fragments = element.fragments ?? [];
-  if (frames === 1 && fragments.length > 0) return readEncapsulatedPixelDataFromFragments(dataSet, element, 0, fragments.length);
+  if (frames === 1 && fragments.length > 0)
+    return readEncapsulatedPixelDataFromFragments(dataSet, element, 0, fragments.length);
   // One fragment per frame (always so for RLE) needs no offset table.
   if (fragments.length === frames) return readEncapsulatedPixelDataFromFragments(dataSet, element, frame, 1);
-  return readEncapsulatedImageFrame(dataSet, element, frame, element.basicOffsetTable?.length ? element.basicOffsetTable : createJPEGBasicOffsetTable(dataSet, element));
+  return readEncapsulatedImageFrame(
+    dataSet,
+    element,
+    frame,
+    element.basicOffsetTable?.length ? element.basicOffsetTable : createJPEGBasicOffsetTable(dataSet, element),
+  );
 }
 
 function jpegFrame(dataSet: DataSet, frame: number, frames: number): { values: Float32Array; samples: number } {
-  const image = decodeJpeg(encapsulatedFrame(dataSet, frame, frames), { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
+  const image = decodeJpeg(encapsulatedFrame(dataSet, frame, frames), {
+    useTArray: true,
+    formatAsRGBA: false,
+    maxMemoryUsageInMB: 1024,
+  });
   const values = new Float32Array(image.data.length);
   for (let i = 0; i < values.length; i++) values[i] = image.data[i] ?? 0;
   return { values, samples: 3 };
 }
 
 /** Runs a library codec on one frame and checks the result against the header. */
-function codecFrame(dataSet: DataSet, frame: number, frames: number, rows: number, columns: number, decode: (bytes: Uint8Array, format: SampleFormat) => CodecFrame): CodecFrame {
+function codecFrame(
+  dataSet: DataSet,
+  frame: number,
+  frames: number,
+  rows: number,
+  columns: number,
+  decode: (bytes: Uint8Array, format: SampleFormat) => CodecFrame,
+): CodecFrame {
   const bitsAllocated = dataSet.uint16('x00280100') ?? 16;
-  const format: SampleFormat = { bitsAllocated, bitsStored: dataSet.uint16('x00280101') ?? bitsAllocated, signed: (dataSet.uint16('x00280103') ?? 0) === 1 };
+  const format: SampleFormat = {
+    bitsAllocated,
+    bitsStored: dataSet.uint16('x00280101') ?? bitsAllocated,
+    signed: (dataSet.uint16('x00280103') ?? 0) === 1,
+  };
   let decoded: CodecFrame;
   try {
     decoded = decode(encapsulatedFrame(dataSet, frame, frames), format);
   } catch (error) {
     if (error instanceof DicomPixelError) throw error;
     // Codecs throw Errors, strings or numbers (Emscripten exceptions).
-    throw new DicomPixelError(`cannot decode the compressed frame: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DicomPixelError(
+      `cannot decode the compressed frame: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  if (decoded.rows !== rows || decoded.columns !== columns) throw new DicomPixelError(`the compressed frame is ${decoded.columns}×${decoded.rows}, but Rows × Columns say ${columns}×${rows}`);
+  if (decoded.rows !== rows || decoded.columns !== columns)
+    throw new DicomPixelError(
+      `the compressed frame is ${decoded.columns}×${decoded.rows}, but Rows × Columns say ${columns}×${rows}`,
+    );
   return decoded;
 }
 
@@ -100,13 +139,15 @@ export function readFramePixels(dataSet: DataSet, frame: number): FramePixels {
   if (rows === 0 || columns === 0) throw new DicomPixelError('no image (Rows or Columns missing): not an image object');
   if (!dataSet.elements.x7fe00010) throw new DicomPixelError('no Pixel Data element: not an image object');
   const frames = dataSet.intString('x00280008') ?? 1;
-  if (frame >= frames) throw new DicomPixelError(`frame ${frame} asked for but the file has ${frames} frame${frames === 1 ? '' : 's'}`);
+  if (frame >= frames)
+    throw new DicomPixelError(`frame ${frame} asked for but the file has ${frames} frame${frames === 1 ? '' : 's'}`);
   let samples = dataSet.uint16('x00280002') ?? 1;
   const photometric = (dataSet.string('x00280004') ?? 'MONOCHROME2').trim().toUpperCase();
   let values: Float32Array;
   if (NATIVE_LITTLE.has(syntax) || syntax === NATIVE_BIG) {
     const bits = dataSet.uint16('x00280100') ?? 16;
-    if (bits !== 8 && bits !== 16 && bits !== 32) throw new DicomPixelError(`Bits Allocated ${bits} is not supported (8, 16 or 32)`);
+    if (bits !== 8 && bits !== 16 && bits !== 32)
+      throw new DicomPixelError(`Bits Allocated ${bits} is not supported (8, 16 or 32)`);
     const signed = (dataSet.uint16('x00280103') ?? 0) === 1;
     values = nativeFrame(dataSet, frame, rows * columns * samples, bits, signed, syntax === NATIVE_BIG);
     // Planar configuration 1 stores RRR…GGG…BBB…: interleave to pixel order.
@@ -118,11 +159,19 @@ export function readFramePixels(dataSet: DataSet, frame: number): FramePixels {
     }
   } else if (syntax === RLE_LOSSLESS) {
     const bits = dataSet.uint16('x00280100') ?? 16;
-    if (bits !== 8 && bits !== 16 && bits !== 32) throw new DicomPixelError(`Bits Allocated ${bits} is not supported (8, 16 or 32)`);
-    values = decodeRleFrame(encapsulatedFrame(dataSet, frame, frames), rows * columns, samples, bits / 8, (dataSet.uint16('x00280103') ?? 0) === 1);
+    if (bits !== 8 && bits !== 16 && bits !== 32)
+      throw new DicomPixelError(`Bits Allocated ${bits} is not supported (8, 16 or 32)`);
+    values = decodeRleFrame(
+      encapsulatedFrame(dataSet, frame, frames),
+      rows * columns,
+      samples,
+      bits / 8,
+      (dataSet.uint16('x00280103') ?? 0) === 1,
+    );
   } else if (syntax === JPEG_BASELINE) {
     ({ values, samples } = jpegFrame(dataSet, frame, frames));
-    if (values.length !== rows * columns * samples) throw new DicomPixelError('the JPEG frame does not match Rows × Columns');
+    if (values.length !== rows * columns * samples)
+      throw new DicomPixelError('the JPEG frame does not match Rows × Columns');
   } else if (JPEG_LOSSLESS.has(syntax)) {
     ({ values, samples } = codecFrame(dataSet, frame, frames, rows, columns, decodeJpegLossless));
   } else if (JPEG_LS.has(syntax)) {
@@ -130,13 +179,16 @@ export function readFramePixels(dataSet: DataSet, frame: number): FramePixels {
   } else if (JPEG_2000.has(syntax)) {
     ({ values, samples } = codecFrame(dataSet, frame, frames, rows, columns, decodeJpeg2000));
   } else {
-    throw new DicomPixelError(`transfer syntax ${SYNTAX_NAMES[syntax] ?? syntax} is not supported; convert the files to uncompressed DICOM first (e.g. dcmtk's dcmdjpeg, or gdcmconv --raw)`);
+    throw new DicomPixelError(
+      `transfer syntax ${SYNTAX_NAMES[syntax] ?? syntax} is not supported; convert the files to uncompressed DICOM first (e.g. dcmtk's dcmdjpeg, or gdcmconv --raw)`,
+    );
   }
   // Rescale applies to grayscale only (PS3.3 C.11.1.1.2); colour images have no modality LUT.
   if (samples === 1) {
     const slope = dataSet.floatString('x00281053') ?? 1;
     const intercept = dataSet.floatString('x00281052') ?? 0;
-    if (slope !== 1 || intercept !== 0) for (let i = 0; i < values.length; i++) values[i] = (values[i] ?? 0) * slope + intercept;
+    if (slope !== 1 || intercept !== 0)
+      for (let i = 0; i < values.length; i++) values[i] = (values[i] ?? 0) * slope + intercept;
   }
   return { values, rows, columns, samples, frames, photometric };
 }

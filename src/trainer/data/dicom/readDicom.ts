@@ -58,6 +58,7 @@ export function readDicom(bytes: Uint8Array, options: DicomOptions): DicomImage 
 function describeParserError(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;
-  if (error !== null && typeof error === 'object' && 'exception' in error && typeof error.exception === 'string') return error.exception;
+  if (error !== null && typeof error === 'object' && 'exception' in error && typeof error.exception === 'string')
+    return error.exception;
   return 'unknown parser error';
 }

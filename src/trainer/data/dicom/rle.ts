@@ -22,11 +22,20 @@ function unpackBits(bytes: Uint8Array, start: number, end: number, out: Uint8Arr
  * Decodes one RLE frame into stored sample values, interleaved by pixel (R G B R G B …).
  * `bytesPerSample` is BitsAllocated / 8.
  */
-export function decodeRleFrame(frame: Uint8Array, pixels: number, samples: number, bytesPerSample: number, signed: boolean): Float32Array {
+export function decodeRleFrame(
+  frame: Uint8Array,
+  pixels: number,
+  samples: number,
+  bytesPerSample: number,
+  signed: boolean,
+): Float32Array {
   if (frame.length < 64) throw new Error('RLE frame shorter than its 64-byte header');
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const segments = view.getUint32(0, true);
-  if (segments !== samples * bytesPerSample) throw new Error(`RLE frame has ${segments} segments; expected ${samples * bytesPerSample} (samples × bytes per sample)`);
+  if (segments !== samples * bytesPerSample)
+    throw new Error(
+      `RLE frame has ${segments} segments; expected ${samples * bytesPerSample} (samples × bytes per sample)`,
+    );
   const planes: Uint8Array[] = [];
   for (let s = 0; s < segments; s++) {
     const start = view.getUint32(4 + s * 4, true);

@@ -9,7 +9,11 @@ import { readNiftiSlices } from './readNifti';
 
 type NiftiSpec = Extract<DatasetSpec, { type: 'nifti' }>;
 
-export async function loadNifti(spec: NiftiSpec, shape: ImageShape, onProgress?: ProgressCallback): Promise<LoadedDataset> {
+export async function loadNifti(
+  spec: NiftiSpec,
+  shape: ImageShape,
+  onProgress?: ProgressCallback,
+): Promise<LoadedDataset> {
   const cacheDir = await resolveCacheDir(spec.cache, spec.path);
   const table = isAbsolute(spec.labels) ? spec.labels : resolve(spec.path, spec.labels);
   // Slices of one volume are near-duplicates: they are grouped so no volume spans two splits.

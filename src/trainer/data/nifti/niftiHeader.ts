@@ -37,17 +37,24 @@ export function readNiftiHeader(bytes: Uint8Array): NiftiHeader {
   if (version === 0) throw new Error('not a NIfTI file (sizeof_hdr is neither 348 nor 540)');
   const littleEndian = little1 === 348 || little1 === 540;
   const magic = String.fromCharCode(...bytes.subarray(version === 1 ? 344 : 4, version === 1 ? 347 : 7));
-  if (magic === 'ni1' || magic === 'ni2') throw new Error('a header of a .hdr/.img pair; only single-file .nii volumes are supported');
+  if (magic === 'ni1' || magic === 'ni2')
+    throw new Error('a header of a .hdr/.img pair; only single-file .nii volumes are supported');
   if (magic !== 'n+1' && magic !== 'n+2') throw new Error(`not a NIfTI file (magic "${magic}")`);
   if (version === 2 && bytes.length < 540) throw new Error('too short for a NIfTI-2 header (540 bytes)');
-  const dim = (index: number): number => (version === 1 ? view.getInt16(40 + index * 2, littleEndian) : Number(view.getBigInt64(16 + index * 8, littleEndian)));
+  const dim = (index: number): number =>
+    version === 1
+      ? view.getInt16(40 + index * 2, littleEndian)
+      : Number(view.getBigInt64(16 + index * 8, littleEndian));
   const rank = dim(0);
   if (rank < 2 || rank > 7) throw new Error(`dim[0] is ${rank}; expected a 2- to 7-dimensional image`);
   const size = (index: number): number => (index <= rank ? dim(index) : 1);
   return {
     dims: [size(1), size(2), size(3)],
     datatype: version === 1 ? view.getInt16(70, littleEndian) : view.getInt16(12, littleEndian),
-    voxOffset: version === 1 ? Math.max(352, Math.round(view.getFloat32(108, littleEndian))) : Number(view.getBigInt64(168, littleEndian)),
+    voxOffset:
+      version === 1
+        ? Math.max(352, Math.round(view.getFloat32(108, littleEndian)))
+        : Number(view.getBigInt64(168, littleEndian)),
     slope: version === 1 ? view.getFloat32(112, littleEndian) : view.getFloat64(176, littleEndian),
     intercept: version === 1 ? view.getFloat32(116, littleEndian) : view.getFloat64(184, littleEndian),
     littleEndian,

@@ -29,10 +29,12 @@ function readVolume(file: Uint8Array): Volume {
   const [ni, nj, nk] = header.dims;
   if (ni < 1 || nj < 1 || nk < 1) throw new Error(`bad dimensions ${ni}×${nj}×${nk}`);
   const reader = READERS[header.datatype];
-  if (!reader) throw new Error(`NIfTI datatype ${header.datatype} is not supported (uint8/16/32, int8/16/32, float32/64 are)`);
+  if (!reader)
+    throw new Error(`NIfTI datatype ${header.datatype} is not supported (uint8/16/32, int8/16/32, float32/64 are)`);
   const [size, read] = reader;
   const count = ni * nj * nk;
-  if (bytes.length < header.voxOffset + count * size) throw new Error('the image data is shorter than the header says (truncated file?)');
+  if (bytes.length < header.voxOffset + count * size)
+    throw new Error('the image data is shorter than the header says (truncated file?)');
   const view = new DataView(bytes.buffer, bytes.byteOffset + header.voxOffset, count * size);
   // scl_slope 0 means "no scaling" (nifti1.h, on scl_slope).
   const slope = header.slope !== 0 && Number.isFinite(header.slope) ? header.slope : 1;
@@ -68,7 +70,11 @@ export function sliceIndices(spec: SliceSpec, length: number): number[] {
  * volume's 0.5–99.5 percentile range, robust to a few hot voxels). Slices are shown with the
  * first in-plane axis as columns: axial [j, i], coronal [k, i], sagittal [k, j].
  */
-export function readNiftiSlices(bytes: Uint8Array, slices: SliceSpec, window: IntensityWindow | undefined): DecodedImage[] {
+export function readNiftiSlices(
+  bytes: Uint8Array,
+  slices: SliceSpec,
+  window: IntensityWindow | undefined,
+): DecodedImage[] {
   const { values, dims } = readVolume(bytes);
   const [ni, nj, nk] = dims;
   let windowUsed = window;
@@ -76,7 +82,10 @@ export function readNiftiSlices(bytes: Uint8Array, slices: SliceSpec, window: In
     // Percentiles from at most ~1M evenly strided voxels: a 512×512×300 CT would otherwise
     // sort 78M values per volume, and a strided sample gives the same window to a few levels.
     const stride = Math.max(1, Math.floor(values.length / 1_048_576));
-    const sorted = stride === 1 ? values.slice().sort() : Float32Array.from({ length: Math.ceil(values.length / stride) }, (_, i) => values[i * stride] ?? 0).sort();
+    const sorted =
+      stride === 1
+        ? values.slice().sort()
+        : Float32Array.from({ length: Math.ceil(values.length / stride) }, (_, i) => values[i * stride] ?? 0).sort();
     const low = percentile(sorted, 0.5);
     const high = percentile(sorted, 99.5);
     windowUsed = { center: (low + high) / 2, width: Math.max(high - low, Number.EPSILON) };
@@ -89,7 +98,8 @@ export function readNiftiSlices(bytes: Uint8Array, slices: SliceSpec, window: In
     const pixels = new Float32Array(rows * columns);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < columns; c++) {
-        pixels[r * columns + c] = slices.axis === 'axial' ? at(c, r, s) : slices.axis === 'coronal' ? at(c, s, r) : at(s, c, r);
+        pixels[r * columns + c] =
+          slices.axis === 'axial' ? at(c, r, s) : slices.axis === 'coronal' ? at(c, s, r) : at(s, c, r);
       }
     }
     return { pixels, shape: [rows, columns, 1] };

@@ -5,7 +5,13 @@ import * as tf from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { LayerFactory } from '../layerFactory';
 
-function separableBlock(input: SymbolicTensor, layers: LayerFactory, name: string, filters: number, strides: number): SymbolicTensor {
+function separableBlock(
+  input: SymbolicTensor,
+  layers: LayerFactory,
+  name: string,
+  filters: number,
+  strides: number,
+): SymbolicTensor {
   let x = layers.depthwise(input, `${name}_dw`, strides);
   x = layers.batchNorm(x, `${name}_dw_bn`);
   x = layers.activation(x, `${name}_dw_relu`, 'relu6');

@@ -5,7 +5,13 @@ import * as tf from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { LayerFactory } from '../layerFactory';
 
-function residualBlock(input: SymbolicTensor, layers: LayerFactory, name: string, filters: number, strides: number): SymbolicTensor {
+function residualBlock(
+  input: SymbolicTensor,
+  layers: LayerFactory,
+  name: string,
+  filters: number,
+  strides: number,
+): SymbolicTensor {
   let x = layers.conv(input, `${name}_conv1`, filters, 3, { strides, useBias: false });
   x = layers.batchNorm(x, `${name}_bn1`);
   x = layers.activation(x, `${name}_relu1`, 'relu');

@@ -13,7 +13,9 @@ export function seedCnnFeatures(input: SymbolicTensor, factory: LayerFactory): S
   const layers = factory.withReluInitializer('glorot');
   const [, height, width] = input.shape;
   if ((height ?? 0) < SEED_CNN_MIN_SIZE || (width ?? 0) < SEED_CNN_MIN_SIZE) {
-    throw new Error(`seed-cnn needs images of at least ${SEED_CNN_MIN_SIZE}×${SEED_CNN_MIN_SIZE} (model.inputShape is ${height}×${width}); use a larger inputShape or resnet-small / mobilenet-small`);
+    throw new Error(
+      `seed-cnn needs images of at least ${SEED_CNN_MIN_SIZE}×${SEED_CNN_MIN_SIZE} (model.inputShape is ${height}×${width}); use a larger inputShape or resnet-small / mobilenet-small`,
+    );
   }
   let x = layers.convValid(input, 'block1_conv', 32, 3);
   x = layers.maxPool(x, 'block1_pool');

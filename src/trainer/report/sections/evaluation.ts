@@ -26,7 +26,12 @@ function classNames(data: ReportData, metrics: ClinicalMetrics): string[] {
 export function evaluationSection(data: ReportData): Section {
   const blocks: Section['blocks'] = [];
   const models = evaluated(data);
-  if (models.length === 0) return { id: 'evaluation', title: 'Evaluation', blocks: [{ kind: 'paragraph', text: 'No model was evaluated in this run.' }] };
+  if (models.length === 0)
+    return {
+      id: 'evaluation',
+      title: 'Evaluation',
+      blocks: [{ kind: 'paragraph', text: 'No model was evaluated in this run.' }],
+    };
   for (const [name, metrics] of models) {
     const classes = classNames(data, metrics);
     blocks.push({
@@ -62,13 +67,51 @@ export function evaluationSection(data: ReportData): Section {
   );
   const calibrationSeries: ChartSeries[] = models.flatMap(([name, metrics]) =>
     metrics.calibration
-      ? [{ name: `${MODEL_TITLES[name]} (ECE ${formatNumber(metrics.calibration.ece)})`, color: COLORS[name], markers: true, points: metrics.calibration.bins.flatMap((bin) => (bin.meanPredicted !== null && bin.fractionPositive !== null ? [[bin.meanPredicted, bin.fractionPositive] as [number, number]] : [])) }]
+      ? [
+          {
+            name: `${MODEL_TITLES[name]} (ECE ${formatNumber(metrics.calibration.ece)})`,
+            color: COLORS[name],
+            markers: true,
+            points: metrics.calibration.bins.flatMap((bin) =>
+              bin.meanPredicted !== null && bin.fractionPositive !== null
+                ? [[bin.meanPredicted, bin.fractionPositive] as [number, number]]
+                : [],
+            ),
+          },
+        ]
       : [],
   );
   const svgs: string[] = [];
-  if (rocSeries.length > 0) svgs.push(lineChartSvg({ title: 'ROC curves', xLabel: '1 − specificity (false-positive rate)', yLabel: 'sensitivity', x: [0, 1], y: [0, 1], series: rocSeries, diagonal: true }));
-  if (calibrationSeries.length > 0) svgs.push(lineChartSvg({ title: 'Reliability diagram', xLabel: 'mean predicted probability', yLabel: 'observed frequency', x: [0, 1], y: [0, 1], series: calibrationSeries, diagonal: true }));
-  if (svgs.length > 0) blocks.push({ kind: 'charts', svgs, markdown: 'The ROC curves and the reliability diagram are drawn in report.html.' });
+  if (rocSeries.length > 0)
+    svgs.push(
+      lineChartSvg({
+        title: 'ROC curves',
+        xLabel: '1 − specificity (false-positive rate)',
+        yLabel: 'sensitivity',
+        x: [0, 1],
+        y: [0, 1],
+        series: rocSeries,
+        diagonal: true,
+      }),
+    );
+  if (calibrationSeries.length > 0)
+    svgs.push(
+      lineChartSvg({
+        title: 'Reliability diagram',
+        xLabel: 'mean predicted probability',
+        yLabel: 'observed frequency',
+        x: [0, 1],
+        y: [0, 1],
+        series: calibrationSeries,
+        diagonal: true,
+      }),
+    );
+  if (svgs.length > 0)
+    blocks.push({
+      kind: 'charts',
+      svgs,
+      markdown: 'The ROC curves and the reliability diagram are drawn in report.html.',
+    });
   const calibrated = models.filter(([, metrics]) => metrics.calibration);
   if (calibrated.length > 0) {
     blocks.push({
@@ -77,11 +120,21 @@ export function evaluationSection(data: ReportData): Section {
       header: ['Model', 'Kind', 'ECE', 'Max calibration error', 'Brier score', 'Temperature'],
       rows: calibrated.map(([name, metrics]) => {
         const c = metrics.calibration;
-        return [MODEL_TITLES[name], c?.kind ?? '', formatNumber(c?.ece), formatNumber(c?.maxCalibrationError), formatNumber(c?.brier), c?.temperature ? formatNumber(c.temperature, 2) : 'none'];
+        return [
+          MODEL_TITLES[name],
+          c?.kind ?? '',
+          formatNumber(c?.ece),
+          formatNumber(c?.maxCalibrationError),
+          formatNumber(c?.brier),
+          c?.temperature ? formatNumber(c.temperature, 2) : 'none',
+        ];
       }),
     });
   } else {
-    blocks.push({ kind: 'paragraph', text: 'This run has no ROC curves or calibration (recorded before they existed).' });
+    blocks.push({
+      kind: 'paragraph',
+      text: 'This run has no ROC curves or calibration (recorded before they existed).',
+    });
   }
   return { id: 'evaluation', title: 'Evaluation', blocks };
 }
@@ -89,15 +142,39 @@ export function evaluationSection(data: ReportData): Section {
 export function operatingPointSection(data: ReportData): Section {
   const models = evaluated(data).filter(([, metrics]) => metrics.operatingPoint);
   if (models.length === 0) {
-    return { id: 'operating-point', title: 'Operating point', blocks: [{ kind: 'paragraph', text: 'No threshold was chosen in this run (more than two classes, or a run recorded before operating points existed): predictions are the most probable class.' }] };
+    return {
+      id: 'operating-point',
+      title: 'Operating point',
+      blocks: [
+        {
+          kind: 'paragraph',
+          text: 'No threshold was chosen in this run (more than two classes, or a run recorded before operating points existed): predictions are the most probable class.',
+        },
+      ],
+    };
   }
   const blocks: Section['blocks'] = [
     {
       kind: 'table',
-      header: ['Model', 'Threshold', 'Rule', 'Chosen on', 'Sensitivity', 'Specificity', 'Balanced accuracy', 'Precision', 'NPV', 'Validation sens. / spec.'],
+      header: [
+        'Model',
+        'Threshold',
+        'Rule',
+        'Chosen on',
+        'Sensitivity',
+        'Specificity',
+        'Balanced accuracy',
+        'Precision',
+        'NPV',
+        'Validation sens. / spec.',
+      ],
       rows: models.map(([name, metrics]) => {
         const point = metrics.operatingPoint;
-        const rule = point ? (point.target !== null ? `${point.rule} ≥ ${formatPercent(point.target)}` : point.rule) : '';
+        const rule = point
+          ? point.target !== null
+            ? `${point.rule} ≥ ${formatPercent(point.target)}`
+            : point.rule
+          : '';
         return [
           MODEL_TITLES[name],
           formatNumber(point?.threshold),
@@ -108,11 +185,16 @@ export function operatingPointSection(data: ReportData): Section {
           formatNumber(point?.balancedAccuracy),
           formatNumber(point?.precision),
           formatNumber(point?.npv),
-          point?.validation ? `${formatNumber(point.validation.sensitivity)} / ${formatNumber(point.validation.specificity)}` : '–',
+          point?.validation
+            ? `${formatNumber(point.validation.sensitivity)} / ${formatNumber(point.validation.specificity)}`
+            : '–',
         ];
       }),
     },
-    { kind: 'paragraph', text: 'The threshold on the positive class’s probability is chosen on the validation split and then applied, unchanged, to the evaluated split: the numbers above are on the evaluated split.' },
+    {
+      kind: 'paragraph',
+      text: 'The threshold on the positive class’s probability is chosen on the validation split and then applied, unchanged, to the evaluated split: the numbers above are on the evaluated split.',
+    },
   ];
   return { id: 'operating-point', title: 'Operating point', blocks };
 }

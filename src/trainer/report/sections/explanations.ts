@@ -11,20 +11,49 @@ const METHOD_NAMES = { 'grad-cam': 'Grad-CAM', hirescam: 'HiResCAM', smoothgrad:
 export function explanationsSection(data: ReportData): Section {
   const saliency = data.saliency;
   if (!saliency || saliency.examples.length === 0) {
-    return { id: 'explanations', title: 'What the models looked at', blocks: [{ kind: 'paragraph', text: 'This run has no saliency maps (evaluation.saliency.samplesPerClass: 0, or a run recorded before they existed).' }] };
+    return {
+      id: 'explanations',
+      title: 'What the models looked at',
+      blocks: [
+        {
+          kind: 'paragraph',
+          text: 'This run has no saliency maps (evaluation.saliency.samplesPerClass: 0, or a run recorded before they existed).',
+        },
+      ],
+    };
   }
-  const className = (index: number | null) => (index === null ? 'unknown' : (saliency.classes[index] ?? `class ${index}`));
-  const methods = [...new Set(saliency.examples.flatMap((example) => example.explanations.map((entry) => `${MODEL_TITLES[entry.model]}: ${METHOD_NAMES[entry.method]}${entry.layer ? ` on ${entry.layer}` : ''}`)))];
+  const className = (index: number | null) =>
+    index === null ? 'unknown' : (saliency.classes[index] ?? `class ${index}`);
+  const methods = [
+    ...new Set(
+      saliency.examples.flatMap((example) =>
+        example.explanations.map(
+          (entry) =>
+            `${MODEL_TITLES[entry.model]}: ${METHOD_NAMES[entry.method]}${entry.layer ? ` on ${entry.layer}` : ''}`,
+        ),
+      ),
+    ),
+  ];
   const figures = saliency.examples.map((example) => ({
     caption: `${saliency.split} image #${example.index}, true class ${className(example.trueClass)}`,
     panels: [
-      { title: 'Image', lines: [`${example.width}×${example.height}`], dataUri: overlayDataUri(example, null, 0), outcome: 'unknown' as const },
+      {
+        title: 'Image',
+        lines: [`${example.width}×${example.height}`],
+        dataUri: overlayDataUri(example, null, 0),
+        outcome: 'unknown' as const,
+      },
       ...example.explanations.map((entry) => {
         const correct = isCorrect(example, entry);
         const empty = !Buffer.from(entry.heatmap, 'base64').some((value) => value > 0);
         return {
           title: MODEL_TITLES[entry.model],
-          lines: [`predicted ${className(entry.predicted)}`, `confidence ${formatPercent(entry.confidence)}`, correct === null ? '' : correct ? 'correct' : 'wrong', empty ? 'empty map (no region raised the score)' : ''].filter(Boolean),
+          lines: [
+            `predicted ${className(entry.predicted)}`,
+            `confidence ${formatPercent(entry.confidence)}`,
+            correct === null ? '' : correct ? 'correct' : 'wrong',
+            empty ? 'empty map (no region raised the score)' : '',
+          ].filter(Boolean),
           dataUri: overlayDataUri(example, entry, 0.6),
           outcome: correct === null ? ('unknown' as const) : correct ? ('correct' as const) : ('wrong' as const),
         };

@@ -21,14 +21,36 @@ export function summarySection(data: ReportData): Section {
     const m = models[name];
     if (!m) return [];
     const i = m.intervals;
-    return [[MODEL_TITLES[name], String(m.count), formatInterval(m.auc, i?.auc), formatInterval(m.balancedAccuracy, i?.balancedAccuracy), formatInterval(m.sensitivity, i?.sensitivity), formatInterval(m.specificity, i?.specificity), formatNumber(m.accuracy)]];
+    return [
+      [
+        MODEL_TITLES[name],
+        String(m.count),
+        formatInterval(m.auc, i?.auc),
+        formatInterval(m.balancedAccuracy, i?.balancedAccuracy),
+        formatInterval(m.sensitivity, i?.sensitivity),
+        formatInterval(m.specificity, i?.specificity),
+        formatNumber(m.accuracy),
+      ],
+    ];
   });
   const comparison = data.metrics?.comparison ?? data.state.comparison;
   const gain = data.metrics?.transferGain;
   if (models['fine-tuned'] && models.scratch) {
     const g = comparison?.gain;
-    const interval = (value: number | null | undefined, ci: { estimate: number; low: number; high: number } | null | undefined) => (ci ? `${formatSigned(ci.estimate)} (${formatSigned(ci.low)} to ${formatSigned(ci.high)})` : formatSigned(value));
-    rows.push(['Gain (fine-tuned − scratch)', '', interval(gain?.auc, g?.auc), interval(gain?.balancedAccuracy, g?.balancedAccuracy), interval(gain?.sensitivity, g?.sensitivity), interval(null, g?.specificity), '']);
+    const interval = (
+      value: number | null | undefined,
+      ci: { estimate: number; low: number; high: number } | null | undefined,
+    ) =>
+      ci ? `${formatSigned(ci.estimate)} (${formatSigned(ci.low)} to ${formatSigned(ci.high)})` : formatSigned(value);
+    rows.push([
+      'Gain (fine-tuned − scratch)',
+      '',
+      interval(gain?.auc, g?.auc),
+      interval(gain?.balancedAccuracy, g?.balancedAccuracy),
+      interval(gain?.sensitivity, g?.sensitivity),
+      interval(null, g?.specificity),
+      '',
+    ]);
   }
   const blocks: Section['blocks'] = [];
   const level = models['fine-tuned']?.intervals?.bootstrap.level ?? comparison?.bootstrap?.level;
@@ -42,7 +64,10 @@ export function summarySection(data: ReportData): Section {
     header: ['Model', 'n', 'AUC', 'Balanced accuracy', 'Sensitivity', 'Specificity', 'Accuracy'],
     rows,
   });
-  blocks.push({ kind: 'paragraph', text: `${intervalNote}${threshold !== undefined && threshold !== null ? ' Sensitivity, specificity and balanced accuracy with intervals are at each model’s operating point (see Operating point); without intervals, at 0.5.' : ''}` });
+  blocks.push({
+    kind: 'paragraph',
+    text: `${intervalNote}${threshold !== undefined && threshold !== null ? ' Sensitivity, specificity and balanced accuracy with intervals are at each model’s operating point (see Operating point); without intervals, at 0.5.' : ''}`,
+  });
   const delong = comparison?.delong;
   if (delong) {
     blocks.push({
@@ -61,7 +86,12 @@ function shownSetting(key: string, value: string | number | boolean | null): str
 }
 
 export function experimentSection(data: ReportData): Section {
-  if (!data.experiment) return { id: 'experiment', title: 'Experiment', blocks: [{ kind: 'paragraph', text: 'experiment.json is missing from this run folder.' }] };
+  if (!data.experiment)
+    return {
+      id: 'experiment',
+      title: 'Experiment',
+      blocks: [{ kind: 'paragraph', text: 'experiment.json is missing from this run folder.' }],
+    };
   const flat = flattenSettings(data.experiment);
   const rows = Object.entries(flat)
     .filter(([key]) => key !== '$schema')
@@ -70,7 +100,10 @@ export function experimentSection(data: ReportData): Section {
     id: 'experiment',
     title: 'Experiment',
     blocks: [
-      { kind: 'paragraph', text: `The experiment as run, every default applied (dataset paths shortened to their last part). Backend: ${data.state.backend ?? data.metrics?.backend ?? 'unknown'}.` },
+      {
+        kind: 'paragraph',
+        text: `The experiment as run, every default applied (dataset paths shortened to their last part). Backend: ${data.state.backend ?? data.metrics?.backend ?? 'unknown'}.`,
+      },
       { kind: 'table', header: ['Setting', 'Value'], rows },
     ],
   };
@@ -78,12 +111,30 @@ export function experimentSection(data: ReportData): Section {
 
 export function dataSection(data: ReportData): Section {
   const blocks: Section['blocks'] = [];
-  for (const [title, summary] of [['Target task', data.state.target], ['Source task', data.state.source]] as const) {
+  for (const [title, summary] of [
+    ['Target task', data.state.target],
+    ['Source task', data.state.source],
+  ] as const) {
     if (!summary) continue;
     const total = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
-    const rows = summary.classes.map((name, index) => [name, String(summary.sizes.train[index] ?? 0), String(summary.sizes.val[index] ?? 0), String(summary.sizes.test[index] ?? 0)]);
-    rows.push(['Total', String(total(summary.sizes.train)), String(total(summary.sizes.val)), String(total(summary.sizes.test))]);
-    blocks.push({ kind: 'table', caption: `${title}: ${summary.description}, images ${summary.imageShape.join('×')}`, header: ['Class', 'Train', 'Validation', 'Test'], rows });
+    const rows = summary.classes.map((name, index) => [
+      name,
+      String(summary.sizes.train[index] ?? 0),
+      String(summary.sizes.val[index] ?? 0),
+      String(summary.sizes.test[index] ?? 0),
+    ]);
+    rows.push([
+      'Total',
+      String(total(summary.sizes.train)),
+      String(total(summary.sizes.val)),
+      String(total(summary.sizes.test)),
+    ]);
+    blocks.push({
+      kind: 'table',
+      caption: `${title}: ${summary.description}, images ${summary.imageShape.join('×')}`,
+      header: ['Class', 'Train', 'Validation', 'Test'],
+      rows,
+    });
   }
   if (blocks.length === 0) blocks.push({ kind: 'paragraph', text: 'The run ended before its data was loaded.' });
   return { id: 'data', title: 'Data', blocks };

@@ -29,30 +29,74 @@ function domain(series: ChartSeries[], floor: number | null): [number, number] {
 }
 
 export function trainingSection(data: ReportData): Section {
-  const groups = CURVES.map((curve) => ({ ...curve, records: data.state.epochs.filter((record) => curve.phases.includes(record.phase)) })).filter((group) => group.records.length > 0);
-  if (groups.length === 0) return { id: 'training', title: 'Training curves', blocks: [{ kind: 'paragraph', text: 'No epoch finished in this run.' }] };
+  const groups = CURVES.map((curve) => ({
+    ...curve,
+    records: data.state.epochs.filter((record) => curve.phases.includes(record.phase)),
+  })).filter((group) => group.records.length > 0);
+  if (groups.length === 0)
+    return {
+      id: 'training',
+      title: 'Training curves',
+      blocks: [{ kind: 'paragraph', text: 'No epoch finished in this run.' }],
+    };
   const loss: ChartSeries[] = groups.flatMap((group) => [
     { name: `${group.name} train`, color: group.color, points: points(group.records, (r) => r.metrics.loss) },
-    { name: `${group.name} validation`, color: group.color, dashed: true, points: points(group.records, (r) => r.metrics.valLoss) },
+    {
+      name: `${group.name} validation`,
+      color: group.color,
+      dashed: true,
+      points: points(group.records, (r) => r.metrics.valLoss),
+    },
   ]);
-  const auc: ChartSeries[] = groups.map((group) => ({ name: group.name, color: group.color, points: points(group.records, (r) => r.metrics.valAuc) }));
+  const auc: ChartSeries[] = groups.map((group) => ({
+    name: group.name,
+    color: group.color,
+    points: points(group.records, (r) => r.metrics.valAuc),
+  }));
   const epochs = Math.max(...groups.map((group) => group.records.length));
   const svgs = [
-    lineChartSvg({ title: 'Loss by epoch', xLabel: 'epoch', yLabel: 'cross-entropy', x: [1, Math.max(2, epochs)], y: domain(loss, 0), series: loss }),
-    lineChartSvg({ title: 'Validation AUC by epoch', xLabel: 'epoch', yLabel: 'AUC', x: [1, Math.max(2, epochs)], y: [0.4, 1], series: auc }),
+    lineChartSvg({
+      title: 'Loss by epoch',
+      xLabel: 'epoch',
+      yLabel: 'cross-entropy',
+      x: [1, Math.max(2, epochs)],
+      y: domain(loss, 0),
+      series: loss,
+    }),
+    lineChartSvg({
+      title: 'Validation AUC by epoch',
+      xLabel: 'epoch',
+      yLabel: 'AUC',
+      x: [1, Math.max(2, epochs)],
+      y: [0.4, 1],
+      series: auc,
+    }),
   ];
   const rows = groups.map((group) => {
     const last = group.records[group.records.length - 1];
     const best = Math.max(...group.records.map((r) => r.metrics.valAuc ?? -1));
-    return [group.name, String(group.records.length), formatNumber(last?.metrics.loss), formatNumber(last?.metrics.valLoss), best >= 0 ? formatNumber(best) : '–'];
+    return [
+      group.name,
+      String(group.records.length),
+      formatNumber(last?.metrics.loss),
+      formatNumber(last?.metrics.valLoss),
+      best >= 0 ? formatNumber(best) : '–',
+    ];
   });
   return {
     id: 'training',
     title: 'Training curves',
     blocks: [
       { kind: 'charts', svgs, markdown: 'The loss and validation AUC curves are drawn in report.html.' },
-      { kind: 'paragraph', text: 'Fine-tuned: the head phase then the fine-tuning phase, in one line. Dashed: validation.' },
-      { kind: 'table', header: ['Model', 'Epochs', 'Last train loss', 'Last validation loss', 'Best validation AUC'], rows },
+      {
+        kind: 'paragraph',
+        text: 'Fine-tuned: the head phase then the fine-tuning phase, in one line. Dashed: validation.',
+      },
+      {
+        kind: 'table',
+        header: ['Model', 'Epochs', 'Last train loss', 'Last validation loss', 'Best validation AUC'],
+        rows,
+      },
     ],
   };
 }

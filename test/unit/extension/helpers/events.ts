@@ -21,15 +21,51 @@ export function runStarted(seq = 0, runDir = '/runs/demo/20261124-101500'): Trai
   };
 }
 
-export function phaseStarted(seq: number, phase: 'source' | 'head' | 'finetune' | 'scratch' | 'evaluate', epochs = 10): TrainerEventOf<'phase-started'> {
-  return { type: 'phase-started', seq, time: time(seq), phase, description: phase, epochs, batchesPerEpoch: 5, learningRate: 1e-3, trainableParams: 10, totalParams: 100 };
+export function phaseStarted(
+  seq: number,
+  phase: 'source' | 'head' | 'finetune' | 'scratch' | 'evaluate',
+  epochs = 10,
+): TrainerEventOf<'phase-started'> {
+  return {
+    type: 'phase-started',
+    seq,
+    time: time(seq),
+    phase,
+    description: phase,
+    epochs,
+    batchesPerEpoch: 5,
+    learningRate: 1e-3,
+    trainableParams: 10,
+    totalParams: 100,
+  };
 }
 
-export function batchEnded(seq: number, batch = 1, phase: 'source' | 'head' | 'finetune' | 'scratch' = 'finetune', epoch = 1): TrainerEventOf<'batch-ended'> {
-  return { type: 'batch-ended', seq, time: time(seq), phase, epoch, batch, batches: 5, loss: 0.5, imagesPerSecond: 120 };
+export function batchEnded(
+  seq: number,
+  batch = 1,
+  phase: 'source' | 'head' | 'finetune' | 'scratch' = 'finetune',
+  epoch = 1,
+): TrainerEventOf<'batch-ended'> {
+  return {
+    type: 'batch-ended',
+    seq,
+    time: time(seq),
+    phase,
+    epoch,
+    batch,
+    batches: 5,
+    loss: 0.5,
+    imagesPerSecond: 120,
+  };
 }
 
-export function epochEnded(seq: number, epoch: number, valAuc: number | null, phase: 'source' | 'head' | 'finetune' | 'scratch' = 'finetune', epochs = 10): TrainerEventOf<'epoch-ended'> {
+export function epochEnded(
+  seq: number,
+  epoch: number,
+  valAuc: number | null,
+  phase: 'source' | 'head' | 'finetune' | 'scratch' = 'finetune',
+  epochs = 10,
+): TrainerEventOf<'epoch-ended'> {
   return {
     type: 'epoch-ended',
     seq,
@@ -66,7 +102,11 @@ export function metrics(auc: number | null, balancedAccuracy = 0.8): ClinicalMet
   };
 }
 
-export function evaluation(seq: number, model: 'fine-tuned' | 'scratch', auc: number | null): TrainerEventOf<'evaluation'> {
+export function evaluation(
+  seq: number,
+  model: 'fine-tuned' | 'scratch',
+  auc: number | null,
+): TrainerEventOf<'evaluation'> {
   return { type: 'evaluation', seq, time: time(seq), model, split: 'test', metrics: metrics(auc) };
 }
 
@@ -80,7 +120,15 @@ export function logEvent(seq: number, message: string): TrainerEventOf<'log'> {
 
 /** A completed run: fine-tuned AUC 0.93 against 0.73 from scratch. */
 export function completedRun(): TrainerEvent[] {
-  return [runStarted(0), phaseStarted(1, 'finetune', 2), epochEnded(2, 1, 0.8), epochEnded(3, 2, 0.9), evaluation(4, 'fine-tuned', 0.93), evaluation(5, 'scratch', 0.73), runEnded(6, 'completed')];
+  return [
+    runStarted(0),
+    phaseStarted(1, 'finetune', 2),
+    epochEnded(2, 1, 0.8),
+    epochEnded(3, 2, 0.9),
+    evaluation(4, 'fine-tuned', 0.93),
+    evaluation(5, 'scratch', 0.73),
+    runEnded(6, 'completed'),
+  ];
 }
 
 export function toJsonl(events: readonly TrainerEvent[]): string {
