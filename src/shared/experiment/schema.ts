@@ -20,7 +20,8 @@ const syntheticDataset = z
     task: z
       .enum(['source', 'target'])
       .describe(
-        'source: 4 lesion shapes on high-contrast scans; target: lesion present vs absent on a noisier, differently exposed scanner',
+        'source: 4 lesion shapes on high-contrast scans; ' +
+          'target: lesion present vs absent on a noisier, differently exposed scanner',
       ),
     samples: positiveInt.max(200_000).default(1200).describe('Images in the whole dataset, before the split'),
   })
@@ -46,7 +47,8 @@ const resize = z
   .enum(['stretch', 'pad', 'crop'])
   .default('pad')
   .describe(
-    'How an image of another aspect ratio meets the model input: stretch it, pad it (centred, black borders; keeps all anatomy), or crop its centre',
+    'How an image of another aspect ratio meets the model input: ' +
+      'stretch it, pad it (centred, black borders; keeps all anatomy), or crop its centre',
   );
 const onError = z
   .enum(['fail', 'skip'])
@@ -65,7 +67,8 @@ const cacheSchema = z
       .min(1)
       .optional()
       .describe(
-        'Cache folder (relative: to the folder holding the dataset); default: .medtransfer-cache there, or the system temporary folder when that is read-only',
+        'Cache folder (relative: to the folder holding the dataset); ' +
+          'default: .medtransfer-cache there, or the system temporary folder when that is read-only',
       ),
   })
   .strict();
@@ -279,7 +282,8 @@ const operatingPointSchema = z
       .enum(['youden', 'sensitivity', 'specificity', 'default'])
       .default('youden')
       .describe(
-        'How the threshold is chosen on the validation split: Youden’s J (max sensitivity + specificity − 1), the highest threshold reaching a target sensitivity, or specificity; default: 0.5',
+        'How the threshold is chosen on the validation split: Youden’s J (max sensitivity + specificity − 1), ' +
+          'the highest threshold reaching a target sensitivity, or specificity; default: 0.5',
       ),
     target: z
       .number()
@@ -306,13 +310,15 @@ const saliencySchema = z
       .max(20)
       .default(2)
       .describe(
-        'Evaluation images explained per class and outcome (correct, wrong) of each model, fine-tuned and scratch side by side; 0 turns saliency maps off',
+        'Evaluation images explained per class and outcome (correct, wrong) of each model, ' +
+          'fine-tuned and scratch side by side; 0 turns saliency maps off',
       ),
     method: z
       .enum(['auto', 'grad-cam', 'hirescam', 'smoothgrad'])
       .default('auto')
       .describe(
-        'auto: Grad-CAM on the last convolutional feature map when it is pooled, HiResCAM when it is flattened into dense layers, SmoothGrad for models without one',
+        'auto: Grad-CAM on the last convolutional feature map when it is pooled, ' +
+          'HiResCAM when it is flattened into dense layers, SmoothGrad for models without one',
       ),
   })
   .strict();

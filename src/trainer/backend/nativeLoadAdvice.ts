@@ -35,34 +35,58 @@ export function nativeLoadAdvice(
   if (cuda) return cudaAdvice(pkg, cuda[1] ?? 'a CUDA library');
   const glibc = GLIBC.exec(message);
   if (glibc) {
-    return `This system's C library (glibc) is older than libtensorflow ${LIBTENSORFLOW_VERSION} needs (GLIBC_${glibc[1]}): run the trainer on a newer Linux (e.g. Ubuntu 20.04, Debian 11 or later), ${instead}.`;
+    return (
+      `This system's C library (glibc) is older than libtensorflow ${LIBTENSORFLOW_VERSION} ` +
+      `needs (GLIBC_${glibc[1]}): run the trainer on a newer Linux (e.g. Ubuntu 20.04, Debian 11 or later), ${instead}.`
+    );
   }
   const glibcxx = GLIBCXX.exec(message);
   if (glibcxx)
-    return `This system's C++ library (libstdc++) is older than libtensorflow ${LIBTENSORFLOW_VERSION} needs (GLIBCXX_${glibcxx[1]}): update libstdc++6, ${instead}.`;
+    return (
+      `This system's C++ library (libstdc++) is older than libtensorflow ${LIBTENSORFLOW_VERSION} ` +
+      `needs (GLIBCXX_${glibcxx[1]}): update libstdc++6, ${instead}.`
+    );
   if (WRONG_ARCHITECTURE.test(message) || ADDON_ITSELF_UNLOADABLE.test(message)) {
     const builds = pkg.endsWith('-gpu') ? 'x64 Linux and Windows' : 'x64 Linux, macOS and Windows (and arm64 macOS)';
-    return `Its native files are for another processor or system than this Node (${here.platform}-${here.arch}): it was copied from another machine, or ${pkg} has no build here (it has ${builds}). Reinstall it on this machine, ${instead}.`;
+    return (
+      `Its native files are for another processor or system than this Node (${here.platform}-${here.arch}): ` +
+      `it was copied from another machine, or ${pkg} has no build here (it has ${builds}). ` +
+      `Reinstall it on this machine, ${instead}.`
+    );
   }
   if (LIBTENSORFLOW.test(message) || ADDON_MISSING.test(message) || WINDOWS_DEPENDENCY_MISSING.test(message)) {
-    return `Its install step downloads libtensorflow from storage.googleapis.com and did not finish (offline, behind a proxy, or installed with --ignore-scripts): run \`npm rebuild ${pkg}\` where the network allows, ${instead}.`;
+    return (
+      'Its install step downloads libtensorflow from storage.googleapis.com and did not finish ' +
+      '(offline, behind a proxy, or installed with --ignore-scripts): ' +
+      `run \`npm rebuild ${pkg}\` where the network allows, ${instead}.`
+    );
   }
   if (NODE_ABI.test(message))
-    return `It was built for another version of Node.js than the one running the trainer: run \`npm rebuild ${pkg}\` with this Node, ${instead}.`;
+    return (
+      'It was built for another version of Node.js than the one running the trainer: ' +
+      `run \`npm rebuild ${pkg}\` with this Node, ${instead}.`
+    );
   return undefined;
 }
 
 function cudaAdvice(pkg: string, library: string): string {
   return (
-    `${library} is missing: ${pkg} runs libtensorflow ${LIBTENSORFLOW_VERSION}, built for CUDA 11.2 and cuDNN 8.1, and CUDA 12 does not provide the CUDA 11 libraries. ` +
-    'Install the CUDA 11 runtime and cuDNN 8 beside it (e.g. NVIDIA’s cuda-cudart-11-8 and libcudnn8 packages) and put their folder on LD_LIBRARY_PATH, or use webgpu or wasm.'
+    `${library} is missing: ${pkg} runs libtensorflow ${LIBTENSORFLOW_VERSION}, built for CUDA 11.2 and cuDNN 8.1, ` +
+    'and CUDA 12 does not provide the CUDA 11 libraries. ' +
+    'Install the CUDA 11 runtime and cuDNN 8 beside it (e.g. NVIDIA’s cuda-cudart-11-8 and libcudnn8 packages) ' +
+    'and put their folder on LD_LIBRARY_PATH, or use webgpu or wasm.'
   );
 }
 
-/** When tfjs-node-gpu loads but TensorFlow registered no GPU: it opens CUDA's libraries only then, and only warns. */
+/**
+ * When tfjs-node-gpu loads but TensorFlow registered no GPU: it opens CUDA's libraries only then, and only warns.
+ */
 export function noGpuDeviceAdvice(pkg: string): string {
   return (
-    `${pkg} loaded, but TensorFlow found no usable GPU and would run on the CPU: libtensorflow ${LIBTENSORFLOW_VERSION} needs the CUDA 11.2 and cuDNN 8.1 libraries (TensorFlow's log above names the one it could not open, e.g. libcudart.so.11.0 on a CUDA 12 machine) and an NVIDIA driver. ` +
+    `${pkg} loaded, but TensorFlow found no usable GPU and would run on the CPU: ` +
+    `libtensorflow ${LIBTENSORFLOW_VERSION} needs the CUDA 11.2 and cuDNN 8.1 libraries ` +
+    "(TensorFlow's log above names the one it could not open, e.g. libcudart.so.11.0 on a CUDA 12 machine) " +
+    'and an NVIDIA driver. ' +
     'Install the CUDA 11 runtime and cuDNN 8 and put their folder on LD_LIBRARY_PATH, or use webgpu or wasm.'
   );
 }

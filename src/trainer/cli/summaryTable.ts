@@ -92,14 +92,19 @@ function operatingPointNote(models: [string, ClinicalMetrics | undefined][]): st
         ? 'the default 0.5'
         : `${first.rule} ≥ ${first.target ?? '?'}`;
   const where = first.chosenOn === 'val' ? ' on the validation split' : '';
-  return `* at each model's threshold on the positive-class probability, chosen${where} by ${how}: ${points.map(([name, point]) => `${name} ${point.threshold.toFixed(3)}`).join(', ')}`;
+  const thresholds = points.map(([name, point]) => `${name} ${point.threshold.toFixed(3)}`).join(', ');
+  return `* at each model's threshold on the positive-class probability, chosen${where} by ${how}: ${thresholds}`;
 }
 
 function delongLine(comparison: ModelComparison): string | null {
   const test = comparison.delong;
   if (!test) return null;
   const level = Math.round((comparison.bootstrap?.level ?? 0.95) * 100);
-  return `DeLong's test, AUC fine-tuned vs scratch: difference ${signed(test.aucDifference)} (${level}% CI ${signed(test.ci.low)} to ${signed(test.ci.high)}), z ${test.z === null ? '–' : test.z.toFixed(2)}, p ${formatP(test.pValue)}`;
+  return (
+    `DeLong's test, AUC fine-tuned vs scratch: difference ${signed(test.aucDifference)} ` +
+    `(${level}% CI ${signed(test.ci.low)} to ${signed(test.ci.high)}), ` +
+    `z ${test.z === null ? '–' : test.z.toFixed(2)}, p ${formatP(test.pValue)}`
+  );
 }
 
 export function formatComparison(
@@ -126,7 +131,8 @@ export function formatComparison(
     ];
   });
   const intervalsNote = bootstrap
-    ? `, ${Math.round(bootstrap.level * 100)}% CIs from ${bootstrap.resamples.toLocaleString('en')} stratified bootstrap resamples`
+    ? `, ${Math.round(bootstrap.level * 100)}% CIs ` +
+      `from ${bootstrap.resamples.toLocaleString('en')} stratified bootstrap resamples`
     : '';
   const parts = [
     `Results on the ${split} split (${fineTuned.count} images)${intervalsNote}`,
@@ -145,7 +151,8 @@ export function formatComparison(
   );
   if (calibration.length > 0)
     parts.push(
-      `Expected calibration error (${fineTuned.calibration?.bins.length ?? 15} bins${fineTuned.calibration?.temperature ? `, temperature-scaled` : ''}): ${calibration.join(', ')}`,
+      `Expected calibration error (${fineTuned.calibration?.bins.length ?? 15} bins` +
+        `${fineTuned.calibration?.temperature ? `, temperature-scaled` : ''}): ${calibration.join(', ')}`,
     );
   for (const [name, metrics] of models) {
     if (!metrics) continue;
@@ -194,6 +201,10 @@ export function formatSeedSummary(summary: SeedSummary): string {
     return row;
   });
   const completed = summary.statuses.filter((status) => status === 'completed').length;
-  const title = `Across ${summary.seeds.length} seeds (${summary.seeds.join(', ')}${completed < summary.seeds.length ? `; ${completed} completed` : ''}): mean ± sd (n − 1) on the ${summary.evaluationSplit} split; sensitivity, specificity and balanced accuracy at each run's operating point`;
+  const title =
+    `Across ${summary.seeds.length} seeds ` +
+    `(${summary.seeds.join(', ')}${completed < summary.seeds.length ? `; ${completed} completed` : ''}): ` +
+    `mean ± sd (n − 1) on the ${summary.evaluationSplit} split; ` +
+    "sensitivity, specificity and balanced accuracy at each run's operating point";
   return [title, renderTable(header, body)].join('\n');
 }

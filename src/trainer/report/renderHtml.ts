@@ -11,16 +11,24 @@ function renderBlock(block: Block): string {
     case 'paragraph':
       return `<p>${escapeHtml(block.text)}</p>`;
     case 'warning':
-      return `<div class="warning" role="note"><strong>${escapeHtml(block.title)}</strong> ${escapeHtml(block.text)}</div>`;
+      return (
+        `<div class="warning" role="note"><strong>${escapeHtml(block.title)}</strong> ` +
+        `${escapeHtml(block.text)}</div>`
+      );
     case 'list':
       return `<ul>${block.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
     case 'table': {
       const caption = block.caption ? `<caption>${escapeHtml(block.caption)}</caption>` : '';
-      const header = `<thead><tr>${block.header.map((cell) => `<th scope="col">${escapeHtml(cell)}</th>`).join('')}</tr></thead>`;
+      const headerCells = block.header.map((cell) => `<th scope="col">${escapeHtml(cell)}</th>`).join('');
+      const header = `<thead><tr>${headerCells}</tr></thead>`;
       const rows = block.rows
         .map(
           (row) =>
-            `<tr>${row.map((cell, index) => (index === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`,
+            `<tr>${row
+              .map((cell, index) =>
+                index === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`,
+              )
+              .join('')}</tr>`,
         )
         .join('');
       return `<table>${caption}${header}<tbody>${rows}</tbody></table>`;
@@ -34,7 +42,11 @@ function renderBlock(block: Block): string {
             `<figure class="example"><div class="panels">${figure.panels
               .map(
                 (panel) =>
-                  `<div class="panel ${panel.outcome}"><img src="${escapeHtml(panel.dataUri)}" alt="${escapeHtml(`${panel.title}: ${panel.lines.join(', ')}`)}"><div class="panel-title">${escapeHtml(panel.title)}</div>${panel.lines.map((line) => `<div>${escapeHtml(line)}</div>`).join('')}</div>`,
+                  `<div class="panel ${panel.outcome}">` +
+                  `<img src="${escapeHtml(panel.dataUri)}" ` +
+                  `alt="${escapeHtml(`${panel.title}: ${panel.lines.join(', ')}`)}">` +
+                  `<div class="panel-title">${escapeHtml(panel.title)}</div>` +
+                  `${panel.lines.map((line) => `<div>${escapeHtml(line)}</div>`).join('')}</div>`,
               )
               .join('')}</div><figcaption>${escapeHtml(figure.caption)}</figcaption></figure>`,
         )
@@ -46,12 +58,14 @@ export function renderHtml(document: ReportDocument): string {
   const sections = document.sections
     .map(
       (section) =>
-        `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.title)}</h2>${section.blocks.map(renderBlock).join('\n')}</section>`,
+        `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.title)}</h2>` +
+        `${section.blocks.map(renderBlock).join('\n')}</section>`,
     )
     .join('\n');
   const contents = document.sections
     .map((section) => `<li><a href="#${escapeHtml(section.id)}">${escapeHtml(section.title)}</a></li>`)
     .join('');
+  const warning = `<strong>${escapeHtml(document.warning.title)}</strong> ${escapeHtml(document.warning.text)}`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -66,7 +80,7 @@ export function renderHtml(document: ReportDocument): string {
 <header>
 <h1>${escapeHtml(document.title)}</h1>
 <p class="subtitle">${escapeHtml(document.subtitle)}</p>
-<div class="warning banner" role="note"><strong>${escapeHtml(document.warning.title)}</strong> ${escapeHtml(document.warning.text)}</div>
+<div class="warning banner" role="note">${warning}</div>
 <nav aria-label="Contents"><ol>${contents}</ol></nav>
 </header>
 <main>

@@ -52,31 +52,37 @@ export function lineChartSvg(options: ChartOptions): string {
   const sy = (y: number) => MARGIN.top + plotHeight - ((y - y0) / (y1 - y0 || 1)) * plotHeight;
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(options.title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" ` +
+      `width="${width}" height="${height}" role="img" aria-label="${escapeHtml(options.title)}">`,
   );
   parts.push(
     `<text x="${width / 2}" y="16" class="chart-title" text-anchor="middle">${escapeHtml(options.title)}</text>`,
   );
   for (const tick of ticks(options.x, 5)) {
     parts.push(
-      `<line x1="${sx(tick).toFixed(1)}" y1="${MARGIN.top}" x2="${sx(tick).toFixed(1)}" y2="${MARGIN.top + plotHeight}" class="grid"/>`,
+      `<line x1="${sx(tick).toFixed(1)}" y1="${MARGIN.top}" ` +
+        `x2="${sx(tick).toFixed(1)}" y2="${MARGIN.top + plotHeight}" class="grid"/>`,
     );
     parts.push(
-      `<text x="${sx(tick).toFixed(1)}" y="${MARGIN.top + plotHeight + 14}" text-anchor="middle" class="tick">${label(tick)}</text>`,
+      `<text x="${sx(tick).toFixed(1)}" y="${MARGIN.top + plotHeight + 14}" ` +
+        `text-anchor="middle" class="tick">${label(tick)}</text>`,
     );
   }
   for (const tick of ticks(options.y, 5)) {
     parts.push(
-      `<line x1="${MARGIN.left}" y1="${sy(tick).toFixed(1)}" x2="${MARGIN.left + plotWidth}" y2="${sy(tick).toFixed(1)}" class="grid"/>`,
+      `<line x1="${MARGIN.left}" y1="${sy(tick).toFixed(1)}" ` +
+        `x2="${MARGIN.left + plotWidth}" y2="${sy(tick).toFixed(1)}" class="grid"/>`,
     );
     parts.push(
-      `<text x="${MARGIN.left - 6}" y="${(sy(tick) + 4).toFixed(1)}" text-anchor="end" class="tick">${label(tick)}</text>`,
+      `<text x="${MARGIN.left - 6}" y="${(sy(tick) + 4).toFixed(1)}" ` +
+        `text-anchor="end" class="tick">${label(tick)}</text>`,
     );
   }
   parts.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotWidth}" height="${plotHeight}" class="frame"/>`);
   if (options.diagonal)
     parts.push(
-      `<line x1="${sx(Math.max(x0, y0))}" y1="${sy(Math.max(x0, y0))}" x2="${sx(Math.min(x1, y1))}" y2="${sy(Math.min(x1, y1))}" class="diagonal"/>`,
+      `<line x1="${sx(Math.max(x0, y0))}" y1="${sy(Math.max(x0, y0))}" ` +
+        `x2="${sx(Math.min(x1, y1))}" y2="${sy(Math.min(x1, y1))}" class="diagonal"/>`,
     );
   for (const series of options.series) {
     if (series.points.length === 0) continue;
@@ -84,23 +90,27 @@ export function lineChartSvg(options: ChartOptions): string {
       .map(([x, y], index) => `${index === 0 ? 'M' : 'L'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`)
       .join(' ');
     parts.push(
-      `<path d="${path}" fill="none" stroke="${series.color}" stroke-width="2"${series.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
+      `<path d="${path}" fill="none" stroke="${series.color}" stroke-width="2"` +
+        `${series.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
     );
     if (series.markers)
       for (const [x, y] of series.points)
         parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${series.color}"/>`);
   }
   parts.push(
-    `<text x="${MARGIN.left + plotWidth / 2}" y="${MARGIN.top + plotHeight + 32}" text-anchor="middle" class="axis-label">${escapeHtml(options.xLabel)}</text>`,
+    `<text x="${MARGIN.left + plotWidth / 2}" y="${MARGIN.top + plotHeight + 32}" ` +
+      `text-anchor="middle" class="axis-label">${escapeHtml(options.xLabel)}</text>`,
   );
   parts.push(
-    `<text transform="translate(12 ${MARGIN.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" class="axis-label">${escapeHtml(options.yLabel)}</text>`,
+    `<text transform="translate(12 ${MARGIN.top + plotHeight / 2}) rotate(-90)" ` +
+      `text-anchor="middle" class="axis-label">${escapeHtml(options.yLabel)}</text>`,
   );
   options.series.forEach((series, index) => {
     const y = MARGIN.top + plotHeight + MARGIN.bottom + Math.floor(index / 2) * 16 + 4;
     const x = 8 + (index % 2) * (width / 2);
     parts.push(
-      `<line x1="${x}" y1="${y - 4}" x2="${x + 16}" y2="${y - 4}" stroke="${series.color}" stroke-width="2"${series.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
+      `<line x1="${x}" y1="${y - 4}" x2="${x + 16}" y2="${y - 4}" stroke="${series.color}" stroke-width="2"` +
+        `${series.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
     );
     parts.push(`<text x="${x + 20}" y="${y}" class="legend">${escapeHtml(series.name)}</text>`);
   });

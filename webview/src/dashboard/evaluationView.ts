@@ -70,7 +70,8 @@ export class EvaluationView {
       const text =
         state.status === 'running'
           ? 'The models have not been evaluated yet.'
-          : 'This run has no confidence intervals, curves or calibration (recorded before MedTransfer computed them, or the run ended before its evaluation).';
+          : 'This run has no confidence intervals, curves or calibration ' +
+            '(recorded before MedTransfer computed them, or the run ended before its evaluation).';
       replaceChildren(this.element, [el('p', { className: 'empty-note', text })]);
       return;
     }
@@ -160,7 +161,9 @@ export class EvaluationView {
           : [
               {
                 className: seriesClass(model),
-                label: `${LABEL[model]}: ${bin.count} cases predicted ${bin.lower.toFixed(2)}–${bin.upper.toFixed(2)} (mean ${bin.meanPredicted?.toFixed(3) ?? '–'}), observed ${bin.fractionPositive.toFixed(3)}`,
+                label:
+                  `${LABEL[model]}: ${bin.count} cases predicted ${bin.lower.toFixed(2)}–${bin.upper.toFixed(2)} ` +
+                  `(mean ${bin.meanPredicted?.toFixed(3) ?? '–'}), observed ${bin.fractionPositive.toFixed(3)}`,
                 from: bin.lower,
                 to: bin.upper,
                 height: bin.fractionPositive,
@@ -172,7 +175,9 @@ export class EvaluationView {
     );
     const lines: PlotLine[] = withCalibration.map(({ model, calibration }) => ({
       className: seriesClass(model),
-      label: `${LABEL[model]} · ECE ${calibration?.ece?.toFixed(3) ?? '–'}${calibration?.temperature ? ` (T ${calibration.temperature.toFixed(2)})` : ''}`,
+      label:
+        `${LABEL[model]} · ECE ${calibration?.ece?.toFixed(3) ?? '–'}` +
+        `${calibration?.temperature ? ` (T ${calibration.temperature.toFixed(2)})` : ''}`,
       points: (calibration?.bins ?? []).flatMap((bin) =>
         bin.meanPredicted === null || bin.fractionPositive === null
           ? []
@@ -308,7 +313,9 @@ function delongText(comparison: ModelComparison | null): HTMLElement {
   const level = Math.round((comparison.bootstrap?.level ?? 0.95) * 100);
   return el('p', { className: 'delong' }, [
     el('strong', { text: 'DeLong’s test' }),
-    ` (paired, same cases): AUC ${test.fineTunedAuc.toFixed(3)} vs ${test.scratchAuc.toFixed(3)}, difference ${formatSignedInterval({ estimate: test.aucDifference, low: test.ci.low, high: test.ci.high })} (${level}% CI), z ${test.z === null ? '–' : test.z.toFixed(2)}, `,
+    ` (paired, same cases): AUC ${test.fineTunedAuc.toFixed(3)} vs ${test.scratchAuc.toFixed(3)}, ` +
+      `difference ${formatSignedInterval({ estimate: test.aucDifference, low: test.ci.low, high: test.ci.high })} ` +
+      `(${level}% CI), z ${test.z === null ? '–' : test.z.toFixed(2)}, `,
     el('span', { className: 'p-value', text: `p ${formatP(test.pValue)}` }),
   ]);
 }
@@ -316,8 +323,10 @@ function delongText(comparison: ModelComparison | null): HTMLElement {
 function intervalNote(metrics: ClinicalMetrics | undefined): string {
   const bootstrap = metrics?.intervals?.bootstrap;
   const intervals = bootstrap
-    ? `Intervals: ${bootstrap.resamples.toLocaleString('en-US')} stratified bootstrap resamples (seed ${bootstrap.seed}), percentile ${Math.round(bootstrap.level * 100)}%. `
+    ? `Intervals: ${bootstrap.resamples.toLocaleString('en-US')} stratified bootstrap resamples ` +
+      `(seed ${bootstrap.seed}), percentile ${Math.round(bootstrap.level * 100)}%. `
     : 'No bootstrap intervals in this run. ';
   if (!metrics?.operatingPoint) return `${intervals}Balanced accuracy (mean recall) at the argmax.`;
-  return `${intervals}Sensitivity, specificity and balanced accuracy at each model’s threshold${metrics.operatingPoint.chosenOn === 'val' ? ', chosen on the validation split' : ''}.`;
+  const chosen = metrics.operatingPoint.chosenOn === 'val' ? ', chosen on the validation split' : '';
+  return `${intervals}Sensitivity, specificity and balanced accuracy at each model’s threshold${chosen}.`;
 }

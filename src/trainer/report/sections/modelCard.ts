@@ -10,7 +10,10 @@ import { finalMetrics } from './overview';
 
 export const NOT_A_MEDICAL_DEVICE = {
   title: 'Not a medical device. Not for clinical use.',
-  text: 'This model was trained for research and teaching with MedTransfer. It has not been validated clinically or approved by any regulator, and must not be used to diagnose, treat or triage patients.',
+  text:
+    'This model was trained for research and teaching with MedTransfer. ' +
+    'It has not been validated clinically or approved by any regulator, ' +
+    'and must not be used to diagnose, treat or triage patients.',
 };
 
 const SMALL_TEST_SET = 100;
@@ -46,18 +49,22 @@ export function limitations(data: ReportData): string[] {
   const fineTuned = models['fine-tuned'] ?? models.scratch;
   if (experiment) {
     found.push(
-      `Trained and evaluated on one dataset (${target?.description ?? experiment.target.dataset.type}): how the model does at another site, on another scanner or in another population is unknown.`,
+      `Trained and evaluated on one dataset (${target?.description ?? experiment.target.dataset.type}): ` +
+        'how the model does at another site, on another scanner or in another population is unknown.',
     );
     if (experiment.target.dataset.type === 'synthetic')
       found.push('The target data is synthetic: the numbers say nothing about any clinical task.');
     if (experiment.target.labelsPerClass !== undefined || (experiment.target.fraction ?? 1) < 1) {
-      found.push(
-        `Few labels: ${total(target?.sizes.train)} training images (${experiment.target.labelsPerClass !== undefined ? `${experiment.target.labelsPerClass} per class` : `${(experiment.target.fraction ?? 1) * 100}% of the training split`}).`,
-      );
+      const labelled =
+        experiment.target.labelsPerClass !== undefined
+          ? `${experiment.target.labelsPerClass} per class`
+          : `${(experiment.target.fraction ?? 1) * 100}% of the training split`;
+      found.push(`Few labels: ${total(target?.sizes.train)} training images (${labelled}).`);
     }
     if (experiment.evaluation.split === 'val')
       found.push(
-        'Evaluated on the validation split, which also chose the early-stopping epoch and the threshold: the numbers are optimistic.',
+        'Evaluated on the validation split, which also chose the early-stopping epoch and the threshold: ' +
+          'the numbers are optimistic.',
       );
     const [height, width] = experiment.model.inputShape;
     if (height * width <= 64 * 64)
@@ -67,7 +74,8 @@ export function limitations(data: ReportData): string[] {
   if (evaluatedCount > 0 && evaluatedCount < SMALL_TEST_SET) {
     const auc = fineTuned?.intervals?.auc;
     found.push(
-      `Small evaluation set (n = ${evaluatedCount} < ${SMALL_TEST_SET}): the confidence intervals are wide${auc ? ` (AUC ${formatNumber(auc.low)} to ${formatNumber(auc.high)})` : ''}.`,
+      `Small evaluation set (n = ${evaluatedCount} < ${SMALL_TEST_SET}): the confidence intervals are wide` +
+        `${auc ? ` (AUC ${formatNumber(auc.low)} to ${formatNumber(auc.high)})` : ''}.`,
     );
   }
   const train = target?.sizes.train ?? [];
@@ -76,37 +84,46 @@ export function limitations(data: ReportData): string[] {
   if (train.length > 1 && smallest > 0 && largest / smallest >= 3) {
     const names = target?.classes ?? [];
     found.push(
-      `Class imbalance in training: ${names.map((name, index) => `${name} ${train[index] ?? 0}`).join(', ')} (${(largest / smallest).toFixed(1)}:1). Accuracy flatters a model that favours the larger class; read balanced accuracy, sensitivity and specificity.`,
+      `Class imbalance in training: ${names.map((name, index) => `${name} ${train[index] ?? 0}`).join(', ')} ` +
+        `(${(largest / smallest).toFixed(1)}:1). ` +
+        'Accuracy flatters a model that favours the larger class; read balanced accuracy, sensitivity and specificity.',
     );
   }
   const gain = (data.metrics?.comparison ?? data.state.comparison)?.gain.auc;
   if (gain && gain.low <= 0 && gain.high >= 0)
     found.push(
-      `The transfer gain in AUC (${formatNumber(gain.estimate)}) has an interval that includes zero (${formatNumber(gain.low)} to ${formatNumber(gain.high)}): this run does not show that pretraining helped.`,
+      `The transfer gain in AUC (${formatNumber(gain.estimate)}) has an interval that includes zero ` +
+        `(${formatNumber(gain.low)} to ${formatNumber(gain.high)}): this run does not show that pretraining helped.`,
     );
   for (const [name, metrics] of Object.entries(models)) {
     const ece = metrics?.calibration?.ece;
     if (ece !== null && ece !== undefined && ece > 0.1)
       found.push(
-        `The ${name} model's probabilities are poorly calibrated (ECE ${formatNumber(ece)}): read them as scores, not as risks.`,
+        `The ${name} model's probabilities are poorly calibrated (ECE ${formatNumber(ece)}): ` +
+          'read them as scores, not as risks.',
       );
   }
   const status = data.metrics?.status ?? data.state.status;
   if (status !== 'completed')
     found.push(`The run did not complete (status ${status}): the models are those saved when it ended.`);
   found.push(
-    'Saliency maps are a rough guide to where the evidence lies, not a proof that the model uses clinically meaningful features.',
+    'Saliency maps are a rough guide to where the evidence lies, ' +
+      'not a proof that the model uses clinically meaningful features.',
   );
   return found;
 }
 
 function trainingProcedure(experiment: Experiment, data: ReportData): string[] {
   const items = [
-    `Architecture ${experiment.model.architecture}, input ${experiment.model.inputShape.join('×')}, dropout ${experiment.model.dropout}.`,
+    `Architecture ${experiment.model.architecture}, input ${experiment.model.inputShape.join('×')}, ` +
+      `dropout ${experiment.model.dropout}.`,
     experiment.pretrained
       ? `Started from a saved model (${experiment.pretrained.split(/[\\/]/).pop() ?? ''}).`
       : `Pretrained on the source task for ${experiment.source?.epochs ?? 0} epochs.`,
-    `Fine-tuned with strategy ${experiment.fineTune.strategy}: ${experiment.fineTune.headEpochs} head epochs at ${experiment.training.learningRate}, ${experiment.fineTune.epochs} fine-tuning epochs at ${experiment.fineTune.learningRate}; optimizer ${experiment.training.optimizer}, batch size ${experiment.training.batchSize}.`,
+    `Fine-tuned with strategy ${experiment.fineTune.strategy}: ` +
+      `${experiment.fineTune.headEpochs} head epochs at ${experiment.training.learningRate}, ` +
+      `${experiment.fineTune.epochs} fine-tuning epochs at ${experiment.fineTune.learningRate}; ` +
+      `optimizer ${experiment.training.optimizer}, batch size ${experiment.training.batchSize}.`,
     experiment.baseline.scratch
       ? 'Baseline: the same architecture trained from random weights on the same target data and epoch budget.'
       : 'No scratch baseline was trained.',
@@ -122,22 +139,32 @@ export function modelCardSection(data: ReportData): Section {
   const classes = data.metrics?.classes ?? data.state.target?.classes ?? [];
   blocks.push({
     kind: 'paragraph',
-    text: `Model: an image classifier for ${classes.length} classes (${classes.join(', ')}), from the experiment ${data.state.experimentName ?? experiment?.name ?? ''}, run ${data.state.runId ?? data.metrics?.runId ?? ''}. Files: model/ (fine-tuned) and scratch-model/ (baseline), TF.js layers models with metadata.json.`,
+    text:
+      `Model: an image classifier for ${classes.length} classes (${classes.join(', ')}), ` +
+      `from the experiment ${data.state.experimentName ?? experiment?.name ?? ''}, ` +
+      `run ${data.state.runId ?? data.metrics?.runId ?? ''}. ` +
+      'Files: model/ (fine-tuned) and scratch-model/ (baseline), TF.js layers models with metadata.json.',
   });
   blocks.push({
     kind: 'paragraph',
-    text: 'Intended use: research on transfer learning for medical images, teaching, and comparing a fine-tuned model with one trained from scratch on the same data. Out of scope: any clinical decision, any use on patients, and any data unlike the training data.',
+    text:
+      'Intended use: research on transfer learning for medical images, teaching, ' +
+      'and comparing a fine-tuned model with one trained from scratch on the same data. ' +
+      'Out of scope: any clinical decision, any use on patients, and any data unlike the training data.',
   });
   if (experiment) {
     const provenance = [
-      `Target: ${describeDataset(experiment.target.dataset)}${data.state.target ? `, ${data.state.target.description}` : ''}.`,
+      `Target: ${describeDataset(experiment.target.dataset)}` +
+        `${data.state.target ? `, ${data.state.target.description}` : ''}.`,
     ];
     if (experiment.source)
       provenance.push(
-        `Source (pretraining): ${describeDataset(experiment.source.dataset)}${data.state.source ? `, ${data.state.source.description}` : ''}.`,
+        `Source (pretraining): ${describeDataset(experiment.source.dataset)}` +
+          `${data.state.source ? `, ${data.state.source.description}` : ''}.`,
       );
     provenance.push(
-      'The report holds no patient data: saliency examples are the preprocessed model inputs, identified by their index in the split; DICOM identifying tags are never read.',
+      'The report holds no patient data: saliency examples are the preprocessed model inputs, ' +
+        'identified by their index in the split; DICOM identifying tags are never read.',
     );
     blocks.push({ kind: 'paragraph', text: 'Data provenance:' }, { kind: 'list', items: provenance });
     blocks.push(
@@ -151,9 +178,12 @@ export function modelCardSection(data: ReportData): Section {
     {
       kind: 'list',
       items: [
-        'Performance was not measured per sex, age, ethnicity, site or device; errors may fall unevenly on groups of patients.',
-        'Labels carry their source’s errors and biases; a model learns them too, including shortcuts (markers, text, scanner differences) that saliency maps may reveal.',
-        'Patient data used to train or test a model must be handled under the applicable consent and data-protection rules.',
+        'Performance was not measured per sex, age, ethnicity, site or device; ' +
+          'errors may fall unevenly on groups of patients.',
+        'Labels carry their source’s errors and biases; a model learns them too, ' +
+          'including shortcuts (markers, text, scanner differences) that saliency maps may reveal.',
+        'Patient data used to train or test a model must be handled under the applicable consent ' +
+          'and data-protection rules.',
       ],
     },
   );
