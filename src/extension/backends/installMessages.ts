@@ -72,11 +72,15 @@ export function installFailureMessage(
     const host = unreachableHost(outcome.output);
     const where = host === undefined ? '' : ` (${host} could not be reached)`;
     const why = backend.downloadsLibtensorflow
-      ? `its install downloads libtensorflow from storage.googleapis.com, after the package itself from the npm registry, and this machine's network does not allow it${where}`
+      ? 'its install downloads libtensorflow from storage.googleapis.com, ' +
+        'after the package itself from the npm registry, ' +
+        `and this machine's network does not allow it${where}`
       : `the npm registry could not be reached from this machine${where}`;
     return (
       `MedTransfer: installing ${what} failed: ${why}. ` +
-      `Install it where the network allows (\`npm install ${backend.packages.join(' ')}\` in a folder) and add that folder's node_modules to the setting medtransfer.backendPaths; meanwhile wasm trains on the CPU.${last}`
+      `Install it where the network allows (\`npm install ${backend.packages.join(' ')}\` in a folder) ` +
+      "and add that folder's node_modules to the setting medtransfer.backendPaths; " +
+      `meanwhile wasm trains on the CPU.${last}`
     );
   }
   return `MedTransfer: installing ${what} failed (${exit}). The command was: ${commandLine}.${last}`;
@@ -85,7 +89,11 @@ export function installFailureMessage(
 export function installSuccessMessage(backend: InstallableBackend, folder: string): string {
   const needs =
     backend.backend === 'tensorflow-gpu'
-      ? ' It uses the GPU only where the CUDA 11.2 and cuDNN 8.1 libraries are found; otherwise runs say why and use the next backend.'
+      ? ' It uses the GPU only where the CUDA 11.2 and cuDNN 8.1 libraries are found; ' +
+        'otherwise runs say why and use the next backend.'
       : '';
-  return `MedTransfer: ${backend.label} (${TFJS_VERSION}) is installed in ${folder}; new runs find it.${needs} Use it for new runs?`;
+  return (
+    `MedTransfer: ${backend.label} (${TFJS_VERSION}) is installed in ${folder}; new runs find it.` +
+    `${needs} Use it for new runs?`
+  );
 }

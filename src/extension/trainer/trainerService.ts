@@ -68,7 +68,8 @@ export class TrainerService implements vscode.Disposable {
     this.disposables.add(
       launcher.onDidDropMessage(({ run, dropped }) =>
         dependencies.log.warn(
-          `run ${run.plan.runId}: dropped a message from the trainer (${dropped.reason}): ${previewUntrusted(dropped.message)}`,
+          `run ${run.plan.runId}: dropped a message from the trainer (${dropped.reason}): ` +
+            previewUntrusted(dropped.message),
         ),
       ),
     );
@@ -135,7 +136,9 @@ export class TrainerService implements vscode.Disposable {
       const [first] = parsed.diagnostics;
       const more = parsed.diagnostics.length > 1 ? ` (and ${parsed.diagnostics.length - 1} more)` : '';
       return {
-        error: `${basename(experimentFile)} is not valid: line ${first?.start.line ?? 1}: ${first?.message ?? 'invalid'}${more}`,
+        error:
+          `${basename(experimentFile)} is not valid: ` +
+          `line ${first?.start.line ?? 1}: ${first?.message ?? 'invalid'}${more}`,
       };
     }
     const uri = vscode.Uri.file(experimentFile);
@@ -207,7 +210,8 @@ export class TrainerService implements vscode.Disposable {
     store.ensure(run.plan.runDir);
     store.setControllable(run.plan.runDir, true);
     trainerOutput.appendLine(
-      `[${run.plan.experimentName} ${run.plan.runId}] started: ${basename(this.dependencies.cliPath)} ${run.plan.args.join(' ')}`,
+      `[${run.plan.experimentName} ${run.plan.runId}] started: ` +
+        `${basename(this.dependencies.cliPath)} ${run.plan.args.join(' ')}`,
     );
     log.info(`run ${run.plan.runId} of ${run.plan.experimentFile} started in ${run.plan.runDir}`);
     this.dependencies.onRunStarted(run.plan.runDir);
@@ -238,7 +242,8 @@ export class TrainerService implements vscode.Disposable {
     store.setControllable(runDir, false);
     record = store.get(runDir);
     trainerOutput.appendLine(
-      `[${experimentName} ${runId}] exited (code ${exit.code ?? '–'}${exit.signal ? `, ${exit.signal}` : ''}): ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`,
+      `[${experimentName} ${runId}] exited (code ${exit.code ?? '–'}${exit.signal ? `, ${exit.signal}` : ''}): ` +
+        `${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`,
     );
     const label = runLabel(experimentName, runId);
     const canOpen = () => store.has(runDir);

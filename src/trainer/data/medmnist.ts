@@ -51,7 +51,8 @@ function readImages(
   if (channels !== undefined && channels !== 1 && channels !== 3) {
     // MedMNIST's 3-D sets (organmnist3d…) are (N, 28, 28, 28) volumes, not 2-D images.
     throw new DatasetError(
-      `images must have 1 or 3 channels; got shape (${array.shape.join(', ')}) (3-D MedMNIST volumes are not supported)`,
+      `images must have 1 or 3 channels; got shape (${array.shape.join(', ')}) ` +
+        '(3-D MedMNIST volumes are not supported)',
       file,
     );
   }
@@ -65,7 +66,8 @@ function readLabels(array: NpyArray, count: number, file: string): Int32Array {
   if (columns !== undefined && columns > 1) {
     // chestmnist (14 findings) is multi-label: each image has a 0/1 vector, not one class.
     throw new DatasetError(
-      `labels have shape (${array.shape.join(', ')}): multi-label datasets (one 0/1 column per finding) are not supported yet; use a single-label MedMNIST set`,
+      `labels have shape (${array.shape.join(', ')}): ` +
+        'multi-label datasets (one 0/1 column per finding) are not supported yet; use a single-label MedMNIST set',
       file,
     );
   }
@@ -101,7 +103,8 @@ export function parseMedmnist(zipBytes: Uint8Array, name: string): LoadedDataset
     if (!images && !labels) return null;
     if (!images || !labels) {
       throw new DatasetError(
-        `has ${images ? `${split}_images` : `${split}_labels`} but not ${images ? `${split}_labels` : `${split}_images`}`,
+        `has ${images ? `${split}_images` : `${split}_labels`} ` +
+          `but not ${images ? `${split}_labels` : `${split}_images`}`,
         name,
       );
     }

@@ -219,7 +219,8 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
 
     if (checkpoints.resuming)
       throw new Error(
-        `the checkpoint's phase (${resume?.checkpoint.phase ?? '?'}) is not in this experiment's plan (${plan.phases.join(', ')})`,
+        `the checkpoint's phase (${resume?.checkpoint.phase ?? '?'}) ` +
+          `is not in this experiment's plan (${plan.phases.join(', ')})`,
       );
     const evaluationStarted = performance.now();
     const split = experiment.evaluation.split;
@@ -334,8 +335,10 @@ function channelAdapterNote(
   const channels = targetShape[2];
   if (typeof baseChannels !== 'number' || baseChannels === channels) return null;
   return (
-    `the ${origin} model takes ${baseChannels}-channel images and the target has ${channels}: a 1×1 convolution (\`adapter\`) maps ${channels} → ${baseChannels} channels, ` +
-    `starting as the channels' average, and trains with the head; set model.inputShape's channels to ${baseChannels} to feed the images as they are`
+    `the ${origin} model takes ${baseChannels}-channel images and the target has ${channels}: ` +
+    `a 1×1 convolution (\`adapter\`) maps ${channels} → ${baseChannels} channels, ` +
+    "starting as the channels' average, and trains with the head; " +
+    `set model.inputShape's channels to ${baseChannels} to feed the images as they are`
   );
 }
 
@@ -348,7 +351,8 @@ function pretrainedTargetShape(pretrained: SourceModel, shape: ImageShape, event
     return shape;
   events.log(
     'warn',
-    `the pretrained model takes ${height}×${width} images: target images are resized to that instead of model.inputShape ${shape[0]}×${shape[1]}`,
+    `the pretrained model takes ${height}×${width} images: ` +
+      `target images are resized to that instead of model.inputShape ${shape[0]}×${shape[1]}`,
   );
   return [height, width, shape[2]];
 }

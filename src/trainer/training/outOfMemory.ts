@@ -25,9 +25,13 @@ export class OutOfMemoryError extends Error {
     const [height, width, channels] = context.imageShape;
     const batchMegabytes = (context.batchSize * height * width * channels * 4) / 2 ** 20;
     super(
-      `out of memory in ${context.where} with batchSize ${context.batchSize} and images of ${height}×${width}×${channels} ` +
-        `(${batchMegabytes.toFixed(batchMegabytes < 10 ? 1 : 0)} MB of input a batch, many times that in activations): ` +
-        `lower \`training.batchSize\` (try ${Math.max(1, Math.floor(context.batchSize / 4))}) or \`model.inputShape\`, or use a backend with more memory (${cause.name}: ${firstLine(cause.message)})`,
+      `out of memory in ${context.where} with batchSize ${context.batchSize} ` +
+        `and images of ${height}×${width}×${channels} ` +
+        `(${batchMegabytes.toFixed(batchMegabytes < 10 ? 1 : 0)} MB of input a batch, ` +
+        'many times that in activations): ' +
+        `lower \`training.batchSize\` (try ${Math.max(1, Math.floor(context.batchSize / 4))}) ` +
+        'or `model.inputShape`, ' +
+        `or use a backend with more memory (${cause.name}: ${firstLine(cause.message)})`,
     );
     this.name = 'OutOfMemoryError';
   }

@@ -55,8 +55,10 @@ export function summarySection(data: ReportData): Section {
   const blocks: Section['blocks'] = [];
   const level = models['fine-tuned']?.intervals?.bootstrap.level ?? comparison?.bootstrap?.level;
   const intervalNote = level
-    ? `Brackets: ${Math.round(level * 100)}% confidence intervals from a stratified bootstrap (${models['fine-tuned']?.intervals?.bootstrap.resamples ?? comparison?.bootstrap?.resamples ?? '?'} resamples).`
-    : 'This run has no confidence intervals (recorded before they existed, or with evaluation.bootstrap.resamples: 0).';
+    ? `Brackets: ${Math.round(level * 100)}% confidence intervals from a stratified bootstrap ` +
+      `(${models['fine-tuned']?.intervals?.bootstrap.resamples ?? comparison?.bootstrap?.resamples ?? '?'} resamples).`
+    : 'This run has no confidence intervals ' +
+      '(recorded before they existed, or with evaluation.bootstrap.resamples: 0).';
   const threshold = models['fine-tuned']?.intervals?.threshold;
   blocks.push({
     kind: 'table',
@@ -66,13 +68,23 @@ export function summarySection(data: ReportData): Section {
   });
   blocks.push({
     kind: 'paragraph',
-    text: `${intervalNote}${threshold !== undefined && threshold !== null ? ' Sensitivity, specificity and balanced accuracy with intervals are at each model’s operating point (see Operating point); without intervals, at 0.5.' : ''}`,
+    text:
+      intervalNote +
+      (threshold !== undefined && threshold !== null
+        ? ' Sensitivity, specificity and balanced accuracy with intervals ' +
+          'are at each model’s operating point (see Operating point); without intervals, at 0.5.'
+        : ''),
   });
   const delong = comparison?.delong;
   if (delong) {
     blocks.push({
       kind: 'paragraph',
-      text: `DeLong’s test for the AUC difference on the same cases (${delong.className}): ${formatNumber(delong.fineTunedAuc)} vs ${formatNumber(delong.scratchAuc)}, difference ${formatSigned(delong.aucDifference)} (CI ${formatSigned(delong.ci.low)} to ${formatSigned(delong.ci.high)}), z = ${formatNumber(delong.z, 2)}, ${delong.pValue < 0.001 ? 'p < 0.001' : `p = ${formatP(delong.pValue)}`}.`,
+      text:
+        `DeLong’s test for the AUC difference on the same cases (${delong.className}): ` +
+        `${formatNumber(delong.fineTunedAuc)} vs ${formatNumber(delong.scratchAuc)}, ` +
+        `difference ${formatSigned(delong.aucDifference)} ` +
+        `(CI ${formatSigned(delong.ci.low)} to ${formatSigned(delong.ci.high)}), z = ${formatNumber(delong.z, 2)}, ` +
+        `${delong.pValue < 0.001 ? 'p < 0.001' : `p = ${formatP(delong.pValue)}`}.`,
     });
   }
   return { id: 'summary', title: 'Summary', blocks };
@@ -102,7 +114,9 @@ export function experimentSection(data: ReportData): Section {
     blocks: [
       {
         kind: 'paragraph',
-        text: `The experiment as run, every default applied (dataset paths shortened to their last part). Backend: ${data.state.backend ?? data.metrics?.backend ?? 'unknown'}.`,
+        text:
+          'The experiment as run, every default applied (dataset paths shortened to their last part). ' +
+          `Backend: ${data.state.backend ?? data.metrics?.backend ?? 'unknown'}.`,
       },
       { kind: 'table', header: ['Setting', 'Value'], rows },
     ],
