@@ -112,7 +112,12 @@ export class EventsFileReader {
       const invalidLines: number[] = [];
       const buffer = Buffer.alloc(Math.min(CHUNK_BYTES, Math.max(1, stats.size - this.offset)));
       while (this.offset < stats.size) {
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, stats.size - this.offset), this.offset);
+        const { bytesRead } = await handle.read(
+          buffer,
+          0,
+          Math.min(buffer.length, stats.size - this.offset),
+          this.offset,
+        );
         if (bytesRead === 0) break;
         this.offset += bytesRead;
         const parsed = this.parser.push(buffer.subarray(0, bytesRead));

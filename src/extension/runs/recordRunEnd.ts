@@ -9,7 +9,12 @@ import { RUN_FILES } from '../../shared/run/runFiles';
 import type { RunState } from '../../shared/run/runState';
 
 /** The `run-ended` event the trainer would have written, continuing its sequence. */
-export function hostRunEndedEvent(state: Pick<RunState, 'lastSeq' | 'startedAt'>, status: RunEndStatus, error: string | null, now: Date): RunEndedEvent {
+export function hostRunEndedEvent(
+  state: Pick<RunState, 'lastSeq' | 'startedAt'>,
+  status: RunEndStatus,
+  error: string | null,
+  now: Date,
+): RunEndedEvent {
   const started = state.startedAt === null ? NaN : Date.parse(state.startedAt);
   const seconds = Number.isFinite(started) ? Math.max(0, (now.getTime() - started) / 1000) : 0;
   return { type: 'run-ended', seq: state.lastSeq + 1, time: now.toISOString(), status, error, seconds };

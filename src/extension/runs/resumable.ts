@@ -22,9 +22,17 @@ const ENDED_RESUMABLE: ReadonlySet<string> = new Set(['stopped', 'failed', 'inte
 export function resumability({ status, hasCheckpoint, liveness }: ResumableInput): Resumability {
   if (status === 'completed') return { resumable: false, reason: 'the run completed; start a new run instead' };
   if (status === 'running' && liveness !== 'dead') {
-    return { resumable: false, reason: liveness === 'unknown' ? 'the run may still be running (its trainer is not on this machine, or has just written)' : 'the run is still running' };
+    return {
+      resumable: false,
+      reason:
+        liveness === 'unknown'
+          ? 'the run may still be running (its trainer is not on this machine, or has just written)'
+          : 'the run is still running',
+    };
   }
-  if (status !== 'running' && !ENDED_RESUMABLE.has(status)) return { resumable: false, reason: `a ${status} run cannot be resumed` };
-  if (!hasCheckpoint) return { resumable: false, reason: 'the run has no checkpoint (it ended before its first epoch did)' };
+  if (status !== 'running' && !ENDED_RESUMABLE.has(status))
+    return { resumable: false, reason: `a ${status} run cannot be resumed` };
+  if (!hasCheckpoint)
+    return { resumable: false, reason: 'the run has no checkpoint (it ended before its first epoch did)' };
   return { resumable: true };
 }

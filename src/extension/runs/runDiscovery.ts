@@ -59,7 +59,8 @@ export class RunDiscovery {
   /** A watcher saw `path` deleted: it may have been a run folder (or a whole runs folder). */
   async pathDeleted(path: string): Promise<void> {
     for (const dir of this.experimentDirs) {
-      if (dir === path || dir.startsWith(path + '/') || dir.startsWith(path + '\\') || runOfPath(dir, path)) await this.scanDir(dir);
+      if (dir === path || dir.startsWith(path + '/') || dir.startsWith(path + '\\') || runOfPath(dir, path))
+        await this.scanDir(dir);
     }
   }
 
@@ -71,7 +72,8 @@ export class RunDiscovery {
   private async scanDir(dir: string): Promise<void> {
     const onDisk = new Set((await this.listRunIds(dir)).map((runId) => join(dir, runId)));
     for (const record of this.store.all()) {
-      if (dirname(record.runDir) === dir && !onDisk.has(record.runDir) && !record.controllable) this.store.remove(record.key);
+      if (dirname(record.runDir) === dir && !onDisk.has(record.runDir) && !record.controllable)
+        this.store.remove(record.key);
     }
     const reads: Promise<void>[] = [];
     for (const runDir of onDisk) {

@@ -121,14 +121,20 @@ export class RunLiveness implements Disposable {
     const check = pid === null ? 'dead' : this.check(record);
     if (check === 'our-trainer') return 'attached';
     const now = this.dependencies.now?.() ?? Date.now();
-    const quiet = record.lastEventAt === null || now - record.lastEventAt > (this.dependencies.quietMs ?? QUIET_BEFORE_INTERRUPTED_MS);
+    const quiet =
+      record.lastEventAt === null ||
+      now - record.lastEventAt > (this.dependencies.quietMs ?? QUIET_BEFORE_INTERRUPTED_MS);
     return quiet ? 'dead' : 'unknown';
   }
 
   private check(record: RunRecord): PidCheck {
     const { state } = record;
     if (state.pid === null) return 'dead';
-    const expected: ExpectedTrainer = { runId: state.runId ?? record.runId, runDir: record.runDir, namedAt: pidNamedAt(record.recentEvents, state.pid) ?? state.startedAt };
+    const expected: ExpectedTrainer = {
+      runId: state.runId ?? record.runId,
+      runDir: record.runDir,
+      namedAt: pidNamedAt(record.recentEvents, state.pid) ?? state.startedAt,
+    };
     return (this.dependencies.check ?? checkTrainerPid)(state.pid, expected);
   }
 

@@ -18,7 +18,8 @@ export function resolveRunsRoot({ experimentFile, setting, workspaceFolder, home
   if (trimmed === '') return join(dirname(experimentFile), 'runs');
   const base = workspaceFolder ?? dirname(experimentFile);
   let expanded = trimmed.replace(/\$\{workspaceFolder\}/g, base);
-  if (expanded === '~' || expanded.startsWith('~/') || expanded.startsWith('~\\')) expanded = join(home, expanded.slice(1));
+  if (expanded === '~' || expanded.startsWith('~/') || expanded.startsWith('~\\'))
+    expanded = join(home, expanded.slice(1));
   return isAbsolute(expanded) ? resolve(expanded) : resolve(base, expanded);
 }
 
@@ -68,7 +69,14 @@ export function newRunId(now: Date, taken: ReadonlySet<string>): string {
 export function runIdTime(runId: string): Date | null {
   const match = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})/.exec(runId);
   if (!match) return null;
-  const [year, month, day, hours, minutes, seconds] = match.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hours, minutes, seconds] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   return new Date(year, month - 1, day, hours, minutes, seconds);
 }
 

@@ -14,7 +14,10 @@ export function runsInDir(store: Pick<RunStore, 'all'>, experimentDir: string | 
     .sort((a, b) => compareRunIdsNewestFirst(a.runId, b.runId));
 }
 
-export function activityOf(launcher: Pick<RunLauncher, 'runsOf' | 'isStarting' | 'queuePosition'>, experimentFile: string): ExperimentActivity {
+export function activityOf(
+  launcher: Pick<RunLauncher, 'runsOf' | 'isStarting' | 'queuePosition'>,
+  experimentFile: string,
+): ExperimentActivity {
   const [run] = launcher.runsOf(experimentFile).sort((a, b) => b.startedAt - a.startedAt);
   if (run) return { kind: 'running', runDir: run.plan.runDir, stopping: run.process.stopping };
   if (launcher.isStarting(experimentFile)) return { kind: 'starting' };

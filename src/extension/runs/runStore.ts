@@ -150,7 +150,9 @@ export class RunStore implements Disposable {
     const record = this.records.get(key);
     if (!record) return;
     if (read.invalidLines.length > 0) {
-      this.dependencies.log(`${record.reader.path}: ignored ${read.invalidLines.length} line(s) that are not valid events (line ${read.invalidLines.slice(0, 5).join(', ')}${read.invalidLines.length > 5 ? ', …' : ''})`);
+      this.dependencies.log(
+        `${record.reader.path}: ignored ${read.invalidLines.length} line(s) that are not valid events (line ${read.invalidLines.slice(0, 5).join(', ')}${read.invalidLines.length > 5 ? ', …' : ''})`,
+      );
     }
     if (read.restarted) {
       record.state = emptyRunState();

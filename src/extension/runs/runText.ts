@@ -34,7 +34,9 @@ export function progressText(state: RunState): string {
     if (phase === 'evaluate' || !phaseState || phaseState.epochs === 0) parts.push(phaseLabel(phase));
     else {
       // The epoch under way: one past the last finished, unless the phase is done.
-      const epoch = phaseState.ended ? phaseState.epochsDone : Math.min(phaseState.epochs, (batch?.phase === phase ? batch.epoch : phaseState.epochsDone + 1));
+      const epoch = phaseState.ended
+        ? phaseState.epochsDone
+        : Math.min(phaseState.epochs, batch?.phase === phase ? batch.epoch : phaseState.epochsDone + 1);
       parts.push(`${phaseLabel(phase)} ${epoch}/${phaseState.epochs}`);
     }
   }
@@ -61,7 +63,13 @@ export function outcomeText(state: RunState): string {
 }
 
 export function statusLabel(status: RunStatus): string {
-  return { running: 'Running', completed: 'Completed', stopped: 'Stopped', failed: 'Failed', interrupted: 'Interrupted' }[status];
+  return {
+    running: 'Running',
+    completed: 'Completed',
+    stopped: 'Stopped',
+    failed: 'Failed',
+    interrupted: 'Interrupted',
+  }[status];
 }
 
 /** When the run ended, else started (from its events, else its id). */

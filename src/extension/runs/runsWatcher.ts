@@ -42,7 +42,9 @@ export class RunsWatcher implements vscode.Disposable {
     }
     for (const root of roots) if (!this.watchers.has(root)) this.watchers.set(root, this.watch(root));
     try {
-      await this.discovery.track(entries.flatMap((entry) => (entry.experimentDir === null ? [] : [entry.experimentDir])));
+      await this.discovery.track(
+        entries.flatMap((entry) => (entry.experimentDir === null ? [] : [entry.experimentDir])),
+      );
     } catch (error) {
       this.log(`could not list runs: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -54,7 +56,9 @@ export class RunsWatcher implements vscode.Disposable {
 
   private watch(root: string): vscode.Disposable {
     // `<experiment>/<run id>` (created, deleted) and `<experiment>/<run id>/events.jsonl` (appended).
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '{*,*/*,*/*/events.jsonl}'));
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(root), '{*,*/*,*/*/events.jsonl}'),
+    );
     const store = new DisposableStore();
     store.add(watcher);
     store.add(watcher.onDidCreate((uri) => void this.discovery.pathChanged(uri.fsPath)));

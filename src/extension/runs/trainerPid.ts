@@ -21,7 +21,12 @@ const STARTUP_SLACK_MS = 10 * 60_000;
 /** Clock uncertainty between /proc's start time (in 1/100 s since boot) and event times (ms). */
 const CLOCK_SLACK_MS = 5_000;
 
-export function checkTrainerPid(pid: number, expected: ExpectedTrainer, procRoot = '/proc', platform: NodeJS.Platform = process.platform): PidCheck {
+export function checkTrainerPid(
+  pid: number,
+  expected: ExpectedTrainer,
+  procRoot = '/proc',
+  platform: NodeJS.Platform = process.platform,
+): PidCheck {
   if (!Number.isInteger(pid) || pid <= 0) return 'dead';
   if (platform !== 'linux') return checkWithSignalZero(pid);
   let cmdline: string;
@@ -50,7 +55,11 @@ export function checkTrainerPid(pid: number, expected: ExpectedTrainer, procRoot
  * or resuming that run: `run FILE … --run-id ID` (or no `--run-id`: the trainer chose it), or
  * `resume RUN_DIR`.
  */
-export function isTrainerCommandLine(args: readonly string[], expected: Pick<ExpectedTrainer, 'runId' | 'runDir'>, cwd: string | null): boolean {
+export function isTrainerCommandLine(
+  args: readonly string[],
+  expected: Pick<ExpectedTrainer, 'runId' | 'runDir'>,
+  cwd: string | null,
+): boolean {
   const script = args.findIndex((arg) => basename(arg) === 'cli.js' || basename(arg) === 'medtransfer');
   if (script === -1) return false;
   const rest = args.slice(script + 1);
@@ -77,7 +86,9 @@ export function processStartTime(pid: number, procRoot = '/proc'): number | null
     // Fields after the command name (which may hold spaces and parentheses); starttime is field 22.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[19]);
-    const bootLine = readFileSync(`${procRoot}/stat`, 'utf8').split('\n').find((line) => line.startsWith('btime '));
+    const bootLine = readFileSync(`${procRoot}/stat`, 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith('btime '));
     const bootSeconds = Number(bootLine?.slice('btime '.length));
     // /proc reports times in USER_HZ, which is 100 on every Linux architecture Node runs on.
     if (!Number.isFinite(ticks) || !Number.isFinite(bootSeconds)) return null;
