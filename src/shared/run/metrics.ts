@@ -129,7 +129,10 @@ export const reliabilityBinSchema = z.object({
 export type ReliabilityBin = z.infer<typeof reliabilityBinSchema>;
 
 export const calibrationSchema = z.object({
-  /** binary: the positive class's probability against being positive; top-label (more classes): the top probability against being right. */
+  /**
+   * binary: the positive class's probability against being positive; top-label (more classes): the top probability
+   * against being right.
+   */
   kind: z.enum(['positive-class', 'top-label']),
   bins: z.array(reliabilityBinSchema),
   /** Expected calibration error: Σ count/N · |fractionPositive − meanPredicted| over the bins. */

@@ -88,7 +88,10 @@ export function globalNodeModules(
   ];
 }
 
-/** Where npm installs global packages for this Node: <prefix>/lib/node_modules, <prefix> = the folder above bin/ (Windows: the folder of node.exe). */
+/**
+ * Where npm installs global packages for this Node: <prefix>/lib/node_modules, <prefix> = the folder above bin/
+ * (Windows: the folder of node.exe).
+ */
 function nodePrefix(execPath: string, platform: NodeJS.Platform): string {
   return platform === 'win32' ? dirname(execPath) : dirname(dirname(execPath));
 }

@@ -33,7 +33,10 @@ export interface SelectBackendOptions {
   log: (line: string) => void;
   /** Loads an optional package by name (tests pass a fake); default: Node's require over searchPaths. */
   loadModule?: ModuleLoader;
-  /** Says where a package loads from, for messages; default with the default loader: Node's resolution over searchPaths. */
+  /**
+   * Says where a package loads from, for messages; default with the default loader: Node's resolution over
+   * searchPaths.
+   */
   locateModule?: ModuleLocator;
   /** tf.setBackend/tf.ready (tests pass a fake). */
   engine?: BackendEngine;
@@ -74,7 +77,8 @@ export async function selectBackend(choice: BackendChoice, options: SelectBacken
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
   if (candidates.some((name) => name in INSTALL_HINTS)) {
     options.log(
-      `backend search: optional backends are looked for beside MedTransfer${searchPaths.length > 0 ? ` and in ${searchPaths.join(', ')}` : ''}`,
+      'backend search: optional backends are looked for beside MedTransfer' +
+        `${searchPaths.length > 0 ? ` and in ${searchPaths.join(', ')}` : ''}`,
     );
   }
   const notes: string[] = [];

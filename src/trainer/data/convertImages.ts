@@ -180,7 +180,8 @@ export function convertPixels(
   const [outHeight, outWidth, outChannels] = outShape;
   if (pixels.length < count * pixelsPerImage(inShape)) {
     throw new RangeError(
-      `expected ${count} images of ${inShape.join('×')} (${count * pixelsPerImage(inShape)} values), got ${pixels.length} values`,
+      `expected ${count} images of ${inShape.join('×')} (${count * pixelsPerImage(inShape)} values), ` +
+        `got ${pixels.length} values`,
     );
   }
   // Do the channel conversion on whichever side has fewer pixels × channels, so an RGB

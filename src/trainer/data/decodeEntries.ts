@@ -120,7 +120,8 @@ export async function decodeEntries(
   return {
     ...loaded,
     info: [
-      `cache miss at ${cache.dir}: decoded ${entries.length} files${stored ? ' and stored them' : '; could not store them (the folder is not writable?)'}`,
+      `cache miss at ${cache.dir}: decoded ${entries.length} files` +
+        (stored ? ' and stored them' : '; could not store them (the folder is not writable?)'),
     ],
   };
 }
@@ -207,12 +208,14 @@ async function decodeFiles(
   const notes: string[] = [];
   if (skipped.length > 0) {
     notes.push(
-      `skipped ${skipped.length} of ${entries.length} files as unreadable (onError: skip): ${skipped.slice(0, 5).join('; ')}${skipped.length > 5 ? '; …' : ''}`,
+      `skipped ${skipped.length} of ${entries.length} files as unreadable (onError: skip): ` +
+        `${skipped.slice(0, 5).join('; ')}${skipped.length > 5 ? '; …' : ''}`,
     );
   }
   if (withIdentifiers > 0) {
     notes.push(
-      `${withIdentifiers} of ${entries.length} DICOM files carry patient or staff identifiers (names, IDs, dates of birth…): this data is not de-identified; their values are never copied into the run`,
+      `${withIdentifiers} of ${entries.length} DICOM files carry patient or staff identifiers ` +
+        '(names, IDs, dates of birth…): this data is not de-identified; their values are never copied into the run',
     );
   }
   const train = toSet(splits.train, shape);

@@ -35,7 +35,9 @@ export function parseIdx(bytes: Uint8Array, dimensions: number, file: string): I
   if (bytes.length < 4 || magic !== expected) {
     const hex = (value: number): string => `0x${value.toString(16).padStart(8, '0')}`;
     throw new DatasetError(
-      `bad IDX magic number ${hex(magic)}, expected ${hex(expected)} (unsigned bytes, ${dimensions} dimension${dimensions === 1 ? '' : 's'}); is this an IDX file, and is a .gz file really gzipped?`,
+      `bad IDX magic number ${hex(magic)}, expected ${hex(expected)} ` +
+        `(unsigned bytes, ${dimensions} dimension${dimensions === 1 ? '' : 's'}); ` +
+        'is this an IDX file, and is a .gz file really gzipped?',
       file,
     );
   }
@@ -46,7 +48,8 @@ export function parseIdx(bytes: Uint8Array, dimensions: number, file: string): I
   const size = shape.reduce((a, b) => a * b, 1);
   if (bytes.length - headerLength !== size) {
     throw new DatasetError(
-      `IDX size mismatch: the header says ${shape.join('×')} (${size} bytes of data), the file has ${bytes.length - headerLength}: it is truncated or damaged; download it again`,
+      `IDX size mismatch: the header says ${shape.join('×')} (${size} bytes of data), ` +
+        `the file has ${bytes.length - headerLength}: it is truncated or damaged; download it again`,
       file,
     );
   }
@@ -110,7 +113,8 @@ export async function loadIdx(folder: string): Promise<LoadedDataset> {
       .filter(Boolean)
       .join(' and ');
     throw new DatasetError(
-      `missing ${missing}; an IDX dataset folder holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz)`,
+      `missing ${missing}; an IDX dataset folder holds train-images-idx3-ubyte, train-labels-idx1-ubyte, ` +
+        't10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz)',
       folder,
     );
   }

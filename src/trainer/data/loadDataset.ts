@@ -17,8 +17,11 @@ import { generateSynthetic } from './synthetic';
 
 const EXPECTED_LAYOUT = {
   medmnist:
-    'a MedMNIST .npz file (e.g. pneumoniamnist.npz from https://medmnist.com) holding train_images, train_labels, val_images, val_labels, test_images and test_labels',
-  idx: 'a folder with MNIST-style IDX files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each optionally .gz)',
+    'a MedMNIST .npz file (e.g. pneumoniamnist.npz from https://medmnist.com) ' +
+    'holding train_images, train_labels, val_images, val_labels, test_images and test_labels',
+  idx:
+    'a folder with MNIST-style IDX files: train-images-idx3-ubyte, train-labels-idx1-ubyte, ' +
+    't10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each optionally .gz)',
   folder:
     'a folder with one subfolder per class, each holding PNG or JPEG images (e.g. normal/001.png, pneumonia/002.png)',
   csv: 'a .csv or .tsv file with an image path column and a label column (paths relative to the file)',

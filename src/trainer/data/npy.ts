@@ -164,7 +164,8 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const needed = length * type.size;
   if (bytes.length - dataStart < needed) {
     throw new DatasetError(
-      `truncated .npy data: shape (${header.shape.join(', ')}) needs ${needed} bytes, the file has ${bytes.length - dataStart}`,
+      `truncated .npy data: shape (${header.shape.join(', ')}) needs ${needed} bytes, ` +
+        `the file has ${bytes.length - dataStart}`,
       file,
     );
   }

@@ -72,7 +72,8 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
   const classCount = loaded.classes.length;
   if (classCount < 2)
     throw new DatasetError(
-      `${loaded.description}: found ${classCount} class${classCount === 1 ? '' : 'es'}; a classifier needs at least two`,
+      `${loaded.description}: found ${classCount} class${classCount === 1 ? '' : 'es'}; ` +
+        'a classifier needs at least two',
     );
   const root = new SeededRandom(seed);
   let train = loaded.train;
@@ -107,13 +108,15 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
   if (loaded.groupedBy) {
     const noun = loaded.groupedBy === 'patient' ? 'patients' : 'volumes';
     notes.push(
-      `${noun} per split (none shared): train ${groupCount(sample.set)}, val ${groupCount(val)}, test ${groupCount(test)}`,
+      `${noun} per split (none shared): ` +
+        `train ${groupCount(sample.set)}, val ${groupCount(val)}, test ${groupCount(test)}`,
     );
   }
   for (const shortfall of sample.shortfalls) {
     const name = loaded.classes[shortfall.label] ?? `class ${shortfall.label}`;
     warnings.push(
-      `labelsPerClass is ${shortfall.requested} but class "${name}" has only ${shortfall.available} training images: all ${shortfall.available} are used`,
+      `labelsPerClass is ${shortfall.requested} but class "${name}" has only ${shortfall.available} training images: ` +
+        `all ${shortfall.available} are used`,
     );
   }
   const trainCounts = classCounts(sample.set.labels, classCount);

@@ -30,7 +30,9 @@ interface ClassView {
 
 const valueOrNaN = (value: number | null): number => (value === null ? Number.NaN : value);
 
-/** A statistic giving [auc, sensitivity, specificity, balancedAccuracy, then per class auc, sensitivity, specificity]. */
+/**
+ * A statistic giving [auc, sensitivity, specificity, balancedAccuracy, then per class auc, sensitivity, specificity].
+ */
 export function headlineStatistic(input: EvaluatedScores): WeightedStatistic {
   const { probabilities, labels, classCount } = input;
   const count = labels.length;

@@ -49,7 +49,8 @@ export async function explainFiles(
   const notes =
     withIdentifiers > 0
       ? [
-          `${withIdentifiers} of ${inputs.length} DICOM files carry patient or staff identifiers (their values were not read)`,
+          `${withIdentifiers} of ${inputs.length} DICOM files carry patient or staff identifiers ` +
+            '(their values were not read)',
         ]
       : [];
   for (const entry of models) entry.classifier.dispose();

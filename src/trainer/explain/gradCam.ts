@@ -17,7 +17,10 @@ export interface CoarseMaps {
   width: number;
 }
 
-/** Grad-CAM (or, per position, HiResCAM) maps of `classes[i]` for each image (the feature map's resolution, not normalised). */
+/**
+ * Grad-CAM (or, per position, HiResCAM) maps of `classes[i]` for each image (the feature map's resolution, not
+ * normalised).
+ */
 export function gradCam(
   graph: ClassifierGraph,
   images: Tensor4D,

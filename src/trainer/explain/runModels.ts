@@ -55,7 +55,8 @@ export async function loadRunModels(runDir: string): Promise<RunModels> {
   }
   if (models.length === 0)
     throw new Error(
-      `${runDir} has no saved model (${RUN_FILES.model}/ or ${RUN_FILES.scratchModel}/): was the run stopped before training, or did it fail?`,
+      `${runDir} has no saved model (${RUN_FILES.model}/ or ${RUN_FILES.scratchModel}/): ` +
+        'was the run stopped before training, or did it fail?',
     );
   return { experiment, models };
 }

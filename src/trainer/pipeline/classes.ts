@@ -8,7 +8,8 @@ export function targetClassNames(experiment: Experiment, dataClasses: string[]):
     const dataset = experiment.target.dataset;
     const where = 'path' in dataset ? `${dataset.path}: ` : '';
     throw new Error(
-      `${where}the target data has ${dataClasses.length} classes (${dataClasses.join(', ')}) but target.classes names ${named.length} (${named.join(', ')}): ` +
+      `${where}the target data has ${dataClasses.length} classes (${dataClasses.join(', ')}) ` +
+        `but target.classes names ${named.length} (${named.join(', ')}): ` +
         `give one name per class, in label order, or remove target.classes to use the data's own names`,
     );
   }
@@ -24,7 +25,8 @@ export function positiveClassIndex(experiment: Experiment, classes: string[]): n
   if (classes.length !== 2) {
     if (wanted !== undefined)
       throw new Error(
-        `evaluation.positiveClass applies to binary tasks; the target has ${classes.length} classes (${classes.join(', ')}): remove it to get every class one-vs-rest`,
+        'evaluation.positiveClass applies to binary tasks; ' +
+          `the target has ${classes.length} classes (${classes.join(', ')}): remove it to get every class one-vs-rest`,
       );
     return null;
   }

@@ -74,7 +74,8 @@ export function evaluateModels(
   const resamples = experiment.evaluation.bootstrap.resamples;
   events.log(
     'info',
-    `evaluation statistics (${resamples > 0 ? `${resamples} stratified bootstrap resamples` : 'no bootstrap'}, curves, calibration${fineTuned && scratch ? ', DeLong' : ''}) took ${Math.round(statisticsMs)} ms`,
+    `evaluation statistics (${resamples > 0 ? `${resamples} stratified bootstrap resamples` : 'no bootstrap'}, ` +
+      `curves, calibration${fineTuned && scratch ? ', DeLong' : ''}) took ${Math.round(statisticsMs)} ms`,
   );
   return outcome;
 }

@@ -53,7 +53,8 @@ export class RunCheckpoints {
       const after = checkpoint.random.afterPhase[phase];
       if (after === undefined)
         throw new Error(
-          `the checkpoint is in the ${checkpoint.phase} phase but the run reached ${phase} first: it does not belong to this experiment`,
+          `the checkpoint is in the ${checkpoint.phase} phase but the run reached ${phase} first: ` +
+            'it does not belong to this experiment',
         );
       random.restore(after);
       return { kind: 'skip' };
@@ -122,7 +123,8 @@ export class RunCheckpoints {
       const model = this.models.get(role);
       if (!model)
         throw new Error(
-          `the checkpoint has weights of the ${role} model, which this run has not built: it does not belong to this experiment`,
+          `the checkpoint has weights of the ${role} model, which this run has not built: ` +
+            'it does not belong to this experiment',
         );
       try {
         model.setWeights(weights);

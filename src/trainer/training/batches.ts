@@ -41,7 +41,8 @@ export class BatchIterator {
       order.every((index) => Number.isInteger(index) && index >= 0 && index < this.set.count);
     if (!isPermutation)
       throw new Error(
-        `the checkpoint's batch order does not fit the ${this.set.count} training images: it does not belong to this data`,
+        `the checkpoint's batch order does not fit the ${this.set.count} training images: ` +
+          'it does not belong to this data',
       );
     order.forEach((index, position) => (this.order[position] = index));
   }

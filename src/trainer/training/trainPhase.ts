@@ -248,15 +248,19 @@ export interface NonFiniteLoss {
 export function nonFiniteLossError(at: NonFiniteLoss): Error {
   const what = Number.isNaN(at.loss) ? 'NaN' : at.loss > 0 ? 'Infinity' : '-Infinity';
   return new Error(
-    `the loss became ${what} at epoch ${at.epoch} batch ${at.batch} of ${at.phase}: lower the learning rate (now ${at.learningRate}) or ${inputAdvice(at.range)}; the phase stopped before the update, so the weights stay finite`,
+    `the loss became ${what} at epoch ${at.epoch} batch ${at.batch} of ${at.phase}: ` +
+      `lower the learning rate (now ${at.learningRate}) or ${inputAdvice(at.range)}; ` +
+      'the phase stopped before the update, so the weights stay finite',
   );
 }
 
 /** An epoch whose loss sits at the clipping ceiling (see DIVERGED_LOSS). */
 export function divergedLossError(at: Omit<NonFiniteLoss, 'batch'>): Error {
   return new Error(
-    `the loss diverged at epoch ${at.epoch} of ${at.phase} (mean ${at.loss.toFixed(2)} per image, near the ceiling ${(-Math.log(1e-7)).toFixed(1)} of the clipped cross-entropy: ` +
-      `the model predicts wrong classes with near certainty): lower the learning rate (now ${at.learningRate}) or ${inputAdvice(at.range)}`,
+    `the loss diverged at epoch ${at.epoch} of ${at.phase} (mean ${at.loss.toFixed(2)} per image, ` +
+      `near the ceiling ${(-Math.log(1e-7)).toFixed(1)} of the clipped cross-entropy: ` +
+      'the model predicts wrong classes with near certainty): ' +
+      `lower the learning rate (now ${at.learningRate}) or ${inputAdvice(at.range)}`,
   );
 }
 

@@ -180,7 +180,8 @@ export function readFramePixels(dataSet: DataSet, frame: number): FramePixels {
     ({ values, samples } = codecFrame(dataSet, frame, frames, rows, columns, decodeJpeg2000));
   } else {
     throw new DicomPixelError(
-      `transfer syntax ${SYNTAX_NAMES[syntax] ?? syntax} is not supported; convert the files to uncompressed DICOM first (e.g. dcmtk's dcmdjpeg, or gdcmconv --raw)`,
+      `transfer syntax ${SYNTAX_NAMES[syntax] ?? syntax} is not supported; ` +
+        "convert the files to uncompressed DICOM first (e.g. dcmtk's dcmdjpeg, or gdcmconv --raw)",
     );
   }
   // Rescale applies to grayscale only (PS3.3 C.11.1.1.2); colour images have no modality LUT.

@@ -14,7 +14,8 @@ export function seedCnnFeatures(input: SymbolicTensor, factory: LayerFactory): S
   const [, height, width] = input.shape;
   if ((height ?? 0) < SEED_CNN_MIN_SIZE || (width ?? 0) < SEED_CNN_MIN_SIZE) {
     throw new Error(
-      `seed-cnn needs images of at least ${SEED_CNN_MIN_SIZE}×${SEED_CNN_MIN_SIZE} (model.inputShape is ${height}×${width}); use a larger inputShape or resnet-small / mobilenet-small`,
+      `seed-cnn needs images of at least ${SEED_CNN_MIN_SIZE}×${SEED_CNN_MIN_SIZE} ` +
+        `(model.inputShape is ${height}×${width}); use a larger inputShape or resnet-small / mobilenet-small`,
     );
   }
   let x = layers.convValid(input, 'block1_conv', 32, 3);
