@@ -37,7 +37,8 @@ export async function installBackend({ globalStoragePath, log }: InstallBackendD
   if (npm === undefined) {
     const where = nodePath === '' ? 'on PATH' : `next to ${nodePath} (medtransfer.nodePath) or on PATH`;
     void vscode.window.showErrorMessage(
-      `MedTransfer: npm was not found ${where}. Install Node.js with npm, or set medtransfer.nodePath to a Node that has npm.`,
+      `MedTransfer: npm was not found ${where}. ` +
+        'Install Node.js with npm, or set medtransfer.nodePath to a Node that has npm.',
     );
     return;
   }

@@ -22,7 +22,9 @@ export const INSTALLABLE_BACKENDS: readonly InstallableBackend[] = [
     label: 'TensorFlow with CUDA (tfjs-node-gpu)',
     packages: [`@tensorflow/tfjs-node-gpu@${TFJS_VERSION}`],
     detail:
-      'NVIDIA GPU on x64 Linux or Windows. Needs an NVIDIA driver and the CUDA 11.2 and cuDNN 8.1 libraries (CUDA 12 alone is not enough). Its install downloads libtensorflow (several hundred MB) from storage.googleapis.com.',
+      'NVIDIA GPU on x64 Linux or Windows. ' +
+      'Needs an NVIDIA driver and the CUDA 11.2 and cuDNN 8.1 libraries (CUDA 12 alone is not enough). ' +
+      'Its install downloads libtensorflow (several hundred MB) from storage.googleapis.com.',
     downloadsLibtensorflow: true,
   },
   {
@@ -30,7 +32,8 @@ export const INSTALLABLE_BACKENDS: readonly InstallableBackend[] = [
     label: 'TensorFlow on the CPU, native (tfjs-node)',
     packages: [`@tensorflow/tfjs-node@${TFJS_VERSION}`],
     detail:
-      'Native TensorFlow on all CPU cores (x64 Linux, macOS, Windows; arm64 macOS). Its install downloads libtensorflow from storage.googleapis.com.',
+      'Native TensorFlow on all CPU cores (x64 Linux, macOS, Windows; arm64 macOS). ' +
+      'Its install downloads libtensorflow from storage.googleapis.com.',
     downloadsLibtensorflow: true,
   },
   {
@@ -38,7 +41,8 @@ export const INSTALLABLE_BACKENDS: readonly InstallableBackend[] = [
     label: 'WebGPU (webgpu + tfjs-backend-webgpu)',
     packages: ['webgpu', `@tensorflow/tfjs-backend-webgpu@${TFJS_VERSION}`],
     detail:
-      'Any GPU with a Vulkan, Metal or Direct3D 12 driver; Dawn ships inside the npm package, nothing else is downloaded.',
+      'Any GPU with a Vulkan, Metal or Direct3D 12 driver; ' +
+      'Dawn ships inside the npm package, nothing else is downloaded.',
     downloadsLibtensorflow: false,
   },
 ];

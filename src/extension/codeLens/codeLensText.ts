@@ -86,7 +86,9 @@ export function experimentLenses({ activity, trusted, latestRun, now }: Experime
         lenses.push({
           action: 'resume',
           title: '↻ Resume last run',
-          tooltip: `Continue run ${latestRun.runId} (${latestRun.state.status}) from its last checkpoint, in the same run folder`,
+          tooltip:
+            `Continue run ${latestRun.runId} (${latestRun.state.status}) from its last checkpoint, ` +
+            'in the same run folder',
           runDir: latestRun.runDir,
         });
       }

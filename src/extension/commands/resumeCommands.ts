@@ -38,7 +38,8 @@ export async function resumeRun(context: CommandContext, arg?: unknown): Promise
       return;
     case 'queued':
       void vscode.window.showInformationMessage(
-        `MedTransfer: resuming ${label} is queued (#${result.position}); it starts when a running run ends (setting medtransfer.maxConcurrentRuns).`,
+        `MedTransfer: resuming ${label} is queued (#${result.position}); ` +
+          'it starts when a running run ends (setting medtransfer.maxConcurrentRuns).',
       );
       return;
     case 'already-queued':

@@ -63,7 +63,8 @@ export async function runExperiment(context: CommandContext, arg?: unknown): Pro
       return;
     case 'queued':
       void vscode.window.showInformationMessage(
-        `MedTransfer: ${name} is queued (#${result.position}); it starts when a running run ends (setting medtransfer.maxConcurrentRuns).`,
+        `MedTransfer: ${name} is queued (#${result.position}); ` +
+          'it starts when a running run ends (setting medtransfer.maxConcurrentRuns).',
       );
       return;
     case 'already-queued':
@@ -103,7 +104,8 @@ export async function stopRun(context: CommandContext, arg?: unknown): Promise<v
     }
     const message =
       record?.state.status === 'running'
-        ? 'MedTransfer: this run is not a trainer on this machine that this window can stop (it runs on another machine, or has just ended); stop it where it runs.'
+        ? 'MedTransfer: this run is not a trainer on this machine that this window can stop ' +
+          '(it runs on another machine, or has just ended); stop it where it runs.'
         : 'MedTransfer: this run is not running.';
     void vscode.window.showInformationMessage(message);
     return;

@@ -47,7 +47,8 @@ export function experimentItemSpec({
   if (summary.valid) {
     lines.push(
       '',
-      `${escapeMarkdown(summary.architecture ?? '')}, ${escapeMarkdown(summary.strategy ?? '')} fine-tuning on ${escapeMarkdown(summary.target ?? '')}`,
+      `${escapeMarkdown(summary.architecture ?? '')}, ${escapeMarkdown(summary.strategy ?? '')} ` +
+        `fine-tuning on ${escapeMarkdown(summary.target ?? '')}`,
     );
   } else {
     lines.push(
@@ -129,7 +130,8 @@ export function runItemSpec(input: RunItemInput): TreeItemSpec {
 
 export function runTooltip({ runId, experimentName, runDir, state, controllable, resumable }: RunItemInput): string {
   const lines = [
-    `**${escapeMarkdown(experimentName)} · ${runId}** — ${statusLabel(state.status)}${state.status === 'running' && !controllable ? ' (started outside this window)' : ''}`,
+    `**${escapeMarkdown(experimentName)} · ${runId}** — ${statusLabel(state.status)}` +
+      `${state.status === 'running' && !controllable ? ' (started outside this window)' : ''}`,
     '',
   ];
   const facts: string[] = [];
@@ -137,7 +139,8 @@ export function runTooltip({ runId, experimentName, runDir, state, controllable,
   if (state.seconds !== null) facts.push(formatDuration(state.seconds));
   if (state.target)
     facts.push(
-      `target: ${escapeMarkdown(state.target.description)} (${state.target.sizes.train.reduce((a, b) => a + b, 0)} training images)`,
+      `target: ${escapeMarkdown(state.target.description)} ` +
+        `(${state.target.sizes.train.reduce((a, b) => a + b, 0)} training images)`,
     );
   if (state.pretrained) facts.push(`from \`${escapeCode(state.pretrained)}\``);
   if (facts.length > 0) lines.push(facts.join(' · '), '');

@@ -16,7 +16,8 @@ export interface EvaluationCommandDependencies {
 }
 
 /**
- * The files the command was invoked on: the Explorer's multi-selection, else the clicked file, else the active editor's.
+ * The files the command was invoked on: the Explorer's multi-selection, else the clicked file, else the active
+ * editor's.
  */
 function filesOf(arg: unknown, selection: unknown): string[] {
   const uris = Array.isArray(selection) && selection.length > 0 ? selection : arg instanceof vscode.Uri ? [arg] : [];

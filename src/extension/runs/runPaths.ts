@@ -60,7 +60,9 @@ function splitRunId(id: string): [string, number] {
 /** A run id for a run starting now, like the trainer's own (`20261124-101500`), free among `taken`. */
 export function newRunId(now: Date, taken: ReadonlySet<string>): string {
   const pad = (value: number) => String(value).padStart(2, '0');
-  const base = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+  const base =
+    `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-` +
+    `${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
   if (!taken.has(base)) return base;
   for (let attempt = 2; ; attempt++) if (!taken.has(`${base}-${attempt}`)) return `${base}-${attempt}`;
 }

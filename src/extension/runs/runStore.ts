@@ -151,7 +151,8 @@ export class RunStore implements Disposable {
     if (!record) return;
     if (read.invalidLines.length > 0) {
       this.dependencies.log(
-        `${record.reader.path}: ignored ${read.invalidLines.length} line(s) that are not valid events (line ${read.invalidLines.slice(0, 5).join(', ')}${read.invalidLines.length > 5 ? ', …' : ''})`,
+        `${record.reader.path}: ignored ${read.invalidLines.length} line(s) that are not valid events ` +
+          `(line ${read.invalidLines.slice(0, 5).join(', ')}${read.invalidLines.length > 5 ? ', …' : ''})`,
       );
     }
     if (read.restarted) {

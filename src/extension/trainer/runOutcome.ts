@@ -37,7 +37,10 @@ export function outcomeOfExit(exit: TrainerExit): RunOutcome {
     // trainer's own failure. Its last checkpoint is intact: Resume continues it.
     return {
       status: 'interrupted',
-      error: `the trainer was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (by a user, or by the system when memory ran out)' : ''}; resume continues from the last checkpoint`,
+      error:
+        `the trainer was killed by ${exit.signal}` +
+        `${exit.signal === 'SIGKILL' ? ' (by a user, or by the system when memory ran out)' : ''}; ` +
+        'resume continues from the last checkpoint',
       reportedByTrainer: false,
     };
   }

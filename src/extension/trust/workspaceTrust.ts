@@ -4,7 +4,9 @@
 // (a queued run, a direct API call). No `vscode` here, so the tests exercise the real guard.
 
 export const RESTRICTED_MODE_MESSAGE =
-  'Running experiments is disabled in Restricted Mode: a run executes the trainer on this machine with the paths and settings of this workspace. Trust the workspace to run.';
+  'Running experiments is disabled in Restricted Mode: ' +
+  'a run executes the trainer on this machine with the paths and settings of this workspace. ' +
+  'Trust the workspace to run.';
 
 /** Why nothing may run now, or null when the workspace is trusted. */
 export function restrictedModeRefusal(isTrusted: boolean): string | null {

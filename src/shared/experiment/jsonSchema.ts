@@ -12,7 +12,8 @@ export function experimentJsonSchema(): JsonSchema {
     ...(z.toJSONSchema(experimentSchema, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as JsonSchema),
     title: 'MedTransfer experiment',
     description:
-      'A transfer-learning experiment: source task or pretrained model, few-shot target task, fine-tuning strategy and scratch baseline.',
+      'A transfer-learning experiment: source task or pretrained model, few-shot target task, ' +
+      'fine-tuning strategy and scratch baseline.',
   };
   return cached;
 }

@@ -29,7 +29,9 @@ export function tfjsNodeActivator(kind: keyof typeof TFJS_NODE_PACKAGES): Backen
       return {
         ok: false,
         reason: 'failed',
-        note: `${pkg} is installed${from} but failed to load: ${errorSummary(error)}${advice === undefined ? '' : `. ${advice}`}`,
+        note:
+          `${pkg} is installed${from} but failed to load: ${errorSummary(error)}` +
+          `${advice === undefined ? '' : `. ${advice}`}`,
       };
     }
     const started = await startBackend(engine, 'tensorflow', log);

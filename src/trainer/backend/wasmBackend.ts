@@ -31,7 +31,8 @@ export const wasmActivator: BackendActivator = async ({ engine, log, wasmDir }):
   const notes = [`${await buildDescription()}, binaries from ${dir}`];
   if (kernels.added.length > 0 || kernels.replaced.length > 0) {
     notes.push(
-      `MedTransfer gradient kernels: added ${kernels.added.join(', ') || 'none'}; replaced ${kernels.replaced.join(', ') || 'none'}`,
+      `MedTransfer gradient kernels: added ${kernels.added.join(', ') || 'none'}; ` +
+        `replaced ${kernels.replaced.join(', ') || 'none'}`,
     );
   }
   return { ok: true, notes };

@@ -78,7 +78,8 @@ export const webgpuActivator: BackendActivator = async ({
   // Without it dataSync() fails in Node ("OffscreenCanvas is not defined"), and training with it.
   if (engine.findBackend !== undefined && !patchWebgpuReadSync(engine.findBackend('webgpu'), installed.events)) {
     notes.push(
-      'synchronous reads keep tfjs-backend-webgpu’s own readSync (not a backend this version of MedTransfer knows): dataSync() may fail in Node',
+      'synchronous reads keep tfjs-backend-webgpu’s own readSync ' +
+        '(not a backend this version of MedTransfer knows): dataSync() may fail in Node',
     );
   }
   return {

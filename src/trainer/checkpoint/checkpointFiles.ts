@@ -121,7 +121,10 @@ function readCheckpointFolder(path: string): Checkpoint {
   const parsed = checkpointStateSchema.safeParse(json);
   if (!parsed.success)
     throw new Error(
-      `${STATE_JSON} is not a MedTransfer checkpoint: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim(),
+      (
+        `${STATE_JSON} is not a MedTransfer checkpoint: ` +
+        `${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`
+      ).trim(),
     );
   const state = parsed.data;
   const bytes = readFileSync(join(path, WEIGHTS_BIN));

@@ -101,7 +101,8 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
     });
     events.close();
     output.out(
-      `\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\nRun folder: ${run.runDir}`,
+      `\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\n` +
+        `Run folder: ${run.runDir}`,
     );
     if (result.status === 'failed')
       output.err(

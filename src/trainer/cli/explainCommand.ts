@@ -53,7 +53,8 @@ export async function explainCommand(options: ExplainOptions, output: Output): P
       for (const example of examples) {
         const answers = example.explanations.map(
           (entry) =>
-            `${entry.model}: ${classes[entry.predicted] ?? entry.predicted} (${(entry.confidence * 100).toFixed(1)}%, ${entry.method}${entry.layer ? ` on ${entry.layer}` : ''})`,
+            `${entry.model}: ${classes[entry.predicted] ?? entry.predicted} ` +
+            `(${(entry.confidence * 100).toFixed(1)}%, ${entry.method}${entry.layer ? ` on ${entry.layer}` : ''})`,
         );
         output.out(`${options.images[example.index] ?? example.index}: ${answers.join('; ')}`);
       }

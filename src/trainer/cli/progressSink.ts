@@ -15,7 +15,8 @@ export class ProgressSink implements EventSink {
       {
         stream,
         format:
-          ' {phase} {epochLabel} {bar} {percentage}% | batch {value}/{total} | loss {loss} | {speed} img/s | ETA {eta_formatted}',
+          ' {phase} {epochLabel} {bar} {percentage}% | batch {value}/{total} | ' +
+          'loss {loss} | {speed} img/s | ETA {eta_formatted}',
         hideCursor: true,
         clearOnComplete: true,
         etaBuffer: 20,

@@ -114,7 +114,8 @@ export async function resumeCommand(options: ResumeOptions, output: Output): Pro
     });
     events.close();
     output.out(
-      `\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\nRun folder: ${runDir}`,
+      `\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\n` +
+        `Run folder: ${runDir}`,
     );
     if (result.status === 'failed')
       output.err(`medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(runDir, RUN_FILES.log)})`);

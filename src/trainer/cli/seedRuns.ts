@@ -68,11 +68,14 @@ export async function runSeeds(request: SeedRunsRequest, output: Output): Promis
     events.close();
     outcomes.push({ seed, runId: run.runId, status: result.status, evaluations: result.evaluations });
     output.out(
-      `\nSeed ${seed} (${index + 1} of ${seeds.length})\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\nRun folder: ${run.runDir}`,
+      `\nSeed ${seed} (${index + 1} of ${seeds.length})\n` +
+        `${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n` +
+        `Run folder: ${run.runDir}`,
     );
     if (result.status === 'failed') {
       output.err(
-        `medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(run.runDir, RUN_FILES.log)}); the remaining seeds are not run`,
+        `medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(run.runDir, RUN_FILES.log)}); ` +
+          'the remaining seeds are not run',
       );
       break;
     }

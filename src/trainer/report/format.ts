@@ -15,7 +15,10 @@ export function formatInterval(
   digits = 3,
 ): string {
   if (!interval) return formatNumber(value, digits);
-  return `${formatNumber(interval.estimate, digits)} (${formatNumber(interval.low, digits)} to ${formatNumber(interval.high, digits)})`;
+  return (
+    `${formatNumber(interval.estimate, digits)} ` +
+    `(${formatNumber(interval.low, digits)} to ${formatNumber(interval.high, digits)})`
+  );
 }
 
 export function formatSigned(value: number | null | undefined, digits = 3): string {

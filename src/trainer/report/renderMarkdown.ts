@@ -14,7 +14,8 @@ function renderBlock(block: Block): string {
     case 'table': {
       const line = (cells: string[]) => `| ${cells.map(escapeMarkdown).join(' | ')} |`;
       const caption = block.caption ? `*${escapeMarkdown(block.caption)}*\n\n` : '';
-      return `${caption}${line(block.header)}\n| ${block.header.map((_, index) => (index === 0 ? '---' : '---:')).join(' | ')} |\n${block.rows.map(line).join('\n')}`;
+      const rule = `| ${block.header.map((_, index) => (index === 0 ? '---' : '---:')).join(' | ')} |`;
+      return `${caption}${line(block.header)}\n${rule}\n${block.rows.map(line).join('\n')}`;
     }
     case 'charts':
       return escapeMarkdown(block.markdown);
@@ -22,7 +23,10 @@ function renderBlock(block: Block): string {
       return block.figures
         .map(
           (figure) =>
-            `- ${escapeMarkdown(figure.caption)}: ${figure.panels.map((panel) => `${escapeMarkdown(panel.title)} ${escapeMarkdown(panel.lines.join(', '))}`).join('; ')}`,
+            `- ${escapeMarkdown(figure.caption)}: ` +
+            figure.panels
+              .map((panel) => `${escapeMarkdown(panel.title)} ${escapeMarkdown(panel.lines.join(', '))}`)
+              .join('; '),
         )
         .join('\n');
   }

@@ -9,7 +9,8 @@ export function listenToHost(handle: (message: HostMessage) => void): () => void
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       console.warn(
-        `MedTransfer: ignored an invalid message from the extension (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown shape'})`,
+        'MedTransfer: ignored an invalid message from the extension ' +
+          `(${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown shape'})`,
       );
       return;
     }

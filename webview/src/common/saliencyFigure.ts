@@ -78,7 +78,9 @@ export function saliencyFigure(decoded: DecodedExample, options: FigureOptions):
       const empty = heatmap !== null && heatmap.every((value) => value === 0);
       const correct = isCorrect(example, entry);
       const outcome = correct === null ? '' : correct ? 'correct' : 'wrong';
-      const summary = `${MODEL_TITLES[entry.model]}: predicted ${className(entry.predicted)}, ${(entry.confidence * 100).toFixed(1)}%${outcome ? `, ${outcome}` : ''}`;
+      const summary =
+        `${MODEL_TITLES[entry.model]}: predicted ${className(entry.predicted)}, ` +
+        `${(entry.confidence * 100).toFixed(1)}%${outcome ? `, ${outcome}` : ''}`;
       return el(
         'div',
         {
@@ -107,7 +109,8 @@ export function saliencyFigure(decoded: DecodedExample, options: FigureOptions):
                 text: 'empty map: no region raised this score',
                 attrs: {
                   title:
-                    'Grad-CAM and HiResCAM keep only positive evidence; this prediction rests on the absence of features (or on the whole image evenly).',
+                    'Grad-CAM and HiResCAM keep only positive evidence; ' +
+                    'this prediction rests on the absence of features (or on the whole image evenly).',
                 },
               })
             : null,

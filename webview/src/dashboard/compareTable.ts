@@ -13,8 +13,10 @@ function runHeader(run: RunView, color: string): HTMLElement {
 }
 
 function signed(value: number | null): HTMLElement {
+  const sign = signOf(value);
+  const delta = sign === 'positive' ? 'better' : sign === 'negative' ? 'worse' : (sign ?? 'missing');
   return el('td', {
-    className: `number delta delta-${signOf(value) === 'positive' ? 'better' : signOf(value) === 'negative' ? 'worse' : (signOf(value) ?? 'missing')}`,
+    className: `number delta delta-${delta}`,
     text: formatSigned(value),
   });
 }

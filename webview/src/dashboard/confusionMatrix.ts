@@ -62,7 +62,9 @@ export function renderConfusionMatrix(input: ConfusionMatrixInput): HTMLElement 
               className: `cell ${diagonal ? 'cell-correct' : 'cell-error'}${intensity > 0.55 ? ' cell-strong' : ''}`,
               attrs: {
                 'data-count': count,
-                title: `Actual ${classes[actual] ?? ''}, predicted ${classes[predicted] ?? ''}: ${formatCount(count)} (${formatPercent(share)} of the row)`,
+                title:
+                  `Actual ${classes[actual] ?? ''}, predicted ${classes[predicted] ?? ''}: ` +
+                  `${formatCount(count)} (${formatPercent(share)} of the row)`,
               },
             },
             [

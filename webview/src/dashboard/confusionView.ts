@@ -130,7 +130,9 @@ export class ConfusionView {
       const stoppedEarlier = found.step < step ? ' (its last)' : '';
       return renderConfusionMatrix({
         model: label,
-        source: `validation split · after epoch ${found.step}${stoppedEarlier} (${phaseLabel(found.phase)} ${found.epoch}/${found.epochs})`,
+        source:
+          `validation split · after epoch ${found.step}${stoppedEarlier} ` +
+          `(${phaseLabel(found.phase)} ${found.epoch}/${found.epochs})`,
         classes: matrixClassNames(state, found.matrix.length),
         matrix: found.matrix,
         normalized: view.normalized,

@@ -25,7 +25,10 @@ export function formatSignedInterval(
   digits = 3,
 ): string {
   if (interval)
-    return `${formatSigned(interval.estimate, digits)} [${formatSigned(interval.low, digits)}, ${formatSigned(interval.high, digits)}]`;
+    return (
+      `${formatSigned(interval.estimate, digits)} ` +
+      `[${formatSigned(interval.low, digits)}, ${formatSigned(interval.high, digits)}]`
+    );
   return formatSigned(fallback, digits);
 }
 

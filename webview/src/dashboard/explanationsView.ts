@@ -52,7 +52,10 @@ export class ExplanationsView {
       replaceChildren(this.element, [
         el('p', {
           className: 'empty-state',
-          text: 'No saliency maps for this run yet. They are computed at the end of a run (evaluation.saliency.samplesPerClass, 2 by default); runs recorded before they existed have none.',
+          text:
+            'No saliency maps for this run yet. ' +
+            'They are computed at the end of a run (evaluation.saliency.samplesPerClass, 2 by default); ' +
+            'runs recorded before they existed have none.',
         }),
       ]);
       return;
@@ -88,7 +91,10 @@ export class ExplanationsView {
       ]),
       el('p', {
         className: 'saliency-note',
-        text: `A seeded sample of ${this.saliency.split} images, per class right and wrong. Warm colours: where the evidence for the predicted class lies (not why; a map can look plausible on a wrong answer).`,
+        text:
+          `A seeded sample of ${this.saliency.split} images, per class right and wrong. ` +
+          'Warm colours: where the evidence for the predicted class lies ' +
+          '(not why; a map can look plausible on a wrong answer).',
       }),
       this.grid,
     ]);

@@ -209,7 +209,9 @@ function renderHeadline(state: RunState): HTMLElement {
         className: `gain-card gain-${sign ?? 'missing'}`,
         attrs: {
           role: 'group',
-          'aria-label': `${title}: fine-tuned minus scratch ${formatSigned(value)}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}, ${verdict}`,
+          'aria-label':
+            `${title}: fine-tuned minus scratch ${formatSigned(value)}` +
+            `${extra.length > 0 ? ` (${extra.join(', ')})` : ''}, ${verdict}`,
         },
       },
       [

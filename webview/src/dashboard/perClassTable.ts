@@ -55,7 +55,9 @@ export class PerClassView {
         el('h2', { className: 'section-title', text: `Per class · one-vs-rest · ${split}` }),
         el('p', {
           className: 'table-note',
-          text: 'FT: fine-tuned · Scr: scratch · the better of the two in bold · at the argmax; below a value, its 95% bootstrap CI',
+          text:
+            'FT: fine-tuned · Scr: scratch · the better of the two in bold · ' +
+            'at the argmax; below a value, its 95% bootstrap CI',
         }),
         perClassTable(fineTuned, scratch),
       ]),

@@ -41,7 +41,9 @@ function render(message: ExplainHostMessage): void {
     el('h1', { className: 'explain-title', text: `What ${message.run} looked at` }),
     el('p', {
       className: 'saliency-note',
-      text: 'Each image as the run preprocessed its data, then each model’s map of the class it predicted. Warm colours: where the evidence for that class lies. Not a medical device: not for clinical use.',
+      text:
+        'Each image as the run preprocessed its data, then each model’s map of the class it predicted. ' +
+        'Warm colours: where the evidence for that class lies. Not a medical device: not for clinical use.',
     }),
     el('div', { className: 'saliency-toolbar' }, [el('label', {}, ['Opacity', slider])]),
     grid,

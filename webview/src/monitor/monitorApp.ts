@@ -70,7 +70,9 @@ export class MonitorApp {
   private readonly idle = el('section', { className: 'monitor-idle', attrs: { 'aria-live': 'polite' } }, [
     el('h1', { className: 'idle-title', text: 'No active run' }),
     el('p', {
-      text: 'Run an experiment from the “Run experiment” code lens of a *.experiment.yaml file; its progress shows here.',
+      text:
+        'Run an experiment from the “Run experiment” code lens of a *.experiment.yaml file; ' +
+        'its progress shows here.',
     }),
   ]);
   private readonly status = el('span', { className: 'status-badge', attrs: { role: 'status' } });

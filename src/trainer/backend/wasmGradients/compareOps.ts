@@ -106,7 +106,8 @@ export function makeCompareWasm(kernelName: string, builtIn: KernelConfig | unde
     if (aLayout === null || bLayout === null || !numeric(a.dtype) || a.dtype !== b.dtype) {
       if (builtIn !== undefined) return builtIn.kernelFunc(params);
       throw new Error(
-        `${kernelName} (MedTransfer wasm kernel): unsupported ${a.dtype}/${b.dtype} inputs [${a.shape.join(',')}], [${b.shape.join(',')}].`,
+        `${kernelName} (MedTransfer wasm kernel): ` +
+          `unsupported ${a.dtype}/${b.dtype} inputs [${a.shape.join(',')}], [${b.shape.join(',')}].`,
       );
     }
     const heap = wasmHeapBackend(kernelName, backend);

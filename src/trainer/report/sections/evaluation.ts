@@ -59,7 +59,9 @@ export function evaluationSection(data: ReportData): Section {
   }
   const rocSeries: ChartSeries[] = models.flatMap(([name, metrics]) =>
     (metrics.roc ?? []).map((curve, index) => ({
-      name: `${MODEL_TITLES[name]}${(metrics.roc?.length ?? 0) > 1 ? ` · ${curve.className}` : ''} (AUC ${formatNumber(curve.auc)})`,
+      name:
+        `${MODEL_TITLES[name]}${(metrics.roc?.length ?? 0) > 1 ? ` · ${curve.className}` : ''} ` +
+        `(AUC ${formatNumber(curve.auc)})`,
       color: COLORS[name],
       dashed: index > 0,
       points: curve.points.map((point) => [point.fpr, point.tpr] as [number, number]),
@@ -148,7 +150,10 @@ export function operatingPointSection(data: ReportData): Section {
       blocks: [
         {
           kind: 'paragraph',
-          text: 'No threshold was chosen in this run (more than two classes, or a run recorded before operating points existed): predictions are the most probable class.',
+          text:
+            'No threshold was chosen in this run ' +
+            '(more than two classes, or a run recorded before operating points existed): ' +
+            'predictions are the most probable class.',
         },
       ],
     };
@@ -193,7 +198,9 @@ export function operatingPointSection(data: ReportData): Section {
     },
     {
       kind: 'paragraph',
-      text: 'The threshold on the positive class’s probability is chosen on the validation split and then applied, unchanged, to the evaluated split: the numbers above are on the evaluated split.',
+      text:
+        'The threshold on the positive class’s probability is chosen on the validation split and then applied, ' +
+        'unchanged, to the evaluated split: the numbers above are on the evaluated split.',
     },
   ];
   return { id: 'operating-point', title: 'Operating point', blocks };

@@ -17,7 +17,9 @@ export function explanationsSection(data: ReportData): Section {
       blocks: [
         {
           kind: 'paragraph',
-          text: 'This run has no saliency maps (evaluation.saliency.samplesPerClass: 0, or a run recorded before they existed).',
+          text:
+            'This run has no saliency maps ' +
+            '(evaluation.saliency.samplesPerClass: 0, or a run recorded before they existed).',
         },
       ],
     };
@@ -66,7 +68,11 @@ export function explanationsSection(data: ReportData): Section {
     blocks: [
       {
         kind: 'paragraph',
-        text: `A seeded sample of ${saliency.split} images, per class correct and wrong, each explained by both models (${methods.join('; ')}). Warm colours mark the regions that raised the score of the predicted class. Saliency maps show where a model’s evidence lies, not why, and can look plausible on a wrong answer.`,
+        text:
+          `A seeded sample of ${saliency.split} images, per class correct and wrong, ` +
+          `each explained by both models (${methods.join('; ')}). ` +
+          'Warm colours mark the regions that raised the score of the predicted class. ' +
+          'Saliency maps show where a model’s evidence lies, not why, and can look plausible on a wrong answer.',
       },
       { kind: 'saliency', figures },
     ],
