@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { transferGain } from '../../src/shared/run/runState';
 import type { RunSnapshot } from '../../src/shared/webview/protocol';
-import { formatSigned } from '../../webview/src/common/format';
+import { formatDifference } from '../../webview/src/common/viewFormat';
 import { eventsBefore, fixtureRunDirs, loadFixtureRun, renameClass } from './support/fixtureRuns';
 import type { FixtureRun } from './support/fixtureRuns';
 import { THEMES } from './support/themes';
@@ -63,7 +63,10 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     assert.ok(gain, 'the fixture evaluates both models');
     const cards = page.locator('.gain-card .gain-value');
     assert.equal(await cards.count(), 3);
-    assert.match((await cards.nth(0).textContent()) ?? '', new RegExp(formatSigned(gain.auc).replace('+', '\\+')));
+    assert.match(
+      (await cards.nth(0).textContent()) ?? '',
+      new RegExp(formatDifference(gain.auc, 2).replace('+', '\\+')),
+    );
     assert.match(
       (await page.locator('.gain-card').nth(0).getAttribute('class')) ?? '',
       gain.auc !== null && gain.auc > 0.005 ? /gain-positive/ : /gain-/,

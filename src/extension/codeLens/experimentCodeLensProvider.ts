@@ -9,7 +9,7 @@ import { hasCheckpoint } from '../runs/runFolder';
 import type { RunLiveness } from '../runs/runLiveness';
 import type { RunStore } from '../runs/runStore';
 import type { RunLauncher } from '../trainer/runLauncher';
-import { DisposableStore } from '../util/events';
+import { DisposableStore } from '../util/emitter';
 import { throttle } from '../util/throttle';
 import { experimentLenses } from './codeLensText';
 import type { LensAction } from './codeLensText';

@@ -10,7 +10,7 @@ import { deleteRun, revealRunFolder, showTrainerLog } from './runFolderCommands'
 import { resumeRun } from './resumeCommands';
 import { explainRestrictedMode, runExperiment, stopRun } from './runCommands';
 import { guardedByTrust } from '../trust/trustedCommands';
-import { selectBackend } from './selectBackend';
+import { pickBackendSetting } from './pickBackendSetting';
 
 type Handler = (context: CommandContext, ...args: unknown[]) => Promise<void> | void;
 
@@ -22,7 +22,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [COMMANDS.compareRuns]: (context, arg, selection) => compareRuns(context, arg, selection),
   [COMMANDS.revealRunFolder]: (context, arg) => revealRunFolder(context, arg),
   [COMMANDS.showTrainerLog]: (context, arg) => showTrainerLog(context, arg),
-  [COMMANDS.selectBackend]: () => selectBackend(),
+  [COMMANDS.selectBackend]: () => pickBackendSetting(),
   [COMMANDS.deleteRun]: (context, arg) => deleteRun(context, arg),
   [COMMANDS.showMonitor]: (context, arg) => showMonitor(context, arg),
   [COMMANDS.refreshExperiments]: async (context) => {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { runLabel } from '../runs/runPaths';
 import type { RunStore } from '../runs/runStore';
-import { DisposableStore } from '../util/events';
+import { DisposableStore } from '../util/emitter';
 import { claimDashboard, dashboardKey, keysFromWebviewState, parseOpenDashboards } from './dashboardRestore';
 import type { OpenDashboard } from './dashboardRestore';
 import { createRunFeed } from './runFeed';

@@ -1,7 +1,7 @@
 // Collects live events per run and hands them on in batches, at most once per interval, so a
 // fast trainer (a batch-ended event every few milliseconds) costs a webview ~10 messages a second.
 import type { TrainerEvent } from '../../shared/run/events';
-import type { Disposable } from '../util/events';
+import type { Disposable } from '../util/emitter';
 
 export type Schedule = (callback: () => void, ms: number) => Disposable;
 

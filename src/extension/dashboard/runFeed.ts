@@ -6,7 +6,7 @@ import { basename, isAbsolute, join } from 'node:path';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { emptyRunState } from '../../shared/run/runState';
 import type { RunSnapshot } from '../../shared/webview/protocol';
-import { readSaliencyFile } from '../explain/saliencyFile';
+import { readSaliencyFile } from '../explain/readSaliencyFile';
 import { describeRunDir, isRunId } from '../runs/runPaths';
 import type { RunRecord, RunStore } from '../runs/runStore';
 import type { RunFeed } from './runWebviewSession';

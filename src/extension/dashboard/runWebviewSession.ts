@@ -9,8 +9,8 @@ import { parseWebviewMessage } from '../../shared/webview/protocol';
 import { previewUntrusted } from '../../shared/validation/untrustedInput';
 import type { HostMessage, RunSnapshot, WebviewMessage } from '../../shared/webview/protocol';
 import type { AppendedEvents } from '../runs/runStore';
-import { DisposableStore } from '../util/events';
-import type { Disposable, Event } from '../util/events';
+import { DisposableStore } from '../util/emitter';
+import type { Disposable, Event } from '../util/emitter';
 import { EventBatcher, LIVE_BATCH_MS, scheduleWithTimeout } from './eventBatcher';
 import type { Schedule } from './eventBatcher';
 

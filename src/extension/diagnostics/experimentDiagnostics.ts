@@ -2,7 +2,7 @@
 // user types (the index re-reads an open file's buffer on each change, debounced).
 import * as vscode from 'vscode';
 import type { ExperimentIndex } from '../experiments/experimentIndex';
-import { DisposableStore } from '../util/events';
+import { DisposableStore } from '../util/emitter';
 import { toEditorProblems } from './diagnosticRanges';
 
 export const DIAGNOSTIC_SOURCE = 'MedTransfer';

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { experimentRunsDir, resolveRunsRoot } from '../runs/runPaths';
 import { readSettings } from '../settings/settings';
-import { DisposableStore } from '../util/events';
+import { DisposableStore } from '../util/emitter';
 import {
   EXPERIMENT_FILE_GLOB,
   EXPERIMENT_SEARCH_EXCLUDE,

@@ -8,7 +8,7 @@ import { resumability } from '../runs/resumable';
 import type { RunLiveness } from '../runs/runLiveness';
 import type { RunStore } from '../runs/runStore';
 import type { RunLauncher } from '../trainer/runLauncher';
-import { DisposableStore } from '../util/events';
+import { DisposableStore } from '../util/emitter';
 import { throttle } from '../util/throttle';
 import type { ExperimentIndex } from './experimentIndex';
 import { experimentItemSpec, queuedItemSpec, runItemSpec } from './treeItemText';

@@ -9,7 +9,7 @@ import type { RunWebviewActions } from '../dashboard/runWebviewSession';
 import { renderWebview } from '../dashboard/webviewContent';
 import { runLabel } from '../runs/runPaths';
 import type { RunStore } from '../runs/runStore';
-import { DisposableStore, Emitter } from '../util/events';
+import { DisposableStore, Emitter } from '../util/emitter';
 
 export const MONITOR_VIEW_ID = 'medtransfer.monitor';
 const FOLLOWED_RUN_STATE = 'medtransfer.monitoredRun';

@@ -8,8 +8,8 @@
 import type { TrainerEvent } from '../../shared/run/events';
 import { withTrainerLiveness } from '../../shared/run/runState';
 import type { RunState } from '../../shared/run/runState';
-import { DisposableStore, Emitter } from '../util/events';
-import type { Disposable, Event } from '../util/events';
+import { DisposableStore, Emitter } from '../util/emitter';
+import type { Disposable, Event } from '../util/emitter';
 import type { TrainerLiveness } from './resumable';
 import type { RunRecord, RunStore } from './runStore';
 import { checkTrainerPid } from './trainerPid';

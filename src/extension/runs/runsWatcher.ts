@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { ExperimentIndex } from '../experiments/experimentIndex';
 import { affectsSetting, readSettings } from '../settings/settings';
-import { DisposableStore } from '../util/events';
+import { DisposableStore } from '../util/emitter';
 import type { RunDiscovery } from './runDiscovery';
 
 export class RunsWatcher implements vscode.Disposable {

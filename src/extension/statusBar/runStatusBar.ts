@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { runLabel } from '../runs/runPaths';
 import type { RunStore } from '../runs/runStore';
 import type { RunLauncher } from '../trainer/runLauncher';
-import { DisposableStore } from '../util/events';
+import { DisposableStore } from '../util/emitter';
 import { throttle } from '../util/throttle';
 import { statusBarSpec } from './statusBarText';
 

@@ -2,8 +2,8 @@
 // rest wait in a visible queue), and reports what they do. It knows nothing of vscode: how a
 // launch is prepared (settings, paths) and how a process is made come in as callbacks.
 import type { TrainerEvent } from '../../shared/run/events';
-import { DisposableStore, Emitter } from '../util/events';
-import type { Disposable, Event } from '../util/events';
+import { DisposableStore, Emitter } from '../util/emitter';
+import type { Disposable, Event } from '../util/emitter';
 import { RunQueue } from './runQueue';
 import type { EnqueueResult, QueuedRun } from './runQueue';
 import { outcomeOfExit } from './runOutcome';

@@ -17,7 +17,7 @@ import type { RunStore } from '../runs/runStore';
 import { outcomeText } from '../runs/runText';
 import { affectsSetting, readSettings } from '../settings/settings';
 import { restrictedModeRefusal } from '../trust/workspaceTrust';
-import { DisposableStore } from '../util/events';
+import { DisposableStore } from '../util/emitter';
 import { RunLauncher } from './runLauncher';
 import type { ActiveRun, LaunchPlan, RequestResult } from './runLauncher';
 import type { RunOutcome } from './runOutcome';

@@ -1,5 +1,5 @@
 // Runs a callback at most once per interval (trailing), for UI refreshes driven by fast events.
-import type { Disposable } from './events';
+import type { Disposable } from './emitter';
 
 export interface Throttled extends Disposable {
   (): void;

@@ -6,7 +6,7 @@ import { decodeForModel, decodeSettings } from './decodeForModel';
 import { explainImages } from './explainImages';
 import type { MethodChoice } from './explainImages';
 import { loadRunModels } from './runModels';
-import { saliencyExample } from './saliencyFile';
+import { saliencyExample } from './writeSaliencyFile';
 
 export interface ExplainFilesResult {
   file: SaliencyFile;

@@ -11,7 +11,7 @@ import type { EventStream } from '../run/eventStream';
 import { predictProbabilities } from '../training/predict';
 import { explainImages } from './explainImages';
 import { sampleExamples } from './sampleExamples';
-import { saliencyExample, writeSaliencyFile } from './saliencyFile';
+import { saliencyExample, writeSaliencyFile } from './writeSaliencyFile';
 
 export interface SaliencyRequest {
   experiment: Experiment;

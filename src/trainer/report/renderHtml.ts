@@ -1,7 +1,7 @@
 // report.html: one self-contained file. Inline CSS, inline SVG, PNG data URIs; no script, no
 // remote resource, and a CSP that forbids both, so even a bug in escaping could not run code.
 import type { Block, ReportDocument } from './document';
-import { escapeHtml } from './format';
+import { escapeHtml } from './reportFormat';
 import { REPORT_CSS } from './reportCss';
 
 const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";

@@ -1,7 +1,7 @@
 // report.md: the same document as GitHub-flavoured Markdown. Charts and overlays are pictures in
 // report.html; here their numbers are tables and the saliency examples a list of predictions.
 import type { Block, ReportDocument } from './document';
-import { escapeMarkdown } from './format';
+import { escapeMarkdown } from './reportFormat';
 
 function renderBlock(block: Block): string {
   switch (block.kind) {

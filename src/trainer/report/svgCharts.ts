@@ -1,6 +1,6 @@
 // Inline SVG charts for report.html, drawn by our code (no chart library, no script): line
 // charts with axes, ticks, a legend and an optional chance diagonal. Every label is escaped.
-import { escapeHtml } from './format';
+import { escapeHtml } from './reportFormat';
 
 export interface ChartSeries {
   name: string;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClinicalMetrics, ModelComparison } from '../../../src/shared/run/metrics';
 import { formatComparison, formatSeedSummary } from '../../../src/trainer/cli/summaryTable';
-import { meanSd, summarizeSeeds } from '../../../src/trainer/evaluation/seedSummary';
+import { meanSd, summarizeSeeds } from '../../../src/trainer/evaluation/summarizeSeeds';
 
 function metrics(auc: number, sensitivity: number, specificity: number): ClinicalMetrics {
   return {

@@ -13,9 +13,9 @@ import {
   isExplainableImage,
   parseExplainOutput,
 } from '../../../src/extension/explain/explainRequest';
-import { readSaliencyFile } from '../../../src/extension/explain/saliencyFile';
+import { readSaliencyFile } from '../../../src/extension/explain/readSaliencyFile';
 import { reportArgs } from '../../../src/extension/report/reportRequest';
-import { Emitter } from '../../../src/extension/util/events';
+import { Emitter } from '../../../src/extension/util/emitter';
 import type { AppendedEvents } from '../../../src/extension/runs/runStore';
 import { saliencyFileSchema } from '../../../src/shared/run/saliency';
 import type { HostMessage } from '../../../src/shared/webview/protocol';

@@ -8,7 +8,7 @@ import type { AppendedEvents } from '../../../src/extension/runs/runStore';
 import { RunWebviewSession } from '../../../src/extension/dashboard/runWebviewSession';
 import type { RunFeed } from '../../../src/extension/dashboard/runWebviewSession';
 import type { Schedule } from '../../../src/extension/dashboard/eventBatcher';
-import { Emitter } from '../../../src/extension/util/events';
+import { Emitter } from '../../../src/extension/util/emitter';
 import { batchEnded, runStarted } from './helpers/events';
 
 function setup(keys: string[] = ['/runs/demo/1']) {

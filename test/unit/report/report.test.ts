@@ -6,7 +6,7 @@ import { experimentSchema } from '../../../src/shared/experiment/schema';
 import type { ClinicalMetrics, ModelComparison } from '../../../src/shared/run/metrics';
 import { emptyRunState } from '../../../src/shared/run/runState';
 import { buildReport } from '../../../src/trainer/report/buildReport';
-import { escapeMarkdown } from '../../../src/trainer/report/format';
+import { escapeMarkdown } from '../../../src/trainer/report/reportFormat';
 import type { ReportData } from '../../../src/trainer/report/reportData';
 import { renderHtml } from '../../../src/trainer/report/renderHtml';
 import { renderMarkdown } from '../../../src/trainer/report/renderMarkdown';

@@ -5,7 +5,7 @@
 // drawn faded behind them as TensorBoard does.
 import uPlot from 'uplot';
 import { el, replaceChildren, uniqueId } from './dom';
-import { MISSING } from './format';
+import { MISSING } from './viewFormat';
 import { withAlpha } from './themeColors';
 import type { ThemeColors } from './themeColors';
 

@@ -2,7 +2,7 @@
 // Run labels and setting values are untrusted text.
 import { transferGain } from '../../../src/shared/run/runState';
 import { el } from '../common/dom';
-import { formatRatio, formatSetting, formatSigned, signOf } from '../common/format';
+import { formatRatio, formatSetting, formatDifference, signOf } from '../common/viewFormat';
 import type { RunView } from '../common/runCollection';
 import { differingSettings } from './settingsDiff';
 
@@ -17,7 +17,7 @@ function signed(value: number | null): HTMLElement {
   const delta = sign === 'positive' ? 'better' : sign === 'negative' ? 'worse' : (sign ?? 'missing');
   return el('td', {
     className: `number delta delta-${delta}`,
-    text: formatSigned(value),
+    text: formatDifference(value, 2),
   });
 }
 

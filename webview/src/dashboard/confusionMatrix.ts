@@ -2,7 +2,7 @@
 // column headers, cells shaded by value (correct on the diagonal in one hue, errors in another),
 // counts or row shares. Class names are untrusted: text only.
 import { el, srOnly } from '../common/dom';
-import { formatCount, formatPercent } from '../common/format';
+import { formatCount, formatPercent } from '../common/viewFormat';
 import { cellIntensities, normalizeRows, rowTotals } from './confusionData';
 
 export interface ConfusionMatrixInput {

@@ -4,7 +4,7 @@
 import type { EvaluatedModel } from '../../../src/shared/run/events';
 import type { RunState } from '../../../src/shared/run/runState';
 import { el, replaceChildren, uniqueId } from '../common/dom';
-import { phaseLabel } from '../common/format';
+import { phaseLabel } from '../common/viewFormat';
 import { toolkitCheckbox, toolkitRadioGroup } from '../common/toolkit';
 import { epochMatrices, epochSteps, matrixAtStep, matrixClassNames } from './confusionData';
 import { renderConfusionMatrix } from './confusionMatrix';

@@ -4,7 +4,7 @@
 // the same epoch budget; the source task is a different problem and gets its own chart.
 import type { TrainingPhase } from '../../../src/shared/run/events';
 import type { EpochRecord } from '../../../src/shared/run/runState';
-import { phaseLabel } from '../common/format';
+import { phaseLabel } from '../common/viewFormat';
 
 export type CurveMetric = 'loss' | 'accuracy' | 'auc' | 'balancedAccuracy';
 export type CurveSplit = 'train' | 'val';

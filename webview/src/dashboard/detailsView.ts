@@ -2,7 +2,7 @@
 // parameters, time), why the backend was chosen, and the run's log. Messages are untrusted text.
 import type { RunState } from '../../../src/shared/run/runState';
 import { el, replaceChildren } from '../common/dom';
-import { formatCount, formatDuration, formatLearningRate, MISSING, phaseLabel } from '../common/format';
+import { formatCount, formatDuration, formatLearningRate, MISSING, phaseLabel } from '../common/viewFormat';
 
 export class DetailsView {
   readonly element = el('div', { className: 'details-view' });

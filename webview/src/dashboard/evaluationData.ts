@@ -2,7 +2,7 @@
 // models, the reliability bins, and the numbers with their intervals. Pure: unit tested without a DOM.
 import type { Calibration, ClinicalMetrics, Interval, PrCurve, RocCurve } from '../../../src/shared/run/metrics';
 import type { RunState } from '../../../src/shared/run/runState';
-import { formatSigned, MISSING } from '../common/format';
+import { formatDifference, MISSING } from '../common/viewFormat';
 
 export type ModelName = 'fine-tuned' | 'scratch';
 export const MODELS: readonly ModelName[] = ['fine-tuned', 'scratch'];
@@ -26,10 +26,10 @@ export function formatSignedInterval(
 ): string {
   if (interval)
     return (
-      `${formatSigned(interval.estimate, digits)} ` +
-      `[${formatSigned(interval.low, digits)}, ${formatSigned(interval.high, digits)}]`
+      `${formatDifference(interval.estimate, digits)} ` +
+      `[${formatDifference(interval.low, digits)}, ${formatDifference(interval.high, digits)}]`
     );
-  return formatSigned(fallback, digits);
+  return formatDifference(fallback, digits);
 }
 
 export { formatP } from '../../../src/shared/run/pValue';

@@ -6,7 +6,7 @@ import { transferGain } from '../../../src/shared/run/runState';
 import type { RunState, RunStatus } from '../../../src/shared/run/runState';
 import { el, replaceChildren } from '../common/dom';
 import type { Child } from '../common/dom';
-import { formatCount, formatDuration, formatRatio, formatSigned, phaseLabel, signOf } from '../common/format';
+import { formatCount, formatDuration, formatRatio, formatDifference, phaseLabel, signOf } from '../common/viewFormat';
 import type { RunView } from '../common/runCollection';
 import { progressRing, toolkitButton } from '../common/toolkit';
 import { formatP } from './evaluationData';
@@ -200,7 +200,7 @@ function renderHeadline(state: RunState): HTMLElement {
           : sign === 'neutral'
             ? 'no difference'
             : 'awaiting evaluation';
-    const ci = interval ? `95% CI ${formatSigned(interval.low)} to ${formatSigned(interval.high)}` : null;
+    const ci = interval ? `95% CI ${formatDifference(interval.low, 2)} to ${formatDifference(interval.high, 2)}` : null;
     const delong = key === 'auc' && comparison?.delong ? `DeLong p ${formatP(comparison.delong.pValue)}` : null;
     const extra = [ci, delong].filter((part): part is string => part !== null);
     return el(
@@ -210,7 +210,7 @@ function renderHeadline(state: RunState): HTMLElement {
         attrs: {
           role: 'group',
           'aria-label':
-            `${title}: fine-tuned minus scratch ${formatSigned(value)}` +
+            `${title}: fine-tuned minus scratch ${formatDifference(value, 2)}` +
             `${extra.length > 0 ? ` (${extra.join(', ')})` : ''}, ${verdict}`,
         },
       },
@@ -218,7 +218,7 @@ function renderHeadline(state: RunState): HTMLElement {
         el('div', { className: 'gain-label', text: title }),
         el('div', { className: 'gain-value' }, [
           el('span', { className: 'gain-arrow', text: arrow, attrs: { 'aria-hidden': 'true' } }),
-          el('span', { text: formatSigned(value) }),
+          el('span', { text: formatDifference(value, 2) }),
         ]),
         extra.length > 0 ? el('div', { className: 'gain-interval', text: extra.join(' · ') }) : null,
         el('div', { className: 'gain-detail' }, [

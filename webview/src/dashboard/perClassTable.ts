@@ -3,7 +3,7 @@
 import type { ClassMetrics, ClinicalMetrics, Interval } from '../../../src/shared/run/metrics';
 import type { RunState } from '../../../src/shared/run/runState';
 import { el, replaceChildren } from '../common/dom';
-import { formatCount, formatRatio, formatSigned, MISSING, signOf } from '../common/format';
+import { formatCount, formatRatio, formatDifference, MISSING, signOf } from '../common/viewFormat';
 
 const CLASS_METRICS = [
   { key: 'sensitivity', label: 'Sensitivity', title: 'Recall: share of this class found' },
@@ -85,7 +85,7 @@ function overallTable(
         el('th', { text: name, attrs: { scope: 'row' } }),
         el('td', { className: 'number', text: formatRatio(ft, key === 'loss' ? 3 : 3) }),
         el('td', { className: 'number', text: formatRatio(sc, 3) }),
-        el('td', { className: `number delta delta-${good ?? 'missing'}`, text: formatSigned(difference, 3) }),
+        el('td', { className: `number delta delta-${good ?? 'missing'}`, text: formatDifference(difference, 3) }),
       ]),
     ];
   });

@@ -1,6 +1,6 @@
 // The smoothing slider (TensorBoard's EMA weight, 0 = raw), shared by the Curves and Compare tabs.
 import { el, uniqueId } from '../common/dom';
-import { formatRatio } from '../common/format';
+import { formatRatio } from '../common/viewFormat';
 import { MAX_SMOOTHING } from '../common/smoothing';
 
 export class SmoothingControl {

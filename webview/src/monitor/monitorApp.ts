@@ -6,7 +6,7 @@ import type { HostMessage } from '../../../src/shared/webview/protocol';
 import { el, replaceChildren } from '../common/dom';
 import { createFrameScheduler } from '../common/frameScheduler';
 import type { FrameScheduler } from '../common/frameScheduler';
-import { formatDuration, formatRate, formatRatio, phaseLabel } from '../common/format';
+import { formatDuration, formatRate, formatRatio, phaseLabel } from '../common/viewFormat';
 import { listenToHost } from '../common/hostMessages';
 import { LineChart, lastValue } from '../common/lineChart';
 import { applyHostMessage } from '../common/runCollection';

@@ -3,7 +3,7 @@
 import type { EvaluatedModel } from '../../../shared/run/events';
 import type { ClinicalMetrics } from '../../../shared/run/metrics';
 import type { Section } from '../document';
-import { formatInterval, formatNumber, formatPercent } from '../format';
+import { formatInterval, formatNumber, formatPercent } from '../reportFormat';
 import type { ReportData } from '../reportData';
 import { lineChartSvg } from '../svgCharts';
 import type { ChartSeries } from '../svgCharts';

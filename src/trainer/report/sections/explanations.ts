@@ -1,7 +1,7 @@
 // Saliency examples from saliency.json: the image with each model's heatmap, side by side.
 import { isCorrect } from '../../../shared/run/saliency';
 import type { Section } from '../document';
-import { formatPercent } from '../format';
+import { formatPercent } from '../reportFormat';
 import { overlayDataUri } from '../overlayPng';
 import type { ReportData } from '../reportData';
 import { MODEL_TITLES } from './overview';

@@ -4,7 +4,7 @@
 // spans zero, poor calibration).
 import type { DatasetSpec, Experiment } from '../../../shared/experiment/schema';
 import type { Section } from '../document';
-import { formatNumber } from '../format';
+import { formatNumber } from '../reportFormat';
 import type { ReportData } from '../reportData';
 import { finalMetrics } from './overview';
 

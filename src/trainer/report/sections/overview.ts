@@ -5,7 +5,7 @@ import type { EvaluatedModel } from '../../../shared/run/events';
 import type { ClinicalMetrics } from '../../../shared/run/metrics';
 import { flattenSettings } from '../../../shared/webview/protocol';
 import type { Section } from '../document';
-import { formatInterval, formatNumber, formatP, formatSigned } from '../format';
+import { formatInterval, formatNumber, formatP, formatWithSign } from '../reportFormat';
 import type { ReportData } from '../reportData';
 
 export const MODEL_TITLES: Record<EvaluatedModel, string> = { 'fine-tuned': 'Fine-tuned', scratch: 'From scratch' };
@@ -41,7 +41,9 @@ export function summarySection(data: ReportData): Section {
       value: number | null | undefined,
       ci: { estimate: number; low: number; high: number } | null | undefined,
     ) =>
-      ci ? `${formatSigned(ci.estimate)} (${formatSigned(ci.low)} to ${formatSigned(ci.high)})` : formatSigned(value);
+      ci
+        ? `${formatWithSign(ci.estimate, 3)} (${formatWithSign(ci.low, 3)} to ${formatWithSign(ci.high, 3)})`
+        : formatWithSign(value, 3);
     rows.push([
       'Gain (fine-tuned − scratch)',
       '',
@@ -82,8 +84,9 @@ export function summarySection(data: ReportData): Section {
       text:
         `DeLong’s test for the AUC difference on the same cases (${delong.className}): ` +
         `${formatNumber(delong.fineTunedAuc)} vs ${formatNumber(delong.scratchAuc)}, ` +
-        `difference ${formatSigned(delong.aucDifference)} ` +
-        `(CI ${formatSigned(delong.ci.low)} to ${formatSigned(delong.ci.high)}), z = ${formatNumber(delong.z, 2)}, ` +
+        `difference ${formatWithSign(delong.aucDifference, 3)} ` +
+        `(CI ${formatWithSign(delong.ci.low, 3)} to ${formatWithSign(delong.ci.high, 3)}), ` +
+        `z = ${formatNumber(delong.z, 2)}, ` +
         `${delong.pValue < 0.001 ? 'p < 0.001' : `p = ${formatP(delong.pValue)}`}.`,
     });
   }

@@ -2,7 +2,7 @@
 import type { EpochRecord } from '../../../shared/run/runState';
 import type { TrainingPhase } from '../../../shared/run/events';
 import type { Section } from '../document';
-import { formatNumber } from '../format';
+import { formatNumber } from '../reportFormat';
 import type { ReportData } from '../reportData';
 import { lineChartSvg } from '../svgCharts';
 import type { ChartSeries } from '../svgCharts';

@@ -13,7 +13,7 @@ export const BACKEND_DESCRIPTIONS: Record<BackendChoice, string> = {
   cpu: 'plain JavaScript: slow, but always there',
 };
 
-export async function selectBackend(): Promise<void> {
+export async function pickBackendSetting(): Promise<void> {
   const current = readSettings().backend;
   const picked = await vscode.window.showQuickPick(
     BACKEND_CHOICES.map((choice) => ({

@@ -24,8 +24,8 @@ export function signOf(value: number | null | undefined, digits = 2): Sign | nul
   return rounded > 0 ? 'positive' : rounded < 0 ? 'negative' : 'neutral';
 }
 
-/** `+0.19`, `−0.05` (a real minus sign), `±0.00`, or `–`. */
-export function formatSigned(value: number | null | undefined, digits = 2): string {
+/** `+0.19`, `−0.05` (a real minus sign), `±0.00` where it rounds to zero (neutral, as signOf), or `–`. */
+export function formatDifference(value: number | null | undefined, digits: number): string {
   const sign = signOf(value, digits);
   if (sign === null || value === null || value === undefined) return MISSING;
   const magnitude = Math.abs(value).toFixed(digits);

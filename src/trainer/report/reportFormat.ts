@@ -21,7 +21,11 @@ export function formatInterval(
   );
 }
 
-export function formatSigned(value: number | null | undefined, digits = 3): string {
+/**
+ * `+0.358`, `−0.012`: always a sign, also when the value rounds to zero (the dashboard's
+ * formatDifference writes `±` there instead).
+ */
+export function formatWithSign(value: number | null | undefined, digits: number): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}`;
 }

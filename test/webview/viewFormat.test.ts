@@ -7,24 +7,24 @@ import {
   formatRate,
   formatRatio,
   formatSetting,
-  formatSigned,
+  formatDifference,
   MISSING,
   signOf,
-} from '../../webview/src/common/format';
+} from '../../webview/src/common/viewFormat';
 
 test('missing values show as a dash', () => {
   for (const value of [null, undefined, Number.NaN, Number.POSITIVE_INFINITY]) {
     assert.equal(formatRatio(value), MISSING);
     assert.equal(formatPercent(value), MISSING);
-    assert.equal(formatSigned(value), MISSING);
+    assert.equal(formatDifference(value, 2), MISSING);
   }
   assert.equal(MISSING, '–');
 });
 
 test('signed differences use a real minus sign and call rounding-to-zero neutral', () => {
-  assert.equal(formatSigned(0.1893), '+0.19');
-  assert.equal(formatSigned(-0.05), '−0.05');
-  assert.equal(formatSigned(0.001), '±0.00');
+  assert.equal(formatDifference(0.1893, 2), '+0.19');
+  assert.equal(formatDifference(-0.05, 2), '−0.05');
+  assert.equal(formatDifference(0.001, 2), '±0.00');
   assert.equal(signOf(0.001), 'neutral');
   assert.equal(signOf(-0.2), 'negative');
   assert.equal(signOf(null), null);
