@@ -1,5 +1,8 @@
 // A small seeded PRNG (mulberry32): every sampling, split, shuffle and augmentation draws from
 // one of these so a run is reproducible from the experiment's `seed`.
+import { RANDOM_STREAMS } from './randomStreams';
+import type { RandomStream } from './randomStreams';
+
 export class SeededRandom {
   private state: number;
 
@@ -54,8 +57,9 @@ export class SeededRandom {
     this.state = state >>> 0;
   }
 
-  /** A generator seeded from this one, for an independent stream (one per purpose). */
-  fork(salt: number): SeededRandom {
+  /** A generator seeded from this one, for an independent stream (one per purpose, named in RANDOM_STREAMS). */
+  fork(stream: RandomStream): SeededRandom {
+    const salt = RANDOM_STREAMS[stream];
     return new SeededRandom((Math.imul(this.state ^ salt, 0x85ebca6b) ^ (salt * 0xc2b2ae35)) >>> 0);
   }
 }

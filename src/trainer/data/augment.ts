@@ -107,7 +107,7 @@ function shiftBrightness(images: Float32Array, base: number, size: number, delta
 /**
  * Creates an augmenter drawing from `random`: per image, a random flip (each allowed axis with
  * probability ½), a rotation in ±rotate°, a shift in ±shift × the image size, and a brightness
- * change in ±brightness. Give it its own stream (`random.fork(…)`) so the augmentation does not
+ * change in ±brightness. Give it its own stream (`random.fork('augmentation')`) so the augmentation does not
  * change the batch order of the same seed.
  */
 export function createAugmenter(options: Augmentation, random: SeededRandom): Augmenter {

@@ -37,13 +37,6 @@ export interface PreparedDatasetWithReport extends PreparedDataset {
   report: PreparationReport;
 }
 
-// Independent streams per purpose: changing `fraction` must not change which images are held
-// out for validation and test, or runs with different label budgets would be scored on
-// different images.
-const TEST_STREAM = 0x7e57;
-const VAL_STREAM = 0x7a1;
-const SAMPLE_STREAM = 0x5a3e;
-
 function checkLabels(set: ImageSet, classCount: number, split: string): void {
   for (let i = 0; i < set.count; i++) {
     const label = set.labels[i] ?? -1;
@@ -63,7 +56,9 @@ function checkLabels(set: ImageSet, classCount: number, split: string): void {
  *    So a folder with validationFraction 0.2 ends up 64 / 16 / 20 (train / val / test).
  * 3. Only then the training split is few-shot sampled (`fraction` or `labelsPerClass`); val and
  *    test stay whole, so the scores of a 5%-label run compare with the full-data ones.
- * All splits are finally converted to `shape`. Everything is stratified and seeded by `seed`.
+ * All splits are finally converted to `shape`. Everything is stratified and seeded by `seed`, each
+ * step on its own stream: changing `fraction` must not change which images are held out for
+ * validation and test, or runs with different label budgets would be scored on different images.
  */
 export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): PreparedDatasetWithReport {
   const { shape, seed, fraction, labelsPerClass, validationFraction } = options;
@@ -84,7 +79,7 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
   let test = loaded.test;
   if (test) checkLabels(test, classCount, 'test');
   else {
-    const [rest, heldOut] = split(train, [1 - validationFraction, validationFraction], root.fork(TEST_STREAM));
+    const [rest, heldOut] = split(train, [1 - validationFraction, validationFraction], root.fork('testSplit'));
     if (!rest || !heldOut) throw new Error('stratifiedSplit returned fewer parts than asked');
     train = rest;
     test = heldOut;
@@ -92,7 +87,7 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
   let val = loaded.val;
   if (val) checkLabels(val, classCount, 'val');
   else {
-    const [rest, heldOut] = split(train, [1 - validationFraction, validationFraction], root.fork(VAL_STREAM));
+    const [rest, heldOut] = split(train, [1 - validationFraction, validationFraction], root.fork('validationSplit'));
     if (!rest || !heldOut) throw new Error('stratifiedSplit returned fewer parts than asked');
     train = rest;
     val = heldOut;
@@ -102,7 +97,7 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
     throw new DatasetError(
       `${loaded.description}: no training images left after holding out validation and test images`,
     );
-  const sample = fewShotSample(train, { fraction, labelsPerClass }, root.fork(SAMPLE_STREAM));
+  const sample = fewShotSample(train, { fraction, labelsPerClass }, root.fork('fewShotSample'));
   const warnings: string[] = [...(loaded.notes ?? [])];
   const notes: string[] = [...(loaded.info ?? [])];
   if (loaded.groupedBy) {

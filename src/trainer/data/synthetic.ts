@@ -334,8 +334,8 @@ export function generateSynthetic(
   const classes = task === 'source' ? SOURCE_CLASSES : TARGET_CLASSES;
   // One stream per task, so source and target drawn with the same experiment seed differ.
   const root = new SeededRandom(seed);
-  const random = root.fork(task === 'source' ? 0x50c3 : 0x7a6e);
-  const splitRandom = root.fork(task === 'source' ? 0x5917 : 0x5918);
+  const random = root.fork(task === 'source' ? 'syntheticSourceImages' : 'syntheticTargetImages');
+  const splitRandom = root.fork(task === 'source' ? 'syntheticSourceSplit' : 'syntheticTargetSplit');
   const labels = Int32Array.from({ length: samples }, (_, index) => index % classes.length);
   const order = random.shuffle(Array.from(labels));
   labels.set(order);

@@ -22,9 +22,6 @@ export interface SaliencyRequest {
   events: EventStream;
 }
 
-/** Salt of the sampling stream, so it is independent of the training streams of the same seed. */
-const SAMPLE_SALT = 0x5a11;
-
 export function writeRunSaliency(request: SaliencyRequest): void {
   const { experiment, set, classes } = request;
   const { samplesPerClass, method } = experiment.evaluation.saliency;
@@ -38,7 +35,7 @@ export function writeRunSaliency(request: SaliencyRequest): void {
       ),
     };
   });
-  const random = new SeededRandom(experiment.seed).fork(SAMPLE_SALT);
+  const random = new SeededRandom(experiment.seed).fork('saliencySample');
   const indices = sampleExamples(set.labels, predictions, classes.length, samplesPerClass, random);
   const perImage = set.shape[0] * set.shape[1] * set.shape[2];
   const images = new Float32Array(indices.length * perImage);

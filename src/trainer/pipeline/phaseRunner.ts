@@ -62,7 +62,7 @@ export async function runTrainingPhase(request: PhaseRequest, environment: Phase
     });
   }
   const optimizer = createOptimizer(training.optimizer, request.learningRate);
-  const augmentRandom = training.augmentation ? environment.random.fork(17) : null;
+  const augmentRandom = training.augmentation ? environment.random.fork('augmentation') : null;
   const resumed: Checkpoint | null = entry.kind === 'resume' ? entry.checkpoint : null;
   let resume: PhaseResume | null = null;
   try {

@@ -140,7 +140,7 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
       inputShape: targetShape,
       classCount: classes.length,
       dropout: experiment.model.dropout,
-      random: random.fork(2),
+      random: random.fork('headWeights'),
     });
     checkpoints.register('fine-tuned', fineTuned.model);
     const adapted = channelAdapterNote(source.base, targetShape, experiment.pretrained ? 'pretrained' : 'source');
@@ -196,7 +196,7 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
         targetShape,
         classes.length,
         experiment.model.dropout,
-        new SeededRandom(experiment.seed).fork(3),
+        new SeededRandom(experiment.seed).fork('scratchModelWeights'),
       );
       checkpoints.register('scratch', scratch.model);
       toSave.push({

@@ -32,7 +32,7 @@ export async function pretrainOnSource(
     shape,
     source.classes.length,
     experiment.model.dropout,
-    environment.random.fork(1),
+    environment.random.fork('sourceModelWeights'),
   );
   const provenance = `pretrained on ${source.description} for ${epochs} epochs`;
   onCreated(classifier.model, provenance, source.classes);
