@@ -6,6 +6,8 @@ export const RUN_FILES = {
   log: 'log.txt',
   model: 'model',
   scratchModel: 'scratch-model',
+  /** The classifier pretrained on the source task, when the run pretrained one. */
+  sourceModel: 'source-model',
   modelMetadata: 'metadata.json',
   /** The last good end-of-epoch checkpoint (a folder, replaced atomically): what `resume` continues from. */
   checkpoint: 'checkpoint',

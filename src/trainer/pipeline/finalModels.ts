@@ -1,5 +1,5 @@
-// The `evaluate` phase and what a run leaves behind: evaluation events for the fine-tuned and
-// the scratch model, their model folders, and metrics.json.
+// What a run leaves behind: its model folders (weights and metadata.json, with the decision rule
+// the evaluation chose) and metrics.json.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -9,7 +9,6 @@ import type { MetricsFile } from '../../shared/run/metricsFile';
 import { saveModel } from '../models/modelFiles';
 import type { DecisionMetadata, ModelMetadata } from '../models/modelFiles';
 import type { DecisionRule } from '../evaluation/clinicalEvaluation';
-import type { EvaluatedModel } from '../../shared/run/events';
 import type { EventStream } from '../run/eventStream';
 
 export interface ModelToSave {
@@ -20,16 +19,6 @@ export interface ModelToSave {
   classes?: string[];
   /** Binary target models: the threshold chosen on the validation split, for metadata.json. */
   decision?: DecisionRule | null;
-}
-
-/** The decision rule of the model saved in `folder` (model/ is the fine-tuned one). */
-export function decisionOf(
-  folder: string,
-  decisions: Partial<Record<EvaluatedModel, DecisionRule>>,
-): DecisionRule | null {
-  if (folder === RUN_FILES.model) return decisions['fine-tuned'] ?? null;
-  if (folder === RUN_FILES.scratchModel) return decisions.scratch ?? null;
-  return null;
 }
 
 export interface RunIdentity {

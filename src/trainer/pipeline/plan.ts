@@ -8,7 +8,10 @@ import type { Experiment } from '../../shared/experiment/schema';
 import type { Phase } from '../../shared/run/events';
 
 export interface RunPlan {
+  /** The run's phases in order, as run-started announces them; the steps of a phase run when it is here. */
   phases: Phase[];
+  /** Where the transferred base comes from: a saved model (`pretrained`), or pretraining on `source`. */
+  base: 'pretrained' | 'pretrain';
   sourceEpochs: number;
   headEpochs: number;
   fineTuneEpochs: number;
@@ -29,6 +32,7 @@ export function planRun(experiment: Experiment): RunPlan {
   phases.push('evaluate');
   return {
     phases,
+    base: experiment.pretrained ? 'pretrained' : 'pretrain',
     sourceEpochs: experiment.source ? experiment.source.epochs : 0,
     headEpochs,
     fineTuneEpochs,

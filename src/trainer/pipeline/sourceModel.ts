@@ -1,11 +1,15 @@
 // The `source` phase: pretrain a classifier on the source task, or load a saved model, and
-// hand its feature extractor on to the target task.
+// hand its feature extractor on to the target task. Two steps of the run (runSteps.ts), one per
+// RunPlan.base.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { RUN_FILES } from '../../shared/run/runFiles';
 import type { ImageShape, PreparedDataset } from '../data/dataset';
 import { buildClassifier, extractBase } from '../models/classifier';
 import { loadModel, readModelMetadata } from '../models/modelFiles';
+import type { EventStream } from '../run/eventStream';
 import type { PhaseEnvironment } from './phaseRunner';
 import { runTrainingPhase } from './phaseRunner';
+import type { RunContext } from './runContext';
 
 export interface SourceModel {
   base: LayersModel;
@@ -15,11 +19,33 @@ export interface SourceModel {
   provenance: string;
 }
 
+/** Step: the base from `pretrained`, which also fixes the target's image size. */
+export async function loadPretrainedSource(context: RunContext): Promise<void> {
+  const dir = context.experiment.pretrained;
+  if (!dir) throw new Error('internal error: the plan loads a pretrained model but the experiment names none');
+  context.source = await loadPretrained(dir, context.environment);
+  context.targetShape = pretrainedTargetShape(context.source, context.shape, context.events);
+}
+
+/** Step: the base from a classifier trained on the source task, saved as source-model/. */
+export async function pretrainSource(context: RunContext): Promise<void> {
+  const { source } = context.data;
+  if (!source) throw new Error('the experiment has neither `source` nor `pretrained`');
+  context.source = await pretrainOnSource(
+    source,
+    context.shape,
+    context.plan.sourceEpochs,
+    context.environment,
+    (model, provenance, classes) =>
+      context.models.add('source', model, { folder: RUN_FILES.sourceModel, weightsSource: provenance, classes }),
+  );
+}
+
 /**
  * Pretrains on the source task. `onCreated` gets the classifier before training starts, so a
  * run stopped during this phase can still save what was learnt.
  */
-export async function pretrainOnSource(
+async function pretrainOnSource(
   source: PreparedDataset,
   shape: ImageShape,
   epochs: number,
@@ -53,7 +79,7 @@ export async function pretrainOnSource(
   return { base: classifier.base, classifier: classifier.model, provenance };
 }
 
-export async function loadPretrained(dir: string, environment: PhaseEnvironment): Promise<SourceModel> {
+async function loadPretrained(dir: string, environment: PhaseEnvironment): Promise<SourceModel> {
   const started = performance.now();
   environment.events.emit({
     type: 'phase-started',
@@ -84,4 +110,19 @@ export async function loadPretrained(dir: string, environment: PhaseEnvironment)
   });
   const described = metadata ? `${metadata.architecture} from ${dir} (${metadata.weightsSource})` : dir;
   return { base: extractBase(model), classifier: null, provenance: `loaded from ${described}` };
+}
+
+/** A pretrained base fixes the image size; the channels follow the experiment (an adapter bridges them). */
+function pretrainedTargetShape(pretrained: SourceModel, shape: ImageShape, events: EventStream): ImageShape {
+  const baseShape = pretrained.base.inputs[0]?.shape;
+  const height = baseShape?.[1];
+  const width = baseShape?.[2];
+  if (typeof height !== 'number' || typeof width !== 'number' || (height === shape[0] && width === shape[1]))
+    return shape;
+  events.log(
+    'warn',
+    `the pretrained model takes ${height}×${width} images: ` +
+      `target images are resized to that instead of model.inputShape ${shape[0]}×${shape[1]}`,
+  );
+  return [height, width, shape[2]];
 }

@@ -50,7 +50,7 @@ export function readReportData(runDir: string): ReportData {
   if (!existsSync(eventsPath)) throw new Error(`${runDir} is not a MedTransfer run folder (no ${RUN_FILES.events})`);
   const parsed = parseEventLines(`${readFileSync(eventsPath, 'utf8')}\n`);
   const state = replayRunEvents(parsed.events);
-  const weightsSources = [RUN_FILES.model, RUN_FILES.scratchModel, 'source-model'].flatMap((folder) => {
+  const weightsSources = [RUN_FILES.model, RUN_FILES.scratchModel, RUN_FILES.sourceModel].flatMap((folder) => {
     const path = join(runDir, folder, RUN_FILES.modelMetadata);
     if (!existsSync(path)) return [];
     const metadata = readJson(path) as { weightsSource?: unknown };

@@ -1,0 +1,115 @@
+// The target task's models and their phases, steps of the run (runSteps.ts): the fine-tuned
+// model (a new head on the transferred base, trained head first, then fine-tuned at a low
+// learning rate) and the scratch baseline (the same architecture from random weights).
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { RUN_FILES } from '../../shared/run/runFiles';
+import type { ImageShape } from '../data/dataset';
+import { freezeBatchNormStatistics } from '../models/batchNormStatistics';
+import { selectTrainable } from '../models/blocks';
+import { attachHead, buildClassifier } from '../models/classifier';
+import { SeededRandom } from '../random';
+import { runTrainingPhase } from './phaseRunner';
+import type { RunContext } from './runContext';
+
+/** Step: the fine-tuned model, a new head on the transferred base; saved as model/. */
+export function attachNewHead(context: RunContext): void {
+  const { experiment, events, source, targetShape } = context;
+  const fineTuned = attachHead(source.base, {
+    inputShape: targetShape,
+    classCount: context.classes.length,
+    dropout: experiment.model.dropout,
+    random: context.environment.random.fork('headWeights'),
+  });
+  const weightsSource =
+    `fine-tuned (${experiment.fineTune.strategy}) on ${context.data.target.description}, ` +
+    `base ${source.provenance}`;
+  context.models.add('fine-tuned', fineTuned.model, { folder: RUN_FILES.model, weightsSource }, fineTuned);
+  const adapted = channelAdapterNote(
+    source.base,
+    targetShape,
+    context.plan.base === 'pretrained' ? 'pretrained' : 'source',
+  );
+  if (adapted) events.log('info', adapted);
+  const frozenNorms = freezeBatchNormStatistics(fineTuned.base);
+  if (frozenNorms > 0)
+    events.log('info', `${frozenNorms} BatchNormalization layers of the transferred base stay in inference mode`);
+}
+
+/** Step: the `head` phase, the new head trained on the frozen base. */
+export async function trainHead(context: RunContext): Promise<void> {
+  const fineTuned = context.classifier('fine-tuned');
+  selectTrainable(fineTuned, { kind: 'head' });
+  await runTrainingPhase(
+    {
+      ...context.target,
+      phase: 'head',
+      classifier: fineTuned,
+      epochs: context.plan.headEpochs,
+      learningRate: context.experiment.training.learningRate,
+      description: 'train the new head, base frozen',
+    },
+    context.environment,
+  );
+}
+
+/** Step: the `finetune` phase, the top blocks (`partial`) or the whole model at the fine-tuning rate. */
+export async function fineTune(context: RunContext): Promise<void> {
+  const { fineTune } = context.experiment;
+  const fineTuned = context.classifier('fine-tuned');
+  const partial = fineTune.strategy === 'partial';
+  selectTrainable(fineTuned, partial ? { kind: 'top-blocks', count: fineTune.trainableBlocks } : { kind: 'all' });
+  const what = partial ? `the top ${fineTune.trainableBlocks} base blocks and the head` : 'the whole model';
+  await runTrainingPhase(
+    {
+      ...context.target,
+      phase: 'finetune',
+      classifier: fineTuned,
+      epochs: context.plan.fineTuneEpochs,
+      learningRate: fineTune.learningRate,
+      description: `fine-tune ${what} at a low learning rate`,
+    },
+    context.environment,
+  );
+}
+
+/** Step: the `scratch` phase, the baseline built from random weights and trained; saved as scratch-model/. */
+export async function trainScratch(context: RunContext): Promise<void> {
+  const { experiment } = context;
+  const scratch = buildClassifier(
+    experiment.model.architecture,
+    context.targetShape,
+    context.classes.length,
+    experiment.model.dropout,
+    new SeededRandom(experiment.seed).fork('scratchModelWeights'),
+  );
+  const weightsSource = `trained from scratch on ${context.data.target.description} (baseline)`;
+  context.models.add('scratch', scratch.model, { folder: RUN_FILES.scratchModel, weightsSource }, scratch);
+  await runTrainingPhase(
+    {
+      ...context.target,
+      phase: 'scratch',
+      classifier: scratch,
+      epochs: context.plan.scratchEpochs,
+      learningRate: experiment.training.learningRate,
+      description: 'baseline: the same architecture from random weights, same data and epoch budget',
+    },
+    context.environment,
+  );
+}
+
+/** What the channel adapter does, when the base takes another channel count than the target images have. */
+function channelAdapterNote(
+  base: LayersModel,
+  targetShape: ImageShape,
+  origin: 'pretrained' | 'source',
+): string | null {
+  const baseChannels = base.inputs[0]?.shape[3];
+  const channels = targetShape[2];
+  if (typeof baseChannels !== 'number' || baseChannels === channels) return null;
+  return (
+    `the ${origin} model takes ${baseChannels}-channel images and the target has ${channels}: ` +
+    `a 1×1 convolution (\`adapter\`) maps ${channels} → ${baseChannels} channels, ` +
+    "starting as the channels' average, and trains with the head; " +
+    `set model.inputShape's channels to ${baseChannels} to feed the images as they are`
+  );
+}
