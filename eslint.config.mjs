@@ -16,19 +16,42 @@ export default tseslint.config(
     },
   },
   {
-    // The webviews see only src/shared (webview/tsconfig.json includes nothing else).
+    // The webviews see only src/shared without its Node-only host/ (webview/tsconfig.json
+    // includes nothing else).
     files: ['webview/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['vscode', 'node:*', '@tensorflow/*', '**/src/trainer/**', '**/src/extension/**'] },
+        {
+          patterns: [
+            'vscode',
+            'node:*',
+            '@tensorflow/*',
+            '**/src/trainer/**',
+            '**/src/extension/**',
+            '**/src/shared/host/**',
+          ],
+        },
       ],
     },
   },
   {
+    // src/shared is compiled into the webviews too: no Node there, and no reach into host/.
     files: ['src/shared/**/*.ts'],
+    ignores: ['src/shared/host/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['vscode', '@tensorflow/*', '../trainer/*', '../extension/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['vscode', 'node:*', '@tensorflow/*', '**/trainer/**', '**/extension/**', '**/host/**'] },
+      ],
+    },
+  },
+  {
+    // src/shared/host: what the trainer and the extension share that needs Node (processes,
+    // files); never vscode or TF.js.
+    files: ['src/shared/host/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['vscode', '@tensorflow/*', '**/trainer/**', '**/extension/**'] }],
     },
   },
 );

@@ -1,21 +1,13 @@
 // Writes and reads <runDir>/checkpoint/ (state.json + weights.bin). A new checkpoint is written
-// whole into a temporary folder, then swapped in by renames: the one before it moves to
-// checkpoint.previous, so a crash at any moment leaves at least one complete checkpoint, and a
-// checkpoint that does not load (a torn disk write, a bad edit) falls back to the previous one.
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  mkdirSync,
-  writeSync,
-} from 'node:fs';
+// whole into a temporary folder, then swapped in by renames (shared/host/atomicFiles.ts): the one
+// before it moves to checkpoint.previous, so a crash at any moment leaves at least one complete
+// checkpoint, and a checkpoint that does not load (a torn disk write, a bad edit) falls back to
+// the previous one.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { io } from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { replaceFolderAtomically, writeFileDurably } from '../../shared/host/atomicFiles';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { CHECKPOINT_FORMAT, MODEL_ROLES, checkpointStateSchema } from './checkpointFormat';
 import type { Checkpoint, CheckpointState, ModelRole, NamedTensor } from './checkpointFormat';
@@ -23,16 +15,6 @@ import type { Checkpoint, CheckpointState, ModelRole, NamedTensor } from './chec
 const STATE_JSON = 'state.json';
 const WEIGHTS_BIN = 'weights.bin';
 export const PREVIOUS_CHECKPOINT = `${RUN_FILES.checkpoint}.previous`;
-
-function writeDurably(path: string, data: string | Uint8Array): void {
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Writes `checkpoint` as the run's newest; the one it replaces is kept as checkpoint.previous. */
 export async function writeCheckpoint(runDir: string, checkpoint: Checkpoint): Promise<void> {
@@ -72,18 +54,14 @@ export async function writeCheckpoint(runDir: string, checkpoint: Checkpoint): P
       dtype: spec.dtype as 'float32' | 'int32' | 'bool',
     })),
   };
-  const temporary = join(runDir, `${RUN_FILES.checkpoint}.tmp-${process.pid}`);
-  rmSync(temporary, { recursive: true, force: true });
-  mkdirSync(temporary);
-  writeDurably(join(temporary, WEIGHTS_BIN), new Uint8Array(data));
-  writeDurably(join(temporary, STATE_JSON), `${JSON.stringify(state)}\n`);
-  const current = join(runDir, RUN_FILES.checkpoint);
-  const previous = join(runDir, PREVIOUS_CHECKPOINT);
-  if (existsSync(current)) {
-    rmSync(previous, { recursive: true, force: true });
-    renameSync(current, previous);
-  }
-  renameSync(temporary, current);
+  await replaceFolderAtomically(
+    join(runDir, RUN_FILES.checkpoint),
+    (folder) => {
+      writeFileDurably(join(folder, WEIGHTS_BIN), new Uint8Array(data));
+      writeFileDurably(join(folder, STATE_JSON), `${JSON.stringify(state)}\n`);
+    },
+    { keepReplacedAs: PREVIOUS_CHECKPOINT },
+  );
 }
 
 export type LoadedCheckpoint =

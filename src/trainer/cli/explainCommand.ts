@@ -1,8 +1,8 @@
 // `medtransfer explain RUN_DIR IMAGE...`: what the run's models see in images the user picked.
 // --json prints the result (saliency.json's shape) on stdout for the editor; without it, a table.
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BACKEND_CHOICES } from '../../shared/experiment/schema';
+import { writeFileAtomically } from '../../shared/host/atomicFiles';
 import type { BackendChoice } from '../../shared/experiment/schema';
 import { backendSearchPathsHere } from '../backend/searchPaths';
 import { selectBackend } from '../backend/selectBackend';
@@ -45,7 +45,7 @@ export async function explainCommand(options: ExplainOptions, output: Output): P
     );
     for (const note of result.notes) output.err(`medtransfer: ${note}`);
     const text = JSON.stringify(result.file);
-    if (options.out) writeFileSync(options.out, `${text}\n`);
+    if (options.out) writeFileAtomically(options.out, `${text}\n`);
     if (options.json) {
       output.out(text);
     } else {

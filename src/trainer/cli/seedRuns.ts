@@ -2,9 +2,9 @@
 // run directory (so the extension lists, opens and compares them like any run), then the mean ±
 // sd across seeds in `<runs>/<name>/<group>.seeds.json` and on the terminal. The group is the
 // first run's id; each run's metrics.json names its group, seeds and index.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Experiment } from '../../shared/experiment/schema';
+import { writeFileAtomically } from '../../shared/host/atomicFiles';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { SEED_SUMMARY_SUFFIX } from '../../shared/run/seedSummary';
 import type { BackendName } from '../../shared/run/events';
@@ -83,7 +83,7 @@ export async function runSeeds(request: SeedRunsRequest, output: Output): Promis
   if (group === null) return 0;
   const summary = summarizeSeeds(experiment.name, group, experiment.evaluation.split, outcomes);
   const summaryFile = join(request.runsDir, experiment.name, `${group}${SEED_SUMMARY_SUFFIX}`);
-  writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomically(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
   output.out(`\n${formatSeedSummary(summary)}\n\nRun folders: ${runDirs.join(', ')}\nSeed summary: ${summaryFile}`);
   return outcomes.some((outcome) => outcome.status === 'failed') ? 3 : 0;
 }

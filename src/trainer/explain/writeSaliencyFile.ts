@@ -1,6 +1,6 @@
 // Builds and writes saliency.json (src/shared/run/saliency.ts): images and heatmaps as base64
-// uint8, predictions per model. Written through a temporary name, so a reader never sees half.
-import { renameSync, writeFileSync } from 'node:fs';
+// uint8, predictions per model. Replaced whole (shared/host/atomicFiles.ts): a reader never sees half.
+import { writeFileAtomically } from '../../shared/host/atomicFiles';
 import type { EvaluatedModel } from '../../shared/run/events';
 import type { SaliencyExample, SaliencyFile } from '../../shared/run/saliency';
 import type { ImageShape } from '../data/dataset';
@@ -45,7 +45,5 @@ function clamp01(value: number): number {
 }
 
 export function writeSaliencyFile(path: string, file: SaliencyFile): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, `${JSON.stringify(file)}\n`);
-  renameSync(temporary, path);
+  writeFileAtomically(path, `${JSON.stringify(file)}\n`);
 }

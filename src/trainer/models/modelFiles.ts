@@ -1,11 +1,12 @@
 // Saves and loads TF.js layers models as files (model.json + weights.bin, the format
 // tf.loadLayersModel reads in a browser or Node) without tfjs-node's file:// handler,
 // which is not available on the default backends.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { io } from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { replaceFolderAtomically, writeFileDurably } from '../../shared/host/atomicFiles';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import type { ImageShape } from '../data/dataset';
 
@@ -48,9 +49,16 @@ export interface DecisionMetadata {
   usage: string;
 }
 
-/** Writes the model into `dir` (created), each file through a temporary name and a rename. */
+/**
+ * Writes the model as the folder `dir`, replacing any folder there whole: its three files are
+ * written into a temporary folder that takes the name once complete, so model.json, weights.bin
+ * and metadata.json always belong together.
+ */
 export async function saveModel(model: LayersModel, dir: string, metadata: ModelMetadata): Promise<void> {
-  mkdirSync(dir, { recursive: true });
+  await replaceFolderAtomically(dir, (folder) => writeModelFiles(model, folder, metadata));
+}
+
+async function writeModelFiles(model: LayersModel, dir: string, metadata: ModelMetadata): Promise<void> {
   await model.save(
     io.withSaveHandler(async (artifacts) => {
       const weights = artifacts.weightData;
@@ -58,7 +66,7 @@ export async function saveModel(model: LayersModel, dir: string, metadata: Model
         weights === undefined
           ? new Uint8Array()
           : new Uint8Array(io.concatenateArrayBuffers(Array.isArray(weights) ? weights : [weights]));
-      writeAtomically(join(dir, WEIGHTS_BIN), bytes);
+      writeFileDurably(join(dir, WEIGHTS_BIN), bytes);
       const modelJson = {
         modelTopology: artifacts.modelTopology,
         format: 'layers-model',
@@ -66,13 +74,13 @@ export async function saveModel(model: LayersModel, dir: string, metadata: Model
         convertedBy: 'MedTransfer',
         weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
       };
-      writeAtomically(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+      writeFileDurably(join(dir, MODEL_JSON), JSON.stringify(modelJson));
       return {
         modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.byteLength },
       };
     }),
   );
-  writeAtomically(join(dir, RUN_FILES.modelMetadata), `${JSON.stringify(metadata, null, 2)}\n`);
+  writeFileDurably(join(dir, RUN_FILES.modelMetadata), `${JSON.stringify(metadata, null, 2)}\n`);
 }
 
 interface ModelJson {
@@ -112,10 +120,4 @@ export function readModelMetadata(dir: string): ModelMetadata | null {
   } catch {
     return null;
   }
-}
-
-function writeAtomically(path: string, data: string | Uint8Array): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, path);
 }

@@ -1,9 +1,9 @@
 // What a run leaves behind: its model folders (weights and metadata.json, with the decision rule
 // the evaluation chose) and metrics.json.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Experiment } from '../../shared/experiment/schema';
+import { writeFileAtomically } from '../../shared/host/atomicFiles';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import type { MetricsFile } from '../../shared/run/metricsFile';
 import { saveModel } from '../models/modelFiles';
@@ -63,7 +63,7 @@ export async function saveModels(
 }
 
 export function writeMetricsFile(runDir: string, metrics: MetricsFile): void {
-  writeFileSync(join(runDir, RUN_FILES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
+  writeFileAtomically(join(runDir, RUN_FILES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
 }
 
 function decisionMetadata(decision: DecisionRule, classes: string[]): DecisionMetadata {

@@ -2,9 +2,9 @@
 // head → fine-tune → scratch → evaluate), and writes everything to the run directory. Whatever
 // happens (a stop, a bad file, an exception), the run ends with a run-ended event and the models
 // it could save, so the run directory stays readable.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEndStatus } from '../../shared/run/events';
+import { writeFileAtomically } from '../../shared/host/atomicFiles';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { transferGain } from '../../shared/run/runState';
 import { removeCheckpoints } from '../checkpoint/checkpointFiles';
@@ -70,7 +70,7 @@ function announceRun(request: RunRequest, plan: RunPlan): void {
     pretrained: experiment.pretrained ?? null,
     pid: process.pid,
   });
-  writeFileSync(join(request.runDir, RUN_FILES.experiment), `${JSON.stringify(experiment, null, 2)}\n`);
+  writeFileAtomically(join(request.runDir, RUN_FILES.experiment), `${JSON.stringify(experiment, null, 2)}\n`);
 }
 
 /** A stop request ends the run as stopped; anything else as failed, with the reason logged. */

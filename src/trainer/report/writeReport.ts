@@ -1,6 +1,7 @@
-// `medtransfer report`: report.html and report.md, written through temporary names.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// `medtransfer report`: report.html and report.md, each replaced whole (shared/host/atomicFiles.ts).
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../../shared/host/atomicFiles';
 import { buildReport } from './buildReport';
 import { readReportData } from './reportData';
 import { renderHtml } from './renderHtml';
@@ -16,10 +17,7 @@ export function writeReport(runDir: string, outDir: string = runDir): { html: st
   for (const [path, text] of [
     [html, renderHtml(document)],
     [markdown, renderMarkdown(document)],
-  ] as const) {
-    const temporary = `${path}.tmp-${process.pid}`;
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
-  }
+  ] as const)
+    writeFileAtomically(path, text);
   return { html, markdown };
 }
