@@ -2,6 +2,7 @@
 // them, the CLI arguments, and the CLI's JSON answer (validated: it is a child's output).
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { trainerCommandLine } from '../../shared/host/trainerCommandLine';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { saliencyFileSchema } from '../../shared/run/saliency';
 import type { SaliencyFile } from '../../shared/run/saliency';
@@ -23,7 +24,7 @@ export function canExplain(runDir: string, state: Pick<RunState, 'status'>): boo
 }
 
 export function explainArgs(runDir: string, files: readonly string[]): string[] {
-  return ['explain', runDir, ...files, '--json'];
+  return trainerCommandLine({ command: 'explain', positionals: [runDir, ...files], flags: { json: true } });
 }
 
 export function parseExplainOutput(stdout: string): SaliencyFile {

@@ -2,7 +2,7 @@
 // each time so a change applies to the next run without a reload.
 import * as vscode from 'vscode';
 import type { BackendChoice } from '../../shared/experiment/schema';
-import { toBackendChoice } from '../trainer/trainerArgs';
+import { toBackendChoice } from '../trainer/trainerRequests';
 import { normalizeMaxConcurrent } from '../trainer/runQueue';
 
 export const SETTINGS = {

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseExperiment } from '../../shared/experiment/parseExperiment';
+import { trainerCommandLine } from '../../shared/host/trainerCommandLine';
 import { previewUntrusted } from '../../shared/validation/untrustedInput';
 import { trainerBackendPaths } from '../backends/backendFolders';
 import type { ExperimentIndex } from '../experiments/experimentIndex';
@@ -21,7 +22,7 @@ import { DisposableStore } from '../util/emitter';
 import { RunLauncher } from './runLauncher';
 import type { ActiveRun, LaunchPlan, RequestResult } from './runLauncher';
 import type { RunOutcome } from './runOutcome';
-import { trainerResumeArgs, trainerRunArgs } from './trainerArgs';
+import { trainerResumeRequest, trainerRunRequest } from './trainerRequests';
 import { TrainerProcess } from './trainerProcess';
 import type { TrainerExit } from './trainerProcess';
 
@@ -159,13 +160,15 @@ export class TrainerService implements vscode.Disposable {
       experimentName: parsed.experiment.name,
       runId,
       runDir: join(experimentDir, runId),
-      args: trainerRunArgs({
-        experimentFile,
-        runsRoot,
-        runId,
-        backend: settings.backend,
-        backendPaths: this.backendPaths(settings.backendPaths),
-      }),
+      args: trainerCommandLine(
+        trainerRunRequest({
+          experimentFile,
+          runsRoot,
+          runId,
+          backend: settings.backend,
+          backendPaths: this.backendPaths(settings.backendPaths),
+        }),
+      ),
       cwd: dirname(experimentFile),
     };
   }
@@ -181,11 +184,13 @@ export class TrainerService implements vscode.Disposable {
       experimentName: record.experimentName,
       runId: record.runId,
       runDir,
-      args: trainerResumeArgs({
-        runDir,
-        backend: settings.backend,
-        backendPaths: this.backendPaths(settings.backendPaths),
-      }),
+      args: trainerCommandLine(
+        trainerResumeRequest({
+          runDir,
+          backend: settings.backend,
+          backendPaths: this.backendPaths(settings.backendPaths),
+        }),
+      ),
       cwd: existsSync(dirname(experimentFile)) ? dirname(experimentFile) : runDir,
     };
   }

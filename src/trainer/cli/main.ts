@@ -1,7 +1,8 @@
 // `medtransfer` CLI entry (also the process the extension forks). Parses arguments, runs the
 // command, exits with its code; errors become one clear line, never a stack trace.
-import { parseArgs } from 'node:util';
 import { enableProdMode } from '@tensorflow/tfjs-core';
+import { parseTrainerCommandLine } from '../../shared/host/trainerCommandLine';
+import type { TrainerCommand } from '../../shared/host/trainerCommandLine';
 import { EXIT, runCommand, validateCommand } from './commands';
 import type { Output } from './commands';
 import { explainCommand } from './explainCommand';
@@ -15,122 +16,80 @@ const output: Output = {
   err: (text) => process.stderr.write(`${text}\n`),
 };
 
+const HELP: Record<TrainerCommand, string> = {
+  validate: VALIDATE_HELP,
+  run: RUN_HELP,
+  resume: RESUME_HELP,
+  explain: EXPLAIN_HELP,
+  report: REPORT_HELP,
+};
+
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+  const parsed = parseTrainerCommandLine(argv);
+  if (parsed.kind === 'no-command') {
     output.out(MAIN_HELP);
-    return command === undefined ? EXIT.usage : EXIT.ok;
+    return EXIT.usage;
   }
-  if (command === 'validate') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: { help: { type: 'boolean', short: 'h' } },
-    });
-    if (values.help) return print(VALIDATE_HELP);
-    if (positionals.length === 0) return usage('validate needs at least one experiment file', VALIDATE_HELP);
-    return validateCommand(positionals, output);
+  if (parsed.kind === 'help') return print(parsed.command === null ? MAIN_HELP : HELP[parsed.command]);
+  if (parsed.kind === 'usage') {
+    if (!parsed.withHelp) return usage(parsed.message, null);
+    return usage(parsed.message, parsed.command === null ? MAIN_HELP : HELP[parsed.command]);
   }
-  if (command === 'run') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        'runs-dir': { type: 'string' },
-        backend: { type: 'string' },
-        'backend-path': { type: 'string', multiple: true },
-        'run-id': { type: 'string' },
-        'no-progress': { type: 'boolean' },
-        quiet: { type: 'boolean' },
-      },
-    });
-    if (values.help) return print(RUN_HELP);
-    const [file, ...extra] = positionals;
-    if (file === undefined) return usage('run needs an experiment file', RUN_HELP);
-    if (extra.length > 0) return usage(`run takes one experiment file, got also: ${extra.join(' ')}`, RUN_HELP);
-    enableProdMode();
-    return runCommand(
-      {
-        file,
-        runsDir: values['runs-dir'],
-        backend: values.backend,
-        backendPaths: values['backend-path'] ?? [],
-        runId: values['run-id'],
-        progress: progressMode(values),
-      },
-      output,
-    );
+  const { request } = parsed;
+  switch (request.command) {
+    case 'validate':
+      return validateCommand(request.positionals, output);
+    case 'run': {
+      const { flags } = request;
+      enableProdMode();
+      return runCommand(
+        {
+          file: request.positionals[0],
+          runsDir: flags['runs-dir'],
+          backend: flags.backend,
+          backendPaths: flags['backend-path'] ?? [],
+          runId: flags['run-id'],
+          progress: progressMode(flags),
+        },
+        output,
+      );
+    }
+    case 'resume': {
+      const { flags } = request;
+      enableProdMode();
+      return resumeCommand(
+        {
+          runDir: request.positionals[0],
+          backend: flags.backend,
+          backendPaths: flags['backend-path'] ?? [],
+          progress: progressMode(flags),
+        },
+        output,
+      );
+    }
+    case 'explain': {
+      const [runDir, ...images] = request.positionals;
+      const { flags } = request;
+      enableProdMode();
+      return explainCommand(
+        {
+          runDir,
+          images,
+          json: flags.json ?? false,
+          out: flags.out,
+          method: flags.method,
+          backend: flags.backend,
+          backendPaths: flags['backend-path'] ?? [],
+        },
+        output,
+      );
+    }
+    case 'report':
+      return reportCommand({ runDir: request.positionals[0], out: request.flags.out }, output);
   }
-  if (command === 'resume') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        backend: { type: 'string' },
-        'backend-path': { type: 'string', multiple: true },
-        'no-progress': { type: 'boolean' },
-        quiet: { type: 'boolean' },
-      },
-    });
-    if (values.help) return print(RESUME_HELP);
-    const [runDir, ...extra] = positionals;
-    if (runDir === undefined) return usage('resume needs a run folder', RESUME_HELP);
-    if (extra.length > 0) return usage(`resume takes one run folder, got also: ${extra.join(' ')}`, RESUME_HELP);
-    enableProdMode();
-    return resumeCommand(
-      { runDir, backend: values.backend, backendPaths: values['backend-path'] ?? [], progress: progressMode(values) },
-      output,
-    );
-  }
-  if (command === 'explain') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        json: { type: 'boolean' },
-        out: { type: 'string' },
-        method: { type: 'string' },
-        backend: { type: 'string' },
-        'backend-path': { type: 'string', multiple: true },
-      },
-    });
-    if (values.help) return print(EXPLAIN_HELP);
-    const [runDir, ...images] = positionals;
-    if (runDir === undefined || images.length === 0)
-      return usage('explain needs a run folder and at least one image', EXPLAIN_HELP);
-    enableProdMode();
-    return explainCommand(
-      {
-        runDir,
-        images,
-        json: values.json ?? false,
-        out: values.out,
-        method: values.method,
-        backend: values.backend,
-        backendPaths: values['backend-path'] ?? [],
-      },
-      output,
-    );
-  }
-  if (command === 'report') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: { help: { type: 'boolean', short: 'h' }, out: { type: 'string' } },
-    });
-    if (values.help) return print(REPORT_HELP);
-    const [runDir, ...extra] = positionals;
-    if (runDir === undefined) return usage('report needs a run folder', REPORT_HELP);
-    if (extra.length > 0) return usage(`report takes one run folder, got also: ${extra.join(' ')}`, REPORT_HELP);
-    return reportCommand({ runDir, out: values.out }, output);
-  }
-  return usage(`unknown command \`${command}\``, MAIN_HELP);
 }
 
-function progressMode(values: { quiet?: boolean; 'no-progress'?: boolean }): 'bar' | 'lines' | 'quiet' {
+function progressMode(values: { quiet?: true; 'no-progress'?: true }): 'bar' | 'lines' | 'quiet' {
   if (values.quiet) return 'quiet';
   return values['no-progress'] || !process.stderr.isTTY || process.send ? 'lines' : 'bar';
 }
@@ -140,8 +99,8 @@ function print(text: string): number {
   return EXIT.ok;
 }
 
-function usage(message: string, help: string): number {
-  output.err(`medtransfer: ${message}\n\n${help}`);
+function usage(message: string, help: string | null): number {
+  output.err(help === null ? `medtransfer: ${message}` : `medtransfer: ${message}\n\n${help}`);
   return EXIT.usage;
 }
 
@@ -151,7 +110,7 @@ main(process.argv.slice(2))
     const message = error instanceof Error ? error.message : String(error);
     output.err(`medtransfer: ${message}`);
     if (process.env.MEDTRANSFER_DEBUG && error instanceof Error) output.err(error.stack ?? '');
-    return error instanceof TypeError && /Unknown option|Unexpected argument/.test(message) ? EXIT.usage : EXIT.failed;
+    return EXIT.failed;
   })
   .then((code) => {
     process.exitCode = code;

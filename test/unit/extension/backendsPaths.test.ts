@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backendsInstallFolder, trainerBackendPaths } from '../../../src/extension/backends/backendFolders';
-import { trainerRunArgs } from '../../../src/extension/trainer/trainerArgs';
+import { trainerCommandLine } from '../../../src/shared/host/trainerCommandLine';
+import { trainerRunRequest } from '../../../src/extension/trainer/trainerRequests';
 
 const STORAGE = '/home/ana/.config/Code/User/globalStorage/medtransfer.medtransfer';
 
@@ -20,13 +21,15 @@ describe('trainerBackendPaths', () => {
 
 describe('trainer command line with backend folders', () => {
   it('passes each folder as --backend-path, before --no-progress', () => {
-    const args = trainerRunArgs({
-      experimentFile: '/ws/a.experiment.yaml',
-      runsRoot: '/ws/runs',
-      runId: 'r1',
-      backend: 'auto',
-      backendPaths: ['/opt/tfjs', '/s p/node_modules'],
-    });
+    const args = trainerCommandLine(
+      trainerRunRequest({
+        experimentFile: '/ws/a.experiment.yaml',
+        runsRoot: '/ws/runs',
+        runId: 'r1',
+        backend: 'auto',
+        backendPaths: ['/opt/tfjs', '/s p/node_modules'],
+      }),
+    );
     assert.deepEqual(args, [
       'run',
       '/ws/a.experiment.yaml',

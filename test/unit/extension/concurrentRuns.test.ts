@@ -11,7 +11,8 @@ import { RUN_FILES } from '../../../src/shared/run/runFiles';
 import { RunLauncher } from '../../../src/extension/trainer/runLauncher';
 import type { ActiveRun, LaunchPlan } from '../../../src/extension/trainer/runLauncher';
 import type { RunOutcome } from '../../../src/extension/trainer/runOutcome';
-import { trainerRunArgs } from '../../../src/extension/trainer/trainerArgs';
+import { trainerCommandLine } from '../../../src/shared/host/trainerCommandLine';
+import { trainerRunRequest } from '../../../src/extension/trainer/trainerRequests';
 import { TrainerProcess } from '../../../src/extension/trainer/trainerProcess';
 import { skipIfMissing } from '../../support/prerequisites';
 
@@ -57,7 +58,7 @@ describe(
             experimentName: name,
             runId,
             runDir: join(runsRoot, name, runId),
-            args: trainerRunArgs({ experimentFile, runsRoot, runId, backend: 'wasm' }),
+            args: trainerCommandLine(trainerRunRequest({ experimentFile, runsRoot, runId, backend: 'wasm' })),
             cwd: workspace,
           };
           return plan;

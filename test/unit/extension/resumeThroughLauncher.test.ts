@@ -16,7 +16,8 @@ import { hasCheckpoint } from '../../../src/extension/runs/runFolder';
 import { RunLauncher } from '../../../src/extension/trainer/runLauncher';
 import type { ActiveRun, LaunchPlan } from '../../../src/extension/trainer/runLauncher';
 import type { RunOutcome } from '../../../src/extension/trainer/runOutcome';
-import { trainerResumeArgs, trainerRunArgs } from '../../../src/extension/trainer/trainerArgs';
+import { trainerCommandLine } from '../../../src/shared/host/trainerCommandLine';
+import { trainerResumeRequest, trainerRunRequest } from '../../../src/extension/trainer/trainerRequests';
 import { TrainerProcess } from '../../../src/extension/trainer/trainerProcess';
 import { skipIfMissing } from '../../support/prerequisites';
 import { waitFor } from '../../support/polling';
@@ -59,10 +60,11 @@ evaluation: { positiveClass: lesion }
       const launcher = new RunLauncher({
         maxConcurrent: () => 1,
         prepare: async (experimentFile, resumeRunDir) => {
-          const args =
+          const args = trainerCommandLine(
             resumeRunDir === null
-              ? trainerRunArgs({ experimentFile, runsRoot, runId: RUN_ID, backend: 'wasm' })
-              : trainerResumeArgs({ runDir: resumeRunDir, backend: 'wasm' });
+              ? trainerRunRequest({ experimentFile, runsRoot, runId: RUN_ID, backend: 'wasm' })
+              : trainerResumeRequest({ runDir: resumeRunDir, backend: 'wasm' }),
+          );
           const plan: LaunchPlan = {
             experimentFile,
             experimentName: 'killed',

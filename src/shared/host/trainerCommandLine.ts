@@ -1,0 +1,146 @@
+// The trainer CLI's command line, defined once: which commands there are, the flags of each and
+// whether a flag takes a value. The extension builds its trainers' command lines with
+// trainerCommandLine, the CLI (src/trainer/cli/main.ts) reads its own with parseTrainerCommandLine,
+// and the liveness check (trainerOfRun.ts) reads a running trainer's back from /proc with the
+// same parser, so the three cannot drift apart.
+import { parseArgs } from 'node:util';
+
+/** `value`: one value (`--run-id ID`); `values`: repeatable (`--backend-path DIR`…); `switch`: no value. */
+export type FlagKind = 'value' | 'values' | 'switch';
+
+export const TRAINER_FLAGS = {
+  validate: {},
+  run: {
+    'runs-dir': 'value',
+    'run-id': 'value',
+    backend: 'value',
+    'backend-path': 'values',
+    'no-progress': 'switch',
+    quiet: 'switch',
+  },
+  resume: { backend: 'value', 'backend-path': 'values', 'no-progress': 'switch', quiet: 'switch' },
+  explain: { json: 'switch', out: 'value', method: 'value', backend: 'value', 'backend-path': 'values' },
+  report: { out: 'value' },
+} as const satisfies Record<string, Record<string, FlagKind>>;
+
+export type TrainerCommand = keyof typeof TRAINER_FLAGS;
+
+const COMMANDS = Object.keys(TRAINER_FLAGS) as TrainerCommand[];
+
+/** What each command takes besides its flags, and how a wrong count is said. */
+const POSITIONALS: Record<TrainerCommand, { min: number; max: number; needs: string; takesOne?: string }> = {
+  validate: { min: 1, max: Infinity, needs: 'at least one experiment file' },
+  run: { min: 1, max: 1, needs: 'an experiment file', takesOne: 'one experiment file' },
+  resume: { min: 1, max: 1, needs: 'a run folder', takesOne: 'one run folder' },
+  explain: { min: 2, max: Infinity, needs: 'a run folder and at least one image' },
+  report: { min: 1, max: 1, needs: 'a run folder', takesOne: 'one run folder' },
+};
+
+interface TrainerPositionals {
+  validate: [experimentFile: string, ...experimentFiles: string[]];
+  run: [experimentFile: string];
+  resume: [runDir: string];
+  explain: [runDir: string, ...images: string[]];
+  report: [runDir: string];
+}
+
+type FlagValue<Kind extends FlagKind> = Kind extends 'value' ? string : Kind extends 'values' ? string[] : true;
+
+/** A command's flags by name; a flag not given is absent (an empty `values` list is the same). */
+export type TrainerFlags<Command extends TrainerCommand> = {
+  [Flag in keyof (typeof TRAINER_FLAGS)[Command]]?: (typeof TRAINER_FLAGS)[Command][Flag] extends FlagKind
+    ? FlagValue<(typeof TRAINER_FLAGS)[Command][Flag]>
+    : never;
+};
+
+export type TrainerRequest = {
+  [Command in TrainerCommand]: {
+    command: Command;
+    positionals: TrainerPositionals[Command];
+    flags: TrainerFlags<Command>;
+  };
+}[TrainerCommand];
+
+export type RequestOf<Command extends TrainerCommand> = Extract<TrainerRequest, { command: Command }>;
+
+export type ParsedTrainerCommandLine =
+  | { kind: 'request'; request: TrainerRequest }
+  /** `--help`, `-h` or `help`: for a command, or the CLI's own (null). */
+  | { kind: 'help'; command: TrainerCommand | null }
+  | { kind: 'no-command' }
+  /** A wrong command line; `withHelp`: show the command's help after the message. */
+  | { kind: 'usage'; command: TrainerCommand | null; message: string; withHelp: boolean };
+
+/** The arguments that make the CLI carry out `request` (after `node cli.js`). */
+export function trainerCommandLine(request: TrainerRequest): string[] {
+  const spec: Readonly<Record<string, FlagKind>> = TRAINER_FLAGS[request.command];
+  const given: Readonly<Partial<Record<string, string | readonly string[] | true>>> = request.flags;
+  const flags: string[] = [];
+  for (const [name, kind] of Object.entries(spec)) {
+    const value = given[name];
+    if (value === undefined) continue;
+    if (kind === 'switch') flags.push(`--${name}`);
+    else if (typeof value === 'string') flags.push(...flag(name, value));
+    else if (value !== true) for (const one of value) flags.push(...flag(name, one));
+  }
+  // A positional that looks like a flag (a file named `-x`) is only read as one after `--`.
+  if (request.positionals.some((value) => value.startsWith('-')))
+    return [request.command, ...flags, '--', ...request.positionals];
+  return [request.command, ...request.positionals, ...flags];
+}
+
+/** `--name value`, or `--name=value` for a value that would itself read as a flag. */
+function flag(name: string, value: string): string[] {
+  return value.startsWith('-') ? [`--${name}=${value}`] : [`--${name}`, value];
+}
+
+/** Reads the CLI's arguments (after `node cli.js`) into a request, or says what is wrong. */
+export function parseTrainerCommandLine(argv: readonly string[]): ParsedTrainerCommandLine {
+  const [first, ...rest] = argv;
+  if (first === undefined) return { kind: 'no-command' };
+  if (first === '-h' || first === '--help' || first === 'help') return { kind: 'help', command: null };
+  const command = COMMANDS.find((name) => name === first);
+  if (command === undefined)
+    return { kind: 'usage', command: null, message: `unknown command \`${first}\``, withHelp: true };
+  const spec: Readonly<Record<string, FlagKind>> = TRAINER_FLAGS[command];
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(
+          Object.entries(spec).map(([name, kind]) => [
+            name,
+            kind === 'switch' ? { type: 'boolean' } : { type: 'string', multiple: kind === 'values' },
+          ]),
+        ),
+      },
+    });
+  } catch (error) {
+    // An unknown flag, a flag without its value: Node's message says which.
+    if (error instanceof TypeError) return { kind: 'usage', command, message: error.message, withHelp: false };
+    throw error;
+  }
+  if (parsed.values.help === true) return { kind: 'help', command };
+  const { positionals } = parsed;
+  const arity = POSITIONALS[command];
+  if (positionals.length < arity.min)
+    return { kind: 'usage', command, message: `${command} needs ${arity.needs}`, withHelp: true };
+  if (positionals.length > arity.max) {
+    const extra = positionals.slice(arity.max).join(' ');
+    const message = `${command} takes ${arity.takesOne ?? arity.needs}, got also: ${extra}`;
+    return { kind: 'usage', command, message, withHelp: true };
+  }
+  const flags: Partial<Record<string, string | string[] | true>> = {};
+  for (const [name, kind] of Object.entries(spec)) {
+    const value = parsed.values[name];
+    if (kind === 'switch' && value === true) flags[name] = true;
+    else if (kind === 'value' && typeof value === 'string') flags[name] = value;
+    else if (kind === 'values' && Array.isArray(value) && value.length > 0) flags[name] = value.map(String);
+  }
+  // The shapes were checked against TRAINER_FLAGS and POSITIONALS just above.
+  return { kind: 'request', request: { command, positionals, flags } as TrainerRequest };
+}
