@@ -4,14 +4,14 @@
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseEventLines } from '../../src/shared/run/eventLines';
 import { isTrainerEvent } from '../../src/shared/run/events';
 import type { TrainerEvent } from '../../src/shared/run/events';
 import { replayRunEvents, withTrainerLiveness } from '../../src/shared/run/runState';
-import { isTrainerAlive } from '../../src/trainer/run/trainerProcess';
+import { checkTrainerOfRun, expectedTrainerOf } from '../../src/shared/host/trainerOfRun';
 import { cliPath, eventsOf, readEvents, runCli, temporaryFolder, writeExperiment } from './cliHarness';
 
 // Every piece of state a checkpoint must carry is in play: Adam, batch shuffles, augmentation,
@@ -90,8 +90,11 @@ describe('medtransfer resume', () => {
     );
     const state = replayRunEvents(before.events);
     assert.equal(state.pid, killed.pid);
-    assert.equal(isTrainerAlive(killed.pid), false);
-    assert.equal(withTrainerLiveness(state, isTrainerAlive(killed.pid)).status, 'interrupted');
+    const trainer = expectedTrainerOf(state, runDir);
+    assert.ok(trainer);
+    const alive = checkTrainerOfRun(trainer.pid, trainer.expected) === 'our-trainer';
+    assert.equal(alive, false);
+    assert.equal(withTrainerLiveness(state, alive).status, 'interrupted');
     assert.ok(existsSync(join(runDir, 'checkpoint', 'state.json')));
     assert.equal(existsSync(join(runDir, 'metrics.json')), false);
 
@@ -193,7 +196,7 @@ describe('medtransfer resume', () => {
     assert.doesNotMatch(metadata.weightsSource, /stopped/, 'the completed models replace the stopped ones');
   });
 
-  it('refuses a completed run, a run with no finished epoch, and a run whose trainer is alive', async () => {
+  it('refuses a run that completed, has no finished epoch, or whose own trainer is alive', async () => {
     const completed = runCli(['resume', uninterrupted]);
     assert.equal(completed.status, 2);
     assert.match(completed.stderr, /already completed: nothing to resume/);
@@ -219,6 +222,18 @@ describe('medtransfer resume', () => {
       const alive = runCli(['resume', join(folder, 'runs', 'resumable', 'alive')]);
       assert.equal(alive.status, 2);
       assert.match(alive.stderr, new RegExp(`still running \\(pid ${child.pid}\\)`));
+
+      // The killed run's events now name the live trainer of run `alive`, at a time just after it
+      // started: a trainer's command line, the right start time, but another run's id and folder.
+      const earlyEvents = join(folder, 'runs', 'resumable', 'early', 'events.jsonl');
+      const lines = readFileSync(earlyEvents, 'utf8').split('\n');
+      const started = JSON.parse(lines[0] ?? '') as { type: string; pid: number; time: string };
+      assert.equal(started.type, 'run-started');
+      lines[0] = JSON.stringify({ ...started, pid: child.pid, time: new Date().toISOString() });
+      writeFileSync(earlyEvents, lines.join('\n'));
+      const notOurs = runCli(['resume', join(folder, 'runs', 'resumable', 'early')]);
+      assert.equal(notOurs.status, 2);
+      assert.match(notOurs.stderr, /nothing to resume: no epoch finished/, 'not refused as still running');
     } finally {
       child.kill('SIGKILL');
       await exitOf(child);

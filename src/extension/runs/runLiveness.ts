@@ -1,25 +1,24 @@
 // Runs this window did not start but whose events have no run-ended: a trainer left running by
 // a window that reloaded or closed, one started in a terminal, or one that died (SIGKILL, power
-// loss). Each is checked against its pid (trainerPid.ts): a live trainer of that run is
-// `attached` (shown running, updated by the runs watcher, stoppable with SIGTERM); a gone one is
-// `dead` (shown interrupted, Resume offered). A dead pid whose run wrote an event in the last
-// minute stays `unknown` for a while: the trainer may run on another machine that shares the
-// runs folder. No `vscode` here.
-import type { TrainerEvent } from '../../shared/run/events';
+// loss). Each is checked against its pid (shared/host/trainerOfRun.ts, as `medtransfer resume`
+// does): a live trainer of that run is `attached` (shown running, updated by the runs watcher,
+// stoppable with SIGTERM); a gone one is `dead` (shown interrupted, Resume offered). A dead pid
+// whose run wrote an event in the last minute stays `unknown` for a while: the trainer may run on
+// another machine that shares the runs folder. No `vscode` here.
 import { withTrainerLiveness } from '../../shared/run/runState';
 import type { RunState } from '../../shared/run/runState';
 import { DisposableStore, Emitter } from '../util/emitter';
 import type { Disposable, Event } from '../util/emitter';
 import type { TrainerLiveness } from './resumable';
 import type { RunRecord, RunStore } from './runStore';
-import { checkTrainerPid } from './trainerPid';
-import type { ExpectedTrainer, PidCheck } from './trainerPid';
+import { checkTrainerOfRun, expectedTrainerOf } from '../../shared/host/trainerOfRun';
+import type { ExpectedTrainer, TrainerCheck } from '../../shared/host/trainerOfRun';
 
 export interface RunLivenessDependencies {
   store: Pick<RunStore, 'all' | 'get' | 'refresh' | 'setControllable' | 'setTrainerGone' | 'onDidChangeRun'>;
   /** Whether this window's launcher runs it (its own child: the launcher knows best). */
   isOwn: (key: string) => boolean;
-  check?: (pid: number, expected: ExpectedTrainer) => PidCheck;
+  check?: (pid: number, expected: ExpectedTrainer) => TrainerCheck;
   /** Sends a signal to a pid (process.kill by default). */
   signal?: (pid: number, signal: NodeJS.Signals) => void;
   intervalMs?: number;
@@ -127,15 +126,10 @@ export class RunLiveness implements Disposable {
     return quiet ? 'dead' : 'unknown';
   }
 
-  private check(record: RunRecord): PidCheck {
-    const { state } = record;
-    if (state.pid === null) return 'dead';
-    const expected: ExpectedTrainer = {
-      runId: state.runId ?? record.runId,
-      runDir: record.runDir,
-      namedAt: pidNamedAt(record.recentEvents, state.pid) ?? state.startedAt,
-    };
-    return (this.dependencies.check ?? checkTrainerPid)(state.pid, expected);
+  private check(record: RunRecord): TrainerCheck {
+    const trainer = expectedTrainerOf({ ...record.state, runId: record.state.runId ?? record.runId }, record.runDir);
+    if (trainer === null) return 'dead';
+    return (this.dependencies.check ?? checkTrainerOfRun)(trainer.pid, trainer.expected);
   }
 
   private set(key: string, liveness: TrainerLiveness): void {
@@ -146,13 +140,4 @@ export class RunLiveness implements Disposable {
     this.dependencies.store.setTrainerGone(key, liveness === 'dead');
     this.changeEmitter.fire(key);
   }
-}
-
-/** When the latest event naming this pid (run-started, or run-resumed) was written. */
-function pidNamedAt(events: readonly TrainerEvent[], pid: number): string | null {
-  for (let index = events.length - 1; index >= 0; index--) {
-    const event = events[index];
-    if (event && 'pid' in event && event.pid === pid) return event.time;
-  }
-  return null;
 }

@@ -67,6 +67,8 @@ export interface RunState {
   backend: BackendName | null;
   backendNotes: string[];
   pid: number | null;
+  /** When the event that named `pid` (run-started, or the latest run-resumed) was written. */
+  pidNamedAt: string | null;
   status: RunStatus;
   error: string | null;
   startedAt: string | null;
@@ -104,6 +106,7 @@ export function emptyRunState(): RunState {
     backend: null,
     backendNotes: [],
     pid: null,
+    pidNamedAt: null,
     status: 'running',
     error: null,
     startedAt: null,
@@ -142,6 +145,7 @@ export function reduceRunEvent(state: RunState, event: TrainerEvent): RunState {
         backend: event.backend,
         backendNotes: event.backendNotes,
         pid: event.pid,
+        pidNamedAt: event.time,
         startedAt: event.time,
         plannedPhases: event.phases,
         pretrained: event.pretrained,
@@ -291,6 +295,7 @@ function resumeFromCheckpoint(state: RunState, event: RunResumedEvent): RunState
     endedAt: null,
     seconds: null,
     pid: event.pid,
+    pidNamedAt: event.time,
     backend: event.backend,
     backendNotes: event.backendNotes,
     currentPhase: event.fromPhase,

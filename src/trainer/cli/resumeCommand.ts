@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseExperiment } from '../../shared/experiment/parseExperiment';
+import { checkTrainerOfRun, expectedTrainerOf } from '../../shared/host/trainerOfRun';
 import { BACKEND_CHOICES } from '../../shared/experiment/schema';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { replayRunEvents } from '../../shared/run/runState';
@@ -13,7 +14,6 @@ import type { SelectedBackend } from '../backend/selectBackend';
 import { readCheckpoint } from '../checkpoint/checkpointFiles';
 import { runExperiment } from '../pipeline/runExperiment';
 import { dropTornLastLine, readEventsFile } from '../run/eventsFile';
-import { isTrainerAlive } from '../run/trainerProcess';
 import { EXIT, isBackendChoice } from './commands';
 import type { Output } from './commands';
 import type { ProgressMode } from './runEvents';
@@ -44,8 +44,9 @@ export async function resumeCommand(options: ResumeOptions, output: Output): Pro
   if (state.runId === null)
     return refuse(`${RUN_FILES.events} has no run-started event: the run never started; run the experiment again`);
   if (state.status === 'completed') return refuse('the run already completed: nothing to resume');
-  if (state.status === 'running' && state.pid !== null && isTrainerAlive(state.pid))
-    return refuse(`still running (pid ${state.pid}); stop it first, or wait for it`);
+  const trainer = state.status === 'running' ? expectedTrainerOf(state, runDir) : null;
+  if (trainer !== null && checkTrainerOfRun(trainer.pid, trainer.expected) === 'our-trainer')
+    return refuse(`still running (pid ${trainer.pid}); stop it first, or wait for it`);
 
   const experimentPath = join(runDir, RUN_FILES.experiment);
   let text: string;

@@ -15,14 +15,15 @@ import { runStarted } from './helpers/events';
 import { waitFor } from '../../support/polling';
 
 const root = mkdtempSync(join(tmpdir(), 'medtransfer-liveness-'));
-// A stand-in trainer named as the real one is (`…/dist/cli.js run FILE --run-id ID`): on SIGTERM
-// it ends its run the way the trainer does, with run-ended `stopped`.
+// A stand-in trainer with the real one's command line (`…/dist/cli.js run FILE --runs-dir DIR
+// --run-id ID`), started in the folder the runs are under: on SIGTERM it ends its run the way the
+// trainer does, with run-ended `stopped`. Its events file comes by the environment.
 const cli = join(root, 'dist', 'cli.js');
 mkdirSync(join(root, 'dist'));
 writeFileSync(
   cli,
   `const { appendFileSync } = require('node:fs');
-const eventsFile = process.argv[8];
+const eventsFile = process.env.EVENTS_FILE;
 process.on('SIGTERM', () => {
   appendFileSync(eventsFile, JSON.stringify({ type: 'run-ended', seq: 1, time: new Date().toISOString(), status: 'stopped', error: null, seconds: 1 }) + '\\n');
   process.exit(0);
@@ -44,11 +45,11 @@ function runFolder(runId: string, pid: number, time: Date): string {
 
 async function startTrainer(runId: string): Promise<{ child: ChildProcess; runDir: string }> {
   const runDir = join(root, 'runs', 'demo', runId);
-  const child = spawn(
-    process.execPath,
-    [cli, 'run', 'demo.experiment.yaml', '--runs-dir', 'runs', '--run-id', runId, join(runDir, 'events.jsonl')],
-    { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] },
-  );
+  const child = spawn(process.execPath, [cli, 'run', 'demo.experiment.yaml', '--runs-dir', 'runs', '--run-id', runId], {
+    cwd: root,
+    env: { ...process.env, EVENTS_FILE: join(runDir, 'events.jsonl') },
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  });
   children.push(child);
   // As the trainer does, it names its pid once it runs (and handles SIGTERM by then).
   await new Promise((resolve) => child.once('message', resolve));

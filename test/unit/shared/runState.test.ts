@@ -224,6 +224,13 @@ describe('run state across an interruption and a resume', () => {
     assert.equal(midway.error, null);
     assert.equal(midway.endedAt, null);
     assert.equal(midway.pid, 77);
+    assert.equal(replayRunEvents(killed).pidNamedAt, killed[0]?.time, 'run-started named the first pid');
+    const resumedLater = { ...resumedEvent, time: '2026-11-24T12:00:00.000Z' };
+    assert.equal(
+      replayRunEvents([...killed, ...ended, resumedLater]).pidNamedAt,
+      resumedLater.time,
+      'run-resumed names the pid of the resumed trainer',
+    );
     assert.equal(midway.backend, 'wasm');
     assert.deepEqual(midway.backendNotes, ['wasm: ok']);
     assert.equal(midway.currentPhase, 'finetune');
