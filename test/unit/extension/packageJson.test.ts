@@ -13,8 +13,7 @@ import {
   EVALUATION_COMMANDS,
 } from '../../../src/extension/commands/commandIds';
 import { EXPERIMENT_FILE_GLOB } from '../../../src/extension/experiments/experimentFiles';
-
-const root = join(__dirname, '..', '..', '..');
+import { repoRoot } from '../../support/paths';
 
 interface MenuItem {
   command: string;
@@ -42,7 +41,7 @@ interface Manifest {
   };
 }
 
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
 const contributed = manifest.contributes.commands.map((command) => command.command);
 
 describe('package.json', () => {
@@ -155,7 +154,7 @@ describe('package.json', () => {
   });
 
   it('ships dist (with the wasm binaries) and resources, nothing else, in the .vsix', () => {
-    const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8');
+    const ignore = readFileSync(join(repoRoot, '.vscodeignore'), 'utf8');
     const patterns = ignore
       .split('\n')
       .map((line) => line.trim())

@@ -1,0 +1,104 @@
+// Training that cannot go on: a diverging or non-finite loss and running out of memory end the
+// run as failed with a message that says why and what to change, and leave a readable run.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { nonFiniteLossError } from '../../../../src/trainer/training/trainPhase';
+import { eventsOf, readEvents, runCli, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
+import { cliPath } from '../../../support/paths';
+
+function assertFailedRun(runDir: string, message: RegExp): void {
+  const events = readEvents(runDir);
+  const [ended] = eventsOf(events, 'run-ended');
+  assert.equal(ended?.status, 'failed');
+  assert.match(ended?.error ?? '', message);
+  assert.match(readFileSync(join(runDir, 'log.txt'), 'utf8'), message);
+  assert.ok(existsSync(join(runDir, 'metrics.json')), 'metrics.json is written for a failed run too');
+}
+
+describe('training failures', () => {
+  it('stops a run whose learning rate is absurd, naming the learning rate and the input range', () => {
+    const folder = temporaryFolder('diverge');
+    const file = writeExperiment(
+      folder,
+      'absurd',
+      `name: absurd
+seed: 2
+model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
+source: { dataset: { type: synthetic, task: source, samples: 200 }, epochs: 2 }
+target: { dataset: { type: synthetic, task: target, samples: 200 }, classes: [normal, lesion] }
+fineTune: { headEpochs: 1, epochs: 1 }
+training: { batchSize: 16, optimizer: sgd, learningRate: 10 }
+`,
+    );
+    const result = runCli(['run', file, '--run-id', 'r', '--quiet']);
+    assert.equal(result.status, 3, result.stderr);
+    const message =
+      /the loss diverged at epoch 1 of source \(mean \d+\.\d\d per image.*\): lower the learning rate \(now 10\) or check the input range \(images 0\.\d+\.\.0\.\d+\)/;
+    assert.match(result.stderr, message);
+    const runDir = join(folder, 'runs', 'absurd', 'r');
+    assertFailedRun(runDir, message);
+    assert.equal(eventsOf(readEvents(runDir), 'epoch-ended').length, 0, 'no diverged epoch is recorded as a result');
+  });
+
+  it('names NaN, where it happened, the learning rate and out-of-range inputs', () => {
+    const error = nonFiniteLossError({
+      phase: 'finetune',
+      epoch: 3,
+      batch: 7,
+      loss: Number.NaN,
+      learningRate: 0.1,
+      range: [0, 255],
+    });
+    assert.equal(
+      error.message,
+      "the loss became NaN at epoch 3 batch 7 of finetune: lower the learning rate (now 0.1) or check the input range: the training images range 0..255, not 0..1 (the dataset's scaling or `window`); the phase stopped before the update, so the weights stay finite",
+    );
+    assert.match(
+      nonFiniteLossError({
+        phase: 'head',
+        epoch: 1,
+        batch: 1,
+        loss: Number.POSITIVE_INFINITY,
+        learningRate: 0.001,
+        range: [0, 1],
+      }).message,
+      /became Infinity .* check the input range \(images 0\.\.1\)/,
+    );
+  });
+
+  it(
+    'reports running out of memory with the batch size and image size and what to change',
+    { skip: process.platform !== 'linux' && 'needs ulimit' },
+    () => {
+      const folder = temporaryFolder('oom');
+      const file = writeExperiment(
+        folder,
+        'huge',
+        `name: huge
+seed: 1
+backend: cpu
+model: { architecture: seed-cnn, inputShape: [128, 128, 1] }
+source: { dataset: { type: synthetic, task: source, samples: 1500 }, epochs: 1 }
+target: { dataset: { type: synthetic, task: target, samples: 40 }, classes: [normal, lesion] }
+fineTune: { headEpochs: 1, epochs: 1 }
+training: { batchSize: 1024 }
+`,
+      );
+      // The first convolution of a 1024-image batch needs 2 GB; the address space is capped at
+      // 2 GB so the allocation fails at once and the machine stays safe.
+      const result = spawnSync(
+        'bash',
+        ['-c', 'ulimit -v 2000000; exec "$0" "$@"', process.execPath, cliPath, 'run', file, '--run-id', 'r', '--quiet'],
+        { encoding: 'utf8', timeout: 120_000 },
+      );
+      assert.equal(result.status, 3, result.stderr);
+      const message =
+        /out of memory in the source phase with batchSize 1024 and images of 128×128×1 \(64 MB of input a batch, many times that in activations\): lower `training\.batchSize` \(try 256\) or `model\.inputShape`.*\(RangeError: Array buffer allocation failed\)/;
+      assert.match(result.stderr, message);
+      assertFailedRun(join(folder, 'runs', 'huge', 'r'), message);
+    },
+  );
+});

@@ -1,0 +1,52 @@
+// Helpers for tests that run the built trainer (dist/cli.js) the way users do.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEventLines } from '../../src/shared/run/eventLines';
+import type { TrainerEvent, TrainerEventOf, TrainerEventType } from '../../src/shared/run/events';
+import { cliPath, repoRoot } from './paths';
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): CliResult {
+  const result = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 240_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function temporaryFolder(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `medtransfer-${prefix}-`));
+}
+
+/** Writes an experiment file into `folder` and returns its path. */
+export function writeExperiment(folder: string, name: string, text: string): string {
+  const file = join(folder, `${name}.experiment.yaml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+export function readEvents(runDir: string): TrainerEvent[] {
+  const parsed = parseEventLines(readFileSync(join(runDir, 'events.jsonl'), 'utf8'));
+  if (parsed.invalidLines.length > 0 || parsed.remainder !== '')
+    throw new Error(`events.jsonl has invalid lines ${parsed.invalidLines.join(', ')}`);
+  return parsed.events;
+}
+
+export function eventsOf<T extends TrainerEventType>(events: TrainerEvent[], type: T): TrainerEventOf<T>[] {
+  return events.filter((event): event is TrainerEventOf<T> => event.type === type);
+}
+
+/** The run folder a `run` printed on its last line. */
+export function runDirFromOutput(stdout: string): string {
+  const match = /Run folder: (.+)\s*$/.exec(stdout.trim());
+  if (!match?.[1]) throw new Error(`no run folder in output:\n${stdout}`);
+  return match[1].trim();
+}

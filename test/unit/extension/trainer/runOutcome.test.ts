@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lastErrorLine, outcomeOfExit } from '../../../../src/extension/trainer/runOutcome';
+import type { TrainerExit } from '../../../../src/extension/trainer/trainerProcess';
+import { runEnded } from '../../../support/runEvents';
+
+const exit = (overrides: Partial<TrainerExit>): TrainerExit => ({
+  code: 0,
+  signal: null,
+  stopRequested: false,
+  escalation: null,
+  runEnded: null,
+  stderrTail: [],
+  spawnError: null,
+  ...overrides,
+});
+
+describe('outcomeOfExit', () => {
+  it("takes the trainer's own end when it sent one", () => {
+    assert.deepEqual(outcomeOfExit(exit({ runEnded: runEnded(9, 'completed') })), {
+      status: 'completed',
+      error: null,
+      reportedByTrainer: true,
+    });
+    assert.deepEqual(outcomeOfExit(exit({ code: 3, runEnded: runEnded(9, 'failed', 'dataset not found') })), {
+      status: 'failed',
+      error: 'dataset not found',
+      reportedByTrainer: true,
+    });
+  });
+
+  it('marks a non-zero exit as failed even after a clean run-ended', () => {
+    const outcome = outcomeOfExit(
+      exit({ code: 1, runEnded: runEnded(9, 'completed'), stderrTail: ['Error: could not write metrics.json'] }),
+    );
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.error, 'Error: could not write metrics.json');
+  });
+
+  it('counts a stop the trainer did not report as stopped, and says when it had to be killed', () => {
+    assert.deepEqual(
+      outcomeOfExit(exit({ code: null, signal: 'SIGTERM', stopRequested: true, escalation: 'SIGTERM' })),
+      { status: 'stopped', error: null, reportedByTrainer: false },
+    );
+    const killed = outcomeOfExit(exit({ code: null, signal: 'SIGKILL', stopRequested: true, escalation: 'SIGKILL' }));
+    assert.equal(killed.status, 'stopped');
+    assert.match(killed.error ?? '', /killed/);
+  });
+
+  it('counts a trainer killed from outside without run-ended as interrupted (resumable), not failed', () => {
+    const killed = outcomeOfExit(exit({ code: null, signal: 'SIGKILL' }));
+    assert.equal(killed.status, 'interrupted');
+    assert.equal(killed.reportedByTrainer, false);
+    assert.match(killed.error ?? '', /SIGKILL.*resume/);
+    assert.equal(outcomeOfExit(exit({ code: null, signal: 'SIGHUP' })).status, 'interrupted');
+    assert.equal(
+      outcomeOfExit(
+        exit({
+          code: null,
+          signal: 'SIGABRT',
+          stderrTail: ['FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'],
+        }),
+      ).status,
+      'failed',
+    );
+  });
+
+  it('describes a crash by signal or exit code when stderr says nothing', () => {
+    assert.equal(outcomeOfExit(exit({ code: null, signal: 'SIGSEGV' })).error, 'the trainer was killed by SIGSEGV');
+    assert.equal(outcomeOfExit(exit({ code: 3 })).error, 'the trainer exited with code 3');
+  });
+});
+
+describe('lastErrorLine', () => {
+  it('skips stack frames, carets and the Node version footer', () => {
+    const stderr = [
+      '/x/cli.js:10',
+      '    throw error;',
+      '    ^',
+      '',
+      'RangeError: shapes do not match',
+      '    at f (cli.js:1:1)',
+      'Node.js v20.20.2',
+    ];
+    assert.equal(lastErrorLine(stderr), 'RangeError: shapes do not match');
+  });
+
+  it('prefers a line that names an error over a later progress line', () => {
+    assert.equal(
+      lastErrorLine(['medtransfer: cannot read data/x.npz: no such file', 'head epoch 1/5: loss 0.5']),
+      'medtransfer: cannot read data/x.npz: no such file',
+    );
+  });
+
+  it('falls back to the last line, or null', () => {
+    assert.equal(lastErrorLine(['one', 'two']), 'two');
+    assert.equal(lastErrorLine([]), null);
+  });
+});

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseExperiment } from '../../../../src/shared/experiment/parseExperiment';
+import { experimentJsonSchema } from '../../../../src/shared/experiment/jsonSchema';
+import { repoRoot } from '../../../support/paths';
+
+/** The issue's example experiment, verbatim. */
+const ISSUE_EXAMPLE = `name: pneumonia-fewshot          # required; names the runs folder
+seed: 7
+model: { architecture: seed-cnn, inputShape: [28, 28, 1] }   # seed-cnn | resnet-small | mobilenet-small
+source:                          # the source task; omit it when \`pretrained\` is given
+  dataset: { type: idx, path: /usr/share/datasets/fashion-mnist }
+  epochs: 2
+target:
+  dataset: { type: medmnist, path: ../shared/data/pneumoniamnist-subset.npz }
+  classes: [normal, pneumonia]   # optional display names
+  fraction: 0.05
+fineTune: { strategy: two-phase, headEpochs: 5, epochs: 10, learningRate: 1.0e-4, trainableBlocks: 2 }
+training: { batchSize: 64, optimizer: adam, learningRate: 1.0e-3, earlyStopping: { monitor: val_auc, patience: 3 },
+            augmentation: { flip: horizontal, rotate: 10, shift: 0.1 }, classWeights: balanced }
+baseline: { scratch: true }      # same architecture, random init, same target data and epoch budget
+evaluation: { split: test, positiveClass: pneumonia }
+`;
+
+function diagnosticsOf(text: string) {
+  const parsed = parseExperiment(text);
+  assert.equal(parsed.ok, false, 'expected the experiment to be invalid');
+  return parsed.diagnostics;
+}
+
+describe('parseExperiment', () => {
+  it('accepts the issue example and applies defaults', () => {
+    const parsed = parseExperiment(ISSUE_EXAMPLE);
+    assert.ok(parsed.ok, JSON.stringify(parsed.diagnostics));
+    assert.equal(parsed.experiment.name, 'pneumonia-fewshot');
+    assert.deepEqual(parsed.experiment.model.inputShape, [28, 28, 1]);
+    assert.equal(parsed.experiment.fineTune.trainableBlocks, 2);
+    assert.equal(parsed.experiment.training.augmentation?.flip, 'horizontal');
+    assert.equal(parsed.experiment.target.validationFraction, 0.2);
+    assert.equal(parsed.experiment.backend, 'auto');
+  });
+
+  it('accepts the same experiment written as JSON', () => {
+    const parsed = parseExperiment(
+      JSON.stringify(
+        {
+          name: 'x',
+          model: { architecture: 'resnet-small' },
+          pretrained: 'runs/a/b/model',
+          target: { dataset: { type: 'synthetic', task: 'target' } },
+        },
+        null,
+        2,
+      ),
+    );
+    assert.ok(parsed.ok);
+    assert.equal(parsed.experiment.fineTune.strategy, 'two-phase');
+  });
+
+  it('reports a misspelt key at its line and column, with a suggestion', () => {
+    const [diagnostic, ...others] = diagnosticsOf(
+      ISSUE_EXAMPLE.replace('learningRate: 1.0e-3', 'learningrate: 1.0e-3'),
+    );
+    assert.equal(others.length, 0);
+    assert.deepEqual(diagnostic?.start, { line: 12, column: 45 });
+    assert.match(diagnostic?.message ?? '', /unknown key `learningrate` in `training`; did you mean `learningRate`\?/);
+  });
+
+  it('reports a wrong value type at the value, naming the key and what is expected', () => {
+    const [diagnostic] = diagnosticsOf(ISSUE_EXAMPLE.replace('epochs: 2', 'epochs: two'));
+    assert.deepEqual(diagnostic?.start, { line: 6, column: 11 });
+    assert.match(diagnostic?.message ?? '', /`source\.epochs`: expected number/);
+  });
+
+  it('lists the allowed values of an enum', () => {
+    const [diagnostic] = diagnosticsOf(ISSUE_EXAMPLE.replace('architecture: seed-cnn', 'architecture: vgg'));
+    assert.deepEqual(diagnostic?.start, { line: 3, column: 24 });
+    assert.match(diagnostic?.message ?? '', /seed-cnn.*resnet-small.*mobilenet-small/);
+  });
+
+  it('reports an unknown dataset type at the type value', () => {
+    const [diagnostic] = diagnosticsOf(ISSUE_EXAMPLE.replace('type: medmnist', 'type: npz'));
+    assert.deepEqual(diagnostic?.start, { line: 8, column: 20 });
+    assert.match(diagnostic?.message ?? '', /expected one of: synthetic, medmnist, idx, folder, csv, dicom, nifti/);
+  });
+
+  it('reports a missing required key at its parent', () => {
+    const [diagnostic] = diagnosticsOf(
+      ISSUE_EXAMPLE.replace(
+        'model: { architecture: seed-cnn, inputShape: [28, 28, 1] }',
+        'model: { inputShape: [28, 28, 1] }',
+      ),
+    );
+    assert.equal(diagnostic?.start.line, 3);
+    assert.match(diagnostic?.message ?? '', /missing required key `architecture` in `model`/);
+  });
+
+  it('rejects an experiment with both or neither of source and pretrained', () => {
+    const both = diagnosticsOf(`${ISSUE_EXAMPLE}pretrained: runs/x/model\n`);
+    assert.match(both[0]?.message ?? '', /either `source` or `pretrained`/);
+    assert.equal(both[0]?.start.line, 16);
+    const neither = diagnosticsOf(ISSUE_EXAMPLE.replace(/source:[^\n]*\n[^\n]*\n[^\n]*\n/, ''));
+    assert.match(neither[0]?.message ?? '', /missing `source`/);
+  });
+
+  it('rejects fraction together with labelsPerClass', () => {
+    const [diagnostic] = diagnosticsOf(ISSUE_EXAMPLE.replace('fraction: 0.05', 'fraction: 0.05\n  labelsPerClass: 10'));
+    assert.match(diagnostic?.message ?? '', /either `fraction` or `labelsPerClass`/);
+    assert.equal(diagnostic?.start.line, 11);
+  });
+
+  it('gives YAML syntax errors a position and an empty file a message', () => {
+    const [syntax] = diagnosticsOf('name: demo\nmodel: { architecture: seed-cnn\n');
+    assert.match(syntax?.message ?? '', /^syntax error/);
+    assert.ok((syntax?.start.line ?? 0) >= 2);
+    assert.match(diagnosticsOf('')[0]?.message ?? '', /empty/);
+    assert.match(diagnosticsOf('name: a\nname: b\n')[0]?.message ?? '', /syntax error/);
+  });
+
+  it('accepts the shipped examples', () => {
+    for (const file of ['examples/demo.experiment.yaml', 'examples/pneumonia-fewshot.experiment.yaml']) {
+      const parsed = parseExperiment(readFileSync(join(repoRoot, file), 'utf8'));
+      assert.ok(parsed.ok, `${file}: ${JSON.stringify(parsed.diagnostics)}`);
+    }
+  });
+
+  it('generates a JSON Schema that forbids unknown keys and documents the fields', () => {
+    const schema = experimentJsonSchema() as {
+      properties: Record<string, { additionalProperties?: boolean; properties?: Record<string, unknown> }>;
+      required: string[];
+      additionalProperties: boolean;
+    };
+    assert.equal(schema.additionalProperties, false);
+    assert.deepEqual([...schema.required].sort(), ['model', 'name', 'target']);
+    assert.equal(schema.properties.training?.additionalProperties, false);
+    assert.ok(schema.properties.fineTune?.properties?.strategy);
+  });
+});
