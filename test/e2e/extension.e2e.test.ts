@@ -20,7 +20,7 @@ import { saveLogs } from './support/artifacts';
 import { createProfile, installCodeServer, installExtension, startCodeServer } from './support/codeServer';
 import type { CodeServer, Profile } from './support/codeServer';
 import { readRun, splitSize } from './support/runFiles';
-import { waitUntil } from './support/wait';
+import { waitUntil } from '../support/polling';
 import { webviewFrame } from './support/webviewFrames';
 import { launchBrowser, OUTPUT_DIR, Workbench } from './support/workbench';
 import { packageExtension } from './support/vsix';
@@ -139,18 +139,18 @@ describe('MedTransfer in VS Code (code-server)', () => {
   async function waitForTrainingInMonitor(previousRunId: string): Promise<{ monitor: Frame; runId: string }> {
     const monitor = await webviewFrame(workbench.page, MONITOR);
     const runId = await waitUntil(
+      'the Monitor to show the new run',
       async () => {
         const id = ((await monitor.locator('.monitor-run .run-id').textContent({ timeout: 1_000 })) ?? '').trim();
         return id !== '' && id !== previousRunId ? id : undefined;
       },
-      'the Monitor to show the new run',
-      60_000,
+      { timeoutMs: 60_000, intervalMs: 200 },
     );
     await monitor.locator('.monitor-run .status-badge', { hasText: 'Running' }).waitFor();
     await waitUntil(
-      async () => Number(await progressBar(monitor, 'Batch').getAttribute('aria-valuenow', { timeout: 1_000 })) >= 1,
       'the Monitor to show a finished batch',
-      60_000,
+      async () => Number(await progressBar(monitor, 'Batch').getAttribute('aria-valuenow', { timeout: 1_000 })) >= 1,
+      { timeoutMs: 60_000, intervalMs: 200 },
     );
     return { monitor, runId };
   }
@@ -190,12 +190,12 @@ describe('MedTransfer in VS Code (code-server)', () => {
       const first = await progressText(monitor);
       assert.match(first, /Batch \d+ of \d+/);
       await waitUntil(
+        `the Monitor's progress to move on from "${first}"`,
         async () => {
           const now = await progressText(monitor);
           return now !== '' && now !== first ? now : undefined;
         },
-        `the Monitor's progress to move on from "${first}"`,
-        30_000,
+        { timeoutMs: 30_000, intervalMs: 200 },
       );
       await workbench.screenshot('02-monitor-running');
 
@@ -308,6 +308,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
       );
       // Drawn: some pixel is opaque and not black (an undrawn canvas is all transparent zeros).
       const drawn = await waitUntil(
+        'the overlay canvas to have drawn pixels',
         () =>
           canvas.evaluate((node) => {
             // The canvas as far as this check uses it (the suite compiles without the DOM lib).
@@ -330,8 +331,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
                 count++;
             return count > 0 ? count : false;
           }),
-        'the overlay canvas to have drawn pixels',
-        30_000,
+        { timeoutMs: 30_000, intervalMs: 200 },
       );
       assert.ok(drawn > 0);
       await workbench.screenshot('04b-dashboard-explanations');
@@ -339,9 +339,9 @@ describe('MedTransfer in VS Code (code-server)', () => {
       // The tab's button runs Export Report for this run (no quick pick); the CLI writes both files.
       await dashboard.locator('.explanations-view vscode-button', { hasText: 'Export Report' }).click();
       await waitUntil(
-        async () => existsSync(reportHtml) && existsSync(reportMarkdown),
         `report.html and report.md in ${runDir}`,
-        120_000,
+        async () => existsSync(reportHtml) && existsSync(reportMarkdown),
+        { timeoutMs: 120_000, intervalMs: 200 },
       );
       const html = readFileSync(reportHtml, 'utf8');
       assert.match(html, /not a medical device/i);
@@ -508,11 +508,10 @@ describe('MedTransfer in VS Code (code-server)', () => {
       const { runId } = await waitForTrainingInMonitor(lastRunId);
       lastRunId = runId;
       const runDir = join(workspace.runsRoot, resume.name, runId);
-      await waitUntil(
-        async () => (existsSync(join(runDir, 'checkpoint')) ? true : undefined),
-        'the first checkpoint',
-        RUN_TIMEOUT_MS,
-      );
+      await waitUntil('the first checkpoint', () => existsSync(join(runDir, 'checkpoint')), {
+        timeoutMs: RUN_TIMEOUT_MS,
+        intervalMs: 200,
+      });
       const { pid } = readRun(runDir).state;
       assert.ok(pid !== null);
       process.kill(pid, 'SIGKILL');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startNpmInstall } from '../../../../src/extension/backends/npmInstallProcess';
 import type { NpmCommand } from '../../../../src/extension/backends/npmLocation';
-import { isAlive, waitFor } from '../../../support/polling';
+import { isAlive, waitUntil } from '../../../support/polling';
 import { fixturesDir } from '../../../support/paths';
 
 const fakeNpm: NpmCommand = {
@@ -56,11 +56,11 @@ describe('startNpmInstall', () => {
   it('cancelling ends npm and the install script it started', async () => {
     const pidFile = join(mkdtempSync(join(tmpdir(), 'medtransfer-npm-')), 'pids.json');
     const run = startNpmInstall({ npm: fakeNpm, args: ['install', 'hang', pidFile], cwd: tmpdir() });
-    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').length > 0);
+    await waitUntil('the pid file', () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').length > 0);
     const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { npm: number; script: number };
     assert.ok(isAlive(pids.script));
     run.cancel();
     assert.deepEqual(await run.done, { kind: 'cancelled' });
-    await waitFor(() => !isAlive(pids.npm) && !isAlive(pids.script));
+    await waitUntil('npm and its install script to end', () => !isAlive(pids.npm) && !isAlive(pids.script));
   });
 });

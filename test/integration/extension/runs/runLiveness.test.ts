@@ -12,7 +12,7 @@ import type { TrainerEvent } from '../../../../src/shared/run/events';
 import { RunLiveness } from '../../../../src/extension/runs/runLiveness';
 import { RunStore } from '../../../../src/extension/runs/runStore';
 import { runStarted } from '../../../support/runEvents';
-import { waitFor } from '../../../support/polling';
+import { waitUntil } from '../../../support/polling';
 
 const root = mkdtempSync(join(tmpdir(), 'medtransfer-liveness-'));
 // A stand-in trainer with the real one's command line (`…/dist/cli.js run FILE --runs-dir DIR
@@ -92,7 +92,7 @@ describe('RunLiveness', { skip: process.platform !== 'linux' && 'pid checks by /
     assert.equal(liveness.stop(live), true);
     assert.deepEqual(signals, [child.pid]);
     await new Promise((resolve) => child.once('exit', resolve));
-    await waitFor(() => {
+    await waitUntil('the stopped run in the store', () => {
       void store.refresh(live);
       return store.get(live)?.state.status === 'stopped';
     });

@@ -20,7 +20,7 @@ import { trainerCommandLine } from '../../../../src/shared/host/trainerCommandLi
 import { trainerResumeRequest, trainerRunRequest } from '../../../../src/extension/trainer/trainerRequests';
 import { TrainerProcess } from '../../../../src/extension/trainer/trainerProcess';
 import { skipIfMissing } from '../../../support/prerequisites';
-import { waitFor } from '../../../support/polling';
+import { waitUntil } from '../../../support/polling';
 import { cliPath } from '../../../support/paths';
 
 const RUN_ID = '20261124-101500';
@@ -81,16 +81,16 @@ evaluation: { positiveClass: lesion }
       launcher.onDidEndRun((ended) => ends.push(ended));
 
       assert.equal((await launcher.request(file)).kind, 'start');
-      await waitFor(
+      await waitUntil(
+        'a checkpoint and a batch of the next epoch',
         () =>
           hasCheckpoint(runDir) && readEvents(runDir).some((event) => event.type === 'batch-ended' && event.epoch >= 2),
-        180_000,
-        'a checkpoint and a batch of the next epoch',
+        { timeoutMs: 180_000 },
       );
       const pid = replayRunEvents(readEvents(runDir)).pid;
       assert.ok(pid !== null);
       process.kill(pid, 'SIGKILL');
-      await waitFor(() => ends.length === 1, 30_000, 'the killed trainer to end');
+      await waitUntil('the killed trainer to end', () => ends.length === 1, { timeoutMs: 30_000 });
       const killed = ends[0]?.outcome;
       assert.equal(killed?.status, 'interrupted');
       assert.equal(killed.reportedByTrainer, false);
@@ -108,7 +108,7 @@ evaluation: { positiveClass: lesion }
 
       assert.equal((await launcher.request(file, runDir)).kind, 'start');
       assert.deepEqual(await launcher.request(file, runDir), { kind: 'refused', error: 'the run is already running' });
-      await waitFor(() => ends.length === 2, 180_000, 'the resumed run to end');
+      await waitUntil('the resumed run to end', () => ends.length === 2, { timeoutMs: 180_000 });
       assert.equal(ends[1]?.outcome.status, 'completed', ends[1]?.outcome.error ?? '');
       assert.equal(ends[1]?.run.plan.args[0], 'resume');
 

@@ -8,7 +8,7 @@ import type { LaunchPlan } from '../../../../src/extension/trainer/runLauncher';
 import type { RunOutcome } from '../../../../src/extension/trainer/runOutcome';
 import { TrainerProcess } from '../../../../src/extension/trainer/trainerProcess';
 import { RESTRICTED_MODE_MESSAGE, restrictedModeRefusal } from '../../../../src/extension/trust/workspaceTrust';
-import { waitFor } from '../../../support/polling';
+import { waitUntil } from '../../../support/polling';
 import { fixturesDir } from '../../../support/paths';
 
 const fixture = join(fixturesDir, 'processes', 'fakeTrainer.mjs');
@@ -63,7 +63,7 @@ describe('RunLauncher', () => {
     const first = instance.activeRuns[0];
     assert.ok(first);
     await instance.stopRun(first.plan.runDir);
-    await waitFor(() => ended.length === 2);
+    await waitUntil('both runs to end', () => ended.length === 2);
     assert.deepEqual(started, ['a.obey-stop', 'b.complete']);
     assert.deepEqual(
       ended.map(({ file, outcome }) => [file, outcome.status]),
@@ -84,7 +84,7 @@ describe('RunLauncher', () => {
     assert.equal(instance.activeRuns.length, 2);
     await instance.stopAll();
     assert.equal(instance.queuedRuns.length, 0, 'stopAll empties the queue');
-    await waitFor(() => ended.length === 2);
+    await waitUntil('both runs to end', () => ended.length === 2);
     assert.ok(ended.every(({ outcome }) => outcome.status === 'stopped'));
     instance.dispose();
   });
@@ -100,7 +100,7 @@ describe('RunLauncher', () => {
     assert.equal((await instance.request('a.obey-stop')).kind, 'start');
     assert.equal((await instance.request('bad2.complete')).kind, 'queued');
     await instance.stopAll();
-    await waitFor(() => instance.activeRuns.length === 0);
+    await waitUntil('no active run', () => instance.activeRuns.length === 0);
     assert.deepEqual(refused, []);
     instance.dispose();
   });
@@ -112,7 +112,7 @@ describe('RunLauncher', () => {
     const first = instance.activeRuns[0];
     assert.ok(first);
     await instance.stopRun(first.plan.runDir);
-    await waitFor(() => refused.length === 1);
+    await waitUntil('the refusal', () => refused.length === 1);
     assert.deepEqual(refused, ['bad.complete']);
     instance.dispose();
   });
@@ -131,7 +131,7 @@ describe('RunLauncher', () => {
     const first = instance.activeRuns[0];
     assert.ok(first);
     await instance.stopRun(first.plan.runDir);
-    await waitFor(() => refused.length === 1);
+    await waitUntil('the refusal', () => refused.length === 1);
     assert.deepEqual(refused, ['b.complete']);
     assert.deepEqual(started, ['a.obey-stop'], 'only the run started while trusted ever ran');
     assert.equal(instance.activeRuns.length, 0);
@@ -144,7 +144,7 @@ describe('RunLauncher', () => {
     instance.onDidReceiveEvent(() => events++);
     await instance.request('a.ignore-stop');
     assert.equal((await instance.request('b.complete')).kind, 'queued');
-    await waitFor(() => events > 0);
+    await waitUntil('an event', () => events > 0);
     const run = instance.activeRuns[0];
     const pid = run?.process.pid;
     assert.ok(run && pid !== undefined);

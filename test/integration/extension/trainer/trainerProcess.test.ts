@@ -13,7 +13,7 @@ import type {
   TrainerOutputLine,
   TrainerProcessOptions,
 } from '../../../../src/extension/trainer/trainerProcess';
-import { isAlive, waitFor } from '../../../support/polling';
+import { isAlive, waitUntil } from '../../../support/polling';
 import { fixturesDir } from '../../../support/paths';
 
 const fixture = join(fixturesDir, 'processes', 'fakeTrainer.mjs');
@@ -91,7 +91,7 @@ describe('TrainerProcess', () => {
 
   it('stops with the stop message when the trainer obeys it', async () => {
     const { trainer, events } = start('obey-stop', { stopGraceMs: 5000 });
-    await waitFor(() => events.some((event) => event.type === 'batch-ended'));
+    await waitUntil('a batch-ended event', () => events.some((event) => event.type === 'batch-ended'));
     const exit = await trainer.stop();
     assert.equal(exit.stopRequested, true);
     assert.equal(exit.escalation, null, 'no signal was needed');
@@ -103,7 +103,7 @@ describe('TrainerProcess', () => {
 
   it('sends SIGTERM after the grace period when the stop message is ignored', async () => {
     const { trainer, events } = start('sigterm-only', { stopGraceMs: 100, terminateGraceMs: 5000 });
-    await waitFor(() => events.length > 0);
+    await waitUntil('an event', () => events.length > 0);
     const exit = await trainer.stop();
     assert.equal(exit.escalation, 'SIGTERM');
     assert.equal(exit.runEnded?.status, 'stopped', 'the trainer handled SIGTERM as a stop');
@@ -113,7 +113,7 @@ describe('TrainerProcess', () => {
 
   it('kills with SIGKILL when the trainer ignores both; the run counts as stopped', async () => {
     const { trainer, events } = start('ignore-stop', { stopGraceMs: 50, terminateGraceMs: 150 });
-    await waitFor(() => events.length > 0);
+    await waitUntil('an event', () => events.length > 0);
     const pid = trainer.pid;
     const exit = await trainer.stop();
     assert.equal(exit.escalation, 'SIGKILL');
@@ -180,34 +180,40 @@ describe('TrainerProcess', () => {
       const { trainer, events } = start('outlive-host', { args: ['outlive-host', heartbeat] });
       const exits: unknown[] = [];
       trainer.onDidExit((exit) => exits.push(exit));
-      await waitFor(() => events.some((event) => event.type === 'batch-ended'));
+      await waitUntil('a batch-ended event', () => events.some((event) => event.type === 'batch-ended'));
       const pid = trainer.detach();
       assert.equal(pid, trainer.pid);
       assert.ok(pid !== null);
       const eventsAtDetach = events.length;
       trainer.dispose();
       const beatsAfterDetach = Number(readFileSync(heartbeat, 'utf8'));
-      await waitFor(() => Number(readFileSync(heartbeat, 'utf8')) > beatsAfterDetach + 5);
+      await waitUntil(
+        'heartbeats after the detach',
+        () => Number(readFileSync(heartbeat, 'utf8')) > beatsAfterDetach + 5,
+      );
       assert.ok(isAlive(pid), 'the trainer still runs');
       assert.equal(events.length, eventsAtDetach, 'no events after detaching');
       assert.equal(trainer.detach(), null, 'detaching twice does nothing');
       // What Stop does for a reattached run: SIGTERM to the pid; the trainer ends by itself.
       process.kill(pid, 'SIGTERM');
-      await waitFor(() => readFileSync(heartbeat, 'utf8') === 'stopped' && !isAlive(pid));
+      await waitUntil(
+        'the detached trainer to stop',
+        () => readFileSync(heartbeat, 'utf8') === 'stopped' && !isAlive(pid),
+      );
       assert.deepEqual(exits, []);
     },
   );
 
   it('kills the whole process tree on dispose', { skip: process.platform === 'win32' }, async () => {
     const { trainer, output } = start('grandchild');
-    await waitFor(() => output.some((line) => line.line.startsWith('grandchild ')));
+    await waitUntil("the grandchild's pid", () => output.some((line) => line.line.startsWith('grandchild ')));
     const grandchild = Number(output.find((line) => line.line.startsWith('grandchild '))?.line.split(' ')[1]);
     const pid = trainer.pid;
     assert.ok(pid !== undefined && isAlive(pid) && isAlive(grandchild));
     const exited = trainer.exited;
     trainer.dispose();
     await exited;
-    await waitFor(() => !isAlive(grandchild), 3000);
+    await waitUntil('the grandchild to die', () => !isAlive(grandchild), { timeoutMs: 3000 });
     assert.equal(isAlive(pid), false);
   });
 

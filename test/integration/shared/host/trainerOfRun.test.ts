@@ -16,7 +16,7 @@ import { processStartTime, readProcProcess } from '../../../../src/shared/host/p
 import { checkTrainerOfRun, isTrainerCommandLine } from '../../../../src/shared/host/trainerOfRun';
 import type { ExpectedTrainer } from '../../../../src/shared/host/trainerOfRun';
 import { trainerCommandLine } from '../../../../src/shared/host/trainerCommandLine';
-import { waitFor } from '../../../support/polling';
+import { waitUntil } from '../../../support/polling';
 import { skipIfMissing } from '../../../support/prerequisites';
 
 const linux = process.platform === 'linux';
@@ -60,13 +60,13 @@ function startProcess(args: string[], options: SpawnOptions = {}, command = proc
 /** Resolves once /proc shows the child's own command line (the exec is done). */
 async function started(child: ChildProcess): Promise<number> {
   const pid = child.pid ?? -1;
-  await waitFor(
+  await waitUntil(
+    `pid ${pid} to run cli.js`,
     () => {
       const args = readProcProcess(pid)?.args ?? [];
       return args[0] === process.execPath && args.includes(cli);
     },
-    10_000,
-    `pid ${pid} to run cli.js`,
+    { timeoutMs: 10_000 },
   );
   return pid;
 }
@@ -115,7 +115,9 @@ describe('checkTrainerOfRun', { skip: !linux && 'the /proc checks are Linux-only
     });
     const child = startProcess([join('dist', 'cli.js'), ...args]);
     const pid = child.pid ?? -1;
-    await waitFor(() => readProcProcess(pid)?.args[1] === join('dist', 'cli.js'), 10_000, 'the resume process');
+    await waitUntil('the resume process', () => readProcProcess(pid)?.args[1] === join('dist', 'cli.js'), {
+      timeoutMs: 10_000,
+    });
     assert.equal(checkTrainerOfRun(pid, expected({ namedAt: null })), 'our-trainer');
     assert.equal(
       checkTrainerOfRun(pid, expected({ runDir: join(root, 'runs', 'other', RUN_ID), namedAt: null })),

@@ -5,9 +5,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { eventsOf, readEvents, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
-import { isAlive } from '../../../support/polling';
+import { isAlive, waitUntil } from '../../../support/polling';
 import { cliPath } from '../../../support/paths';
 
 const EXPERIMENT = `name: orphan
@@ -48,9 +47,10 @@ describe('a trainer whose parent dies', () => {
     const trainerPid = Number(readFileSync(pidFile, 'utf8'));
     const runDir = join(folder, 'runs', 'orphan', 'orphaned');
     try {
-      const deadline = Date.now() + 180_000;
-      while (isAlive(trainerPid) && Date.now() < deadline) await sleep(200);
-      assert.equal(isAlive(trainerPid), false, 'the trainer finished within 3 minutes');
+      await waitUntil('the orphaned trainer to finish', () => !isAlive(trainerPid), {
+        timeoutMs: 180_000,
+        intervalMs: 200,
+      });
       const events = readEvents(runDir);
       const ended = eventsOf(events, 'run-ended');
       assert.equal(ended.length, 1);
