@@ -16,21 +16,15 @@ import { trainerRunRequest } from '../../../../src/extension/trainer/trainerRequ
 import { TrainerProcess } from '../../../../src/extension/trainer/trainerProcess';
 import { skipIfMissing } from '../../../support/prerequisites';
 import { cliPath } from '../../../support/paths';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
-const experiment = (name: string, seed: number) => `name: ${name}
-seed: ${seed}
-model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
-source:
-  dataset: { type: synthetic, task: source, samples: 160 }
-  epochs: 1
-target:
-  dataset: { type: synthetic, task: target, samples: 100 }
-  classes: [normal, lesion]
-  labelsPerClass: 8
-fineTune: { strategy: two-phase, headEpochs: 1, epochs: 1 }
-training: { batchSize: 16 }
-evaluation: { positiveClass: lesion }
-`;
+const experiment = (name: string, seed: number): string =>
+  tinyExperiment({
+    name,
+    seed,
+    source: { dataset: synthetic('source', 160) },
+    target: { dataset: synthetic('target', 100) },
+  });
 
 describe(
   'runs at once',

@@ -22,6 +22,7 @@ import { TrainerProcess } from '../../../../src/extension/trainer/trainerProcess
 import { skipIfMissing } from '../../../support/prerequisites';
 import { waitUntil } from '../../../support/polling';
 import { cliPath } from '../../../support/paths';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
 const RUN_ID = '20261124-101500';
 
@@ -39,20 +40,12 @@ describe(
       const file = join(workspace, 'killed.experiment.yaml');
       writeFileSync(
         file,
-        `name: killed
-seed: 5
-model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
-source:
-  dataset: { type: synthetic, task: source, samples: 480 }
-  epochs: 6
-target:
-  dataset: { type: synthetic, task: target, samples: 100 }
-  classes: [normal, lesion]
-  labelsPerClass: 8
-fineTune: { strategy: two-phase, headEpochs: 1, epochs: 1 }
-training: { batchSize: 16 }
-evaluation: { positiveClass: lesion }
-`,
+        tinyExperiment({
+          name: 'killed',
+          seed: 5,
+          source: { dataset: synthetic('source', 480), epochs: 6 },
+          target: { dataset: synthetic('target', 100) },
+        }),
       );
       const runsRoot = join(workspace, 'runs');
       const runDir = join(runsRoot, 'killed', RUN_ID);

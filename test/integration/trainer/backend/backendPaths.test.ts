@@ -10,21 +10,15 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { eventsOf, readEvents, runDirFromOutput, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
 import { cliPath, repoRoot } from '../../../support/paths';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
-const TINY = `name: tiny
-seed: 5
-model: { architecture: seed-cnn, inputShape: [18, 18, 1] }
-source:
-  dataset: { type: synthetic, task: source, samples: 120 }
-  epochs: 1
-target:
-  dataset: { type: synthetic, task: target, samples: 120 }
-  classes: [normal, lesion]
-  labelsPerClass: 8
-fineTune: { strategy: full, epochs: 1 }
-training: { batchSize: 8 }
-evaluation: { positiveClass: lesion }
-`;
+const TINY = tinyExperiment({
+  seed: 5,
+  model: { inputShape: [18, 18, 1] },
+  source: { dataset: synthetic('source', 120) },
+  fineTune: { strategy: 'full', headEpochs: undefined, epochs: 1 },
+  training: { batchSize: 8 },
+});
 
 const LIBTENSORFLOW_ERROR = 'libtensorflow.so.2: cannot open shared object file: No such file or directory';
 

@@ -15,21 +15,16 @@ import {
 import { probeWebgpu } from '../../../support/webgpuProbe';
 import type { WebgpuProbe } from '../../../support/webgpuProbe';
 import { skipMissing } from '../../../support/prerequisites';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
-const TINY = `name: tiny-webgpu
-seed: 11
-model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
-source:
-  dataset: { type: synthetic, task: source, samples: 400 }
-  epochs: 2
-target:
-  dataset: { type: synthetic, task: target, samples: 160 }
-  classes: [normal, lesion]
-  labelsPerClass: 10
-fineTune: { strategy: two-phase, headEpochs: 1, epochs: 2 }
-training: { batchSize: 16 }
-evaluation: { positiveClass: lesion }
-`;
+const TINY_OPTIONS = {
+  name: 'tiny-webgpu',
+  seed: 11,
+  source: { dataset: synthetic('source', 400), epochs: 2 },
+  target: { dataset: synthetic('target', 160), labelsPerClass: 10 },
+  fineTune: { headEpochs: 1, epochs: 2 },
+};
+const TINY = tinyExperiment(TINY_OPTIONS);
 
 let probe: WebgpuProbe = { available: false, reason: 'not probed' };
 before(async () => {
@@ -79,7 +74,7 @@ describe('medtransfer run on WebGPU', () => {
       writeExperiment(
         folder,
         'tiny',
-        TINY.replace('samples: 400', 'samples: 120').replace('epochs: 2\n', 'epochs: 1\n'),
+        tinyExperiment({ ...TINY_OPTIONS, source: { dataset: synthetic('source', 120), epochs: 1 } }),
       ),
       '--no-progress',
     ]);

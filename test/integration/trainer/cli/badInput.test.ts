@@ -12,6 +12,8 @@ import { PNG } from 'pngjs';
 import { eventsOf, readEvents, runCli, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
 import { idxBytes, int64Bytes, npyBytes } from '../../../support/dataHelpers';
 import { dicomBytes } from '../../../support/medicalFixtures';
+import type { DatasetSpecInput } from '../../../../src/shared/experiment/schema';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
 const SIZE = 20;
 
@@ -48,19 +50,17 @@ function npzBytes(
   });
 }
 
-function experiment(name: string, target: string, extra = ''): string {
-  return `name: ${name}
-seed: 1
-backend: cpu
-model: { architecture: seed-cnn, inputShape: [${SIZE}, ${SIZE}, 1] }
-source: { dataset: { type: synthetic, task: source, samples: 100 }, epochs: 1 }
-target:
-  dataset: ${target}
-${extra}fineTune: { headEpochs: 1, epochs: 1 }
-baseline: { scratch: false }
-training: { batchSize: 16 }
-evaluation: { bootstrap: { resamples: 0 } }
-`;
+function experiment(name: string, dataset: DatasetSpecInput, classes?: string[]): string {
+  return tinyExperiment({
+    name,
+    seed: 1,
+    backend: 'cpu',
+    model: { inputShape: [SIZE, SIZE, 1] },
+    source: { dataset: synthetic('source', 100) },
+    target: { dataset, classes, labelsPerClass: undefined },
+    baseline: { scratch: false },
+    evaluation: { positiveClass: undefined, bootstrap: { resamples: 0 } },
+  });
 }
 
 /** Runs the experiment; asserts exit 3, the message on stderr and in the run's run-ended event. */
@@ -91,14 +91,14 @@ describe('bad data input, through the CLI', () => {
     assertRunFails(
       folder,
       'cutnpz',
-      experiment('cutnpz', '{ type: medmnist, path: cut.npz }'),
+      experiment('cutnpz', { type: 'medmnist', path: 'cut.npz' }),
       /cut\.npz: not a readable \.npz \(zip\) file \(.+\): it is truncated or damaged; download it again/,
     );
     writeFileSync(join(folder, 'nolabels.npz'), npzBytes({ dropTrainLabels: true }));
     assertRunFails(
       folder,
       'nolabels',
-      experiment('nolabels', '{ type: medmnist, path: nolabels.npz }'),
+      experiment('nolabels', { type: 'medmnist', path: 'nolabels.npz' }),
       /nolabels\.npz: has train_images but not train_labels/,
     );
   });
@@ -110,7 +110,7 @@ describe('bad data input, through the CLI', () => {
     assertRunFails(
       folder,
       'badpng',
-      experiment('badpng', '{ type: folder, path: png }'),
+      experiment('badpng', { type: 'folder', path: 'png' }),
       /lesion\/broken\.png.*onError: skip/,
     );
 
@@ -128,7 +128,7 @@ describe('bad data input, through the CLI', () => {
     assertRunFails(
       folder,
       'baddicom',
-      experiment('baddicom', '{ type: dicom, path: dicom }'),
+      experiment('baddicom', { type: 'dicom', path: 'dicom' }),
       /normal\/cut\.dcm: cannot parse the DICOM file \(truncated, or not DICOM\): (?!\[object)\S.*onError: skip/,
     );
   });
@@ -150,7 +150,7 @@ describe('bad data input, through the CLI', () => {
     assertRunFails(
       folder,
       'cutidx',
-      experiment('cutidx', '{ type: idx, path: idx }'),
+      experiment('cutidx', { type: 'idx', path: 'idx' }),
       /idx\/train-images-idx3-ubyte: IDX size mismatch: the header says 40×20×20 \(16000 bytes of data\), the file has 984: it is truncated or damaged; download it again/,
     );
   });
@@ -161,14 +161,14 @@ describe('bad data input, through the CLI', () => {
     assertRunFails(
       folder,
       'empty',
-      experiment('empty', '{ type: folder, path: nothing }'),
+      experiment('empty', { type: 'folder', path: 'nothing' }),
       /nothing: no class subfolders; expected one subfolder per class, each holding PNG or JPEG images/,
     );
     classFolders(join(folder, 'oneempty'), { normal: 6, lesion: 0 });
     assertRunFails(
       folder,
       'emptyclass',
-      experiment('emptyclass', '{ type: folder, path: oneempty }'),
+      experiment('emptyclass', { type: 'folder', path: 'oneempty' }),
       /oneempty\/lesion: class folder "lesion" has no PNG or JPEG images; expected one subfolder per class/,
     );
   });
@@ -179,14 +179,14 @@ describe('bad data input, through the CLI', () => {
     assertRunFails(
       folder,
       'labels',
-      experiment('labels', '{ type: medmnist, path: three.npz }', '  classes: [normal, lesion]\n'),
+      experiment('labels', { type: 'medmnist', path: 'three.npz' }, ['normal', 'lesion']),
       /three\.npz: the target data has 3 classes \(class 0, class 1, class 2\) but target\.classes names 2 \(normal, lesion\): give one name per class, in label order, or remove target\.classes/,
     );
     writeFileSync(join(folder, 'sizes.npz'), npzBytes({ valSize: 12 }));
     assertRunFails(
       folder,
       'sizes',
-      experiment('sizes', '{ type: medmnist, path: sizes.npz }'),
+      experiment('sizes', { type: 'medmnist', path: 'sizes.npz' }),
       /sizes\.npz: val images are 12×12×1 but train images are 20×20×1/,
     );
   });
@@ -195,7 +195,7 @@ describe('bad data input, through the CLI', () => {
     const folder = temporaryFolder('adapter');
     const gray = runCli([
       'run',
-      writeExperiment(folder, 'gray', experiment('gray', '{ type: synthetic, task: target, samples: 100 }')),
+      writeExperiment(folder, 'gray', experiment('gray', { type: 'synthetic', task: 'target', samples: 100 })),
       '--run-id',
       'r',
       '--quiet',

@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { skipIfMissing } from '../../../support/prerequisites';
 import { cliPath, fixturesDir } from '../../../support/paths';
+import { tinyExperiment } from '../../../support/tinyExperiment';
 
 const preload = join(fixturesDir, 'security', 'recordRuntimeAccess.mjs');
 
@@ -85,23 +86,7 @@ describe(
     it('trains a run with no network access and no code from the workspace', () => {
       const workspace = mkdtempSync(join(tmpdir(), 'medtransfer-offline-'));
       const file = join(workspace, 'tiny.experiment.yaml');
-      writeFileSync(
-        file,
-        `name: tiny
-seed: 3
-model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
-source:
-  dataset: { type: synthetic, task: source, samples: 200 }
-  epochs: 1
-target:
-  dataset: { type: synthetic, task: target, samples: 120 }
-  classes: [normal, lesion]
-  labelsPerClass: 8
-fineTune: { strategy: two-phase, headEpochs: 1, epochs: 1 }
-training: { batchSize: 16 }
-evaluation: { positiveClass: lesion }
-`,
-      );
+      writeFileSync(file, tinyExperiment());
       const { status, stdout, stderr, access } = runWatched(workspace, file);
       assert.equal(status, 0, stderr);
       assert.match(stdout, /Run folder: /);

@@ -13,21 +13,20 @@ import {
   writeExperiment,
 } from '../../../support/cliHarness';
 import type { TrainerEvent } from '../../../../src/shared/run/events';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
-const TINY = `name: tiny
-seed: 3
-model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
-source:
-  dataset: { type: synthetic, task: source, samples: 1200 }
-  epochs: 3
-target:
-  dataset: { type: synthetic, task: target, samples: 300 }
-  classes: [normal, lesion]
-  labelsPerClass: 12
-fineTune: { strategy: two-phase, headEpochs: 2, epochs: 2 }
-training: { batchSize: 16 }
-evaluation: { positiveClass: lesion }
-`;
+const TINY_OPTIONS = {
+  source: { dataset: synthetic('source', 1200), epochs: 3 },
+  target: { dataset: synthetic('target', 300), labelsPerClass: 12 },
+  fineTune: { headEpochs: 2, epochs: 2 },
+};
+const TINY = tinyExperiment(TINY_OPTIONS);
+
+/** Where `needle` starts in `text`, as the 1-based line:col a diagnostic names. */
+function positionOf(text: string, needle: string): string {
+  const before = text.slice(0, text.indexOf(needle)).split('\n');
+  return `${before.length}:${(before.at(-1) ?? '').length + 1}`;
+}
 
 describe('medtransfer validate', () => {
   it('accepts a valid file with exit code 0', () => {
@@ -39,19 +38,21 @@ describe('medtransfer validate', () => {
 
   it('reports a bad file as file:line:col with exit code 1 and no stack trace', () => {
     const folder = temporaryFolder('validate');
-    const file = writeExperiment(
-      folder,
-      'bad',
-      TINY.replace('batchSize: 16', 'batchsize: 16').replace('seed-cnn', 'alexnet'),
-    );
+    const bad = TINY.replace('batchSize: 16', 'batchsize: 16').replace('seed-cnn', 'alexnet');
+    const file = writeExperiment(folder, 'bad', bad);
     const result = runCli(['validate', file]);
     assert.equal(result.status, 1);
     const lines = result.stderr.trim().split('\n');
     assert.equal(lines.length, 2, result.stderr);
-    assert.match(lines[0] ?? '', /bad\.experiment\.yaml:3:24: `model\.architecture`: expected one of/);
+    assert.match(
+      lines[0] ?? '',
+      new RegExp(`bad\\.experiment\\.yaml:${positionOf(bad, 'alexnet')}: \`model\\.architecture\`: expected one of`),
+    );
     assert.match(
       lines[1] ?? '',
-      /bad\.experiment\.yaml:12:13: unknown key `batchsize` in `training`; did you mean `batchSize`\?/,
+      new RegExp(
+        `bad\\.experiment\\.yaml:${positionOf(bad, 'batchsize')}: unknown key \`batchsize\` in \`training\`; did you mean \`batchSize\`\\?`,
+      ),
     );
     assert.doesNotMatch(result.stderr, /\n\s+at /);
   });
@@ -67,14 +68,10 @@ describe('medtransfer validate', () => {
 
   it('runs nothing for an invalid experiment (exit 1, no run folder)', () => {
     const folder = temporaryFolder('invalid-run');
-    const result = runCli([
-      'run',
-      writeExperiment(folder, 'bad', TINY.replace('epochs: 3\n', 'epochs: -1\n')),
-      '--runs-dir',
-      join(folder, 'runs'),
-    ]);
+    const bad = tinyExperiment({ ...TINY_OPTIONS, source: { ...TINY_OPTIONS.source, epochs: -1 } });
+    const result = runCli(['run', writeExperiment(folder, 'bad', bad), '--runs-dir', join(folder, 'runs')]);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /bad\.experiment\.yaml:6:11: `source\.epochs`/);
+    assert.match(result.stderr, new RegExp(`bad\\.experiment\\.yaml:${positionOf(bad, '-1')}: \`source\\.epochs\``));
     assert.equal(existsSync(join(folder, 'runs')), false);
   });
 });

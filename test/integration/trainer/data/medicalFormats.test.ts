@@ -14,6 +14,8 @@ import {
   writeExperiment,
 } from '../../../support/cliHarness';
 import { PLANTED, dicomBytes, niftiBytes } from '../../../support/medicalFixtures';
+import type { DatasetSpecInput } from '../../../../src/shared/experiment/schema';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
 /** Each image: a bright disc for class 1 on a dim background, noisy, so a tiny CNN can learn it. */
 function scan(size: number, positive: boolean, index: number): number[] {
@@ -45,19 +47,16 @@ function filesUnder(folder: string): string[] {
   });
 }
 
-const experiment = (name: string, dataset: string): string => `name: ${name}
-seed: 5
-model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
-source:
-  dataset: { type: synthetic, task: source, samples: 120 }
-  epochs: 1
-target:
-  dataset: ${dataset}
-  validationFraction: 0.25
-fineTune: { strategy: feature-extraction, headEpochs: 1, epochs: 0 }
-training: { batchSize: 16 }
-baseline: { scratch: false }
-`;
+const experiment = (name: string, dataset: DatasetSpecInput): string =>
+  tinyExperiment({
+    name,
+    seed: 5,
+    source: { dataset: synthetic('source', 120) },
+    target: { dataset, classes: undefined, labelsPerClass: undefined, validationFraction: 0.25 },
+    fineTune: { strategy: 'feature-extraction', headEpochs: 1, epochs: 0 },
+    baseline: { scratch: false },
+    evaluation: undefined,
+  });
 
 describe('medical data formats through the CLI', () => {
   const root = temporaryFolder('formats');
@@ -115,7 +114,7 @@ describe('medical data formats through the CLI', () => {
 
   const run = (
     name: string,
-    dataset: string,
+    dataset: DatasetSpecInput,
   ): { status: number | null; runDir: string; stdout: string; stderr: string } => {
     const file = writeExperiment(root, name, experiment(name, dataset));
     const result = runCli(['run', file, '--no-progress', '--runs-dir', runsDir]);
@@ -123,7 +122,7 @@ describe('medical data formats through the CLI', () => {
   };
 
   it('dicom: trains, reports decoding progress, and writes no identifier anywhere in the run', () => {
-    const result = run('dicom', '{ type: dicom, path: dicom }');
+    const result = run('dicom', { type: 'dicom', path: 'dicom' });
     assert.equal(result.status, 0, result.stderr + result.stdout);
     const events = readEvents(result.runDir);
     const progress = eventsOf(events, 'data-progress');
@@ -146,7 +145,7 @@ describe('medical data formats through the CLI', () => {
   });
 
   it('a second run reads the decoded images from the cache', () => {
-    const result = run('dicom-again', '{ type: dicom, path: dicom }');
+    const result = run('dicom-again', { type: 'dicom', path: 'dicom' });
     assert.equal(result.status, 0, result.stderr + result.stdout);
     const progress = eventsOf(readEvents(result.runDir), 'data-progress');
     assert.deepEqual(
@@ -160,10 +159,13 @@ describe('medical data formats through the CLI', () => {
   });
 
   it('csv: 16-bit PNGs split by patient', () => {
-    const result = run(
-      'csv',
-      '{ type: csv, path: csv/labels.csv, imageColumn: file, labelColumn: finding, patientColumn: patient }',
-    );
+    const result = run('csv', {
+      type: 'csv',
+      path: 'csv/labels.csv',
+      imageColumn: 'file',
+      labelColumn: 'finding',
+      patientColumn: 'patient',
+    });
     assert.equal(result.status, 0, result.stderr + result.stdout);
     const loaded = eventsOf(readEvents(result.runDir), 'data-loaded')[0];
     const sizes = loaded?.target.sizes;
@@ -178,10 +180,13 @@ describe('medical data formats through the CLI', () => {
   });
 
   it('nifti: slices of labelled volumes', () => {
-    const result = run(
-      'nifti',
-      '{ type: nifti, path: nifti, labels: labels.csv, imageColumn: volume, slices: { mode: range, from: 1, to: 3 } }',
-    );
+    const result = run('nifti', {
+      type: 'nifti',
+      path: 'nifti',
+      labels: 'labels.csv',
+      imageColumn: 'volume',
+      slices: { mode: 'range', from: 1, to: 3 },
+    });
     assert.equal(result.status, 0, result.stderr + result.stdout);
     const loaded = eventsOf(readEvents(result.runDir), 'data-loaded')[0];
     assert.match(loaded?.target.description ?? '', /nifti \(nifti, 48 images\)/);
@@ -189,13 +194,21 @@ describe('medical data formats through the CLI', () => {
   });
 
   it('a corrupt file fails the run naming it, or is skipped and counted', () => {
-    const failed = run('broken', '{ type: csv, path: csv/with-broken.csv, imageColumn: file, labelColumn: finding }');
+    const failed = run('broken', {
+      type: 'csv',
+      path: 'csv/with-broken.csv',
+      imageColumn: 'file',
+      labelColumn: 'finding',
+    });
     assert.equal(failed.status, 3);
     assert.match(failed.stdout + failed.stderr, /broken\.png: cannot decode this PNG image/);
-    const skipped = run(
-      'skipping',
-      '{ type: csv, path: csv/with-broken.csv, imageColumn: file, labelColumn: finding, onError: skip }',
-    );
+    const skipped = run('skipping', {
+      type: 'csv',
+      path: 'csv/with-broken.csv',
+      imageColumn: 'file',
+      labelColumn: 'finding',
+      onError: 'skip',
+    });
     assert.equal(skipped.status, 0, skipped.stderr + skipped.stdout);
     assert.match(
       readFileSync(join(skipped.runDir, 'log.txt'), 'utf8'),

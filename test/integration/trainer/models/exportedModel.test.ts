@@ -21,24 +21,21 @@ import {
   writeExperiment,
 } from '../../../support/cliHarness';
 import { metricsFileSchema } from '../../../../src/shared/run/metricsFile';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
-const EXPERIMENT = `name: exported
-seed: 5
-backend: wasm
-model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
-source: { dataset: { type: synthetic, task: source, samples: 800 }, epochs: 2 }
-target:
-  dataset: { type: synthetic, task: target, samples: 400 }
-  classes: [normal, lesion]
-  labelsPerClass: 15
-fineTune: { strategy: two-phase, headEpochs: 2, epochs: 2 }
-training: { batchSize: 16 }
-evaluation:
-  positiveClass: lesion
-  bootstrap: { resamples: 300 }
-  operatingPoint: { rule: sensitivity, target: 0.8 }
-  calibration: { temperatureScaling: true }
-`;
+const EXPERIMENT = tinyExperiment({
+  name: 'exported',
+  seed: 5,
+  backend: 'wasm',
+  source: { dataset: synthetic('source', 800), epochs: 2 },
+  target: { dataset: synthetic('target', 400), labelsPerClass: 15 },
+  fineTune: { headEpochs: 2, epochs: 2 },
+  evaluation: {
+    bootstrap: { resamples: 300 },
+    operatingPoint: { rule: 'sensitivity', target: 0.8 },
+    calibration: { temperatureScaling: true },
+  },
+});
 
 describe('the exported model and its metadata.json', () => {
   let runDir = '';

@@ -11,18 +11,17 @@ import { seedSummarySchema } from '../../../../src/shared/run/seedSummary';
 import type { SeedSummary } from '../../../../src/shared/run/seedSummary';
 import { runCli, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
 import { metricsFileSchema } from '../../../../src/shared/run/metricsFile';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
-const EXPERIMENT = `name: repeated
-seeds: [11, 12]
-model: { architecture: seed-cnn, inputShape: [18, 18, 1] }
-source: { dataset: { type: synthetic, task: source, samples: 400 }, epochs: 1 }
-target:
-  dataset: { type: synthetic, task: target, samples: 240 }
-  labelsPerClass: 10
-fineTune: { strategy: two-phase, headEpochs: 1, epochs: 1 }
-training: { batchSize: 16 }
-evaluation: { bootstrap: { resamples: 100 } }
-`;
+const EXPERIMENT = tinyExperiment({
+  name: 'repeated',
+  seed: undefined,
+  seeds: [11, 12],
+  model: { inputShape: [18, 18, 1] },
+  source: { dataset: synthetic('source', 400) },
+  target: { dataset: synthetic('target', 240), classes: undefined, labelsPerClass: 10 },
+  evaluation: { positiveClass: undefined, bootstrap: { resamples: 100 } },
+});
 
 describe('seeds: [11, 12]', () => {
   let folder = '';

@@ -8,16 +8,15 @@ import { describe, it } from 'node:test';
 import { eventsOf, readEvents, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
 import { isAlive, waitUntil } from '../../../support/polling';
 import { cliPath } from '../../../support/paths';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
-const EXPERIMENT = `name: orphan
-seed: 5
-model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
-source: { dataset: { type: synthetic, task: source, samples: 600 }, epochs: 2 }
-target: { dataset: { type: synthetic, task: target, samples: 300 }, classes: [normal, lesion], labelsPerClass: 20 }
-fineTune: { strategy: two-phase, headEpochs: 2, epochs: 2 }
-training: { batchSize: 16 }
-evaluation: { positiveClass: lesion }
-`;
+const EXPERIMENT = tinyExperiment({
+  name: 'orphan',
+  seed: 5,
+  source: { dataset: synthetic('source', 600), epochs: 2 },
+  target: { dataset: synthetic('target', 300), labelsPerClass: 20 },
+  fineTune: { headEpochs: 2, epochs: 2 },
+});
 
 // The short-lived parent: forks the trainer as the extension host does (pipes and IPC), writes
 // its pid, and kills itself with SIGKILL once the first epoch has ended.

@@ -14,22 +14,23 @@ import { replayRunEvents, withTrainerLiveness } from '../../../../src/shared/run
 import { checkTrainerOfRun, expectedTrainerOf } from '../../../../src/shared/host/trainerOfRun';
 import { eventsOf, readEvents, runCli, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
 import { cliPath } from '../../../support/paths';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
 // Every piece of state a checkpoint must carry is in play: Adam, batch shuffles, augmentation,
 // dropout, early stopping with best weights, a source model shared with the fine-tuned one.
-const EXPERIMENT = `name: resumable
-seed: 11
-model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
-source: { dataset: { type: synthetic, task: source, samples: 400 }, epochs: 2 }
-target: { dataset: { type: synthetic, task: target, samples: 700 }, classes: [normal, lesion] }
-fineTune: { strategy: two-phase, headEpochs: 1, epochs: 3 }
-baseline: { epochs: 1 }
-training:
-  batchSize: 16
-  earlyStopping: { monitor: val_loss, patience: 2 }
-  augmentation: { flip: horizontal, rotate: 10, brightness: 0.1 }
-evaluation: { positiveClass: lesion, bootstrap: { resamples: 0 } }
-`;
+const EXPERIMENT = tinyExperiment({
+  name: 'resumable',
+  seed: 11,
+  source: { dataset: synthetic('source', 400), epochs: 2 },
+  target: { dataset: synthetic('target', 700), labelsPerClass: undefined },
+  fineTune: { headEpochs: 1, epochs: 3 },
+  baseline: { epochs: 1 },
+  training: {
+    earlyStopping: { monitor: 'val_loss', patience: 2 },
+    augmentation: { flip: 'horizontal', rotate: 10, brightness: 0.1 },
+  },
+  evaluation: { bootstrap: { resamples: 0 } },
+});
 
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));

@@ -8,13 +8,21 @@ import { isTrainerEvent } from '../../../../src/shared/run/events';
 import type { TrainerEvent } from '../../../../src/shared/run/events';
 import { eventsOf, readEvents, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
 import { cliPath } from '../../../support/paths';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
-const LONG = `name: long
-model: { architecture: seed-cnn, inputShape: [28, 28, 1] }
-source: { dataset: { type: synthetic, task: source, samples: 3000 }, epochs: 50 }
-target: { dataset: { type: synthetic, task: target, samples: 2000 } }
-fineTune: { headEpochs: 50 }
-`;
+/** Long enough to be stopped mid-run: 50 source epochs of 3,000 images. */
+function longExperiment(sourceEpochs = 50): string {
+  return tinyExperiment({
+    name: 'long',
+    seed: undefined,
+    model: { inputShape: [28, 28, 1] },
+    source: { dataset: synthetic('source', 3000), epochs: sourceEpochs },
+    target: { dataset: synthetic('target', 2000), classes: undefined, labelsPerClass: undefined },
+    fineTune: { strategy: undefined, headEpochs: 50, epochs: undefined },
+    training: undefined,
+    evaluation: undefined,
+  });
+}
 
 function exitOf(child: {
   once(event: 'exit', listener: (code: number | null) => void): unknown;
@@ -25,7 +33,7 @@ function exitOf(child: {
 describe('stopping a run', () => {
   it('obeys the stop message: ends the run as stopped, saves the model, sends the same events as events.jsonl', async () => {
     const folder = temporaryFolder('stop-ipc');
-    const experiment = LONG.replace('epochs: 50 }', 'epochs: 1 }');
+    const experiment = longExperiment(1);
     const child = fork(cliPath, ['run', writeExperiment(folder, 'long', experiment), '--run-id', 'stopped-run'], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -62,7 +70,7 @@ describe('stopping a run', () => {
     const folder = temporaryFolder('stop-term');
     const child = spawn(
       process.execPath,
-      [cliPath, 'run', writeExperiment(folder, 'long', LONG), '--run-id', 'terminated', '--no-progress'],
+      [cliPath, 'run', writeExperiment(folder, 'long', longExperiment()), '--run-id', 'terminated', '--no-progress'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';

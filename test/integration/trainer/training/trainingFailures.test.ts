@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { nonFiniteLossError } from '../../../../src/trainer/training/trainPhase';
 import { eventsOf, readEvents, runCli, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
 import { cliPath } from '../../../support/paths';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
 function assertFailedRun(runDir: string, message: RegExp): void {
   const events = readEvents(runDir);
@@ -24,14 +25,14 @@ describe('training failures', () => {
     const file = writeExperiment(
       folder,
       'absurd',
-      `name: absurd
-seed: 2
-model: { architecture: seed-cnn, inputShape: [20, 20, 1] }
-source: { dataset: { type: synthetic, task: source, samples: 200 }, epochs: 2 }
-target: { dataset: { type: synthetic, task: target, samples: 200 }, classes: [normal, lesion] }
-fineTune: { headEpochs: 1, epochs: 1 }
-training: { batchSize: 16, optimizer: sgd, learningRate: 10 }
-`,
+      tinyExperiment({
+        name: 'absurd',
+        seed: 2,
+        source: { epochs: 2 },
+        target: { dataset: synthetic('target', 200), labelsPerClass: undefined },
+        training: { optimizer: 'sgd', learningRate: 10 },
+        evaluation: undefined,
+      }),
     );
     const result = runCli(['run', file, '--run-id', 'r', '--quiet']);
     assert.equal(result.status, 3, result.stderr);
@@ -77,15 +78,16 @@ training: { batchSize: 16, optimizer: sgd, learningRate: 10 }
       const file = writeExperiment(
         folder,
         'huge',
-        `name: huge
-seed: 1
-backend: cpu
-model: { architecture: seed-cnn, inputShape: [128, 128, 1] }
-source: { dataset: { type: synthetic, task: source, samples: 1500 }, epochs: 1 }
-target: { dataset: { type: synthetic, task: target, samples: 40 }, classes: [normal, lesion] }
-fineTune: { headEpochs: 1, epochs: 1 }
-training: { batchSize: 1024 }
-`,
+        tinyExperiment({
+          name: 'huge',
+          seed: 1,
+          backend: 'cpu',
+          model: { inputShape: [128, 128, 1] },
+          source: { dataset: synthetic('source', 1500) },
+          target: { dataset: synthetic('target', 40), labelsPerClass: undefined },
+          training: { batchSize: 1024 },
+          evaluation: undefined,
+        }),
       );
       // The first convolution of a 1024-image batch needs 2 GB; the address space is capped at
       // 2 GB so the allocation fails at once and the machine stays safe.
