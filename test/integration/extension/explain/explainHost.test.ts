@@ -23,6 +23,7 @@ import { isHostMessage } from '../../../../src/shared/webview/protocol';
 import { loadFixtureRun, fixtureRunDirs } from '../../../support/fixtureRuns';
 import { skipIfMissing } from '../../../support/prerequisites';
 import { cliPath } from '../../../support/paths';
+import { waitUntil } from '../../../support/polling';
 
 const fixtureDir = fixtureRunDirs()[0] ?? '';
 const fixtureSaliency = saliencyFileSchema.parse(JSON.parse(readFileSync(join(fixtureDir, 'saliency.json'), 'utf8')));
@@ -127,7 +128,7 @@ describe('dashboard session: saliency maps and Export Report', () => {
       schedule: () => ({ dispose: () => undefined }),
     });
     fromWebview.fire({ type: 'ready' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntil('saliency.json to be sent', () => posted.some((message) => message.type === 'did-load-saliency'));
     assert.deepEqual(
       posted.map((message) => message.type),
       ['did-load-runs', 'did-load-saliency'],
@@ -137,8 +138,10 @@ describe('dashboard session: saliency maps and Export Report', () => {
     assert.ok(sent?.type === 'did-load-saliency');
     assert.equal(sent.saliency.examples.length, fixtureSaliency.examples.length);
     appends.fire({ key: fixture.snapshot.key, events: [saliencyEvent], restarted: false });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(posted.filter((message) => message.type === 'did-load-saliency').length, 2);
+    await waitUntil(
+      'saliency.json to be sent again',
+      () => posted.filter((message) => message.type === 'did-load-saliency').length === 2,
+    );
     fromWebview.fire({ type: 'export-report', key: fixture.snapshot.key });
     fromWebview.fire({ type: 'export-report', key: '/not/shown' });
     await new Promise((resolve) => setTimeout(resolve, 10));
