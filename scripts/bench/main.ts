@@ -27,6 +27,7 @@ import type { PipelineBreakdown } from './pipelineBreakdown';
 import type { BenchRow } from './results';
 import { pairRatios } from './stats';
 import { formatRate, formatShare, pipelineTable, problemLines, profileLine, resultsTable } from './table';
+import { errorMessage } from '../../src/shared/errors/errorMessage';
 
 /** The bench runs from source through tsx, as CommonJS: __dirname is this folder. */
 const SCRIPT_DIR = __dirname;
@@ -312,6 +313,6 @@ function markdownReport(parts: ReportParts): string {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`bench: ${errorMessage(error)}\n`);
   process.exit(1);
 });

@@ -2,6 +2,7 @@
 // REQUEST_JSON RESULT_FILE`, REQUEST_JSON being {quick, backend}. Writes the breakdown as JSON.
 import { writeFileSync } from 'node:fs';
 import { measurePipeline } from './pipelineShare';
+import { errorStack } from '../../src/shared/errors/errorMessage';
 
 async function main(): Promise<void> {
   const [requestJson, resultFile] = process.argv.slice(2);
@@ -13,6 +14,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`${errorStack(error)}\n`);
   process.exit(1);
 });

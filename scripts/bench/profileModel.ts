@@ -15,6 +15,7 @@ import { median } from './stats';
 import { syntheticSet } from './tfjsBench';
 import { trainStep } from '../../src/trainer/training/trainStep';
 import type { StepContext } from '../../src/trainer/training/trainStep';
+import { errorStack } from '../../src/shared/errors/errorMessage';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -67,6 +68,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`${errorStack(error)}\n`);
   process.exit(1);
 });

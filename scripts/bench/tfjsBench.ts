@@ -24,6 +24,7 @@ import { median } from './stats';
 import { enableThreadedWasm } from './threadedWasm';
 import { trainStep } from '../../src/trainer/training/trainStep';
 import type { StepContext } from '../../src/trainer/training/trainStep';
+import { errorMessage } from '../../src/shared/errors/errorMessage';
 
 export interface TfjsBenchRequest {
   model: BenchModel;
@@ -77,7 +78,7 @@ export async function runTfjsBench(request: TfjsBenchRequest): Promise<BenchRow>
     experiment?.started();
     row.notes = selected.notes;
   } catch (error) {
-    return { ...row, status: 'unavailable', error: (error as Error).message };
+    return { ...row, status: 'unavailable', error: errorMessage(error) };
   }
   row.threads = threadsOf(backend);
 

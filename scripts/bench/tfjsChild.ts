@@ -6,6 +6,7 @@ import type { BackendName } from '../../src/shared/run/events';
 import type { BenchModel, Protocol } from './models';
 import { probeBackend } from './backendProbe';
 import { runTfjsBench } from './tfjsBench';
+import { errorStack } from '../../src/shared/errors/errorMessage';
 
 interface ChildRequest {
   model: BenchModel;
@@ -27,6 +28,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`${errorStack(error)}\n`);
   process.exit(1);
 });

@@ -21,6 +21,7 @@ import { RunStore } from './runs/runStore';
 import { RunsWatcher } from './runs/runsWatcher';
 import { RunStatusBar } from './statusBar/runStatusBar';
 import { TrainerService } from './trainer/trainerService';
+import { errorMessage } from '../shared/errors/errorMessage';
 
 export const EXPERIMENTS_VIEW_ID = 'medtransfer.experiments';
 
@@ -147,8 +148,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   void index.ready().then(
     () => runsWatcher.track(),
-    (error: unknown) =>
-      log.error(`could not list experiment files: ${error instanceof Error ? error.message : String(error)}`),
+    (error: unknown) => log.error(`could not list experiment files: ${errorMessage(error)}`),
   );
   log.info(`activated (trainer: ${context.asAbsolutePath('dist/cli.js')}, runtime: ${process.execPath})`);
 }

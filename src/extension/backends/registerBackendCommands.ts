@@ -5,6 +5,7 @@ import { BACKEND_COMMANDS } from '../commands/commandIds';
 import { guardedByTrust } from '../trust/trustedCommands';
 import { installBackend } from './installBackendCommand';
 import type { InstallBackendDependencies } from './installBackendCommand';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export function registerBackendCommands(dependencies: InstallBackendDependencies): vscode.Disposable {
   // It runs npm: not in Restricted Mode.
@@ -13,7 +14,7 @@ export function registerBackendCommands(dependencies: InstallBackendDependencies
     try {
       await install();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       dependencies.log.error(`${BACKEND_COMMANDS.installBackend} failed: ${message}`);
       void vscode.window.showErrorMessage(`MedTransfer: ${message}`);
     }

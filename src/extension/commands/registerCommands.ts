@@ -11,6 +11,7 @@ import { resumeRun } from './resumeCommands';
 import { explainRestrictedMode, runExperiment, stopRun } from './runCommands';
 import { guardedByTrust } from '../trust/trustedCommands';
 import { pickBackendSetting } from './pickBackendSetting';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 type Handler = (context: CommandContext, ...args: unknown[]) => Promise<void> | void;
 
@@ -41,7 +42,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
       try {
         await guarded(...args);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         context.log.error(`${id} failed: ${message}`);
         void vscode.window.showErrorMessage(`MedTransfer: ${message}`);
       }

@@ -7,6 +7,7 @@ import { runLabel } from '../runs/runPaths';
 import type { CommandContext } from './commandContext';
 import { latestRunOf, runKeyOf } from './commandArgs';
 import { pickRun } from './pickers';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export async function revealRunFolder(context: CommandContext, arg?: unknown): Promise<void> {
   const key = runKeyOf(arg, context) ?? latestRunOf(arg, context) ?? (await pickRun(context, 'Run folder to reveal'));
@@ -40,7 +41,7 @@ export async function deleteRun(context: CommandContext, arg?: unknown): Promise
   try {
     await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const again = await vscode.window.showErrorMessage(
       `MedTransfer: could not move ${label} to the trash (${message}).`,
       { modal: true },

@@ -13,6 +13,7 @@ import { DisposableStore } from '../util/emitter';
 import type { Disposable, Event } from '../util/emitter';
 import { EventBatcher, LIVE_BATCH_MS, scheduleWithTimeout } from './eventBatcher';
 import type { Schedule } from './eventBatcher';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface WebviewChannel {
   post(message: HostMessage): PromiseLike<boolean> | void;
@@ -111,9 +112,7 @@ export class RunWebviewSession implements Disposable {
       (error: unknown) => {
         if (generation !== this.generation) return;
         this.loading = null;
-        this.options.log(
-          `could not load runs for a webview: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        this.options.log(`could not load runs for a webview: ${errorMessage(error)}`);
       },
     );
     this.loading = loading;
@@ -161,9 +160,7 @@ export class RunWebviewSession implements Disposable {
       if (saliency && generation === this.generation && this.keySet.has(key))
         this.post({ type: 'did-load-saliency', key, saliency });
     } catch (error) {
-      this.options.log(
-        `could not load the saliency maps of ${key}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.options.log(`could not load the saliency maps of ${key}: ${errorMessage(error)}`);
     }
   }
 
@@ -199,7 +196,7 @@ export class RunWebviewSession implements Disposable {
     try {
       await action(message.key);
     } catch (error) {
-      this.options.log(`${message.type} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.log(`${message.type} failed: ${errorMessage(error)}`);
     }
   }
 
@@ -211,7 +208,7 @@ export class RunWebviewSession implements Disposable {
       }
     } catch (error) {
       // A disposed webview throws; the panel's own dispose handler cleans up.
-      this.options.log(`could not post to a webview: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.log(`could not post to a webview: ${errorMessage(error)}`);
     }
   }
 }

@@ -14,6 +14,7 @@ import {
 } from './experimentFiles';
 import { summarizeExperiment } from './experimentSummary';
 import type { ExperimentSummary } from './experimentSummary';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface ExperimentEntry {
   readonly uri: vscode.Uri;
@@ -100,7 +101,7 @@ export class ExperimentIndex implements vscode.Disposable {
     try {
       text = document ? document.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch (error) {
-      this.log(`could not read ${uri.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(`could not read ${uri.fsPath}: ${errorMessage(error)}`);
       return null;
     }
     this.update(uri, text, inWorkspace || (this.entries.get(uri.fsPath)?.inWorkspace ?? false));

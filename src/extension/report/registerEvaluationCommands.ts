@@ -8,6 +8,7 @@ import { explainImage } from '../explain/explainImageCommand';
 import type { EvaluationCommandDependencies } from '../explain/explainImageCommand';
 import { guardedByTrust } from '../trust/trustedCommands';
 import { exportReport } from './exportReportCommand';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export function registerEvaluationCommands(dependencies: EvaluationCommandDependencies): vscode.Disposable[] {
   const handlers: Record<string, (...args: unknown[]) => Promise<void>> = {
@@ -19,7 +20,7 @@ export function registerEvaluationCommands(dependencies: EvaluationCommandDepend
       try {
         await guardedByTrust(id, handler)(...args);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         dependencies.context.log.error(`${id} failed: ${message}`);
         void vscode.window.showErrorMessage(`MedTransfer: ${message}`);
       }

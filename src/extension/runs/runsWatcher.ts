@@ -6,6 +6,7 @@ import type { ExperimentIndex } from '../experiments/experimentIndex';
 import { affectsSetting, readSettings } from '../settings/settings';
 import { DisposableStore } from '../util/emitter';
 import type { RunDiscovery } from './runDiscovery';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export class RunsWatcher implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
@@ -46,7 +47,7 @@ export class RunsWatcher implements vscode.Disposable {
         entries.flatMap((entry) => (entry.experimentDir === null ? [] : [entry.experimentDir])),
       );
     } catch (error) {
-      this.log(`could not list runs: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(`could not list runs: ${errorMessage(error)}`);
     }
   }
 
@@ -85,7 +86,7 @@ export class RunsWatcher implements vscode.Disposable {
     try {
       await this.discovery.poll();
     } catch (error) {
-      this.log(`polling the runs folders failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(`polling the runs folders failed: ${errorMessage(error)}`);
     } finally {
       this.polling = false;
     }

@@ -9,6 +9,7 @@ import type { EnqueueResult, QueuedRun } from './runQueue';
 import { outcomeOfExit } from './runOutcome';
 import type { RunOutcome } from './runOutcome';
 import type { DroppedMessage, TrainerExit, TrainerOutputLine, TrainerProcess } from './trainerProcess';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 /** Everything needed to fork one run, decided when it starts (not when it was queued). */
 export interface LaunchPlan {
@@ -192,7 +193,7 @@ export class RunLauncher implements Disposable {
     try {
       plan = await this.dependencies.prepare(experimentFile, resumeRunDir);
     } catch (error) {
-      plan = { error: error instanceof Error ? error.message : String(error) };
+      plan = { error: errorMessage(error) };
     }
     // Checked again at the fork: trust can be revoked while a run waits in the queue.
     const refusal = this.dependencies.refusal?.() ?? null;

@@ -10,6 +10,7 @@ import type { Disposable, Event } from '../util/emitter';
 import { LineSplitter } from './lineSplitter';
 import { parseTrainerMessage } from './trainerMessages';
 import { killsProcessGroups, signalProcessTree } from './treeKill';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface TrainerProcessOptions {
   /** The trainer's entry script: the extension's bundled `dist/cli.js`. */
@@ -120,7 +121,7 @@ export class TrainerProcess implements Disposable {
         detached: killsProcessGroups,
       });
     } catch (error) {
-      this.finish({ code: null, signal: null }, describeError(error));
+      this.finish({ code: null, signal: null }, errorMessage(error));
       return;
     }
     this.child = child;
@@ -129,11 +130,11 @@ export class TrainerProcess implements Disposable {
     child.on('message', (message: unknown) => this.receive(message));
     child.on('error', (error) => {
       // Emitted when the spawn failed (no pid), and for failed kills or sends on a live child.
-      if (child.pid === undefined) this.finish({ code: null, signal: null }, describeError(error));
+      if (child.pid === undefined) this.finish({ code: null, signal: null }, errorMessage(error));
       else
         this.outputEmitter.fire({
           stream: 'stderr',
-          line: `[medtransfer] trainer process error: ${describeError(error)}`,
+          line: `[medtransfer] trainer process error: ${errorMessage(error)}`,
         });
     });
     child.on('exit', (code, signal) => {
@@ -289,8 +290,4 @@ export class TrainerProcess implements Disposable {
     this.exitEmitter.fire(exit);
     this.resolveExited(exit);
   }
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -25,6 +25,7 @@ import type { RunOutcome } from './runOutcome';
 import { trainerResumeRequest, trainerRunRequest } from './trainerRequests';
 import { TrainerProcess } from './trainerProcess';
 import type { TrainerExit } from './trainerProcess';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface TrainerServiceDependencies {
   /** The bundled trainer, `dist/cli.js` inside the extension. */
@@ -130,7 +131,7 @@ export class TrainerService implements vscode.Disposable {
       // The trainer reads the file from disk; the command saved a dirty editor first.
       text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(experimentFile)));
     } catch (error) {
-      return { error: `cannot read ${experimentFile}: ${error instanceof Error ? error.message : String(error)}` };
+      return { error: `cannot read ${experimentFile}: ${errorMessage(error)}` };
     }
     const parsed = parseExperiment(text);
     if (!parsed.ok) {
@@ -239,9 +240,7 @@ export class TrainerService implements vscode.Disposable {
       try {
         await appendEventToRun(runDir, event);
       } catch (error) {
-        log.warn(
-          `could not record the end of run ${runId} in its events.jsonl: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        log.warn(`could not record the end of run ${runId} in its events.jsonl: ${errorMessage(error)}`);
       }
     }
     store.setControllable(runDir, false);

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { knownKeysAt } from './knownKeys';
 import { DATASET_TYPES, experimentSchema } from './schema';
 import type { Experiment } from './schema';
+import { errorMessage } from '../errors/errorMessage';
 
 export interface SourcePosition {
   /** 1-based line. */
@@ -48,9 +49,7 @@ export function parseExperiment(text: string): ParsedExperiment {
     // Whatever slips through (a nesting deep enough to exhaust the stack), the file is refused
     // with a message, never with an exception.
     const reason =
-      error instanceof RangeError
-        ? 'it is nested too deeply or too large to read'
-        : firstLine(error instanceof Error ? error.message : String(error));
+      error instanceof RangeError ? 'it is nested too deeply or too large to read' : firstLine(errorMessage(error));
     return wholeFile(`cannot read the experiment file: ${reason}`);
   }
 }
@@ -82,10 +81,9 @@ function parseAndValidate(
   } catch (error) {
     // An unresolved alias, or an alias bomb (yaml stops expanding past maxAliasCount).
     const [start, end] = rangeOf(firstAlias(document));
-    const message =
-      error instanceof Error && /resource exhaustion/.test(error.message)
-        ? `aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias uses): an experiment file needs few or none`
-        : `syntax error: ${firstLine(error instanceof Error ? error.message : String(error))}`;
+    const message = /resource exhaustion/.test(errorMessage(error))
+      ? `aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias uses): an experiment file needs few or none`
+      : `syntax error: ${firstLine(errorMessage(error))}`;
     return { ok: false, diagnostics: [{ start: toPosition(start), end: toPosition(end), message, path: '' }] };
   }
   if (value === null || value === undefined) {

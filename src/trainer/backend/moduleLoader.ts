@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { moduleDir, moduleFile } from './moduleLocation';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 /** Loads a package by name; rejects when it is missing (see isModuleMissing) or fails to load. */
 export type ModuleLoader = (name: string) => Promise<unknown>;
@@ -91,11 +92,7 @@ export function firstLine(message: string): string {
 
 /** The first line of whatever was thrown. */
 export function errorSummary(error: unknown): string {
-  if (error instanceof Error) return firstLine(error.message) || error.name;
-  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') {
-    return firstLine(error.message);
-  }
-  return firstLine(String(error));
+  return firstLine(errorMessage(error));
 }
 
 /** A MODULE_NOT_FOUND error like Node's, for fake loaders in tests. */

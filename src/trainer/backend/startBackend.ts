@@ -3,6 +3,7 @@
 // starts, so the reason reaches the run's notes and log instead of being lost on stderr.
 import type { BackendEngine } from './backendAttempt';
 import { firstLine } from './moduleLoader';
+import { errorMessage, errorStack } from '../../shared/errors/errorMessage';
 
 export type StartResult = { ok: true } | { ok: false; reason: string };
 
@@ -14,7 +15,7 @@ export async function startBackend(
   const warnings: string[] = [];
   const originalWarn = console.warn;
   console.warn = (...args: unknown[]) => {
-    warnings.push(args.map((arg) => (arg instanceof Error ? (arg.stack ?? arg.message) : String(arg))).join(' '));
+    warnings.push(args.map((arg) => errorStack(arg)).join(' '));
   };
   let started = false;
   let thrown: unknown;
@@ -31,7 +32,7 @@ export async function startBackend(
   if (started) return { ok: true };
   const reason =
     thrown !== undefined
-      ? firstLine(thrown instanceof Error ? thrown.message : String(thrown))
+      ? firstLine(errorMessage(thrown))
       : (warnings.map(firstLine).find((line) => !/^Initialization of backend .* failed$/.test(line)) ??
         `tf.setBackend('${name}') failed`);
   return { ok: false, reason };

@@ -9,6 +9,7 @@ import type { BackendActivator, BackendAttempt } from './backendAttempt';
 import { errorSummary, isModuleMissing } from './moduleLoader';
 import { nativeLoadAdvice, noGpuDeviceAdvice } from './nativeLoadAdvice';
 import { startBackend } from './startBackend';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export const TFJS_NODE_PACKAGES = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
@@ -25,7 +26,7 @@ export function tfjsNodeActivator(kind: keyof typeof TFJS_NODE_PACKAGES): Backen
       await loadModule(pkg);
     } catch (error) {
       if (isModuleMissing(error, pkg)) return { ok: false, reason: 'missing', note: `${pkg} is not installed` };
-      const advice = nativeLoadAdvice(pkg, error instanceof Error ? error.message : String(error));
+      const advice = nativeLoadAdvice(pkg, errorMessage(error));
       return {
         ok: false,
         reason: 'failed',

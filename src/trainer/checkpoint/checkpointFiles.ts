@@ -11,6 +11,7 @@ import { replaceFolderAtomically, writeFileDurably } from '../../shared/host/ato
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { CHECKPOINT_FORMAT, MODEL_ROLES, checkpointStateSchema } from './checkpointFormat';
 import type { Checkpoint, CheckpointState, ModelRole, NamedTensor } from './checkpointFormat';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 const STATE_JSON = 'state.json';
 const WEIGHTS_BIN = 'weights.bin';
@@ -83,7 +84,7 @@ export function readCheckpoint(runDir: string): LoadedCheckpoint {
     try {
       return { kind: 'loaded', checkpoint: readCheckpointFolder(path), folder: path, skipped: [...reasons] };
     } catch (error) {
-      reasons.push(`${path}: ${(error as Error).message}`);
+      reasons.push(`${path}: ${errorMessage(error)}`);
     }
   }
   return found ? { kind: 'unreadable', reasons } : { kind: 'none' };
@@ -94,7 +95,7 @@ function readCheckpointFolder(path: string): Checkpoint {
   try {
     json = JSON.parse(readFileSync(join(path, STATE_JSON), 'utf8'));
   } catch (error) {
-    throw new Error(`${STATE_JSON} is missing or not JSON (${(error as Error).message})`);
+    throw new Error(`${STATE_JSON} is missing or not JSON (${errorMessage(error)})`);
   }
   const parsed = checkpointStateSchema.safeParse(json);
   if (!parsed.success)

@@ -12,6 +12,7 @@ import { withStopRequests } from './stopRequests';
 import { runEventStream } from './runEvents';
 import { runSeeds } from './seedRuns';
 import { formatComparison } from './summaryTable';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2, failed: 3 } as const;
 
@@ -61,7 +62,7 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
     const searchPaths = backendSearchPathsHere(options.backendPaths ?? [], loaded.file);
     backend = await selectBackend(choice, { log: (line) => output.err(line), searchPaths });
   } catch (error) {
-    output.err(`medtransfer: ${(error as Error).message}`);
+    output.err(`medtransfer: ${errorMessage(error)}`);
     return EXIT.failed;
   }
 
@@ -86,7 +87,7 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
     try {
       run = createRunDirectory(runsDir, experiment.name, options.runId ?? null);
     } catch (error) {
-      output.err(`medtransfer: cannot create the run directory: ${(error as Error).message}`);
+      output.err(`medtransfer: cannot create the run directory: ${errorMessage(error)}`);
       return EXIT.failed;
     }
     const events = runEventStream(run.runDir, options.progress, (line) => output.err(line));

@@ -10,6 +10,7 @@ import { EXPLAIN_HELP, MAIN_HELP, REPORT_HELP, RESUME_HELP, RUN_HELP, VALIDATE_H
 import { reportCommand } from './reportCommand';
 import { resumeCommand } from './resumeCommand';
 import { outliveParent } from '../run/outlivesParent';
+import { errorMessage, errorStack } from '../../shared/errors/errorMessage';
 
 const output: Output = {
   out: (text) => process.stdout.write(`${text}\n`),
@@ -107,9 +108,9 @@ function usage(message: string, help: string | null): number {
 outliveParent();
 main(process.argv.slice(2))
   .catch((error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     output.err(`medtransfer: ${message}`);
-    if (process.env.MEDTRANSFER_DEBUG && error instanceof Error) output.err(error.stack ?? '');
+    if (process.env.MEDTRANSFER_DEBUG) output.err(errorStack(error));
     return EXIT.failed;
   })
   .then((code) => {

@@ -20,6 +20,7 @@ import type { ProgressMode } from './runEvents';
 import { runEventStream } from './runEvents';
 import { withStopRequests } from './stopRequests';
 import { formatComparison } from './summaryTable';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface ResumeOptions {
   runDir: string;
@@ -77,7 +78,7 @@ export async function resumeCommand(options: ResumeOptions, output: Output): Pro
       searchPaths: backendSearchPathsHere(options.backendPaths ?? [], experimentFile),
     });
   } catch (error) {
-    output.err(`medtransfer: ${(error as Error).message}`);
+    output.err(`medtransfer: ${errorMessage(error)}`);
     return EXIT.failed;
   }
   const loaded = readCheckpoint(runDir);

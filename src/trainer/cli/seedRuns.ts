@@ -16,6 +16,7 @@ import type { StopSignal } from '../training/stopSignal';
 import { runEventStream } from './runEvents';
 import type { ProgressMode } from './runEvents';
 import { formatComparison, formatSeedSummary } from './summaryTable';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface SeedRunsRequest {
   experiment: Experiment;
@@ -46,7 +47,7 @@ export async function runSeeds(request: SeedRunsRequest, output: Output): Promis
     try {
       run = createRunDirectory(request.runsDir, experiment.name, index === 0 ? request.runId : null);
     } catch (error) {
-      output.err(`medtransfer: cannot create the run directory: ${(error as Error).message}`);
+      output.err(`medtransfer: cannot create the run directory: ${errorMessage(error)}`);
       return 3;
     }
     group ??= run.runId;

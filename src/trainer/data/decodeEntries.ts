@@ -11,6 +11,7 @@ import type { DecodedImage } from './decodeImage';
 import { fitImage } from './fitImage';
 import { cacheKey } from './cache/cacheKey';
 import { readCachedDataset, writeCachedDataset } from './cache/datasetCache';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface DataProgress {
   stage: 'decoding' | 'cache';
@@ -173,9 +174,7 @@ async function decodeFiles(
           ? error.message.slice(entry.path.length + 2)
           : code === 'ENOENT'
             ? 'no such file'
-            : error instanceof Error
-              ? error.message
-              : String(error);
+            : errorMessage(error);
       if (options.onError === 'fail') {
         await Promise.allSettled(pending.filter((read): read is Promise<Buffer> => read !== undefined));
         // Named relative to the dataset folder, like the progress events: folder names above it stay out of the run.

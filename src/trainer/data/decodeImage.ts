@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import { decode as decodeJpegData } from 'jpeg-js';
 import { DatasetError } from './dataset';
 import type { ImageShape } from './dataset';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface DecodedImage {
   pixels: Float32Array;
@@ -56,7 +57,7 @@ export function decodeImage(bytes: Uint8Array, file: string): DecodedImage {
     decoded = format === 'png' ? decodePng(bytes) : decodeJpeg(bytes);
   } catch (error) {
     throw new DatasetError(
-      `cannot decode this ${format === 'png' ? 'PNG' : 'JPEG'} image: ${error instanceof Error ? error.message : String(error)}`,
+      `cannot decode this ${format === 'png' ? 'PNG' : 'JPEG'} image: ${errorMessage(error)}`,
       file,
     );
   }

@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DatasetError } from './dataset';
 import type { ImageSet, LoadedDataset } from './dataset';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 const UNSIGNED_BYTE = 0x08;
 
@@ -79,7 +80,7 @@ async function readIdxFile(path: string, dimensions: number): Promise<IdxArray> 
     try {
       bytes = gunzipSync(bytes);
     } catch (error) {
-      throw new DatasetError(`corrupt gzip data: ${error instanceof Error ? error.message : String(error)}`, path);
+      throw new DatasetError(`corrupt gzip data: ${errorMessage(error)}`, path);
     }
   }
   return parseIdx(bytes, dimensions, path);

@@ -8,6 +8,7 @@ import { DatasetError } from './dataset';
 import type { ImageSet, LoadedDataset } from './dataset';
 import { parseNpy } from './npy';
 import type { NpyArray } from './npy';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 type SplitName = 'train' | 'val' | 'test';
 
@@ -89,7 +90,7 @@ export function parseMedmnist(zipBytes: Uint8Array, name: string): LoadedDataset
     members = unzipSync(zipBytes, { filter: (entry) => entry.name.endsWith('.npy') });
   } catch (error) {
     throw new DatasetError(
-      `not a readable .npz (zip) file (${error instanceof Error ? error.message : String(error)}): it is truncated or damaged; download it again`,
+      `not a readable .npz (zip) file (${errorMessage(error)}): it is truncated or damaged; download it again`,
       name,
     );
   }

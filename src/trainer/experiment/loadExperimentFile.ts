@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseExperiment } from '../../shared/experiment/parseExperiment';
 import type { DatasetSpec, Experiment } from '../../shared/experiment/schema';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export type LoadedExperimentFile =
   { ok: true; file: string; experiment: Experiment } | { ok: false; file: string; errors: string[] };
@@ -14,7 +15,7 @@ export function loadExperimentFile(path: string): LoadedExperimentFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error);
     return { ok: false, file, errors: [`${path}: cannot read the experiment file: ${reason}`] };
   }
   const parsed = parseExperiment(text);

@@ -9,6 +9,7 @@ import { decodeImage } from '../data/decodeImage';
 import type { DecodedImage } from '../data/decodeImage';
 import { isDicom, readDicom } from '../data/dicom/readDicom';
 import { fitImage } from '../data/fitImage';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface ModelInput {
   values: Float32Array;
@@ -36,7 +37,7 @@ export function decodeForModel(file: string, shape: ImageShape, settings: Decode
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    throw new DatasetError(`cannot read the file: ${(error as Error).message}`, file);
+    throw new DatasetError(`cannot read the file: ${errorMessage(error)}`, file);
   }
   let decoded: DecodedImage;
   let hasIdentifiers = false;
@@ -49,7 +50,7 @@ export function decodeForModel(file: string, shape: ImageShape, settings: Decode
       decoded = image;
       hasIdentifiers = image.hasIdentifiers;
     } catch (error) {
-      throw new DatasetError((error as Error).message, file);
+      throw new DatasetError(errorMessage(error), file);
     }
   } else {
     decoded = decodeImage(bytes, file);

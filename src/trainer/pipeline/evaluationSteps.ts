@@ -4,6 +4,7 @@ import { EVALUATED_MODELS } from '../../shared/run/events';
 import { writeRunSaliency } from '../explain/runSaliency';
 import { evaluateModels } from './evaluateModels';
 import type { RunContext } from './runContext';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 /** Step: the `evaluate` phase; its decision rules go with the saved models. */
 export function evaluate(context: RunContext): void {
@@ -57,6 +58,6 @@ export function explainSample(context: RunContext): void {
       models,
     });
   } catch (error) {
-    events.log('warn', `no saliency maps: ${(error as Error).message}`);
+    events.log('warn', `no saliency maps: ${errorMessage(error)}`);
   }
 }

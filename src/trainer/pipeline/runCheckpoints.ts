@@ -12,6 +12,7 @@ import { writeCheckpoint } from '../checkpoint/checkpointFiles';
 import { captureOptimizer } from '../checkpoint/optimizerState';
 import type { SeededRandom } from '../random';
 import type { EpochEnd, PhaseResume } from '../training/trainPhase';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export class RunCheckpoints {
   private readonly models = new Map<ModelRole, LayersModel>();
@@ -130,7 +131,7 @@ export class RunCheckpoints {
         model.setWeights(weights);
       } catch (error) {
         throw new Error(
-          `the checkpoint's ${role} weights do not fit the model (${(error as Error).message}): it does not belong to this experiment`,
+          `the checkpoint's ${role} weights do not fit the model (${errorMessage(error)}): it does not belong to this experiment`,
         );
       }
     }

@@ -18,6 +18,7 @@ import type { RunPlan } from './plan';
 import { RunContext } from './runContext';
 import type { RunRequest, RunResult } from './runRequest';
 import { stepsOf } from './runSteps';
+import { errorMessage, errorStack } from '../../shared/errors/errorMessage';
 
 interface RunEnd {
   status: RunEndStatus;
@@ -85,9 +86,9 @@ function endedBy(caught: unknown, request: RunRequest): RunEnd {
     batchSize: experiment.training.batchSize,
     imageShape: experiment.model.inputShape as ImageShape,
   });
-  const error = explained instanceof Error ? explained.message : String(explained);
+  const error = errorMessage(explained);
   events.log('error', error);
-  if (caught instanceof Error && caught.stack && process.env.MEDTRANSFER_DEBUG) events.log('error', caught.stack);
+  if (process.env.MEDTRANSFER_DEBUG) events.log('error', errorStack(caught));
   return { status: 'failed', error };
 }
 
@@ -113,7 +114,7 @@ async function finishRun(context: RunContext, { status, error }: RunEnd, started
         events,
       );
   } catch (saveError) {
-    events.log('error', `could not save the models: ${(saveError as Error).message}`);
+    events.log('error', `could not save the models: ${errorMessage(saveError)}`);
   }
   writeMetricsFile(request.runDir, {
     experimentName: experiment.name,

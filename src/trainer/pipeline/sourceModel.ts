@@ -10,6 +10,7 @@ import type { EventStream } from '../run/eventStream';
 import type { PhaseEnvironment } from './phaseRunner';
 import { runTrainingPhase } from './phaseRunner';
 import type { RunContext } from './runContext';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface SourceModel {
   base: LayersModel;
@@ -96,7 +97,7 @@ async function loadPretrained(dir: string, environment: PhaseEnvironment): Promi
     model = await loadModel(dir);
   } catch (error) {
     throw new Error(
-      `cannot load the pretrained model from ${dir}: ${(error as Error).message} (it must be a TF.js layers model folder with model.json, such as a run's model/)`,
+      `cannot load the pretrained model from ${dir}: ${errorMessage(error)} (it must be a TF.js layers model folder with model.json, such as a run's model/)`,
     );
   }
   const metadata = readModelMetadata(dir);

@@ -14,6 +14,7 @@ import { replayRunEvents } from '../../shared/run/runState';
 import type { RunState } from '../../shared/run/runState';
 import { saliencyFileSchema } from '../../shared/run/saliency';
 import type { SaliencyFile } from '../../shared/run/saliency';
+import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface ReportData {
   state: RunState;
@@ -28,7 +29,7 @@ function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`${path}: ${(error as Error).message}`);
+    throw new Error(`${path}: ${errorMessage(error)}`);
   }
 }
 

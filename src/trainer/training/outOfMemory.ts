@@ -14,7 +14,7 @@ export interface MemoryContext {
 const OUT_OF_MEMORY =
   /array buffer allocation failed|invalid typed array length|invalid array length|out of memory|\bOOM\b|cannot enlarge memory|failed to allocate|memory access out of bounds|allocation failed|resource_exhausted/i;
 
-export function isOutOfMemory(error: unknown): boolean {
+export function isOutOfMemory(error: unknown): error is Error {
   if (!(error instanceof Error)) return false;
   if (error instanceof OutOfMemoryError) return false;
   return OUT_OF_MEMORY.test(error.message) || (error.name === 'RangeError' && /allocation|length/i.test(error.message));
@@ -44,5 +44,5 @@ function firstLine(text: string): string {
 
 /** Rethrows an out-of-memory error as an OutOfMemoryError with `context`; other errors unchanged. */
 export function explainOutOfMemory(error: unknown, context: MemoryContext): unknown {
-  return isOutOfMemory(error) ? new OutOfMemoryError(context, error as Error) : error;
+  return isOutOfMemory(error) ? new OutOfMemoryError(context, error) : error;
 }

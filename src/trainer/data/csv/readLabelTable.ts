@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { DatasetError } from '../dataset';
+import { errorMessage } from '../../../shared/errors/errorMessage';
 
 export type SplitName = 'train' | 'val' | 'test';
 
@@ -47,7 +48,7 @@ export async function readLabelTable(file: string, columns: LabelColumns): Promi
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new DatasetError(
-      `cannot read the label table: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      `cannot read the label table: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error)}`,
       file,
     );
   }
@@ -61,7 +62,7 @@ export async function readLabelTable(file: string, columns: LabelColumns): Promi
       bom: true,
     }) as Record<string, string>[];
   } catch (error) {
-    throw new DatasetError(`not a valid CSV/TSV table: ${(error as Error).message}`, file);
+    throw new DatasetError(`not a valid CSV/TSV table: ${errorMessage(error)}`, file);
   }
   if (records.length === 0) throw new DatasetError('the label table has no rows', file);
   const header = Object.keys(records[0] ?? {});

@@ -13,6 +13,7 @@ import { decode as decodeJpeg } from 'jpeg-js';
 import { decodeJpeg2000, decodeJpegLossless, decodeJpegLs } from './codecs';
 import type { CodecFrame, SampleFormat } from './codecs';
 import { decodeRleFrame } from './rle';
+import { errorMessage } from '../../../shared/errors/errorMessage';
 
 const NATIVE_LITTLE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1']);
 const NATIVE_BIG = '1.2.840.10008.1.2.2';
@@ -120,9 +121,7 @@ function codecFrame(
   } catch (error) {
     if (error instanceof DicomPixelError) throw error;
     // Codecs throw Errors, strings or numbers (Emscripten exceptions).
-    throw new DicomPixelError(
-      `cannot decode the compressed frame: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new DicomPixelError(`cannot decode the compressed frame: ${errorMessage(error)}`);
   }
   if (decoded.rows !== rows || decoded.columns !== columns)
     throw new DicomPixelError(

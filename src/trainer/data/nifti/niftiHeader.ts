@@ -2,6 +2,7 @@
 // the few header fields a 2D slicer needs are at fixed offsets (nifti1.h, nifti2.h), and doing
 // it here avoids an ESM-only dependency that the CommonJS trainer bundle and tests cannot load.
 import { gunzipSync } from 'fflate';
+import { errorMessage } from '../../../shared/errors/errorMessage';
 
 export interface NiftiHeader {
   /** Voxels along i, j, k (missing dimensions are 1). */
@@ -23,7 +24,7 @@ export function niftiBytes(bytes: Uint8Array): Uint8Array {
   try {
     return gunzipSync(bytes);
   } catch (error) {
-    throw new Error(`cannot gunzip the volume: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`cannot gunzip the volume: ${errorMessage(error)}`);
   }
 }
 
