@@ -1,4 +1,5 @@
 // Small builders of valid TrainerEvents for the extension's unit tests.
+import type { ErrorKind } from '../../src/shared/run/errorKind';
 import type { RunEndStatus, TrainerEvent, TrainerEventOf } from '../../src/shared/run/events';
 import type { ClinicalMetrics } from '../../src/shared/run/metrics';
 
@@ -110,8 +111,13 @@ export function evaluation(
   return { type: 'evaluation', seq, time: time(seq), model, split: 'test', metrics: metrics(auc) };
 }
 
-export function runEnded(seq: number, status: RunEndStatus, error: string | null = null): TrainerEventOf<'run-ended'> {
-  return { type: 'run-ended', seq, time: time(seq), status, error, seconds: 12.5 };
+export function runEnded(
+  seq: number,
+  status: RunEndStatus,
+  error: string | null = null,
+  errorKind: ErrorKind | null = null,
+): TrainerEventOf<'run-ended'> {
+  return { type: 'run-ended', seq, time: time(seq), status, error, errorKind, seconds: 12.5 };
 }
 
 export function logEvent(seq: number, message: string): TrainerEventOf<'log'> {

@@ -1,5 +1,6 @@
 // What the Experiments tree shows for each item, as data: label, description, Markdown
 // tooltip, icon and context value (which menu entries apply).
+import { errorKindAdvice, errorKindLabel } from '../../shared/run/errorKind';
 import type { ClinicalMetrics } from '../../shared/run/metrics';
 import { transferGain } from '../../shared/run/runState';
 import type { RunState } from '../../shared/run/runState';
@@ -150,7 +151,11 @@ export function runTooltip({ runId, experimentName, runDir, state, controllable,
   const gain = transferGain(state);
   if (gain?.auc !== null && gain?.auc !== undefined)
     lines.push(`Transfer gain: ${gain.auc >= 0 ? '+' : ''}${gain.auc.toFixed(3)} AUC over scratch`, '');
-  if (state.error) lines.push(`Error: ${escapeMarkdown(state.error)}`, '');
+  const kind = state.errorKind;
+  if (state.error)
+    lines.push(`Error${kind === null ? '' : ` (${errorKindLabel(kind)})`}: ${escapeMarkdown(state.error)}`, '');
+  // An interrupted run's advice is Resume, said below when it can resume.
+  if (state.status === 'failed' && kind !== null) lines.push(escapeMarkdown(errorKindAdvice(kind)), '');
   if (state.status === 'running' && controllable)
     lines.push('It keeps running if this window reloads or closes; Stop asks it to save and stop.', '');
   if (resumable) lines.push('Resume continues it from its last checkpoint, in this run folder.', '');

@@ -4,20 +4,30 @@
 import { existsSync } from 'node:fs';
 import { appendFile, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunEndStatus, RunEndedEvent } from '../../shared/run/events';
+import type { RunEndedEvent } from '../../shared/run/events';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import type { RunState } from '../../shared/run/runState';
 
-/** The `run-ended` event the trainer would have written, continuing its sequence. */
+/**
+ * The `run-ended` event the trainer would have written, continuing its sequence: how the host saw
+ * it end (`interrupted` for a child killed from outside, with errorKind `interrupted`).
+ */
 export function hostRunEndedEvent(
   state: Pick<RunState, 'lastSeq' | 'startedAt'>,
-  status: RunEndStatus,
-  error: string | null,
+  end: Pick<RunEndedEvent, 'status' | 'error' | 'errorKind'>,
   now: Date,
 ): RunEndedEvent {
   const started = state.startedAt === null ? NaN : Date.parse(state.startedAt);
   const seconds = Number.isFinite(started) ? Math.max(0, (now.getTime() - started) / 1000) : 0;
-  return { type: 'run-ended', seq: state.lastSeq + 1, time: now.toISOString(), status, error, seconds };
+  return {
+    type: 'run-ended',
+    seq: state.lastSeq + 1,
+    time: now.toISOString(),
+    status: end.status,
+    error: end.error,
+    errorKind: end.errorKind,
+    seconds,
+  };
 }
 
 /** Appends the event to the run's events.jsonl, after a newline if the last line was torn. Needs the run folder. */

@@ -1,5 +1,6 @@
 // Short texts about a run shared by the tree, the code lenses and the status bar: what it is
 // doing now, its key result, how long ago it ran.
+import { errorKindLabel } from '../../shared/run/errorKind';
 import type { Phase } from '../../shared/run/events';
 import { summarizeResult } from '../../shared/run/runState';
 import type { RunState, RunStatus } from '../../shared/run/runState';
@@ -56,7 +57,7 @@ export function outcomeText(state: RunState): string {
     case 'stopped':
       return result ? `stopped · ${result}` : 'stopped';
     case 'failed':
-      return state.error ? `failed: ${truncate(firstLine(state.error), 80)}` : 'failed';
+      return `failed${state.errorKind === null ? '' : ` (${errorKindLabel(state.errorKind)})`}${state.error ? `: ${truncate(firstLine(state.error), 80)}` : ''}`;
     case 'interrupted':
       return result ? `interrupted · ${result}` : 'interrupted';
   }

@@ -21,6 +21,7 @@ import { restrictedModeRefusal } from '../trust/workspaceTrust';
 import { DisposableStore } from '../util/emitter';
 import { RunLauncher } from './runLauncher';
 import type { ActiveRun, LaunchPlan, RequestResult } from './runLauncher';
+import { failureNotice } from './failureNotice';
 import type { RunOutcome } from './runOutcome';
 import { trainerResumeRequest, trainerRunRequest } from './trainerRequests';
 import { TrainerProcess } from './trainerProcess';
@@ -232,10 +233,11 @@ export class TrainerService implements vscode.Disposable {
     let record = store.get(runDir);
     let outcome = exitOutcome;
     if (record && record.state.status !== 'running') {
-      outcome = { status: record.state.status, error: record.state.error, reportedByTrainer: true };
+      const { status, error, errorKind } = record.state;
+      outcome = { status, error, errorKind, reportedByTrainer: true };
     } else if (record) {
       // The trainer died without recording its end: record it, so the folder stops reading as running.
-      const event = hostRunEndedEvent(record.state, outcome.status, outcome.error, new Date());
+      const event = hostRunEndedEvent(record.state, outcome, new Date());
       store.append(runDir, [event]);
       try {
         await appendEventToRun(runDir, event);
@@ -254,10 +256,10 @@ export class TrainerService implements vscode.Disposable {
     // Resume is offered wherever the run left a checkpoint (it ended after an epoch).
     const resume = hasCheckpoint(runDir) ? ['Resume'] : [];
     if (outcome.status === 'failed' || outcome.status === 'interrupted') {
-      const what = outcome.status === 'failed' ? 'failed' : 'was interrupted';
-      log.error(`run ${label} ${what}: ${outcome.error ?? 'unknown error'}`);
+      const notice = failureNotice(label, outcome);
+      log.error(notice);
       const choice = await vscode.window.showErrorMessage(
-        `MedTransfer: run ${label} ${what}: ${outcome.error ?? 'unknown error'}`,
+        notice,
         ...resume,
         'Show Log',
         ...(canOpen() ? ['Open Dashboard'] : []),

@@ -2,6 +2,7 @@
 // forked, and replayed by every view. One zod schema per event gives both the type and the
 // guard, because whatever comes from a file or a child process is untrusted input.
 import { z } from 'zod';
+import { errorKindSchema } from './errorKind';
 import { clinicalMetricsSchema, modelComparisonSchema } from './metrics';
 
 export const PHASES = ['source', 'head', 'finetune', 'scratch', 'evaluate'] as const;
@@ -188,6 +189,11 @@ export const runEndedEventSchema = z.object({
   type: z.literal('run-ended'),
   status: runEndStatusSchema,
   error: z.string().nullable(),
+  /**
+   * Why it failed (see errorKind.ts): set with `failed` and `interrupted`, null otherwise. Runs
+   * recorded before it existed have none: they parse as null, and views show the message alone.
+   */
+  errorKind: errorKindSchema.nullable().default(null),
   seconds: z.number().nonnegative(),
 });
 

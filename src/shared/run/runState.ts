@@ -1,6 +1,7 @@
 // Folds the event stream of one run into the state every view shows. The run directory's
 // events.jsonl is the source of truth: replaying it from the start gives the same state as
 // having watched the run live, so a view opened later or after a reload rebuilds from it.
+import type { ErrorKind } from './errorKind';
 import type { ClinicalMetrics, ModelComparison } from './metrics';
 import type {
   BackendName,
@@ -71,6 +72,8 @@ export interface RunState {
   pidNamedAt: string | null;
   status: RunStatus;
   error: string | null;
+  /** Why it failed or was interrupted; null while it runs, when it did not fail, and in runs older than errorKind. */
+  errorKind: ErrorKind | null;
   startedAt: string | null;
   endedAt: string | null;
   seconds: number | null;
@@ -109,6 +112,7 @@ export function emptyRunState(): RunState {
     pidNamedAt: null,
     status: 'running',
     error: null,
+    errorKind: null,
     startedAt: null,
     endedAt: null,
     seconds: null,
@@ -257,6 +261,7 @@ export function reduceRunEvent(state: RunState, event: TrainerEvent): RunState {
         ...next,
         status: event.status,
         error: event.error,
+        errorKind: event.errorKind,
         endedAt: event.time,
         seconds: event.seconds,
         currentPhase: null,
@@ -292,6 +297,7 @@ function resumeFromCheckpoint(state: RunState, event: RunResumedEvent): RunState
     ...state,
     status: 'running',
     error: null,
+    errorKind: null,
     endedAt: null,
     seconds: null,
     pid: event.pid,
@@ -315,7 +321,7 @@ function resumeFromCheckpoint(state: RunState, event: RunResumedEvent): RunState
  */
 export function withTrainerLiveness(state: RunState, trainerAlive: boolean): RunState {
   return state.status === 'running' && !trainerAlive && state.runId !== null
-    ? { ...state, status: 'interrupted', currentPhase: null, lastBatch: null }
+    ? { ...state, status: 'interrupted', errorKind: 'interrupted', currentPhase: null, lastBatch: null }
     : state;
 }
 

@@ -7,6 +7,7 @@ import { findBackend, ready, setBackend } from '@tensorflow/tfjs-core';
 import type { BackendChoice } from '../../shared/experiment/schema';
 import type { BackendName } from '../../shared/run/events';
 import type { ActivatorTable, BackendAttempt, BackendContext, BackendEngine } from './backendAttempt';
+import { BackendError } from './backendError';
 import { cpuActivator } from './cpuBackend';
 import { createModuleLoader, createModuleLocator, errorSummary } from './moduleLoader';
 import type { ModuleLoader, ModuleLocator } from './moduleLoader';
@@ -95,9 +96,9 @@ export async function selectBackend(choice: BackendChoice, options: SelectBacken
     const note = `${name}: ${attempt.note}`;
     notes.push(note);
     options.log(`backend ${note}${choice === 'auto' ? ', trying the next' : ''}`);
-    if (choice !== 'auto') throw new Error(explicitFailure(name, attempt, searchPaths));
+    if (choice !== 'auto') throw new BackendError(explicitFailure(name, attempt, searchPaths));
   }
-  throw new Error(`no tfjs backend could start: ${notes.join('; ')}`);
+  throw new BackendError(`no tfjs backend could start: ${notes.join('; ')}`);
 }
 
 /** An activator that throws is a failed attempt, like one that reports failure. */

@@ -6,6 +6,7 @@
 // map it) and waits for the mapping by pumping Dawn's events (dawnEventPump.ts).
 import { util } from '@tensorflow/tfjs-core';
 import type { BackendValues, DataType } from '@tensorflow/tfjs-core';
+import { BackendError } from './backendError';
 import type { DawnEventPump } from './dawnEventPump';
 
 // WebGPU's constants (https://www.w3.org/TR/webgpu/#buffer-usage): fixed by the spec, so they
@@ -90,7 +91,7 @@ function readBufferSync(backend: WebgpuBackendLike, buffer: GpuBufferLike, event
     staging.mapAsync(MAP_MODE_READ).catch(() => undefined);
     waitWhilePending(staging, events);
     if (staging.mapState !== 'mapped')
-      throw new Error(`WebGPU: reading a tensor back failed (its staging buffer is ${staging.mapState})`);
+      throw new BackendError(`WebGPU: reading a tensor back failed (its staging buffer is ${staging.mapState})`);
     const values = staging.getMappedRange().slice(0);
     staging.unmap();
     return values;
@@ -106,13 +107,14 @@ function waitWhilePending(staging: GpuBufferLike, events: DawnEventPump): void {
   for (let round = 0; staging.mapState === 'pending'; round++) {
     if (events.pump() === 0) {
       // Dawn schedules its next tick from inside each one; none means it is not polling at all.
-      if (++idle > 100) throw new Error('WebGPU: Dawn stopped processing events while a tensor was being read back');
+      if (++idle > 100)
+        throw new BackendError('WebGPU: Dawn stopped processing events while a tensor was being read back');
     } else {
       idle = 0;
     }
     if (staging.mapState !== 'pending') break;
     if (performance.now() > deadline)
-      throw new Error(`WebGPU: reading a tensor back took longer than ${READ_TIMEOUT_MS / 1000} s`);
+      throw new BackendError(`WebGPU: reading a tensor back took longer than ${READ_TIMEOUT_MS / 1000} s`);
     // Spin briefly (small reads finish at once), then sleep between polls so that a software
     // rasteriser's own threads get the CPU this thread would otherwise burn.
     if (round > 20) Atomics.wait(sleeper, 0, 0, Math.min(1, 0.02 * (round - 20)));

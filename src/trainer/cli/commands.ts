@@ -8,13 +8,13 @@ import { loadExperimentFile } from '../experiment/loadExperimentFile';
 import { runExperiment } from '../pipeline/runExperiment';
 import { createRunDirectory } from '../run/runDirectory';
 import { RUN_FILES } from '../../shared/run/runFiles';
+import { EXIT } from '../../shared/run/trainerExitCodes';
+import { notStartedFailure, runFailedLine } from './failureLines';
 import { withStopRequests } from './stopRequests';
 import { runEventStream } from './runEvents';
 import { runSeeds } from './seedRuns';
 import { formatComparison } from './summaryTable';
 import { errorMessage } from '../../shared/errors/errorMessage';
-
-export const EXIT = { ok: 0, invalid: 1, usage: 2, failed: 3 } as const;
 
 export interface Output {
   out: (text: string) => void;
@@ -62,8 +62,9 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
     const searchPaths = backendSearchPathsHere(options.backendPaths ?? [], loaded.file);
     backend = await selectBackend(choice, { log: (line) => output.err(line), searchPaths });
   } catch (error) {
-    output.err(`medtransfer: ${errorMessage(error)}`);
-    return EXIT.failed;
+    const failure = notStartedFailure(error, 'the run');
+    output.err(failure.line);
+    return failure.exit;
   }
 
   const runsDir = resolve(options.runsDir ?? join(dirname(loaded.file), 'runs'));
@@ -105,10 +106,7 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
       `\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\n` +
         `Run folder: ${run.runDir}`,
     );
-    if (result.status === 'failed')
-      output.err(
-        `medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(run.runDir, RUN_FILES.log)})`,
-      );
+    if (result.status === 'failed') output.err(runFailedLine(result, join(run.runDir, RUN_FILES.log)));
     return result.status === 'failed' ? EXIT.failed : EXIT.ok;
   }).finally(() => backend.release());
 }

@@ -8,7 +8,7 @@ import { backendSearchPathsHere } from '../backend/searchPaths';
 import { selectBackend } from '../backend/selectBackend';
 import { explainFiles } from '../explain/explainFiles';
 import type { MethodChoice } from '../explain/explainImages';
-import { EXIT } from './commands';
+import { EXIT } from '../../shared/run/trainerExitCodes';
 import type { Output } from './commands';
 
 export interface ExplainOptions {

@@ -3,7 +3,8 @@
 import { enableProdMode } from '@tensorflow/tfjs-core';
 import { parseTrainerCommandLine } from '../../shared/host/trainerCommandLine';
 import type { TrainerCommand } from '../../shared/host/trainerCommandLine';
-import { EXIT, runCommand, validateCommand } from './commands';
+import { EXIT } from '../../shared/run/trainerExitCodes';
+import { runCommand, validateCommand } from './commands';
 import type { Output } from './commands';
 import { explainCommand } from './explainCommand';
 import { EXPLAIN_HELP, MAIN_HELP, REPORT_HELP, RESUME_HELP, RUN_HELP, VALIDATE_HELP } from './helpText';

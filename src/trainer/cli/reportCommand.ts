@@ -1,7 +1,7 @@
 // `medtransfer report RUN_DIR [--out DIR]`: writes report.html and report.md.
 import { resolve } from 'node:path';
 import { writeReport } from '../report/writeReport';
-import { EXIT } from './commands';
+import { EXIT } from '../../shared/run/trainerExitCodes';
 import type { Output } from './commands';
 
 export function reportCommand(options: { runDir: string; out: string | undefined }, output: Output): number {

@@ -14,13 +14,14 @@ import type { SelectedBackend } from '../backend/selectBackend';
 import { readCheckpoint } from '../checkpoint/checkpointFiles';
 import { runExperiment } from '../pipeline/runExperiment';
 import { dropTornLastLine, readEventsFile } from '../run/eventsFile';
-import { EXIT, isBackendChoice } from './commands';
+import { EXIT } from '../../shared/run/trainerExitCodes';
+import { isBackendChoice } from './commands';
 import type { Output } from './commands';
 import type { ProgressMode } from './runEvents';
 import { runEventStream } from './runEvents';
+import { notStartedFailure, runFailedLine } from './failureLines';
 import { withStopRequests } from './stopRequests';
 import { formatComparison } from './summaryTable';
-import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface ResumeOptions {
   runDir: string;
@@ -78,8 +79,9 @@ export async function resumeCommand(options: ResumeOptions, output: Output): Pro
       searchPaths: backendSearchPathsHere(options.backendPaths ?? [], experimentFile),
     });
   } catch (error) {
-    output.err(`medtransfer: ${errorMessage(error)}`);
-    return EXIT.failed;
+    const failure = notStartedFailure(error, 'the resume');
+    output.err(failure.line);
+    return failure.exit;
   }
   const loaded = readCheckpoint(runDir);
   if (loaded.kind !== 'loaded') {
@@ -119,8 +121,7 @@ export async function resumeCommand(options: ResumeOptions, output: Output): Pro
       `\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\n` +
         `Run folder: ${runDir}`,
     );
-    if (result.status === 'failed')
-      output.err(`medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(runDir, RUN_FILES.log)})`);
+    if (result.status === 'failed') output.err(runFailedLine(result, join(runDir, RUN_FILES.log)));
     return result.status === 'failed' ? EXIT.failed : EXIT.ok;
   }).finally(() => backend.release());
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Experiment } from '../../shared/experiment/schema';
 import { writeFileAtomically } from '../../shared/host/atomicFiles';
 import { RUN_FILES } from '../../shared/run/runFiles';
+import { EXIT } from '../../shared/run/trainerExitCodes';
 import { SEED_SUMMARY_SUFFIX } from '../../shared/run/seedSummary';
 import type { BackendName } from '../../shared/run/events';
 import { summarizeSeeds } from '../evaluation/summarizeSeeds';
@@ -13,6 +14,7 @@ import type { SeedRunOutcome } from '../evaluation/summarizeSeeds';
 import { runExperiment } from '../pipeline/runExperiment';
 import { createRunDirectory } from '../run/runDirectory';
 import type { StopSignal } from '../training/stopSignal';
+import { runFailedLine } from './failureLines';
 import { runEventStream } from './runEvents';
 import type { ProgressMode } from './runEvents';
 import { formatComparison, formatSeedSummary } from './summaryTable';
@@ -48,7 +50,7 @@ export async function runSeeds(request: SeedRunsRequest, output: Output): Promis
       run = createRunDirectory(request.runsDir, experiment.name, index === 0 ? request.runId : null);
     } catch (error) {
       output.err(`medtransfer: cannot create the run directory: ${errorMessage(error)}`);
-      return 3;
+      return EXIT.failed;
     }
     group ??= run.runId;
     runDirs.push(run.runDir);
@@ -74,17 +76,14 @@ export async function runSeeds(request: SeedRunsRequest, output: Output): Promis
         `Run folder: ${run.runDir}`,
     );
     if (result.status === 'failed') {
-      output.err(
-        `medtransfer: run failed: ${result.error ?? 'unknown error'} (see ${join(run.runDir, RUN_FILES.log)}); ` +
-          'the remaining seeds are not run',
-      );
+      output.err(`${runFailedLine(result, join(run.runDir, RUN_FILES.log))}; the remaining seeds are not run`);
       break;
     }
   }
-  if (group === null) return 0;
+  if (group === null) return EXIT.ok;
   const summary = summarizeSeeds(experiment.name, group, experiment.evaluation.split, outcomes);
   const summaryFile = join(request.runsDir, experiment.name, `${group}${SEED_SUMMARY_SUFFIX}`);
   writeFileAtomically(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
   output.out(`\n${formatSeedSummary(summary)}\n\nRun folders: ${runDirs.join(', ')}\nSeed summary: ${summaryFile}`);
-  return outcomes.some((outcome) => outcome.status === 'failed') ? 3 : 0;
+  return outcomes.some((outcome) => outcome.status === 'failed') ? EXIT.failed : EXIT.ok;
 }

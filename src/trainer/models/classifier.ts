@@ -7,6 +7,7 @@ import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { tensor1d, tensor4d } from '@tensorflow/tfjs-core';
 import type { Architecture } from '../../shared/experiment/schema';
 import type { ImageShape } from '../data/dataset';
+import { ExperimentError } from '../experiment/experimentError';
 import type { SeededRandom } from '../random';
 import { mobilenetSmallFeatures } from './architectures/mobilenetSmall';
 import { resnetSmallFeatures } from './architectures/resnetSmall';
@@ -91,8 +92,9 @@ export function extractBase(model: LayersModel): LayersModel {
   const nested = model.layers.find((layer) => layer.name === BASE_NAME);
   if (nested && 'layers' in nested) return nested as LayersModel;
   const penultimate = model.layers[model.layers.length - 2];
-  if (!penultimate) throw new Error('the pretrained model has no layer before its output to take features from');
+  if (!penultimate)
+    throw new ExperimentError('the pretrained model has no layer before its output to take features from');
   const input = model.inputs[0];
-  if (!input) throw new Error('the pretrained model has no input');
+  if (!input) throw new ExperimentError('the pretrained model has no input');
   return tf.model({ inputs: input, outputs: penultimate.output as SymbolicTensor, name: BASE_NAME });
 }

@@ -1,4 +1,5 @@
 import type { Experiment } from '../../shared/experiment/schema';
+import { ExperimentError } from '../experiment/experimentError';
 
 /** Display names: the experiment's `target.classes` when given (they must match the data), else the data's. */
 export function targetClassNames(experiment: Experiment, dataClasses: string[]): string[] {
@@ -7,7 +8,7 @@ export function targetClassNames(experiment: Experiment, dataClasses: string[]):
   if (named.length !== dataClasses.length) {
     const dataset = experiment.target.dataset;
     const where = 'path' in dataset ? `${dataset.path}: ` : '';
-    throw new Error(
+    throw new ExperimentError(
       `${where}the target data has ${dataClasses.length} classes (${dataClasses.join(', ')}) ` +
         `but target.classes names ${named.length} (${named.join(', ')}): ` +
         `give one name per class, in label order, or remove target.classes to use the data's own names`,
@@ -24,7 +25,7 @@ export function positiveClassIndex(experiment: Experiment, classes: string[]): n
   const wanted = experiment.evaluation.positiveClass;
   if (classes.length !== 2) {
     if (wanted !== undefined)
-      throw new Error(
+      throw new ExperimentError(
         'evaluation.positiveClass applies to binary tasks; ' +
           `the target has ${classes.length} classes (${classes.join(', ')}): remove it to get every class one-vs-rest`,
       );
@@ -33,7 +34,9 @@ export function positiveClassIndex(experiment: Experiment, classes: string[]): n
   if (wanted === undefined) return 1;
   const index = typeof wanted === 'number' ? wanted : classes.indexOf(wanted);
   if (index < 0 || index >= classes.length) {
-    throw new Error(`evaluation.positiveClass \`${wanted}\` is not one of the target classes (${classes.join(', ')})`);
+    throw new ExperimentError(
+      `evaluation.positiveClass \`${wanted}\` is not one of the target classes (${classes.join(', ')})`,
+    );
   }
   return index;
 }

@@ -3,7 +3,6 @@
 // happens (a stop, a bad file, an exception), the run ends with a run-ended event and the models
 // it could save, so the run directory stays readable.
 import { join } from 'node:path';
-import type { RunEndStatus } from '../../shared/run/events';
 import { writeFileAtomically } from '../../shared/host/atomicFiles';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { transferGain } from '../../shared/run/runState';
@@ -11,6 +10,7 @@ import { removeCheckpoints } from '../checkpoint/checkpointFiles';
 import type { ImageShape } from '../data/dataset';
 import { explainOutOfMemory } from '../training/outOfMemory';
 import { StopRequested } from '../training/stopSignal';
+import { errorKindOf } from './errorKindOf';
 import { saveModels, writeMetricsFile } from './finalModels';
 import type { ModelToSave } from './finalModels';
 import { planRun } from './plan';
@@ -20,17 +20,14 @@ import type { RunRequest, RunResult } from './runRequest';
 import { stepsOf } from './runSteps';
 import { errorMessage, errorStack } from '../../shared/errors/errorMessage';
 
-interface RunEnd {
-  status: RunEndStatus;
-  error: string | null;
-}
+type RunEnd = Pick<RunResult, 'status' | 'error' | 'errorKind'>;
 
 export async function runExperiment(request: RunRequest): Promise<RunResult> {
   const started = performance.now();
   const plan = planRun(request.experiment);
   announceRun(request, plan);
   const context = new RunContext(request, plan);
-  let end: RunEnd = { status: 'completed', error: null };
+  let end: RunEnd = { status: 'completed', error: null, errorKind: null };
   try {
     for (const step of stepsOf(plan)) await step.run(context);
   } catch (caught) {
@@ -79,7 +76,7 @@ function endedBy(caught: unknown, request: RunRequest): RunEnd {
   const { experiment, events } = request;
   if (caught instanceof StopRequested) {
     events.log('warn', `stop requested (${request.stop.why ?? 'by the user'}): saving what was trained so far`);
-    return { status: 'stopped', error: null };
+    return { status: 'stopped', error: null, errorKind: null };
   }
   const explained = explainOutOfMemory(caught, {
     where: 'the run',
@@ -89,14 +86,18 @@ function endedBy(caught: unknown, request: RunRequest): RunEnd {
   const error = errorMessage(explained);
   events.log('error', error);
   if (process.env.MEDTRANSFER_DEBUG) events.log('error', errorStack(caught));
-  return { status: 'failed', error };
+  return { status: 'failed', error, errorKind: errorKindOf(explained) };
 }
 
 /**
  * Saves the models (unless the run failed), writes metrics.json, removes the checkpoint of a
  * completed run (a stopped or failed one keeps it for `medtransfer resume`) and emits run-ended.
  */
-async function finishRun(context: RunContext, { status, error }: RunEnd, started: number): Promise<RunResult> {
+async function finishRun(
+  context: RunContext,
+  { status, error, errorKind }: RunEnd,
+  started: number,
+): Promise<RunResult> {
   const { experiment, events, request } = context;
   const evaluations = context.evaluation?.evaluations ?? {};
   const comparison = context.evaluation?.comparison ?? null;
@@ -130,6 +131,6 @@ async function finishRun(context: RunContext, { status, error }: RunEnd, started
     ...(request.seedGroup ? { seedGroup: request.seedGroup } : {}),
   });
   if (status === 'completed') removeCheckpoints(request.runDir);
-  events.emit({ type: 'run-ended', status, error, seconds: (performance.now() - started) / 1000 });
-  return { status, error, evaluations, comparison };
+  events.emit({ type: 'run-ended', status, error, errorKind, seconds: (performance.now() - started) / 1000 });
+  return { status, error, errorKind, evaluations, comparison };
 }

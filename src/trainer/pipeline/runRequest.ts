@@ -1,5 +1,6 @@
 // What runExperiment is asked to do (a new run, or a resume of one) and what it answers.
 import type { Experiment } from '../../shared/experiment/schema';
+import type { ErrorKind } from '../../shared/run/errorKind';
 import type { BackendName, EvaluatedModel, RunEndStatus } from '../../shared/run/events';
 import type { ClinicalMetrics, ModelComparison } from '../../shared/run/metrics';
 import type { SeedGroup } from '../../shared/run/metricsFile';
@@ -25,6 +26,8 @@ export interface RunRequest {
 export interface RunResult {
   status: RunEndStatus;
   error: string | null;
+  /** Why it failed (errorKindOf); null unless it failed. */
+  errorKind: ErrorKind | null;
   evaluations: Partial<Record<EvaluatedModel, ClinicalMetrics>>;
   comparison: ModelComparison | null;
 }

@@ -11,6 +11,7 @@ import type { PhaseEnvironment } from './phaseRunner';
 import { runTrainingPhase } from './phaseRunner';
 import type { RunContext } from './runContext';
 import { errorMessage } from '../../shared/errors/errorMessage';
+import { ExperimentError } from '../experiment/experimentError';
 
 export interface SourceModel {
   base: LayersModel;
@@ -31,7 +32,7 @@ export async function loadPretrainedSource(context: RunContext): Promise<void> {
 /** Step: the base from a classifier trained on the source task, saved as source-model/. */
 export async function pretrainSource(context: RunContext): Promise<void> {
   const { source } = context.data;
-  if (!source) throw new Error('the experiment has neither `source` nor `pretrained`');
+  if (!source) throw new ExperimentError('the experiment has neither `source` nor `pretrained`');
   context.source = await pretrainOnSource(
     source,
     context.shape,
@@ -96,7 +97,7 @@ async function loadPretrained(dir: string, environment: PhaseEnvironment): Promi
   try {
     model = await loadModel(dir);
   } catch (error) {
-    throw new Error(
+    throw new ExperimentError(
       `cannot load the pretrained model from ${dir}: ${errorMessage(error)} (it must be a TF.js layers model folder with model.json, such as a run's model/)`,
     );
   }

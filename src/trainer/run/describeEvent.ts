@@ -1,5 +1,6 @@
 // One human line per event, for log.txt and the CLI (batch events are too many: none).
 import type { DatasetSummary, TrainerEvent } from '../../shared/run/events';
+import { errorKindLabel } from '../../shared/run/errorKind';
 import { formatP } from '../../shared/run/pValue';
 
 const format = (value: number | null | undefined, digits = 3): string =>
@@ -97,7 +98,9 @@ export function describeEvent(event: TrainerEvent): string | null {
         `from ${event.fromPhase === null ? 'the start' : `${event.fromPhase} epoch ${event.fromEpoch}`}` +
         `${event.tornLineDropped ? '; dropped a torn last line in events.jsonl' : ''}`
       );
-    case 'run-ended':
-      return `run ${event.status} after ${event.seconds.toFixed(1)} s${event.error ? `: ${event.error}` : ''}`;
+    case 'run-ended': {
+      const kind = event.errorKind === null ? '' : ` (${errorKindLabel(event.errorKind)})`;
+      return `run ${event.status}${kind} after ${event.seconds.toFixed(1)} s${event.error ? `: ${event.error}` : ''}`;
+    }
   }
 }

@@ -244,10 +244,18 @@ export interface NonFiniteLoss {
   range: [number, number];
 }
 
+/** Training that cannot go on: the loss is not finite, or sits at the clipping ceiling. */
+export class DivergedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DivergedError';
+  }
+}
+
 /** The likely causes, most likely first: a learning rate too high, or inputs not scaled to [0, 1]. */
-export function nonFiniteLossError(at: NonFiniteLoss): Error {
+export function nonFiniteLossError(at: NonFiniteLoss): DivergedError {
   const what = Number.isNaN(at.loss) ? 'NaN' : at.loss > 0 ? 'Infinity' : '-Infinity';
-  return new Error(
+  return new DivergedError(
     `the loss became ${what} at epoch ${at.epoch} batch ${at.batch} of ${at.phase}: ` +
       `lower the learning rate (now ${at.learningRate}) or ${inputAdvice(at.range)}; ` +
       'the phase stopped before the update, so the weights stay finite',
@@ -255,8 +263,8 @@ export function nonFiniteLossError(at: NonFiniteLoss): Error {
 }
 
 /** An epoch whose loss sits at the clipping ceiling (see DIVERGED_LOSS). */
-export function divergedLossError(at: Omit<NonFiniteLoss, 'batch'>): Error {
-  return new Error(
+export function divergedLossError(at: Omit<NonFiniteLoss, 'batch'>): DivergedError {
+  return new DivergedError(
     `the loss diverged at epoch ${at.epoch} of ${at.phase} (mean ${at.loss.toFixed(2)} per image, ` +
       `near the ceiling ${(-Math.log(1e-7)).toFixed(1)} of the clipped cross-entropy: ` +
       'the model predicts wrong classes with near certainty): ' +

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { LayerFactory } from '../layerFactory';
+import { ExperimentError } from '../../experiment/experimentError';
 
 /** Three valid 3×3 convolutions and two pools leave nothing of a smaller image. */
 export const SEED_CNN_MIN_SIZE = 18;
@@ -13,7 +14,7 @@ export function seedCnnFeatures(input: SymbolicTensor, factory: LayerFactory): S
   const layers = factory.withReluInitializer('glorot');
   const [, height, width] = input.shape;
   if ((height ?? 0) < SEED_CNN_MIN_SIZE || (width ?? 0) < SEED_CNN_MIN_SIZE) {
-    throw new Error(
+    throw new ExperimentError(
       `seed-cnn needs images of at least ${SEED_CNN_MIN_SIZE}×${SEED_CNN_MIN_SIZE} ` +
         `(model.inputShape is ${height}×${width}); use a larger inputShape or resnet-small / mobilenet-small`,
     );

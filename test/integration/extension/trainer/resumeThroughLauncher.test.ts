@@ -91,9 +91,11 @@ describe(
       // What TrainerService does when its child died without run-ended.
       const before = replayRunEvents(readEvents(runDir));
       assert.equal(before.status, 'running');
-      await appendEventToRun(runDir, hostRunEndedEvent(before, killed.status, killed.error, new Date()));
+      assert.equal(killed.errorKind, 'interrupted');
+      await appendEventToRun(runDir, hostRunEndedEvent(before, killed, new Date()));
       const interrupted = replayRunEvents(readEvents(runDir));
       assert.equal(interrupted.status, 'interrupted');
+      assert.equal(interrupted.errorKind, 'interrupted', 'the appended run-ended says why');
       assert.deepEqual(
         resumability({ status: interrupted.status, hasCheckpoint: hasCheckpoint(runDir), liveness: 'dead' }),
         { resumable: true },
@@ -113,8 +115,12 @@ describe(
       assert.equal(events.filter((event) => event.type === 'run-started').length, 1);
       assert.equal(events.filter((event) => event.type === 'run-resumed').length, 1);
       assert.deepEqual(
-        events.filter((event) => event.type === 'run-ended').map((event) => event.type === 'run-ended' && event.status),
-        ['interrupted', 'completed'],
+        events.flatMap((event) => (event.type === 'run-ended' ? [[event.status, event.errorKind]] : [])),
+        [
+          ['interrupted', 'interrupted'],
+          ['completed', null],
+        ],
+        'the resumed run completes with no error kind',
       );
       const state = replayRunEvents(events);
       assert.equal(state.status, 'completed');

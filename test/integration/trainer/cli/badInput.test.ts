@@ -13,6 +13,8 @@ import { eventsOf, readEvents, runCli, temporaryFolder, writeExperiment } from '
 import { idxBytes, int64Bytes, npyBytes } from '../../../support/dataHelpers';
 import { dicomBytes } from '../../../support/medicalFixtures';
 import type { DatasetSpecInput } from '../../../../src/shared/experiment/schema';
+import { errorKindLabel } from '../../../../src/shared/run/errorKind';
+import type { ErrorKind } from '../../../../src/shared/run/errorKind';
 import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
 const SIZE = 20;
@@ -63,14 +65,22 @@ function experiment(name: string, dataset: DatasetSpecInput, classes?: string[])
   });
 }
 
-/** Runs the experiment; asserts exit 3, the message on stderr and in the run's run-ended event. */
-function assertRunFails(folder: string, name: string, text: string, message: RegExp): void {
+/** Runs the experiment; asserts exit 3, the message on stderr and in the run's run-ended event, and its kind. */
+function assertRunFails(
+  folder: string,
+  name: string,
+  text: string,
+  message: RegExp,
+  errorKind: ErrorKind = 'data',
+): void {
   const result = runCli(['run', writeExperiment(folder, name, text), '--run-id', 'r', '--quiet']);
   assert.equal(result.status, 3, `${name}: exit ${result.status}\n${result.stderr}`);
   assert.match(result.stderr, message, name);
+  assert.ok(result.stderr.includes(`medtransfer: run failed (${errorKindLabel(errorKind)}): `), name);
   const events = readEvents(join(folder, 'runs', name, 'r'));
   const [ended] = eventsOf(events, 'run-ended');
   assert.equal(ended?.status, 'failed', name);
+  assert.equal(ended?.errorKind, errorKind, name);
   assert.match(ended?.error ?? '', message, name);
 }
 
@@ -173,7 +183,7 @@ describe('bad data input, through the CLI', () => {
     );
   });
 
-  it('labels outside the class list, and splits of different image sizes', () => {
+  it('labels outside the class list (an experiment problem: target.classes), and splits of different image sizes', () => {
     const folder = temporaryFolder('labels');
     writeFileSync(join(folder, 'three.npz'), npzBytes({ classes: 3 }));
     assertRunFails(
@@ -181,6 +191,7 @@ describe('bad data input, through the CLI', () => {
       'labels',
       experiment('labels', { type: 'medmnist', path: 'three.npz' }, ['normal', 'lesion']),
       /three\.npz: the target data has 3 classes \(class 0, class 1, class 2\) but target\.classes names 2 \(normal, lesion\): give one name per class, in label order, or remove target\.classes/,
+      'experiment',
     );
     writeFileSync(join(folder, 'sizes.npz'), npzBytes({ valSize: 12 }));
     assertRunFails(

@@ -136,6 +136,8 @@ describe('medtransfer run (tiny synthetic experiment)', () => {
       ['source', 'head', 'finetune', 'scratch', 'evaluate'],
     );
     assert.equal(eventsOf(events, 'run-ended')[0]?.status, 'completed');
+    const lastLine = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').at(-1) ?? '';
+    assert.equal((JSON.parse(lastLine) as { errorKind?: unknown }).errorKind, null, 'written: no error');
     const epochs = eventsOf(events, 'epoch-ended');
     assert.deepEqual(
       epochs.map((event) => `${event.phase}${event.epoch}`),

@@ -202,6 +202,7 @@ describe('medical data formats through the CLI', () => {
     });
     assert.equal(failed.status, 3);
     assert.match(failed.stdout + failed.stderr, /broken\.png: cannot decode this PNG image/);
+    assert.match(failed.stderr, /run failed \(data problem\): .*broken\.png/);
     const skipped = run('skipping', {
       type: 'csv',
       path: 'csv/with-broken.csv',

@@ -194,6 +194,7 @@ target: { dataset: { type: medmnist, path: no/such/file.npz } }
     const events = readEvents(result.runDir);
     const ended = eventsOf(events, 'run-ended')[0];
     assert.equal(ended?.status, 'failed');
+    assert.equal(ended?.errorKind, 'data');
     assert.match(ended?.error ?? '', /no\/such\/file\.npz/);
     assert.match(readFileSync(join(result.runDir, 'log.txt'), 'utf8'), /run failed/);
   });

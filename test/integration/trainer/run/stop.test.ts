@@ -50,6 +50,7 @@ describe('stopping a run', () => {
     assert.deepEqual(received, events);
     const ended = eventsOf(events, 'run-ended')[0];
     assert.equal(ended?.status, 'stopped');
+    assert.equal(ended?.errorKind, null, 'a stop is no error');
     assert.deepEqual(
       eventsOf(events, 'epoch-ended').map((event) => `${event.phase}${event.epoch}`),
       ['source1', 'head1'],
@@ -81,7 +82,9 @@ describe('stopping a run', () => {
     const code = await exitOf(child);
     assert.equal(code, 0, stderr);
     const events = readEvents(join(folder, 'runs', 'long', 'terminated'));
-    assert.equal(eventsOf(events, 'run-ended')[0]?.status, 'stopped');
+    const ended = eventsOf(events, 'run-ended')[0];
+    assert.equal(ended?.status, 'stopped');
+    assert.equal(ended?.errorKind, null, 'SIGTERM is a stop, no error');
     assert.ok(
       existsSync(join(folder, 'runs', 'long', 'terminated', 'source-model', 'model.json')),
       'stopped in the source phase: the source model is saved',

@@ -5,15 +5,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { ErrorKind } from '../../../../src/shared/run/errorKind';
 import { nonFiniteLossError } from '../../../../src/trainer/training/trainPhase';
 import { eventsOf, readEvents, runCli, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
 import { cliPath } from '../../../support/paths';
 import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
-function assertFailedRun(runDir: string, message: RegExp): void {
+function assertFailedRun(runDir: string, message: RegExp, errorKind: ErrorKind): void {
   const events = readEvents(runDir);
   const [ended] = eventsOf(events, 'run-ended');
   assert.equal(ended?.status, 'failed');
+  assert.equal(ended?.errorKind, errorKind);
   assert.match(ended?.error ?? '', message);
   assert.match(readFileSync(join(runDir, 'log.txt'), 'utf8'), message);
   assert.ok(existsSync(join(runDir, 'metrics.json')), 'metrics.json is written for a failed run too');
@@ -39,8 +41,9 @@ describe('training failures', () => {
     const message =
       /the loss diverged at epoch 1 of source \(mean \d+\.\d\d per image.*\): lower the learning rate \(now 10\) or check the input range \(images 0\.\d+\.\.0\.\d+\)/;
     assert.match(result.stderr, message);
+    assert.match(result.stderr, /medtransfer: run failed \(training diverged\): the loss diverged/);
     const runDir = join(folder, 'runs', 'absurd', 'r');
-    assertFailedRun(runDir, message);
+    assertFailedRun(runDir, message, 'diverged');
     assert.equal(eventsOf(readEvents(runDir), 'epoch-ended').length, 0, 'no diverged epoch is recorded as a result');
   });
 
@@ -100,7 +103,8 @@ describe('training failures', () => {
       const message =
         /out of memory in the source phase with batchSize 1024 and images of 128×128×1 \(64 MB of input a batch, many times that in activations\): lower `training\.batchSize` \(try 256\) or `model\.inputShape`.*\(RangeError: Array buffer allocation failed\)/;
       assert.match(result.stderr, message);
-      assertFailedRun(join(folder, 'runs', 'huge', 'r'), message);
+      assert.match(result.stderr, /medtransfer: run failed \(out of memory\): out of memory in the source phase/);
+      assertFailedRun(join(folder, 'runs', 'huge', 'r'), message, 'out-of-memory');
     },
   );
 });

@@ -57,6 +57,11 @@ describe('tree items', () => {
       ['error', 'failed: out of memory', 'run.failed'],
     );
     assert.match(failed.tooltip, /Error: out of memory/);
+    const withKind = runItemSpec(
+      run({ state: replayRunEvents([runStarted(0), runEnded(1, 'failed', 'the loss became NaN', 'diverged')]) }),
+    );
+    assert.equal(withKind.description, 'failed (training diverged): the loss became NaN');
+    assert.match(withKind.tooltip, /Error \(training diverged\): the loss became NaN\n\nLower the learning rate/);
   });
 
   it('marks a resumable run for the Resume entries (and the package.json menus match it)', () => {

@@ -38,6 +38,11 @@ describe('run texts', () => {
     assert.equal(
       outcomeText(replayRunEvents([runStarted(0), runEnded(1, 'failed', 'no such file: x.npz\n  at …')])),
       'failed: no such file: x.npz',
+      'a run older than errorKind reads as before',
+    );
+    assert.equal(
+      outcomeText(replayRunEvents([runStarted(0), runEnded(1, 'failed', 'no such file: x.npz', 'data')])),
+      'failed (data problem): no such file: x.npz',
     );
   });
 

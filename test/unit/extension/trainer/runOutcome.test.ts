@@ -16,17 +16,29 @@ const exit = (overrides: Partial<TrainerExit>): TrainerExit => ({
 });
 
 describe('outcomeOfExit', () => {
-  it("takes the trainer's own end when it sent one", () => {
+  it("takes the trainer's own end when it sent one, with its errorKind, and reads nothing from stderr", () => {
     assert.deepEqual(outcomeOfExit(exit({ runEnded: runEnded(9, 'completed') })), {
       status: 'completed',
       error: null,
+      errorKind: null,
       reportedByTrainer: true,
     });
-    assert.deepEqual(outcomeOfExit(exit({ code: 3, runEnded: runEnded(9, 'failed', 'dataset not found') })), {
-      status: 'failed',
-      error: 'dataset not found',
-      reportedByTrainer: true,
-    });
+    assert.deepEqual(
+      outcomeOfExit(
+        exit({
+          code: 3,
+          runEnded: runEnded(9, 'failed', 'x.npz: not found', 'data'),
+          stderrTail: ['FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'],
+        }),
+      ),
+      { status: 'failed', error: 'x.npz: not found', errorKind: 'data', reportedByTrainer: true },
+    );
+  });
+
+  it('keeps a run-ended without errorKind (a trainer from before it) as it is: failed, no kind', () => {
+    const outcome = outcomeOfExit(exit({ code: 3, runEnded: runEnded(9, 'failed', 'dataset not found') }));
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.errorKind, null);
   });
 
   it('marks a non-zero exit as failed even after a clean run-ended', () => {
@@ -35,34 +47,47 @@ describe('outcomeOfExit', () => {
     );
     assert.equal(outcome.status, 'failed');
     assert.equal(outcome.error, 'Error: could not write metrics.json');
+    assert.equal(outcome.errorKind, 'internal');
   });
 
   it('counts a stop the trainer did not report as stopped, and says when it had to be killed', () => {
     assert.deepEqual(
       outcomeOfExit(exit({ code: null, signal: 'SIGTERM', stopRequested: true, escalation: 'SIGTERM' })),
-      { status: 'stopped', error: null, reportedByTrainer: false },
+      { status: 'stopped', error: null, errorKind: null, reportedByTrainer: false },
     );
     const killed = outcomeOfExit(exit({ code: null, signal: 'SIGKILL', stopRequested: true, escalation: 'SIGKILL' }));
     assert.equal(killed.status, 'stopped');
     assert.match(killed.error ?? '', /killed/);
+    assert.equal(killed.errorKind, null, 'a stop the user asked for is no error');
   });
 
   it('counts a trainer killed from outside without run-ended as interrupted (resumable), not failed', () => {
     const killed = outcomeOfExit(exit({ code: null, signal: 'SIGKILL' }));
     assert.equal(killed.status, 'interrupted');
     assert.equal(killed.reportedByTrainer, false);
-    assert.match(killed.error ?? '', /SIGKILL.*resume/);
-    assert.equal(outcomeOfExit(exit({ code: null, signal: 'SIGHUP' })).status, 'interrupted');
-    assert.equal(
-      outcomeOfExit(
-        exit({
-          code: null,
-          signal: 'SIGABRT',
-          stderrTail: ['FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'],
-        }),
-      ).status,
-      'failed',
+    assert.equal(killed.errorKind, 'interrupted');
+    assert.match(killed.error ?? '', /SIGKILL \(by a user, or by the system when memory ran out\)/);
+    assert.equal(outcomeOfExit(exit({ code: null, signal: 'SIGHUP' })).errorKind, 'interrupted');
+  });
+
+  it('tells the kind of a trainer that died without run-ended by its exit code, or V8 running out of heap', () => {
+    const heap = outcomeOfExit(
+      exit({
+        code: null,
+        signal: 'SIGABRT',
+        stderrTail: ['FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'],
+      }),
     );
+    assert.deepEqual([heap.status, heap.errorKind], ['failed', 'out-of-memory']);
+    assert.equal(outcomeOfExit(exit({ code: 1, stderrTail: ['x.yaml:3:1: unknown key'] })).errorKind, 'experiment');
+    const backend = outcomeOfExit(
+      exit({ code: 4, stderrTail: ["medtransfer: the run did not start (backend problem): backend 'tensorflow' …"] }),
+    );
+    assert.deepEqual([backend.status, backend.errorKind], ['failed', 'backend']);
+    assert.equal(outcomeOfExit(exit({ code: 3, stderrTail: ['TypeError: x is undefined'] })).errorKind, 'internal');
+    assert.equal(outcomeOfExit(exit({ code: null, signal: 'SIGSEGV' })).errorKind, 'internal');
+    assert.equal(outcomeOfExit(exit({ code: 0 })).errorKind, 'internal', 'exit 0 without ending the run');
+    assert.equal(outcomeOfExit(exit({ code: null, spawnError: 'spawn /no/node ENOENT' })).errorKind, 'backend');
   });
 
   it('describes a crash by signal or exit code when stderr says nothing', () => {

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseEventLines } from '../../../../src/shared/run/eventLines';
 import { isTrainerEvent } from '../../../../src/shared/run/events';
 import type { TrainerEvent, TrainerEventBody } from '../../../../src/shared/run/events';
 import type { ClinicalMetrics } from '../../../../src/shared/run/metrics';
+import { fixturesDir } from '../../../support/paths';
 import {
   replayRunEvents,
   summarizeResult,
@@ -77,7 +80,7 @@ const run = stamp([
   { type: 'phase-ended', phase: 'head', epochsRun: 1, stoppedEarly: true, bestEpoch: 1, seconds: 1 },
   { type: 'evaluation', model: 'fine-tuned', split: 'test', metrics: metrics(0.93, 0.85, 0.9) },
   { type: 'evaluation', model: 'scratch', split: 'test', metrics: metrics(0.73, 0.62, 0.5) },
-  { type: 'run-ended', status: 'completed', error: null, seconds: 12 },
+  { type: 'run-ended', status: 'completed', error: null, errorKind: null, seconds: 12 },
 ]);
 
 describe('run state', () => {
@@ -190,7 +193,7 @@ describe('run state across an interruption and a resume', () => {
     epoch('finetune', 2, 0.45),
     epoch('finetune', 3, 0.4),
     { type: 'phase-ended', phase: 'finetune', epochsRun: 3, stoppedEarly: false, bestEpoch: null, seconds: 2 },
-    { type: 'run-ended', status: 'completed', error: null, seconds: 5 },
+    { type: 'run-ended', status: 'completed', error: null, errorKind: null, seconds: 5 },
   ]).map((event) => ({ ...event, seq: event.seq + resumedAt }) as TrainerEvent);
 
   it('derives interrupted for a run without run-ended whose trainer is gone, and only then', () => {
@@ -199,6 +202,7 @@ describe('run state across an interruption and a resume', () => {
     assert.equal(withTrainerLiveness(state, true).status, 'running');
     const interrupted = withTrainerLiveness(state, false);
     assert.equal(interrupted.status, 'interrupted');
+    assert.equal(interrupted.errorKind, 'interrupted');
     assert.equal(interrupted.currentPhase, null);
     assert.equal(
       withTrainerLiveness(replayRunEvents(run), false).status,
@@ -209,7 +213,13 @@ describe('run state across an interruption and a resume', () => {
 
   it('takes interrupted as an end status (written by the extension host)', () => {
     const ended = stamp([
-      { type: 'run-ended', status: 'interrupted', error: 'the trainer was killed (SIGKILL)', seconds: 4 },
+      {
+        type: 'run-ended',
+        status: 'interrupted',
+        error: 'the trainer was killed (SIGKILL)',
+        errorKind: 'interrupted',
+        seconds: 4,
+      },
     ])[0];
     assert.ok(isTrainerEvent(ended));
     const state = replayRunEvents([...killed, { ...ended, seq: resumedAt } as TrainerEvent]);
@@ -218,15 +228,16 @@ describe('run state across an interruption and a resume', () => {
   });
 
   it('runs again after run-resumed, keeping what the checkpoint holds and dropping what it does not', () => {
-    const ended = stamp([{ type: 'run-ended', status: 'interrupted', error: 'killed', seconds: 4 }]).map(
-      (event) => ({ ...event, seq: resumedAt }) as TrainerEvent,
-    );
+    const ended = stamp([
+      { type: 'run-ended', status: 'interrupted', error: 'killed', errorKind: 'interrupted', seconds: 4 },
+    ]).map((event) => ({ ...event, seq: resumedAt }) as TrainerEvent);
     const shifted = resumed.map((event) => ({ ...event, seq: event.seq + 1 }) as TrainerEvent);
     const [resumedEvent] = shifted;
     assert.ok(resumedEvent);
     const midway = replayRunEvents([...killed, ...ended, resumedEvent]);
     assert.equal(midway.status, 'running');
     assert.equal(midway.error, null);
+    assert.equal(midway.errorKind, null, 'running again: the interruption no longer applies');
     assert.equal(midway.endedAt, null);
     assert.equal(midway.pid, 77);
     assert.equal(replayRunEvents(killed).pidNamedAt, killed[0]?.time, 'run-started named the first pid');
@@ -283,5 +294,41 @@ describe('run state across an interruption and a resume', () => {
     assert.equal(state.phases.head?.ended, false);
     assert.deepEqual(state.evaluations, {});
     assert.equal(state.comparison, null);
+  });
+});
+
+describe('errorKind in run-ended', () => {
+  const fixtureEvents = [
+    join(fixturesDir, 'runs', 'demo', '20261124-101500'),
+    join(fixturesDir, 'runs', 'demo', '20261124-113000'),
+    join(fixturesDir, 'multiclass-runs', 'shapes', '20261124-120000'),
+  ].map((dir) => readFileSync(join(dir, 'events.jsonl'), 'utf8'));
+
+  it('is absent in the recorded runs (written before it existed), which still parse: no kind', () => {
+    for (const text of fixtureEvents) {
+      const lines = text.trim().split('\n');
+      const last = JSON.parse(lines.at(-1) ?? '{}') as Record<string, unknown>;
+      assert.equal(last['type'], 'run-ended');
+      assert.equal('errorKind' in last, false, 'recorded without errorKind');
+      const parsed = parseEventLines(text);
+      assert.deepEqual(parsed.invalidLines, []);
+      assert.equal(parsed.events.length, lines.length);
+      const state = replayRunEvents(parsed.events);
+      assert.equal(state.status, 'completed');
+      assert.equal(state.errorKind, null);
+    }
+  });
+
+  it('is null for a failure written before it existed, and carried by the reducer when written', () => {
+    const lines = (fixtureEvents[0] ?? '').trim().split('\n');
+    const last = JSON.parse(lines.pop() ?? '{}') as Record<string, unknown>;
+    const failedBefore = { ...last, status: 'failed', error: 'x.npz: not found' };
+    const old = replayRunEvents(parseEventLines(`${[...lines, JSON.stringify(failedBefore)].join('\n')}\n`).events);
+    assert.deepEqual([old.status, old.error, old.errorKind], ['failed', 'x.npz: not found', null]);
+    const failedNow = { ...failedBefore, errorKind: 'data' };
+    const now = replayRunEvents(parseEventLines(`${[...lines, JSON.stringify(failedNow)].join('\n')}\n`).events);
+    assert.deepEqual([now.status, now.errorKind], ['failed', 'data']);
+    const unknownKind = JSON.stringify({ ...failedBefore, errorKind: 'cosmic-ray' });
+    assert.deepEqual(parseEventLines(`${unknownKind}\n`).invalidLines, [1], 'a kind outside the set is no event');
   });
 });
