@@ -5,12 +5,13 @@ import { evaluationSection, operatingPointSection } from './sections/evaluation'
 import { explanationsSection } from './sections/explanations';
 import { modelCardSection, NOT_A_MEDICAL_DEVICE } from './sections/modelCard';
 import { dataSection, experimentSection, summarySection } from './sections/overview';
+import { runEndStatus } from './sections/runEnd';
 import { trainingSection } from './sections/training';
 
 export function buildReport(data: ReportData): ReportDocument {
   const name = data.state.experimentName ?? data.metrics?.experimentName ?? data.experiment?.name ?? 'run';
   const runId = data.state.runId ?? data.metrics?.runId ?? '';
-  const status = data.metrics?.status ?? data.state.status;
+  const status = runEndStatus(data);
   const when = data.state.startedAt
     ? `started ${data.state.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`
     : '';

@@ -3,26 +3,20 @@
 import type { DatasetSummary } from '../../../src/shared/run/events';
 import type { ClinicalMetrics } from '../../../src/shared/run/metrics';
 import { transferGain } from '../../../src/shared/run/runState';
-import type { RunState, RunStatus } from '../../../src/shared/run/runState';
+import type { RunState } from '../../../src/shared/run/runState';
+import { errorKindAdvice } from '../../../src/shared/run/errorKind';
 import { el, replaceChildren } from '../common/dom';
 import type { Child } from '../common/dom';
 import { formatCount, formatDuration, formatRatio, formatDifference, phaseLabel, signOf } from '../common/viewFormat';
 import type { RunView } from '../common/runCollection';
 import { progressRing, toolkitButton } from '../common/toolkit';
 import { formatP } from './evaluationData';
+import { statusText } from '../common/runStatusText';
 
 export interface HeaderActions {
   stop(key: string): void;
   revealFolder(key: string): void;
 }
-
-const STATUS_LABELS: Readonly<Record<RunStatus, string>> = {
-  running: 'Running',
-  completed: 'Completed',
-  stopped: 'Stopped',
-  failed: 'Failed',
-  interrupted: 'Interrupted',
-};
 
 export class RunHeader {
   readonly element = el('header', { className: 'run-header' });
@@ -47,6 +41,7 @@ export class RunHeader {
       state.backend,
       state.seconds,
       state.error,
+      state.errorKind,
       stopping,
       Boolean(selector),
     ].join('|');
@@ -93,7 +88,7 @@ export class RunHeader {
     const meta: Child[] = [
       el('span', { className: `status-badge status-${state.status}`, attrs: { role: 'status' } }, [
         running ? progressRing('Training') : null,
-        el('span', { text: STATUS_LABELS[state.status] }),
+        el('span', { text: statusText(state) }),
       ]),
       state.backend ? metaItem('Backend', state.backend) : null,
       state.seconds !== null ? metaItem('Took', formatDuration(state.seconds)) : null,
@@ -113,12 +108,23 @@ export class RunHeader {
         ]),
         el('div', { className: 'header-actions' }, actions),
       ]),
-      state.error ? el('p', { className: 'run-error', text: state.error, attrs: { role: 'alert' } }) : null,
+      renderFailure(state),
       renderOutsideWorkspace(run.outsideWorkspace),
       renderHeadline(state),
       renderDataSizes(state),
     ]);
   }
+}
+
+/** What went wrong and, where the run says why (errorKind), what to do about it. */
+function renderFailure(state: RunState): HTMLElement | null {
+  if (!state.error && state.errorKind === null) return null;
+  return el('div', { className: 'run-failure' }, [
+    state.error ? el('p', { className: 'run-error', text: state.error, attrs: { role: 'alert' } }) : null,
+    state.errorKind === null
+      ? null
+      : el('p', { className: 'run-error-advice', text: errorKindAdvice(state.errorKind) }),
+  ]);
 }
 
 /** Paths outside the workspace are allowed, and said: `Outside the workspace: target data /data/x`. */

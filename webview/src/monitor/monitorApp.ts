@@ -20,14 +20,7 @@ import { addLiveEvents, emptyLiveSeries } from './liveSeries';
 import type { LiveSeries } from './liveSeries';
 import { ProgressBar } from './progressBar';
 import { runProgress } from './runProgress';
-
-const STATUS_LABELS = {
-  running: 'Running',
-  completed: 'Completed',
-  stopped: 'Stopped',
-  failed: 'Failed',
-  interrupted: 'Interrupted',
-} as const;
+import { statusText } from '../common/runStatusText';
 
 class Sparkline {
   readonly element: HTMLElement;
@@ -158,7 +151,7 @@ export class MonitorApp {
     const progress = runProgress(state);
 
     this.status.className = `status-badge status-${state.status}`;
-    replaceChildren(this.status, [running ? progressRing('Training') : null, STATUS_LABELS[state.status]]);
+    replaceChildren(this.status, [running ? progressRing('Training') : null, statusText(state)]);
     this.name.textContent = state.experimentName ?? run.label;
     this.runId.textContent = state.runId ?? '';
     const info = progress.phase ? state.phases[progress.phase] : undefined;

@@ -7,6 +7,7 @@ import type { Section } from '../document';
 import { formatNumber } from '../reportFormat';
 import type { ReportData } from '../reportData';
 import { finalMetrics } from './overview';
+import { runEndStatus } from './runEnd';
 
 export const NOT_A_MEDICAL_DEVICE = {
   title: 'Not a medical device. Not for clinical use.',
@@ -103,9 +104,8 @@ export function limitations(data: ReportData): string[] {
           'read them as scores, not as risks.',
       );
   }
-  const status = data.metrics?.status ?? data.state.status;
-  if (status !== 'completed')
-    found.push(`The run did not complete (status ${status}): the models are those saved when it ended.`);
+  if ((data.metrics?.status ?? data.state.status) !== 'completed')
+    found.push(`The run did not complete (status ${runEndStatus(data)}): the models are those saved when it ended.`);
   found.push(
     'Saliency maps are a rough guide to where the evidence lies, ' +
       'not a proof that the model uses clinically meaningful features.',

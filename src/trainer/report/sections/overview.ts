@@ -7,6 +7,7 @@ import { flattenSettings } from '../../../shared/webview/protocol';
 import type { Section } from '../document';
 import { formatInterval, formatNumber, formatP, formatWithSign } from '../reportFormat';
 import type { ReportData } from '../reportData';
+import { runEndWarning } from './runEnd';
 
 export const MODEL_TITLES: Record<EvaluatedModel, string> = { 'fine-tuned': 'Fine-tuned', scratch: 'From scratch' };
 
@@ -55,6 +56,8 @@ export function summarySection(data: ReportData): Section {
     ]);
   }
   const blocks: Section['blocks'] = [];
+  const ended = runEndWarning(data);
+  if (ended) blocks.push(ended);
   const level = models['fine-tuned']?.intervals?.bootstrap.level ?? comparison?.bootstrap?.level;
   const intervalNote = level
     ? `Brackets: ${Math.round(level * 100)}% confidence intervals from a stratified bootstrap ` +

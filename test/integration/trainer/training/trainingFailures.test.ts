@@ -10,6 +10,7 @@ import { nonFiniteLossError } from '../../../../src/trainer/training/trainPhase'
 import { eventsOf, readEvents, runCli, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
 import { cliPath } from '../../../support/paths';
 import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
+import { errorKindAdvice } from '../../../../src/shared/run/errorKind';
 
 function assertFailedRun(runDir: string, message: RegExp, errorKind: ErrorKind): void {
   const events = readEvents(runDir);
@@ -44,6 +45,12 @@ describe('training failures', () => {
     assert.match(result.stderr, /medtransfer: run failed \(training diverged\): the loss diverged/);
     const runDir = join(folder, 'runs', 'absurd', 'r');
     assertFailedRun(runDir, message, 'diverged');
+    // The report of the failed run says so, and what to do.
+    const report = runCli(['report', runDir]);
+    assert.equal(report.status, 0, report.stderr);
+    const markdown = readFileSync(join(runDir, 'report.md'), 'utf8');
+    assert.ok(markdown.includes('**The run failed (training diverged):** the loss diverged at epoch 1'), markdown);
+    assert.ok(markdown.includes(errorKindAdvice('diverged')));
     assert.equal(eventsOf(readEvents(runDir), 'epoch-ended').length, 0, 'no diverged epoch is recorded as a result');
   });
 

@@ -13,6 +13,7 @@ import type { FixtureRun } from '../../../support/fixtureRuns';
 import { THEMES } from '../../../support/webviewThemes';
 import { cannotRun, launchChromium, openWebview, SCREENSHOT_DIR, waitForPosted } from '../../../support/webviewPage';
 import type { OpenOptions, WebviewPage } from '../../../support/webviewPage';
+import { errorKindAdvice } from '../../../../src/shared/run/errorKind';
 
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 
@@ -418,6 +419,48 @@ describe('dashboard webview', { skip: cannotRun('dashboard') }, () => {
     assert.equal(await page.locator('.stop-button').count(), 0);
     assert.equal(await page.locator('table.confusion').count(), 2);
     await assertClean(view);
+  });
+
+  test('a failed run shows its kind of failure and what to do; one recorded before errorKind, its message alone', async () => {
+    const before = eventsBefore(demo.events, (event) => event.type === 'phase-started' && event.phase === 'scratch');
+    const last = before.at(-1);
+    assert.ok(last);
+    const error =
+      'out of memory in the scratch phase with batchSize 1024 and images of 128×128×1: lower `training.batchSize`';
+    const ended = {
+      type: 'run-ended' as const,
+      seq: last.seq + 1,
+      time: last.time,
+      status: 'failed' as const,
+      error,
+      seconds: 30,
+    };
+    const failed = await open([
+      { ...demo.snapshot, events: [...before, { ...ended, errorKind: 'out-of-memory' as const }] },
+    ]);
+    const { page } = failed;
+    assert.equal(await page.locator('.status-badge').textContent(), 'Failed · out of memory');
+    assert.equal(await page.locator('.run-error').textContent(), error);
+    assert.equal(await page.locator('.run-error-advice').textContent(), errorKindAdvice('out-of-memory'));
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard-failed.png'), fullPage: true });
+    await assertClean(failed);
+
+    // As a trainer wrote it before errorKind existed: no such key at all.
+    const older = await openWebview(browser, { view: 'dashboard' });
+    pages.push(older);
+    await waitForPosted(older, 'ready');
+    await older.post({ type: 'did-load-runs', runs: [{ ...demo.snapshot, events: [...before, ended] }] });
+    await older.page.waitForSelector('#app:not([aria-busy]) .run-title');
+    assert.equal(await older.page.locator('.status-badge').textContent(), 'Failed');
+    assert.equal(await older.page.locator('.run-error').textContent(), error);
+    assert.equal(await older.page.locator('.run-error-advice').count(), 0);
+    await assertClean(older);
+
+    // No run-ended and its trainer is gone: interrupted, with what Resume does.
+    const gone = await open([{ ...demo.snapshot, events: before, trainerGone: true }]);
+    assert.equal(await gone.page.locator('.status-badge').textContent(), 'Interrupted');
+    assert.equal(await gone.page.locator('.run-error-advice').textContent(), errorKindAdvice('interrupted'));
+    await assertClean(gone);
   });
 
   test('UI state is saved with setState and restored on reload', async () => {

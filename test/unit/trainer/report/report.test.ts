@@ -11,6 +11,8 @@ import type { ReportData } from '../../../../src/trainer/report/reportData';
 import { renderHtml } from '../../../../src/trainer/report/renderHtml';
 import { renderMarkdown } from '../../../../src/trainer/report/renderMarkdown';
 import { limitations } from '../../../../src/trainer/report/sections/modelCard';
+import { errorKindAdvice } from '../../../../src/shared/run/errorKind';
+import type { ErrorKind } from '../../../../src/shared/run/errorKind';
 
 const interval = (estimate: number, low: number, high: number) => ({ estimate, low, high });
 
@@ -210,5 +212,43 @@ describe('report document', () => {
       'a\\|b \\*c\\* \\[x\\](javascript:y) &lt;img&gt; \\_d\\_',
     );
     assert.equal(escapeMarkdown('# title\nnext'), '\\# title next');
+  });
+});
+
+describe('report of a run that did not complete', () => {
+  const failed = (errorKind: ErrorKind | null): ReportData => {
+    const data = reportData();
+    const error = 'the loss diverged at epoch 1 of head: lower the learning rate (now 10)';
+    return {
+      ...data,
+      state: { ...data.state, status: 'failed', error, errorKind },
+      metrics: data.metrics ? { ...data.metrics, status: 'failed' } : null,
+    };
+  };
+
+  it('says how it failed and what to do, in the subtitle, the summary and the limitations', () => {
+    const data = failed('diverged');
+    const document = buildReport(data);
+    assert.equal(document.subtitle, 'run 20261124-101500 · failed (training diverged)');
+    const html = renderHtml(document);
+    const markdown = renderMarkdown(document);
+    const advice = errorKindAdvice('diverged');
+    assert.ok(
+      html.includes(
+        '<div class="warning" role="note"><strong>The run failed (training diverged):</strong> ' +
+          `the loss diverged at epoch 1 of head: lower the learning rate (now 10) ${advice}</div>`,
+      ),
+      html,
+    );
+    assert.ok(markdown.includes('**The run failed (training diverged):**'), markdown);
+    assert.ok(markdown.includes(advice));
+    assert.match(limitations(data).join('\n'), /did not complete \(status failed \(training diverged\)\)/);
+  });
+
+  it('shows the message alone for a run recorded before errorKind, and nothing for a completed run', () => {
+    const markdown = renderMarkdown(buildReport(failed(null)));
+    assert.ok(markdown.includes('**The run failed:** the loss diverged at epoch 1 of head'), markdown);
+    assert.ok(!markdown.includes(errorKindAdvice('diverged')));
+    assert.ok(!renderMarkdown(buildReport(reportData())).includes('The run failed'));
   });
 });

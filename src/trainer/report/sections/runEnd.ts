@@ -1,0 +1,26 @@
+// How the run ended when it did not complete: its status with the kind of failure (the report's
+// subtitle), and a warning at the top of the summary with the message and what to do about it.
+import { errorKindAdvice, errorKindLabel } from '../../../shared/run/errorKind';
+import type { Block } from '../document';
+import type { ReportData } from '../reportData';
+
+/** `completed`, `failed (out of memory)`; `interrupted` alone, as its kind would repeat it. */
+export function runEndStatus(data: ReportData): string {
+  const status = data.metrics?.status ?? data.state.status;
+  const kind = data.state.errorKind;
+  return kind === null || kind === 'interrupted' ? status : `${status} (${errorKindLabel(kind)})`;
+}
+
+/** Null for a completed run, and for a stop or a failure that says nothing (runs older than errorKind may not). */
+export function runEndWarning(data: ReportData): Block | null {
+  const { error, errorKind, status } = data.state;
+  if (status === 'completed' || status === 'running' || (error === null && errorKind === null)) return null;
+  const title =
+    status === 'failed'
+      ? `The run failed${errorKind === null ? '' : ` (${errorKindLabel(errorKind)})`}:`
+      : status === 'interrupted'
+        ? 'The run was interrupted:'
+        : 'The run was stopped:';
+  const text = [error, errorKind === null ? null : errorKindAdvice(errorKind)].filter((part) => part !== null);
+  return { kind: 'warning', title, text: text.join(' ') };
+}
