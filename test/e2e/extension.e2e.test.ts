@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Frame, Locator } from 'playwright-core';
+import { errorKindAdvice } from '../../src/shared/run/errorKind';
 import type { EvaluatedModel } from '../../src/shared/run/events';
 import { REPORT_FILE_NAMES } from '../../src/extension/report/reportRequest';
 import { parseExperiment } from '../../src/shared/experiment/parseExperiment';
@@ -518,6 +519,11 @@ describe('MedTransfer in VS Code (code-server)', () => {
 
       const row = await runRow(resume.name, runId);
       await workbench.treeRow(`${runId} interrupted`).waitFor({ timeout: 30_000 });
+      // The notification says what happened and what to do (errorKind interrupted's advice).
+      await workbench
+        .notification(`was interrupted: the trainer was killed by SIGKILL`)
+        .filter({ hasText: errorKindAdvice('interrupted') })
+        .waitFor({ timeout: 30_000 });
       await row.locator('.codicon-debug-disconnect').waitFor();
       await row.hover();
       await workbench.screenshot('11-interrupted-run');
@@ -529,8 +535,12 @@ describe('MedTransfer in VS Code (code-server)', () => {
       assert.equal(state.status, 'completed', `run ${runId} ended ${state.status}: ${state.error ?? ''}`);
       const ends = events.filter((event) => event.type === 'run-ended');
       assert.deepEqual(
-        ends.map((event) => event.type === 'run-ended' && event.status),
-        ['interrupted', 'completed'],
+        ends.map((event) => event.type === 'run-ended' && [event.status, event.errorKind]),
+        [
+          ['interrupted', 'interrupted'],
+          ['completed', null],
+        ],
+        'the extension recorded why the first end came',
       );
       assert.equal(events.filter((event) => event.type === 'run-resumed').length, 1);
     },

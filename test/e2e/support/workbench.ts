@@ -175,6 +175,11 @@ export class Workbench {
     }
   }
 
+  /** Notification toasts whose message contains `text`. */
+  notification(text: string): Locator {
+    return this.page.locator('.notifications-toasts .notification-list-item', { hasText: text });
+  }
+
   /** Rows of the Problems panel (opened with Ctrl+Shift+M), as their aria-labels. */
   problemRows(): Locator {
     return this.page.locator('.part.panel .markers-panel .monaco-list-row');
