@@ -8,7 +8,7 @@ Usage:
   medtransfer report RUN_DIR           write report.html and report.md (with a model card)
   medtransfer COMMAND --help           help for a command
 
-Exit codes: 0 ok, 1 invalid experiment file, 2 usage error, 3 run failed.
+Exit codes: 0 ok, 1 invalid experiment file, 2 usage error, 3 run failed, 4 no backend could start.
 `;
 
 export const RUN_HELP = `Usage: medtransfer run FILE [options]
@@ -33,7 +33,10 @@ Options:
 
 Ctrl-C (or SIGTERM, or the \`stop\` IPC message when forked) stops after the current batch,
 saves the models and ends the run as \`stopped\`; a second Ctrl-C quits at once.
-Exit codes: 0 completed or stopped, 1 invalid experiment file, 2 usage error, 3 run failed.
+A failed run's last line names its kind (errorKind in run-ended): experiment problem, data
+problem, out of memory, training diverged, backend problem or internal error.
+Exit codes: 0 completed or stopped, 1 invalid experiment file, 2 usage error, 3 run failed,
+4 no backend could start (nothing ran).
 `;
 
 export const RESUME_HELP = `Usage: medtransfer resume RUN_DIR [options]
@@ -56,7 +59,7 @@ Options:
   -h, --help         this help
 
 Exit codes: 0 completed or stopped, 1 invalid experiment.json, 2 nothing to resume or usage
-error, 3 run failed.
+error, 3 run failed, 4 no backend could start.
 `;
 
 export const VALIDATE_HELP = `Usage: medtransfer validate FILE...
