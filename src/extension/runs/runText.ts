@@ -56,8 +56,10 @@ export function outcomeText(state: RunState): string {
       return result ?? 'completed';
     case 'stopped':
       return result ? `stopped · ${result}` : 'stopped';
-    case 'failed':
-      return `failed${state.errorKind === null ? '' : ` (${errorKindLabel(state.errorKind)})`}${state.error ? `: ${truncate(firstLine(state.error), 80)}` : ''}`;
+    case 'failed': {
+      const kind = state.errorKind === null ? '' : ` (${errorKindLabel(state.errorKind)})`;
+      return `failed${kind}${state.error ? `: ${truncate(firstLine(state.error), 80)}` : ''}`;
+    }
     case 'interrupted':
       return result ? `interrupted · ${result}` : 'interrupted';
   }

@@ -59,7 +59,8 @@ export const ERROR_KIND_TEXT: Readonly<Record<ErrorKind, ErrorKindText>> = {
   backend: {
     label: 'backend problem',
     advice:
-      'Install the backend the message names, or choose another (`backend: auto`, or the medtransfer.backend setting); ' +
+      'Install the backend the message names, or choose another ' +
+      '(`backend: auto`, or the medtransfer.backend setting); ' +
       'if the trainer could not start at all, check medtransfer.nodePath.',
   },
   interrupted: {

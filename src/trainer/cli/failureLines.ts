@@ -9,7 +9,8 @@ import { errorKindOf } from '../pipeline/errorKindOf';
 
 /** `medtransfer: run failed (data problem): cut.npz: not a readable .npz … (see …/log.txt)` */
 export function runFailedLine(result: { error: string | null; errorKind: ErrorKind | null }, logFile: string): string {
-  return `medtransfer: run failed${kindInParentheses(result.errorKind)}: ${result.error ?? 'unknown error'} (see ${logFile})`;
+  const kind = kindInParentheses(result.errorKind);
+  return `medtransfer: run failed${kind}: ${result.error ?? 'unknown error'} (see ${logFile})`;
 }
 
 /**

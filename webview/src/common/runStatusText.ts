@@ -11,7 +11,10 @@ export const STATUS_LABELS: Readonly<Record<RunStatus, string>> = {
   interrupted: 'Interrupted',
 };
 
-/** `Failed · out of memory`; `Interrupted` alone (its kind would say it twice); `Failed` for runs older than errorKind. */
+/**
+ * `Failed · out of memory`; `Interrupted` alone (its kind would say it twice); `Failed` for runs
+ * older than errorKind.
+ */
 export function statusText(state: Pick<RunState, 'status' | 'errorKind'>): string {
   const label = STATUS_LABELS[state.status];
   const kind = state.errorKind;
