@@ -62,7 +62,7 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
     const searchPaths = backendSearchPathsHere(options.backendPaths ?? [], loaded.file);
     backend = await selectBackend(choice, { log: (line) => output.err(line), searchPaths });
   } catch (error) {
-    const failure = notStartedFailure(error, 'the run');
+    const failure = notStartedFailure(error);
     output.err(failure.line);
     return failure.exit;
   }

@@ -1,6 +1,7 @@
-// The CLI's last words when a run fails or cannot start: the kind of failure in words, then the
-// message, so that a terminal user sees at a glance whether to fix the data, the experiment, the
-// batch size or the backend.
+// The CLI's last words when a run fails or cannot start. A failed run's line names the kind of
+// failure before the message, so that a terminal user sees at a glance whether to fix the data,
+// the experiment, the batch size or the backend; a run that could not start says so by its exit
+// code (4: the backend), as nothing ran to write a run-ended.
 import { errorMessage } from '../../shared/errors/errorMessage';
 import { errorKindLabel } from '../../shared/run/errorKind';
 import type { ErrorKind } from '../../shared/run/errorKind';
@@ -9,22 +10,14 @@ import { errorKindOf } from '../pipeline/errorKindOf';
 
 /** `medtransfer: run failed (data problem): cut.npz: not a readable .npz … (see …/log.txt)` */
 export function runFailedLine(result: { error: string | null; errorKind: ErrorKind | null }, logFile: string): string {
-  const kind = kindInParentheses(result.errorKind);
+  const kind = result.errorKind === null ? '' : ` (${errorKindLabel(result.errorKind)})`;
   return `medtransfer: run failed${kind}: ${result.error ?? 'unknown error'} (see ${logFile})`;
 }
 
-/**
- * A failure before the run began (its backend would not start): the line to print and the exit
- * code, 4 when the backend is to blame (nothing ran, so no run-ended can say it).
- */
-export function notStartedFailure(thrown: unknown, what: string): { line: string; exit: number } {
-  const kind = errorKindOf(thrown);
+/** A backend that would not start: its message (what to install or choose) and exit code 4. */
+export function notStartedFailure(thrown: unknown): { line: string; exit: number } {
   return {
-    line: `medtransfer: ${what} did not start${kindInParentheses(kind)}: ${errorMessage(thrown)}`,
-    exit: kind === 'backend' ? EXIT.backend : EXIT.failed,
+    line: `medtransfer: ${errorMessage(thrown)}`,
+    exit: errorKindOf(thrown) === 'backend' ? EXIT.backend : EXIT.failed,
   };
-}
-
-function kindInParentheses(kind: ErrorKind | null): string {
-  return kind === null ? '' : ` (${errorKindLabel(kind)})`;
 }

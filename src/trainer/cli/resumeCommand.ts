@@ -79,7 +79,7 @@ export async function resumeCommand(options: ResumeOptions, output: Output): Pro
       searchPaths: backendSearchPathsHere(options.backendPaths ?? [], experimentFile),
     });
   } catch (error) {
-    const failure = notStartedFailure(error, 'the resume');
+    const failure = notStartedFailure(error);
     output.err(failure.line);
     return failure.exit;
   }

@@ -48,12 +48,12 @@ function run(
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** The run did not start, as a backend problem (exit 4), and says where the broken package is and what to do. */
+/** The run did not start (exit 4: the backend), and says where the broken package is and what to do. */
 function assertFoundBroken(result: ReturnType<typeof run>, dir: string): void {
   assert.equal(result.status, 4, result.stderr);
   assert.ok(
     result.stderr.includes(
-      `medtransfer: the run did not start (backend problem): backend 'tensorflow' was asked for but is not available: @tensorflow/tfjs-node is installed (in ${dir}) but failed to load: ${LIBTENSORFLOW_ERROR}.`,
+      `medtransfer: backend 'tensorflow' was asked for but is not available: @tensorflow/tfjs-node is installed (in ${dir}) but failed to load: ${LIBTENSORFLOW_ERROR}.`,
     ),
     result.stderr,
   );

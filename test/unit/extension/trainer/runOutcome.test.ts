@@ -81,7 +81,7 @@ describe('outcomeOfExit', () => {
     assert.deepEqual([heap.status, heap.errorKind], ['failed', 'out-of-memory']);
     assert.equal(outcomeOfExit(exit({ code: 1, stderrTail: ['x.yaml:3:1: unknown key'] })).errorKind, 'experiment');
     const backend = outcomeOfExit(
-      exit({ code: 4, stderrTail: ["medtransfer: the run did not start (backend problem): backend 'tensorflow' …"] }),
+      exit({ code: 4, stderrTail: ["medtransfer: backend 'tensorflow' was asked for but is not available: …"] }),
     );
     assert.deepEqual([backend.status, backend.errorKind], ['failed', 'backend']);
     assert.equal(outcomeOfExit(exit({ code: 3, stderrTail: ['TypeError: x is undefined'] })).errorKind, 'internal');

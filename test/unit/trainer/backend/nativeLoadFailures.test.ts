@@ -133,7 +133,7 @@ describe('tfjs-node(-gpu) installed but failing to load, through the real module
     const dir = project({ [GPU]: 'cudart' });
     await assert.rejects(
       selectBackend('tensorflow-gpu', { log: () => undefined, searchPaths: [dir], engine: engine() }),
-      /^Error: backend 'tensorflow-gpu' was asked for but is not available: @tensorflow\/tfjs-node-gpu is installed \(in .*\) but failed to load: libcudart\.so\.11\.0: .*CUDA 11 runtime and cuDNN 8.*or use webgpu or wasm\.$/,
+      /^BackendError: backend 'tensorflow-gpu' was asked for but is not available: @tensorflow\/tfjs-node-gpu is installed \(in .*\) but failed to load: libcudart\.so\.11\.0: .*CUDA 11 runtime and cuDNN 8.*or use webgpu or wasm\.$/,
     );
   });
 

@@ -198,7 +198,7 @@ describe('selectBackend auto', () => {
     );
     await assert.rejects(
       selectBackend('tensorflow-gpu', { log: () => undefined, loadModule: fakeLoader(packages).load, engine }),
-      /^Error: backend 'tensorflow-gpu' was asked for but is not available: .*found no usable GPU/,
+      /^BackendError: backend 'tensorflow-gpu' was asked for but is not available: .*found no usable GPU/,
     );
   });
 
@@ -273,7 +273,7 @@ describe('selectBackend with an explicit choice', () => {
         { '@tensorflow/tfjs-node-gpu': new Error('libcudnn.so.8: cannot open shared object file\nstack') },
         ALL_WORK,
       ),
-      /^Error: backend 'tensorflow-gpu' was asked for but is not available: @tensorflow\/tfjs-node-gpu is installed but failed to load: libcudnn\.so\.8: cannot open shared object file\. libcudnn\.so\.8 is missing: .* or use webgpu or wasm\.$/,
+      /^BackendError: backend 'tensorflow-gpu' was asked for but is not available: @tensorflow\/tfjs-node-gpu is installed but failed to load: libcudnn\.so\.8: cannot open shared object file\. libcudnn\.so\.8 is missing: .* or use webgpu or wasm\.$/,
     );
     await assert.rejects(
       select('webgpu', { webgpu: webgpuPackage(null) }, ALL_WORK),
