@@ -78,12 +78,12 @@ export function outcomeOfExit(exit: TrainerExit): RunOutcome {
 const KILLED_FROM_OUTSIDE: ReadonlySet<NodeJS.Signals> = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT']);
 
 /**
- * A trainer that failed before its run began says why by its exit code (an invalid experiment
- * file, a backend that would not start). V8 running out of heap aborts the process before any
- * handler runs, leaving only its FATAL ERROR line.
+ * A trainer whose backend would not start says so by its exit code, 4. (Its code 1, an invalid
+ * experiment file, is also Node's own code for an uncaught exception, so it tells nothing; the
+ * extension validates the file before it starts a run anyway.) V8 running out of heap aborts the
+ * process before any handler runs, leaving only its FATAL ERROR line.
  */
 function kindOfCrash(exit: TrainerExit): ErrorKind {
-  if (exit.code === EXIT.invalid) return 'experiment';
   if (exit.code === EXIT.backend) return 'backend';
   if (exit.stderrTail.some((line) => /JavaScript heap out of memory/.test(line))) return 'out-of-memory';
   return 'internal';

@@ -47,7 +47,13 @@ describe('TrainerProcess', () => {
     assert.equal(exit.runEnded?.status, 'completed');
     assert.equal(exit.escalation, null);
     assert.ok(output.some((line) => line.stream === 'stdout' && line.line === 'done'));
-    assert.deepEqual(outcomeOfExit(exit), { status: 'completed', error: null, reportedByTrainer: true });
+    // The fake sends run-ended as trainers did before errorKind: it reads as no kind.
+    assert.deepEqual(outcomeOfExit(exit), {
+      status: 'completed',
+      error: null,
+      errorKind: null,
+      reportedByTrainer: true,
+    });
     trainer.dispose();
   });
 
@@ -97,7 +103,7 @@ describe('TrainerProcess', () => {
     assert.equal(exit.escalation, null, 'no signal was needed');
     assert.equal(exit.code, 0);
     assert.equal(exit.runEnded?.status, 'stopped');
-    assert.deepEqual(outcomeOfExit(exit), { status: 'stopped', error: null, reportedByTrainer: true });
+    assert.deepEqual(outcomeOfExit(exit), { status: 'stopped', error: null, errorKind: null, reportedByTrainer: true });
     trainer.dispose();
   });
 
@@ -134,6 +140,8 @@ describe('TrainerProcess', () => {
     assert.deepEqual(outcomeOfExit(exit), {
       status: 'failed',
       error: 'Error: out of memory while allocating a tensor of shape [64,28,28,32]',
+      // Exit 3 without run-ended: the trainer died outside its run's error handling.
+      errorKind: 'internal',
       reportedByTrainer: false,
     });
     trainer.dispose();
@@ -146,6 +154,11 @@ describe('TrainerProcess', () => {
     const outcome = outcomeOfExit(exit);
     assert.equal(outcome.status, 'failed');
     assert.match(outcome.error ?? '', /TypeError: cannot read properties of undefined/);
+    assert.equal(
+      outcome.errorKind,
+      'internal',
+      "Node's exit code 1 for an uncaught exception is no invalid experiment",
+    );
   });
 
   it('counts a clean exit without run-ended as a failure', async () => {

@@ -79,7 +79,11 @@ describe('outcomeOfExit', () => {
       }),
     );
     assert.deepEqual([heap.status, heap.errorKind], ['failed', 'out-of-memory']);
-    assert.equal(outcomeOfExit(exit({ code: 1, stderrTail: ['x.yaml:3:1: unknown key'] })).errorKind, 'experiment');
+    assert.equal(
+      outcomeOfExit(exit({ code: 1, stderrTail: ['TypeError: x is undefined'] })).errorKind,
+      'internal',
+      "exit 1 is also Node's code for an uncaught exception: it says nothing",
+    );
     const backend = outcomeOfExit(
       exit({ code: 4, stderrTail: ["medtransfer: backend 'tensorflow' was asked for but is not available: …"] }),
     );
