@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { errorMessage, errorStack } from '../../../src/shared/errors/errorMessage';
+import { errorMessage, errorStack } from '../../../../src/shared/errors/errorMessage';
 
 describe('errorMessage', () => {
   it("gives an Error's message, or its name when the message is empty", () => {
