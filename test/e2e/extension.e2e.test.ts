@@ -20,7 +20,7 @@ import { parseExperiment } from '../../src/shared/experiment/parseExperiment';
 import { saveLogs } from './support/artifacts';
 import { createProfile, installCodeServer, installExtension, startCodeServer } from './support/codeServer';
 import type { CodeServer, Profile } from './support/codeServer';
-import { readRun, splitSize } from './support/runFiles';
+import { describeRunFolder, readRun, splitSize } from './support/runFiles';
 import { waitUntil } from '../support/polling';
 import { webviewFrame } from './support/webviewFrames';
 import { launchBrowser, OUTPUT_DIR, Workbench } from './support/workbench';
@@ -454,6 +454,43 @@ describe('MedTransfer in VS Code (code-server)', () => {
     await workbench.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
   }
 
+  /**
+   * Waits for the run's row to show completed. A run that ends otherwise fails the step at once; a
+   * failure says what the run folder and the notifications on screen say.
+   */
+  async function waitForCompletedRow(row: Locator, runDir: string, timeoutMs: number): Promise<void> {
+    const endsBefore = readRun(runDir).events.filter((event) => event.type === 'run-ended').length;
+    let waiting = true;
+    // Resolves 'ended' when the run ends otherwise than completed, 'done' once the row has shown it.
+    const endedOtherwise = waitUntil(
+      'the run to end otherwise than completed',
+      () => {
+        if (!waiting) return 'done';
+        const ends = readRun(runDir).events.filter((event) => event.type === 'run-ended');
+        const last = ends.at(-1);
+        return ends.length > endsBefore && last?.type === 'run-ended' && last.status !== 'completed' && 'ended';
+      },
+      { timeoutMs: timeoutMs + 60_000, intervalMs: 500 },
+    ).catch(() => 'done');
+    try {
+      await Promise.race([
+        row.locator('.codicon-pass').waitFor({ timeout: timeoutMs }),
+        endedOtherwise.then((outcome) => {
+          if (outcome === 'ended') throw new Error('the run ended, not completed');
+          return new Promise<never>(() => undefined);
+        }),
+      ]);
+    } catch (error) {
+      const notifications = await workbench.notificationTexts().catch(() => []);
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}\n${describeRunFolder(runDir)}\n` +
+          `notifications: ${notifications.join(' | ') || 'none'}`,
+      );
+    } finally {
+      waiting = false;
+    }
+  }
+
   /** The run's row in the Experiments tree, its experiment expanded. */
   async function runRow(experimentName: string, runId: string): Promise<Locator> {
     await workbench.showContainer('MedTransfer');
@@ -486,7 +523,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
       // Reattached: shown running (the spinning sync icon), not interrupted, and it updates live.
       await row.locator('.codicon-sync').waitFor({ timeout: 30_000 });
       await workbench.screenshot('09-reattached-after-reload');
-      await row.locator('.codicon-pass').waitFor({ timeout: 2 * RUN_TIMEOUT_MS });
+      await waitForCompletedRow(row, runDir, 2 * RUN_TIMEOUT_MS);
       await workbench.screenshot('10-reattached-run-completed');
 
       const { state, events } = readRun(runDir);
@@ -528,7 +565,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
       await row.hover();
       await workbench.screenshot('11-interrupted-run');
       await row.locator('.action-label[aria-label="Resume Run"]').click();
-      await row.locator('.codicon-pass').waitFor({ timeout: 2 * RUN_TIMEOUT_MS });
+      await waitForCompletedRow(row, runDir, 2 * RUN_TIMEOUT_MS);
       await workbench.screenshot('12-resumed-run-completed');
 
       const { state, events } = readRun(runDir);

@@ -25,3 +25,21 @@ export function readRun(runDir: string): RunRecord {
 export function splitSize(sizes: readonly number[]): number {
   return sizes.reduce((sum, count) => sum + count, 0);
 }
+
+/**
+ * What a run folder says when a step waiting on it fails: its status and error, its last events'
+ * types and the end of log.txt, so that a failure on a machine we cannot look at explains itself.
+ */
+export function describeRunFolder(runDir: string, logLines = 15): string {
+  let summary: string;
+  try {
+    const { state, events } = readRun(runDir);
+    const lastTypes = events.slice(-8).map((event) => event.type);
+    summary = `status ${state.status}${state.error ? ` (${state.error})` : ''}; last events: ${lastTypes.join(', ')}`;
+  } catch (error) {
+    summary = error instanceof Error ? error.message : String(error);
+  }
+  const logFile = join(runDir, RUN_FILES.log);
+  const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-logLines) : [];
+  return [`run folder ${runDir}: ${summary}`, ...log.map((line) => `  log: ${line}`)].join('\n');
+}

@@ -180,6 +180,12 @@ export class Workbench {
     return this.page.locator('.notifications-toasts .notification-list-item', { hasText: text });
   }
 
+  /** The text of every notification toast on screen (for a failing step's message). */
+  async notificationTexts(): Promise<string[]> {
+    const texts = await this.page.locator('.notifications-toasts .notification-list-item').allInnerTexts();
+    return texts.map((text) => text.replace(/\s+/g, ' ').trim());
+  }
+
   /** Rows of the Problems panel (opened with Ctrl+Shift+M), as their aria-labels. */
   problemRows(): Locator {
     return this.page.locator('.part.panel .markers-panel .monaco-list-row');
