@@ -221,7 +221,7 @@ describe('checkTrainerOfRun after pid reuse', { skip: skipIfMissing(canChoosePid
     // ns_last_pid; another process on the machine may take it first, so try again).
     await new Promise((resolve) => setTimeout(resolve, 7_000));
     let second: ChildProcess | null = null;
-    for (let attempt = 0; attempt < 50 && second === null; attempt++) {
+    for (let attempt = 0; attempt < 200 && second === null; attempt++) {
       writeFileSync('/proc/sys/kernel/ns_last_pid', String(pid - 1));
       const candidate = startProcess([cli, ...runArgs()]);
       if (candidate.pid === pid) second = candidate;
