@@ -491,6 +491,29 @@ describe('MedTransfer in VS Code (code-server)', () => {
     }
   }
 
+  /**
+   * Clicks the row's Resume Run action until the row leaves the interrupted state. The tree
+   * re-renders its rows when a run folder changes; a click that lands on a row being replaced is
+   * lost (CI once waited 300 s after one), so a click with no effect in 20 s is said and repeated.
+   */
+  async function clickUntilResumed(row: Locator, runDir: string): Promise<void> {
+    const resumed = (): boolean => readRun(runDir).events.some((event) => event.type === 'run-resumed');
+    for (let attempt = 1; ; attempt++) {
+      await row.hover();
+      await row.locator('.action-label[aria-label="Resume Run"]').click();
+      try {
+        await row.locator('.codicon-debug-disconnect').waitFor({ state: 'detached', timeout: 20_000 });
+        return;
+      } catch (error) {
+        if (resumed()) return;
+        const notifications = await workbench.notificationTexts().catch(() => []);
+        const seen = `notifications: ${notifications.join(' | ') || 'none'}`;
+        if (attempt === 3) throw new Error(`Resume Run was clicked 3 times without effect; ${seen}`, { cause: error });
+        console.log(`# Resume Run click ${attempt} had no effect in 20 s (${seen}); clicking again`);
+      }
+    }
+  }
+
   /** The run's row in the Experiments tree, its experiment expanded. */
   async function runRow(experimentName: string, runId: string): Promise<Locator> {
     await workbench.showContainer('MedTransfer');
@@ -564,7 +587,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
       await row.locator('.codicon-debug-disconnect').waitFor();
       await row.hover();
       await workbench.screenshot('11-interrupted-run');
-      await row.locator('.action-label[aria-label="Resume Run"]').click();
+      await clickUntilResumed(row, runDir);
       await waitForCompletedRow(row, runDir, 2 * RUN_TIMEOUT_MS);
       await workbench.screenshot('12-resumed-run-completed');
 
