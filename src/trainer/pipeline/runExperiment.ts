@@ -9,7 +9,9 @@ import { transferGain } from '../../shared/run/runState';
 import { removeCheckpoints } from '../checkpoint/checkpointFiles';
 import type { ImageShape } from '../data/dataset';
 import { explainOutOfMemory } from '../training/outOfMemory';
+import { listWeights, nonFiniteWeights } from '../training/finiteWeights';
 import { StopRequested } from '../training/stopSignal';
+import { DivergedError } from '../training/trainPhase';
 import { errorKindOf } from './errorKindOf';
 import { saveModels, writeMetricsFile } from './finalModels';
 import type { ModelToSave } from './finalModels';
@@ -90,23 +92,45 @@ function endedBy(caught: unknown, request: RunRequest): RunEnd {
 }
 
 /**
+ * The last guard: whatever path led here (a stop in the middle of an epoch, a phase with no
+ * epochs, a loaded model), no model with a NaN or infinite weight is saved, and such a run does
+ * not end completed. Null when every model is finite.
+ */
+function refuseNonFinite(models: ModelToSave[], context: RunContext): RunEnd | null {
+  let broken: string[];
+  try {
+    broken = models.flatMap(({ model, folder }) => {
+      const names = nonFiniteWeights(model);
+      return names.length > 0 ? [`${folder}/ (${listWeights(names)})`] : [];
+    });
+  } catch (caught) {
+    return endedBy(caught, context.request);
+  }
+  if (broken.length === 0) return null;
+  const { events } = context;
+  const diverged = new DivergedError(
+    `the weights of ${broken.join(', ')} hold NaN or infinite values, so no model was saved: ` +
+      'lower the learning rate, or check that the images are finite and scaled to 0..1',
+  );
+  events.log('error', diverged.message);
+  return { status: 'failed', error: diverged.message, errorKind: errorKindOf(diverged) };
+}
+
+/**
  * Saves the models (unless the run failed), writes metrics.json, removes the checkpoint of a
  * completed run (a stopped or failed one keeps it for `medtransfer resume`) and emits run-ended.
  */
-async function finishRun(
-  context: RunContext,
-  { status, error, errorKind }: RunEnd,
-  started: number,
-): Promise<RunResult> {
+async function finishRun(context: RunContext, end: RunEnd, started: number): Promise<RunResult> {
   const { experiment, events, request } = context;
   const evaluations = context.evaluation?.evaluations ?? {};
   const comparison = context.evaluation?.comparison ?? null;
+  const toSave = context.models.toSave(context.evaluation?.decisions ?? {});
+  const { status, error, errorKind } = end.status === 'failed' ? end : (refuseNonFinite(toSave, context) ?? end);
   try {
     const stoppedNote = (model: ModelToSave) => ({
       ...model,
       weightsSource: `${model.weightsSource}; the run was stopped before it finished`,
     });
-    const toSave = context.models.toSave(context.evaluation?.decisions ?? {});
     if (status !== 'failed')
       await saveModels(
         status === 'stopped' ? toSave.map(stoppedNote) : toSave,

@@ -12,6 +12,7 @@ import type { SeededRandom } from '../random';
 import { BatchIterator } from './batches';
 import { EarlyStoppingTracker } from './earlyStopping';
 import type { EarlyStoppingState } from './earlyStopping';
+import { listWeights, nonFiniteWeights } from './finiteWeights';
 import { crossEntropy, predictProbabilities } from './predict';
 import { StopRequested } from './stopSignal';
 import type { StopSignal } from './stopSignal';
@@ -130,6 +131,15 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
             learningRate: options.learningRate,
             range: inputRange(),
           });
+        if (!step.gradientsFinite)
+          throw nonFiniteGradientError({
+            phase,
+            epoch,
+            batch: batchNumber,
+            loss: step.loss,
+            learningRate: options.learningRate,
+            range: inputRange(),
+          });
         lossSum += step.loss * batch.count;
         correct += step.correct;
         seen += batch.count;
@@ -149,6 +159,17 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
         // Let IPC messages (a stop request) and stream writes through between batches.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
+      // The gradients were finite at every step, but an update can still overflow, and batch
+      // normalisation's moving statistics change outside the gradients: one check an epoch, before
+      // anything of it is kept (best weights, checkpoint).
+      const nonFinite = nonFiniteWeights(classifier.model);
+      if (nonFinite.length > 0)
+        throw nonFiniteWeightsError(nonFinite, {
+          phase,
+          epoch,
+          learningRate: options.learningRate,
+          range: inputRange(),
+        });
       const meanLoss = lossSum / Math.max(1, seen);
       if (meanLoss >= DIVERGED_LOSS)
         throw divergedLossError({
@@ -252,13 +273,41 @@ export class DivergedError extends Error {
   }
 }
 
+/**
+ * What is kept of a phase stopped in the middle of an epoch. Not "the weights stay finite": an
+ * earlier update may have overflowed, and batch normalisation's statistics change in the forward
+ * pass. A checkpoint is written only after the end-of-epoch check, and a model only after
+ * runExperiment's own check.
+ */
+const STOPPED_BEFORE_UPDATE =
+  'the phase stopped before the update; nothing of this epoch was kept (no checkpoint, no saved model)';
+
 /** The likely causes, most likely first: a learning rate too high, or inputs not scaled to [0, 1]. */
 export function nonFiniteLossError(at: NonFiniteLoss): DivergedError {
   const what = Number.isNaN(at.loss) ? 'NaN' : at.loss > 0 ? 'Infinity' : '-Infinity';
   return new DivergedError(
     `the loss became ${what} at epoch ${at.epoch} batch ${at.batch} of ${at.phase}: ` +
       `lower the learning rate (now ${at.learningRate}) or ${inputAdvice(at.range)}; ` +
-      'the phase stopped before the update, so the weights stay finite',
+      STOPPED_BEFORE_UPDATE,
+  );
+}
+
+/** Finite loss, non-finite gradients: the update would have made the weights NaN. */
+export function nonFiniteGradientError(at: NonFiniteLoss): DivergedError {
+  return new DivergedError(
+    `the gradients became NaN or infinite at epoch ${at.epoch} batch ${at.batch} of ${at.phase} ` +
+      `although the loss was finite (${at.loss.toFixed(3)}): ` +
+      `lower the learning rate (now ${at.learningRate}) or ${inputAdvice(at.range)}; ` +
+      STOPPED_BEFORE_UPDATE,
+  );
+}
+
+/** Weights that became non-finite during an epoch (an overflowing update, batch-norm statistics). */
+export function nonFiniteWeightsError(weights: string[], at: Omit<NonFiniteLoss, 'batch' | 'loss'>): DivergedError {
+  return new DivergedError(
+    `after epoch ${at.epoch} of ${at.phase} the weights ${listWeights(weights)} hold NaN or infinite values: ` +
+      `lower the learning rate (now ${at.learningRate}) or ${inputAdvice(at.range)}; ` +
+      'nothing of this epoch was kept (no checkpoint, no saved model)',
   );
 }
 

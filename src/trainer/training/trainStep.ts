@@ -10,6 +10,7 @@ import {
   mul,
   neg,
   oneHot,
+  stack,
   sum,
   tensor1d,
   tensor4d,
@@ -20,6 +21,7 @@ import type { Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core'
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ImageShape } from '../data/dataset';
 import type { Batch } from './batches';
+import { finiteGuard } from './finiteWeights';
 
 export interface StepContext {
   model: LayersModel;
@@ -31,15 +33,27 @@ export interface StepContext {
   optimizer: Optimizer;
 }
 
+export interface StepResult {
+  loss: number;
+  correct: number;
+  /**
+   * Whether every gradient was finite. The clipped cross-entropy and max-pooling can keep the loss
+   * finite while a NaN input makes the gradients NaN, so the loss alone does not tell.
+   */
+  gradientsFinite: boolean;
+}
+
 /**
  * Softmax output's clipped log cross-entropy (class weights optional), gradients by variableGrads,
- * then the update. The loss is read before the gradients are applied: a non-finite loss returns
- * without touching the weights, so what was trained stays usable.
+ * then the update. The loss and a finiteness check of the gradients are read together (one read)
+ * before the gradients are applied: a non-finite loss or gradient returns without touching the
+ * weights, so what was trained stays usable.
  */
-export function trainStep(context: StepContext, batch: Batch): { loss: number; correct: number } {
+export function trainStep(context: StepContext, batch: Batch): StepResult {
   const { classWeights } = context;
   const kept: { probabilities?: Tensor } = {};
   let lossValue = Number.NaN;
+  let gradientsFinite = false;
   tidy(() => {
     const images = tensor4d(batch.images, [batch.count, ...context.shape]);
     const labels = tensor1d(batch.labels, 'int32');
@@ -51,8 +65,10 @@ export function trainStep(context: StepContext, batch: Batch): { loss: number; c
       const weighted = classWeights ? mul(perImage, gather(classWeights, labels)) : perImage;
       return mean(weighted) as Scalar;
     }, context.variables);
-    lossValue = value.dataSync()[0] ?? Number.NaN;
-    if (Number.isFinite(lossValue)) context.optimizer.applyGradients(grads);
+    const [loss, gradientGuard] = stack([value, sum(finiteGuard(Object.values(grads)))]).dataSync();
+    lossValue = loss ?? Number.NaN;
+    gradientsFinite = gradientGuard === 0;
+    if (Number.isFinite(lossValue) && gradientsFinite) context.optimizer.applyGradients(grads);
   });
   const output = kept.probabilities;
   const predicted = output ? tidy(() => argMax(output, -1).dataSync()) : new Int32Array();
@@ -61,5 +77,5 @@ export function trainStep(context: StepContext, batch: Batch): { loss: number; c
   predicted.forEach((label: number, index: number) => {
     if (label === batch.labels[index]) correct++;
   });
-  return { loss: lossValue, correct };
+  return { loss: lossValue, correct, gradientsFinite };
 }

@@ -65,7 +65,7 @@ describe('training failures', () => {
     });
     assert.equal(
       error.message,
-      "the loss became NaN at epoch 3 batch 7 of finetune: lower the learning rate (now 0.1) or check the input range: the training images range 0..255, not 0..1 (the dataset's scaling or `window`); the phase stopped before the update, so the weights stay finite",
+      "the loss became NaN at epoch 3 batch 7 of finetune: lower the learning rate (now 0.1) or check the input range: the training images range 0..255, not 0..1 (the dataset's scaling or `window`); the phase stopped before the update; nothing of this epoch was kept (no checkpoint, no saved model)",
     );
     assert.match(
       nonFiniteLossError({
