@@ -119,6 +119,7 @@ function readCheckpointFolder(path: string): Checkpoint {
   if (counted !== state.weightSpecs.length)
     throw new Error(`${STATE_JSON} lists ${counted} tensors in groups but ${state.weightSpecs.length} weight specs`);
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  checkFinite(buffer, state.weightSpecs);
   const tensors = io.decodeWeights(buffer, state.weightSpecs);
   const group = (name: string): Tensor[] | null => {
     const entry = state.groups.find((candidate) => candidate.name === name);
@@ -152,6 +153,27 @@ function readCheckpointFolder(path: string): Checkpoint {
       betaPowers: state.optimizerBetaPowers,
     },
   };
+}
+
+/**
+ * Checkpoints are written from finite weights only (training stops first), so a NaN or infinite
+ * value means damage on disk: such a checkpoint does not load, and the previous one is used.
+ */
+function checkFinite(buffer: ArrayBuffer, specs: CheckpointState['weightSpecs']): void {
+  let offset = 0;
+  for (const spec of specs) {
+    const size = spec.shape.reduce((product, length) => product * length, 1);
+    if (spec.dtype === 'float32') {
+      // Bool tensors (1 byte each) before it can leave the offset unaligned for a Float32Array view.
+      const values =
+        offset % 4 === 0
+          ? new Float32Array(buffer, offset, size)
+          : new Float32Array(buffer.slice(offset, offset + size * 4));
+      for (const value of values)
+        if (value - value !== 0) throw new Error(`${WEIGHTS_BIN} holds ${value} in ${spec.name} (damaged)`);
+    }
+    offset += size * (spec.dtype === 'bool' ? 1 : 4);
+  }
 }
 
 /** A completed run needs no checkpoint: both are removed. */

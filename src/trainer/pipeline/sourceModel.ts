@@ -6,6 +6,7 @@ import { RUN_FILES } from '../../shared/run/runFiles';
 import type { ImageShape, PreparedDataset } from '../data/dataset';
 import { buildClassifier, extractBase } from '../models/classifier';
 import { loadModel, readModelMetadata } from '../models/modelFiles';
+import { listWeights, nonFiniteWeights } from '../training/finiteWeights';
 import type { EventStream } from '../run/eventStream';
 import type { PhaseEnvironment } from './phaseRunner';
 import { runTrainingPhase } from './phaseRunner';
@@ -101,6 +102,13 @@ async function loadPretrained(dir: string, environment: PhaseEnvironment): Promi
       `cannot load the pretrained model from ${dir}: ${errorMessage(error)} (it must be a TF.js layers model folder with model.json, such as a run's model/)`,
     );
   }
+  // A model saved from a diverged run (or damaged on disk) would make every weight trained on top of it NaN.
+  const nonFinite = nonFiniteWeights(model);
+  if (nonFinite.length > 0)
+    throw new ExperimentError(
+      `the pretrained model in ${dir} is unusable: its weights ${listWeights(nonFinite)} hold NaN or infinite ` +
+        'values (saved from a run that diverged, or damaged): train it again, or choose another model',
+    );
   const metadata = readModelMetadata(dir);
   environment.events.emit({
     type: 'phase-ended',

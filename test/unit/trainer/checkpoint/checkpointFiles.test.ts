@@ -118,6 +118,26 @@ describe('checkpoint files', () => {
     assert.match(none.reasons[1] ?? '', /checkpoint\.previous: state\.json is not a MedTransfer checkpoint: phase/);
   });
 
+  it('does not load a checkpoint whose weights hold NaN (damage on disk: training never writes one)', async () => {
+    const runDir = mkdtempSync(join(tmpdir(), 'medtransfer-checkpoint-'));
+    for (const epoch of [1, 2]) {
+      const written = checkpointAt(epoch);
+      await writeCheckpoint(runDir, written);
+      disposeCheckpoint(written);
+    }
+    const weights = join(runDir, 'checkpoint', 'weights.bin');
+    const bytes = readFileSync(weights);
+    // model:source/0 (3 values), then model:fine-tuned/0: its second value.
+    bytes.writeFloatLE(Number.NaN, 16);
+    writeFileSync(weights, bytes);
+    const fallback = readCheckpoint(runDir);
+    assert.equal(fallback.kind, 'loaded');
+    if (fallback.kind !== 'loaded') return;
+    assert.equal(fallback.checkpoint.epoch, 1);
+    assert.match(fallback.skipped.join(), /checkpoint: weights\.bin holds NaN in model:fine-tuned\/0 \(damaged\)/);
+    disposeCheckpoint(fallback.checkpoint);
+  });
+
   it("restores Adam's slots, iteration count and β-powers so the next step is the same", async () => {
     const step = (optimizer: Optimizer, variable: Variable) =>
       optimizer.minimize(() => sum(square(variable)) as Scalar, false, [variable]);
