@@ -3,6 +3,7 @@
 // guard, because whatever comes from a file or a child process is untrusted input.
 import { z } from 'zod';
 import { errorKindSchema } from './errorKind';
+import { intensityScalingSchema } from './intensityScaling';
 import { clinicalMetricsSchema, modelComparisonSchema } from './metrics';
 
 export const PHASES = ['source', 'head', 'finetune', 'scratch', 'evaluate'] as const;
@@ -45,6 +46,11 @@ export const datasetSummarySchema = z.object({
   /** [height, width, channels] the images were converted to. */
   imageShape: z.tuple([z.number(), z.number(), z.number()]),
   sizes: splitSizesSchema,
+  /**
+   * Where the stored values did not fill the range their type implies and were scaled by the
+   * data's real range instead (12-bit data in uint16). Absent when nothing was (and in older runs).
+   */
+  scaling: z.array(intensityScalingSchema).optional(),
 });
 export type DatasetSummary = z.infer<typeof datasetSummarySchema>;
 

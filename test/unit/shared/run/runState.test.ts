@@ -110,6 +110,31 @@ describe('run state', () => {
     assert.equal(replayRunEvents(run).dataProgress, null);
   });
 
+  it('keeps how a dataset was scaled from data-loaded, and reads data-loaded without it (older runs)', () => {
+    const summary = {
+      description: 'xray.npz (medmnist)',
+      classes: ['class 0', 'class 1'],
+      imageShape: [28, 28, 1] as [number, number, number],
+      sizes: { train: [5, 5], val: [2, 2], test: [2, 2] },
+    };
+    const scaling = {
+      storedAs: 'uint16',
+      implied: [0, 65535] as [number, number],
+      found: [0, 4000] as [number, number],
+      assumed: [0, 4095] as [number, number],
+      reason: '12-bit data',
+    };
+    const [older, newer] = stamp([
+      { type: 'data-loaded', source: null, target: summary },
+      { type: 'data-loaded', source: null, target: { ...summary, scaling: [scaling] } },
+    ]);
+    assert.ok(isTrainerEvent(older));
+    assert.ok(isTrainerEvent(newer));
+    assert.ok(!isTrainerEvent({ ...newer, target: { ...summary, scaling: [{ ...scaling, found: [0] }] } }));
+    assert.equal(replayRunEvents([older as TrainerEvent]).target?.scaling, undefined);
+    assert.deepEqual(replayRunEvents([newer as TrainerEvent]).target?.scaling, [scaling]);
+  });
+
   it('is running with the current phase until run-ended, and ignores replayed events', () => {
     const partial = replayRunEvents([...run.slice(0, 3), run[1] as TrainerEvent]);
     assert.equal(partial.status, 'running');
