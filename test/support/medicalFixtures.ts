@@ -19,6 +19,8 @@ export interface DicomFixture {
   /** Stored values, frames × rows × columns × samples. */
   pixels: number[] | Uint16Array | Int16Array | Uint8Array;
   bits?: 8 | 16;
+  /** Bits Stored (0028,0101), by default all of `bits`. */
+  bitsStored?: number;
   signed?: boolean;
   samples?: 1 | 3;
   frames?: number;
@@ -88,8 +90,8 @@ export function dicomBytes(fixture: DicomFixture): Buffer {
   elements.push(element(0x0028, 0x0010, 'US', us(fixture.rows)));
   elements.push(element(0x0028, 0x0011, 'US', us(fixture.columns)));
   elements.push(element(0x0028, 0x0100, 'US', us(bits)));
-  elements.push(element(0x0028, 0x0101, 'US', us(bits)));
-  elements.push(element(0x0028, 0x0102, 'US', us(bits - 1)));
+  elements.push(element(0x0028, 0x0101, 'US', us(fixture.bitsStored ?? bits)));
+  elements.push(element(0x0028, 0x0102, 'US', us((fixture.bitsStored ?? bits) - 1)));
   elements.push(element(0x0028, 0x0103, 'US', us(fixture.signed ? 1 : 0)));
   if (fixture.window) {
     elements.push(element(0x0028, 0x1050, 'DS', String(fixture.window[0])));

@@ -1,5 +1,6 @@
 // In-memory datasets: every loader returns images as float32 NHWC in [0, 1] with integer labels,
 // so the rest of the trainer never sees file formats.
+import type { IntensityScaling } from '../../shared/run/intensityScaling';
 
 /** [height, width, channels] */
 export type ImageShape = [number, number, number];
@@ -16,6 +17,11 @@ export interface ImageSet {
    * split; absent when every image stands alone.
    */
   groups?: Int32Array;
+  /**
+   * The file that holds these images, in the formats that keep a split in one array
+   * (`x.npz/train_images.npy`), so that an error about image i names it.
+   */
+  source?: string;
 }
 
 export interface LoadedDataset {
@@ -34,6 +40,8 @@ export interface LoadedDataset {
   info?: string[];
   /** What `groups` are: splits then keep each group whole and the log counts them. */
   groupedBy?: 'patient' | 'volume';
+  /** Stored values scaled by the data's real range rather than their type's (12-bit data in uint16). */
+  scaling?: IntensityScaling[];
 }
 
 /** A dataset ready for training: every split present, converted to the model's input shape. */

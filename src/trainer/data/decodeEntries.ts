@@ -9,6 +9,9 @@ import { DatasetError } from './dataset';
 import type { ImageSet, ImageShape, LoadedDataset } from './dataset';
 import type { DecodedImage } from './decodeImage';
 import { fitImage } from './fitImage';
+import { NON_FINITE_ADVICE, describeNonFinite, findNonFinite } from './finitePixels';
+import { integerScale } from './intensityRange';
+import type { IntensityScaling } from '../../shared/run/intensityScaling';
 import { cacheKey } from './cache/cacheKey';
 import { readCachedDataset, writeCachedDataset } from './cache/datasetCache';
 import { errorMessage } from '../../shared/errors/errorMessage';
@@ -73,6 +76,50 @@ interface Collected {
   pixels: Float32Array[];
   labels: number[];
   groups: number[];
+  /** Per image, its deep samples (16-bit PNG) when it has them, to rescale once all are decoded. */
+  deep: (DecodedImage['deepSamples'] | undefined)[];
+}
+
+/** Throws (naming the image of a multi-image file) when a decoded image holds NaN or ±Infinity. */
+function checkFinite(image: DecodedImage): void {
+  const found = findNonFinite(image.pixels, 1, image.shape);
+  if (found)
+    throw new Error(`${describeNonFinite(found, image.shape[2], image.part ?? 'the image')}: ${NON_FINITE_ADVICE}`);
+}
+
+/**
+ * Deep integer samples were read as value ÷ (2^bits − 1); when no image of the dataset uses all of
+ * those bits (12-bit data in 16-bit PNGs), every such image is rescaled by the bits the data
+ * evidently has. Fitting to the input shape is linear (resize, pad with 0, luma), so rescaling the
+ * fitted pixels equals rescaling the decoded ones.
+ */
+function rescaleDeepSamples(collected: Collected[]): IntensityScaling[] {
+  const byType = new Map<string, { bits: number; found: [number, number] }>();
+  for (const { deep } of collected)
+    for (const samples of deep) {
+      if (!samples) continue;
+      const seen = byType.get(samples.storedAs);
+      byType.set(samples.storedAs, {
+        bits: samples.bits,
+        found: seen
+          ? [Math.min(seen.found[0], samples.found[0]), Math.max(seen.found[1], samples.found[1])]
+          : samples.found,
+      });
+    }
+  const scaling: IntensityScaling[] = [];
+  for (const [storedAs, { bits, found }] of byType) {
+    const scale = integerScale(storedAs, bits, found);
+    if (!scale.scaling) continue;
+    scaling.push(scale.scaling);
+    const factor = (2 ** bits - 1) / scale.divisor;
+    for (const { pixels, deep } of collected)
+      deep.forEach((samples, index) => {
+        const image = pixels[index];
+        if (samples?.storedAs !== storedAs || !image) return;
+        for (let i = 0; i < image.length; i++) image[i] = (image[i] ?? 0) * factor;
+      });
+  }
+  return scaling;
 }
 
 function toSet(collected: Collected, shape: ImageShape): ImageSet {
@@ -135,9 +182,9 @@ async function decodeFiles(
   const { root, shape } = options;
   const progress = throttledProgress(options.onProgress, 'decoding', entries.length);
   const splits: Record<SplitName, Collected> = {
-    train: { pixels: [], labels: [], groups: [] },
-    val: { pixels: [], labels: [], groups: [] },
-    test: { pixels: [], labels: [], groups: [] },
+    train: { pixels: [], labels: [], groups: [], deep: [] },
+    val: { pixels: [], labels: [], groups: [], deep: [] },
+    test: { pixels: [], labels: [], groups: [], deep: [] },
   };
   const groupIds = new Map<string, number>();
   const skipped: string[] = [];
@@ -166,6 +213,7 @@ async function decodeFiles(
       if (!bytes) throw new Error('not read');
       decoded = await decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), entry.path);
       if (decoded.images.length === 0) throw new Error('no images in the file');
+      decoded.images.forEach(checkFinite);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Decoders that already name the file (decodeImage) are not named twice.
@@ -201,6 +249,7 @@ async function decodeFiles(
       target.pixels.push(fitImage(image, shape, options.resize));
       target.labels.push(entry.label);
       target.groups.push(group);
+      target.deep.push(image.deepSamples);
     }
     progress(index + 1, name);
   }
@@ -217,6 +266,7 @@ async function decodeFiles(
         '(names, IDs, dates of birth…): this data is not de-identified; their values are never copied into the run',
     );
   }
+  const scaling = rescaleDeepSamples([splits.train, splits.val, splits.test]);
   const train = toSet(splits.train, shape);
   if (train.count === 0)
     throw new DatasetError(
@@ -233,5 +283,6 @@ async function decodeFiles(
     test: hasSplit && splits.test.labels.length > 0 ? toSet(splits.test, shape) : null,
     notes,
     groupedBy: options.groupedBy,
+    ...(scaling.length > 0 ? { scaling } : {}),
   };
 }

@@ -9,6 +9,14 @@ import { errorMessage } from '../../shared/errors/errorMessage';
 export interface DecodedImage {
   pixels: Float32Array;
   shape: ImageShape;
+  /**
+   * Integer samples of more than 8 bits (16-bit PNG): `pixels` are value ÷ (2^bits − 1), and
+   * `found` the smallest and largest value. The dataset decides from all of its images whether the
+   * data uses fewer bits (12-bit X-rays written to 16-bit PNGs) and rescales them (decodeEntries).
+   */
+  deepSamples?: { storedAs: string; bits: number; found: [number, number] };
+  /** Which image of a file that holds several (`axial slice 40`), for errors. */
+  part?: string;
 }
 
 export type ImageFormat = 'png' | 'jpeg';
@@ -33,10 +41,19 @@ function decodePng(bytes: Uint8Array): DecodedImage {
   const channels = png.colorType === 0 || png.colorType === 4 ? 1 : 3;
   const pixels = new Float32Array(width * height * channels);
   const scale = 1 / maxSample;
+  let low = maxSample;
+  let high = 0;
   for (let p = 0, i = 0, o = 0; p < width * height; p++, i += 4) {
-    for (let c = 0; c < channels; c++) pixels[o++] = (rgba[i + c] ?? 0) * scale;
+    for (let c = 0; c < channels; c++) {
+      const sample = rgba[i + c] ?? 0;
+      if (sample < low) low = sample;
+      if (sample > high) high = sample;
+      pixels[o++] = sample * scale;
+    }
   }
-  return { pixels, shape: [height, width, channels] };
+  const decoded: DecodedImage = { pixels, shape: [height, width, channels] };
+  if (maxSample > 255) decoded.deepSamples = { storedAs: `${png.depth}-bit PNG`, bits: png.depth, found: [low, high] };
+  return decoded;
 }
 
 function decodeJpeg(bytes: Uint8Array): DecodedImage {

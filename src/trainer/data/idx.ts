@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DatasetError } from './dataset';
 import type { ImageSet, LoadedDataset } from './dataset';
+import { classCountOfLabels } from './labelClasses';
 import { errorMessage } from '../../shared/errors/errorMessage';
 
 const UNSIGNED_BYTE = 0x08;
@@ -98,7 +99,13 @@ async function readSplit(imagesPath: string, labelsPath: string): Promise<ImageS
   const scale = new Float32Array(256).map((_, value) => value / 255);
   const pixels = new Float32Array(images.values.length);
   for (let i = 0; i < pixels.length; i++) pixels[i] = scale[images.values[i] ?? 0] ?? 0;
-  return { images: pixels, labels: Int32Array.from(labels.values), count, shape: [height, width, 1] };
+  return {
+    images: pixels,
+    labels: Int32Array.from(labels.values),
+    count,
+    shape: [height, width, 1],
+    source: imagesPath,
+  };
 }
 
 /** Loads an IDX folder: train split from train-*, test split from t10k-* (when present), no val. */
@@ -135,8 +142,10 @@ export async function loadIdx(folder: string): Promise<LoadedDataset> {
       folder,
     );
   }
-  let maxLabel = 0;
-  for (const set of [train, test]) set?.labels.forEach((label) => (maxLabel = Math.max(maxLabel, label)));
+  const classCount = classCountOfLabels([
+    { file: trainLabels, labels: train.labels },
+    ...(test && testLabels ? [{ file: testLabels, labels: test.labels }] : []),
+  ]);
   // IDX files carry no class names: Fashion-MNIST is recognised by its folder name (as Debian's
   // dataset-fashion-mnist and torchvision's FashionMNIST/raw name it: the last two path parts),
   // anything else with at most 10 classes is taken for digits.
@@ -147,7 +156,6 @@ export async function loadIdx(folder: string): Promise<LoadedDataset> {
       .slice(-2)
       .join('/'),
   );
-  const classCount = maxLabel + 1;
   const classes =
     isFashion && classCount <= FASHION_MNIST_CLASSES.length
       ? FASHION_MNIST_CLASSES.slice(0, classCount)

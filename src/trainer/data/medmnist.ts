@@ -6,45 +6,30 @@ import { basename } from 'node:path';
 import { unzipSync } from 'fflate';
 import { DatasetError } from './dataset';
 import type { ImageSet, LoadedDataset } from './dataset';
+import { classCountOfLabels } from './labelClasses';
 import { parseNpy } from './npy';
-import type { NpyArray } from './npy';
+import type { NpyArray, NpyValues } from './npy';
+import { finiteRange, floatScale, integerScale } from './intensityRange';
+import type { IntensityScaling } from '../../shared/run/intensityScaling';
 import { errorMessage } from '../../shared/errors/errorMessage';
 
-type SplitName = 'train' | 'val' | 'test';
+const SPLITS = ['train', 'val', 'test'] as const;
+type SplitName = (typeof SPLITS)[number];
 
-function toUnitRange(array: NpyArray, file: string): Float32Array {
-  const { values, dtype } = array;
-  const out = new Float32Array(values.length);
-  if (values instanceof Uint8Array) {
-    for (let i = 0; i < values.length; i++) out[i] = (values[i] ?? 0) / 255;
-    return out;
-  }
-  if (values instanceof Uint16Array) {
-    for (let i = 0; i < values.length; i++) out[i] = (values[i] ?? 0) / 65535;
-    return out;
-  }
-  if (values instanceof Float32Array || values instanceof Float64Array) {
-    // Float images come either already scaled to [0, 1] or as 0..255 intensities.
-    let min = Infinity;
-    let max = -Infinity;
-    for (const value of values) {
-      if (value < min) min = value;
-      if (value > max) max = value;
-    }
-    if (min < 0 || max > 255 || Number.isNaN(min + max)) {
-      throw new DatasetError(`float images must lie in [0, 1] or [0, 255]; found values in [${min}, ${max}]`, file);
-    }
-    const scale = max > 1 ? 1 / 255 : 1;
-    for (let i = 0; i < values.length; i++) out[i] = (values[i] ?? 0) * scale;
-    return out;
-  }
-  throw new DatasetError(`unsupported image dtype '${dtype}' (uint8, uint16 or float images are read)`, file);
+/** The values of one images array, before they are scaled to 0..1. */
+interface StoredImages {
+  array: NpyArray;
+  file: string;
+  count: number;
+  shape: [number, number, number];
 }
 
-function readImages(
-  array: NpyArray,
-  file: string,
-): { images: Float32Array; count: number; shape: [number, number, number] } {
+interface StoredSplit {
+  images: StoredImages;
+  labels: Int32Array;
+}
+
+function readImages(array: NpyArray, file: string): StoredImages {
   const [count, height, width, channels, ...rest] = array.shape;
   if (count === undefined || height === undefined || width === undefined || rest.length > 0) {
     throw new DatasetError(`images must have shape (N, H, W) or (N, H, W, C); got (${array.shape.join(', ')})`, file);
@@ -57,7 +42,59 @@ function readImages(
       file,
     );
   }
-  return { images: toUnitRange(array, file), count, shape: [height, width, channels ?? 1] };
+  const { values, dtype } = array;
+  const readable =
+    values instanceof Uint8Array ||
+    values instanceof Uint16Array ||
+    values instanceof Float32Array ||
+    values instanceof Float64Array;
+  if (!readable)
+    throw new DatasetError(`unsupported image dtype '${dtype}' (uint8, uint16 or float images are read)`, file);
+  return { array, file, count, shape: [height, width, channels ?? 1] };
+}
+
+/** The element type's name, as the scaling note and errors say it. */
+function typeName(values: NpyValues): string {
+  if (values instanceof Uint8Array) return 'uint8';
+  if (values instanceof Uint16Array) return 'uint16';
+  return values instanceof Float32Array ? 'float32' : 'float64';
+}
+
+/**
+ * One divisor per element type, from the values of every split together, so that train, val and
+ * test images of the same intensity stay the same after scaling.
+ */
+function scaleImages(splits: StoredImages[], name: string): { scaled: Float32Array[]; scaling: IntensityScaling[] } {
+  const divisors = new Map<string, number>();
+  const scaling: IntensityScaling[] = [];
+  for (const type of new Set(splits.map((split) => typeName(split.array.values)))) {
+    const ofType = splits.filter((split) => typeName(split.array.values) === type);
+    if (type === 'uint8') {
+      divisors.set(type, 255);
+      continue;
+    }
+    let found: [number, number] = [Infinity, -Infinity];
+    for (const split of ofType) found = finiteRange(split.array.values, found);
+    if (found[0] > found[1]) found = [0, 0];
+    const scale = type === 'uint16' ? integerScale(type, 16, found) : floatScale(type, found);
+    if (!scale) {
+      const files = ofType.map((split) => basename(split.file)).join(', ');
+      throw new DatasetError(
+        `${type} images must lie in 0..1 or 0..255; ${files} hold values ${found[0]}..${found[1]}: ` +
+          'scale them to 0..1 before saving (e.g. divide by their maximum)',
+        name,
+      );
+    }
+    divisors.set(type, scale.divisor);
+    if (scale.scaling) scaling.push(scale.scaling);
+  }
+  const scaled = splits.map(({ array }) => {
+    const divisor = divisors.get(typeName(array.values)) ?? 1;
+    const out = new Float32Array(array.values.length);
+    for (let i = 0; i < out.length; i++) out[i] = (array.values[i] ?? 0) / divisor;
+    return out;
+  });
+  return { scaled, scaling };
 }
 
 function readLabels(array: NpyArray, count: number, file: string): Int32Array {
@@ -98,7 +135,7 @@ export function parseMedmnist(zipBytes: Uint8Array, name: string): LoadedDataset
     const bytes = members[`${key}.npy`];
     return bytes ? parseNpy(bytes, `${name}/${key}.npy`) : null;
   };
-  const readSplit = (split: SplitName): ImageSet | null => {
+  const readSplit = (split: SplitName): StoredSplit | null => {
     const images = array(`${split}_images`);
     const labels = array(`${split}_labels`);
     if (!images && !labels) return null;
@@ -109,15 +146,11 @@ export function parseMedmnist(zipBytes: Uint8Array, name: string): LoadedDataset
         name,
       );
     }
-    const decoded = readImages(images, `${name}/${split}_images.npy`);
-    return {
-      images: decoded.images,
-      labels: readLabels(labels, decoded.count, `${name}/${split}_labels.npy`),
-      count: decoded.count,
-      shape: decoded.shape,
-    };
+    const stored = readImages(images, `${name}/${split}_images.npy`);
+    return { images: stored, labels: readLabels(labels, stored.count, `${name}/${split}_labels.npy`) };
   };
-  const train = readSplit('train');
+  const read = { train: readSplit('train'), val: readSplit('val'), test: readSplit('test') };
+  const train = read.train;
   if (!train) {
     const found = Object.keys(members).join(', ') || 'no .npy arrays';
     throw new DatasetError(
@@ -125,25 +158,42 @@ export function parseMedmnist(zipBytes: Uint8Array, name: string): LoadedDataset
       name,
     );
   }
-  const val = readSplit('val');
-  const test = readSplit('test');
-  for (const [split, set] of [
-    ['val', val],
-    ['test', test],
-  ] as const) {
-    if (set && set.shape.join() !== train.shape.join()) {
+  for (const split of ['val', 'test'] as const) {
+    const shape = read[split]?.images.shape;
+    if (shape && shape.join() !== train.images.shape.join()) {
       throw new DatasetError(
-        `${split} images are ${set.shape.join('×')} but train images are ${train.shape.join('×')}`,
+        `${split} images are ${shape.join('×')} but train images are ${train.images.shape.join('×')}`,
         name,
       );
     }
   }
-  let maxLabel = 0;
-  for (const set of [train, val, test]) set?.labels.forEach((label) => (maxLabel = Math.max(maxLabel, label)));
+  // Labels first: a wrong label is named before anything is sized by it.
+  const present = SPLITS.filter((split) => read[split] !== null);
+  const classCount = classCountOfLabels(
+    present.map((split) => ({ file: `${name}/${split}_labels.npy`, labels: read[split]?.labels ?? new Int32Array() })),
+  );
+  const { scaled, scaling } = scaleImages(
+    present.flatMap((split) => read[split]?.images ?? []),
+    name,
+  );
+  const setOf = (split: SplitName, stored: StoredSplit): ImageSet => ({
+    images: scaled[present.indexOf(split)] ?? new Float32Array(),
+    labels: stored.labels,
+    count: stored.images.count,
+    shape: stored.images.shape,
+    source: stored.images.file,
+  });
   // The .npz carries no class names (MedMNIST keeps them in its Python INFO table); the
   // experiment's `target.classes` gives display names.
-  const classes = Array.from({ length: maxLabel + 1 }, (_, index) => `class ${index}`);
-  return { description: `${basename(name)} (medmnist)`, classes, train, val, test };
+  const classes = Array.from({ length: classCount }, (_, index) => `class ${index}`);
+  return {
+    description: `${basename(name)} (medmnist)`,
+    classes,
+    train: setOf('train', train),
+    val: read.val ? setOf('val', read.val) : null,
+    test: read.test ? setOf('test', read.test) : null,
+    ...(scaling.length > 0 ? { scaling } : {}),
+  };
 }
 
 /** Reads a MedMNIST .npz from disk. */

@@ -1,6 +1,9 @@
 // From whatever a loader returned to what training needs: all three splits, at the model's
 // input shape, with the few-label sampling applied to the training split only.
 import { convertImageSet } from './convertImages';
+import { NON_FINITE_ADVICE, describeNonFinite, findNonFinite } from './finitePixels';
+import { intensityScalingText } from '../../shared/run/intensityScaling';
+import type { IntensityScaling } from '../../shared/run/intensityScaling';
 import { DatasetError } from './dataset';
 import type { ImageSet, ImageShape, LoadedDataset, PreparedDataset } from './dataset';
 import { SeededRandom } from '../random';
@@ -31,6 +34,8 @@ export interface PreparationReport {
   warnings: string[];
   /** Informational lines for the log (patients per split). */
   notes: string[];
+  /** Stored values scaled by the data's real range (also among `warnings`, as sentences). */
+  scaling: IntensityScaling[];
 }
 
 export interface PreparedDatasetWithReport extends PreparedDataset {
@@ -43,6 +48,42 @@ function checkLabels(set: ImageSet, classCount: number, split: string): void {
     if (label < 0 || label >= classCount)
       throw new DatasetError(`${split} label ${label} at index ${i} is outside the ${classCount} classes`);
   }
+}
+
+/**
+ * Every dataset type comes through here, so this is where non-finite values are ruled out for all
+ * of them; the loaders that decode file by file check each file too, to name it.
+ */
+function checkFinite(set: ImageSet, split: string, description: string): void {
+  const found = findNonFinite(set.images, set.count, set.shape);
+  if (!found) return;
+  const image = set.source ? `image ${found.image}` : `${split} image ${found.image}`;
+  throw new DatasetError(
+    `${describeNonFinite(found, set.shape[2], image)}: ${NON_FINITE_ADVICE}`,
+    set.source ?? description,
+  );
+}
+
+/** A class the training split has no image of cannot be learned: its output would only ever be pushed down. */
+function checkEveryClassTrains(
+  counts: { train: number[]; val: number[]; test: number[] },
+  classes: string[],
+  description: string,
+): void {
+  const untrained = classes.flatMap((name, label) => ((counts.train[label] ?? 0) === 0 ? [{ name, label }] : []));
+  if (untrained.length === 0) return;
+  const described = untrained
+    .slice(0, 5)
+    .map(
+      ({ name, label }) => `"${name}" (${counts.val[label] ?? 0} in validation, ${counts.test[label] ?? 0} in test)`,
+    );
+  const more = untrained.length > 5 ? ` and ${untrained.length - 5} more` : '';
+  throw new DatasetError(
+    `no training images of ${described.join(', ')}${more}: ` +
+      'a classifier cannot learn a class it never sees in training; ' +
+      'add training images of it, or leave it out of the data',
+    description,
+  );
 }
 
 /**
@@ -70,6 +111,10 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
       `${loaded.description}: found ${classCount} class${classCount === 1 ? '' : 'es'}; ` +
         'a classifier needs at least two',
     );
+  for (const split of ['train', 'val', 'test'] as const) {
+    const set = loaded[split];
+    if (set) checkFinite(set, split, loaded.description);
+  }
   const root = new SeededRandom(seed);
   let train = loaded.train;
   checkLabels(train, classCount, 'train');
@@ -97,8 +142,18 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
     throw new DatasetError(
       `${loaded.description}: no training images left after holding out validation and test images`,
     );
+  checkEveryClassTrains(
+    {
+      train: classCounts(train.labels, classCount),
+      val: classCounts(val.labels, classCount),
+      test: classCounts(test.labels, classCount),
+    },
+    loaded.classes,
+    loaded.description,
+  );
   const sample = fewShotSample(train, { fraction, labelsPerClass }, root.fork('fewShotSample'));
-  const warnings: string[] = [...(loaded.notes ?? [])];
+  const scaling = loaded.scaling ?? [];
+  const warnings: string[] = [...scaling.map(intensityScalingText), ...(loaded.notes ?? [])];
   const notes: string[] = [...(loaded.info ?? [])];
   if (loaded.groupedBy) {
     const noun = loaded.groupedBy === 'patient' ? 'patients' : 'volumes';
@@ -115,12 +170,13 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
     );
   }
   const trainCounts = classCounts(sample.set.labels, classCount);
+  // Training has every class (checked above, and few-shot sampling keeps at least one of each);
+  // a small validation or test split may miss one, which only weakens its scores.
   for (const [split, set] of [
-    ['training', sample.set],
     ['validation', val],
     ['test', test],
   ] as const) {
-    const counts = split === 'training' ? trainCounts : classCounts(set.labels, classCount);
+    const counts = classCounts(set.labels, classCount);
     const missing = loaded.classes.filter((_, label) => (counts[label] ?? 0) === 0);
     if (missing.length > 0)
       warnings.push(`the ${split} split has no images of ${missing.map((name) => `"${name}"`).join(', ')}`);
@@ -139,6 +195,7 @@ export function prepareDataset(loaded: LoadedDataset, options: PrepareOptions): 
       shortfalls: sample.shortfalls,
       warnings,
       notes,
+      scaling,
     },
   };
 }

@@ -64,10 +64,12 @@ export async function loadRunData(
 
 export function summarizeDataset(dataset: PreparedDataset, classes: string[] = dataset.classes): DatasetSummary {
   const count = (labels: Int32Array) => classCounts(labels, classes.length);
+  const scaling = dataset.report.scaling;
   return {
     description: dataset.description,
     classes,
     imageShape: dataset.train.shape,
     sizes: { train: count(dataset.train.labels), val: count(dataset.val.labels), test: count(dataset.test.labels) },
+    ...(scaling.length > 0 ? { scaling } : {}),
   };
 }

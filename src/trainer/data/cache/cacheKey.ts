@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 
 /** Bump when decoding or preprocessing changes what a file turns into. */
-export const CACHE_CODE_VERSION = 1;
+export const CACHE_CODE_VERSION = 2;
 
 /** sha256 (hex) of the settings and of every file's path, size and mtime; missing files count as missing. */
 export async function cacheKey(files: string[], settings: unknown): Promise<string> {

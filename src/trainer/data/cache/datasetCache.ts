@@ -5,6 +5,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageSet, LoadedDataset } from '../dataset';
+import type { IntensityScaling } from '../../../shared/run/intensityScaling';
 
 interface SplitHeader {
   count: number;
@@ -19,6 +20,7 @@ interface CacheHeader {
   splits: { train: SplitHeader; val: SplitHeader | null; test: SplitHeader | null };
   notes: string[];
   groupedBy: 'patient' | 'volume' | null;
+  scaling: IntensityScaling[];
 }
 
 const SPLITS = ['train', 'val', 'test'] as const;
@@ -61,6 +63,7 @@ export async function readCachedDataset(dir: string, key: string): Promise<Loade
       test: sets.test,
       notes: header.notes,
       ...(header.groupedBy ? { groupedBy: header.groupedBy } : {}),
+      ...(header.scaling.length > 0 ? { scaling: header.scaling } : {}),
     };
   } catch {
     return null;
@@ -80,6 +83,7 @@ export async function writeCachedDataset(dir: string, key: string, dataset: Load
       splits: { train: { count: 0, groups: false }, val: null, test: null },
       notes: dataset.notes ?? [],
       groupedBy: dataset.groupedBy ?? null,
+      scaling: dataset.scaling ?? [],
     };
     for (const split of SPLITS) {
       const set = dataset[split];

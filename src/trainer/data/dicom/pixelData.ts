@@ -42,6 +42,8 @@ export interface FramePixels {
   samples: number;
   frames: number;
   photometric: string;
+  /** The largest value a sample can hold: 2^BitsStored − 1 (255 for JPEG baseline, always 8-bit). */
+  maxValue: number;
 }
 
 export class DicomPixelError extends Error {}
@@ -190,5 +192,6 @@ export function readFramePixels(dataSet: DataSet, frame: number): FramePixels {
     if (slope !== 1 || intercept !== 0)
       for (let i = 0; i < values.length; i++) values[i] = (values[i] ?? 0) * slope + intercept;
   }
-  return { values, rows, columns, samples, frames, photometric };
+  const bitsStored = syntax === JPEG_BASELINE ? 8 : (dataSet.uint16('x00280101') ?? dataSet.uint16('x00280100') ?? 8);
+  return { values, rows, columns, samples, frames, photometric, maxValue: 2 ** bitsStored - 1 };
 }

@@ -42,9 +42,11 @@ export function readDicom(bytes: Uint8Array, options: DicomOptions): DicomImage 
   const hasIdentifiers = carriesIdentifiers(dataSet);
   const shape: [number, number, number] = [pixels.rows, pixels.columns, pixels.samples];
   if (pixels.samples !== 1) {
-    // Colour (ultrasound, photos, JPEG baseline): 8-bit samples, no window.
+    // Colour (ultrasound, photos, JPEG baseline): no window; samples span the bits stored (8
+    // mostly, 16 in some 48-bit RGB), and bits above them are not part of the value.
     const values = new Float32Array(pixels.values.length);
-    for (let i = 0; i < values.length; i++) values[i] = (pixels.values[i] ?? 0) / 255;
+    const scale = 1 / pixels.maxValue;
+    for (let i = 0; i < values.length; i++) values[i] = Math.min(1, (pixels.values[i] ?? 0) * scale);
     return { pixels: values, shape, hasIdentifiers };
   }
   const window = options.window ?? fileWindow(dataSet);

@@ -3,6 +3,7 @@
 import type { IntensityWindow, SliceSpec } from '../../../shared/experiment/schema';
 import type { DecodedImage } from '../decodeImage';
 import { applyWindow } from '../dicom/windowing';
+import { NON_FINITE_ADVICE, findNonFinite } from '../finitePixels';
 import { niftiBytes, readNiftiHeader } from './niftiHeader';
 
 interface Volume {
@@ -41,6 +42,14 @@ function readVolume(file: Uint8Array): Volume {
   const intercept = header.slope !== 0 && Number.isFinite(header.intercept) ? header.intercept : 0;
   const values = new Float32Array(count);
   for (let v = 0; v < count; v++) values[v] = read(view, v * size, header.littleEndian) * slope + intercept;
+  // Before the window: a NaN voxel would otherwise be sorted into the percentiles and spread.
+  const found = findNonFinite(values, 1, [nk * nj, ni, 1]);
+  if (found) {
+    const k = Math.floor(found.row / nj);
+    const j = found.row % nj;
+    const total = found.values === 1 ? '' : ` (${found.values.toLocaleString('en')} non-finite voxels)`;
+    throw new Error(`voxel (${found.column}, ${j}, ${k}) is ${String(found.value)}${total}: ${NON_FINITE_ADVICE}`);
+  }
   return { values, dims: [ni, nj, nk] };
 }
 
@@ -102,6 +111,6 @@ export function readNiftiSlices(
           slices.axis === 'axial' ? at(c, r, s) : slices.axis === 'coronal' ? at(c, s, r) : at(s, c, r);
       }
     }
-    return { pixels, shape: [rows, columns, 1] };
+    return { pixels, shape: [rows, columns, 1], part: `${slices.axis} slice ${s}` };
   });
 }

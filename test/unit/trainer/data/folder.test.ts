@@ -9,7 +9,7 @@ import type { ColorType } from 'pngjs';
 import { DatasetError } from '../../../../src/trainer/data/dataset';
 import { decodeImage, detectImageFormat } from '../../../../src/trainer/data/decodeImage';
 import { loadFolder } from '../../../../src/trainer/data/folder';
-import { temporaryFolder } from '../../../support/dataHelpers';
+import { assertClose, temporaryFolder } from '../../../support/dataHelpers';
 
 /** An 8-bit PNG from RGBA bytes, saved as gray (0), RGB (2) or RGBA (6). */
 function png8(
@@ -219,6 +219,35 @@ describe('loadFolder', () => {
       Array.from(image(5).subarray(0, 4)).map((v) => Math.round(v * 255)),
       [16, 80, 144, 208],
     );
+  });
+
+  it('reads 16-bit PNGs that never pass 4095 as 12-bit data, with 8-bit PNGs beside them unchanged', async () => {
+    const twelve = join(root.path, 'twelve');
+    mkdirSync(join(twelve, 'a'), { recursive: true });
+    mkdirSync(join(twelve, 'b'));
+    writeFileSync(
+      join(twelve, 'a', '1.png'),
+      png16(4, 4, () => 1000, 0),
+    );
+    writeFileSync(
+      join(twelve, 'a', '2.png'),
+      png8(4, 4, () => [51, 51, 51, 255], 0),
+    );
+    // 8×4, its first two columns bright: padding, resizing and rescaling commute.
+    writeFileSync(
+      join(twelve, 'b', '3.png'),
+      png16(8, 4, (x) => (x < 2 ? 4000 : 400), 0),
+    );
+    const loaded = await loadFolder(twelve, [4, 4, 1], { resize: 'pad' });
+    const image = (n: number) => loaded.train.images.subarray(n * 16, (n + 1) * 16);
+    assert.ok(image(0).every((v) => Math.abs(v - 1000 / 4095) < 1e-6));
+    assert.ok(image(1).every((v) => Math.abs(v - 0.2) < 1e-6));
+    // Padded to 2 rows of 4 in the middle; columns average pairs: (4000 + 4000) / 2, then 400s.
+    assertClose(image(2).subarray(4, 8), [4000 / 4095, 400 / 4095, 400 / 4095, 400 / 4095]);
+    assertClose(image(2).subarray(0, 4), [0, 0, 0, 0]);
+    assert.deepEqual(loaded.scaling, [
+      { storedAs: '16-bit PNG', implied: [0, 65535], found: [400, 4000], assumed: [0, 4095], reason: '12-bit data' },
+    ]);
   });
 
   it('converts to RGB when the target has 3 channels', async () => {

@@ -11,23 +11,30 @@ import { skipIfMissing } from '../../../support/prerequisites';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
 
-/** Writes an IDX folder with 5 train and 2 test images of 3×2. */
-function writeIdxFolder(folder: string, options: { gzip: boolean; test?: boolean; labels?: number[] }): void {
+/** Writes an IDX folder of 3×2 images: by default 9 train and 2 test images, every digit once or twice. */
+function writeIdxFolder(
+  folder: string,
+  options: { gzip: boolean; test?: boolean; labels?: number[]; testLabels?: number[] },
+): void {
   mkdirSync(folder, { recursive: true });
   const write = (name: string, bytes: Uint8Array) =>
     writeFileSync(join(folder, options.gzip ? `${name}.gz` : name), options.gzip ? gzipSync(bytes) : bytes);
-  const trainLabels = options.labels ?? [3, 0, 9, 1, 3];
+  const trainLabels = options.labels ?? [3, 0, 9, 1, 3, 4, 5, 6, 8];
+  const testLabels = options.testLabels ?? [2, 7];
   write(
     'train-images-idx3-ubyte',
     idxBytes(
-      [5, 3, 2],
-      Uint8Array.from({ length: 30 }, (_, i) => i * 8),
+      [trainLabels.length, 3, 2],
+      Uint8Array.from({ length: trainLabels.length * 6 }, (_, i) => (i * 8) % 256),
     ),
   );
-  write('train-labels-idx1-ubyte', idxBytes([5], Uint8Array.from(trainLabels)));
+  write('train-labels-idx1-ubyte', idxBytes([trainLabels.length], Uint8Array.from(trainLabels)));
   if (options.test !== false) {
-    write('t10k-images-idx3-ubyte', idxBytes([2, 3, 2], new Uint8Array(12).fill(255)));
-    write('t10k-labels-idx1-ubyte', idxBytes([2], Uint8Array.from([2, 7])));
+    write(
+      't10k-images-idx3-ubyte',
+      idxBytes([testLabels.length, 3, 2], new Uint8Array(testLabels.length * 6).fill(255)),
+    );
+    write('t10k-labels-idx1-ubyte', idxBytes([testLabels.length], Uint8Array.from(testLabels)));
   }
 }
 
@@ -66,9 +73,9 @@ describe('loadIdx', () => {
     const plain = await loadIdx(join(root.path, 'plain'));
     const gz = await loadIdx(join(root.path, 'gz'));
     for (const dataset of [plain, gz]) {
-      assert.equal(dataset.train.count, 5);
+      assert.equal(dataset.train.count, 9);
       assert.deepEqual(dataset.train.shape, [3, 2, 1]);
-      assert.deepEqual(Array.from(dataset.train.labels), [3, 0, 9, 1, 3]);
+      assert.deepEqual(Array.from(dataset.train.labels), [3, 0, 9, 1, 3, 4, 5, 6, 8]);
       assert.equal(dataset.val, null);
       assert.equal(dataset.test?.count, 2);
       assert.ok(Math.abs((dataset.train.images[1] ?? 0) - 8 / 255) < 1e-7);
@@ -91,6 +98,14 @@ describe('loadIdx', () => {
     assert.deepEqual(dataset.classes, ['0', '1', '2']);
   });
 
+  it('refuses a label that leaves classes without images, naming it, instead of making those classes', async () => {
+    writeIdxFolder(join(root.path, 'gap'), { gzip: false, labels: [0, 1, 1, 0, 1], testLabels: [1, 200] });
+    await assert.rejects(
+      loadIdx(join(root.path, 'gap')),
+      /gap\/t10k-labels-idx1-ubyte: label 200 \(image 1\) is outside the classes the other labels use: no image has label 2\.\.199, so 198 classes would have no images/,
+    );
+  });
+
   it('explains missing files, label/image count mismatches and corrupt gzip', async () => {
     const empty = join(root.path, 'empty');
     mkdirSync(empty);
@@ -100,7 +115,7 @@ describe('loadIdx', () => {
     writeFileSync(join(mismatch, 'train-labels-idx1-ubyte'), idxBytes([4], new Uint8Array(4)));
     await assert.rejects(
       loadIdx(mismatch),
-      /4 labels in train-labels-idx1-ubyte but 5 images in train-images-idx3-ubyte/,
+      /4 labels in train-labels-idx1-ubyte but 9 images in train-images-idx3-ubyte/,
     );
     const corrupt = join(root.path, 'corrupt');
     writeIdxFolder(corrupt, { gzip: true, test: false });

@@ -6,8 +6,9 @@ import { zipSync } from 'fflate';
 import { DatasetError } from '../../../../src/trainer/data/dataset';
 import { loadMedmnist, parseMedmnist } from '../../../../src/trainer/data/medmnist';
 import { parseNpy } from '../../../../src/trainer/data/npy';
+import { prepareDataset } from '../../../../src/trainer/data/prepareDataset';
 import { classCounts } from '../../../../src/trainer/data/splits';
-import { bytesOf, int64Bytes, npyBytes, sharedData, temporaryFolder } from '../../../support/dataHelpers';
+import { assertClose, bytesOf, int64Bytes, npyBytes, sharedData, temporaryFolder } from '../../../support/dataHelpers';
 
 describe('parseNpy', () => {
   it('reads v1, v2 and v3 headers', () => {
@@ -159,12 +160,75 @@ describe('parseMedmnist', () => {
   it('leaves val and test null when the file has only train arrays', () => {
     const trainOnly = zipSync({
       'train_images.npy': npyBytes('|u1', [2, 2, 2], new Uint8Array(8)),
-      'train_labels.npy': npyBytes('|u1', [2], Uint8Array.from([0, 2])),
+      'train_labels.npy': npyBytes('|u1', [2], Uint8Array.from([0, 1])),
     });
     const dataset = parseMedmnist(trainOnly, 't.npz');
     assert.equal(dataset.val, null);
     assert.equal(dataset.test, null);
-    assert.deepEqual(dataset.classes, ['class 0', 'class 1', 'class 2']);
+    assert.deepEqual(dataset.classes, ['class 0', 'class 1']);
+  });
+});
+
+/** An .npz of 2×2 gray images, one array per split, with the given dtype and values (labels alternate 0, 1). */
+function typedNpz(descr: '<u2' | '<f4', splits: Record<string, number[]>): Uint8Array {
+  const arrays: Record<string, Uint8Array> = {};
+  for (const [split, values] of Object.entries(splits)) {
+    const count = values.length / 4;
+    const data = descr === '<u2' ? bytesOf(Uint16Array.from(values)) : bytesOf(Float32Array.from(values));
+    arrays[`${split}_images.npy`] = npyBytes(descr, [count, 2, 2], data);
+    arrays[`${split}_labels.npy`] = npyBytes(
+      '|u1',
+      [count],
+      Uint8Array.from({ length: count }, (_, i) => i % 2),
+    );
+  }
+  return zipSync(arrays);
+}
+
+describe('parseMedmnist: the range of stored values', () => {
+  it('reads uint16 images that never pass 4095 as 12-bit data, for every split alike, and says so', () => {
+    const dataset = parseMedmnist(
+      typedNpz('<u2', { train: [0, 4000, 100, 200, 300, 400, 500, 600], test: [4095, 0, 0, 0, 2048, 0, 0, 0] }),
+      'xray.npz',
+    );
+    assertClose(dataset.train.images.subarray(0, 2), [0, 4000 / 4095]);
+    assertClose(dataset.test?.images.subarray(0, 1) ?? [], [1]);
+    assert.deepEqual(dataset.scaling, [
+      { storedAs: 'uint16', implied: [0, 65535], found: [0, 4095], assumed: [0, 4095], reason: '12-bit data' },
+    ]);
+    // Full 16-bit data is left as it was.
+    const full = parseMedmnist(typedNpz('<u2', { train: [0, 65535, 0, 30000, 1, 2, 3, 4] }), 'full.npz');
+    assertClose(full.train.images.subarray(0, 2), [0, 1]);
+    assert.equal(full.scaling, undefined);
+  });
+
+  it('reads float images as 0–255 when any split passes 1, and refuses floats with no evident scale', () => {
+    const dataset = parseMedmnist(
+      typedNpz('<f4', { train: [0, 200, 51, 0, 0, 0, 0, 0], val: [0.5, 0, 0, 0, 0, 0, 0, 0] }),
+      'float.npz',
+    );
+    assertClose(dataset.train.images.subarray(1, 3), [200 / 255, 0.2]);
+    assertClose(dataset.val?.images.subarray(0, 1) ?? [], [0.5 / 255]);
+    assert.equal(dataset.scaling?.[0]?.reason, '0–255 intensities');
+    const unit = parseMedmnist(typedNpz('<f4', { train: [0, 1, 0.5, 0, 0, 0, 0, 0] }), 'unit.npz');
+    assert.equal(unit.scaling, undefined);
+    assert.throws(
+      () => parseMedmnist(typedNpz('<f4', { train: [0, 4095, 0, 0, 0, 0, 0, 0] }), 'ct.npz'),
+      /ct\.npz: float32 images must lie in 0\.\.1 or 0\.\.255; train_images\.npy hold values 0\.\.4095: scale them to 0\.\.1 before saving/,
+    );
+  });
+
+  it('leaves NaN and infinite pixels for prepareDataset to name, with the array they are in', () => {
+    const dataset = parseMedmnist(
+      typedNpz('<f4', { train: [0, 0.5, 0, 0, 0, 0, Number.NaN, Number.POSITIVE_INFINITY] }),
+      '/d/nan.npz',
+    );
+    assert.equal(dataset.train.source, '/d/nan.npz/train_images.npy');
+    assert.deepEqual(dataset.scaling, undefined, 'the range is that of the finite values');
+    assert.throws(
+      () => prepareDataset(dataset, { shape: [2, 2, 1], seed: 1, validationFraction: 0.5 }),
+      /^DatasetError: \/d\/nan\.npz\/train_images\.npy: image 1 holds NaN at row 1, column 0 \(2 non-finite values in 1 image\): a model trained on it would get NaN weights: replace NaN and infinite values/,
+    );
   });
 });
 

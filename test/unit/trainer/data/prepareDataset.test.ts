@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import type { IntensityScaling } from '../../../../src/shared/run/intensityScaling';
 import type { LoadedDataset } from '../../../../src/trainer/data/dataset';
 import { loadMedmnist } from '../../../../src/trainer/data/medmnist';
 import { prepareDataset } from '../../../../src/trainer/data/prepareDataset';
@@ -99,6 +100,48 @@ describe('prepareDataset on a dataset without splits', () => {
       /label 2 at index 2 is outside the 2 classes/,
     );
     assert.throws(() => prepareDataset(loaded, { shape: [4, 4, 1], seed: 1, validationFraction: 1 }), RangeError);
+  });
+});
+
+describe('prepareDataset refuses what would train silently wrong', () => {
+  it('a class with no training images, whatever the format, saying where its images are', () => {
+    const loaded = folderLike();
+    // Class "c" only in the file's own test split.
+    const test = indexedSet([0, 1, 2, 2], [4, 4, 1]);
+    assert.throws(
+      () =>
+        prepareDataset(
+          { ...loaded, classes: ['a', 'b', 'c'], test },
+          { shape: [4, 4, 1], seed: 1, validationFraction: 0.1 },
+        ),
+      /^DatasetError: folder-like: no training images of "c" \(0 in validation, 2 in test\): a classifier cannot learn a class it never sees in training; add training images of it, or leave it out of the data$/,
+    );
+  });
+
+  it('a NaN or infinite pixel in any split, naming the split and the image', () => {
+    const loaded = folderLike();
+    const val = indexedSet([0, 1, 0, 1], [4, 4, 1]);
+    val.images[2 * 16 + 5] = Number.NEGATIVE_INFINITY;
+    assert.throws(
+      () => prepareDataset({ ...loaded, val }, { shape: [4, 4, 1], seed: 1, validationFraction: 0.2 }),
+      /^DatasetError: folder-like: val image 2 holds -Infinity at row 1, column 1: a model trained on it would get NaN weights/,
+    );
+  });
+
+  it('says in its warnings how stored values were scaled', () => {
+    const scaling: IntensityScaling = {
+      storedAs: 'uint16',
+      implied: [0, 65535],
+      found: [0, 4000],
+      assumed: [0, 4095],
+      reason: '12-bit data',
+    };
+    const prepared = prepareDataset(
+      { ...folderLike(), scaling: [scaling] },
+      { shape: [4, 4, 1], seed: 1, validationFraction: 0.2 },
+    );
+    assert.deepEqual(prepared.report.scaling, [scaling]);
+    assert.match(prepared.report.warnings[0] ?? '', /^uint16 images hold values 0\.\.4000: read as 12-bit data/);
   });
 });
 

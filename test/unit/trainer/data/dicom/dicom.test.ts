@@ -137,6 +137,19 @@ describe('readDicom', () => {
     assertClose(readDicom(bytes, { frame: 0 }).pixels, [1, 0, 0.2]);
   });
 
+  it('scales colour samples by the bits stored: 12-bit RGB in 16-bit words by 4095, not 255', () => {
+    const bytes = dicomBytes({
+      rows: 1,
+      columns: 2,
+      samples: 3,
+      bits: 16,
+      bitsStored: 12,
+      pixels: [4095, 0, 2048, 0, 0, 0],
+    });
+    const image = readDicom(bytes, { frame: 0 });
+    assertClose(image.pixels, [1, 0, 2048 / 4095, 0, 0, 0]);
+  });
+
   it('counts identifying tags without reading them out', () => {
     const bytes = dicomBytes({ rows: 1, columns: 1, pixels: [0], identifiers: true });
     assert.equal(readDicom(bytes, { frame: 0 }).hasIdentifiers, true);

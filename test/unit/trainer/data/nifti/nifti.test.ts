@@ -54,6 +54,40 @@ describe('readNiftiSlices', () => {
     assert.equal(auto?.pixels[3], 1);
   });
 
+  it('refuses a volume with a NaN or infinite voxel, naming the voxel, and names each slice it returns', () => {
+    const values = ramp(3, 2, 5);
+    values[2 + 3 * (1 + 2 * 4)] = Number.NaN; // voxel (2, 1, 4)
+    values[0] = Number.POSITIVE_INFINITY;
+    assert.throws(
+      () =>
+        readNiftiSlices(
+          niftiBytes([3, 2, 5], values, { datatype: 'float32' }),
+          { axis: 'axial', mode: 'middle', step: 1 },
+          raw,
+        ),
+      /^Error: voxel \(0, 0, 0\) is Infinity \(2 non-finite voxels\): a model trained on it would get NaN weights/,
+    );
+    // A scl_slope that overflows float32 makes every voxel from 2 up infinite.
+    assert.throws(
+      () =>
+        readNiftiSlices(
+          niftiBytes([3, 2, 5], ramp(3, 2, 5), { slope: 3e38 }),
+          { axis: 'axial', mode: 'middle', step: 1 },
+          raw,
+        ),
+      /voxel \(2, 0, 0\) is Infinity \(28 non-finite voxels\)/,
+    );
+    const slices = readNiftiSlices(
+      niftiBytes([3, 2, 5], ramp(3, 2, 5)),
+      { axis: 'coronal', mode: 'every', step: 1 },
+      raw,
+    );
+    assert.deepEqual(
+      slices.map((slice) => slice.part),
+      ['coronal slice 0', 'coronal slice 1'],
+    );
+  });
+
   it('reads NIfTI-2 volumes', () => {
     const [slice] = readNiftiSlices(
       nifti2Bytes([3, 2, 5], ramp(3, 2, 5)),
