@@ -22,6 +22,22 @@ export function runCli(args: string[], options: { cwd?: string; timeoutMs?: numb
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/**
+ * The CPU time (user + system, in seconds) the CLI spends on `args`, its output discarded: CPU
+ * time rather than wall time, since the machine is shared. Read from bash's `times`, whose
+ * second line is its children's.
+ */
+export function cliCpuSeconds(args: string[], options: { cwd?: string } = {}): number {
+  const result = spawnSync('bash', ['-c', '"$@" >/dev/null 2>&1; times', 'bash', process.execPath, cliPath, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    encoding: 'utf8',
+  });
+  const children = result.stdout.trim().split('\n').at(-1) ?? '';
+  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((match) => Number(match[1]) * 60 + Number(match[2]));
+  if (seconds.length !== 2) throw new Error(`cannot read the CPU time from bash's times: ${result.stdout}`);
+  return (seconds[0] ?? 0) + (seconds[1] ?? 0);
+}
+
 export function temporaryFolder(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `medtransfer-${prefix}-`));
 }

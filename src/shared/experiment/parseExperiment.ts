@@ -1,13 +1,17 @@
 // Parses an experiment file (YAML, or JSON, which the YAML parser reads too) and validates it,
 // giving each problem the line and column of the key or value it is about. The same function
 // feeds the CLI's `file:line:col: message` lines and the editor's squiggles.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
-import type { Document, Node as YamlNode, Pair } from 'yaml';
+import { isMap, isPair, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
+import { indexDocument } from './documentIndex';
+import type { DocumentIndex, PathSegment } from './documentIndex';
+import { duplicateKeys } from './duplicateKeys';
 import { knownKeysAt } from './knownKeys';
 import { DATASET_TYPES, experimentSchema } from './schema';
 import type { Experiment } from './schema';
 import { errorMessage } from '../errors/errorMessage';
+import { counted } from '../text/plural';
 
 export interface SourcePosition {
   /** 1-based line. */
@@ -27,10 +31,11 @@ export interface ExperimentDiagnostic {
 export type ParsedExperiment =
   { ok: true; experiment: Experiment; diagnostics: [] } | { ok: false; diagnostics: ExperimentDiagnostic[] };
 
-type PathSegment = string | number;
-
 /** How many aliases a file may expand: an experiment needs a handful; a "billion laughs" needs millions. */
 const MAX_ALIAS_COUNT = 100;
+
+/** Problems listed for one file; a file with thousands (generated, or hostile) gets a count of the rest. */
+export const MAX_DIAGNOSTICS = 50;
 
 /** Parses and validates experiment text; never throws on bad input. */
 export function parseExperiment(text: string): ParsedExperiment {
@@ -59,21 +64,27 @@ function parseAndValidate(
   lineCounter: LineCounter,
   toPosition: (offset: number) => SourcePosition,
 ): ParsedExperiment {
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found by duplicateKeys(), in linear time: yaml's own check is quadratic.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
 
-  if (document.errors.length > 0) {
-    return {
-      ok: false,
-      diagnostics: document.errors.map((error) => ({
-        start: toPosition(error.pos[0]),
-        end: toPosition(error.pos[1]),
-        message: /call stack/i.test(error.message)
-          ? 'syntax error: the file is nested too deeply to read'
-          : `syntax error: ${firstLine(error.message)}`,
-        path: '',
-      })),
-    };
+  const syntaxErrors: LocatedIssue[] = document.errors.map((error) => ({
+    range: error.pos,
+    message: () =>
+      /call stack/i.test(error.message)
+        ? 'syntax error: the file is nested too deeply to read'
+        : `syntax error: ${firstLine(error.message)}`,
+    path: '',
+  }));
+  for (const duplicate of duplicateKeys(document)) {
+    syntaxErrors.push({
+      range: rangeOf(duplicate.node),
+      message: () =>
+        `syntax error: duplicate key \`${duplicate.key}\` ` +
+        `(first given at line ${toPosition(rangeOf(duplicate.first)[0]).line})`,
+      path: '',
+    });
   }
+  if (syntaxErrors.length > 0) return { ok: false, diagnostics: listProblems(syntaxErrors, toPosition) };
 
   let value: unknown;
   try {
@@ -99,19 +110,40 @@ function parseAndValidate(
   const result = experimentSchema.safeParse(value);
   if (result.success) return { ok: true, experiment: result.data, diagnostics: [] };
 
-  const diagnostics = result.error.issues
-    .flatMap((issue) => describeIssue(issue, document, value))
-    .map((located) => {
-      const [start, end] = located.range;
-      return {
-        start: toPosition(start),
-        end: toPosition(end),
-        message: firstLine(located.message),
-        path: located.path,
-      };
-    });
-  diagnostics.sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column);
-  return { ok: false, diagnostics };
+  const index = indexDocument(document);
+  const located = result.error.issues.flatMap((issue) => describeIssue(issue, document, index, value));
+  return { ok: false, diagnostics: listProblems(located, toPosition) };
+}
+
+/**
+ * The problems in file order, each message written only for the first MAX_DIAGNOSTICS (an
+ * unknown key's suggestion costs an edit distance per known key), then one that counts the rest,
+ * placed where the rest begins.
+ */
+function listProblems(
+  problems: LocatedIssue[],
+  toPosition: (offset: number) => SourcePosition,
+): ExperimentDiagnostic[] {
+  const ordered = problems.sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
+  const listed = ordered.slice(0, MAX_DIAGNOSTICS).map((problem) => ({
+    start: toPosition(problem.range[0]),
+    end: toPosition(problem.range[1]),
+    message: firstLine(problem.message()),
+    path: problem.path,
+  }));
+  const next = ordered[MAX_DIAGNOSTICS];
+  if (next === undefined) return listed;
+  const more = counted(ordered.length - MAX_DIAGNOSTICS, 'more problem', {
+    plural: 'more problems',
+    format: (count) => count.toLocaleString('en-US'),
+  });
+  listed.push({
+    start: toPosition(next.range[0]),
+    end: toPosition(next.range[1]),
+    message: `${more} from here on, not listed (only the first ${MAX_DIAGNOSTICS} are)`,
+    path: '',
+  });
+  return listed;
 }
 
 function firstAlias(document: Document): unknown {
@@ -127,47 +159,55 @@ function firstAlias(document: Document): unknown {
 
 interface LocatedIssue {
   range: [number, number];
-  message: string;
+  /** Written only for the problems that are listed. */
+  message: () => string;
   path: string;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, document: Document, value: unknown): LocatedIssue[] {
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  document: Document,
+  index: DocumentIndex,
+  value: unknown,
+): LocatedIssue[] {
+  const { nodeAt, pairAt } = index;
   const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
   const dotted = formatPath(path);
 
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeysAt(path, valueAt(value, path));
-    return issue.keys.map((key) => {
-      const pair = pairAt(document, path, key);
-      const suggestion = closestKey(key, known);
-      const where = dotted ? ` in \`${dotted}\`` : '';
-      const hint = suggestion
-        ? `; did you mean \`${suggestion}\`?`
-        : known.length > 0
-          ? `; expected one of: ${known.join(', ')}`
-          : '';
-      return {
-        range: rangeOf(pair?.key ?? nodeAt(document, path) ?? document.contents),
-        message: `unknown key \`${key}\`${where}${hint}`,
-        path: formatPath([...path, key]),
-      };
-    });
+    const where = dotted ? ` in \`${dotted}\`` : '';
+    return issue.keys.map((key) => ({
+      range: rangeOf(pairAt(path, key)?.key ?? nodeAt(path) ?? document.contents),
+      message: () => {
+        const suggestion = closestKey(key, known);
+        const hint = suggestion
+          ? `; did you mean \`${suggestion}\`?`
+          : known.length > 0
+            ? `; expected one of: ${known.join(', ')}`
+            : '';
+        return `unknown key \`${key}\`${where}${hint}`;
+      },
+      path: formatPath([...path, key]),
+    }));
   }
 
-  const node = nodeAt(document, path);
+  const node = nodeAt(path);
   const missing = node === undefined && valueAt(value, path) === undefined;
   if (missing && path.length > 0) {
     const parentPath = path.slice(0, -1);
     const parentPair =
-      parentPath.length > 0 ? pairAt(document, parentPath.slice(0, -1), parentPath[parentPath.length - 1]) : undefined;
-    const anchor = parentPair?.key ?? nodeAt(document, parentPath) ?? document.contents;
+      parentPath.length > 0 ? pairAt(parentPath.slice(0, -1), parentPath[parentPath.length - 1]) : undefined;
+    const anchor = parentPair?.key ?? nodeAt(parentPath) ?? document.contents;
     const key = String(path[path.length - 1]);
     const where = parentPath.length > 0 ? ` in \`${formatPath(parentPath)}\`` : '';
-    return [{ range: rangeOf(anchor, true), message: `missing required key \`${key}\`${where}`, path: dotted }];
+    return [{ range: rangeOf(anchor, true), message: () => `missing required key \`${key}\`${where}`, path: dotted }];
   }
 
   const label = dotted ? `\`${dotted}\`: ` : '';
-  return [{ range: rangeOf(node ?? document.contents), message: `${label}${describeMessage(issue)}`, path: dotted }];
+  return [
+    { range: rangeOf(node ?? document.contents), message: () => `${label}${describeMessage(issue)}`, path: dotted },
+  ];
 }
 
 function describeMessage(issue: z.core.$ZodIssue): string {
@@ -190,26 +230,6 @@ function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
     current = (current as Record<PathSegment, unknown>)[segment];
   }
   return current;
-}
-
-function nodeAt(document: Document, path: readonly PathSegment[]): YamlNode | undefined {
-  if (path.length === 0) return (document.contents ?? undefined) as YamlNode | undefined;
-  const found: unknown = document.getIn(path, true);
-  return found && typeof found === 'object' && 'range' in found ? (found as YamlNode) : undefined;
-}
-
-function pairAt(
-  document: Document,
-  mapPath: readonly PathSegment[],
-  key: PathSegment | undefined,
-): Pair<YamlNode> | undefined {
-  if (key === undefined) return undefined;
-  const map = nodeAt(document, mapPath);
-  if (!isMap(map)) return undefined;
-  for (const item of map.items) {
-    if (isPair(item) && isScalar(item.key) && String(item.key.value) === String(key)) return item as Pair<YamlNode>;
-  }
-  return undefined;
 }
 
 /** The node's source range; for a map or sequence, only its first line unless `whole` is asked. */
