@@ -5,6 +5,23 @@
 import { z } from 'zod';
 
 export const ARCHITECTURES = ['seed-cnn', 'resnet-small', 'mobilenet-small'] as const;
+
+/** The smallest image height and width `model.inputShape` may give, for every architecture. */
+export const MIN_INPUT_SIZE = 8;
+
+/**
+ * The smallest height and width each architecture takes, and why: checked with the rest of the
+ * file, so that `validate` and the editor refuse what the run would fail on. A new architecture
+ * declares its own (this table must have every name in ARCHITECTURES).
+ */
+export const ARCHITECTURE_MIN_SIZE = {
+  'seed-cnn': {
+    size: 18,
+    reason: 'its three unpadded 3×3 convolutions and two 2×2 max-pools leave nothing of a smaller image',
+  },
+  'resnet-small': { size: MIN_INPUT_SIZE, reason: 'its convolutions are padded, so any size from the minimum runs' },
+  'mobilenet-small': { size: MIN_INPUT_SIZE, reason: 'its convolutions are padded, so any size from the minimum runs' },
+} as const satisfies Record<(typeof ARCHITECTURES)[number], { size: number; reason: string }>;
 export const STRATEGIES = ['feature-extraction', 'partial', 'full', 'two-phase'] as const;
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
 export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -176,7 +193,11 @@ export const datasetSchema = z.discriminatedUnion('type', [
 ]);
 
 const inputShape = z
-  .tuple([positiveInt.min(8).max(1024), positiveInt.min(8).max(1024), z.number().int().min(1).max(4)])
+  .tuple([
+    positiveInt.min(MIN_INPUT_SIZE).max(1024),
+    positiveInt.min(MIN_INPUT_SIZE).max(1024),
+    z.number().int().min(1).max(4),
+  ])
   .describe('[height, width, channels]; images are resized and converted to it');
 
 const modelSchema = z
@@ -185,7 +206,21 @@ const modelSchema = z
     inputShape: inputShape.default([28, 28, 1]),
     dropout: z.number().min(0).max(0.9).default(0.3).describe('Dropout before the classifier head'),
   })
-  .strict();
+  .strict()
+  .superRefine((model, context) => {
+    const [height, width] = model.inputShape;
+    const minimum = ARCHITECTURE_MIN_SIZE[model.architecture];
+    if (height >= minimum.size && width >= minimum.size) return;
+    const others = ARCHITECTURES.filter((name) => ARCHITECTURE_MIN_SIZE[name].size <= Math.min(height, width));
+    context.addIssue({
+      code: 'custom',
+      path: ['inputShape'],
+      message:
+        `${model.architecture} needs images of at least ${minimum.size}×${minimum.size} (${minimum.reason}); ` +
+        `this is ${height}×${width}: give a larger inputShape` +
+        (others.length > 0 ? `, or use ${others.join(' or ')}` : ''),
+    });
+  });
 
 const sampling = {
   fraction: z.number().gt(0).max(1).optional().describe('Share of the training split to keep (stratified, seeded)'),

@@ -5,18 +5,19 @@ import * as tf from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { LayerFactory } from '../layerFactory';
 import { ExperimentError } from '../../experiment/experimentError';
+import { ARCHITECTURE_MIN_SIZE } from '../../../shared/experiment/schema';
 
-/** Three valid 3×3 convolutions and two pools leave nothing of a smaller image. */
-export const SEED_CNN_MIN_SIZE = 18;
+const MINIMUM = ARCHITECTURE_MIN_SIZE['seed-cnn'];
 
 export function seedCnnFeatures(input: SymbolicTensor, factory: LayerFactory): SymbolicTensor {
   // The seed network is Keras's: keep Keras's default initialiser (Glorot uniform) too.
   const layers = factory.withReluInitializer('glorot');
   const [, height, width] = input.shape;
-  if ((height ?? 0) < SEED_CNN_MIN_SIZE || (width ?? 0) < SEED_CNN_MIN_SIZE) {
+  // The schema refuses a smaller model.inputShape; a pretrained model's own size can still be one.
+  if ((height ?? 0) < MINIMUM.size || (width ?? 0) < MINIMUM.size) {
     throw new ExperimentError(
-      `seed-cnn needs images of at least ${SEED_CNN_MIN_SIZE}×${SEED_CNN_MIN_SIZE} ` +
-        `(model.inputShape is ${height}×${width}); use a larger inputShape or resnet-small / mobilenet-small`,
+      `seed-cnn needs images of at least ${MINIMUM.size}×${MINIMUM.size} (${MINIMUM.reason}); ` +
+        `these are ${height}×${width}: use a larger inputShape or resnet-small / mobilenet-small`,
     );
   }
   let x = layers.convValid(input, 'block1_conv', 32, 3);

@@ -57,6 +57,27 @@ describe('medtransfer validate', () => {
     assert.doesNotMatch(result.stderr, /\n\s+at /);
   });
 
+  it('refuses an inputShape the architecture cannot take, at its line, before anything runs', () => {
+    const folder = temporaryFolder('validate-shape');
+    const small = tinyExperiment({ ...TINY_OPTIONS, model: { inputShape: [16, 16, 1] } });
+    const file = writeExperiment(folder, 'small', small);
+    const result = runCli(['validate', file]);
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(
+      result.stderr.trim(),
+      new RegExp(
+        `^${file}:${positionOf(small, '[ 16, 16, 1 ]')}: \`model\\.inputShape\`: ` +
+          'seed-cnn needs images of at least 18×18 \\(.+\\); this is 16×16: give a larger inputShape, ' +
+          'or use resnet-small or mobilenet-small$',
+      ),
+    );
+    const run = runCli(['run', file, '--runs-dir', join(folder, 'runs')]);
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(existsSync(join(folder, 'runs')), false);
+    const resnet = tinyExperiment({ ...TINY_OPTIONS, model: { architecture: 'resnet-small', inputShape: [8, 8, 1] } });
+    assert.equal(runCli(['validate', writeExperiment(folder, 'resnet', resnet)]).status, 0);
+  });
+
   it('uses exit code 2 for usage errors', () => {
     assert.equal(runCli(['validate']).status, 2);
     assert.equal(runCli(['frobnicate']).status, 2);

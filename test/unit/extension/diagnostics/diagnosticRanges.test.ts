@@ -38,6 +38,18 @@ describe('diagnostic ranges', () => {
     assert.equal(line.slice(problem?.range.startCharacter, problem?.range.endCharacter), '-3');
   });
 
+  it('underlines an inputShape the architecture cannot take', () => {
+    const text = TEXT.replace('  learningrate: 0.01', '  batchSize: 8').replace(
+      'architecture: seed-cnn }',
+      'architecture: seed-cnn, inputShape: [16, 16, 1] }',
+    );
+    const [problem, ...others] = problemsOf(text);
+    assert.equal(others.length, 0);
+    const line = text.split('\n')[1] ?? '';
+    assert.equal(line.slice(problem?.range.startCharacter, problem?.range.endCharacter), '[16, 16, 1]');
+    assert.match(problem?.message ?? '', /seed-cnn needs images of at least 18×18/);
+  });
+
   it('gives a YAML syntax error a visible range', () => {
     const [problem] = problemsOf('name: demo\nmodel: { architecture: seed-cnn\n');
     assert.ok(problem);

@@ -81,6 +81,22 @@ describe('parseExperiment', () => {
     assert.match(diagnostic?.message ?? '', /seed-cnn.*resnet-small.*mobilenet-small/);
   });
 
+  it('refuses an inputShape smaller than the architecture takes, at the inputShape', () => {
+    const small = ISSUE_EXAMPLE.replace('inputShape: [28, 28, 1]', 'inputShape: [16, 24, 1]');
+    const [diagnostic, ...others] = diagnosticsOf(small);
+    assert.equal(others.length, 0);
+    assert.deepEqual(diagnostic?.start, { line: 3, column: 46 });
+    assert.deepEqual(diagnostic?.end, { line: 3, column: 57 });
+    assert.equal(diagnostic?.path, 'model.inputShape');
+    assert.match(
+      diagnostic?.message ?? '',
+      /^`model\.inputShape`: seed-cnn needs images of at least 18×18 \(.+\); this is 16×24: give a larger inputShape, or use resnet-small or mobilenet-small$/,
+    );
+    assert.ok(parseExperiment(small.replace('seed-cnn', 'resnet-small')).ok);
+    assert.ok(parseExperiment(ISSUE_EXAMPLE.replace('inputShape: [28, 28, 1]', 'inputShape: [18, 18, 1]')).ok);
+    assert.ok(!parseExperiment(ISSUE_EXAMPLE.replace('inputShape: [28, 28, 1]', 'inputShape: [18, 17, 1]')).ok);
+  });
+
   it('reports an unknown dataset type at the type value', () => {
     const [diagnostic] = diagnosticsOf(ISSUE_EXAMPLE.replace('type: medmnist', 'type: npz'));
     assert.deepEqual(diagnostic?.start, { line: 8, column: 20 });
