@@ -12,10 +12,12 @@ import {
 import { decode as decodeJpeg } from 'jpeg-js';
 import { decodeJpeg2000, decodeJpegLossless, decodeJpegLs } from './codecs';
 import type { CodecFrame, SampleFormat } from './codecs';
+import { DEFLATED_EXPLICIT_LITTLE } from './deflated';
 import { decodeRleFrame } from './rle';
 import { errorMessage } from '../../../shared/errors/errorMessage';
 
-const NATIVE_LITTLE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1']);
+// parseDicom inflates a deflated data set (readDicom.ts): its pixels are then native.
+const NATIVE_LITTLE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', DEFLATED_EXPLICIT_LITTLE]);
 const NATIVE_BIG = '1.2.840.10008.1.2.2';
 const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
 const RLE_LOSSLESS = '1.2.840.10008.1.2.5';
@@ -24,7 +26,6 @@ const JPEG_LS = new Set(['1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81']);
 const JPEG_2000 = new Set(['1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91']);
 
 const SYNTAX_NAMES: Record<string, string> = {
-  '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
   '1.2.840.10008.1.2.4.51': 'JPEG Extended (12-bit)',
   '1.2.840.10008.1.2.4.57': 'JPEG Lossless',
   '1.2.840.10008.1.2.4.70': 'JPEG Lossless SV1',

@@ -4,6 +4,7 @@ import type { DataSet } from 'dicom-parser';
 import { parseDicom } from 'dicom-parser';
 import type { IntensityWindow } from '../../../shared/experiment/schema';
 import type { DecodedImage } from '../decodeImage';
+import { inflateDataSet } from './deflated';
 import { carriesIdentifiers } from './identifiers';
 import { readFramePixels } from './pixelData';
 import { applyWindow } from './windowing';
@@ -34,7 +35,7 @@ export function readDicom(bytes: Uint8Array, options: DicomOptions): DicomImage 
   if (!isDicom(bytes)) throw new Error('not a DICOM Part 10 file (no "DICM" signature at byte 128)');
   let dataSet: DataSet;
   try {
-    dataSet = parseDicom(bytes);
+    dataSet = parseDicom(bytes, { inflater: inflateDataSet });
   } catch (error) {
     throw new Error(`cannot parse the DICOM file (truncated, or not DICOM): ${describeParserError(error)}`);
   }

@@ -1,9 +1,11 @@
-// DICOM files written by dcmtk (img2dcm, dcmodify, dcmcrle, dcmcjpeg, dcmcjpls), the tools a
-// hospital's export may have used: readDicom decodes what they write, or names what it cannot.
+// DICOM files written by dcmtk (img2dcm, dcmodify, dcmcrle, dcmcjpeg, dcmcjpls, dcmconv), the
+// tools a hospital's export may have used: readDicom decodes what they write, or names what it
+// cannot.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { inflateSync, zlibSync } from 'fflate';
 import { encode as encodeJpeg } from 'jpeg-js';
 import { parseDicom } from 'dicom-parser';
 import { readFramePixels } from '../../../../../src/trainer/data/dicom/pixelData';
@@ -113,6 +115,41 @@ describe('readDicom: files written by dcmtk', () => {
     const dataSet = parseDicom(readFileSync(near));
     assert.match(dataSet.string('x00020010') ?? '', /^1\.2\.840\.10008\.1\.2\.4\.81\b/);
     assertClose(readFramePixels(dataSet, 0).values, values, 2);
+  });
+
+  it('decodes Deflated Explicit VR Little Endian (dcmconv +td) to the pixels of the original', (context) => {
+    if (!hasDcmtk()) {
+      skipMissing(context, 'dcmtk is not installed (apt-get install dcmtk)');
+      return;
+    }
+    const plain = join(root.path, 'deflate-in.dcm');
+    const pixels = Int16Array.from({ length: 2 * 12 * 10 }, (_, i) => ((i * 397) % 4000) - 1500);
+    writeFileSync(
+      plain,
+      dicomBytes({ rows: 12, columns: 10, frames: 2, pixels, signed: true, intercept: -24, identifiers: true }),
+    );
+    const deflated = join(root.path, 'deflated.dcm');
+    dcmtk('dcmconv', ['+td', plain, deflated]);
+    const bytes = readFileSync(deflated);
+    // The data set really is compressed: the identifiers planted in it are not readable in the file.
+    assert.equal(bytes.indexOf(PLANTED.patientName), -1);
+    for (const frame of [0, 1]) {
+      const original = readDicom(readFileSync(plain), { frame });
+      const decoded = readDicom(bytes, { frame });
+      assert.deepEqual(decoded.shape, original.shape);
+      assert.deepEqual(decoded.pixels, original.pixels, `frame ${frame}`);
+      assert.equal(decoded.hasIdentifiers, true);
+    }
+
+    // Against the standard, some writers put a zlib header on the stream: read those as well.
+    const metaEnd = 132 + 12 + bytes.readUInt32LE(132 + 8);
+    const wrapped = Buffer.concat([bytes.subarray(0, metaEnd), zlibSync(inflateSync(bytes.subarray(metaEnd)))]);
+    assert.deepEqual(readDicom(wrapped, { frame: 1 }).pixels, readDicom(readFileSync(plain), { frame: 1 }).pixels);
+
+    assert.throws(
+      () => readDicom(bytes.subarray(0, metaEnd + 40), { frame: 0 }),
+      /^Error: cannot parse the DICOM file \(truncated, or not DICOM\): the deflated data set does not inflate \(truncated or corrupt\)/,
+    );
   });
 
   it('names a compressed syntax it cannot decode (JPEG extended, dcmcjpeg)', (context) => {
