@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import { decode as decodeJpegData } from 'jpeg-js';
 import { DatasetError } from './dataset';
 import type { ImageShape } from './dataset';
+import { jpegIsCutShort, pngIsCutShort } from './imageEnds';
 import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface DecodedImage {
@@ -65,6 +66,14 @@ function decodeJpeg(bytes: Uint8Array): DecodedImage {
   return { pixels, shape: [image.height, image.width, 3] };
 }
 
+/** Why a file did not decode, in words: cut short, or damaged (with the decoder's own words). */
+function undecodable(format: ImageFormat, bytes: Uint8Array, error: unknown): string {
+  const name = format === 'png' ? 'PNG' : 'JPEG';
+  const cutShort = format === 'png' ? pngIsCutShort(bytes) : jpegIsCutShort(bytes);
+  if (cutShort) return `the ${name} file is truncated: it ends after ${bytes.length} bytes, before its image does`;
+  return `the ${name} file is corrupt: it cannot be decoded (${errorMessage(error)})`;
+}
+
 /** Decodes a PNG or JPEG (detected from its bytes); any failure is a DatasetError naming `file`. */
 export function decodeImage(bytes: Uint8Array, file: string): DecodedImage {
   const format = detectImageFormat(bytes);
@@ -73,10 +82,7 @@ export function decodeImage(bytes: Uint8Array, file: string): DecodedImage {
   try {
     decoded = format === 'png' ? decodePng(bytes) : decodeJpeg(bytes);
   } catch (error) {
-    throw new DatasetError(
-      `cannot decode this ${format === 'png' ? 'PNG' : 'JPEG'} image: ${errorMessage(error)}`,
-      file,
-    );
+    throw new DatasetError(undecodable(format, bytes, error), file);
   }
   if (decoded.shape[0] === 0 || decoded.shape[1] === 0) throw new DatasetError('image has no pixels', file);
   return decoded;

@@ -1,4 +1,4 @@
-// Bad data through the real CLI, in one place: truncated or corrupt .npz, PNG, DICOM and IDX
+// Bad data through the real CLI, in one place: truncated or corrupt .npz, PNG, JPEG, DICOM and IDX
 // files, empty datasets, a class with no images, labels outside the class list, splits of
 // different image sizes, and a pretrained model with another channel count. Each run fails (or,
 // for the adapter, says in its log what it did) with a message that names the file and says what
@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { zipSync } from 'fflate';
+import { encode as encodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { eventsOf, readEvents, runCli, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
 import { idxBytes, int64Bytes, npyBytes } from '../../../support/dataHelpers';
@@ -23,6 +24,10 @@ function pngBytes(value: number, size = SIZE): Buffer {
   const png = new PNG({ width: size, height: size });
   for (let p = 0; p < size * size; p++) png.data.set([value, value, value, 255], p * 4);
   return PNG.sync.write(png);
+}
+
+function jpegBytes(value: number, size = SIZE): Buffer {
+  return Buffer.from(encodeJpeg({ data: Buffer.alloc(size * size * 4, value), width: size, height: size }, 90).data);
 }
 
 /** A MedMNIST-like .npz: `count` gray images per split, labels cycling through `classes`. */
@@ -113,7 +118,7 @@ describe('bad data input, through the CLI', () => {
     );
   });
 
-  it('a corrupt PNG and a truncated DICOM name the file and offer onError: skip', () => {
+  it('a truncated PNG, a truncated JPEG and a truncated DICOM name the file and offer onError: skip', () => {
     const folder = temporaryFolder('bad-image');
     const pngRoot = classFolders(join(folder, 'png'), { normal: 6, lesion: 6 });
     writeFileSync(join(pngRoot, 'lesion', 'broken.png'), pngBytes(99).subarray(0, 40));
@@ -121,7 +126,22 @@ describe('bad data input, through the CLI', () => {
       folder,
       'badpng',
       experiment('badpng', { type: 'folder', path: 'png' }),
-      /lesion\/broken\.png.*onError: skip/,
+      /lesion\/broken\.png: the PNG file is truncated: it ends after 40 bytes, before its image does \(set `onError: skip`/,
+    );
+    const jpegRoot = join(folder, 'jpeg');
+    for (const name of ['normal', 'lesion']) {
+      mkdirSync(join(jpegRoot, name), { recursive: true });
+      for (let i = 0; i < 6; i++) writeFileSync(join(jpegRoot, name, `img${i}.jpg`), jpegBytes(30 + 20 * i));
+    }
+    const jpeg = jpegBytes(99);
+    writeFileSync(join(jpegRoot, 'normal', 'cut.jpg'), jpeg.subarray(0, jpeg.length - 60));
+    assertRunFails(
+      folder,
+      'badjpeg',
+      experiment('badjpeg', { type: 'folder', path: 'jpeg' }),
+      new RegExp(
+        `normal/cut\\.jpg: the JPEG file is truncated: it ends after ${jpeg.length - 60} bytes, before its image does`,
+      ),
     );
 
     const dicomRoot = join(folder, 'dicom');

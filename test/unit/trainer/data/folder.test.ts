@@ -147,9 +147,49 @@ describe('decodeImage', () => {
       (error: unknown) => {
         assert.ok(error instanceof DatasetError);
         assert.equal(error.file, 'cut.png');
-        assert.match(error.message, /cannot decode this PNG image/);
+        assert.equal(
+          error.message,
+          'cut.png: the PNG file is truncated: it ends after 40 bytes, before its image does',
+        );
         return true;
       },
+    );
+  });
+
+  it('says whether a PNG or JPEG that does not decode is truncated or corrupt', () => {
+    const png = png8(6, 6, (x, y) => [x * 40, y * 40, 7, 255], 2);
+    for (const length of [8, 20, 33, 50, png.length - 12, png.length - 1])
+      assert.throws(
+        () => decodeImage(png.subarray(0, length), 'cut.png'),
+        new RegExp(
+          `^DatasetError: cut\\.png: the PNG file is truncated: it ends after ${length} bytes, before its image does$`,
+        ),
+      );
+    const damaged = Buffer.from(png);
+    const idat = damaged.indexOf('IDAT');
+    damaged.fill(0x55, idat + 4, idat + 12);
+    assert.throws(
+      () => decodeImage(damaged, 'bad.png'),
+      /^DatasetError: bad\.png: the PNG file is corrupt: it cannot be decoded \(.+\)$/,
+    );
+    const garbage = Buffer.concat([png.subarray(0, 8), Buffer.from('garbage garbage garbage')]);
+    assert.throws(() => decodeImage(garbage, 'garbage.png'), /garbage\.png: the PNG file is corrupt/);
+
+    const rgba = Buffer.alloc(32 * 32 * 4, 90);
+    const jpeg = encodeJpeg({ data: rgba, width: 32, height: 32 }, 90).data;
+    for (const length of [jpeg.length - 2, jpeg.length - 100, Math.floor(jpeg.length / 2)])
+      assert.throws(
+        () => decodeImage(jpeg.subarray(0, length), 'cut.jpg'),
+        new RegExp(
+          `^DatasetError: cut\\.jpg: the JPEG file is truncated: it ends after ${length} bytes, before its image does$`,
+        ),
+      );
+    const damagedJpeg = Buffer.from(jpeg);
+    // The quantisation tables' marker (FF DB) turned into an unknown one.
+    damagedJpeg[damagedJpeg.indexOf(Buffer.from([0xff, 0xdb])) + 1] = 0x01;
+    assert.throws(
+      () => decodeImage(damagedJpeg, 'bad.jpg'),
+      /^DatasetError: bad\.jpg: the JPEG file is corrupt: it cannot be decoded \(.+\)$/,
     );
   });
 });
@@ -277,7 +317,7 @@ describe('loadFolder', () => {
     await assert.rejects(loadFolder(broken, [2, 2, 1]), (error: unknown) => {
       assert.ok(error instanceof DatasetError);
       assert.equal(error.file, join(broken, 'b', 'bad.png'));
-      assert.match(error.message, /bad\.png: cannot decode this PNG image/);
+      assert.match(error.message, /bad\.png: the PNG file is corrupt: it cannot be decoded/);
       return true;
     });
   });
