@@ -42,10 +42,14 @@ const browserDefaults = {
 };
 
 const allBundles = [
-  // The trainer: `medtransfer` CLI, and the child process the extension forks.
+  // The trainer: `medtransfer` CLI, and the child process the extension forks; and the child the
+  // trainer forks to look for a WebGPU adapter without Dawn's output (src/trainer/backend/webgpuProbe.ts).
   {
     ...nodeDefaults,
-    entryPoints: { cli: join(root, 'src/trainer/cli/main.ts') },
+    entryPoints: {
+      cli: join(root, 'src/trainer/cli/main.ts'),
+      webgpuProbeChild: join(root, 'src/trainer/backend/webgpuProbeChild.ts'),
+    },
     outdir: join(root, 'dist'),
     external: [...nodeDefaults.external, ...optionalBackends],
     banner: { js: '#!/usr/bin/env node' },

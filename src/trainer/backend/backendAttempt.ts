@@ -2,6 +2,7 @@
 // backend's file depends only on these types.
 import type { BackendName } from '../../shared/run/events';
 import type { ModuleLoader, ModuleLocator } from './moduleLoader';
+import type { WebgpuProbe } from './webgpuProbe';
 
 export type BackendAttempt =
   /**
@@ -33,6 +34,11 @@ export interface BackendContext {
   wasmDir?: string;
   /** Asked for by name (not `auto`): take what works even if auto would pass it over. */
   explicit: boolean;
+  /**
+   * For `auto`: looks for a WebGPU adapter without loading Dawn here (in a child process, whose
+   * output is kept from the terminal). Fakes leave it out: the adapter is then looked for here.
+   */
+  probeWebgpu?: WebgpuProbe;
 }
 
 export type BackendActivator = (context: BackendContext) => Promise<BackendAttempt>;

@@ -13,7 +13,10 @@ import { createModuleLoader, createModuleLocator, errorSummary } from './moduleL
 import type { ModuleLoader, ModuleLocator } from './moduleLoader';
 import { TFJS_NODE_PACKAGES, tfjsNodeActivator } from './tfjsNodeBackend';
 import { wasmActivator } from './wasmBackend';
-import { TFJS_WEBGPU_PACKAGE, WEBGPU_PACKAGE, webgpuActivator } from './webgpuBackend';
+import { WEBGPU_PACKAGE } from './webgpuAdapterSearch';
+import { TFJS_WEBGPU_PACKAGE, webgpuActivator } from './webgpuBackend';
+import { probeWebgpuInChild } from './webgpuProbe';
+import type { WebgpuProbe } from './webgpuProbe';
 
 /** The order `auto` tries. */
 export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
@@ -43,6 +46,11 @@ export interface SelectBackendOptions {
   engine?: BackendEngine;
   /** Per-backend activators (tests replace some). */
   activators?: Partial<ActivatorTable>;
+  /**
+   * How `auto` looks for a WebGPU adapter before loading Dawn in this process; default with the
+   * default loader: in a child process with its output captured (webgpuProbe.ts).
+   */
+  probeWebgpu?: WebgpuProbe;
 }
 
 export interface SelectedBackend {
@@ -68,9 +76,12 @@ export async function selectBackend(choice: BackendChoice, options: SelectBacken
   const searchPaths = options.searchPaths ?? [];
   const locateModule =
     options.locateModule ?? (options.loadModule === undefined ? createModuleLocator({ searchPaths }) : undefined);
+  const probeWebgpu =
+    options.probeWebgpu ?? (options.loadModule === undefined ? () => probeWebgpuInChild({ searchPaths }) : undefined);
   const context: Omit<BackendContext, 'explicit'> = {
     loadModule: options.loadModule ?? createModuleLoader({ searchPaths }),
     ...(locateModule === undefined ? {} : { locateModule }),
+    ...(probeWebgpu === undefined ? {} : { probeWebgpu }),
     engine: options.engine ?? TFJS_ENGINE,
     log: options.log,
     ...(options.wasmDir === undefined ? {} : { wasmDir: options.wasmDir }),

@@ -4,63 +4,40 @@
 import type { BackendActivator, BackendAttempt } from './backendAttempt';
 import { errorSummary, isModuleMissing } from './moduleLoader';
 import { startBackend } from './startBackend';
-import { describeAdapter } from './webgpuAdapter';
-import { asWebgpuPackage, installWebgpuGlobals } from './webgpuGlobals';
+import { searchAdapter } from './webgpuAdapterSearch';
 import { patchWebgpuReadSync } from './webgpuReadSync';
 
-export const WEBGPU_PACKAGE = 'webgpu';
 export const TFJS_WEBGPU_PACKAGE = '@tensorflow/tfjs-backend-webgpu';
+
+function softwareOnly(label: string): BackendAttempt {
+  return {
+    ok: false,
+    reason: 'unsuitable',
+    note: `only a software adapter (${label}), which auto does not choose; set backend: webgpu to use it anyway`,
+  };
+}
 
 export const webgpuActivator: BackendActivator = async ({
   loadModule,
   engine,
   log,
   explicit,
+  probeWebgpu,
 }): Promise<BackendAttempt> => {
-  let loaded: unknown;
-  try {
-    loaded = await loadModule(WEBGPU_PACKAGE);
-  } catch (error) {
-    return isModuleMissing(error, WEBGPU_PACKAGE)
-      ? { ok: false, reason: 'missing', note: `the ${WEBGPU_PACKAGE} package (Dawn) is not installed` }
-      : { ok: false, reason: 'failed', note: `the ${WEBGPU_PACKAGE} package failed to load: ${errorSummary(error)}` };
+  // auto loads Dawn here only for a hardware adapter, so that a machine without one prints nothing.
+  if (!explicit && probeWebgpu !== undefined) {
+    const probed = await probeWebgpu();
+    if (!probed.found) return { ok: false, reason: probed.reason, note: probed.note };
+    if (!probed.hardware) return softwareOnly(probed.label);
   }
-  const webgpu = asWebgpuPackage(loaded);
-  if (webgpu === undefined) {
-    return { ok: false, reason: 'failed', note: `the ${WEBGPU_PACKAGE} package does not export create() and globals` };
-  }
-
-  let installed: ReturnType<typeof installWebgpuGlobals>;
-  let adapter: unknown;
-  try {
-    installed = installWebgpuGlobals(webgpu);
-  } catch (error) {
-    return { ok: false, reason: 'failed', note: `WebGPU (Dawn) did not start: ${errorSummary(error)}` };
-  }
+  const search = await searchAdapter(loadModule);
+  if (!search.found) return { ok: false, reason: search.reason, note: search.note };
+  const { label, hardware, installed } = search;
   const giveUp = (attempt: BackendAttempt): BackendAttempt => {
     installed.uninstall();
     return attempt;
   };
-  try {
-    adapter = await requestAdapter(installed.gpu);
-  } catch (error) {
-    return giveUp({ ok: false, reason: 'failed', note: `no WebGPU adapter: ${errorSummary(error)}` });
-  }
-  if (typeof adapter !== 'object' || adapter === null) {
-    return giveUp({
-      ok: false,
-      reason: 'failed',
-      note: 'no WebGPU adapter (is libvulkan.so.1 and a Vulkan driver installed?)',
-    });
-  }
-  const { label, hardware } = await describeAdapter(adapter);
-  if (!hardware && !explicit) {
-    return giveUp({
-      ok: false,
-      reason: 'unsuitable',
-      note: `only a software adapter (${label}), which auto does not choose; set backend: webgpu to use it anyway`,
-    });
-  }
+  if (!hardware && !explicit) return giveUp(softwareOnly(label));
 
   try {
     await loadModule(TFJS_WEBGPU_PACKAGE);
@@ -88,15 +65,3 @@ export const webgpuActivator: BackendActivator = async ({
     release: installed.uninstall,
   };
 };
-
-async function requestAdapter(gpu: unknown): Promise<unknown> {
-  if (
-    typeof gpu !== 'object' ||
-    gpu === null ||
-    !('requestAdapter' in gpu) ||
-    typeof gpu.requestAdapter !== 'function'
-  ) {
-    throw new Error('navigator.gpu has no requestAdapter()');
-  }
-  return (gpu.requestAdapter as () => Promise<unknown>).call(gpu);
-}

@@ -7,6 +7,7 @@ import { afterEach, describe, it } from 'node:test';
 import type { BackendEngine } from '../../../../src/trainer/backend/backendAttempt';
 import { moduleNotFoundError } from '../../../../src/trainer/backend/moduleLoader';
 import { selectBackend } from '../../../../src/trainer/backend/selectBackend';
+import type { AdapterSearch } from '../../../../src/trainer/backend/webgpuAdapterSearch';
 
 type FakePackage = (() => unknown) | Error;
 
@@ -142,6 +143,55 @@ describe('selectBackend auto', () => {
       assert.equal((globalThis as { navigator?: unknown }).navigator, undefined);
       assert.equal((globalThis as { GPUBufferUsage?: unknown }).GPUBufferUsage, undefined);
     }
+  });
+
+  it('with a probe, loads Dawn here only for a hardware adapter, and passes the probe’s reason on', async () => {
+    const packages = {
+      webgpu: webgpuPackage(H100),
+      '@tensorflow/tfjs-backend-webgpu': () => ({}),
+      '@tensorflow/tfjs-node': () => ({}),
+    };
+    const withProbe = async (probed: AdapterSearch) => {
+      const loader = fakeLoader(packages);
+      const probes: string[] = [];
+      const selected = await selectBackend('auto', {
+        log: () => undefined,
+        loadModule: loader.load,
+        engine: fakeEngine(ALL_WORK),
+        probeWebgpu: async () => {
+          probes.push('probe');
+          return probed;
+        },
+      });
+      return { selected, loaded: loader.loaded, probes };
+    };
+    const software = await withProbe({ found: true, label: 'mesa, llvmpipe', hardware: false });
+    assert.equal(software.selected.name, 'tensorflow');
+    assert.deepEqual(software.probes, ['probe']);
+    assert.ok(!software.loaded.includes('webgpu'), 'Dawn is not loaded in this process');
+    assert.equal(
+      software.selected.notes[1],
+      'webgpu: only a software adapter (mesa, llvmpipe), which auto does not choose; set backend: webgpu to use it anyway',
+    );
+    const none = await withProbe({ found: false, reason: 'failed', note: 'no WebGPU adapter; Dawn said: no drivers' });
+    assert.equal(none.selected.notes[1], 'webgpu: no WebGPU adapter; Dawn said: no drivers');
+    assert.ok(!none.loaded.includes('webgpu'));
+    const hardware = await withProbe({ found: true, label: 'nvidia', hardware: true });
+    assert.equal(hardware.selected.name, 'webgpu');
+    assert.deepEqual(hardware.loaded, ['webgpu', '@tensorflow/tfjs-backend-webgpu']);
+    hardware.selected.release();
+  });
+
+  it('asks no probe when webgpu is asked for by name: its messages may show', async () => {
+    const loader = fakeLoader({ webgpu: webgpuPackage(LLVMPIPE), '@tensorflow/tfjs-backend-webgpu': () => ({}) });
+    const selected = await selectBackend('webgpu', {
+      log: () => undefined,
+      loadModule: loader.load,
+      engine: fakeEngine(ALL_WORK),
+      probeWebgpu: () => Promise.reject(new Error('no probe for an explicit webgpu')),
+    });
+    assert.equal(selected.name, 'webgpu');
+    selected.release();
   });
 
   it('notes a package that is installed but fails to load (first line of its error) and uses the next', async () => {
