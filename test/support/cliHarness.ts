@@ -13,11 +13,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): CliResult {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): CliResult {
   const result = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: options.cwd ?? repoRoot,
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 240_000,
+    ...(options.env ? { env: options.env } : {}),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
