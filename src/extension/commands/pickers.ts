@@ -4,6 +4,7 @@ import { runsInDir } from '../runs/runQueries';
 import { COMMANDS } from './commandIds';
 import { outcomeText } from '../runs/runText';
 import type { CommandContext } from './commandContext';
+import { counted } from '../../shared/text/plural';
 
 interface RunPick extends vscode.QuickPickItem {
   key: string;
@@ -25,7 +26,7 @@ export async function pickExperiment(context: CommandContext, placeHolder: strin
     entries.map((entry) => ({
       label: entry.summary.name ?? entry.stem,
       description: entry.relativePath,
-      detail: entry.summary.valid ? undefined : `${entry.summary.diagnostics.length} problem(s)`,
+      detail: entry.summary.valid ? undefined : counted(entry.summary.diagnostics.length, 'problem'),
       path: entry.path,
     })),
     { placeHolder, matchOnDescription: true },

@@ -6,6 +6,7 @@ import { RESTRICTED_MODE_MESSAGE } from '../trust/workspaceTrust';
 import type { CommandContext } from './commandContext';
 import { experimentPathOf, isExperimentsNode, runKeyOf } from './commandArgs';
 import { pickExperiment } from './pickers';
+import { counted, plural } from '../../shared/text/plural';
 
 export async function explainRestrictedMode(): Promise<void> {
   const choice = await vscode.window.showWarningMessage(
@@ -37,7 +38,7 @@ export async function runExperiment(context: CommandContext, arg?: unknown): Pro
   if (entry && !entry.summary.valid) {
     const count = entry.summary.diagnostics.length;
     const choice = await vscode.window.showErrorMessage(
-      `MedTransfer: ${name} has ${count} problem${count === 1 ? '' : 's'}; fix ${count === 1 ? 'it' : 'them'} to run.`,
+      `MedTransfer: ${name} has ${counted(count, 'problem')}; fix ${plural(count, 'it', 'them')} to run.`,
       'Show Problems',
     );
     if (choice === 'Show Problems') {

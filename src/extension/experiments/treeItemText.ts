@@ -6,6 +6,7 @@ import { transferGain } from '../../shared/run/runState';
 import type { RunState } from '../../shared/run/runState';
 import { formatAge, formatDuration, outcomeText, statusLabel } from '../runs/runText';
 import type { ExperimentSummary } from './experimentSummary';
+import { counted } from '../../shared/text/plural';
 
 export interface ItemIcon {
   /** A codicon id. */
@@ -41,8 +42,8 @@ export function experimentItemSpec({
   activity,
 }: ExperimentItemInput): TreeItemSpec {
   const problems = summary.diagnostics.length;
-  const runs = runCount === 0 ? 'no runs' : runCount === 1 ? '1 run' : `${runCount} runs`;
-  const description = summary.valid ? runs : `${problems} problem${problems === 1 ? '' : 's'} · ${runs}`;
+  const runs = runCount === 0 ? 'no runs' : counted(runCount, 'run');
+  const description = summary.valid ? runs : `${counted(problems, 'problem')} · ${runs}`;
   const lines = [`**${escapeMarkdown(summary.name ?? stem)}** · \`${escapeCode(relativePath)}\``];
   if (summary.description) lines.push('', escapeMarkdown(summary.description));
   if (summary.valid) {

@@ -12,6 +12,7 @@ import type { Disposable, Event } from '../util/emitter';
 import { EventsFileReader } from './eventsFileReader';
 import type { EventsRead } from './eventsFileReader';
 import { describeRunDir } from './runPaths';
+import { counted, plural } from '../../shared/text/plural';
 
 export interface RunRecord {
   /** The run folder's path: the key every view and message uses. */
@@ -151,7 +152,8 @@ export class RunStore implements Disposable {
     if (!record) return;
     if (read.invalidLines.length > 0) {
       this.dependencies.log(
-        `${record.reader.path}: ignored ${read.invalidLines.length} line(s) that are not valid events ` +
+        `${record.reader.path}: ignored ${counted(read.invalidLines.length, 'line')} that ` +
+          `${plural(read.invalidLines.length, 'is not a valid event', 'are not valid events')} ` +
           `(line ${read.invalidLines.slice(0, 5).join(', ')}${read.invalidLines.length > 5 ? ', …' : ''})`,
       );
     }

@@ -5,6 +5,7 @@ import type { Phase } from '../../shared/run/events';
 import { summarizeResult } from '../../shared/run/runState';
 import type { RunState, RunStatus } from '../../shared/run/runState';
 import { runIdTime } from './runPaths';
+import { counted } from '../../shared/text/plural';
 
 const PHASE_LABELS: Record<Phase, string> = {
   source: 'pretraining',
@@ -96,9 +97,9 @@ export function formatAge(ms: number): string {
   if (days === 1) return 'yesterday';
   if (days < 31) return `${days} days ago`;
   const months = Math.round(days / 30.4);
-  if (months < 12) return `${months} month${months === 1 ? '' : 's'} ago`;
+  if (months < 12) return `${counted(months, 'month')} ago`;
   const years = Math.round(days / 365);
-  return `${years} year${years === 1 ? '' : 's'} ago`;
+  return `${counted(years, 'year')} ago`;
 }
 
 /** `42 s`, `3 min 5 s`, `1 h 2 min`. */

@@ -10,6 +10,7 @@ import { withoutNewProcessHandlers } from './processHandlers';
 import { startBackend } from './startBackend';
 import { resolveWasmDir } from './wasmDir';
 import { registerWasmGradientKernels } from './wasmGradients/registerWasmGradientKernels';
+import { counted } from '../../shared/text/plural';
 
 export const wasmActivator: BackendActivator = async ({ engine, log, wasmDir }): Promise<BackendAttempt> => {
   let dir: string;
@@ -48,5 +49,5 @@ async function buildDescription(): Promise<string> {
   }
   const cores = availableParallelism();
   const threadNote = threads < cores ? ` (the threaded build does not load in Node; ${cores} cores here)` : '';
-  return `${simd ? 'SIMD' : 'plain (no SIMD)'} build, ${threads} thread${threads === 1 ? '' : 's'}${threadNote}`;
+  return `${simd ? 'SIMD' : 'plain (no SIMD)'} build, ${counted(threads, 'thread')}${threadNote}`;
 }

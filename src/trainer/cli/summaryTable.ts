@@ -4,6 +4,7 @@ import type { EvaluatedModel } from '../../shared/run/events';
 import type { ClinicalMetrics, Interval, ModelComparison } from '../../shared/run/metrics';
 import type { MeanSd, SeedMetricSummary, SeedSummary } from '../../shared/run/seedSummary';
 import { formatP } from '../../shared/run/pValue';
+import { counted } from '../../shared/text/plural';
 
 type Row = string[];
 
@@ -135,7 +136,7 @@ export function formatComparison(
       `from ${bootstrap.resamples.toLocaleString('en')} stratified bootstrap resamples`
     : '';
   const parts = [
-    `Results on the ${split} split (${fineTuned.count} images)${intervalsNote}`,
+    `Results on the ${split} split (${counted(fineTuned.count, 'image')})${intervalsNote}`,
     renderTable(header, rows),
   ];
   const models: [string, ClinicalMetrics | undefined][] = [

@@ -15,6 +15,7 @@ import type { IntensityScaling } from '../../shared/run/intensityScaling';
 import { cacheKey } from './cache/cacheKey';
 import { readCachedDataset, writeCachedDataset } from './cache/datasetCache';
 import { errorMessage } from '../../shared/errors/errorMessage';
+import { counted, plural } from '../../shared/text/plural';
 
 export interface DataProgress {
   stage: 'decoding' | 'cache';
@@ -161,14 +162,14 @@ export async function decodeEntries(
   const cached = await readCachedDataset(cache.dir, key);
   if (cached) {
     options.onProgress?.({ stage: 'cache', done: entries.length, total: entries.length });
-    return { ...cached, info: [`cache hit at ${cache.dir}: ${entries.length} files not decoded again`] };
+    return { ...cached, info: [`cache hit at ${cache.dir}: ${counted(entries.length, 'file')} not decoded again`] };
   }
   const loaded = await decodeFiles(entries, decode, options);
   const stored = await writeCachedDataset(cache.dir, key, loaded);
   return {
     ...loaded,
     info: [
-      `cache miss at ${cache.dir}: decoded ${entries.length} files` +
+      `cache miss at ${cache.dir}: decoded ${counted(entries.length, 'file')}` +
         (stored ? ' and stored them' : '; could not store them (the folder is not writable?)'),
     ],
   };
@@ -256,13 +257,13 @@ async function decodeFiles(
   const notes: string[] = [];
   if (skipped.length > 0) {
     notes.push(
-      `skipped ${skipped.length} of ${entries.length} files as unreadable (onError: skip): ` +
+      `skipped ${skipped.length} of ${counted(entries.length, 'file')} as unreadable (onError: skip): ` +
         `${skipped.slice(0, 5).join('; ')}${skipped.length > 5 ? '; …' : ''}`,
     );
   }
   if (withIdentifiers > 0) {
     notes.push(
-      `${withIdentifiers} of ${entries.length} DICOM files carry patient or staff identifiers ` +
+      `${withIdentifiers} of ${counted(entries.length, 'DICOM file')} ${plural(withIdentifiers, 'carries', 'carry')} patient or staff identifiers ` +
         '(names, IDs, dates of birth…): this data is not de-identified; their values are never copied into the run',
     );
   }
@@ -276,7 +277,7 @@ async function decodeFiles(
   const hasSplit = entries.some((entry) => entry.split !== undefined);
   const images = train.count + splits.val.labels.length + splits.test.labels.length;
   return {
-    description: `${options.name} (${options.format}, ${images} images)`,
+    description: `${options.name} (${options.format}, ${counted(images, 'image')})`,
     classes: options.classes,
     train,
     val: hasSplit && splits.val.labels.length > 0 ? toSet(splits.val, shape) : null,

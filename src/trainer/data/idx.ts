@@ -8,6 +8,7 @@ import { DatasetError } from './dataset';
 import type { ImageSet, LoadedDataset } from './dataset';
 import { classCountOfLabels } from './labelClasses';
 import { errorMessage } from '../../shared/errors/errorMessage';
+import { counted } from '../../shared/text/plural';
 
 const UNSIGNED_BYTE = 0x08;
 
@@ -38,7 +39,7 @@ export function parseIdx(bytes: Uint8Array, dimensions: number, file: string): I
     const hex = (value: number): string => `0x${value.toString(16).padStart(8, '0')}`;
     throw new DatasetError(
       `bad IDX magic number ${hex(magic)}, expected ${hex(expected)} ` +
-        `(unsigned bytes, ${dimensions} dimension${dimensions === 1 ? '' : 's'}); ` +
+        `(unsigned bytes, ${counted(dimensions, 'dimension')}); ` +
         'is this an IDX file, and is a .gz file really gzipped?',
       file,
     );
@@ -92,7 +93,8 @@ async function readSplit(imagesPath: string, labelsPath: string): Promise<ImageS
   const [count = 0, height = 0, width = 0] = images.shape;
   if (labels.shape[0] !== count) {
     throw new DatasetError(
-      `${labels.shape[0]} labels in ${basename(labelsPath)} but ${count} images in ${basename(imagesPath)}`,
+      `${counted(labels.shape[0] ?? 0, 'label')} in ${basename(labelsPath)} ` +
+        `but ${counted(count, 'image')} in ${basename(imagesPath)}`,
       labelsPath,
     );
   }

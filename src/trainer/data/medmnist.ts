@@ -12,6 +12,7 @@ import type { NpyArray, NpyValues } from './npy';
 import { finiteRange, floatScale, integerScale } from './intensityRange';
 import type { IntensityScaling } from '../../shared/run/intensityScaling';
 import { errorMessage } from '../../shared/errors/errorMessage';
+import { counted } from '../../shared/text/plural';
 
 const SPLITS = ['train', 'val', 'test'] as const;
 type SplitName = (typeof SPLITS)[number];
@@ -109,7 +110,7 @@ function readLabels(array: NpyArray, count: number, file: string): Int32Array {
       file,
     );
   }
-  if (rows !== count) throw new DatasetError(`${rows} labels for ${count} images`, file);
+  if (rows !== count) throw new DatasetError(`${counted(rows, 'label')} for ${counted(count, 'image')}`, file);
   const labels = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
     const value = array.values[i] ?? -1;

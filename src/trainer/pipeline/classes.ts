@@ -1,5 +1,6 @@
 import type { Experiment } from '../../shared/experiment/schema';
 import { ExperimentError } from '../experiment/experimentError';
+import { counted } from '../../shared/text/plural';
 
 /** Display names: the experiment's `target.classes` when given (they must match the data), else the data's. */
 export function targetClassNames(experiment: Experiment, dataClasses: string[]): string[] {
@@ -9,7 +10,8 @@ export function targetClassNames(experiment: Experiment, dataClasses: string[]):
     const dataset = experiment.target.dataset;
     const where = 'path' in dataset ? `${dataset.path}: ` : '';
     throw new ExperimentError(
-      `${where}the target data has ${dataClasses.length} classes (${dataClasses.join(', ')}) ` +
+      `${where}the target data has ${counted(dataClasses.length, 'class', { plural: 'classes' })} ` +
+        `(${dataClasses.join(', ')}) ` +
         `but target.classes names ${named.length} (${named.join(', ')}): ` +
         `give one name per class, in label order, or remove target.classes to use the data's own names`,
     );

@@ -5,6 +5,7 @@ import { writeRunSaliency } from '../explain/runSaliency';
 import { evaluateModels } from './evaluateModels';
 import type { RunContext } from './runContext';
 import { errorMessage } from '../../shared/errors/errorMessage';
+import { counted } from '../../shared/text/plural';
 
 /** Step: the `evaluate` phase; its decision rules go with the saved models. */
 export function evaluate(context: RunContext): void {
@@ -15,7 +16,7 @@ export function evaluate(context: RunContext): void {
   events.emit({
     type: 'phase-started',
     phase: 'evaluate',
-    description: `evaluate on the ${split} split (${data[split].count} images)`,
+    description: `evaluate on the ${split} split (${counted(data[split].count, 'image')})`,
     epochs: 0,
     batchesPerEpoch: 0,
     learningRate: null,

@@ -13,6 +13,7 @@ import { runTrainingPhase } from './phaseRunner';
 import type { RunContext } from './runContext';
 import { errorMessage } from '../../shared/errors/errorMessage';
 import { ExperimentError } from '../experiment/experimentError';
+import { counted } from '../../shared/text/plural';
 
 export interface SourceModel {
   base: LayersModel;
@@ -63,7 +64,7 @@ async function pretrainOnSource(
     experiment.model.dropout,
     environment.random.fork('sourceModelWeights'),
   );
-  const provenance = `pretrained on ${source.description} for ${epochs} epochs`;
+  const provenance = `pretrained on ${source.description} for ${counted(epochs, 'epoch')}`;
   onCreated(classifier.model, provenance, source.classes);
   await runTrainingPhase(
     {

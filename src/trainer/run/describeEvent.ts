@@ -2,6 +2,9 @@
 import type { DatasetSummary, TrainerEvent } from '../../shared/run/events';
 import { errorKindLabel } from '../../shared/run/errorKind';
 import { formatP } from '../../shared/run/pValue';
+import { counted } from '../../shared/text/plural';
+
+const BATCHES = { plural: 'batches' };
 
 const format = (value: number | null | undefined, digits = 3): string =>
   value === null || value === undefined ? '–' : value.toFixed(digits);
@@ -37,7 +40,7 @@ export function describeEvent(event: TrainerEvent): string | null {
       return (
         `phase ${event.phase}: ${event.description}` +
         (event.epochs > 0
-          ? ` (${event.epochs} epochs × ${event.batchesPerEpoch} batches, ` +
+          ? ` (${counted(event.epochs, 'epoch')} × ${counted(event.batchesPerEpoch, 'batch', BATCHES)}, ` +
             `${event.trainableParams.toLocaleString('en')} of ${event.totalParams.toLocaleString('en')} ` +
             'parameters trainable)'
           : '')
@@ -54,7 +57,9 @@ export function describeEvent(event: TrainerEvent): string | null {
     }
     case 'phase-ended':
       return (
-        `phase ${event.phase} ended after ${event.epochsRun} epochs${event.stoppedEarly ? ' (early stopping)' : ''}` +
+        // Phases that train no epochs (a loaded source model, evaluation) just end.
+        `phase ${event.phase} ended${event.epochsRun > 0 ? ` after ${counted(event.epochsRun, 'epoch')}` : ''}` +
+        `${event.stoppedEarly ? ' (early stopping)' : ''}` +
         `${event.bestEpoch !== null ? `, best epoch ${event.bestEpoch}` : ''}, ${event.seconds.toFixed(1)} s`
       );
     case 'evaluation': {
@@ -70,7 +75,7 @@ export function describeEvent(event: TrainerEvent): string | null {
       const ece =
         m.calibration?.ece !== undefined && m.calibration.ece !== null ? `; ECE ${format(m.calibration.ece)}` : '';
       return (
-        `${event.model} on ${event.split} (${m.count} images): ${auc}, accuracy ${format(m.accuracy)}, ` +
+        `${event.model} on ${event.split} (${counted(m.count, 'image')}): ${auc}, accuracy ${format(m.accuracy)}, ` +
         `balanced accuracy ${format(m.balancedAccuracy)}, sensitivity ${format(m.sensitivity)}, ` +
         `specificity ${format(m.specificity)} (argmax)${point}${ece}`
       );
@@ -86,7 +91,7 @@ export function describeEvent(event: TrainerEvent): string | null {
         (entry) => `${entry.model}: ${entry.method}${entry.layer ? ` on ${entry.layer}` : ''}`,
       );
       return (
-        `saliency maps of ${event.examples} ${event.split} images (${methods.join(', ')}) ` +
+        `saliency maps of ${counted(event.examples, `${event.split} image`)} (${methods.join(', ')}) ` +
         `written to ${event.file}, ${event.seconds.toFixed(1)} s`
       );
     }

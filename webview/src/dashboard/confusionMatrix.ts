@@ -4,6 +4,7 @@
 import { el, srOnly } from '../common/dom';
 import { formatCount, formatPercent } from '../common/viewFormat';
 import { cellIntensities, normalizeRows, rowTotals } from './confusionData';
+import { counted } from '../../../src/shared/text/plural';
 
 export interface ConfusionMatrixInput {
   /** e.g. `Fine-tuned`. */
@@ -101,7 +102,9 @@ export function renderConfusionMatrix(input: ConfusionMatrixInput): HTMLElement 
       el('span', { className: 'matrix-source', text: input.source }),
       el('span', {
         className: 'matrix-summary',
-        text: `${formatCount(total)} cases · ${formatPercent(total === 0 ? null : correct / total)} correct`,
+        text:
+          `${counted(total, 'case', { format: formatCount })} · ` +
+          `${formatPercent(total === 0 ? null : correct / total)} correct`,
       }),
     ]),
     el(

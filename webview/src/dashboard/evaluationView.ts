@@ -20,6 +20,7 @@ import {
 import type { ModelCurves, ModelName } from './evaluationData';
 import { UnitPlot } from './unitPlot';
 import type { PlotBar, PlotLine, PlotMarker } from './unitPlot';
+import { counted } from '../../../src/shared/text/plural';
 
 const LABEL: Readonly<Record<ModelName, string>> = { 'fine-tuned': 'fine-tuned', scratch: 'scratch' };
 const seriesClass = (model: ModelName) => `series-${model}`;
@@ -162,7 +163,8 @@ export class EvaluationView {
               {
                 className: seriesClass(model),
                 label:
-                  `${LABEL[model]}: ${bin.count} cases predicted ${bin.lower.toFixed(2)}–${bin.upper.toFixed(2)} ` +
+                  `${LABEL[model]}: ${counted(bin.count, 'case')} ` +
+                  `predicted ${bin.lower.toFixed(2)}–${bin.upper.toFixed(2)} ` +
                   `(mean ${bin.meanPredicted?.toFixed(3) ?? '–'}), observed ${bin.fractionPositive.toFixed(3)}`,
                 from: bin.lower,
                 to: bin.upper,

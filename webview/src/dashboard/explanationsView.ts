@@ -6,6 +6,7 @@ import { el, replaceChildren } from '../common/dom';
 import { decodeExample, saliencyFigure } from '../common/saliencyFigure';
 import type { DecodedExample } from '../common/saliencyFigure';
 import { toolkitDropdown } from '../common/toolkit';
+import { counted } from '../../../src/shared/text/plural';
 
 export type OutcomeFilter = 'all' | 'fine-tuned-correct' | 'fine-tuned-wrong' | 'scratch-correct' | 'scratch-wrong';
 
@@ -105,7 +106,7 @@ export class ExplanationsView {
     const saliency = this.saliency;
     if (!saliency) return;
     const shown = this.decoded.filter((decoded) => matchesFilter(decoded, this.filter));
-    this.count.textContent = `${shown.length} of ${this.decoded.length} examples`;
+    this.count.textContent = `${shown.length} of ${counted(this.decoded.length, 'example')}`;
     replaceChildren(
       this.grid,
       shown.map((decoded) => {

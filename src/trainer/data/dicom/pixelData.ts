@@ -15,6 +15,7 @@ import type { CodecFrame, SampleFormat } from './codecs';
 import { DEFLATED_EXPLICIT_LITTLE } from './deflated';
 import { decodeRleFrame } from './rle';
 import { errorMessage } from '../../../shared/errors/errorMessage';
+import { counted } from '../../../shared/text/plural';
 
 // parseDicom inflates a deflated data set (readDicom.ts): its pixels are then native.
 const NATIVE_LITTLE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', DEFLATED_EXPLICIT_LITTLE]);
@@ -142,7 +143,7 @@ export function readFramePixels(dataSet: DataSet, frame: number): FramePixels {
   if (!dataSet.elements.x7fe00010) throw new DicomPixelError('no Pixel Data element: not an image object');
   const frames = dataSet.intString('x00280008') ?? 1;
   if (frame >= frames)
-    throw new DicomPixelError(`frame ${frame} asked for but the file has ${frames} frame${frames === 1 ? '' : 's'}`);
+    throw new DicomPixelError(`frame ${frame} asked for but the file has ${counted(frames, 'frame')}`);
   let samples = dataSet.uint16('x00280002') ?? 1;
   const photometric = (dataSet.string('x00280004') ?? 'MONOCHROME2').trim().toUpperCase();
   let values: Float32Array;

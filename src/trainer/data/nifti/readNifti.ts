@@ -5,6 +5,7 @@ import type { DecodedImage } from '../decodeImage';
 import { applyWindow } from '../dicom/windowing';
 import { NON_FINITE_ADVICE, findNonFinite } from '../finitePixels';
 import { niftiBytes, readNiftiHeader } from './niftiHeader';
+import { counted } from '../../../shared/text/plural';
 
 interface Volume {
   values: Float32Array;
@@ -68,7 +69,7 @@ export function sliceIndices(spec: SliceSpec, length: number): number[] {
   }
   const from = spec.from ?? 0;
   const to = Math.min(spec.to ?? length - 1, length - 1);
-  if (from > to) throw new Error(`slice range ${from}..${to} is empty (the axis has ${length} slices)`);
+  if (from > to) throw new Error(`slice range ${from}..${to} is empty (the axis has ${counted(length, 'slice')})`);
   const out: number[] = [];
   for (let s = from; s <= to; s += spec.step) out.push(s);
   return out;

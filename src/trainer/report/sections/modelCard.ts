@@ -8,6 +8,7 @@ import { formatNumber } from '../reportFormat';
 import type { ReportData } from '../reportData';
 import { finalMetrics } from './overview';
 import { runEndStatus } from './runEnd';
+import { counted } from '../../../shared/text/plural';
 
 export const NOT_A_MEDICAL_DEVICE = {
   title: 'Not a medical device. Not for clinical use.',
@@ -119,10 +120,10 @@ function trainingProcedure(experiment: Experiment, data: ReportData): string[] {
       `dropout ${experiment.model.dropout}.`,
     experiment.pretrained
       ? `Started from a saved model (${experiment.pretrained.split(/[\\/]/).pop() ?? ''}).`
-      : `Pretrained on the source task for ${experiment.source?.epochs ?? 0} epochs.`,
+      : `Pretrained on the source task for ${counted(experiment.source?.epochs ?? 0, 'epoch')}.`,
     `Fine-tuned with strategy ${experiment.fineTune.strategy}: ` +
-      `${experiment.fineTune.headEpochs} head epochs at ${experiment.training.learningRate}, ` +
-      `${experiment.fineTune.epochs} fine-tuning epochs at ${experiment.fineTune.learningRate}; ` +
+      `${counted(experiment.fineTune.headEpochs, 'head epoch')} at ${experiment.training.learningRate}, ` +
+      `${counted(experiment.fineTune.epochs, 'fine-tuning epoch')} at ${experiment.fineTune.learningRate}; ` +
       `optimizer ${experiment.training.optimizer}, batch size ${experiment.training.batchSize}.`,
     experiment.baseline.scratch
       ? 'Baseline: the same architecture trained from random weights on the same target data and epoch budget.'

@@ -78,7 +78,7 @@ describe('RunStore', () => {
     store.ensure(runDir);
     await store.refresh(runDir);
     assert.equal(store.get(runDir)?.state.runId, '20261124-101500');
-    assert.match(logged[0] ?? '', /ignored 1 line\(s\).*line 2/);
+    assert.match(logged[0] ?? '', /ignored 1 line that is not a valid event.*line 2/);
   });
 
   it('rebuilds a run whose file was rewritten', async () => {
