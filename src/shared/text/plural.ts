@@ -13,7 +13,10 @@ export function plural(count: number, singular: string, pluralForm = `${singular
   return count === 1 ? singular : pluralForm;
 }
 
-/** The count and its noun: `counted(1, 'epoch')` is "1 epoch", `counted(0, 'class', { plural: 'classes' })` "0 classes". */
+/**
+ * The count and its noun: `counted(1, 'epoch')` is "1 epoch",
+ * `counted(0, 'class', { plural: 'classes' })` "0 classes".
+ */
 export function counted(count: number, singular: string, options: CountOptions = {}): string {
   const number = options.format ? options.format(count) : String(count);
   return `${number} ${plural(count, singular, options.plural)}`;

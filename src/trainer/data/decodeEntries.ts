@@ -263,7 +263,8 @@ async function decodeFiles(
   }
   if (withIdentifiers > 0) {
     notes.push(
-      `${withIdentifiers} of ${counted(entries.length, 'DICOM file')} ${plural(withIdentifiers, 'carries', 'carry')} patient or staff identifiers ` +
+      `${withIdentifiers} of ${counted(entries.length, 'DICOM file')} ` +
+        `${plural(withIdentifiers, 'carries', 'carry')} patient or staff identifiers ` +
         '(names, IDs, dates of birth…): this data is not de-identified; their values are never copied into the run',
     );
   }
