@@ -2,6 +2,7 @@
 // made, the defaults that matter spelled out, and comments saying what each part does.
 import { ARCHITECTURES, STRATEGIES } from '../../shared/experiment/schema';
 import type { Architecture, Strategy } from '../../shared/experiment/schema';
+import { PLAIN_NAME_PATTERN, PLAIN_NAME_RULE } from '../../shared/run/plainName';
 
 export type NewDataset =
   | { type: 'synthetic' }
@@ -35,14 +36,11 @@ export const DATASET_DESCRIPTIONS: Record<NewDataset['type'], string> = {
   folder: 'a folder with one subfolder of PNG/JPEG images per class',
 };
 
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 /** Null when the name can name a runs folder; else why not. */
 export function validateExperimentName(name: string): string | null {
   if (name.length === 0) return 'give the experiment a name';
   if (name.length > 80) return 'at most 80 characters';
-  if (!NAME_PATTERN.test(name))
-    return 'letters, digits, ".", "_" and "-" only, starting with a letter or digit (it names the runs folder)';
+  if (!PLAIN_NAME_PATTERN.test(name)) return `${PLAIN_NAME_RULE} (it names the runs folder)`;
   return null;
 }
 

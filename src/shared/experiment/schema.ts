@@ -3,6 +3,7 @@
 // (scripts/generate-json-schema.ts). Every object is strict: an unknown key is an error,
 // so a typo such as `learningrate` never passes silently.
 import { z } from 'zod';
+import { PLAIN_NAME_PATTERN, PLAIN_NAME_RULE } from '../run/plainName';
 
 export const ARCHITECTURES = ['seed-cnn', 'resnet-small', 'mobilenet-small'] as const;
 
@@ -398,10 +399,7 @@ const evaluationSchema = z
 export const experimentSchema = z
   .object({
     $schema: z.string().optional(),
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only (it names the runs folder)')
-      .max(80),
+    name: z.string().regex(PLAIN_NAME_PATTERN, `${PLAIN_NAME_RULE} (it names the runs folder)`).max(80),
     description: z.string().optional(),
     seed: z.number().int().nonnegative().default(42),
     seeds: z

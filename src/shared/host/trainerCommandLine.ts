@@ -4,6 +4,7 @@
 // and the liveness check (trainerOfRun.ts) reads a running trainer's back from /proc with the
 // same parser, so the three cannot drift apart.
 import { parseArgs } from 'node:util';
+import { runIdProblem } from '../run/plainName';
 
 /** `value`: one value (`--run-id ID`); `values`: repeatable (`--backend-path DIR`…); `switch`: no value. */
 export type FlagKind = 'value' | 'values' | 'switch';
@@ -140,6 +141,12 @@ export function parseTrainerCommandLine(argv: readonly string[]): ParsedTrainerC
     if (kind === 'switch' && value === true) flags[name] = true;
     else if (kind === 'value' && typeof value === 'string') flags[name] = value;
     else if (kind === 'values' && Array.isArray(value) && value.length > 0) flags[name] = value.map(String);
+  }
+  const runId = flags['run-id'];
+  if (typeof runId === 'string') {
+    // A run id names a folder inside the runs folder: `../..` must not lead out of it.
+    const problem = runIdProblem(runId);
+    if (problem !== null) return { kind: 'usage', command, message: `--run-id: ${problem}`, withHelp: false };
   }
   // The shapes were checked against TRAINER_FLAGS and POSITIONALS just above.
   return { kind: 'request', request: { command, positionals, flags } as TrainerRequest };

@@ -2,6 +2,7 @@
 // sorts by time; two runs started in the same second get `-2`, `-3`…
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkedPlainName, checkedRunId } from '../../shared/run/plainName';
 
 export function timestampRunId(date: Date): string {
   const pad = (value: number) => String(value).padStart(2, '0');
@@ -17,9 +18,10 @@ export function createRunDirectory(
   requestedId: string | null,
   now = new Date(),
 ): { runId: string; runDir: string } {
-  const experimentDir = join(runsDir, experimentName);
+  // Both name one folder each: neither may lead out of the runs folder.
+  const experimentDir = join(runsDir, checkedPlainName(experimentName));
   mkdirSync(experimentDir, { recursive: true });
-  const base = requestedId ?? timestampRunId(now);
+  const base = requestedId === null ? timestampRunId(now) : checkedRunId(requestedId);
   for (let attempt = 1; ; attempt++) {
     const runId = attempt === 1 ? base : `${base}-${attempt}`;
     const runDir = join(experimentDir, runId);

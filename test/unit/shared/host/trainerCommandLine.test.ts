@@ -21,6 +21,8 @@ const POSITIONALS: Record<TrainerCommand, string[]> = {
 /** A value of each kind, with what a shell or a naive parser would get wrong. */
 function sampleValue(kind: FlagKind, name: string): string | string[] | true {
   if (kind === 'switch') return true;
+  // A run id is a plain name (src/shared/run/plainName.ts): any other value is refused.
+  if (name === 'run-id') return 'run.id_2-b';
   if (kind === 'value') return `/some where/${name}=value`;
   return ['/opt/tfjs', '-odd folder', '/s p/node_modules'];
 }
@@ -123,6 +125,21 @@ describe('trainer command line: what is wrong with it', () => {
   for (const [args, expected] of cases)
     it(`${args.join(' ') || '(nothing)'} → ${expected.kind}`, () =>
       assert.deepEqual(parseTrainerCommandLine(args), expected));
+
+  it('refuses a run id that is not a plain name: it would lead out of the runs folder', () => {
+    for (const runId of ['../..', '..', '.', 'a/b', '/tmp/x', 'C:\\x', '-x', 'a b', '']) {
+      const parsed = parseTrainerCommandLine(['run', 'a.yaml', `--run-id=${runId}`]);
+      assert.equal(parsed.kind, 'usage', runId);
+      if (parsed.kind !== 'usage') continue;
+      assert.equal(parsed.withHelp, false);
+      assert.match(
+        parsed.message,
+        /^--run-id: (run id ".*" is not a plain name: letters, digits|a run id cannot be empty)/,
+      );
+    }
+    assert.equal(parseTrainerCommandLine(['run', 'a.yaml', '--run-id', 'x'.repeat(101)]).kind, 'usage');
+    assert.equal(parseTrainerCommandLine(['run', 'a.yaml', '--run-id', 'seed-1.b_2']).kind, 'request');
+  });
 
   it("names an unknown flag, a flag of another command and a missing value in Node's words, without help", () => {
     for (const args of [
