@@ -1,9 +1,10 @@
 // Helpers for tests that run the built trainer (dist/cli.js) the way users do.
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEventLines } from '../../src/shared/run/eventLines';
+import { isTrainerEvent } from '../../src/shared/run/events';
 import type { TrainerEvent, TrainerEventOf, TrainerEventType } from '../../src/shared/run/events';
 import { cliPath, repoRoot } from './paths';
 
@@ -69,4 +70,37 @@ export function runDirFromOutput(stdout: string): string {
   const match = /Run folder: (.+)\s*$/.exec(stdout.trim());
   if (!match?.[1]) throw new Error(`no run folder in output:\n${stdout}`);
   return match[1].trim();
+}
+
+export interface SignalledCli {
+  pid: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+/**
+ * Forks the CLI as the extension does (its events come over IPC) and sends it `signal` at the
+ * first event `when` picks (several signals 20 ms apart: a second Ctrl-C); settles when it has exited.
+ */
+export function forkCliAndSignal(
+  args: string[],
+  when: (event: TrainerEvent) => boolean,
+  signal: NodeJS.Signals | NodeJS.Signals[],
+): Promise<SignalledCli> {
+  const child = fork(cliPath, args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  let sent = false;
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.on('message', (message: unknown) => {
+    if (sent || !isTrainerEvent(message) || !when(message)) return;
+    sent = true;
+    (Array.isArray(signal) ? signal : [signal]).forEach((one, index) => {
+      // Two signals sent at once may arrive as one.
+      setTimeout(() => child.kill(one), index * 20);
+    });
+  });
+  return new Promise((resolve) =>
+    child.once('exit', (code, received) => resolve({ pid: child.pid ?? -1, code, signal: received, stderr })),
+  );
 }

@@ -1,24 +1,28 @@
 // Runs this window did not start but whose events have no run-ended: a trainer left running by
 // a window that reloaded or closed, one started in a terminal, or one that died (SIGKILL, power
-// loss). Each is checked against its pid (shared/host/trainerOfRun.ts, as `medtransfer resume`
-// does): a live trainer of that run is `attached` (shown running, updated by the runs watcher,
-// stoppable with SIGTERM); a gone one is `dead` (shown interrupted, Resume offered). A dead pid
-// whose run wrote an event in the last minute stays `unknown` for a while: the trainer may run on
-// another machine that shares the runs folder. No `vscode` here.
-import { withTrainerLiveness } from '../../shared/run/runState';
+// loss). Each is judged as `medtransfer report` and `medtransfer resume` judge it
+// (shared/host/trainerPresence.ts, then shared/run/runStatus.ts): a live trainer of that run is
+// `attached` (shown running, updated by the runs watcher, stoppable with SIGTERM); a gone one is
+// `dead` (shown interrupted, Resume offered); one that cannot be checked from here (another
+// machine, and the run wrote an event in the last minute) stays `unknown`. No `vscode` here.
 import type { RunState } from '../../shared/run/runState';
+import { decideRunStatus } from '../../shared/run/runStatus';
+import { QUIET_BEFORE_GONE_MS, trainerPresenceOf } from '../../shared/host/trainerPresence';
 import { DisposableStore, Emitter } from '../util/emitter';
 import type { Disposable, Event } from '../util/emitter';
 import type { TrainerLiveness } from './resumable';
 import type { RunRecord, RunStore } from './runStore';
 import { checkTrainerOfRun, expectedTrainerOf } from '../../shared/host/trainerOfRun';
 import type { ExpectedTrainer, TrainerCheck } from '../../shared/host/trainerOfRun';
+import type { TrainerPresenceInput } from '../../shared/host/trainerPresence';
 
 export interface RunLivenessDependencies {
   store: Pick<RunStore, 'all' | 'get' | 'refresh' | 'setControllable' | 'setTrainerGone' | 'onDidChangeRun'>;
   /** Whether this window's launcher runs it (its own child: the launcher knows best). */
   isOwn: (key: string) => boolean;
   check?: (pid: number, expected: ExpectedTrainer) => TrainerCheck;
+  /** What a run's trainer machine is to this one (shared/host/thisHost.ts by default). */
+  relation?: TrainerPresenceInput['relation'];
   /** Sends a signal to a pid (process.kill by default). */
   signal?: (pid: number, signal: NodeJS.Signals) => void;
   intervalMs?: number;
@@ -28,7 +32,7 @@ export interface RunLivenessDependencies {
 }
 
 export const LIVENESS_POLL_MS = 2_000;
-export const QUIET_BEFORE_INTERRUPTED_MS = 60_000;
+export const QUIET_BEFORE_INTERRUPTED_MS = QUIET_BEFORE_GONE_MS;
 
 export class RunLiveness implements Disposable {
   private readonly liveness = new Map<string, TrainerLiveness>();
@@ -60,7 +64,8 @@ export class RunLiveness implements Disposable {
 
   /** The state the views show: a run whose trainer is gone without run-ended reads `interrupted`. */
   displayState(record: Pick<RunRecord, 'key' | 'state'>): RunState {
-    return withTrainerLiveness(record.state, this.of(record) !== 'dead');
+    const liveness = this.of(record);
+    return decideRunStatus(record.state, liveness === 'dead' ? 'gone' : liveness === 'unknown' ? 'unknown' : 'alive');
   }
 
   /** Checks every run that reads as running and is not this window's child. */
@@ -116,14 +121,16 @@ export class RunLiveness implements Disposable {
   }
 
   private judge(record: RunRecord): TrainerLiveness {
-    const pid = record.state.pid;
-    const check = pid === null ? 'dead' : this.check(record);
-    if (check === 'our-trainer') return 'attached';
-    const now = this.dependencies.now?.() ?? Date.now();
-    const quiet =
-      record.lastEventAt === null ||
-      now - record.lastEventAt > (this.dependencies.quietMs ?? QUIET_BEFORE_INTERRUPTED_MS);
-    return quiet ? 'dead' : 'unknown';
+    const presence = trainerPresenceOf({
+      state: record.state,
+      runDir: record.runDir,
+      lastEventAt: record.lastEventAt,
+      now: this.dependencies.now?.(),
+      quietMs: this.dependencies.quietMs,
+      check: (pid, expected) => (this.dependencies.check ?? checkTrainerOfRun)(pid, expected),
+      relation: this.dependencies.relation,
+    });
+    return presence === 'alive' ? 'attached' : presence === 'gone' ? 'dead' : 'unknown';
   }
 
   private check(record: RunRecord): TrainerCheck {

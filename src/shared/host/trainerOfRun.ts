@@ -6,7 +6,8 @@
 // - alive, and a process this user may signal: EPERM (another user's process) is never ours;
 // - on Linux, by /proc: a MedTransfer CLI (`…/cli.js` or the `medtransfer` bin) whose command
 //   line, read with the CLI's own parser, runs this run (`run FILE` with this run's id and runs
-//   folder) or resumes this run folder;
+//   folder; for a later seed of a repeated experiment, the id of the group's first run, which is
+//   what the one process that runs every seed was given) or resumes this run folder;
 // - not younger than the event that named its pid (run-started or run-resumed), nor much older.
 // Without /proc (macOS, Windows) only the first can be checked: a live pid this user may signal
 // is taken as the trainer.
@@ -21,6 +22,11 @@ export type TrainerCheck = 'our-trainer' | 'other-process' | 'dead';
 
 export interface ExpectedTrainer {
   runId: string;
+  /**
+   * The run id the trainer's command line gives when it is not `runId`: a repeated experiment's
+   * later seeds run in the process started for the first seed (`--run-id FIRST`). Null otherwise.
+   */
+  launchedAs?: string | null;
   /** The run folder: `<runs folder>/<experiment name>/<run id>`. */
   runDir: string;
   /** When the event that named the pid (run-started or run-resumed) was written (ISO), if known. */
@@ -34,13 +40,20 @@ const CLOCK_SLACK_MS = 5_000;
 
 /** What a run's events say its trainer is; null when they name no pid. */
 export function expectedTrainerOf(
-  state: Pick<RunState, 'runId' | 'pid' | 'pidNamedAt' | 'startedAt'>,
+  state: Pick<RunState, 'runId' | 'pid' | 'pidNamedAt' | 'startedAt' | 'seedGroup'>,
   runDir: string,
 ): { pid: number; expected: ExpectedTrainer } | null {
   if (state.pid === null) return null;
+  const runId = state.runId ?? basename(runDir);
+  const group = state.seedGroup?.group ?? null;
   return {
     pid: state.pid,
-    expected: { runId: state.runId ?? basename(runDir), runDir, namedAt: state.pidNamedAt ?? state.startedAt },
+    expected: {
+      runId,
+      launchedAs: group === runId ? null : group,
+      runDir,
+      namedAt: state.pidNamedAt ?? state.startedAt,
+    },
   };
 }
 
@@ -81,7 +94,7 @@ export function isTrainerCommandLine(args: readonly string[], expected: Expected
     isAbsolute(path) ? path : cwd === null ? null : resolve(cwd, path);
   if (request.command === 'run') {
     const runId = request.flags['run-id'];
-    if (runId !== undefined && runId !== expected.runId) return false;
+    if (runId !== undefined && runId !== expected.runId && runId !== expected.launchedAs) return false;
     const file = absolute(request.positionals[0]);
     const runsDir = request.flags['runs-dir'];
     const runsFolder = runsDir === undefined ? (file === null ? null : join(dirname(file), 'runs')) : absolute(runsDir);

@@ -3,6 +3,8 @@
 // guard, because whatever comes from a file or a child process is untrusted input.
 import { z } from 'zod';
 import { errorKindSchema } from './errorKind';
+import { hostIdentitySchema } from './hostIdentity';
+import { seedGroupSchema } from './seedGroup';
 import { intensityScalingSchema } from './intensityScaling';
 import { clinicalMetricsSchema, modelComparisonSchema } from './metrics';
 
@@ -79,6 +81,10 @@ export const runStartedEventSchema = z.object({
   phases: z.array(phaseSchema),
   pretrained: z.string().nullable(),
   pid: z.number().int(),
+  /** The machine the trainer runs on, so a reader knows whether it can check `pid` (absent in older runs). */
+  host: hostIdentitySchema.optional(),
+  /** One seed of a repeated experiment: its trainer's command line names the group's first run (absent otherwise). */
+  seedGroup: seedGroupSchema.optional(),
 });
 
 /** The datasets are read and split (after run-started, so a data error still leaves a readable run). */
@@ -213,6 +219,8 @@ export const runResumedEventSchema = z.object({
   type: z.literal('run-resumed'),
   runId: z.string(),
   pid: z.number().int(),
+  /** The machine the resumed trainer runs on (absent in older runs). */
+  host: hostIdentitySchema.optional(),
   backend: backendNameSchema,
   backendNotes: z.array(z.string()),
   /** The phase the checkpoint is in; null when no training phase had started. */

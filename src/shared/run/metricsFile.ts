@@ -4,20 +4,13 @@
 import { z } from 'zod';
 import { runEndStatusSchema } from './events';
 import { clinicalMetricsSchema, modelComparisonSchema } from './metrics';
+import { seedGroupSchema } from './seedGroup';
 
 export const transferGainSchema = z.object({
   auc: z.number().nullable(),
   balancedAccuracy: z.number().nullable(),
   sensitivity: z.number().nullable(),
 });
-
-/** Where a run stands in a repeated experiment (`seeds: [...]`): the group is its first run's id. */
-export const seedGroupSchema = z.object({
-  group: z.string(),
-  seeds: z.array(z.number().int().nonnegative()),
-  index: z.number().int().nonnegative(),
-});
-export type SeedGroup = z.infer<typeof seedGroupSchema>;
 
 export const metricsFileSchema = z.object({
   experimentName: z.string(),

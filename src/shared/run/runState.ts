@@ -2,6 +2,8 @@
 // events.jsonl is the source of truth: replaying it from the start gives the same state as
 // having watched the run live, so a view opened later or after a reload rebuilds from it.
 import type { ErrorKind } from './errorKind';
+import type { HostIdentity } from './hostIdentity';
+import type { SeedGroup } from './seedGroup';
 import type { ClinicalMetrics, ModelComparison } from './metrics';
 import type {
   BackendName,
@@ -70,6 +72,10 @@ export interface RunState {
   pid: number | null;
   /** When the event that named `pid` (run-started, or the latest run-resumed) was written. */
   pidNamedAt: string | null;
+  /** The machine that event says `pid` runs on; null in runs recorded before it was. */
+  trainerHost: HostIdentity | null;
+  /** Where the run stands in a repeated experiment; null for a single run (and in older runs). */
+  seedGroup: SeedGroup | null;
   status: RunStatus;
   error: string | null;
   /** Why it failed or was interrupted; null while it runs, when it did not fail, and in runs older than errorKind. */
@@ -110,6 +116,8 @@ export function emptyRunState(): RunState {
     backendNotes: [],
     pid: null,
     pidNamedAt: null,
+    trainerHost: null,
+    seedGroup: null,
     status: 'running',
     error: null,
     errorKind: null,
@@ -150,6 +158,8 @@ export function reduceRunEvent(state: RunState, event: TrainerEvent): RunState {
         backendNotes: event.backendNotes,
         pid: event.pid,
         pidNamedAt: event.time,
+        trainerHost: event.host ?? null,
+        seedGroup: event.seedGroup ?? null,
         startedAt: event.time,
         plannedPhases: event.phases,
         pretrained: event.pretrained,
@@ -302,6 +312,7 @@ function resumeFromCheckpoint(state: RunState, event: RunResumedEvent): RunState
     seconds: null,
     pid: event.pid,
     pidNamedAt: event.time,
+    trainerHost: event.host ?? null,
     backend: event.backend,
     backendNotes: event.backendNotes,
     currentPhase: event.fromPhase,
@@ -313,16 +324,6 @@ function resumeFromCheckpoint(state: RunState, event: RunResumedEvent): RunState
     comparison: null,
     saliency: null,
   };
-}
-
-/**
- * A run whose events stop without run-ended and whose trainer process is gone was interrupted
- * (SIGKILL, crash, power loss): readers show it so, and `medtransfer resume` continues it.
- */
-export function withTrainerLiveness(state: RunState, trainerAlive: boolean): RunState {
-  return state.status === 'running' && !trainerAlive && state.runId !== null
-    ? { ...state, status: 'interrupted', errorKind: 'interrupted', currentPhase: null, lastBatch: null }
-    : state;
 }
 
 /** Replays a whole event list. */

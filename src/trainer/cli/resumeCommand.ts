@@ -4,10 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseExperiment } from '../../shared/experiment/parseExperiment';
-import { checkTrainerOfRun, expectedTrainerOf } from '../../shared/host/trainerOfRun';
+import { runOnHost } from '../../shared/host/runOnHost';
 import { BACKEND_CHOICES } from '../../shared/experiment/schema';
 import { RUN_FILES } from '../../shared/run/runFiles';
-import { replayRunEvents } from '../../shared/run/runState';
 import { backendSearchPathsHere } from '../backend/searchPaths';
 import { selectBackend } from '../backend/selectBackend';
 import type { SelectedBackend } from '../backend/selectBackend';
@@ -20,6 +19,7 @@ import type { Output } from './commands';
 import type { ProgressMode } from './runEvents';
 import { runEventStream } from './runEvents';
 import { notStartedFailure, runFailedLine } from './failureLines';
+import { stillRunning } from './resumeRefusals';
 import { withStopRequests } from './stopRequests';
 import { formatComparison } from './summaryTable';
 
@@ -42,13 +42,12 @@ export async function resumeCommand(options: ResumeOptions, output: Output): Pro
       `it is not a run folder (no ${RUN_FILES.events}); give the folder a \`run\` printed ("Run folder: …")`,
     );
   const onDisk = readEventsFile(eventsPath);
-  const state = replayRunEvents(onDisk.events);
+  const { state, recorded, trainer } = runOnHost(onDisk.events, runDir);
   if (state.runId === null)
     return refuse(`${RUN_FILES.events} has no run-started event: the run never started; run the experiment again`);
   if (state.status === 'completed') return refuse('the run already completed: nothing to resume');
-  const trainer = state.status === 'running' ? expectedTrainerOf(state, runDir) : null;
-  if (trainer !== null && checkTrainerOfRun(trainer.pid, trainer.expected) === 'our-trainer')
-    return refuse(`still running (pid ${trainer.pid}); stop it first, or wait for it`);
+  // Read as every reader reads it: running while its trainer is there, or may be (another machine).
+  if (state.status === 'running') return refuse(stillRunning(recorded, trainer));
 
   const experimentPath = join(runDir, RUN_FILES.experiment);
   let text: string;

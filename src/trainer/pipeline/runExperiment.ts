@@ -4,6 +4,7 @@
 // it could save, so the run directory stays readable.
 import { join } from 'node:path';
 import { writeFileAtomically } from '../../shared/host/atomicFiles';
+import { thisHost } from '../../shared/host/thisHost';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { transferGain } from '../../shared/run/runState';
 import { removeCheckpoints } from '../checkpoint/checkpointFiles';
@@ -47,6 +48,7 @@ function announceRun(request: RunRequest, plan: RunPlan): void {
       type: 'run-resumed',
       runId: request.runId,
       pid: process.pid,
+      host: thisHost(),
       backend: request.backend,
       backendNotes: request.backendNotes,
       fromPhase: resume.checkpoint.phase,
@@ -69,6 +71,8 @@ function announceRun(request: RunRequest, plan: RunPlan): void {
     phases: plan.phases,
     pretrained: experiment.pretrained ?? null,
     pid: process.pid,
+    host: thisHost(),
+    ...(request.seedGroup ? { seedGroup: request.seedGroup } : {}),
   });
   writeFileAtomically(join(request.runDir, RUN_FILES.experiment), `${JSON.stringify(experiment, null, 2)}\n`);
 }

@@ -3,7 +3,7 @@ import type { Experiment } from '../../shared/experiment/schema';
 import type { ErrorKind } from '../../shared/run/errorKind';
 import type { BackendName, EvaluatedModel, RunEndStatus } from '../../shared/run/events';
 import type { ClinicalMetrics, ModelComparison } from '../../shared/run/metrics';
-import type { SeedGroup } from '../../shared/run/metricsFile';
+import type { SeedGroup } from '../../shared/run/seedGroup';
 import type { Checkpoint } from '../checkpoint/checkpointFormat';
 import type { EventStream } from '../run/eventStream';
 import type { StopSignal } from '../training/stopSignal';

@@ -10,13 +10,14 @@ import { parseEventLines } from '../../shared/run/eventLines';
 import { metricsFileSchema } from '../../shared/run/metricsFile';
 import type { MetricsFile } from '../../shared/run/metricsFile';
 import { RUN_FILES } from '../../shared/run/runFiles';
-import { replayRunEvents } from '../../shared/run/runState';
+import { runOnHost } from '../../shared/host/runOnHost';
 import type { RunState } from '../../shared/run/runState';
 import { saliencyFileSchema } from '../../shared/run/saliency';
 import type { SaliencyFile } from '../../shared/run/saliency';
 import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface ReportData {
+  /** The run as every reader sees it: its events, with its status decided on this host (runOnHost.ts). */
   state: RunState;
   experiment: Experiment | null;
   metrics: MetricsFile | null;
@@ -50,7 +51,7 @@ export function readReportData(runDir: string): ReportData {
   const eventsPath = join(runDir, RUN_FILES.events);
   if (!existsSync(eventsPath)) throw new Error(`${runDir} is not a MedTransfer run folder (no ${RUN_FILES.events})`);
   const parsed = parseEventLines(`${readFileSync(eventsPath, 'utf8')}\n`);
-  const state = replayRunEvents(parsed.events);
+  const { state } = runOnHost(parsed.events, runDir);
   const weightsSources = [RUN_FILES.model, RUN_FILES.scratchModel, RUN_FILES.sourceModel].flatMap((folder) => {
     const path = join(runDir, folder, RUN_FILES.modelMetadata);
     if (!existsSync(path)) return [];

@@ -1,7 +1,8 @@
 // The runs a view shows, as the host's messages describe them: did-load-runs replaces them,
 // did-append-events reduces new events into one run's state (never replaying from the start),
 // did-change-controllable flips whether it can be stopped from here. Pure.
-import { reduceRunEvent, replayRunEvents, withTrainerLiveness } from '../../../src/shared/run/runState';
+import { reduceRunEvent, replayRunEvents } from '../../../src/shared/run/runState';
+import { decideRunStatus } from '../../../src/shared/run/runStatus';
 import type { RunState } from '../../../src/shared/run/runState';
 import type { FlatSettings, HostMessage, RunSnapshot } from '../../../src/shared/webview/protocol';
 
@@ -22,8 +23,8 @@ export function loadRuns(snapshots: readonly RunSnapshot[]): RunView[] {
     settings: snapshot.settings,
     controllable: snapshot.controllable,
     outsideWorkspace: snapshot.outsideWorkspace ?? [],
-    // A run whose trainer is gone without run-ended reads interrupted (the host checked its pid).
-    state: withTrainerLiveness(replayRunEvents(snapshot.events), snapshot.trainerGone !== true),
+    // The host checked the trainer (a webview cannot): the same decision as every other reader's.
+    state: decideRunStatus(replayRunEvents(snapshot.events), snapshot.trainerGone === true ? 'gone' : 'alive'),
   }));
 }
 

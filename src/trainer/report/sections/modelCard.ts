@@ -105,7 +105,13 @@ export function limitations(data: ReportData): string[] {
           'read them as scores, not as risks.',
       );
   }
-  if ((data.metrics?.status ?? data.state.status) !== 'completed')
+  const { status } = data.state;
+  if (status === 'running' || status === 'interrupted')
+    found.push(
+      `The run did not complete (status ${runEndStatus(data)}): its trainer had not saved the models of this ` +
+        'attempt; any in the run folder were saved when an earlier attempt stopped.',
+    );
+  else if (status !== 'completed')
     found.push(`The run did not complete (status ${runEndStatus(data)}): the models are those saved when it ended.`);
   found.push(
     'Saliency maps are a rough guide to where the evidence lies, ' +

@@ -4,9 +4,13 @@ import { errorKindAdvice, errorKindLabel } from '../../../shared/run/errorKind';
 import type { Block } from '../document';
 import type { ReportData } from '../reportData';
 
-/** `completed`, `failed (out of memory)`; `interrupted` alone, as its kind would repeat it. */
+/**
+ * `completed`, `failed (out of memory)`; `interrupted` alone, as its kind would repeat it. From the
+ * run's events as decided on this host (readReportData), never metrics.json's status, which a
+ * resume leaves behind from the attempt before.
+ */
 export function runEndStatus(data: ReportData): string {
-  const status = data.metrics?.status ?? data.state.status;
+  const { status } = data.state;
   const kind = data.state.errorKind;
   return kind === null || kind === 'interrupted' ? status : `${status} (${errorKindLabel(kind)})`;
 }

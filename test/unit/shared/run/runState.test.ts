@@ -7,12 +7,8 @@ import { isTrainerEvent } from '../../../../src/shared/run/events';
 import type { TrainerEvent, TrainerEventBody } from '../../../../src/shared/run/events';
 import type { ClinicalMetrics } from '../../../../src/shared/run/metrics';
 import { fixturesDir } from '../../../support/paths';
-import {
-  replayRunEvents,
-  summarizeResult,
-  transferGain,
-  withTrainerLiveness,
-} from '../../../../src/shared/run/runState';
+import { replayRunEvents, summarizeResult, transferGain } from '../../../../src/shared/run/runState';
+import { decideRunStatus } from '../../../../src/shared/run/runStatus';
 
 function metrics(auc: number, balancedAccuracy: number, sensitivity: number): ClinicalMetrics {
   return {
@@ -224,16 +220,13 @@ describe('run state across an interruption and a resume', () => {
   it('derives interrupted for a run without run-ended whose trainer is gone, and only then', () => {
     const state = replayRunEvents(killed);
     assert.equal(state.status, 'running');
-    assert.equal(withTrainerLiveness(state, true).status, 'running');
-    const interrupted = withTrainerLiveness(state, false);
+    assert.equal(decideRunStatus(state, 'alive').status, 'running');
+    assert.equal(decideRunStatus(state, 'unknown').status, 'running', 'a trainer that cannot be checked may run');
+    const interrupted = decideRunStatus(state, 'gone');
     assert.equal(interrupted.status, 'interrupted');
     assert.equal(interrupted.errorKind, 'interrupted');
     assert.equal(interrupted.currentPhase, null);
-    assert.equal(
-      withTrainerLiveness(replayRunEvents(run), false).status,
-      'completed',
-      'an ended run stays as it ended',
-    );
+    assert.equal(decideRunStatus(replayRunEvents(run), 'gone').status, 'completed', 'an ended run stays as it ended');
   });
 
   it('takes interrupted as an end status (written by the extension host)', () => {
