@@ -12,6 +12,8 @@ export const RUN_FILES = {
   /** The last good end-of-epoch checkpoint (a folder, replaced atomically): what `resume` continues from. */
   checkpoint: 'checkpoint',
   saliency: 'saliency.json',
+  /** Held by the trainer that runs or resumes the run (src/shared/host/runLock.ts); absent when none does. */
+  lock: 'trainer.lock',
 } as const;
 
 /** A run id sorts by time: `20261124-101500`, with `-2`, `-3`… when two start in one second. */

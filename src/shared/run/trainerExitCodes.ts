@@ -6,7 +6,7 @@ export const EXIT = {
   ok: 0,
   /** The experiment file is not valid; nothing ran. */
   invalid: 1,
-  /** The command line is wrong. */
+  /** The command line is wrong, or `resume` refused (another trainer holds the run, nothing to resume); nothing ran. */
   usage: 2,
   /** The run failed (its run-ended says why), or the command could not do its work. */
   failed: 3,

@@ -10,6 +10,7 @@ import { createRunDirectory } from '../run/runDirectory';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { EXIT } from '../../shared/run/trainerExitCodes';
 import { notStartedFailure, runFailedLine } from './failureLines';
+import { lockRefused, withRunLock } from './runLocking';
 import { withStopRequests } from './stopRequests';
 import { runEventStream } from './runEvents';
 import { runSeeds } from './seedRuns';
@@ -91,23 +92,31 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
       output.err(`medtransfer: cannot create the run directory: ${errorMessage(error)}`);
       return EXIT.failed;
     }
-    const events = runEventStream(run.runDir, options.progress, (line) => output.err(line));
-    const result = await runExperiment({
-      experiment,
-      experimentFile: loaded.file,
-      ...run,
-      backend: backend.name,
-      backendNotes: backend.notes,
-      events,
-      stop,
-    });
-    events.close();
-    output.out(
-      `\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\n` +
-        `Run folder: ${run.runDir}`,
+    const runDir = run.runDir;
+    return withRunLock(
+      runDir,
+      'run',
+      (why) => lockRefused(runDir, why, output),
+      async () => {
+        const events = runEventStream(runDir, options.progress, (line) => output.err(line));
+        const result = await runExperiment({
+          experiment,
+          experimentFile: loaded.file,
+          ...run,
+          backend: backend.name,
+          backendNotes: backend.notes,
+          events,
+          stop,
+        });
+        events.close();
+        output.out(
+          `\n${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n\n` +
+            `Run folder: ${runDir}`,
+        );
+        if (result.status === 'failed') output.err(runFailedLine(result, join(runDir, RUN_FILES.log)));
+        return result.status === 'failed' ? EXIT.failed : EXIT.ok;
+      },
     );
-    if (result.status === 'failed') output.err(runFailedLine(result, join(run.runDir, RUN_FILES.log)));
-    return result.status === 'failed' ? EXIT.failed : EXIT.ok;
   }).finally(() => backend.release());
 }
 

@@ -1,5 +1,6 @@
 // `medtransfer resume RUN_DIR`: continues a stopped, failed or interrupted run from its last
-// checkpoint, in the same run folder, appending to its events.jsonl and log.txt. It refuses a
+// checkpoint, in the same run folder, appending to its events.jsonl and log.txt. It holds the
+// run folder's lock while it does (another trainer of the run is refused), and refuses a
 // completed run, a run whose trainer is still alive, and a run with no checkpoint.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,6 +21,7 @@ import type { ProgressMode } from './runEvents';
 import { runEventStream } from './runEvents';
 import { notStartedFailure, runFailedLine } from './failureLines';
 import { stillRunning } from './resumeRefusals';
+import { withRunLock } from './runLocking';
 import { withStopRequests } from './stopRequests';
 import { formatComparison } from './summaryTable';
 
@@ -41,6 +43,17 @@ export async function resumeCommand(options: ResumeOptions, output: Output): Pro
     return refuse(
       `it is not a run folder (no ${RUN_FILES.events}); give the folder a \`run\` printed ("Run folder: …")`,
     );
+  // Taken before the events are read: what they say cannot change under us afterwards.
+  return withRunLock(runDir, 'resume', refuse, () => resumeLocked(options, runDir, refuse, output));
+}
+
+async function resumeLocked(
+  options: ResumeOptions,
+  runDir: string,
+  refuse: (message: string, code?: number) => number,
+  output: Output,
+): Promise<number> {
+  const eventsPath = join(runDir, RUN_FILES.events);
   const onDisk = readEventsFile(eventsPath);
   const { state, recorded, trainer } = runOnHost(onDisk.events, runDir);
   if (state.runId === null)

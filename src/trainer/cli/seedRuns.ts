@@ -16,6 +16,7 @@ import { createRunDirectory } from '../run/runDirectory';
 import type { StopSignal } from '../training/stopSignal';
 import { runFailedLine } from './failureLines';
 import { runEventStream } from './runEvents';
+import { lockRefused, withRunLock } from './runLocking';
 import type { ProgressMode } from './runEvents';
 import { formatComparison, formatSeedSummary } from './summaryTable';
 import { errorMessage } from '../../shared/errors/errorMessage';
@@ -52,33 +53,43 @@ export async function runSeeds(request: SeedRunsRequest, output: Output): Promis
       output.err(`medtransfer: cannot create the run directory: ${errorMessage(error)}`);
       return EXIT.failed;
     }
-    group ??= run.runId;
+    const seedGroup = { group: (group ??= run.runId), seeds, index };
     runDirs.push(run.runDir);
     output.err(`medtransfer: seed ${seed} (${index + 1} of ${seeds.length}) → ${run.runDir}`);
-    const events = runEventStream(run.runDir, request.progress, (line) => output.err(line), index === 0);
-    // Each seed's run is a plain run of that seed: its experiment.json has `seed`, not `seeds`.
-    const seeded: Experiment = { ...experiment, seed, seeds: undefined };
-    const result = await runExperiment({
-      experiment: seeded,
-      experimentFile: request.experimentFile,
-      ...run,
-      backend: request.backend.name,
-      backendNotes: request.backend.notes,
-      events,
-      stop: request.stop,
-      seedGroup: { group, seeds, index },
-    });
-    events.close();
-    outcomes.push({ seed, runId: run.runId, status: result.status, evaluations: result.evaluations });
-    output.out(
-      `\nSeed ${seed} (${index + 1} of ${seeds.length})\n` +
-        `${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n` +
-        `Run folder: ${run.runDir}`,
+    let failed = false;
+    const exit = await withRunLock(
+      run.runDir,
+      'run',
+      (why) => lockRefused(run.runDir, why, output),
+      async () => {
+        const events = runEventStream(run.runDir, request.progress, (line) => output.err(line), index === 0);
+        // Each seed's run is a plain run of that seed: its experiment.json has `seed`, not `seeds`.
+        const seeded: Experiment = { ...experiment, seed, seeds: undefined };
+        const result = await runExperiment({
+          experiment: seeded,
+          experimentFile: request.experimentFile,
+          ...run,
+          backend: request.backend.name,
+          backendNotes: request.backend.notes,
+          events,
+          stop: request.stop,
+          seedGroup,
+        });
+        events.close();
+        outcomes.push({ seed, runId: run.runId, status: result.status, evaluations: result.evaluations });
+        output.out(
+          `\nSeed ${seed} (${index + 1} of ${seeds.length})\n` +
+            `${formatComparison(result.evaluations, experiment.evaluation.split, result.comparison)}\n` +
+            `Run folder: ${run.runDir}`,
+        );
+        if (result.status === 'failed')
+          output.err(`${runFailedLine(result, join(run.runDir, RUN_FILES.log))}; the remaining seeds are not run`);
+        failed = result.status === 'failed';
+        return EXIT.ok;
+      },
     );
-    if (result.status === 'failed') {
-      output.err(`${runFailedLine(result, join(run.runDir, RUN_FILES.log))}; the remaining seeds are not run`);
-      break;
-    }
+    if (exit !== EXIT.ok) return exit;
+    if (failed) break;
   }
   if (group === null) return EXIT.ok;
   const summary = summarizeSeeds(experiment.name, group, experiment.evaluation.split, outcomes);

@@ -223,7 +223,8 @@ describe('medtransfer resume', () => {
       );
       const alive = runCli(['resume', join(folder, 'runs', 'resumable', 'alive')]);
       assert.equal(alive.status, 2);
-      assert.match(alive.stderr, new RegExp(`still running \\(pid ${child.pid}\\)`));
+      // The run's trainer holds the run folder's lock: resume is refused before it reads the events.
+      assert.match(alive.stderr, new RegExp(`another trainer is running it: pid ${child.pid} \\(\`medtransfer run\``));
 
       // The killed run's events now name the live trainer of run `alive`, at a time just after it
       // started: a trainer's command line, the right start time, but another run's id and folder.
