@@ -65,6 +65,16 @@ export async function writeCheckpoint(runDir: string, checkpoint: Checkpoint): P
   );
 }
 
+/** Where a run's checkpoints are: the newest, then the one before it. */
+export function checkpointFolders(runDir: string): [newest: string, previous: string] {
+  return [join(runDir, RUN_FILES.checkpoint), join(runDir, PREVIOUS_CHECKPOINT)];
+}
+
+/** Whether the run has a checkpoint folder at all (whether it loads, readCheckpoint says). */
+export function hasCheckpointFolder(runDir: string): boolean {
+  return checkpointFolders(runDir).some((folder) => existsSync(folder));
+}
+
 export type LoadedCheckpoint =
   | { kind: 'none' }
   | { kind: 'loaded'; checkpoint: Checkpoint; folder: string; skipped: string[] }
@@ -77,8 +87,7 @@ export type LoadedCheckpoint =
 export function readCheckpoint(runDir: string): LoadedCheckpoint {
   const reasons: string[] = [];
   let found = false;
-  for (const folder of [RUN_FILES.checkpoint, PREVIOUS_CHECKPOINT]) {
-    const path = join(runDir, folder);
+  for (const path of checkpointFolders(runDir)) {
     if (!existsSync(path)) continue;
     found = true;
     try {
@@ -178,6 +187,5 @@ function checkFinite(buffer: ArrayBuffer, specs: CheckpointState['weightSpecs'])
 
 /** A completed run needs no checkpoint: both are removed. */
 export function removeCheckpoints(runDir: string): void {
-  for (const folder of [RUN_FILES.checkpoint, PREVIOUS_CHECKPOINT])
-    rmSync(join(runDir, folder), { recursive: true, force: true });
+  for (const folder of checkpointFolders(runDir)) rmSync(folder, { recursive: true, force: true });
 }

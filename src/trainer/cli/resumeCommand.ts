@@ -11,7 +11,7 @@ import { RUN_FILES } from '../../shared/run/runFiles';
 import { backendSearchPathsHere } from '../backend/searchPaths';
 import { selectBackend } from '../backend/selectBackend';
 import type { SelectedBackend } from '../backend/selectBackend';
-import { readCheckpoint } from '../checkpoint/checkpointFiles';
+import { hasCheckpointFolder, readCheckpoint } from '../checkpoint/checkpointFiles';
 import { runExperiment } from '../pipeline/runExperiment';
 import { dropTornLastLine, readEventsFile } from '../run/eventsFile';
 import { EXIT } from '../../shared/run/trainerExitCodes';
@@ -20,7 +20,7 @@ import type { Output } from './commands';
 import type { ProgressMode } from './runEvents';
 import { runEventStream } from './runEvents';
 import { notStartedFailure, runFailedLine } from './failureLines';
-import { stillRunning } from './resumeRefusals';
+import { noCheckpointMessage, stillRunning } from './resumeRefusals';
 import { withRunLock } from './runLocking';
 import { withStopRequests } from './stopRequests';
 import { formatComparison } from './summaryTable';
@@ -61,6 +61,7 @@ async function resumeLocked(
   if (state.status === 'completed') return refuse('the run already completed: nothing to resume');
   // Read as every reader reads it: running while its trainer is there, or may be (another machine).
   if (state.status === 'running') return refuse(stillRunning(recorded, trainer));
+  if (!hasCheckpointFolder(runDir)) return refuse(noCheckpointMessage(runDir, state));
 
   const experimentPath = join(runDir, RUN_FILES.experiment);
   let text: string;
@@ -98,7 +99,7 @@ async function resumeLocked(
   const loaded = readCheckpoint(runDir);
   if (loaded.kind !== 'loaded') {
     backend.release();
-    if (loaded.kind === 'none') return refuse('nothing to resume: no epoch finished; run again');
+    if (loaded.kind === 'none') return refuse(noCheckpointMessage(runDir, state));
     return refuse(`no checkpoint loads (${loaded.reasons.join('; ')}); run the experiment again`, EXIT.failed);
   }
   if (loaded.checkpoint.runId !== state.runId) {
