@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { parseExperiment } from '../../shared/experiment/parseExperiment';
 import { trainerCommandLine } from '../../shared/host/trainerCommandLine';
 import { previewUntrusted } from '../../shared/validation/untrustedInput';
+import { checkedRunId } from '../../shared/run/plainName';
 import { trainerBackendPaths } from '../backends/backendFolders';
 import type { ExperimentIndex } from '../experiments/experimentIndex';
 import { appendEventToRun, hostRunEndedEvent } from '../runs/recordRunEnd';
@@ -21,7 +22,9 @@ import { restrictedModeRefusal } from '../trust/workspaceTrust';
 import { DisposableStore } from '../util/emitter';
 import { RunLauncher } from './runLauncher';
 import type { ActiveRun, LaunchPlan, RequestResult } from './runLauncher';
-import { failureNotice } from './failureNotice';
+import { failureNotice, resumeFailureNotice } from './failureNotice';
+import { decideLaunchEnd } from './launchEnd';
+import type { LaunchEnd } from './launchEnd';
 import type { RunOutcome } from './runOutcome';
 import { trainerResumeRequest, trainerRunRequest } from './trainerRequests';
 import { TrainerProcess } from './trainerProcess';
@@ -161,7 +164,7 @@ export class TrainerService implements vscode.Disposable {
       experimentFile,
       experimentName: parsed.experiment.name,
       runId,
-      runDir: join(experimentDir, runId),
+      runDir: join(experimentDir, checkedRunId(runId)),
       args: trainerCommandLine(
         trainerRunRequest({
           experimentFile,
@@ -231,11 +234,17 @@ export class TrainerService implements vscode.Disposable {
     // reached the file but not the IPC channel).
     await store.refresh(runDir);
     let record = store.get(runDir);
-    let outcome = exitOutcome;
-    if (record && record.state.status !== 'running') {
-      const { status, error, errorKind } = record.state;
-      outcome = { status, error, errorKind, reportedByTrainer: true };
-    } else if (record) {
+    const end = decideLaunchEnd({
+      state: record?.state ?? null,
+      args: run.plan.args,
+      runDir,
+      pid: run.process.pid ?? null,
+      launchedAt: run.startedAt,
+      exitCode: exit.code,
+      exitOutcome,
+    });
+    const { outcome } = end;
+    if (end.kind === 'died' && record) {
       // The trainer died without recording its end: record it, so the folder stops reading as running.
       const event = hostRunEndedEvent(record.state, outcome, new Date());
       store.append(runDir, [event]);
@@ -246,6 +255,14 @@ export class TrainerService implements vscode.Disposable {
       }
     }
     store.setControllable(runDir, false);
+    if (end.kind === 'not-started') {
+      // This launch did nothing to the run (its folder keeps its own end, or another trainer's
+      // progress): say why the resume did not start, never the run's earlier end.
+      trainerOutput.appendLine(
+        `[${experimentName} ${runId}] exited (code ${exit.code ?? '–'}) before resuming the run: ${end.message}`,
+      );
+      return this.resumeNotStarted(run, end);
+    }
     record = store.get(runDir);
     trainerOutput.appendLine(
       `[${experimentName} ${runId}] exited (code ${exit.code ?? '–'}${exit.signal ? `, ${exit.signal}` : ''}): ` +
@@ -285,5 +302,19 @@ export class TrainerService implements vscode.Disposable {
       );
       if (choice === 'Open Dashboard' && canOpen()) this.dependencies.openDashboard(runDir);
     }
+  }
+
+  /** A resume whose trainer exited before it resumed: refused (another trainer holds the run…) or failed to start. */
+  private async resumeNotStarted(run: ActiveRun, end: Extract<LaunchEnd, { kind: 'not-started' }>): Promise<void> {
+    const { log, trainerOutput } = this.dependencies;
+    const label = runLabel(run.plan.experimentName, run.plan.runId);
+    const notice = end.refused
+      ? `MedTransfer: run ${label} was not resumed: ${end.message}`
+      : resumeFailureNotice(label, { ...end.outcome, error: end.message });
+    log.warn(notice);
+    const choice = await (end.refused
+      ? vscode.window.showWarningMessage(notice, 'Show Log')
+      : vscode.window.showErrorMessage(notice, 'Show Log'));
+    if (choice === 'Show Log') trainerOutput.show(true);
   }
 }

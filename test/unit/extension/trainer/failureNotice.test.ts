@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { failureNotice } from '../../../../src/extension/trainer/failureNotice';
+import { failureNotice, resumeFailureNotice } from '../../../../src/extension/trainer/failureNotice';
 import { ERROR_KINDS, errorKindAdvice } from '../../../../src/shared/run/errorKind';
 
 const LABEL = 'demo · 20261124-101500';
@@ -43,5 +43,15 @@ describe('the failure notification', () => {
       assert.ok(notice.endsWith(errorKindAdvice(kind)), notice);
       assert.ok(errorKindAdvice(kind).length > 20, kind);
     }
+  });
+});
+
+describe('the notification for a resume that did not start', () => {
+  it('says the run could not be resumed, the kind, the message and what to do', () => {
+    assert.equal(
+      resumeFailureNotice(LABEL, { error: 'no backend could start: tfjs-node is not installed', errorKind: 'backend' }),
+      `MedTransfer: run ${LABEL} could not be resumed (backend problem): no backend could start: tfjs-node is not ` +
+        `installed. ${errorKindAdvice('backend')}`,
+    );
   });
 });
