@@ -26,7 +26,8 @@ Options:
                      Also searched: $MEDTRANSFER_BACKEND_PATHS (separated like PATH),
                      node_modules in the experiment's folder and above, the global
                      node_modules (npm's configured prefix, this Node's) and $NODE_PATH
-  --run-id ID        name the run folder (default: a timestamp, e.g. 20261124-101500)
+  --run-id ID        name the run folder (default: a timestamp, e.g. 20261124-101500);
+                     a plain name: letters, digits, ".", "_" and "-"
   --no-progress      no progress bar: plain log lines on stderr
   --quiet            print only the final comparison table
   -h, --help         this help
@@ -47,8 +48,11 @@ every epoch. The run goes on in the same folder: events.jsonl and log.txt are ap
 the models and metrics.json are written when it ends. With the same backend, the result is
 the one an uninterrupted run would have given.
 
-Refuses (exit 2) a run that completed, a run whose trainer is still alive ("still running
-(pid N)"), and a run with no checkpoint ("nothing to resume: no epoch finished; run again").
+While it trains it holds RUN_DIR/trainer.lock (as \`run\` does); the lock of a trainer that
+died is taken over. Refuses (exit 2) a run that completed, a run another trainer is running
+("another trainer is running it: pid N"), a run whose checkpoints are missing (it says which
+epochs had finished and what can still be done), and a run killed before its first epoch
+ended ("nothing to resume: no epoch finished; run again").
 
 Options:
   --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu
