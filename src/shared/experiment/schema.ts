@@ -86,7 +86,7 @@ const cacheSchema = z
       .optional()
       .describe(
         'Cache folder (relative: to the folder holding the dataset); ' +
-          'default: .medtransfer-cache there, or the system temporary folder when that is read-only',
+          'default: .medtransfer-cache there, or your own cache folder (~/.cache/medtransfer) when that is read-only',
       ),
   })
   .strict();

@@ -13,6 +13,7 @@ import { NON_FINITE_ADVICE, describeNonFinite, findNonFinite } from './finitePix
 import { integerScale } from './intensityRange';
 import type { IntensityScaling } from '../../shared/run/intensityScaling';
 import { cacheKey } from './cache/cacheKey';
+import type { CacheFolder } from './cache/cacheDir';
 import { readCachedDataset, writeCachedDataset } from './cache/datasetCache';
 import { errorMessage } from '../../shared/errors/errorMessage';
 import { counted, plural } from '../../shared/text/plural';
@@ -51,8 +52,8 @@ export interface DecodeOptions {
   format: string;
   name: string;
   classes: string[];
-  /** Cache folder and every setting that changes what the files turn into; null: no cache. */
-  cache?: { dir: string; settings: unknown } | null;
+  /** Cache folder (resolveCacheDir) and every setting that changes what the files turn into; null: no cache. */
+  cache?: (CacheFolder & { settings: unknown }) | null;
   /** What the entries' groups are, for the log; undefined when each file stands alone. */
   groupedBy?: 'patient' | 'volume';
 }
@@ -147,6 +148,7 @@ export async function decodeEntries(
 ): Promise<LoadedDataset> {
   const cache = options.cache;
   if (!cache) return decodeFiles(entries, decode, options);
+  if (cache.dir === null) return { ...(await decodeFiles(entries, decode, options)), info: cache.notes };
   const key = await cacheKey(
     entries.map((entry) => entry.path),
     {
@@ -159,19 +161,27 @@ export async function decodeEntries(
       entries: entries.map((entry) => [entry.label, entry.split ?? null, entry.group ?? null]),
     },
   );
-  const cached = await readCachedDataset(cache.dir, key);
-  if (cached) {
+  const lookup = await readCachedDataset(cache.dir, key);
+  if (lookup.kind === 'hit') {
     options.onProgress?.({ stage: 'cache', done: entries.length, total: entries.length });
-    return { ...cached, info: [`cache hit at ${cache.dir}: ${counted(entries.length, 'file')} not decoded again`] };
+    return {
+      ...lookup.dataset,
+      info: [...cache.notes, `cache hit at ${cache.dir}: ${counted(entries.length, 'file')} not decoded again`],
+    };
   }
   const loaded = await decodeFiles(entries, decode, options);
-  const stored = await writeCachedDataset(cache.dir, key, loaded);
+  const failure = await writeCachedDataset(cache.dir, key, loaded);
+  const stored = failure === null ? 'stored them' : `could not store them (${failure})`;
+  const miss = `cache miss at ${cache.dir}: decoded ${counted(entries.length, 'file')} and ${stored}`;
+  if (lookup.reason === null) return { ...loaded, info: [...cache.notes, miss] };
+  // An entry that was there and not used: altered, foreign or broken, which someone should know.
   return {
     ...loaded,
-    info: [
-      `cache miss at ${cache.dir}: decoded ${counted(entries.length, 'file')}` +
-        (stored ? ' and stored them' : '; could not store them (the folder is not writable?)'),
+    notes: [
+      ...(loaded.notes ?? []),
+      `the cached entry ${key.slice(0, 12)}… at ${cache.dir} was not used: ${lookup.reason}`,
     ],
+    info: [...cache.notes, miss],
   };
 }
 

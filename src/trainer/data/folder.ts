@@ -9,6 +9,7 @@ import type { ImageShape, LoadedDataset } from './dataset';
 import { decodeImage } from './decodeImage';
 import { decodeEntries } from './decodeEntries';
 import type { Entry, ProgressCallback } from './decodeEntries';
+import type { CacheFolder } from './cache/cacheDir';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 const LAYOUT =
@@ -62,8 +63,8 @@ export interface FolderOptions {
   resize?: ResizeMode;
   onError?: 'fail' | 'skip';
   onProgress?: ProgressCallback;
-  /** Cache folder (null or absent: no cache). */
-  cacheDir?: string | null;
+  /** Cache folder (resolveCacheDir; null or absent: no cache). */
+  cache?: CacheFolder | null;
 }
 
 /**
@@ -89,7 +90,7 @@ export async function loadFolder(
     resize: options.resize ?? 'stretch',
     onError: options.onError ?? 'fail',
     onProgress: options.onProgress,
-    cache: options.cacheDir ? { dir: options.cacheDir, settings: {} } : null,
+    cache: options.cache ? { ...options.cache, settings: {} } : null,
     format: 'folder',
     name: basename(root),
     classes: classes.map((entry) => entry.name),

@@ -73,7 +73,7 @@ export async function loadDataset(
         resize: spec.resize,
         onError: spec.onError,
         onProgress,
-        cacheDir: await resolveCacheDir(spec.cache, spec.path),
+        cache: await resolveCacheDir(spec.cache, spec.path),
       });
     case 'csv':
       await checkPath(spec.path, 'csv');

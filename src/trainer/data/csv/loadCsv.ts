@@ -17,8 +17,8 @@ export async function loadCsv(spec: CsvSpec, shape: ImageShape, onProgress?: Pro
     }
     return { images: [decodeImage(bytes, name)] };
   };
-  const cacheDir = await resolveCacheDir(spec.cache, spec.path);
-  const cache = cacheDir ? { dir: cacheDir, settings: { frame: spec.frame, window: spec.window ?? null } } : null;
+  const cacheFolder = await resolveCacheDir(spec.cache, spec.path);
+  const cache = cacheFolder ? { ...cacheFolder, settings: { frame: spec.frame, window: spec.window ?? null } } : null;
   return loadTable(spec.path, spec, decode, {
     shape,
     resize: spec.resize,

@@ -22,9 +22,9 @@ export async function loadDicom(
     const image = readDicom(bytes, { frame: spec.frame, ...(spec.window ? { window: spec.window } : {}) });
     return { images: [image], hasIdentifiers: image.hasIdentifiers };
   };
-  const cacheDir = await resolveCacheDir(spec.cache, spec.path);
-  const cache = cacheDir
-    ? { dir: cacheDir, settings: { frame: spec.frame, window: spec.window ?? null, labels: spec.labels ?? null } }
+  const cacheFolder = await resolveCacheDir(spec.cache, spec.path);
+  const cache = cacheFolder
+    ? { ...cacheFolder, settings: { frame: spec.frame, window: spec.window ?? null, labels: spec.labels ?? null } }
     : null;
   const common = { shape, resize: spec.resize, onError: spec.onError, onProgress, format: 'dicom', cache };
   if (spec.labels) {

@@ -14,7 +14,7 @@ export async function loadNifti(
   shape: ImageShape,
   onProgress?: ProgressCallback,
 ): Promise<LoadedDataset> {
-  const cacheDir = await resolveCacheDir(spec.cache, spec.path);
+  const cacheFolder = await resolveCacheDir(spec.cache, spec.path);
   const table = isAbsolute(spec.labels) ? spec.labels : resolve(spec.path, spec.labels);
   // Slices of one volume are near-duplicates: they are grouped so no volume spans two splits.
   return loadTable(table, spec, (bytes) => ({ images: readNiftiSlices(bytes, spec.slices, spec.window) }), {
@@ -22,7 +22,7 @@ export async function loadNifti(
     resize: spec.resize,
     onError: spec.onError,
     onProgress,
-    cache: cacheDir ? { dir: cacheDir, settings: { slices: spec.slices, window: spec.window ?? null } } : null,
+    cache: cacheFolder ? { ...cacheFolder, settings: { slices: spec.slices, window: spec.window ?? null } } : null,
     format: 'nifti',
     name: basename(spec.path),
     volumes: true,
