@@ -292,20 +292,24 @@ describe('MedTransfer in VS Code (code-server)', () => {
       // The dashboard of the run is still the active editor (the dashboard step).
       const dashboard = await webviewFrame(workbench.page, 'vscode-panel-tab#tab-explanations');
       await dashboard.locator('vscode-panel-tab#tab-explanations').click();
-      // A model's panel: its heatmap blended over the image on a <canvas>, with the prediction and the confidence.
+      // A model's panel: its heatmap blended over the image on a <canvas>, with its answer at its operating
+      // point (a binary run: the threshold chosen on the validation split) and the score behind it.
       const panel = dashboard.locator('.explanations-view .saliency-panel[data-model]').first();
       await panel.waitFor({ timeout: 60_000 });
       const prediction = ((await panel.locator('.saliency-prediction').textContent()) ?? '').trim();
-      assert.match(prediction, new RegExp(`^predicted (${workspace.quick.classes.join('|')})$`));
+      assert.match(
+        prediction,
+        new RegExp(`^(${workspace.quick.classes.join('|')}) at the operating point \\d(\\.\\d+)?(e-\\d+)?$`),
+      );
       assert.match(
         ((await panel.locator('.saliency-confidence').textContent()) ?? '').trim(),
-        /^confidence \d+(\.\d)?%$/,
+        /^p\(lesion\) \d+(\.\d)?%$/,
       );
       const canvas = panel.locator('canvas.saliency-canvas');
       assert.match(
         (await canvas.getAttribute('aria-label')) ?? '',
-        /predicted .*, \d+(\.\d)?%/,
-        'the overlay names the prediction and the confidence',
+        /: (normal|lesion) at the operating point [\d.e-]+, p\(lesion\) \d+(\.\d)?%/,
+        'the overlay names the answer, its operating point and the score',
       );
       // Drawn: some pixel is opaque and not black (an undrawn canvas is all transparent zeros).
       const drawn = await waitUntil(

@@ -4,6 +4,7 @@
 // file name or a value read from a file (DICOM tags carry patient identifiers).
 import { z } from 'zod';
 import { evaluatedModelSchema } from './events';
+import { operatingPointSchema } from './modelDecision';
 
 export const SALIENCY_METHODS = ['grad-cam', 'hirescam', 'smoothgrad'] as const;
 export const saliencyMethodSchema = z.enum(SALIENCY_METHODS);
@@ -16,11 +17,21 @@ export const modelExplanationSchema = z.object({
   method: saliencyMethodSchema,
   /** Grad-CAM, HiResCAM: the layer whose activations were weighed; SmoothGrad: null (the input). */
   layer: z.string().nullable(),
-  /** Class index the map explains (the predicted class). */
+  /**
+   * Class index the map explains: the model's answer (modelDecision.ts), by its operating point
+   * where it has one, else the argmax.
+   */
   predicted: z.number().int().nonnegative(),
   /** Probability of the predicted class. */
   confidence: z.number().min(0).max(1),
   probabilities: z.array(z.number().min(0).max(1)),
+  /** The class with the highest probability, which an operating point may overrule; absent in older files. */
+  argmax: z.number().int().nonnegative().optional(),
+  /**
+   * The operating point that decided `predicted`; null: the argmax did (no threshold); absent: a
+   * file written before decisions were recorded, whose `predicted` is the argmax.
+   */
+  decision: operatingPointSchema.nullable().optional(),
   /** height × width uint8 (0: nothing, 255: the most), base64; the image's size. */
   heatmap: base64,
 });

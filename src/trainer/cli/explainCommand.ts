@@ -1,5 +1,6 @@
 // `medtransfer explain RUN_DIR IMAGE...`: what the run's models see in images the user picked.
-// --json prints the result (saliency.json's shape) on stdout for the editor; without it, a table.
+// --json prints the result (saliency.json's shape) on stdout for the editor; without it, a line per
+// image: each model's answer at its operating point (or the argmax), the score behind it, the method.
 import { resolve } from 'node:path';
 import { BACKEND_CHOICES } from '../../shared/experiment/schema';
 import { writeFileAtomically } from '../../shared/host/atomicFiles';
@@ -8,6 +9,7 @@ import { backendSearchPathsHere } from '../backend/searchPaths';
 import { selectBackend } from '../backend/selectBackend';
 import { explainFiles } from '../explain/explainFiles';
 import type { MethodChoice } from '../explain/explainImages';
+import { argmaxText, decisionText, scoreText } from '../../shared/run/modelDecision';
 import { EXIT } from '../../shared/run/trainerExitCodes';
 import type { Output } from './commands';
 
@@ -51,11 +53,15 @@ export async function explainCommand(options: ExplainOptions, output: Output): P
     } else {
       const { classes, examples } = result.file;
       for (const example of examples) {
-        const answers = example.explanations.map(
-          (entry) =>
-            `${entry.model}: ${classes[entry.predicted] ?? entry.predicted} ` +
-            `(${(entry.confidence * 100).toFixed(1)}%, ${entry.method}${entry.layer ? ` on ${entry.layer}` : ''})`,
-        );
+        const className = (index: number) => classes[index] ?? `class ${index}`;
+        const answers = example.explanations.map((entry) => {
+          const details = [
+            scoreText(entry, className),
+            argmaxText(entry, className),
+            `${entry.method}${entry.layer ? ` on ${entry.layer}` : ''}`,
+          ];
+          return `${entry.model}: ${decisionText(entry, className)} (${details.filter(Boolean).join(', ')})`;
+        });
         output.out(`${options.images[example.index] ?? example.index}: ${answers.join('; ')}`);
       }
       if (options.out) output.out(`Saliency maps written to ${options.out}`);

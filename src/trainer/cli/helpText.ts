@@ -76,9 +76,12 @@ export const EXPLAIN_HELP = `Usage: medtransfer explain RUN_DIR IMAGE... [option
 
 Loads the run's fine-tuned and scratch models (model/, scratch-model/) and its preprocessing
 (experiment.json), decodes each image as the run's target dataset was decoded (PNG, JPEG or
-DICOM: frame, window, resize mode), predicts, and computes a saliency map of the predicted
-class: Grad-CAM on the last convolutional feature map (HiResCAM where it is flattened into
-dense layers), or SmoothGrad for models without one.
+DICOM: frame, window, resize mode), predicts, and computes a saliency map of each model's
+answer: Grad-CAM on the last convolutional feature map (HiResCAM where it is flattened into
+dense layers), or SmoothGrad for models without one. A binary model answers at its operating
+point (the threshold in its metadata.json, chosen on the validation split, as the evaluation
+did: "pneumonia at the operating point 0.93"), and the argmax is named where it differs; other
+models answer with the argmax.
 
 Options:
   --json             print the result as JSON on stdout (saliency.json's format; images are

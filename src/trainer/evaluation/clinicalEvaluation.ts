@@ -12,6 +12,7 @@ import type {
   PrCurve,
   RocCurve,
 } from '../../shared/run/metrics';
+import type { OperatingPointDecision } from '../../shared/run/modelDecision';
 import { bootstrap } from './bootstrap';
 import type { BootstrapOptions, WeightedStatistic } from './bootstrap';
 import { calibrationOf } from './calibration';
@@ -222,6 +223,11 @@ export function evaluateScores(input: EvaluationInput): ModelEvaluation {
     statistic,
     bootstrap: options,
   };
+}
+
+/** The operating point a decision rule gives, as modelDecision.ts's decideClass takes it. */
+export function operatingPointOfRule(decision: DecisionRule): OperatingPointDecision {
+  return { positiveClassIndex: decision.positiveClass, threshold: decision.threshold, rule: decision.rule };
 }
 
 /** The decision rule for metadata.json: binary tasks only. */

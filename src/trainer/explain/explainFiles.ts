@@ -18,7 +18,7 @@ export async function explainFiles(
   files: readonly string[],
   method: MethodChoice | undefined,
 ): Promise<ExplainFilesResult> {
-  const { experiment, models } = await loadRunModels(runDir);
+  const { experiment, models, notes: modelNotes } = await loadRunModels(runDir);
   const [first] = models;
   if (!first) throw new Error('no model');
   const shape = first.inputShape;
@@ -31,7 +31,11 @@ export async function explainFiles(
   const chosen = method ?? experiment.evaluation.saliency.method;
   const explained = models.map((entry) => ({
     model: entry.model,
-    explanations: explainImages(entry.classifier, set, { method: chosen, seed: experiment.seed }),
+    explanations: explainImages(entry.classifier, set, {
+      method: chosen,
+      seed: experiment.seed,
+      decision: entry.decision,
+    }),
   }));
   const examples = inputs.map((input, n) =>
     saliencyExample({
@@ -46,13 +50,12 @@ export async function explainFiles(
     }),
   );
   const withIdentifiers = inputs.filter((input) => input.hasIdentifiers).length;
-  const notes =
-    withIdentifiers > 0
-      ? [
-          `${withIdentifiers} of ${inputs.length} DICOM files carry patient or staff identifiers ` +
-            '(their values were not read)',
-        ]
-      : [];
+  const notes = [...modelNotes];
+  if (withIdentifiers > 0)
+    notes.push(
+      `${withIdentifiers} of ${inputs.length} DICOM files carry patient or staff identifiers ` +
+        '(their values were not read)',
+    );
   for (const entry of models) entry.classifier.dispose();
   return { file: { format: 'medtransfer-saliency/1', split: 'files', classes: first.classes, examples }, notes };
 }

@@ -1,8 +1,11 @@
 // Predictions and saliency maps of one model for a set of images, in small batches: the class
-// each map explains is the predicted one (what the model based its answer on).
-import { argMax, tensor4d, tidy } from '@tensorflow/tfjs-core';
+// each map explains is the model's answer (decideClass: by its operating point where it has one),
+// what the model based that answer on.
+import { tensor4d, tidy } from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { decideClass } from '../../shared/run/modelDecision';
+import type { OperatingPointDecision } from '../../shared/run/modelDecision';
 import type { SaliencyMethod } from '../../shared/run/saliency';
 import type { ImageSet } from '../data/dataset';
 import { SeededRandom } from '../random';
@@ -17,7 +20,11 @@ export type MethodChoice = 'auto' | SaliencyMethod;
 export interface ImageExplanation {
   method: SaliencyMethod;
   layer: string | null;
+  /** The model's answer (decideClass). */
   predicted: number;
+  argmax: number;
+  /** The operating point that decided, or null where the argmax did. */
+  decision: OperatingPointDecision | null;
   confidence: number;
   probabilities: number[];
   /** height × width, 0–255. */
@@ -28,6 +35,8 @@ export interface ExplainOptions {
   method: MethodChoice;
   seed: number;
   batchSize?: number;
+  /** The model's operating point (its metadata.json's `decision`); null or absent: the argmax decides. */
+  decision?: OperatingPointDecision | null;
 }
 
 const SMOOTHGRAD = { samples: 16, noise: 0.15 };
@@ -56,6 +65,7 @@ export function explainImages(
   const perImage = set.shape[0] * set.shape[1] * set.shape[2];
   const batchSize = options.batchSize ?? 16;
   const random = new SeededRandom(options.seed);
+  const decision = options.decision ?? null;
   const results: ImageExplanation[] = [];
   for (let start = 0; start < set.count; start += batchSize) {
     const count = Math.min(batchSize, set.count - start);
@@ -65,7 +75,8 @@ export function explainImages(
     ]) as Tensor4D;
     try {
       const probabilities = tidy(() => graph.probabilities(images).arraySync());
-      const predicted = tidy(() => Array.from(argMax(graph.probabilities(images), 1).dataSync()));
+      const decisions = probabilities.map((row) => decideClass(row, decision));
+      const predicted = decisions.map((answer) => answer.predicted);
       const maps =
         method === 'smoothgrad'
           ? smoothGrad(graph, images, predicted, { ...SMOOTHGRAD, random })
@@ -77,6 +88,8 @@ export function explainImages(
           method,
           layer: method === 'smoothgrad' ? null : graph.featureLayer,
           predicted: classIndex,
+          argmax: decisions[i]?.argmax ?? classIndex,
+          decision,
           confidence: row[classIndex] ?? 0,
           probabilities: row,
           heatmap: heatmaps[i] ?? new Uint8Array(height * width),

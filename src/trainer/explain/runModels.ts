@@ -1,5 +1,6 @@
 // What a finished run offers for explanations: its resolved experiment (experiment.json) and the
-// fine-tuned and scratch models that were saved, with their metadata (classes, input shape).
+// fine-tuned and scratch models that were saved, with their metadata (classes, input shape, and
+// the operating point that decides a binary model's answer).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -8,18 +9,25 @@ import type { Experiment } from '../../shared/experiment/schema';
 import type { EvaluatedModel } from '../../shared/run/events';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import type { ImageShape } from '../data/dataset';
+import { operatingPointSchema } from '../../shared/run/modelDecision';
+import type { OperatingPointDecision } from '../../shared/run/modelDecision';
 import { loadModel, readModelMetadata } from '../models/modelFiles';
+import type { ModelMetadata } from '../models/modelFiles';
 
 export interface RunModel {
   model: EvaluatedModel;
   classifier: LayersModel;
   classes: string[];
   inputShape: ImageShape;
+  /** metadata.json's operating point; null: the argmax decides (more than 2 classes, or none saved). */
+  decision: OperatingPointDecision | null;
 }
 
 export interface RunModels {
   experiment: Experiment;
   models: RunModel[];
+  /** What the user should know about the models (an operating point that could not be used). */
+  notes: string[];
 }
 
 const FOLDERS: [EvaluatedModel, string][] = [
@@ -39,9 +47,32 @@ export function readRunExperiment(runDir: string): Experiment {
   return parsed.data;
 }
 
+/**
+ * The operating point in a model's metadata.json, checked against the model (2 outputs): null
+ * when there is none, or when it cannot be used (then `notes` says why and the argmax decides).
+ */
+function operatingPointOf(
+  metadata: ModelMetadata | null,
+  classCount: number,
+  folder: string,
+  notes: string[],
+): OperatingPointDecision | null {
+  if (metadata?.decision === undefined) return null;
+  const parsed = operatingPointSchema.safeParse(metadata.decision);
+  const problem = !parsed.success
+    ? (parsed.error.issues[0]?.message ?? 'invalid')
+    : classCount !== 2
+      ? `the model has ${classCount} outputs, not 2`
+      : null;
+  if (parsed.success && problem === null) return parsed.data;
+  notes.push(`${folder}/${RUN_FILES.modelMetadata}: its decision cannot be used (${problem}); the argmax decides`);
+  return null;
+}
+
 export async function loadRunModels(runDir: string): Promise<RunModels> {
   const experiment = readRunExperiment(runDir);
   const models: RunModel[] = [];
+  const notes: string[] = [];
   for (const [model, folder] of FOLDERS) {
     const dir = join(runDir, folder);
     if (!existsSync(join(dir, 'model.json'))) continue;
@@ -51,12 +82,13 @@ export async function loadRunModels(runDir: string): Promise<RunModels> {
     const inputShape = (metadata?.inputShape ?? shape) as ImageShape;
     const classCount = classifier.outputs[0]?.shape[1] ?? 0;
     const classes = metadata?.classes ?? Array.from({ length: classCount }, (_, index) => `class ${index}`);
-    models.push({ model, classifier, classes, inputShape });
+    const decision = operatingPointOf(metadata, classCount, folder, notes);
+    models.push({ model, classifier, classes, inputShape, decision });
   }
   if (models.length === 0)
     throw new Error(
       `${runDir} has no saved model (${RUN_FILES.model}/ or ${RUN_FILES.scratchModel}/): ` +
         'was the run stopped before training, or did it fail?',
     );
-  return { experiment, models };
+  return { experiment, models, notes };
 }

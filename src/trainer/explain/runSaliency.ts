@@ -1,9 +1,12 @@
 // The end of a run: saliency maps of a seeded sample of evaluation images, for the fine-tuned and
-// the scratch model side by side, written to saliency.json with a `saliency` event.
+// the scratch model side by side, written to saliency.json with a `saliency` event. Right and
+// wrong are each model's answer at its operating point (the threshold its metadata.json carries).
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Experiment } from '../../shared/experiment/schema';
 import type { EvaluatedModel } from '../../shared/run/events';
+import { decideClass } from '../../shared/run/modelDecision';
+import type { OperatingPointDecision } from '../../shared/run/modelDecision';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import type { ImageSet } from '../data/dataset';
 import { SeededRandom } from '../random';
@@ -18,7 +21,8 @@ export interface SaliencyRequest {
   runDir: string;
   set: ImageSet;
   classes: string[];
-  models: { model: EvaluatedModel; classifier: LayersModel }[];
+  /** Each model with its operating point (null: the argmax decides). */
+  models: { model: EvaluatedModel; classifier: LayersModel; decision: OperatingPointDecision | null }[];
   events: EventStream;
 }
 
@@ -27,11 +31,12 @@ export function writeRunSaliency(request: SaliencyRequest): void {
   const { samplesPerClass, method } = experiment.evaluation.saliency;
   if (samplesPerClass === 0 || request.models.length === 0 || set.count === 0) return;
   const started = performance.now();
-  const predictions = request.models.map(({ classifier }) => {
+  const predictions = request.models.map(({ classifier, decision }) => {
     const probabilities = predictProbabilities(classifier, set, 128);
     return {
-      predicted: Int32Array.from({ length: set.count }, (_, n) =>
-        argMax(probabilities.subarray(n * classes.length, (n + 1) * classes.length)),
+      predicted: Int32Array.from(
+        { length: set.count },
+        (_, n) => decideClass(probabilities.subarray(n * classes.length, (n + 1) * classes.length), decision).predicted,
       ),
     };
   });
@@ -43,9 +48,9 @@ export function writeRunSaliency(request: SaliencyRequest): void {
     images.set(set.images.subarray(index * perImage, (index + 1) * perImage), n * perImage),
   );
   const subset = { images, count: indices.length, shape: set.shape };
-  const explained = request.models.map(({ model, classifier }) => ({
+  const explained = request.models.map(({ model, classifier, decision }) => ({
     model,
-    explanations: explainImages(classifier, subset, { method, seed: experiment.seed }),
+    explanations: explainImages(classifier, subset, { method, seed: experiment.seed, decision }),
   }));
   const examples = indices.map((index, n) =>
     saliencyExample({
@@ -78,12 +83,4 @@ export function writeRunSaliency(request: SaliencyRequest): void {
     })),
     seconds: (performance.now() - started) / 1000,
   });
-}
-
-function argMax(values: Float32Array): number {
-  let best = 0;
-  values.forEach((value, index) => {
-    if (value > (values[best] ?? -Infinity)) best = index;
-  });
-  return best;
 }

@@ -35,6 +35,8 @@ export function saliencyExample(image: ExplainedImage): SaliencyExample {
       predicted: explanation.predicted,
       confidence: clamp01(explanation.confidence),
       probabilities: explanation.probabilities.map(clamp01),
+      argmax: explanation.argmax,
+      decision: explanation.decision,
       heatmap: base64(explanation.heatmap),
     })),
   };

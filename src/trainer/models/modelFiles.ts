@@ -8,6 +8,7 @@ import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { replaceFolderAtomically, writeFileDurably } from '../../shared/host/atomicFiles';
 import { RUN_FILES } from '../../shared/run/runFiles';
+import type { OperatingPointDecision } from '../../shared/run/modelDecision';
 import type { ImageShape } from '../data/dataset';
 
 const MODEL_JSON = 'model.json';
@@ -38,11 +39,8 @@ export interface ModelMetadata {
  * fitted, is already folded in); `temperature` is there for calibrated probabilities:
  * softmax(log(output) / temperature).
  */
-export interface DecisionMetadata {
+export interface DecisionMetadata extends OperatingPointDecision {
   positiveClass: string;
-  positiveClassIndex: number;
-  threshold: number;
-  rule: 'youden' | 'sensitivity' | 'specificity' | 'default';
   target: number | null;
   chosenOn: 'val' | null;
   temperature: number | null;

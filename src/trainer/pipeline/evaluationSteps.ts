@@ -2,6 +2,7 @@
 // saliency maps of a sample of its images, for every target model the run built.
 import { EVALUATED_MODELS } from '../../shared/run/events';
 import { writeRunSaliency } from '../explain/runSaliency';
+import { operatingPointOfRule } from '../evaluation/clinicalEvaluation';
 import { evaluateModels } from './evaluateModels';
 import type { RunContext } from './runContext';
 import { errorMessage } from '../../shared/errors/errorMessage';
@@ -45,9 +46,13 @@ export function evaluate(context: RunContext): void {
 export function explainSample(context: RunContext): void {
   const { experiment, events } = context;
   const { data, classes } = context.target;
+  const decisions = context.evaluation?.decisions ?? {};
   const models = EVALUATED_MODELS.flatMap((model) => {
     const classifier = context.models.classifier(model);
-    return classifier ? [{ model, classifier: classifier.model }] : [];
+    const decision = decisions[model];
+    return classifier
+      ? [{ model, classifier: classifier.model, decision: decision ? operatingPointOfRule(decision) : null }]
+      : [];
   });
   try {
     writeRunSaliency({

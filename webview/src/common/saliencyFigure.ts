@@ -1,7 +1,9 @@
 // One saliency example drawn on <canvas> elements (no img-src: the CSP stays as it is): the
-// image, then each model's heatmap blended over it, with the prediction, the confidence and,
+// image, then each model's heatmap blended over it, with its answer and how it was reached (at
+// its operating point, or the argmax), the score behind it, the argmax where it differs and,
 // where the true class is known, whether the model was right. All text goes in as text.
 import { blendOverlay, decodeBase64 } from '../../../src/shared/explain/overlay';
+import { argmaxText, decisionText, operatingPointText, scoreText } from '../../../src/shared/run/modelDecision';
 import { isCorrect } from '../../../src/shared/run/saliency';
 import type { ModelExplanation, SaliencyExample } from '../../../src/shared/run/saliency';
 import { el } from './dom';
@@ -78,9 +80,11 @@ export function saliencyFigure(decoded: DecodedExample, options: FigureOptions):
       const empty = heatmap !== null && heatmap.every((value) => value === 0);
       const correct = isCorrect(example, entry);
       const outcome = correct === null ? '' : correct ? 'correct' : 'wrong';
-      const summary =
-        `${MODEL_TITLES[entry.model]}: predicted ${className(entry.predicted)}, ` +
-        `${(entry.confidence * 100).toFixed(1)}%${outcome ? `, ${outcome}` : ''}`;
+      const answer = decisionText(entry, className);
+      const argmax = argmaxText(entry, className);
+      const summary = [`${MODEL_TITLES[entry.model]}: ${answer}`, scoreText(entry, className), argmax, outcome]
+        .filter(Boolean)
+        .join(', ');
       return el(
         'div',
         {
@@ -95,8 +99,13 @@ export function saliencyFigure(decoded: DecodedExample, options: FigureOptions):
             `${options.caption}, ${summary}, ${METHOD_NAMES[entry.method]}`,
           ),
           el('div', { className: 'saliency-panel-title', text: MODEL_TITLES[entry.model] }),
-          el('div', { className: 'saliency-prediction', text: `predicted ${className(entry.predicted)}` }),
-          el('div', { className: 'saliency-confidence', text: `confidence ${(entry.confidence * 100).toFixed(1)}%` }),
+          el('div', {
+            className: 'saliency-prediction',
+            text: answer,
+            attrs: { title: entry.decision ? operatingPointText(entry.decision, className) : null },
+          }),
+          el('div', { className: 'saliency-confidence', text: scoreText(entry, className) }),
+          argmax ? el('div', { className: 'saliency-argmax', text: argmax }) : null,
           outcome ? el('div', { className: `saliency-outcome ${outcome}`, text: outcome }) : null,
           el('div', {
             className: 'saliency-method',

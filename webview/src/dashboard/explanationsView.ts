@@ -93,8 +93,9 @@ export class ExplanationsView {
       el('p', {
         className: 'saliency-note',
         text:
-          `A seeded sample of ${this.saliency.split} images, per class right and wrong. ` +
-          'Warm colours: where the evidence for the predicted class lies ' +
+          `A seeded sample of ${this.saliency.split} images, per class right and wrong ` +
+          '(each model’s answer at its operating point where it has one). ' +
+          'Warm colours: where the evidence for that answer lies ' +
           '(not why; a map can look plausible on a wrong answer).',
       }),
       this.grid,

@@ -42,7 +42,8 @@ function render(message: ExplainHostMessage): void {
     el('p', {
       className: 'saliency-note',
       text:
-        'Each image as the run preprocessed its data, then each model’s map of the class it predicted. ' +
+        'Each image as the run preprocessed its data, then each model’s map of its answer: ' +
+        'for a binary model, the class its operating point (the threshold chosen on the validation split) calls. ' +
         'Warm colours: where the evidence for that class lies. Not a medical device: not for clinical use.',
     }),
     el('div', { className: 'saliency-toolbar' }, [el('label', {}, ['Opacity', slider])]),

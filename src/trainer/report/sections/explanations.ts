@@ -1,7 +1,7 @@
 // Saliency examples from saliency.json: the image with each model's heatmap, side by side.
+import { argmaxText, decisionText, scoreText } from '../../../shared/run/modelDecision';
 import { isCorrect } from '../../../shared/run/saliency';
 import type { Section } from '../document';
-import { formatPercent } from '../reportFormat';
 import { overlayDataUri } from '../overlayPng';
 import type { ReportData } from '../reportData';
 import { MODEL_TITLES } from './overview';
@@ -26,6 +26,7 @@ export function explanationsSection(data: ReportData): Section {
   }
   const className = (index: number | null) =>
     index === null ? 'unknown' : (saliency.classes[index] ?? `class ${index}`);
+  const decidedOn = saliency.examples.some((example) => example.explanations.some((entry) => entry.decision));
   const methods = [
     ...new Set(
       saliency.examples.flatMap((example) =>
@@ -51,8 +52,9 @@ export function explanationsSection(data: ReportData): Section {
         return {
           title: MODEL_TITLES[entry.model],
           lines: [
-            `predicted ${className(entry.predicted)}`,
-            `confidence ${formatPercent(entry.confidence)}`,
+            decisionText(entry, className),
+            scoreText(entry, className),
+            argmaxText(entry, className) ?? '',
             correct === null ? '' : correct ? 'correct' : 'wrong',
             empty ? 'empty map (no region raised the score)' : '',
           ].filter(Boolean),
@@ -71,7 +73,11 @@ export function explanationsSection(data: ReportData): Section {
         text:
           `A seeded sample of ${saliency.split} images, per class correct and wrong, ` +
           `each explained by both models (${methods.join('; ')}). ` +
-          'Warm colours mark the regions that raised the score of the predicted class. ' +
+          (decidedOn
+            ? 'A model’s answer is the class its operating point (the threshold chosen on the validation split) ' +
+              'calls, as in the evaluation; the argmax is named where it differs. '
+            : '') +
+          'Warm colours mark the regions that raised the score of the model’s answer. ' +
           'Saliency maps show where a model’s evidence lies, not why, and can look plausible on a wrong answer.',
       },
       { kind: 'saliency', figures },

@@ -9,6 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { metricsFileSchema } from '../../../../src/shared/run/metricsFile';
 import type { MetricsFile } from '../../../../src/shared/run/metricsFile';
+import { formatThreshold } from '../../../../src/shared/run/modelDecision';
+import { saliencyFileSchema } from '../../../../src/shared/run/saliency';
+import type { SaliencyFile } from '../../../../src/shared/run/saliency';
 import { runCli, temporaryFolder } from '../../../support/cliHarness';
 import { HOSTILE_CLASS, trainExplainedRun } from '../../../support/explainedRun';
 import { CHROMIUM_PATH, launchChromium, SCREENSHOT_DIR } from '../../../support/webviewPage';
@@ -20,6 +23,7 @@ describe('report.html in Chromium', { skip }, () => {
   let browser: Browser;
   let page: Page;
   let metrics: MetricsFile;
+  let saliency: SaliencyFile;
   let markdown = '';
   const requests: string[] = [];
   const pageErrors: string[] = [];
@@ -30,6 +34,7 @@ describe('report.html in Chromium', { skip }, () => {
     const result = runCli(['report', runDir, '--out', out]);
     assert.equal(result.status, 0, result.stderr);
     metrics = metricsFileSchema.parse(JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')));
+    saliency = saliencyFileSchema.parse(JSON.parse(readFileSync(join(runDir, 'saliency.json'), 'utf8')));
     markdown = readFileSync(join(out, 'report.md'), 'utf8');
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
@@ -96,6 +101,21 @@ describe('report.html in Chromium', { skip }, () => {
         (await page.locator('#summary').textContent()) ?? '',
         new RegExp(delong.pValue < 0.001 ? 'p < 0\\.001' : `p = ${delong.pValue.toFixed(3)}`),
       );
+  });
+
+  it('gives each saliency example’s answers at the models’ operating points, as saliency.json has them', async () => {
+    const panels = page.locator('#explanations .panel');
+    const answers = saliency.examples.flatMap((example) =>
+      example.explanations.map((entry) => {
+        assert.ok(entry.decision, 'a binary run records the operating point');
+        return `${saliency.classes[entry.predicted]} at the operating point ${formatThreshold(entry.decision.threshold)}`;
+      }),
+    );
+    // Per figure: the image's panel, then one per model.
+    const shown = (await panels.allTextContents()).filter((_, index) => index % 3 !== 0);
+    assert.equal(shown.length, answers.length);
+    shown.forEach((text, index) => assert.ok(text.includes(answers[index] ?? '?'), `${text} / ${answers[index]}`));
+    assert.ok(markdown.includes('at the operating point'));
   });
 
   it('keeps a hostile class name as text: no script runs, no element is made from it', async () => {

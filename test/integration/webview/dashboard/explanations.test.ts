@@ -8,7 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { blendOverlay, decodeBase64 } from '../../../../src/shared/explain/overlay';
 import { isCorrect, saliencyFileSchema } from '../../../../src/shared/run/saliency';
-import type { SaliencyFile } from '../../../../src/shared/run/saliency';
+import type { SaliencyExample, SaliencyFile } from '../../../../src/shared/run/saliency';
+import { formatThreshold } from '../../../../src/shared/run/modelDecision';
 import { fixtureRunDirs, loadFixtureRun } from '../../../support/fixtureRuns';
 import type { FixtureRun } from '../../../support/fixtureRuns';
 import { cannotRun, launchChromium, openWebview, SCREENSHOT_DIR, waitForPosted } from '../../../support/webviewPage';
@@ -64,9 +65,10 @@ describe('dashboard Explanations tab', { skip: cannotRun('dashboard') }, () => {
     for (const [index, entry] of first.explanations.entries()) {
       const panel = panels.nth(index + 1);
       assert.equal(await panel.getAttribute('data-model'), entry.model);
+      // Recorded before answers carried their operating point: the argmax, and said so.
       assert.equal(
         await panel.locator('.saliency-prediction').textContent(),
-        `predicted ${saliency.classes[entry.predicted]}`,
+        `${saliency.classes[entry.predicted]} at the argmax`,
       );
       assert.equal(
         await panel.locator('.saliency-confidence').textContent(),
@@ -189,6 +191,83 @@ describe('dashboard Explanations tab', { skip: cannotRun('dashboard') }, () => {
   });
 });
 
+/**
+ * The example with its fine-tuned answer decided at an operating point that overrules the argmax:
+ * the threshold on p(class 1) is put beyond the recorded probability, as a model's metadata.json can.
+ */
+function thresholded(example: SaliencyExample): { example: SaliencyExample; argmax: number; threshold: number } {
+  const [entry, ...others] = example.explanations;
+  assert.ok(entry && entry.model === 'fine-tuned');
+  const p = entry.probabilities[1] ?? 0;
+  const argmax = p >= (entry.probabilities[0] ?? 0) ? 1 : 0;
+  const threshold = argmax === 1 ? (p + 1) / 2 : p / 2;
+  const predicted = 1 - argmax;
+  const decided = {
+    ...entry,
+    predicted,
+    argmax,
+    confidence: entry.probabilities[predicted] ?? 0,
+    decision: { positiveClassIndex: 1, threshold, rule: 'youden' as const },
+  };
+  return { example: { ...example, explanations: [decided, ...others] }, argmax, threshold };
+}
+
+describe('answers at the operating point', { skip: cannotRun('dashboard') }, () => {
+  test('the dashboard shows the thresholded answer, the argmax beside it, and judges right or wrong by it', async () => {
+    const browser = await launchChromium();
+    try {
+      const dir = fixtureRunDirs()[0];
+      assert.ok(dir);
+      const demo = loadFixtureRun(dir);
+      const saliency = saliencyFileSchema.parse(JSON.parse(readFileSync(join(dir, 'saliency.json'), 'utf8')));
+      const [first, ...rest] = saliency.examples;
+      assert.ok(first);
+      const { example, argmax, threshold } = thresholded(first);
+      // The true class is the thresholded answer: right at the operating point, wrong by the argmax.
+      const file = { ...saliency, examples: [{ ...example, trueClass: 1 - argmax }, ...rest] };
+      const view = await openWebview(browser, { view: 'dashboard', savedState: { tab: 'explanations' } });
+      await waitForPosted(view, 'ready');
+      await view.post({ type: 'did-load-runs', runs: [demo.snapshot] });
+      await view.post({ type: 'did-load-saliency', key: demo.snapshot.key, saliency: file });
+      const panel = view.page
+        .locator('#view-explanations .saliency-figure')
+        .first()
+        .locator('[data-model="fine-tuned"]');
+      await panel.waitFor();
+      const classes = saliency.classes;
+      assert.equal(
+        await panel.locator('.saliency-prediction').textContent(),
+        `${classes[1 - argmax]} at the operating point ${formatThreshold(threshold)}`,
+      );
+      assert.equal(await panel.locator('.saliency-argmax').textContent(), `argmax: ${classes[argmax]}`);
+      assert.equal(await panel.getAttribute('data-outcome'), 'correct');
+      await view.page.locator('#view-explanations vscode-dropdown').evaluate((dropdown) => {
+        (dropdown as unknown as { value: string }).value = 'fine-tuned-correct';
+        dropdown.dispatchEvent(new Event('change'));
+      });
+      const correct = file.examples.filter((candidate) =>
+        candidate.explanations.some((entry) => entry.model === 'fine-tuned' && isCorrect(candidate, entry)),
+      );
+      await view.page.waitForFunction(
+        (count) =>
+          (globalThis as unknown as PageDocument).document.querySelectorAll('#view-explanations .saliency-figure')
+            .length === count,
+        correct.length,
+      );
+      assert.ok(correct.includes(file.examples[0] as SaliencyExample));
+      assert.match(
+        (await view.page.locator('#view-explanations figcaption').first().textContent()) ?? '',
+        new RegExp(`test image #${first.index}$`),
+        'the example is among the fine-tuned model’s correct ones',
+      );
+      assert.deepEqual(view.pageErrors, []);
+      await view.close();
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
 describe('Explain panel', { skip: cannotRun('explain') }, () => {
   test('draws the picked images with both models’ maps, named by file, with no CSP violation', async () => {
     const browser = await launchChromium();
@@ -196,10 +275,14 @@ describe('Explain panel', { skip: cannotRun('explain') }, () => {
       const dir = fixtureRunDirs()[0];
       assert.ok(dir);
       const saliency = saliencyFileSchema.parse(JSON.parse(readFileSync(join(dir, 'saliency.json'), 'utf8')));
+      const [first, second] = saliency.examples;
+      assert.ok(first && second);
+      // The first image's fine-tuned answer is decided at an operating point that overrules its argmax.
+      const { example, argmax, threshold } = thresholded(first);
       const picked: SaliencyFile = {
         ...saliency,
         split: 'files',
-        examples: saliency.examples.slice(0, 2).map((example, index) => ({ ...example, index, trueClass: null })),
+        examples: [example, second].map((entry, index) => ({ ...entry, index, trueClass: null })),
       };
       const files = ['chest <b>1</b>.png', 'scan-2.dcm'];
       const view = await openWebview(browser, { view: 'explain', theme: 'light' });
@@ -210,6 +293,26 @@ describe('Explain panel', { skip: cannotRun('explain') }, () => {
       assert.equal(await view.page.locator('b').count(), 0);
       assert.equal(await view.page.locator('.saliency-figure').first().locator('canvas').count(), 3);
       assert.equal(await view.page.locator('.saliency-outcome').count(), 0, 'no right or wrong without a true class');
+      const classes = saliency.classes;
+      const fineTuned = view.page.locator('.saliency-figure').first().locator('[data-model="fine-tuned"]');
+      assert.equal(
+        await fineTuned.locator('.saliency-prediction').textContent(),
+        `${classes[1 - argmax]} at the operating point ${formatThreshold(threshold)}`,
+        'the thresholded answer, not the argmax',
+      );
+      assert.equal(
+        await fineTuned.locator('.saliency-prediction').getAttribute('title'),
+        `${classes[1]} when p(${classes[1]}) ≥ ${formatThreshold(threshold)}, chosen on the validation split (Youden’s J)`,
+      );
+      const p = ((picked.examples[0]?.explanations[0]?.probabilities[1] ?? 0) * 100).toFixed(1);
+      assert.equal(await fineTuned.locator('.saliency-confidence').textContent(), `p(${classes[1]}) ${p}%`);
+      assert.equal(await fineTuned.locator('.saliency-argmax').textContent(), `argmax: ${classes[argmax]}`);
+      assert.match(
+        (await fineTuned.locator('canvas').getAttribute('aria-label')) ?? '',
+        new RegExp(
+          `Fine-tuned: ${classes[1 - argmax]} at the operating point [\\d.]+, p\\(${classes[1]}\\) ${p}%, argmax`,
+        ),
+      );
       await view.page.screenshot({ path: join(SCREENSHOT_DIR, 'explain-panel-light.png'), fullPage: true });
       assert.deepEqual(await view.cspViolations(), []);
       assert.deepEqual(view.pageErrors, []);
