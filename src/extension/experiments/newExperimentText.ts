@@ -1,6 +1,6 @@
 // The text of a new experiment file, written by the New Experiment flow: every choice the user
 // made, the defaults that matter spelled out, and comments saying what each part does.
-import { ARCHITECTURES, STRATEGIES } from '../../shared/experiment/schema';
+import { ARCHITECTURES, ARCHITECTURE_MIN_SIZE, STRATEGIES } from '../../shared/experiment/schema';
 import type { Architecture, Strategy } from '../../shared/experiment/schema';
 import { PLAIN_NAME_PATTERN, PLAIN_NAME_RULE } from '../../shared/run/plainName';
 
@@ -20,6 +20,11 @@ export const ARCHITECTURE_DESCRIPTIONS: Record<Architecture, string> = {
   'seed-cnn': 'small 3-block CNN: fastest, good for 28×28 images',
   'resnet-small': 'small residual network: stronger features, slower',
   'mobilenet-small': 'depthwise-separable blocks: few parameters',
+  resnet18: "torchvision's ResNet-18: 11 M weights, takes ImageNet weights, 32×32 and up",
+  resnet50: "torchvision's ResNet-50: 24 M weights, takes ImageNet and RadImageNet weights, slow on a CPU",
+  densenet121: "torchvision's DenseNet-121: 7 M weights, the usual chest X-ray backbone",
+  mobilenetv2: "torchvision's MobileNetV2: 2 M weights, fast",
+  efficientnetb0: "torchvision's EfficientNet-B0: 4 M weights, accurate for its size",
 };
 
 export const STRATEGY_DESCRIPTIONS: Record<Strategy, string> = {
@@ -65,7 +70,10 @@ export function newExperimentText({ name, dataset, architecture, strategy }: New
   if (!ARCHITECTURES.includes(architecture)) throw new Error(`unknown architecture ${architecture}`);
   if (!STRATEGIES.includes(strategy)) throw new Error(`unknown strategy ${strategy}`);
   const synthetic = dataset.type === 'synthetic';
-  const inputShape = dataset.type === 'folder' ? '[32, 32, 3]' : '[28, 28, 1]';
+  // An architecture that needs more than 28 pixels (the torchvision backbones: 32) gets 64, which
+  // leaves it a 2×2 feature map.
+  const size = ARCHITECTURE_MIN_SIZE[architecture].size > 28 ? 64 : dataset.type === 'folder' ? 32 : 28;
+  const inputShape = `[${size}, ${size}, ${dataset.type === 'folder' ? 3 : 1}]`;
   const lines = [
     `# MedTransfer experiment: pretrain on a source task, fine-tune on a few target labels, and`,
     `# compare with the same model trained from scratch. Keys complete and explain themselves on`,

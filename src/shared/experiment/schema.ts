@@ -5,10 +5,21 @@
 import { z } from 'zod';
 import { PLAIN_NAME_PATTERN, PLAIN_NAME_RULE } from '../run/plainName';
 
-export const ARCHITECTURES = ['seed-cnn', 'resnet-small', 'mobilenet-small'] as const;
+export const ARCHITECTURES = [
+  'seed-cnn',
+  'resnet-small',
+  'mobilenet-small',
+  'resnet18',
+  'resnet50',
+  'densenet121',
+  'mobilenetv2',
+  'efficientnetb0',
+] as const;
 
 /** The smallest image height and width `model.inputShape` may give, for every architecture. */
 export const MIN_INPUT_SIZE = 8;
+
+const TORCHVISION_HALVINGS = 'it halves the image five times, down to a 1×1 feature map at 32×32';
 
 /**
  * The smallest height and width each architecture takes, and why: checked with the rest of the
@@ -22,6 +33,11 @@ export const ARCHITECTURE_MIN_SIZE = {
   },
   'resnet-small': { size: MIN_INPUT_SIZE, reason: 'its convolutions are padded, so any size from the minimum runs' },
   'mobilenet-small': { size: MIN_INPUT_SIZE, reason: 'its convolutions are padded, so any size from the minimum runs' },
+  resnet18: { size: 32, reason: TORCHVISION_HALVINGS },
+  resnet50: { size: 32, reason: TORCHVISION_HALVINGS },
+  densenet121: { size: 32, reason: TORCHVISION_HALVINGS },
+  mobilenetv2: { size: 32, reason: TORCHVISION_HALVINGS },
+  efficientnetb0: { size: 32, reason: TORCHVISION_HALVINGS },
 } as const satisfies Record<(typeof ARCHITECTURES)[number], { size: number; reason: string }>;
 export const STRATEGIES = ['feature-extraction', 'partial', 'full', 'two-phase'] as const;
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;

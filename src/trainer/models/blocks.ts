@@ -1,21 +1,38 @@
-// Which layers of a classifier train in each phase. Base layers are grouped into blocks by the
-// `blockN_` / `features` name prefixes the architectures use; a foreign model's layers with
-// weights are one block each. The head and the channel adapter always train.
+// Which layers of a classifier train in each phase. Base layers with weights are grouped into the
+// blocks their architecture declares (ArchitectureDefinition.blockOf), recognised by their names,
+// so a base loaded from a saved model gets the same blocks as one built now; a foreign model's
+// layers with weights are one block each. The head and the channel adapter always train.
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import type { ArchitectureDefinition } from './architectures/architecture';
+import { ARCHITECTURE_DEFINITIONS } from './architectureTable';
 import type { Classifier } from './classifier';
 
 export type TrainableSelection = { kind: 'head' } | { kind: 'top-blocks'; count: number } | { kind: 'all' };
 
+export interface BaseBlock {
+  /** As the architecture names it (`stem`, `layer3`, `features.12`), or the layer's name for a foreign model. */
+  name: string;
+  layers: Layer[];
+}
+
 /** Base layers with weights, grouped into blocks from the input (first) to the features (last). */
-export function baseBlocks(classifier: Classifier): Layer[][] {
+export function baseBlocks(classifier: Classifier): BaseBlock[] {
+  const weighted = classifier.base.layers.filter((layer) => layer.weights.length > 0);
+  const definition = definitionOf(weighted);
   const blocks = new Map<string, Layer[]>();
-  for (const layer of classifier.base.layers) {
-    if (layer.weights.length === 0) continue;
-    const match = /^(block\d+|features)/.exec(layer.name);
-    const key = match?.[1] ?? layer.name;
+  for (const layer of weighted) {
+    const key = definition?.blockOf(layer.name) ?? layer.name;
     blocks.set(key, [...(blocks.get(key) ?? []), layer]);
   }
-  return [...blocks.values()];
+  return [...blocks].map(([name, layers]) => ({ name, layers }));
+}
+
+/** The architecture that names every one of these layers, if any. */
+function definitionOf(layers: readonly Layer[]): ArchitectureDefinition | undefined {
+  if (layers.length === 0) return undefined;
+  return Object.values(ARCHITECTURE_DEFINITIONS).find((definition) =>
+    layers.every((layer) => definition.blockOf(layer.name) !== undefined),
+  );
 }
 
 /** Sets `trainable` on every layer; returns the number of trainable parameters. */
@@ -29,7 +46,7 @@ export function selectTrainable(classifier: Classifier, selection: TrainableSele
         : Math.max(0, blocks.length - selection.count);
   classifier.base.trainable = true;
   blocks.forEach((block, index) => {
-    for (const layer of block) layer.trainable = index >= trainableFrom;
+    for (const layer of block.layers) layer.trainable = index >= trainableFrom;
   });
   for (const layer of classifier.model.layers) {
     if (layer !== classifier.base) layer.trainable = true;

@@ -9,9 +9,7 @@ import type { Architecture } from '../../shared/experiment/schema';
 import type { ImageShape } from '../data/dataset';
 import { ExperimentError } from '../experiment/experimentError';
 import type { SeededRandom } from '../random';
-import { mobilenetSmallFeatures } from './architectures/mobilenetSmall';
-import { resnetSmallFeatures } from './architectures/resnetSmall';
-import { seedCnnFeatures } from './architectures/seedCnn';
+import { ARCHITECTURE_DEFINITIONS } from './architectureTable';
 import { LayerFactory } from './layerFactory';
 
 export const BASE_NAME = 'base';
@@ -25,16 +23,10 @@ export interface Classifier {
   base: LayersModel;
 }
 
-const FEATURES = {
-  'seed-cnn': seedCnnFeatures,
-  'resnet-small': resnetSmallFeatures,
-  'mobilenet-small': mobilenetSmallFeatures,
-} satisfies Record<Architecture, (input: SymbolicTensor, layers: LayerFactory) => SymbolicTensor>;
-
 /** A freshly initialised feature extractor. */
 export function buildBase(architecture: Architecture, inputShape: ImageShape, random: SeededRandom): LayersModel {
   const input = tf.input({ shape: inputShape, name: 'base_input' });
-  const features = FEATURES[architecture](input, new LayerFactory(random));
+  const features = ARCHITECTURE_DEFINITIONS[architecture].features(input, random);
   return tf.model({ inputs: input, outputs: features, name: BASE_NAME });
 }
 
