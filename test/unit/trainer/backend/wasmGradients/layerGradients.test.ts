@@ -163,3 +163,63 @@ describe('built-in gradients our models need, on wasm', () => {
     await assertMatchesCpu((x) => tf.relu6(tf.mul(x, 20)), [input([4, 6], 3)]);
   });
 });
+
+describe('the torchvision backbones’ ops, on wasm (no kernel of ours needed)', () => {
+  it('zero padding, then a 7×7 stride-2 valid convolution and a 3×3 stride-2 valid max pool, match cpu', async () => {
+    const f = (x: tf.Tensor, kernel: tf.Tensor) => {
+      const padded = tf.pad(x as tf.Tensor4D, [
+        [0, 0],
+        [3, 3],
+        [3, 3],
+        [0, 0],
+      ]);
+      const y = tf.relu(tf.conv2d(padded, kernel as tf.Tensor4D, 2, 'valid'));
+      return tf.maxPool(
+        tf.pad(y, [
+          [0, 0],
+          [1, 1],
+          [1, 1],
+          [0, 0],
+        ]),
+        3,
+        2,
+        'valid',
+      );
+    };
+    await assertMatchesCpu(f, [input([2, 13, 11, 3], 1), input([7, 7, 3, 4], 2)]);
+  });
+
+  it('5×5 and 3×3 stride-2 valid depthwise convolutions after padding match cpu', async () => {
+    for (const kernel of [5, 3]) {
+      const p = (kernel - 1) / 2;
+      const f = (x: tf.Tensor, filter: tf.Tensor) =>
+        tf.depthwiseConv2d(
+          tf.pad(x as tf.Tensor4D, [
+            [0, 0],
+            [p, p],
+            [p, p],
+            [0, 0],
+          ]),
+          filter as tf.Tensor4D,
+          2,
+          'valid',
+        );
+      await assertMatchesCpu(f, [input([2, 9, 10, 6], 3), input([kernel, kernel, 6, 1], 4)]);
+    }
+  });
+
+  it('squeeze-excitation: SiLU, sigmoid and a broadcast channel scale match cpu', async () => {
+    const f = (x: tf.Tensor, weights: tf.Tensor) => {
+      const silu = tf.mul(x, tf.sigmoid(x));
+      const squeezed = tf.mean(silu, [1, 2], true);
+      const scale = tf.sigmoid(tf.conv2d(squeezed as tf.Tensor4D, weights as tf.Tensor4D, 1, 'valid'));
+      return tf.mul(silu, scale);
+    };
+    await assertMatchesCpu(f, [input([2, 5, 5, 4], 5), input([1, 1, 4, 4], 6)]);
+  });
+
+  it('a DenseNet transition (concatenation, 2×2 average pool) matches cpu', async () => {
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.avgPool(tf.concat([a, b], 3) as tf.Tensor4D, 2, 2, 'valid');
+    await assertMatchesCpu(f, [input([2, 7, 6, 3], 7), input([2, 7, 6, 2], 8)]);
+  });
+});
