@@ -28,6 +28,10 @@ const nodeDefaults = {
   logLevel: 'warning',
   // tfjs-backend-wasm's Emscripten loader requires these only in the browser branch.
   external: ['worker_threads', 'perf_hooks'],
+  // h5wasm (the HDF5 reader, src/trainer/weights/hdf5File.ts) is an ES module that calls
+  // createRequire(import.meta.url); a CommonJS bundle has no import.meta: it gets the bundle's URL.
+  inject: [join(root, 'scripts/esbuild/importMetaUrl.js')],
+  define: { 'import.meta.url': 'importMetaUrl' },
 };
 
 const browserDefaults = {

@@ -22,6 +22,7 @@ export const TRAINER_FLAGS = {
   resume: { backend: 'value', 'backend-path': 'values', 'no-progress': 'switch', quiet: 'switch' },
   explain: { json: 'switch', out: 'value', method: 'value', backend: 'value', 'backend-path': 'values' },
   report: { out: 'value' },
+  'inspect-weights': { json: 'switch' },
 } as const satisfies Record<string, Record<string, FlagKind>>;
 
 export type TrainerCommand = keyof typeof TRAINER_FLAGS;
@@ -35,6 +36,7 @@ const POSITIONALS: Record<TrainerCommand, { min: number; max: number; needs: str
   resume: { min: 1, max: 1, needs: 'a run folder', takesOne: 'one run folder' },
   explain: { min: 2, max: Infinity, needs: 'a run folder and at least one image' },
   report: { min: 1, max: 1, needs: 'a run folder', takesOne: 'one run folder' },
+  'inspect-weights': { min: 1, max: 1, needs: 'a weight file', takesOne: 'one weight file' },
 };
 
 interface TrainerPositionals {
@@ -43,6 +45,7 @@ interface TrainerPositionals {
   resume: [runDir: string];
   explain: [runDir: string, ...images: string[]];
   report: [runDir: string];
+  'inspect-weights': [weightFile: string];
 }
 
 type FlagValue<Kind extends FlagKind> = Kind extends 'value' ? string : Kind extends 'values' ? string[] : true;

@@ -6,6 +6,7 @@ Usage:
   medtransfer validate FILE...         check experiment files without running them
   medtransfer explain RUN_DIR IMAGE... saliency maps of a run's models on image files
   medtransfer report RUN_DIR           write report.html and report.md (with a model card)
+  medtransfer inspect-weights FILE     what a PyTorch, safetensors or Keras weight file holds
   medtransfer COMMAND --help           help for a command
 
 Exit codes: 0 ok, 1 invalid experiment file, 2 usage error, 3 run failed, 4 no backend could start.
@@ -105,4 +106,20 @@ confidence intervals and DeLong's test where the run computed them, calibration,
 point, saliency examples, and a model card. The model is not a medical device.
 
 Exit codes: 0 ok, 2 usage error, 3 failed (not a run folder, unreadable files).
+`;
+
+export const INSPECT_WEIGHTS_HELP = `Usage: medtransfer inspect-weights FILE [--json]
+
+Says what a weight file holds without converting its tensors: the format (PyTorch zip or legacy
+state dict, whole pickled module, .safetensors, Keras 2 .h5 full model or weights only), the
+number of tensors and of parameters (batch-norm statistics not counted), the architecture it
+seems to be (torchvision resnet18, resnet50, densenet121, mobilenet_v2, efficientnet_b0; Keras
+ResNet50, DenseNet121, InceptionV3 as RadImageNet ships them; or unknown) and its classifier
+head with its number of classes. Reading a PyTorch file never runs code from it.
+
+Options:
+  --json             print the description as JSON
+  -h, --help         this help
+
+Exit codes: 0 ok, 2 usage error, 3 not a readable weight file.
 `;

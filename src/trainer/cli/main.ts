@@ -7,7 +7,16 @@ import { EXIT } from '../../shared/run/trainerExitCodes';
 import { runCommand, validateCommand } from './commands';
 import type { Output } from './commands';
 import { explainCommand } from './explainCommand';
-import { EXPLAIN_HELP, MAIN_HELP, REPORT_HELP, RESUME_HELP, RUN_HELP, VALIDATE_HELP } from './helpText';
+import {
+  EXPLAIN_HELP,
+  INSPECT_WEIGHTS_HELP,
+  MAIN_HELP,
+  REPORT_HELP,
+  RESUME_HELP,
+  RUN_HELP,
+  VALIDATE_HELP,
+} from './helpText';
+import { inspectWeightsCommand } from './inspectWeightsCommand';
 import { reportCommand } from './reportCommand';
 import { resumeCommand } from './resumeCommand';
 import { outliveParent } from '../run/outlivesParent';
@@ -24,6 +33,7 @@ const HELP: Record<TrainerCommand, string> = {
   resume: RESUME_HELP,
   explain: EXPLAIN_HELP,
   report: REPORT_HELP,
+  'inspect-weights': INSPECT_WEIGHTS_HELP,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -88,6 +98,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'report':
       return reportCommand({ runDir: request.positionals[0], out: request.flags.out }, output);
+    case 'inspect-weights':
+      return inspectWeightsCommand({ file: request.positionals[0], json: request.flags.json ?? false }, output);
   }
 }
 

@@ -16,6 +16,7 @@ const POSITIONALS: Record<TrainerCommand, string[]> = {
   resume: ['runs/demo/20261124-101500'],
   explain: ['/ws/runs/demo/20261124-101500', '/img/1.png', 'x ray.dcm'],
   report: ['/ws/runs/demo/20261124-101500'],
+  'inspect-weights': ['/ws/weights/resnet 18.pth'],
 };
 
 /** A value of each kind, with what a shell or a naive parser would get wrong. */
