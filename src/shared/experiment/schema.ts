@@ -4,6 +4,7 @@
 // so a typo such as `learningrate` never passes silently.
 import { z } from 'zod';
 import { PLAIN_NAME_PATTERN, PLAIN_NAME_RULE } from '../run/plainName';
+import { PREPROCESSING_CHOICES } from './preprocessing';
 
 export const ARCHITECTURES = [
   'seed-cnn',
@@ -429,7 +430,20 @@ export const experimentSchema = z
     backend: z.enum(BACKEND_CHOICES).default('auto'),
     model: modelSchema,
     source: sourceSchema.optional(),
-    pretrained: z.string().min(1).optional().describe('A saved TF.js model folder (e.g. a run’s model/) to start from'),
+    pretrained: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'A saved TF.js model folder (e.g. a run’s model/) or a weight file (.pth, .pt, .bin, .safetensors, .h5) to start from',
+      ),
+    preprocessing: z
+      .enum(PREPROCESSING_CHOICES)
+      .optional()
+      .describe(
+        'How images in [0, 1] are prepared for the pretrained base; by default what its weights need ' +
+          '(imagenet for torchvision and timm files, caffe for Keras .h5, a model folder’s own)',
+      ),
     target: targetSchema,
     fineTune: fineTuneSchema.default(fineTuneSchema.parse({})),
     training: trainingSchema.default(trainingSchema.parse({})),
@@ -450,6 +464,13 @@ export const experimentSchema = z
         code: 'custom',
         path: [],
         message: 'missing `source` (a task to pretrain on) or `pretrained` (a saved model)',
+      });
+    }
+    if (experiment.preprocessing && !experiment.pretrained) {
+      context.addIssue({
+        code: 'custom',
+        path: ['preprocessing'],
+        message: '`preprocessing` prepares images for a `pretrained` base: a base pretrained on `source` takes [0, 1]',
       });
     }
     if (experiment.seeds && new Set(experiment.seeds).size !== experiment.seeds.length) {

@@ -1,10 +1,12 @@
 // Which layers of a classifier train in each phase. Base layers with weights are grouped into the
 // blocks their architecture declares (ArchitectureDefinition.blockOf), recognised by their names,
 // so a base loaded from a saved model gets the same blocks as one built now; a foreign model's
-// layers with weights are one block each. The head and the channel adapter always train.
+// layers with weights are one block each. The head and the channel adapter always train; the
+// preprocessing layer in front of the base never does.
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { ArchitectureDefinition } from './architectures/architecture';
 import { ARCHITECTURE_DEFINITIONS } from './architectureTable';
+import { PREPROCESSING_NAME } from './classifier';
 import type { Classifier } from './classifier';
 
 export type TrainableSelection = { kind: 'head' } | { kind: 'top-blocks'; count: number } | { kind: 'all' };
@@ -49,7 +51,7 @@ export function selectTrainable(classifier: Classifier, selection: TrainableSele
     for (const layer of block.layers) layer.trainable = index >= trainableFrom;
   });
   for (const layer of classifier.model.layers) {
-    if (layer !== classifier.base) layer.trainable = true;
+    if (layer !== classifier.base) layer.trainable = layer.name !== PREPROCESSING_NAME;
   }
 }
 

@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs-layers';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { tensor1d, tensor4d } from '@tensorflow/tfjs-core';
 import type { Architecture } from '../../shared/experiment/schema';
+import { preprocessingAffine } from '../../shared/experiment/preprocessing';
+import type { Preprocessing } from '../../shared/experiment/preprocessing';
 import type { ImageShape } from '../data/dataset';
 import { ExperimentError } from '../experiment/experimentError';
 import type { SeededRandom } from '../random';
@@ -14,6 +16,8 @@ import { LayerFactory } from './layerFactory';
 
 export const BASE_NAME = 'base';
 export const ADAPTER_NAME = 'adapter';
+/** The frozen 1×1 convolution in front of the base that prepares images for its weights (never trains). */
+export const PREPROCESSING_NAME = 'preprocessing';
 export const HEAD_LAYER_NAMES = ['head_dropout', 'head_dense'] as const;
 
 export interface Classifier {
@@ -36,6 +40,8 @@ export interface HeadOptions {
   classCount: number;
   dropout: number;
   random: SeededRandom;
+  /** What the base's weights expect of images in [0, 1]; 'none' or absent adds no layer. */
+  preprocessing?: Preprocessing;
 }
 
 /** Puts a new head (and a channel adapter where needed) on a base. The base's layers are shared, not copied. */
@@ -59,10 +65,32 @@ export function attachHead(base: LayersModel, options: HeadOptions): Classifier 
     average.dispose();
     bias.dispose();
   }
+  if (options.preprocessing && options.preprocessing !== 'none' && typeof baseChannels === 'number')
+    x = preprocessingLayer(options.preprocessing, baseChannels).apply(x) as SymbolicTensor;
   x = base.apply(x) as SymbolicTensor;
   x = layers.dropout(x, 'head_dropout', options.dropout);
   const probabilities = layers.dense(x, 'head_dense', options.classCount, 'softmax');
   return { model: tf.model({ inputs: input, outputs: probabilities, name: 'classifier' }), base };
+}
+
+/** After the channel adapter, so that its output (grey repeated, at first) is prepared like an RGB image. */
+function preprocessingLayer(preprocessing: Preprocessing, channels: number): tf.layers.Layer {
+  const affine = preprocessingAffine(preprocessing, channels);
+  const layer = tf.layers.conv2d({
+    name: PREPROCESSING_NAME,
+    filters: channels,
+    kernelSize: 1,
+    useBias: true,
+    trainable: false,
+    inputShape: [null, null, channels],
+  });
+  layer.build([null, null, null, channels]);
+  const kernel = tensor4d(affine.kernel.flat(), [1, 1, channels, channels]);
+  const bias = tensor1d(affine.bias);
+  layer.setWeights([kernel, bias]);
+  kernel.dispose();
+  bias.dispose();
+  return layer;
 }
 
 export function buildClassifier(

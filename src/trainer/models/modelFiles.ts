@@ -10,6 +10,8 @@ import { replaceFolderAtomically, writeFileDurably } from '../../shared/host/ato
 import { RUN_FILES } from '../../shared/run/runFiles';
 import type { OperatingPointDecision } from '../../shared/run/modelDecision';
 import type { ImageShape } from '../data/dataset';
+import { PREPROCESSING_DESCRIPTIONS } from '../../shared/experiment/preprocessing';
+import type { Preprocessing } from '../../shared/experiment/preprocessing';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
@@ -27,10 +29,30 @@ export interface ModelMetadata {
   experimentName: string;
   runId: string;
   savedAt: string;
+  /** What the model's `preprocessing` layer does to the [0, 1] inputs; absent (none) for models without one. */
+  preprocessing?: PreprocessingMetadata;
+  /** A base from a weight file: the file's own classifier head, replaced here (an import keeps it in the model). */
+  sourceHead?: SourceHeadMetadata;
   /** Binary target models: the class the threshold is about. */
   positiveClass?: string | null;
   /** Binary target models: how to turn the output into a decision, as the evaluation did. */
   decision?: DecisionMetadata;
+}
+
+export interface PreprocessingMetadata {
+  name: Preprocessing;
+  description: string;
+  /** `weights`: what the pretrained weights need; `experiment`: its `preprocessing:` chose it. */
+  chosenBy: 'weights' | 'experiment';
+  usage: string;
+}
+
+export interface SourceHeadMetadata {
+  file: string;
+  /** The head's tensors in the file (`fc.weight`, `fc.bias`). */
+  tensors: string[];
+  features: number;
+  classes: number;
 }
 
 /**
@@ -118,4 +140,19 @@ export function readModelMetadata(dir: string): ModelMetadata | null {
   } catch {
     return null;
   }
+}
+
+export function preprocessingMetadata(
+  name: Preprocessing,
+  chosenBy: PreprocessingMetadata['chosenBy'],
+): PreprocessingMetadata {
+  return {
+    name,
+    description: PREPROCESSING_DESCRIPTIONS[name],
+    chosenBy,
+    usage:
+      name === 'none'
+        ? 'feed pixel values in [0, 1]'
+        : 'feed pixel values in [0, 1]: the model applies this in its frozen `preprocessing` layer',
+  };
 }

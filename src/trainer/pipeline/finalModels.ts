@@ -7,7 +7,7 @@ import { writeFileAtomically } from '../../shared/host/atomicFiles';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import type { MetricsFile } from '../../shared/run/metricsFile';
 import { saveModel } from '../models/modelFiles';
-import type { DecisionMetadata, ModelMetadata } from '../models/modelFiles';
+import type { DecisionMetadata, ModelMetadata, PreprocessingMetadata, SourceHeadMetadata } from '../models/modelFiles';
 import type { DecisionRule } from '../evaluation/clinicalEvaluation';
 import type { EventStream } from '../run/eventStream';
 
@@ -17,6 +17,8 @@ export interface ModelToSave {
   weightsSource: string;
   /** Class names of this model's output, when not the target's (the source model). */
   classes?: string[];
+  preprocessing?: PreprocessingMetadata;
+  sourceHead?: SourceHeadMetadata | null;
   /** Binary target models: the threshold chosen on the validation split, for metadata.json. */
   decision?: DecisionRule | null;
 }
@@ -33,7 +35,7 @@ export async function saveModels(
   classes: string[],
   events: EventStream,
 ): Promise<void> {
-  for (const { model, folder, weightsSource, classes: ownClasses, decision } of models) {
+  for (const { model, folder, weightsSource, classes: ownClasses, decision, preprocessing, sourceHead } of models) {
     const inputShape = model.inputs[0]?.shape.slice(1) as [number, number, number];
     const modelClasses = ownClasses ?? classes;
     const metadata: ModelMetadata = {
@@ -47,6 +49,8 @@ export async function saveModels(
       },
       architecture: identity.experiment.model.architecture,
       weightsSource,
+      ...(preprocessing ? { preprocessing } : {}),
+      ...(sourceHead ? { sourceHead } : {}),
       experimentName: identity.experiment.name,
       runId: identity.runId,
       savedAt: new Date().toISOString(),

@@ -11,7 +11,7 @@ import type { ModelToSave } from './finalModels';
 import type { RunCheckpoints } from './runCheckpoints';
 
 /** Where a model is saved, and what its metadata.json says about it. */
-export type SavedAs = Pick<ModelToSave, 'folder' | 'weightsSource' | 'classes'>;
+export type SavedAs = Pick<ModelToSave, 'folder' | 'weightsSource' | 'classes' | 'preprocessing' | 'sourceHead'>;
 
 /** The order the models are saved in: model/ (the fine-tuned one) first. */
 const SAVE_ORDER: readonly ModelRole[] = ['fine-tuned', 'source', 'scratch'];

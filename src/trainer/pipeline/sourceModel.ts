@@ -1,11 +1,17 @@
 // The `source` phase: pretrain a classifier on the source task, or load a saved model, and
 // hand its feature extractor on to the target task. Two steps of the run (runSteps.ts), one per
 // RunPlan.base.
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import type { ImageShape, PreparedDataset } from '../data/dataset';
 import { buildClassifier, extractBase } from '../models/classifier';
-import { loadModel, readModelMetadata } from '../models/modelFiles';
+import { loadModel, preprocessingMetadata, readModelMetadata } from '../models/modelFiles';
+import type { PreprocessingMetadata, SourceHeadMetadata } from '../models/modelFiles';
+import { WeightFileError } from '../weights/tensorMap';
+import { baseFromWeightFile } from '../weights/weightFileBase';
+import type { WeightFileBase } from '../weights/weightFileBase';
 import { listWeights, nonFiniteWeights } from '../training/finiteWeights';
 import type { EventStream } from '../run/eventStream';
 import type { PhaseEnvironment } from './phaseRunner';
@@ -21,13 +27,17 @@ export interface SourceModel {
   classifier: LayersModel | null;
   /** For metadata: where the base's weights came from. */
   provenance: string;
+  /** What the base's weights expect of [0, 1] images, and who chose it. */
+  preprocessing: PreprocessingMetadata;
+  /** A weight file's own classifier head, replaced for the target task. */
+  sourceHead: SourceHeadMetadata | null;
 }
 
 /** Step: the base from `pretrained`, which also fixes the target's image size. */
 export async function loadPretrainedSource(context: RunContext): Promise<void> {
   const dir = context.experiment.pretrained;
   if (!dir) throw new Error('internal error: the plan loads a pretrained model but the experiment names none');
-  context.source = await loadPretrained(dir, context.environment);
+  context.source = await loadPretrained(dir, context.shape, context.environment);
   context.targetShape = pretrainedTargetShape(context.source, context.shape, context.events);
 }
 
@@ -80,37 +90,42 @@ async function pretrainOnSource(
     },
     environment,
   );
-  return { base: classifier.base, classifier: classifier.model, provenance };
+  return {
+    base: classifier.base,
+    classifier: classifier.model,
+    provenance,
+    preprocessing: preprocessingMetadata('none', 'weights'),
+    sourceHead: null,
+  };
 }
 
-async function loadPretrained(dir: string, environment: PhaseEnvironment): Promise<SourceModel> {
+async function loadPretrained(path: string, shape: ImageShape, environment: PhaseEnvironment): Promise<SourceModel> {
   const started = performance.now();
   environment.events.emit({
     type: 'phase-started',
     phase: 'source',
-    description: `load the pretrained model ${dir}`,
+    description: `load the pretrained model ${path}`,
     epochs: 0,
     batchesPerEpoch: 0,
     learningRate: null,
     trainableParams: 0,
     totalParams: 0,
   });
-  let model: LayersModel;
-  try {
-    model = await loadModel(dir);
-  } catch (error) {
-    throw new ExperimentError(
-      `cannot load the pretrained model from ${dir}: ${errorMessage(error)} (it must be a TF.js layers model folder with model.json, such as a run's model/)`,
-    );
-  }
+  const loaded = isFile(path) ? await loadWeightFile(path, shape, environment) : await loadModelFolder(path);
   // A model saved from a diverged run (or damaged on disk) would make every weight trained on top of it NaN.
-  const nonFinite = nonFiniteWeights(model);
+  const nonFinite = nonFiniteWeights(loaded.base);
   if (nonFinite.length > 0)
     throw new ExperimentError(
-      `the pretrained model in ${dir} is unusable: its weights ${listWeights(nonFinite)} hold NaN or infinite ` +
+      `the pretrained model in ${path} is unusable: its weights ${listWeights(nonFinite)} hold NaN or infinite ` +
         'values (saved from a run that diverged, or damaged): train it again, or choose another model',
     );
-  const metadata = readModelMetadata(dir);
+  const chosen = environment.experiment.preprocessing;
+  const preprocessing = chosen === undefined ? loaded.preprocessing : preprocessingMetadata(chosen, 'experiment');
+  environment.events.log(
+    'info',
+    `preprocessing ${preprocessing.name} (${preprocessing.description}), ` +
+      (chosen === undefined ? 'as the weights need' : "the experiment's `preprocessing`"),
+  );
   environment.events.emit({
     type: 'phase-ended',
     phase: 'source',
@@ -119,8 +134,63 @@ async function loadPretrained(dir: string, environment: PhaseEnvironment): Promi
     bestEpoch: null,
     seconds: (performance.now() - started) / 1000,
   });
+  return { ...loaded, preprocessing };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function loadModelFolder(dir: string): Promise<SourceModel> {
+  let model: LayersModel;
+  try {
+    model = await loadModel(dir);
+  } catch (error) {
+    throw new ExperimentError(
+      `cannot load the pretrained model from ${dir}: ${errorMessage(error)} (it must be a TF.js layers model ` +
+        "folder with model.json, such as a run's model/, or a weight file: .pth, .pt, .bin, .safetensors, .h5)",
+    );
+  }
+  const metadata = readModelMetadata(dir);
   const described = metadata ? `${metadata.architecture} from ${dir} (${metadata.weightsSource})` : dir;
-  return { base: extractBase(model), classifier: null, provenance: `loaded from ${described}` };
+  return {
+    base: extractBase(model),
+    classifier: null,
+    provenance: `loaded from ${described}`,
+    preprocessing: preprocessingMetadata(metadata?.preprocessing?.name ?? 'none', 'weights'),
+    sourceHead: metadata?.sourceHead ?? null,
+  };
+}
+
+/** The experiment's architecture at its image size, with the file's tensors; a file that does not fit stops here. */
+async function loadWeightFile(file: string, shape: ImageShape, environment: PhaseEnvironment): Promise<SourceModel> {
+  const { architecture } = environment.experiment.model;
+  let loaded: WeightFileBase;
+  try {
+    loaded = await baseFromWeightFile(
+      file,
+      architecture,
+      [shape[0], shape[1]],
+      environment.random.fork('sourceModelWeights'),
+    );
+  } catch (error) {
+    if (error instanceof WeightFileError) throw new ExperimentError(`pretrained: ${error.message}`, { cause: error });
+    throw error;
+  }
+  const { head } = loaded;
+  return {
+    base: loaded.base,
+    classifier: null,
+    provenance: `loaded from ${architecture} weights ${loaded.description}`,
+    preprocessing: preprocessingMetadata(loaded.preprocessing, 'weights'),
+    sourceHead: head
+      ? { file: basename(file), tensors: head.keys, features: head.features, classes: head.classes }
+      : null,
+  };
 }
 
 /** A pretrained base fixes the image size; the channels follow the experiment (an adapter bridges them). */

@@ -19,11 +19,14 @@ export function attachNewHead(context: RunContext): void {
     classCount: context.classes.length,
     dropout: experiment.model.dropout,
     random: context.environment.random.fork('headWeights'),
+    preprocessing: source.preprocessing.name,
   });
   const weightsSource =
     `fine-tuned (${experiment.fineTune.strategy}) on ${context.data.target.description}, ` +
     `base ${source.provenance}`;
-  context.models.add('fine-tuned', fineTuned.model, { folder: RUN_FILES.model, weightsSource }, fineTuned);
+  const { preprocessing, sourceHead } = source;
+  const savedAs = { folder: RUN_FILES.model, weightsSource, preprocessing, sourceHead };
+  context.models.add('fine-tuned', fineTuned.model, savedAs, fineTuned);
   const adapted = channelAdapterNote(
     source.base,
     targetShape,

@@ -3,12 +3,13 @@
 // up to their pickle (a zip's data.pkl, a legacy file's object pickle); HDF5 files by their
 // groups, attributes and dataset shapes; safetensors files by their JSON header. For `medtransfer
 // inspect-weights` and the editor's hover.
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { guessArchitecture } from './guessArchitecture';
 import type { ArchitectureGuess, NamedShape } from './guessArchitecture';
 import { listKerasH5 } from './kerasH5';
-import { isPytorchFile, parsePytorchFile } from './pytorchFile';
+import { parsePytorchFile } from './pytorchFile';
+import { NOT_A_WEIGHT_FILE, firstBytes, weightFileKindOf } from './weightFileKind';
 import { WeightFileError, elementCount } from './tensorMap';
 import type { WeightFileFormat } from './tensorMap';
 
@@ -23,20 +24,8 @@ export interface WeightFileDescription {
   architecture: ArchitectureGuess;
 }
 
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-
 function isStatistic(name: string): boolean {
   return /(running_mean|running_var|num_batches_tracked|moving_mean|moving_variance)$/.test(name);
-}
-
-async function firstBytes(path: string, count: number): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(count), 0, count, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Names and shapes from a safetensors file's header, read alone. */
@@ -48,12 +37,6 @@ async function listSafetensors(path: string, fileName: string, start: Uint8Array
   return Object.entries(header)
     .filter(([name]) => name !== '__metadata__')
     .map(([name, entry]) => ({ name, shape: Array.isArray(entry.shape) ? entry.shape.map(Number) : [] }));
-}
-
-function looksLikeSafetensors(start: Uint8Array): boolean {
-  if (start.length < 10) return false;
-  const length = new DataView(start.buffer, start.byteOffset, 8).getBigUint64(0, true);
-  return length > 1n && length < 100_000_000n && start[8] === 0x7b; // '{'
 }
 
 function describe(
@@ -78,22 +61,21 @@ function describe(
 export async function describeWeightFile(path: string): Promise<WeightFileDescription> {
   const fileName = basename(path);
   const start = await firstBytes(path, 16);
-  if (HDF5_SIGNATURE.every((byte, index) => start[index] === byte)) {
+  const kind = weightFileKindOf(start);
+  if (kind === 'hdf5') {
     const listed = await listKerasH5(path);
     const holder = `Keras ${listed.kerasVersion ?? '2'} ${listed.kind === 'full-model' ? 'full model' : 'weights only'}`;
     return describe(path, 'keras-h5', holder, listed.tensors);
   }
-  if (isPytorchFile(start)) {
+  if (kind === 'pytorch') {
     const contents = parsePytorchFile(await readFile(path), fileName, false);
     const { container, module } = contents.metadata;
     const holder = module !== undefined ? `whole module ${module} (${container})` : `state dict (${container})`;
     const tensors = [...contents.found.tensors].map(([name, tensor]) => ({ name, shape: tensor.shape }));
     return describe(path, contents.format, holder, tensors);
   }
-  if (looksLikeSafetensors(start)) {
+  if (kind === 'safetensors') {
     return describe(path, 'safetensors', 'safetensors header', await listSafetensors(path, fileName, start));
   }
-  throw new WeightFileError(
-    `${fileName}: not a weight file MedTransfer reads (PyTorch .pth/.pt/.bin, .safetensors or Keras .h5)`,
-  );
+  throw new WeightFileError(`${fileName}: ${NOT_A_WEIGHT_FILE}`);
 }
