@@ -23,6 +23,7 @@ export const TRAINER_FLAGS = {
   explain: { json: 'switch', out: 'value', method: 'value', backend: 'value', 'backend-path': 'values' },
   report: { out: 'value' },
   'inspect-weights': { json: 'switch' },
+  import: { architecture: 'value', out: 'value', size: 'value', preprocessing: 'value' },
 } as const satisfies Record<string, Record<string, FlagKind>>;
 
 export type TrainerCommand = keyof typeof TRAINER_FLAGS;
@@ -37,6 +38,7 @@ const POSITIONALS: Record<TrainerCommand, { min: number; max: number; needs: str
   explain: { min: 2, max: Infinity, needs: 'a run folder and at least one image' },
   report: { min: 1, max: 1, needs: 'a run folder', takesOne: 'one run folder' },
   'inspect-weights': { min: 1, max: 1, needs: 'a weight file', takesOne: 'one weight file' },
+  import: { min: 1, max: 1, needs: 'a weight file', takesOne: 'one weight file' },
 };
 
 interface TrainerPositionals {
@@ -46,6 +48,7 @@ interface TrainerPositionals {
   explain: [runDir: string, ...images: string[]];
   report: [runDir: string];
   'inspect-weights': [weightFile: string];
+  import: [weightFile: string];
 }
 
 type FlagValue<Kind extends FlagKind> = Kind extends 'value' ? string : Kind extends 'values' ? string[] : true;

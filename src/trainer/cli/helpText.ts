@@ -7,6 +7,8 @@ Usage:
   medtransfer explain RUN_DIR IMAGE... saliency maps of a run's models on image files
   medtransfer report RUN_DIR           write report.html and report.md (with a model card)
   medtransfer inspect-weights FILE     what a PyTorch, safetensors or Keras weight file holds
+  medtransfer import FILE --architecture A --out DIR
+                                       a weight file as a TF.js model folder, for \`pretrained\`
   medtransfer COMMAND --help           help for a command
 
 Exit codes: 0 ok, 1 invalid experiment file, 2 usage error, 3 run failed, 4 no backend could start.
@@ -122,4 +124,25 @@ Options:
   -h, --help         this help
 
 Exit codes: 0 ok, 2 usage error, 3 not a readable weight file.
+`;
+
+export const IMPORT_HELP = `Usage: medtransfer import FILE --architecture A --out DIR [--size N] [--preprocessing P]
+
+Converts a weight file (PyTorch .pth/.pt/.bin or .safetensors with torchvision's keys; the file's
+content decides the reader) into a TF.js model folder: model.json, weights.bin and metadata.json.
+An experiment naming the folder as \`pretrained\` then starts without reading the file again, with
+the same weights and preprocessing as from the file. The folder keeps the file's classifier head
+(as softmax; metadata.json's sourceHead says which tensors) in front of which runs put their own.
+A file that does not fit the architecture is refused, naming the first tensors that differ.
+
+Options:
+  --architecture A   resnet18, resnet50, densenet121, mobilenetv2 or efficientnetb0
+  --out DIR          the model folder to write (replaced whole if it exists)
+  --size N           the image size the model takes, N×N×3 (default 224); runs from the folder
+                     resize their images to it
+  --preprocessing P  imagenet, caffe, xrayvision or none; by default what the weights need
+                     (imagenet for torchvision and timm files, xrayvision for TorchXRayVision)
+  -h, --help         this help
+
+Exit codes: 0 written, 1 the file cannot be read or does not fit, 2 usage error.
 `;

@@ -10,12 +10,14 @@ import { explainCommand } from './explainCommand';
 import {
   EXPLAIN_HELP,
   INSPECT_WEIGHTS_HELP,
+  IMPORT_HELP,
   MAIN_HELP,
   REPORT_HELP,
   RESUME_HELP,
   RUN_HELP,
   VALIDATE_HELP,
 } from './helpText';
+import { importCommand } from './importCommand';
 import { inspectWeightsCommand } from './inspectWeightsCommand';
 import { reportCommand } from './reportCommand';
 import { resumeCommand } from './resumeCommand';
@@ -34,6 +36,7 @@ const HELP: Record<TrainerCommand, string> = {
   explain: EXPLAIN_HELP,
   report: REPORT_HELP,
   'inspect-weights': INSPECT_WEIGHTS_HELP,
+  import: IMPORT_HELP,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -100,6 +103,11 @@ async function main(argv: string[]): Promise<number> {
       return reportCommand({ runDir: request.positionals[0], out: request.flags.out }, output);
     case 'inspect-weights':
       return inspectWeightsCommand({ file: request.positionals[0], json: request.flags.json ?? false }, output);
+    case 'import': {
+      const { flags } = request;
+      enableProdMode();
+      return importCommand({ file: request.positionals[0], ...flags }, output);
+    }
   }
 }
 

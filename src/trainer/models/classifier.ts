@@ -66,7 +66,7 @@ export function attachHead(base: LayersModel, options: HeadOptions): Classifier 
     bias.dispose();
   }
   if (options.preprocessing && options.preprocessing !== 'none' && typeof baseChannels === 'number')
-    x = preprocessingLayer(options.preprocessing, baseChannels).apply(x) as SymbolicTensor;
+    x = applyPreprocessing(x, options.preprocessing, baseChannels);
   x = base.apply(x) as SymbolicTensor;
   x = layers.dropout(x, 'head_dropout', options.dropout);
   const probabilities = layers.dense(x, 'head_dense', options.classCount, 'softmax');
@@ -74,23 +74,17 @@ export function attachHead(base: LayersModel, options: HeadOptions): Classifier 
 }
 
 /** After the channel adapter, so that its output (grey repeated, at first) is prepared like an RGB image. */
-function preprocessingLayer(preprocessing: Preprocessing, channels: number): tf.layers.Layer {
+function applyPreprocessing(x: SymbolicTensor, preprocessing: Preprocessing, channels: number): SymbolicTensor {
   const affine = preprocessingAffine(preprocessing, channels);
-  const layer = tf.layers.conv2d({
-    name: PREPROCESSING_NAME,
-    filters: channels,
-    kernelSize: 1,
-    useBias: true,
-    trainable: false,
-    inputShape: [null, null, channels],
-  });
-  layer.build([null, null, null, channels]);
+  const layer = tf.layers.conv2d({ name: PREPROCESSING_NAME, filters: channels, kernelSize: 1, trainable: false });
+  // Applied before its weights are set: built inside apply, its weights get the layer's name as their scope.
+  const output = layer.apply(x) as SymbolicTensor;
   const kernel = tensor4d(affine.kernel.flat(), [1, 1, channels, channels]);
   const bias = tensor1d(affine.bias);
   layer.setWeights([kernel, bias]);
   kernel.dispose();
   bias.dispose();
-  return layer;
+  return output;
 }
 
 export function buildClassifier(

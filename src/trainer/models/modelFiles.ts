@@ -42,8 +42,8 @@ export interface ModelMetadata {
 export interface PreprocessingMetadata {
   name: Preprocessing;
   description: string;
-  /** `weights`: what the pretrained weights need; `experiment`: its `preprocessing:` chose it. */
-  chosenBy: 'weights' | 'experiment';
+  /** `weights`: what the pretrained weights need; or the experiment's `preprocessing:`, or import's --preprocessing. */
+  chosenBy: 'weights' | 'experiment' | 'import';
   usage: string;
 }
 

@@ -17,6 +17,7 @@ const POSITIONALS: Record<TrainerCommand, string[]> = {
   explain: ['/ws/runs/demo/20261124-101500', '/img/1.png', 'x ray.dcm'],
   report: ['/ws/runs/demo/20261124-101500'],
   'inspect-weights': ['/ws/weights/resnet 18.pth'],
+  import: ['/ws/weights/resnet 18.safetensors'],
 };
 
 /** A value of each kind, with what a shell or a naive parser would get wrong. */
