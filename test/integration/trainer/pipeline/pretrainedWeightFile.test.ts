@@ -1,0 +1,112 @@
+// `pretrained:` naming a weight file, through the real CLI: resnet18 from the torchvision
+// fixture (.safetensors) at 64×64×3 trains with the weights' ImageNet preprocessing recorded in
+// metadata.json; resnet50 weights for resnet18 stop before any training with the mapping's
+// message; `medtransfer import` makes a folder from which a run starts as it does from the file.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import type { ModelMetadata } from '../../../../src/trainer/models/modelFiles';
+import {
+  eventsOf,
+  readEvents,
+  runCli,
+  runDirFromOutput,
+  temporaryFolder,
+  writeExperiment,
+} from '../../../support/cliHarness';
+import { skipMissing } from '../../../support/prerequisites';
+import { fixtureWeights, torchvisionFixtures } from '../../../support/torchvisionFixtures';
+import type { FixturesResult } from '../../../support/torchvisionFixtures';
+
+let fixtures: FixturesResult;
+before(async () => {
+  fixtures = await torchvisionFixtures();
+});
+
+function experiment(name: string, pretrained: string, extra = ''): string {
+  return `name: ${name}
+seed: 3
+model: { architecture: resnet18, inputShape: [64, 64, 3] }
+pretrained: ${pretrained}
+target: { dataset: { type: synthetic, task: target, samples: 60 }, classes: [normal, lesion], labelsPerClass: 8 }
+fineTune: { strategy: feature-extraction, headEpochs: 1 }
+baseline: { scratch: false }
+training: { batchSize: 16 }
+evaluation: { positiveClass: lesion }
+${extra}`;
+}
+
+function run(folder: string, name: string, text: string) {
+  const result = runCli(['run', writeExperiment(folder, name, text), '--no-progress']);
+  return { ...result, runDir: result.stdout.includes('Run folder:') ? runDirFromOutput(result.stdout) : '' };
+}
+
+function firstHeadLoss(runDir: string): number {
+  const epoch = eventsOf(readEvents(runDir), 'epoch-ended').find((event) => event.phase === 'head');
+  assert.ok(epoch, 'a head epoch ended');
+  return epoch.metrics.loss;
+}
+
+function metadataOf(modelDir: string): ModelMetadata {
+  return JSON.parse(readFileSync(join(modelDir, 'metadata.json'), 'utf8')) as ModelMetadata;
+}
+
+describe('pretrained: a weight file', () => {
+  it('trains resnet18 from a .safetensors file with its ImageNet preprocessing; import gives the same start', (context) => {
+    if ('missing' in fixtures) return skipMissing(context, fixtures.missing);
+    const folder = temporaryFolder('weightfile');
+    const file = fixtureWeights(fixtures.dir, 'resnet18');
+    const fromFile = run(folder, 'fromfile', experiment('fromfile', file));
+    assert.equal(fromFile.status, 0, fromFile.stderr);
+    const metadata = metadataOf(join(fromFile.runDir, 'model'));
+    assert.equal(metadata.preprocessing?.name, 'imagenet');
+    assert.equal(metadata.preprocessing?.chosenBy, 'weights');
+    assert.deepEqual(metadata.sourceHead, {
+      file: 'resnet18.safetensors',
+      tensors: ['fc.bias', 'fc.weight'],
+      features: 512,
+      classes: 10,
+    });
+    assert.match(metadata.weightsSource, /resnet18 weights resnet18\.safetensors \(safetensors, 100 tensors\)/);
+    const topology = readFileSync(join(fromFile.runDir, 'model', 'model.json'), 'utf8');
+    assert.match(topology, /"name":"preprocessing"/);
+
+    const imported = join(folder, 'imported');
+    const conversion = runCli(['import', file, '--architecture', 'resnet18', '--out', imported, '--size', '64']);
+    assert.equal(conversion.status, 0, conversion.stderr);
+    assert.equal(metadataOf(imported).preprocessing?.name, 'imagenet');
+    assert.deepEqual(metadataOf(imported).classes.length, 10);
+    const fromFolder = run(folder, 'fromfolder', experiment('fromfolder', imported));
+    assert.equal(fromFolder.status, 0, fromFolder.stderr);
+    assert.equal(firstHeadLoss(fromFolder.runDir), firstHeadLoss(fromFile.runDir));
+    assert.equal(metadataOf(join(fromFolder.runDir, 'model')).preprocessing?.name, 'imagenet');
+
+    // The experiment's `preprocessing:` overrides the weights': another input, another first loss.
+    const overridden = run(folder, 'caffe', experiment('caffe', file, 'preprocessing: caffe\n'));
+    assert.equal(overridden.status, 0, overridden.stderr);
+    const chosen = metadataOf(join(overridden.runDir, 'model')).preprocessing;
+    assert.deepEqual([chosen?.name, chosen?.chosenBy], ['caffe', 'experiment']);
+    assert.notEqual(firstHeadLoss(overridden.runDir), firstHeadLoss(fromFile.runDir));
+  });
+
+  it('stops before any training when the file holds another architecture, naming the tensors', (context) => {
+    if ('missing' in fixtures) return skipMissing(context, fixtures.missing);
+    const folder = temporaryFolder('weightmismatch');
+    const result = run(folder, 'mismatch', experiment('mismatch', fixtureWeights(fixtures.dir, 'resnet50')));
+    assert.equal(result.status, 3, result.stderr);
+    assert.match(result.stderr, /resnet50\.safetensors does not fit resnet18/);
+    assert.match(result.stderr, /layer1\.0\.conv1\.weight is \[64, 64, 1, 1\] in the file, \[64, 64, 3, 3\] here/);
+    assert.match(result.stderr, /seems to be torchvision's resnet50 \(model\.architecture: resnet50\)/);
+    const events = readEvents(result.runDir || join(folder, 'runs', 'mismatch', readRunId(folder)));
+    assert.equal(eventsOf(events, 'epoch-ended').length, 0, 'nothing trained');
+    assert.equal(eventsOf(events, 'run-ended')[0]?.errorKind, 'experiment');
+  });
+});
+
+function readRunId(folder: string): string {
+  const runs = join(folder, 'runs', 'mismatch');
+  const [runId] = readdirSync(runs);
+  assert.ok(runId, `a run folder in ${runs}`);
+  return runId;
+}
