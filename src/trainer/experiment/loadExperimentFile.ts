@@ -5,6 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseExperiment } from '../../shared/experiment/parseExperiment';
 import type { DatasetSpec, Experiment } from '../../shared/experiment/schema';
 import { errorMessage } from '../../shared/errors/errorMessage';
+import { pretrainedFileProblem, pretrainedPosition } from './pretrainedFileCheck';
 
 export type LoadedExperimentFile =
   { ok: true; file: string; experiment: Experiment } | { ok: false; file: string; errors: string[] };
@@ -28,7 +29,15 @@ export function loadExperimentFile(path: string): LoadedExperimentFile {
       ),
     };
   }
-  return { ok: true, file, experiment: resolveExperimentPaths(parsed.experiment, dirname(file)) };
+  const experiment = resolveExperimentPaths(parsed.experiment, dirname(file));
+  const problem = experiment.pretrained
+    ? pretrainedFileProblem(experiment.pretrained, experiment.model.architecture)
+    : null;
+  if (problem !== null) {
+    const { line, column } = pretrainedPosition(text);
+    return { ok: false, file, errors: [`${path}:${line}:${column}: ${problem}`] };
+  }
+  return { ok: true, file, experiment };
 }
 
 /** Relative paths in an experiment resolve against the experiment file's folder. */

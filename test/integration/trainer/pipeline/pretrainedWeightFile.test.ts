@@ -1,9 +1,11 @@
 // `pretrained:` naming a weight file, through the real CLI: resnet18 from the torchvision
 // fixture (.safetensors) at 64×64×3 trains with the weights' ImageNet preprocessing recorded in
-// metadata.json; resnet50 weights for resnet18 stop before any training with the mapping's
-// message; `medtransfer import` makes a folder from which a run starts as it does from the file.
+// metadata.json; resnet18 weights for resnet50 stop before any training with the mapping's
+// message (a .pth file, matched when the run loads it; `validate` already refuses a .safetensors
+// file whose header says another architecture, at the `pretrained` line); `medtransfer import`
+// makes a folder from which a run starts as it does from the file.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { ModelMetadata } from '../../../../src/trainer/models/modelFiles';
@@ -17,6 +19,7 @@ import {
 } from '../../../support/cliHarness';
 import { skipMissing } from '../../../support/prerequisites';
 import { fixtureWeights, torchvisionFixtures } from '../../../support/torchvisionFixtures';
+import { weightReaderFixtures } from '../../../support/weightReaderFixtures';
 import type { FixturesResult } from '../../../support/torchvisionFixtures';
 
 let fixtures: FixturesResult;
@@ -90,23 +93,45 @@ describe('pretrained: a weight file', () => {
     assert.notEqual(firstHeadLoss(overridden.runDir), firstHeadLoss(fromFile.runDir));
   });
 
-  it('stops before any training when the file holds another architecture, naming the tensors', (context) => {
-    if ('missing' in fixtures) return skipMissing(context, fixtures.missing);
+  it('stops before any training when a .pth file holds another architecture, with the mapping message', async (context) => {
+    const readers = await weightReaderFixtures();
+    if ('missing' in readers) return skipMissing(context, readers.missing);
     const folder = temporaryFolder('weightmismatch');
-    const result = run(folder, 'mismatch', experiment('mismatch', fixtureWeights(fixtures.dir, 'resnet50')));
+    const file = join(readers.dir, 'resnet18.zip.pth');
+    const text = experiment('mismatch', file).replace('architecture: resnet18', 'architecture: resnet50');
+    const result = run(folder, 'mismatch', text);
     assert.equal(result.status, 3, result.stderr);
-    assert.match(result.stderr, /resnet50\.safetensors does not fit resnet18/);
-    assert.match(result.stderr, /layer1\.0\.conv1\.weight is \[64, 64, 1, 1\] in the file, \[64, 64, 3, 3\] here/);
-    assert.match(result.stderr, /seems to be torchvision's resnet50 \(model\.architecture: resnet50\)/);
-    const events = readEvents(result.runDir || join(folder, 'runs', 'mismatch', readRunId(folder)));
+    assert.match(result.stderr, /resnet18\.zip\.pth does not fit resnet50/);
+    assert.match(result.stderr, /layer1\.0\.conv1\.weight is \[64, 64, 3, 3\] in the file, \[64, 64, 1, 1\] here/);
+    assert.match(result.stderr, /seems to be torchvision's resnet18 \(model\.architecture: resnet18\)/);
+    const events = readEvents(result.runDir);
     assert.equal(eventsOf(events, 'epoch-ended').length, 0, 'nothing trained');
     assert.equal(eventsOf(events, 'run-ended')[0]?.errorKind, 'experiment');
   });
-});
 
-function readRunId(folder: string): string {
-  const runs = join(folder, 'runs', 'mismatch');
-  const [runId] = readdirSync(runs);
-  assert.ok(runId, `a run folder in ${runs}`);
-  return runId;
-}
+  it('validate points at the pretrained line for a missing file, a non-weight file and a safetensors mismatch', (context) => {
+    if ('missing' in fixtures) return skipMissing(context, fixtures.missing);
+    const folder = temporaryFolder('weightvalidate');
+    const check = (name: string, pretrained: string) =>
+      runCli(['validate', writeExperiment(folder, name, experiment(name, pretrained))]);
+    const mismatch = check('wrong', fixtureWeights(fixtures.dir, 'resnet50'));
+    assert.equal(mismatch.status, 1, mismatch.stdout);
+    assert.match(
+      mismatch.stdout + mismatch.stderr,
+      /wrong\.experiment\.yaml:4:13: `pretrained`: resnet50\.safetensors holds torchvision resnet50, not model\.architecture resnet18/,
+    );
+    const notWeights = check('text', join(folder, 'wrong.experiment.yaml'));
+    assert.equal(notWeights.status, 1);
+    assert.match(
+      notWeights.stdout + notWeights.stderr,
+      /text\.experiment\.yaml:4:13: `pretrained`: wrong\.experiment\.yaml is not a weight file/,
+    );
+    const missing = check('missing', join(folder, 'nowhere.safetensors'));
+    assert.equal(missing.status, 1);
+    assert.match(
+      missing.stdout + missing.stderr,
+      /missing\.experiment\.yaml:4:13: `pretrained`: no such file or folder/,
+    );
+    assert.equal(check('right', fixtureWeights(fixtures.dir, 'resnet18')).status, 0);
+  });
+});
