@@ -53,7 +53,7 @@ export function pretrainedFileProblem(path: string, architecture: Architecture):
   const start = readBytes(path, 0, 16);
   const kind = weightFileKindOf(start);
   if (kind === null) return `\`pretrained\`: ${fileName} is ${NOT_A_WEIGHT_FILE}, nor a model folder`;
-  if (kind === 'hdf5') return `\`pretrained\`: ${fileName} is a Keras .h5 file; starting from one is not supported yet`;
+  if (kind === 'hdf5') return null; // a Keras file brings its own topology, whatever model.architecture says
   if (!isTorchvisionArchitecture(architecture))
     return (
       `\`pretrained\`: ${fileName} holds torchvision-layout weights, for model.architecture resnet18, ` +

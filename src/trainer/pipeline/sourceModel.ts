@@ -185,7 +185,7 @@ async function loadWeightFile(file: string, shape: ImageShape, environment: Phas
   return {
     base: loaded.base,
     classifier: null,
-    provenance: `loaded from ${architecture} weights ${loaded.description}`,
+    provenance: `loaded from ${loaded.architecture} weights ${loaded.description}`,
     preprocessing: preprocessingMetadata(loaded.preprocessing, 'weights'),
     sourceHead: head
       ? { file: basename(file), tensors: head.keys, features: head.features, classes: head.classes }

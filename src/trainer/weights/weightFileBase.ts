@@ -9,6 +9,7 @@ import type { Architecture } from '../../shared/experiment/schema';
 import { isTorchvisionArchitecture } from '../models/architectureTable';
 import { buildBase } from '../models/classifier';
 import type { SeededRandom } from '../random';
+import { baseFromKerasModel } from './kerasModelBase';
 import { loadTorchvisionWeights } from './loadTorchvisionWeights';
 import type { TorchvisionHead } from './loadTorchvisionWeights';
 import { readPytorchFile } from './pytorchFile';
@@ -24,6 +25,8 @@ export interface WeightFileBase {
   preprocessing: Preprocessing;
   /** "resnet18.safetensors (safetensors, 122 tensors)". */
   description: string;
+  /** What the base is: the experiment's architecture, or the Keras file's own model. */
+  architecture: string;
 }
 
 /** TorchXRayVision pickles its whole model; its class names it. */
@@ -41,11 +44,13 @@ export async function baseFromWeightFile(
   const fileName = basename(path);
   const kind = await weightFileKind(path);
   if (kind === null) throw new WeightFileError(`${fileName}: ${NOT_A_WEIGHT_FILE}`);
-  if (kind === 'hdf5')
-    throw new WeightFileError(
-      `${fileName}: a Keras .h5 file; starting from one is not supported yet: ` +
-        '`medtransfer inspect-weights` tells what it holds',
-    );
+  if (kind === 'hdf5') {
+    // The file's own topology: model.architecture does not apply, nor `size` (the file fixes it).
+    const keras = await baseFromKerasModel(path);
+    const description = `${fileName} (keras-h5 full model, ${keras.tensors} tensors)`;
+    const architecture = `the Keras model ${keras.name}`;
+    return { base: keras.base, head: keras.head, preprocessing: 'caffe', description, architecture };
+  }
   if (!isTorchvisionArchitecture(architecture))
     throw new WeightFileError(
       `${fileName} holds torchvision-layout weights, which load onto resnet18, resnet50, densenet121, ` +
@@ -60,6 +65,7 @@ export async function baseFromWeightFile(
       head: loaded.head,
       preprocessing: preprocessingOf(map),
       description: `${fileName} (${map.format}, ${loaded.tensors} tensors)`,
+      architecture,
     };
   } catch (error) {
     base.dispose();

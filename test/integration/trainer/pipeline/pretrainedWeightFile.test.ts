@@ -109,6 +109,35 @@ describe('pretrained: a weight file', () => {
     assert.equal(eventsOf(events, 'run-ended')[0]?.errorKind, 'experiment');
   });
 
+  it('starts from a Keras full-model .h5 file: its own topology, the base before its classifier, caffe', async (context) => {
+    const readers = await weightReaderFixtures();
+    if ('missing' in readers) return skipMissing(context, readers.missing);
+    const folder = temporaryFolder('kerasfull');
+    // The file's model takes 16×16×3; model.architecture does not apply to it.
+    const text = experiment('keras', join(readers.dir, 'keras_full.h5')).replace(
+      'architecture: resnet18, inputShape: [64, 64, 3]',
+      'architecture: resnet-small, inputShape: [16, 16, 3]',
+    );
+    const result = run(folder, 'keras', text);
+    assert.equal(result.status, 0, result.stderr);
+    const metadata = metadataOf(join(result.runDir, 'model'));
+    assert.deepEqual([metadata.preprocessing?.name, metadata.preprocessing?.chosenBy], ['caffe', 'weights']);
+    assert.deepEqual(metadata.sourceHead, {
+      file: 'keras_full.h5',
+      tensors: ['predictions/kernel', 'predictions/bias'],
+      features: 8,
+      classes: 3,
+    });
+    assert.match(
+      metadata.weightsSource,
+      /the Keras model small_keras weights keras_full\.h5 \(keras-h5 full model, 8 tensors\)/,
+    );
+    assert.match(
+      readFileSync(join(result.runDir, 'log.txt'), 'utf8'),
+      /1 BatchNormalization layers of the transferred base/,
+    );
+  });
+
   it('validate points at the pretrained line for a missing file, a non-weight file and a safetensors mismatch', (context) => {
     if ('missing' in fixtures) return skipMissing(context, fixtures.missing);
     const folder = temporaryFolder('weightvalidate');
