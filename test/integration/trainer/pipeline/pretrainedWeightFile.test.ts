@@ -74,6 +74,9 @@ describe('pretrained: a weight file', () => {
     assert.match(metadata.weightsSource, /resnet18 weights resnet18\.safetensors \(safetensors, 100 tensors\)/);
     const topology = readFileSync(join(fromFile.runDir, 'model', 'model.json'), 'utf8');
     assert.match(topology, /"name":"preprocessing"/);
+    // The head phase trains the new head alone (512 features → 2 classes): the preprocessing layer never trains.
+    const head = eventsOf(readEvents(fromFile.runDir), 'phase-started').find((event) => event.phase === 'head');
+    assert.equal(head?.trainableParams, 512 * 2 + 2);
 
     const imported = join(folder, 'imported');
     const conversion = runCli(['import', file, '--architecture', 'resnet18', '--out', imported, '--size', '64']);
