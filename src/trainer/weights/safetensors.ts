@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { WeightFileError, elementCount } from './tensorMap';
 import type { TensorEntry, TensorMap } from './tensorMap';
+import { bfloat16ToFloat, halfToFloat } from './storedValues';
 
 const HEADER_LENGTH_BYTES = 8;
 /** The safetensors library refuses headers over 100 MB; so do we, before allocating one. */
@@ -27,24 +28,6 @@ const DTYPES: Record<string, { bytes: number; read: Reader }> = {
   U8: { bytes: 1, read: (view, offset) => view.getUint8(offset) },
   BOOL: { bytes: 1, read: (view, offset) => (view.getUint8(offset) === 0 ? 0 : 1) },
 };
-
-const bfloat16Bits = new DataView(new ArrayBuffer(4));
-
-/** bfloat16 is the top half of a float32. */
-function bfloat16ToFloat(bits: number): number {
-  bfloat16Bits.setUint32(0, bits << 16);
-  return bfloat16Bits.getFloat32(0);
-}
-
-/** IEEE 754 half precision: 1 sign, 5 exponent (bias 15), 10 fraction bits; subnormals, ±∞ and NaN included. */
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : Number.NaN;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
 
 export async function readSafetensors(path: string): Promise<TensorMap> {
   return parseSafetensors(await readFile(path), basename(path));

@@ -12,13 +12,13 @@ type Reader = (view: DataView, offset: number) => number;
 const bfloat16Bits = new DataView(new ArrayBuffer(4));
 
 /** bfloat16 is the top half of a float32. */
-function bfloat16ToFloat(bits: number): number {
+export function bfloat16ToFloat(bits: number): number {
   bfloat16Bits.setUint32(0, bits << 16);
   return bfloat16Bits.getFloat32(0);
 }
 
 /** IEEE 754 half precision: 1 sign, 5 exponent (bias 15), 10 fraction bits; subnormals, ±∞ and NaN included. */
-function halfToFloat(bits: number): number {
+export function halfToFloat(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
   const fraction = bits & 0x3ff;
