@@ -24,6 +24,7 @@ export const TRAINER_FLAGS = {
   report: { out: 'value' },
   'inspect-weights': { json: 'switch' },
   import: { architecture: 'value', out: 'value', size: 'value', preprocessing: 'value' },
+  export: { format: 'value', out: 'value' },
 } as const satisfies Record<string, Record<string, FlagKind>>;
 
 export type TrainerCommand = keyof typeof TRAINER_FLAGS;
@@ -39,6 +40,7 @@ const POSITIONALS: Record<TrainerCommand, { min: number; max: number; needs: str
   report: { min: 1, max: 1, needs: 'a run folder', takesOne: 'one run folder' },
   'inspect-weights': { min: 1, max: 1, needs: 'a weight file', takesOne: 'one weight file' },
   import: { min: 1, max: 1, needs: 'a weight file', takesOne: 'one weight file' },
+  export: { min: 1, max: 1, needs: 'a run folder or a model folder', takesOne: 'one run or model folder' },
 };
 
 interface TrainerPositionals {
@@ -49,6 +51,7 @@ interface TrainerPositionals {
   report: [runDir: string];
   'inspect-weights': [weightFile: string];
   import: [weightFile: string];
+  export: [runOrModelDir: string];
 }
 
 type FlagValue<Kind extends FlagKind> = Kind extends 'value' ? string : Kind extends 'values' ? string[] : true;

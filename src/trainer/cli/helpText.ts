@@ -9,6 +9,8 @@ Usage:
   medtransfer inspect-weights FILE     what a PyTorch, safetensors or Keras weight file holds
   medtransfer import FILE --architecture A --out DIR
                                        a weight file as a TF.js model folder, for \`pretrained\`
+  medtransfer export RUN_DIR --format onnx [--out FILE]
+                                       the fine-tuned model as an ONNX file
   medtransfer COMMAND --help           help for a command
 
 Exit codes: 0 ok, 1 invalid experiment file, 2 usage error, 3 run failed, 4 no backend could start.
@@ -145,4 +147,21 @@ Options:
   -h, --help         this help
 
 Exit codes: 0 written, 1 the file cannot be read or does not fit, 2 usage error.
+`;
+
+export const EXPORT_HELP = `Usage: medtransfer export RUN_DIR|MODEL_DIR --format onnx [--out FILE]
+
+Writes a run's fine-tuned model (RUN_DIR/model/), or a model folder (one from \`medtransfer
+import\`), as an ONNX file (opset 17). The graph takes images as the trainer gives them to the
+model: float32 [batch, height, width, channels] with pixel values in [0, 1]; the model's own
+preprocessing and channel adapter are inside it, and its output is the probability of each class.
+The file's metadata says the classes, the preprocessing, the input and, for a binary model, the
+decision threshold chosen by the evaluation. A layer with no ONNX counterpart is refused by name.
+
+Options:
+  --format onnx      the file format (onnx, the default and only one)
+  --out FILE         where to write (default: model.onnx in RUN_DIR or MODEL_DIR)
+  -h, --help         this help
+
+Exit codes: 0 written, 2 usage error, 3 failed (no model in the folder, a layer ONNX cannot take).
 `;

@@ -7,8 +7,10 @@ import { EXIT } from '../../shared/run/trainerExitCodes';
 import { runCommand, validateCommand } from './commands';
 import type { Output } from './commands';
 import { explainCommand } from './explainCommand';
+import { exportCommand } from './exportCommand';
 import {
   EXPLAIN_HELP,
+  EXPORT_HELP,
   INSPECT_WEIGHTS_HELP,
   IMPORT_HELP,
   MAIN_HELP,
@@ -37,6 +39,7 @@ const HELP: Record<TrainerCommand, string> = {
   report: REPORT_HELP,
   'inspect-weights': INSPECT_WEIGHTS_HELP,
   import: IMPORT_HELP,
+  export: EXPORT_HELP,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -108,6 +111,8 @@ async function main(argv: string[]): Promise<number> {
       enableProdMode();
       return importCommand({ file: request.positionals[0], ...flags }, output);
     }
+    case 'export':
+      return exportCommand({ dir: request.positionals[0], ...request.flags }, output);
   }
 }
 

@@ -18,6 +18,7 @@ const POSITIONALS: Record<TrainerCommand, string[]> = {
   report: ['/ws/runs/demo/20261124-101500'],
   'inspect-weights': ['/ws/weights/resnet 18.pth'],
   import: ['/ws/weights/resnet 18.safetensors'],
+  export: ['/ws/runs/demo/20261124-101500'],
 };
 
 /** A value of each kind, with what a shell or a naive parser would get wrong. */

@@ -1,0 +1,63 @@
+// The TF.js layer classes the ONNX export writes, each with its emitter. What a MedTransfer model
+// is made of is here (every architecture, the preprocessing and channel-adapter convolutions, the
+// head), and the few more that Keras backbones use; any other class is refused by name.
+import {
+  emitAveragePooling2d,
+  emitConv2d,
+  emitDepthwiseConv2d,
+  emitGlobalAveragePooling2d,
+  emitGlobalMaxPooling2d,
+  emitMaxPooling2d,
+  emitZeroPadding2d,
+} from './convolutionEmitters';
+import type { LayerEmitter } from './layerEmission';
+import {
+  emitActivationLayer,
+  emitAdd,
+  emitAverage,
+  emitBatchNormalization,
+  emitConcatenate,
+  emitDense,
+  emitFlatten,
+  emitIdentity,
+  emitLeakyRelu,
+  emitMaximum,
+  emitMinimum,
+  emitMultiply,
+  emitRelu,
+  emitReshape,
+  emitRescaling,
+  emitSoftmaxLayer,
+  emitSubtract,
+} from './tensorEmitters';
+
+export const LAYER_EMITTERS: Readonly<Record<string, LayerEmitter>> = {
+  Conv2D: emitConv2d,
+  DepthwiseConv2D: emitDepthwiseConv2d,
+  MaxPooling2D: emitMaxPooling2d,
+  AveragePooling2D: emitAveragePooling2d,
+  GlobalAveragePooling2D: emitGlobalAveragePooling2d,
+  GlobalMaxPooling2D: emitGlobalMaxPooling2d,
+  ZeroPadding2D: emitZeroPadding2d,
+  BatchNormalization: emitBatchNormalization,
+  Dense: emitDense,
+  Activation: emitActivationLayer,
+  ReLU: emitRelu,
+  LeakyReLU: emitLeakyRelu,
+  Softmax: emitSoftmaxLayer,
+  Add: emitAdd,
+  Multiply: emitMultiply,
+  Subtract: emitSubtract,
+  Average: emitAverage,
+  Maximum: emitMaximum,
+  Minimum: emitMinimum,
+  Concatenate: emitConcatenate,
+  Flatten: emitFlatten,
+  Reshape: emitReshape,
+  Rescaling: emitRescaling,
+  Dropout: emitIdentity,
+  SpatialDropout1D: emitIdentity,
+  GaussianNoise: emitIdentity,
+  GaussianDropout: emitIdentity,
+  AlphaDropout: emitIdentity,
+};
