@@ -25,6 +25,7 @@ export const BACKEND_COMMANDS = {
 /** Commands of the evaluation features (src/extension/report, src/extension/explain), registered by them. */
 export const EVALUATION_COMMANDS = {
   exportReport: 'medtransfer.exportReport',
+  exportOnnx: 'medtransfer.exportOnnx',
   explainImage: 'medtransfer.explainImage',
 } as const;
 
@@ -38,6 +39,7 @@ export const COMMANDS_NEEDING_TRUST: ReadonlySet<string> = new Set([
   COMMANDS.resumeRun,
   BACKEND_COMMANDS.installBackend,
   EVALUATION_COMMANDS.exportReport,
+  EVALUATION_COMMANDS.exportOnnx,
   EVALUATION_COMMANDS.explainImage,
 ]);
 

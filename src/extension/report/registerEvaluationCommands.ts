@@ -1,4 +1,4 @@
-// Registers Export Report and Explain with model…; as registerCommands does for the others, a
+// Registers Export Report, Export Model as ONNX… and Explain with model…; as registerCommands does for the others, a
 // failure ends in a notification and the log, never in an unhandled rejection. Both run the
 // bundled CLI, which looks for optional backends in the workspace's node_modules, so both are
 // refused in Restricted Mode like every command that starts a process.
@@ -7,12 +7,14 @@ import { EVALUATION_COMMANDS } from '../commands/commandIds';
 import { explainImage } from '../explain/explainImageCommand';
 import type { EvaluationCommandDependencies } from '../explain/explainImageCommand';
 import { guardedByTrust } from '../trust/trustedCommands';
+import { exportOnnx } from './exportOnnxCommand';
 import { exportReport } from './exportReportCommand';
 import { errorMessage } from '../../shared/errors/errorMessage';
 
 export function registerEvaluationCommands(dependencies: EvaluationCommandDependencies): vscode.Disposable[] {
   const handlers: Record<string, (...args: unknown[]) => Promise<void>> = {
     [EVALUATION_COMMANDS.exportReport]: (arg) => exportReport(dependencies, arg),
+    [EVALUATION_COMMANDS.exportOnnx]: (arg) => exportOnnx(dependencies, arg),
     [EVALUATION_COMMANDS.explainImage]: (arg, selection) => explainImage(dependencies, arg, selection),
   };
   return Object.entries(handlers).map(([id, handler]) =>

@@ -112,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
       return importCommand({ file: request.positionals[0], ...flags }, output);
     }
     case 'export':
+      enableProdMode();
       return exportCommand({ dir: request.positionals[0], ...request.flags }, output);
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '../../../../src/extension/explain/explainRequest';
 import { readSaliencyFile } from '../../../../src/extension/explain/readSaliencyFile';
 import { reportArgs } from '../../../../src/extension/report/reportRequest';
+import { defaultOnnxPath, exportOnnxArgs } from '../../../../src/extension/report/exportOnnxRequest';
 import { Emitter } from '../../../../src/extension/util/emitter';
 import type { AppendedEvents } from '../../../../src/extension/runs/runStore';
 import { saliencyFileSchema } from '../../../../src/shared/run/saliency';
@@ -54,6 +55,15 @@ describe('Explain with model…: pure parts', () => {
     ]);
     assert.deepEqual(reportArgs('/runs/a/1'), ['report', '/runs/a/1']);
     assert.deepEqual(reportArgs('/runs/a/1', '/out'), ['report', '/runs/a/1', '--out', '/out']);
+    assert.equal(defaultOnnxPath('/runs/a/1'), join('/runs/a/1', 'model.onnx'));
+    assert.deepEqual(exportOnnxArgs('/runs/a/1', '/out/m.onnx'), [
+      'export',
+      '/runs/a/1',
+      '--format',
+      'onnx',
+      '--out',
+      '/out/m.onnx',
+    ]);
     assert.deepEqual(parseExplainOutput(`backend note\n${JSON.stringify(fixtureSaliency)}\n`), fixtureSaliency);
     assert.throws(() => parseExplainOutput('medtransfer: boom'), /did not answer with JSON/);
     assert.throws(
@@ -75,6 +85,15 @@ describe(
       const failed = await runCliCommand({ cliPath, args: reportArgs(out) });
       assert.equal(failed.code, 3);
       assert.match(cliFailure(failed), /is not a MedTransfer run folder \(no events\.jsonl\)$/);
+    });
+
+    it('exports a model as ONNX, and names the problem when the run saved none', async () => {
+      // The recorded runs keep no model (tests/integration/trainer/cli/exportOnnx.test.ts exports a real one).
+      const out = join(mkdtempSync(join(tmpdir(), 'medtransfer-onnx-cli-')), 'model.onnx');
+      const failed = await runCliCommand({ cliPath, args: exportOnnxArgs(fixtureDir, out) });
+      assert.equal(failed.code, 3);
+      assert.match(cliFailure(failed), /is neither a run folder with a fine-tuned model/);
+      assert.equal(existsSync(out), false);
     });
 
     it('is cancelled by its signal', async () => {

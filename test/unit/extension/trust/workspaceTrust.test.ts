@@ -39,6 +39,7 @@ describe('Restricted Mode guard', () => {
   it('guards every command that starts a process', () => {
     assert.deepEqual([...COMMANDS_NEEDING_TRUST].sort(), [
       'medtransfer.explainImage',
+      'medtransfer.exportOnnx',
       'medtransfer.exportReport',
       'medtransfer.installBackend',
       'medtransfer.resumeRun',
