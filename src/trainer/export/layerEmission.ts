@@ -11,8 +11,6 @@ export interface LayerEmission {
   config: LayerConfig;
   weights: LayerWeights;
   inputs: OnnxValue[];
-  /** The TF.js shapes of the layer's outputs (channels last). */
-  outputShapes: (number | null)[][];
 }
 
 /** An output's name, or the name with what it is made of (a padding a convolution can fold). */

@@ -73,7 +73,6 @@ function writeLayer(
     config: new LayerConfig(layer),
     weights: new LayerWeights(layer),
     inputs,
-    outputShapes: outputs.map((output) => [...output.shape]),
   });
   return emitted.map((output, index) => ({
     ...(typeof output === 'string' ? { name: output } : output),
