@@ -29,7 +29,8 @@ export function walkLayers(
     }
     const layer = tensor.sourceLayer;
     const node = layer.inboundNodes[tensor.nodeIndex];
-    if (node === undefined || node.inputTensors.length === 0)
+    // An input layer's node lists its own tensor as its input: unbound, it is an input the export does not feed.
+    if (node === undefined || node.inboundLayers.length === 0)
       throw new LayerExportError(layer, 'is an input that nothing feeds: the model has more than one input');
     const pending = node.inputTensors.filter((input) => !values.has(input.id));
     if (pending.length > 0) {
