@@ -305,6 +305,12 @@ const trainingSchema = z
     earlyStopping: earlyStoppingSchema.optional(),
     augmentation: augmentationSchema.optional(),
     classWeights: z.enum(['none', 'balanced']).default('none'),
+    cacheFrozenFeatures: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Compute the frozen layers once per image and train the rest on their outputs (phases without augmentation)',
+      ),
   })
   .strict();
 

@@ -10,6 +10,11 @@ import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 
 const frozen = new WeakSet<object>();
 
+/** Whether freezeBatchNormStatistics made this layer run in inference mode whatever it is called with. */
+export function hasFrozenStatistics(layer: object): boolean {
+  return frozen.has(layer);
+}
+
 /** Returns how many BatchNormalization layers were frozen. */
 export function freezeBatchNormStatistics(model: LayersModel): number {
   let count = 0;

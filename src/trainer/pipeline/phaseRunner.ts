@@ -16,7 +16,9 @@ import { explainOutOfMemory } from '../training/outOfMemory';
 import type { StopSignal } from '../training/stopSignal';
 import { trainPhase } from '../training/trainPhase';
 import type { PhaseOutcome, PhaseResume } from '../training/trainPhase';
+import type { CachedFeatures } from '../training/frozenFeatures';
 import type { EventStream } from '../run/eventStream';
+import { phaseFeatureCache } from './phaseFeatures';
 import type { RunCheckpoints } from './runCheckpoints';
 
 export interface PhaseRequest {
@@ -38,6 +40,8 @@ export interface PhaseEnvironment {
   stop: StopSignal;
   random: SeededRandom;
   checkpoints: RunCheckpoints;
+  /** The run's folder: where cached frozen features go when they exceed the memory budget. */
+  runDir: string;
 }
 
 export async function runTrainingPhase(request: PhaseRequest, environment: PhaseEnvironment): Promise<PhaseOutcome> {
@@ -65,6 +69,7 @@ export async function runTrainingPhase(request: PhaseRequest, environment: Phase
   const augmentRandom = training.augmentation ? environment.random.fork('augmentation') : null;
   const resumed: Checkpoint | null = entry.kind === 'resume' ? entry.checkpoint : null;
   let resume: PhaseResume | null = null;
+  let features: CachedFeatures | null = null;
   try {
     if (entry.kind === 'resume') {
       if (augmentRandom && entry.checkpoint.random.augment !== null)
@@ -72,6 +77,17 @@ export async function runTrainingPhase(request: PhaseRequest, environment: Phase
       await restoreOptimizer(optimizer, entry.checkpoint.optimizer);
       resume = entry.resume;
     }
+    features = await phaseFeatureCache({
+      phase: request.phase,
+      classifier: request.classifier,
+      data: request.data,
+      batchSize: training.batchSize,
+      enabled: training.cacheFrozenFeatures,
+      augmentation: training.augmentation,
+      runDir: environment.runDir,
+      events,
+      stop: environment.stop,
+    });
     const outcome = await trainPhase({
       phase: request.phase,
       classifier: request.classifier,
@@ -88,6 +104,7 @@ export async function runTrainingPhase(request: PhaseRequest, environment: Phase
           ? balancedClassWeights(request.data.train.labels, request.classes.length)
           : null,
       augment: training.augmentation && augmentRandom ? createAugmenter(training.augmentation, augmentRandom) : null,
+      features,
       earlyStopping: request.targetTask ? (training.earlyStopping ?? null) : null,
       random: environment.random,
       stop: environment.stop,
@@ -120,6 +137,7 @@ export async function runTrainingPhase(request: PhaseRequest, environment: Phase
       imageShape: request.data.train.shape,
     });
   } finally {
+    features?.dispose();
     optimizer.dispose();
     if (resumed) disposeCheckpoint(resumed);
   }

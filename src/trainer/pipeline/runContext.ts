@@ -50,6 +50,7 @@ export class RunContext {
       stop: request.stop,
       random: new SeededRandom(this.experiment.seed),
       checkpoints,
+      runDir: request.runDir,
     };
     this.models = new RunModels(checkpoints);
     this.shape = this.experiment.model.inputShape as ImageShape;

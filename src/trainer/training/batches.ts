@@ -10,10 +10,19 @@ export interface Batch {
   count: number;
 }
 
+/** Which images each batch of an epoch holds: what epoch() would serve, without copying an image. */
+export interface BatchPositions {
+  /** The images' indices in the set (a view of a reused buffer). */
+  indices: Int32Array;
+  labels: Int32Array;
+  count: number;
+}
+
 export class BatchIterator {
   private readonly order: number[];
   private readonly imageBuffer: Float32Array;
   private readonly labelBuffer: Int32Array;
+  private readonly indexBuffer: Int32Array;
   private readonly imageSize: number;
 
   constructor(
@@ -24,6 +33,7 @@ export class BatchIterator {
     this.imageSize = set.shape[0] * set.shape[1] * set.shape[2];
     this.imageBuffer = new Float32Array(batchSize * this.imageSize);
     this.labelBuffer = new Int32Array(batchSize);
+    this.indexBuffer = new Int32Array(batchSize);
   }
 
   /**
@@ -47,14 +57,38 @@ export class BatchIterator {
     order.forEach((index, position) => (this.order[position] = index));
   }
 
+  /**
+   * The batches of epoch() as the images' indices, drawing the same shuffle from `random`, without
+   * copying an image: training on cached features (frozenFeatures.ts) sees the batches that
+   * training on the images would.
+   */
+  *positions(random: SeededRandom | null): Generator<BatchPositions> {
+    const order = this.nextOrder(random);
+    for (let start = 0; start < this.set.count; start += this.batchSize) {
+      const count = Math.min(this.batchSize, this.set.count - start);
+      for (let offset = 0; offset < count; offset++) {
+        const index = order[start + offset] ?? 0;
+        this.indexBuffer[offset] = index;
+        this.labelBuffer[offset] = this.set.labels[index] ?? 0;
+      }
+      yield { indices: this.indexBuffer.subarray(0, count), labels: this.labelBuffer.subarray(0, count), count };
+    }
+  }
+
+  /** Moves to the next epoch's order: `random`'s shuffle of the previous one, or the set's order when it is null. */
+  private nextOrder(random: SeededRandom | null): readonly number[] {
+    if (random) random.shuffle(this.order);
+    else this.order.forEach((_, index) => (this.order[index] = index));
+    return this.order;
+  }
+
   get batchesPerEpoch(): number {
     return Math.ceil(this.set.count / this.batchSize);
   }
 
   /** Yields the epoch's batches in an order shuffled by `random` (in order when it is null). */
   *epoch(random: SeededRandom | null): Generator<Batch> {
-    if (random) random.shuffle(this.order);
-    else this.order.forEach((_, index) => (this.order[index] = index));
+    this.nextOrder(random);
     for (let start = 0; start < this.set.count; start += this.batchSize) {
       const count = Math.min(this.batchSize, this.set.count - start);
       for (let offset = 0; offset < count; offset++) {

@@ -10,9 +10,12 @@ import { computeClinicalMetrics } from '../evaluation/clinicalMetrics';
 import type { Classifier } from '../models/classifier';
 import type { SeededRandom } from '../random';
 import { BatchIterator } from './batches';
+import type { Batch } from './batches';
 import { EarlyStoppingTracker } from './earlyStopping';
 import type { EarlyStoppingState } from './earlyStopping';
 import { listWeights, nonFiniteWeights } from './finiteWeights';
+import { predictFromFeatures } from './frozenFeatures';
+import type { CachedFeatures } from './frozenFeatures';
 import { crossEntropy, predictProbabilities } from './predict';
 import { StopRequested } from './stopSignal';
 import type { StopSignal } from './stopSignal';
@@ -35,6 +38,11 @@ export interface PhaseTraining {
   learningRate: number;
   classWeights: number[] | null;
   augment: BatchAugmenter | null;
+  /**
+   * The frozen part's outputs for the training and validation images (never with `augment`): the
+   * steps and the validation run only the layers after them.
+   */
+  features: CachedFeatures | null;
   earlyStopping: EarlyStopping | null;
   random: SeededRandom;
   stop: StopSignal;
@@ -107,14 +115,14 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
       let correct = 0;
       let seen = 0;
       let batchNumber = 0;
-      for (const batch of iterator.epoch(options.random)) {
+      for (const batch of epochBatches(iterator, options)) {
         if (options.stop.requested) throw new StopRequested(options.stop.why ?? 'requested');
         batchNumber++;
         options.augment?.(batch.images, options.train.shape, batch.count);
         const step = trainStep(
           {
-            model: classifier.model,
-            shape: options.train.shape,
+            model: options.features?.tail ?? classifier.model,
+            shape: options.features?.split.featureShape ?? options.train.shape,
             variables,
             classCount,
             classWeights,
@@ -215,6 +223,24 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
   }
 }
 
+/** The epoch's batches: of images, or of the cached features of the same images in the same order. */
+function* epochBatches(iterator: BatchIterator, options: PhaseTraining): Generator<Batch> {
+  const { features } = options;
+  if (!features) {
+    yield* iterator.epoch(options.random);
+    return;
+  }
+  const buffer = new Float32Array(options.batchSize * features.train.size);
+  for (const positions of iterator.positions(options.random)) {
+    features.train.gather(positions.indices, positions.count, buffer);
+    yield {
+      images: buffer.subarray(0, positions.count * features.train.size),
+      labels: positions.labels,
+      count: positions.count,
+    };
+  }
+}
+
 function validate(options: PhaseTraining): {
   metrics: Omit<EpochMetrics, 'loss' | 'accuracy'>;
   confusion: number[][] | null;
@@ -222,7 +248,10 @@ function validate(options: PhaseTraining): {
   if (options.val.count === 0) {
     return { metrics: { valLoss: null, valAccuracy: null, valAuc: null, valBalancedAccuracy: null }, confusion: null };
   }
-  const probabilities = predictProbabilities(options.classifier.model, options.val, Math.max(options.batchSize, 128));
+  const batchSize = Math.max(options.batchSize, 128);
+  const probabilities = options.features
+    ? predictFromFeatures(options.features, options.features.val, options.classes.length, batchSize)
+    : predictProbabilities(options.classifier.model, options.val, batchSize);
   const metrics = computeClinicalMetrics({
     probabilities,
     labels: options.val.labels,

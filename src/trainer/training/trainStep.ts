@@ -12,20 +12,25 @@ import {
   oneHot,
   stack,
   sum,
+  tensor,
   tensor1d,
-  tensor4d,
   tidy,
   variableGrads,
 } from '@tensorflow/tfjs-core';
 import type { Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { ImageShape } from '../data/dataset';
+import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { Batch } from './batches';
 import { finiteGuard } from './finiteWeights';
 
+/** What a step runs: a whole model on images, or the layers after its cached frozen features (frozenFeatures.ts). */
+export interface StepModel {
+  apply(inputs: Tensor, kwargs: { training: boolean }): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[];
+}
+
 export interface StepContext {
-  model: LayersModel;
-  shape: ImageShape;
+  model: StepModel;
+  /** One input's shape: an image's [height, width, channels], or the cached features'. */
+  shape: readonly number[];
   variables: Variable[];
   classCount: number;
   /** Per-class loss weights, or null for none. */
@@ -55,7 +60,7 @@ export function trainStep(context: StepContext, batch: Batch): StepResult {
   let lossValue = Number.NaN;
   let gradientsFinite = false;
   tidy(() => {
-    const images = tensor4d(batch.images, [batch.count, ...context.shape]);
+    const images = tensor(batch.images, [batch.count, ...context.shape]);
     const labels = tensor1d(batch.labels, 'int32');
     const targets = oneHot(labels, context.classCount);
     const { value, grads } = variableGrads(() => {

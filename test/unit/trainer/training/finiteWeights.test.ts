@@ -42,6 +42,7 @@ function train(classifier: Classifier, set: ImageSet): Promise<PhaseOutcome> {
     learningRate: 1e-3,
     classWeights: null,
     augment: null,
+    features: null,
     earlyStopping: null,
     random: new SeededRandom(1),
     stop: new StopSignal(),

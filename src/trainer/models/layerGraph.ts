@@ -1,0 +1,125 @@
+// A model's layer calls as one flat list in a topological order, nested models (the classifier's
+// `base`) opened up, so that the model can be run from any of its tensors: the frozen part once,
+// the rest on its cached output (training/frozenSplit.ts). tfjs-layers cannot make a model whose
+// input is an inner tensor (a model's inputs must be InputLayers), and applying the layers to a
+// new input would add inbound nodes to them, after which `layer.output` is ambiguous (explain
+// reads it). So the calls are made here as tfjs-layers' executor makes them (engine/executor.ts:
+// every input as a list, the caller's kwargs), on the model's own layer objects: what trains is
+// the model's weights, and saving and checkpoints see the model as it was.
+import { LayersModel } from '@tensorflow/tfjs-layers';
+import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology';
+
+export interface LayerCall {
+  layer: Layer;
+  inputs: SymbolicTensor[];
+  output: SymbolicTensor;
+}
+
+export interface LayerGraph {
+  input: SymbolicTensor;
+  output: SymbolicTensor;
+  /** Every input of a call is the graph's input or the output of an earlier call. */
+  calls: LayerCall[];
+}
+
+/** The model's calls, or null for a graph this cannot run: several inputs or outputs, a layer with several outputs. */
+export function flattenModel(model: LayersModel): LayerGraph | null {
+  const input = model.inputs[0];
+  if (model.inputs.length !== 1 || model.outputs.length !== 1 || !input) return null;
+  const calls: LayerCall[] = [];
+  const output = open(model, [input], calls)?.[0];
+  return output ? { input, output, calls } : null;
+}
+
+/** Appends the calls of `model` fed by `fedBy`; returns its outputs as tensors of the flat graph. */
+function open(model: LayersModel, fedBy: SymbolicTensor[], calls: LayerCall[]): SymbolicTensor[] | null {
+  const flat = new Map<number, SymbolicTensor>();
+  model.inputs.forEach((input, index) => {
+    const fed = fedBy[index];
+    if (fed) flat.set(input.id, fed);
+  });
+  for (const tensor of topologicalOrder(model)) {
+    const inputs = tensor.inputs.map((input) => flat.get(input.id));
+    if (!inputs.every((input): input is SymbolicTensor => input !== undefined)) return null;
+    const layer = tensor.sourceLayer;
+    if (layer instanceof LayersModel) {
+      if (layer.outputs.length !== 1) return null;
+      const outputs = open(layer, inputs, calls);
+      if (!outputs?.[0]) return null;
+      flat.set(tensor.id, outputs[0]);
+      continue;
+    }
+    if (layer.inboundNodes[tensor.nodeIndex]?.outputTensors.length !== 1) return null;
+    calls.push({ layer, inputs, output: tensor });
+    flat.set(tensor.id, tensor);
+  }
+  const outputs = model.outputs.map((output) => flat.get(output.id));
+  return outputs.every((output): output is SymbolicTensor => output !== undefined) ? outputs : null;
+}
+
+/** The model's tensors after its inputs, each after the tensors it is computed from (depth first from the outputs). */
+function topologicalOrder(model: LayersModel): SymbolicTensor[] {
+  const done = new Set<number>(model.inputs.map((input) => input.id));
+  const order: SymbolicTensor[] = [];
+  const visit = (tensor: SymbolicTensor): void => {
+    const stack: Array<{ tensor: SymbolicTensor; expanded: boolean }> = [{ tensor, expanded: false }];
+    while (stack.length > 0) {
+      const top = stack.pop();
+      if (!top || done.has(top.tensor.id)) continue;
+      if (top.expanded || top.tensor.inputs.length === 0) {
+        done.add(top.tensor.id);
+        order.push(top.tensor);
+        continue;
+      }
+      stack.push({ tensor: top.tensor, expanded: true });
+      for (const input of [...top.tensor.inputs].reverse())
+        if (!done.has(input.id)) stack.push({ tensor: input, expanded: false });
+    }
+  };
+  model.outputs.forEach(visit);
+  return order;
+}
+
+/**
+ * Runs calls [from, to) of the graph with `fed` as the value of `fedTensor`, and returns the value of
+ * `fetch`. In inference, values are disposed after their last use (as tfjs-layers does); in
+ * training they are kept for the gradients, so call it inside tidy() or variableGrads().
+ */
+export function runCalls(
+  graph: LayerGraph,
+  range: { from: number; to: number },
+  fedTensor: SymbolicTensor,
+  fed: Tensor,
+  fetch: SymbolicTensor,
+  training: boolean,
+): Tensor {
+  const calls = graph.calls.slice(range.from, range.to);
+  const uses = new Map<number, number>();
+  for (const call of calls) for (const input of call.inputs) uses.set(input.id, (uses.get(input.id) ?? 0) + 1);
+  const values = new Map<number, Tensor>([[fedTensor.id, fed]]);
+  const kwargs = { training };
+  for (const call of calls) {
+    const inputs = call.inputs.map((input) => {
+      const value = values.get(input.id);
+      if (!value) throw new Error(`internal error: ${call.layer.name} runs before its input ${input.name}`);
+      return value;
+    });
+    const output = call.layer.apply(inputs, kwargs);
+    values.set(call.output.id, (Array.isArray(output) ? output[0] : output) as Tensor);
+    if (training) continue;
+    for (const input of call.inputs) {
+      const left = (uses.get(input.id) ?? 0) - 1;
+      uses.set(input.id, left);
+      const value = values.get(input.id);
+      if (left === 0 && input.id !== fedTensor.id && input.id !== fetch.id && value) {
+        value.dispose();
+        values.delete(input.id);
+      }
+    }
+  }
+  const result = values.get(fetch.id);
+  if (!result) throw new Error(`internal error: ${fetch.name} is not computed by these calls`);
+  return result;
+}
