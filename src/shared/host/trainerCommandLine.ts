@@ -25,6 +25,7 @@ export const TRAINER_FLAGS = {
   'inspect-weights': { json: 'switch' },
   import: { architecture: 'value', out: 'value', size: 'value', preprocessing: 'value' },
   export: { format: 'value', out: 'value' },
+  predict: { csv: 'value', out: 'value', json: 'switch', backend: 'value', 'backend-path': 'values' },
 } as const satisfies Record<string, Record<string, FlagKind>>;
 
 export type TrainerCommand = keyof typeof TRAINER_FLAGS;
@@ -41,6 +42,8 @@ const POSITIONALS: Record<TrainerCommand, { min: number; max: number; needs: str
   'inspect-weights': { min: 1, max: 1, needs: 'a weight file', takesOne: 'one weight file' },
   import: { min: 1, max: 1, needs: 'a weight file', takesOne: 'one weight file' },
   export: { min: 1, max: 1, needs: 'a run folder or a model folder', takesOne: 'one run or model folder' },
+  // The images may all come from --csv: the command itself says when there are none.
+  predict: { min: 1, max: Infinity, needs: 'a run or model folder' },
 };
 
 interface TrainerPositionals {
@@ -52,6 +55,7 @@ interface TrainerPositionals {
   'inspect-weights': [weightFile: string];
   import: [weightFile: string];
   export: [runOrModelDir: string];
+  predict: [modelDir: string, ...images: string[]];
 }
 
 type FlagValue<Kind extends FlagKind> = Kind extends 'value' ? string : Kind extends 'values' ? string[] : true;

@@ -11,9 +11,12 @@ Usage:
                                        a weight file as a TF.js model folder, for \`pretrained\`
   medtransfer export RUN_DIR --format onnx [--out FILE]
                                        the fine-tuned model as an ONNX file
+  medtransfer predict RUN_DIR|MODEL_DIR IMAGE|FOLDER...
+                                       a row per image: probabilities and the model's decision
   medtransfer COMMAND --help           help for a command
 
-Exit codes: 0 ok, 1 invalid experiment file, 2 usage error, 3 run failed, 4 no backend could start.
+Exit codes: 0 ok, 1 invalid experiment file, 2 usage error, 3 run failed, 4 no backend could start,
+5 predict skipped files it could not read as images.
 `;
 
 export const RUN_HELP = `Usage: medtransfer run FILE [options]
@@ -164,4 +167,32 @@ Options:
   -h, --help         this help
 
 Exit codes: 0 written, 2 usage error, 3 failed (no model in the folder, a layer ONNX cannot take).
+export const PREDICT_HELP = `Usage: medtransfer predict RUN_DIR|MODEL_DIR (IMAGE|FOLDER...|--csv LIST) [options]
+
+Runs a model on image files, a batch at a time, and writes a row per image: its path as given
+(a folder's files as FOLDER/inside/it.png; a CSV list's as listed), the slice (for a NIfTI volume,
+which gives the slices its run's dataset took, else its middle axial slice; empty otherwise), and
+  - for a run (its fine-tuned model, model/) or any model folder with its own classes: the softmax
+    probability of each class, p(CLASS), and the decision: a binary model's at its operating point
+    (the threshold in metadata.json, chosen on the validation split), else the class with the
+    highest probability;
+  - for a folder from \`medtransfer import\` that kept its weight file's head: the top 5 classes,
+    index, name (ImageNet's for a 1,000-class head, else "class N") and probability.
+Images are decoded as the run's target dataset was (PNG, JPEG, DICOM: frame, window; NIfTI
+.nii/.nii.gz: slices, window; resize mode) and resized to the model's input; the model applies its
+own preprocessing. Folders are read recursively for .png, .jpg, .jpeg, .dcm, .dicom, .nii and
+.nii.gz files (and DICOM files without an extension). DICOM identifiers are never read.
+Files that are not readable images are named on stderr and skipped; the others are predicted.
+
+Options:
+  --csv LIST         also predict the images a CSV file lists (a path, file or image column, else
+                     the first; paths relative to the list's folder)
+  --out FILE         write the output to FILE instead of stdout
+  --json             JSON instead of CSV (classes, decision, predictions, skipped)
+  --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default: wasm)
+  --backend-path DIR also look for optional backends in DIR (repeatable)
+  -h, --help         this help
+
+Exit codes: 0 ok, 2 usage error, 3 failed (not a run or model folder, an unreadable list),
+5 done, but some files were skipped (named on stderr as: medtransfer: skipped "PATH": why).
 `;

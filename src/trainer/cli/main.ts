@@ -14,6 +14,7 @@ import {
   INSPECT_WEIGHTS_HELP,
   IMPORT_HELP,
   MAIN_HELP,
+  PREDICT_HELP,
   REPORT_HELP,
   RESUME_HELP,
   RUN_HELP,
@@ -21,6 +22,7 @@ import {
 } from './helpText';
 import { importCommand } from './importCommand';
 import { inspectWeightsCommand } from './inspectWeightsCommand';
+import { predictCommand } from './predictCommand';
 import { reportCommand } from './reportCommand';
 import { resumeCommand } from './resumeCommand';
 import { outliveParent } from '../run/outlivesParent';
@@ -40,6 +42,7 @@ const HELP: Record<TrainerCommand, string> = {
   'inspect-weights': INSPECT_WEIGHTS_HELP,
   import: IMPORT_HELP,
   export: EXPORT_HELP,
+  predict: PREDICT_HELP,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -114,6 +117,23 @@ async function main(argv: string[]): Promise<number> {
     case 'export':
       enableProdMode();
       return exportCommand({ dir: request.positionals[0], ...request.flags }, output);
+    case 'predict': {
+      const [modelDir, ...images] = request.positionals;
+      const { flags } = request;
+      enableProdMode();
+      return predictCommand(
+        {
+          modelDir,
+          images,
+          csv: flags.csv,
+          out: flags.out,
+          json: flags.json ?? false,
+          backend: flags.backend,
+          backendPaths: flags['backend-path'] ?? [],
+        },
+        output,
+      );
+    }
   }
 }
 

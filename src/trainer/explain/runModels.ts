@@ -69,6 +69,21 @@ function operatingPointOf(
   return null;
 }
 
+export type LoadedModelFolder = Omit<RunModel, 'model'> & { metadata: ModelMetadata | null };
+
+/** A model folder (model.json, weights.bin, metadata.json); `label` names it in notes. */
+export async function loadModelFolder(dir: string, label: string, notes: string[]): Promise<LoadedModelFolder> {
+  const classifier = await loadModel(dir);
+  const metadata = readModelMetadata(dir);
+  const shape = classifier.inputs[0]?.shape.slice(1);
+  const inputShape = (metadata?.inputShape ?? shape) as ImageShape;
+  const classCount = classifier.outputs[0]?.shape[1] ?? 0;
+  const named = metadata?.classes.length === classCount ? metadata.classes : null;
+  const classes = named ?? Array.from({ length: classCount }, (_, index) => `class ${index}`);
+  const decision = operatingPointOf(metadata, classCount, label, notes);
+  return { classifier, classes, inputShape, decision, metadata };
+}
+
 export async function loadRunModels(runDir: string): Promise<RunModels> {
   const experiment = readRunExperiment(runDir);
   const models: RunModel[] = [];
@@ -76,13 +91,7 @@ export async function loadRunModels(runDir: string): Promise<RunModels> {
   for (const [model, folder] of FOLDERS) {
     const dir = join(runDir, folder);
     if (!existsSync(join(dir, 'model.json'))) continue;
-    const classifier = await loadModel(dir);
-    const metadata = readModelMetadata(dir);
-    const shape = classifier.inputs[0]?.shape.slice(1);
-    const inputShape = (metadata?.inputShape ?? shape) as ImageShape;
-    const classCount = classifier.outputs[0]?.shape[1] ?? 0;
-    const classes = metadata?.classes ?? Array.from({ length: classCount }, (_, index) => `class ${index}`);
-    const decision = operatingPointOf(metadata, classCount, folder, notes);
+    const { classifier, classes, inputShape, decision } = await loadModelFolder(dir, folder, notes);
     models.push({ model, classifier, classes, inputShape, decision });
   }
   if (models.length === 0)

@@ -18,6 +18,17 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/**
+ * Whether the bytes may be a NIfTI volume: gzip (a .nii.gz; the header is checked once unzipped), or
+ * a first field (sizeof_hdr) of 348 or 540 in either byte order.
+ */
+export function looksLikeNifti(bytes: Uint8Array): boolean {
+  if (isGzip(bytes)) return true;
+  if (bytes.length < 4) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 4);
+  return [348, 540].some((size) => view.getInt32(0, true) === size || view.getInt32(0, false) === size);
+}
+
 /** Gunzips .nii.gz data; plain .nii data is returned as is. */
 export function niftiBytes(bytes: Uint8Array): Uint8Array {
   if (!isGzip(bytes)) return bytes;

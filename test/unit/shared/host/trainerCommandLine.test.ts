@@ -19,6 +19,7 @@ const POSITIONALS: Record<TrainerCommand, string[]> = {
   'inspect-weights': ['/ws/weights/resnet 18.pth'],
   import: ['/ws/weights/resnet 18.safetensors'],
   export: ['/ws/runs/demo/20261124-101500'],
+  predict: ['/ws/runs/demo/20261124-101500', 'scans', 'x ray.dcm'],
 };
 
 /** A value of each kind, with what a shell or a naive parser would get wrong. */
