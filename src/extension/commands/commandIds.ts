@@ -27,10 +27,11 @@ export const EVALUATION_COMMANDS = {
   exportReport: 'medtransfer.exportReport',
   exportOnnx: 'medtransfer.exportOnnx',
   explainImage: 'medtransfer.explainImage',
+  predictWithModel: 'medtransfer.predictWithModel',
 } as const;
 
 /**
- * Commands that start a process: refused in Restricted Mode (trust/workspaceTrust.ts). Explain and
+ * Commands that start a process: refused in Restricted Mode (trust/workspaceTrust.ts). Explain, Predict and
  * Export Report count too: the CLI they start looks for optional backends in the workspace's
  * node_modules, which an untrusted workspace could fill with code.
  */
@@ -41,6 +42,7 @@ export const COMMANDS_NEEDING_TRUST: ReadonlySet<string> = new Set([
   EVALUATION_COMMANDS.exportReport,
   EVALUATION_COMMANDS.exportOnnx,
   EVALUATION_COMMANDS.explainImage,
+  EVALUATION_COMMANDS.predictWithModel,
 ]);
 
 /** Context keys set by the extension, for `when` clauses in package.json. */

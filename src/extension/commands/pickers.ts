@@ -6,7 +6,7 @@ import { outcomeText } from '../runs/runText';
 import type { CommandContext } from './commandContext';
 import { counted } from '../../shared/text/plural';
 
-interface RunPick extends vscode.QuickPickItem {
+export interface RunPick extends vscode.QuickPickItem {
   key: string;
 }
 
@@ -34,7 +34,11 @@ export async function pickExperiment(context: CommandContext, placeHolder: strin
   return picked?.path;
 }
 
-function runPicks(context: CommandContext, filter: (key: string) => boolean): (RunPick | vscode.QuickPickItem)[] {
+/** The runs `filter` keeps, under a separator per experiment. */
+export function runPicks(
+  context: CommandContext,
+  filter: (key: string) => boolean,
+): (RunPick | vscode.QuickPickItem)[] {
   const items: (RunPick | vscode.QuickPickItem)[] = [];
   for (const entry of context.index.all) {
     const runs = runsInDir(context.store, entry.experimentDir).filter((record) => filter(record.key));
@@ -46,7 +50,7 @@ function runPicks(context: CommandContext, filter: (key: string) => boolean): (R
   return items;
 }
 
-function isRunPick(item: vscode.QuickPickItem): item is RunPick {
+export function isRunPick(item: vscode.QuickPickItem): item is RunPick {
   return 'key' in item;
 }
 

@@ -1,4 +1,4 @@
-// Runs one short `medtransfer` CLI command (explain, report) from the bundled trainer with VS
+// Runs one short `medtransfer` CLI command (explain, report, predict) from the bundled trainer with VS
 // Code's own runtime as plain Node, and collects its output. No vscode here: tests run it for
 // real. Cancelling kills the child.
 import { fork } from 'node:child_process';
@@ -13,6 +13,8 @@ export interface CliOptions {
   cliPath: string;
   args: readonly string[];
   execPath?: string;
+  /** The child's working folder (the paths it prints are relative to it); default: this process's. */
+  cwd?: string;
   signal?: AbortSignal;
 }
 
@@ -23,6 +25,7 @@ export function runCliCommand(options: CliOptions): Promise<CliResult> {
       execArgv: [],
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const stdout: Buffer[] = [];
