@@ -49,6 +49,8 @@ export async function predictCommand(options: PredictOptions, output: Output): P
     model.classifier.dispose();
     const skipped = [...listing.skipped, ...result.skipped].map(({ shown, reason }) => ({ path: shown, reason }));
     for (const file of skipped) output.err(skippedLine(file));
+    if (listing.inputs.length === 0)
+      output.err('medtransfer: no images to predict (folders are read for .png, .jpg, .dcm, .nii… files)');
     if (listing.ignored > 0)
       output.err(`medtransfer: ${counted(listing.ignored, 'file')} in the folders left out: not images by their names`);
     if (result.withIdentifiers > 0)

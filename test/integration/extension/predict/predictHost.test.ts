@@ -21,7 +21,7 @@ import { buildClassifier } from '../../../../src/trainer/models/classifier';
 import { saveModel } from '../../../../src/trainer/models/modelFiles';
 import { SeededRandom } from '../../../../src/trainer/random';
 import { temporaryFolder } from '../../../support/cliHarness';
-import { cliPath } from '../../../support/paths';
+import { cliPath, repoRoot } from '../../../support/paths';
 import { skipIfMissing } from '../../../support/prerequisites';
 
 describe('Predict with Model…: pure parts', () => {
@@ -29,6 +29,22 @@ describe('Predict with Model…: pure parts', () => {
     for (const file of ['a.png', 'b.JPG', 'c.jpeg', 'd.dcm', 'e.DICOM', 'f.nii', 'g.nii.GZ'])
       assert.ok(isPredictableImage(file), file);
     for (const file of ['a.gz', 'b.txt', 'c.png.json', 'noext']) assert.ok(!isPredictableImage(file), file);
+  });
+
+  it('is offered in the Explorer on the same files, and on folders, in trusted workspaces only', () => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      contributes: { menus: Record<string, { command: string; when?: string }[]> };
+    };
+    const items = (manifest.contributes.menus['explorer/context'] ?? []).filter(
+      (item) => item.command === 'medtransfer.predictWithModel',
+    );
+    assert.equal(items.length, 2);
+    for (const item of items) assert.match(item.when ?? '', /^isWorkspaceTrusted && resourceScheme == file && /);
+    assert.ok(items.some((item) => item.when?.endsWith('&& explorerResourceIsFolder')));
+    const [, pattern = '', flags] = /resourceFilename =~ \/(.+)\/(i?)$/.exec(items[0]?.when ?? '') ?? [];
+    const menu = new RegExp(pattern, flags);
+    for (const name of ['a.png', 'b.JPG', 'c.jpeg', 'd.dcm', 'e.dicom', 'f.nii', 'g.nii.gz', 'h.gz', 'i.txt', 'noext'])
+      assert.equal(menu.test(name), isPredictableImage(name), name);
   });
 
   it('runs in the deepest folder that holds every selected entry, naming them from there', () => {
