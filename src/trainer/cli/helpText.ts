@@ -167,6 +167,8 @@ Options:
   -h, --help         this help
 
 Exit codes: 0 written, 2 usage error, 3 failed (no model in the folder, a layer ONNX cannot take).
+`;
+
 export const PREDICT_HELP = `Usage: medtransfer predict RUN_DIR|MODEL_DIR (IMAGE|FOLDER...|--csv LIST) [options]
 
 Runs a model on image files, a batch at a time, and writes a row per image: its path as given
