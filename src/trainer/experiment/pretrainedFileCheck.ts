@@ -9,8 +9,8 @@ import type { SourcePosition } from '../../shared/experiment/parseExperiment';
 import type { Architecture } from '../../shared/experiment/schema';
 import { indexDocument } from '../../shared/experiment/documentIndex';
 import { isTorchvisionArchitecture } from '../models/architectureTable';
-import { guessArchitecture } from '../weights/guessArchitecture';
-import type { NamedShape } from '../weights/guessArchitecture';
+import { guessArchitecture } from '../../shared/weights/guessArchitecture';
+import type { NamedShape } from '../../shared/weights/guessArchitecture';
 import { NOT_A_WEIGHT_FILE, weightFileKindOf } from '../weights/weightFileKind';
 
 /** A safetensors header beyond this is not read here (the run reads it). */

@@ -5,8 +5,8 @@
 // inspect-weights` and the editor's hover.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { guessArchitecture } from './guessArchitecture';
-import type { ArchitectureGuess, NamedShape } from './guessArchitecture';
+import { guessArchitecture } from '../../shared/weights/guessArchitecture';
+import type { ArchitectureGuess, NamedShape } from '../../shared/weights/guessArchitecture';
 import { listKerasH5 } from './kerasH5';
 import { parsePytorchFile } from './pytorchFile';
 import { NOT_A_WEIGHT_FILE, firstBytes, weightFileKindOf } from './weightFileKind';
