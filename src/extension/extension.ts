@@ -10,6 +10,7 @@ import { COMMANDS, CONTEXT_KEYS, EVALUATION_COMMANDS } from './commands/commandI
 import { DashboardPanels } from './dashboard/dashboardPanels';
 import type { RunWebviewActions } from './dashboard/runWebviewSession';
 import { ExperimentDiagnostics } from './diagnostics/experimentDiagnostics';
+import { PretrainedAssist } from './weights/pretrainedAssist';
 import { ExperimentIndex } from './experiments/experimentIndex';
 import { ExperimentsTreeProvider } from './experiments/experimentsTreeProvider';
 import type { ExperimentsNode } from './experiments/experimentsTreeProvider';
@@ -111,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     new ExperimentDiagnostics(index),
+    new PretrainedAssist(index, context.asAbsolutePath('dist/cli.js')),
     new ExperimentCodeLensProvider(index, store, trainer.launcher, liveness, {
       run: COMMANDS.runExperiment,
       resume: COMMANDS.resumeRun,

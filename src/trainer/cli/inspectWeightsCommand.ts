@@ -1,6 +1,7 @@
 // `medtransfer inspect-weights FILE [--json]`: what a weight file holds (describeWeightFile).
 import { describeWeightFile } from '../weights/describeWeightFile';
-import type { WeightFileDescription } from '../weights/describeWeightFile';
+import type { WeightFileDescription } from '../../shared/weights/weightFileDescription';
+import { PREPROCESSING_DESCRIPTIONS } from '../../shared/experiment/preprocessing';
 import { EXIT } from '../../shared/run/trainerExitCodes';
 import type { Output } from './commands';
 
@@ -14,6 +15,7 @@ function lines(description: WeightFileDescription): string[] {
     `  parameters:   ${description.parameterCount.toLocaleString('en-US')} (batch-norm statistics not counted)`,
     `  architecture: ${architecture.label}`,
     `  head:         ${head === null ? 'none (a backbone without classifier)' : `${head.classes} classes (${head.tensor})`}`,
+    `  preprocessing: ${description.preprocessing} (${PREPROCESSING_DESCRIPTIONS[description.preprocessing]})`,
   ];
 }
 

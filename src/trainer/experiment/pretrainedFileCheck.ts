@@ -8,9 +8,9 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { SourcePosition } from '../../shared/experiment/parseExperiment';
 import type { Architecture } from '../../shared/experiment/schema';
 import { indexDocument } from '../../shared/experiment/documentIndex';
-import { isTorchvisionArchitecture } from '../models/architectureTable';
-import { guessArchitecture } from '../weights/guessArchitecture';
-import type { NamedShape } from '../weights/guessArchitecture';
+import { pretrainedArchitectureProblem } from '../../shared/weights/pretrainedArchitectureProblem';
+import { guessArchitecture } from '../../shared/weights/guessArchitecture';
+import type { NamedShape } from '../../shared/weights/guessArchitecture';
 import { NOT_A_WEIGHT_FILE, weightFileKindOf } from '../weights/weightFileKind';
 
 /** A safetensors header beyond this is not read here (the run reads it). */
@@ -54,17 +54,16 @@ export function pretrainedFileProblem(path: string, architecture: Architecture):
   const kind = weightFileKindOf(start);
   if (kind === null) return `\`pretrained\`: ${fileName} is ${NOT_A_WEIGHT_FILE}, nor a model folder`;
   if (kind === 'hdf5') return null; // a Keras file brings its own topology, whatever model.architecture says
-  if (!isTorchvisionArchitecture(architecture))
-    return (
-      `\`pretrained\`: ${fileName} holds torchvision-layout weights, for model.architecture resnet18, ` +
-      `resnet50, densenet121, mobilenetv2 or efficientnetb0, not ${architecture}`
+  const unknown = { architecture: 'unknown', label: '', head: null } as const;
+  if (kind !== 'safetensors')
+    return pretrainedArchitectureProblem(
+      fileName,
+      { format: kind, fullModel: false, architecture: unknown },
+      architecture,
     );
-  if (kind !== 'safetensors') return null;
   const names = safetensorsNames(path, start);
-  if (names === null) return null;
-  const guess = guessArchitecture(names);
-  if (guess.architecture === 'unknown' || guess.architecture === architecture) return null;
-  return `\`pretrained\`: ${fileName} holds ${guess.label}, not model.architecture ${architecture}`;
+  const guess = names === null ? unknown : guessArchitecture(names);
+  return pretrainedArchitectureProblem(fileName, { format: kind, fullModel: false, architecture: guess }, architecture);
 }
 
 /** Where the value of `pretrained` starts in the experiment's text. */

@@ -12,6 +12,7 @@ import type { ImageShape } from '../data/dataset';
 import { ExperimentError } from '../experiment/experimentError';
 import type { SeededRandom } from '../random';
 import { ARCHITECTURE_DEFINITIONS } from './architectureTable';
+import type { ArchitectureDefinition } from './architectures/architecture';
 import { LayerFactory } from './layerFactory';
 
 export const BASE_NAME = 'base';
@@ -29,9 +30,17 @@ export interface Classifier {
 
 /** A freshly initialised feature extractor. */
 export function buildBase(architecture: Architecture, inputShape: ImageShape, random: SeededRandom): LayersModel {
+  return buildBaseFrom(ARCHITECTURE_DEFINITIONS[architecture], inputShape, random);
+}
+
+/** A freshly initialised feature extractor of a definition outside the table (Keras' ResNet50 v1). */
+export function buildBaseFrom(
+  definition: ArchitectureDefinition,
+  inputShape: ImageShape,
+  random: SeededRandom,
+): LayersModel {
   const input = tf.input({ shape: inputShape, name: 'base_input' });
-  const features = ARCHITECTURE_DEFINITIONS[architecture].features(input, random);
-  return tf.model({ inputs: input, outputs: features, name: BASE_NAME });
+  return tf.model({ inputs: input, outputs: definition.features(input, random), name: BASE_NAME });
 }
 
 export interface HeadOptions {

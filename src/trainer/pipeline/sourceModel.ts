@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { ArchitectureDefinition } from '../models/architectures/architecture';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import type { ImageShape, PreparedDataset } from '../data/dataset';
 import { buildClassifier, extractBase } from '../models/classifier';
@@ -31,6 +32,11 @@ export interface SourceModel {
   preprocessing: PreprocessingMetadata;
   /** A weight file's own classifier head, replaced for the target task. */
   sourceHead: SourceHeadMetadata | null;
+  /**
+   * The topology the base was built from when it is not model.architecture's own (Keras' ResNet50
+   * v1 for its weights): the scratch baseline is built from it too. Null: model.architecture.
+   */
+  definition: ArchitectureDefinition | null;
 }
 
 /** Step: the base from `pretrained`, which also fixes the target's image size. */
@@ -96,6 +102,7 @@ async function pretrainOnSource(
     provenance,
     preprocessing: preprocessingMetadata('none', 'weights'),
     sourceHead: null,
+    definition: null,
   };
 }
 
@@ -163,6 +170,7 @@ async function loadModelFolder(dir: string): Promise<SourceModel> {
     provenance: `loaded from ${described}`,
     preprocessing: preprocessingMetadata(metadata?.preprocessing?.name ?? 'none', 'weights'),
     sourceHead: metadata?.sourceHead ?? null,
+    definition: null,
   };
 }
 
@@ -190,6 +198,7 @@ async function loadWeightFile(file: string, shape: ImageShape, environment: Phas
     sourceHead: head
       ? { file: basename(file), tensors: head.keys, features: head.features, classes: head.classes }
       : null,
+    definition: loaded.definition,
   };
 }
 

@@ -6,7 +6,7 @@ import { RUN_FILES } from '../../shared/run/runFiles';
 import type { ImageShape } from '../data/dataset';
 import { freezeBatchNormStatistics } from '../models/batchNormStatistics';
 import { selectTrainable } from '../models/blocks';
-import { attachHead, buildClassifier } from '../models/classifier';
+import { attachHead, buildBase, buildBaseFrom } from '../models/classifier';
 import { SeededRandom } from '../random';
 import { runTrainingPhase } from './phaseRunner';
 import type { RunContext } from './runContext';
@@ -75,18 +75,29 @@ export async function fineTune(context: RunContext): Promise<void> {
   );
 }
 
-/** Step: the `scratch` phase, the baseline built from random weights and trained; saved as scratch-model/. */
+/**
+ * Step: the `scratch` phase, the baseline built from random weights and trained; saved as
+ * scratch-model/. It sees what the fine-tuned model sees: the same frozen preprocessing layer in
+ * front of the same topology (a weight file's: Keras' ResNet50 v1 for Keras weights), so that
+ * the comparison measures the weights alone.
+ */
 export async function trainScratch(context: RunContext): Promise<void> {
-  const { experiment } = context;
-  const scratch = buildClassifier(
-    experiment.model.architecture,
-    context.targetShape,
-    context.classes.length,
-    experiment.model.dropout,
-    new SeededRandom(experiment.seed).fork('scratchModelWeights'),
-  );
+  const { experiment, source } = context;
+  const random = new SeededRandom(experiment.seed).fork('scratchModelWeights');
+  const base = source.definition
+    ? buildBaseFrom(source.definition, baseShape(source.base, context.targetShape), random)
+    : buildBase(experiment.model.architecture, context.targetShape, random);
+  const scratch = attachHead(base, {
+    inputShape: context.targetShape,
+    classCount: context.classes.length,
+    dropout: experiment.model.dropout,
+    random,
+    preprocessing: source.preprocessing.name,
+  });
   const weightsSource = `trained from scratch on ${context.data.target.description} (baseline)`;
-  context.models.add('scratch', scratch.model, { folder: RUN_FILES.scratchModel, weightsSource }, scratch);
+  const { preprocessing } = source;
+  const savedAs = { folder: RUN_FILES.scratchModel, weightsSource, preprocessing };
+  context.models.add('scratch', scratch.model, savedAs, scratch);
   await runTrainingPhase(
     {
       ...context.target,
@@ -98,6 +109,14 @@ export async function trainScratch(context: RunContext): Promise<void> {
     },
     context.environment,
   );
+}
+
+/** The transferred base's input shape (a weight file's bases take 3 channels; an adapter feeds others). */
+function baseShape(base: LayersModel, targetShape: ImageShape): ImageShape {
+  const [, height, width, channels] = base.inputs[0]?.shape ?? [];
+  return typeof height === 'number' && typeof width === 'number' && typeof channels === 'number'
+    ? [height, width, channels]
+    : targetShape;
 }
 
 /** What the channel adapter does, when the base takes another channel count than the target images have. */

@@ -5,24 +5,14 @@
 // inspect-weights` and the editor's hover.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { guessArchitecture } from './guessArchitecture';
-import type { ArchitectureGuess, NamedShape } from './guessArchitecture';
+import { guessArchitecture } from '../../shared/weights/guessArchitecture';
+import type { NamedShape } from '../../shared/weights/guessArchitecture';
+import { weightsPreprocessing } from '../../shared/weights/weightFileDescription';
+import type { WeightFileDescription, WeightFileFormat } from '../../shared/weights/weightFileDescription';
 import { listKerasH5 } from './kerasH5';
 import { parsePytorchFile } from './pytorchFile';
 import { NOT_A_WEIGHT_FILE, firstBytes, weightFileKindOf } from './weightFileKind';
 import { WeightFileError, elementCount } from './tensorMap';
-import type { WeightFileFormat } from './tensorMap';
-
-export interface WeightFileDescription {
-  file: string;
-  format: WeightFileFormat;
-  /** A phrase on how the file holds its tensors: "state dict (zip)", "whole module torchvision.models.resnet.ResNet (zip)"… */
-  holder: string;
-  tensorCount: number;
-  /** Elements of every tensor but batch-norm statistics and counters (what numel() over parameters() counts). */
-  parameterCount: number;
-  architecture: ArchitectureGuess;
-}
 
 function isStatistic(name: string): boolean {
   return /(running_mean|running_var|num_batches_tracked|moving_mean|moving_variance)$/.test(name);
@@ -44,6 +34,7 @@ function describe(
   format: WeightFileFormat,
   holder: string,
   tensors: NamedShape[],
+  extra: { fullModel?: boolean; module?: string } = {},
 ): WeightFileDescription {
   const parameterCount = tensors
     .filter((tensor) => !isStatistic(tensor.name))
@@ -52,9 +43,11 @@ function describe(
     file,
     format,
     holder,
+    fullModel: extra.fullModel ?? false,
     tensorCount: tensors.length,
     parameterCount,
     architecture: guessArchitecture(tensors),
+    preprocessing: weightsPreprocessing(format, extra.module),
   };
 }
 
@@ -65,14 +58,14 @@ export async function describeWeightFile(path: string): Promise<WeightFileDescri
   if (kind === 'hdf5') {
     const listed = await listKerasH5(path);
     const holder = `Keras ${listed.kerasVersion ?? '2'} ${listed.kind === 'full-model' ? 'full model' : 'weights only'}`;
-    return describe(path, 'keras-h5', holder, listed.tensors);
+    return describe(path, 'keras-h5', holder, listed.tensors, { fullModel: listed.kind === 'full-model' });
   }
   if (kind === 'pytorch') {
     const contents = parsePytorchFile(await readFile(path), fileName, false);
     const { container, module } = contents.metadata;
     const holder = module !== undefined ? `whole module ${module} (${container})` : `state dict (${container})`;
     const tensors = [...contents.found.tensors].map(([name, tensor]) => ({ name, shape: tensor.shape }));
-    return describe(path, contents.format, holder, tensors);
+    return describe(path, contents.format, holder, tensors, module !== undefined ? { module } : {});
   }
   if (kind === 'safetensors') {
     return describe(path, 'safetensors', 'safetensors header', await listSafetensors(path, fileName, start));

@@ -2,7 +2,7 @@
 // built by tfjs-layers, its model_weights set layer by layer (Keras stores each layer's weights
 // in the order tfjs-layers creates them), and the base taken as everything before its
 // classifier, the last layer. Weights-only files need the architecture's topology from
-// elsewhere and are refused here.
+// elsewhere (kerasApplicationWeights.ts, for ResNet50 and DenseNet121).
 import { basename } from 'node:path';
 import { tensor } from '@tensorflow/tfjs-core';
 import type { serialization } from '@tensorflow/tfjs-core';
@@ -11,7 +11,7 @@ import { models } from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { errorMessage } from '../../shared/errors/errorMessage';
 import { extractBase } from '../models/classifier';
-import { readKerasH5 } from './kerasH5';
+import type { KerasWeightFile } from './kerasH5';
 import type { TorchvisionHead } from './loadTorchvisionWeights';
 import { WeightFileError } from './tensorMap';
 
@@ -25,14 +25,11 @@ export interface KerasModelBase {
 
 const shapeText = (shape: readonly (number | null)[]): string => `[${shape.join(', ')}]`;
 
-export async function baseFromKerasModel(path: string): Promise<KerasModelBase> {
+/** `file`: a full-model file as readKerasH5 read it from `path`. */
+export async function baseFromKerasModel(path: string, file: KerasWeightFile): Promise<KerasModelBase> {
   const fileName = basename(path);
-  const file = await readKerasH5(path);
   if (file.kind !== 'full-model' || file.modelConfig === null)
-    throw new WeightFileError(
-      `${fileName}: a Keras weights-only file (no model_config); starting from one is not supported yet, ` +
-        'only from a full model saved with model.save()',
-    );
+    throw new Error(`internal error: ${fileName} has no model_config to build`);
   let model: LayersModel;
   try {
     // KerasModelConfig is the same JSON dict that PyJsonDict describes, typed more loosely.

@@ -8,7 +8,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { TorchvisionArchitectureName } from '../models/architectureTable';
 import { TORCHVISION_ARCHITECTURES } from '../models/architectureTable';
-import { describeStateDict } from './describeStateDict';
+import { guessArchitecture } from '../../shared/weights/guessArchitecture';
 import { WeightFileError, elementCount } from './tensorMap';
 import type { TensorEntry, TensorMap } from './tensorMap';
 import { normalizeTorchKey, toKerasLayout, torchKeyOf, torchShapeOf } from './torchvisionNames';
@@ -107,9 +107,10 @@ export function loadTorchvisionWeights(
         ? ` The base takes ${channels}-channel images: build it with the file's channel count ` +
           '(a 1×1 channel adapter in front of it feeds grey images).'
         : '';
+    const seemsToBe = guessArchitecture([...map.tensors].map(([name, { shape }]) => ({ name, shape }))).label;
     throw new WeightFileError(
       `${fileName} does not fit ${architecture}. ${problems.join('. ')}. ` +
-        `The file seems to be ${describeStateDict([...map.tensors.keys()])}.${channelHint}`,
+        `The file seems to be ${seemsToBe}.${channelHint}`,
     );
   }
 

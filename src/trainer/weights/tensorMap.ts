@@ -3,8 +3,7 @@
 // plus what the file says about itself. The mapping onto an architecture
 // (loadTorchvisionWeights.ts) takes only this, so a new format is a new reader and nothing else.
 
-/** The formats MedTransfer reads or will read; the reader that made the map names it. */
-export type WeightFileFormat = 'safetensors' | 'pytorch-zip' | 'pytorch-legacy' | 'pytorch-module' | 'keras-h5';
+import type { WeightFileFormat } from '../../shared/weights/weightFileDescription';
 
 export interface TensorEntry {
   /** Dimensions as stored, outermost first; [] for a scalar. */

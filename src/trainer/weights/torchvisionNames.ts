@@ -89,3 +89,28 @@ export function toKerasLayout(weightName: string, torchShape: readonly number[],
   }
   return result;
 }
+
+/** A Keras kernel ([h, w, in, out] convolution, [in, out] dense) in torch's layout ([out, in, h, w], [out, in]). */
+export function kernelToTorchLayout(shape: readonly number[], values: Float32Array): TensorShapeValues {
+  if (shape.length === 2) {
+    const [inputs = 0, outputs = 0] = shape;
+    const result = new Float32Array(values.length);
+    for (let i = 0; i < inputs; i++)
+      for (let o = 0; o < outputs; o++) result[o * inputs + i] = values[i * outputs + o] ?? 0;
+    return { shape: [outputs, inputs], values: result };
+  }
+  if (shape.length !== 4) return { shape: [...shape], values };
+  const [height = 0, width = 0, inputs = 0, outputs = 0] = shape;
+  const result = new Float32Array(values.length);
+  let source = 0;
+  for (let h = 0; h < height; h++)
+    for (let w = 0; w < width; w++)
+      for (let i = 0; i < inputs; i++)
+        for (let o = 0; o < outputs; o++) result[((o * inputs + i) * height + h) * width + w] = values[source++] ?? 0;
+  return { shape: [outputs, inputs, height, width], values: result };
+}
+
+export interface TensorShapeValues {
+  shape: number[];
+  values: Float32Array;
+}

@@ -150,7 +150,7 @@ describe('pretrained: a weight file', () => {
     assert.equal(mismatch.status, 1, mismatch.stdout);
     assert.match(
       mismatch.stdout + mismatch.stderr,
-      /wrong\.experiment\.yaml:4:13: `pretrained`: resnet50\.safetensors holds torchvision resnet50, not model\.architecture resnet18/,
+      /wrong\.experiment\.yaml:4:13: `pretrained`: resnet50\.safetensors holds torchvision's resnet50 \(model\.architecture: resnet50\), not model\.architecture resnet18/,
     );
     const notWeights = check('text', join(folder, 'wrong.experiment.yaml'));
     assert.equal(notWeights.status, 1);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { describeWeightFile } from '../../../../src/trainer/weights/describeWeightFile';
-import { guessArchitecture } from '../../../../src/trainer/weights/guessArchitecture';
+import { guessArchitecture } from '../../../../src/shared/weights/guessArchitecture';
 import { runCli } from '../../../support/cliHarness';
 import { skipMissing } from '../../../support/prerequisites';
 import { weightReaderFixtures } from '../../../support/weightReaderFixtures';

@@ -3,8 +3,8 @@
 // torchvision families are checked on torchvision's real state dicts in the integration tier.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { guessArchitecture } from '../../../../src/trainer/weights/guessArchitecture';
-import type { NamedShape } from '../../../../src/trainer/weights/guessArchitecture';
+import { guessArchitecture } from '../../../../src/shared/weights/guessArchitecture';
+import type { NamedShape } from '../../../../src/shared/weights/guessArchitecture';
 
 function norm(layer: string, channels: number): NamedShape[] {
   return ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((weight) => ({
@@ -74,6 +74,34 @@ describe('guessArchitecture', () => {
   });
 
   it('says unknown for no tensors', () => {
-    assert.deepEqual(guessArchitecture([]), { architecture: 'unknown', label: 'unknown: no tensors', head: null });
+    assert.deepEqual(guessArchitecture([]), { architecture: 'unknown', label: 'empty (no tensors)', head: null });
+  });
+
+  it("names torchvision's models we do not build, keys under module., and timm's names", () => {
+    const resnet34 = [3, 4, 6, 3].flatMap((depth, stage) =>
+      Array.from({ length: depth }, (_, block) => ({
+        name: `layer${stage + 1}.${block}.conv1.weight`,
+        shape: [64, 64, 3, 3],
+      })),
+    );
+    const guess = guessArchitecture([
+      ...resnet34,
+      { name: 'fc.weight', shape: [10, 512] },
+      { name: 'fc.bias', shape: [10] },
+    ]);
+    assert.deepEqual(guess, {
+      architecture: 'unknown',
+      label: "torchvision's resnet34",
+      head: { tensor: 'fc.weight', classes: 10 },
+    });
+    const wrapped = guessArchitecture(
+      resnet34.map((tensor) => ({ ...tensor, name: `module.${tensor.name}` })).slice(0, 4),
+    );
+    assert.equal(wrapped.architecture, 'unknown');
+    assert.match(
+      wrapped.label,
+      /^a ResNet with basic blocks \[3,1\], with every key under `module\.` \(save the inner/,
+    );
+    assert.match(guessArchitecture([{ name: 'conv_stem.weight', shape: [32, 3, 3, 3] }]).label, /^timm's names/);
   });
 });
