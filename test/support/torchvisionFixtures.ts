@@ -1,17 +1,13 @@
 // The torchvision weight fixtures (test/fixtures/weights/generate_torchvision_fixtures.py), made
 // on first use with Debian's torch and kept in .cache/ (git-ignored) under a hash of the
 // generator, so that a changed generator makes them again. About 190 MB; a minute or two to make.
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { TorchvisionArchitectureName } from '../../src/trainer/models/architectureTable';
-import { fixturesDir, repoRoot } from './paths';
+import { fixturesDir } from './paths';
+import { makePythonFixtures } from './pythonFixtures';
+import type { FixturesResult } from './pythonFixtures';
 
-/** Debian's interpreter, which has python3-torch (the `python3` on PATH may not). */
-export const TORCH_PYTHON = '/usr/bin/python3';
 const GENERATOR = join(fixturesDir, 'weights', 'generate_torchvision_fixtures.py');
 
 export const TORCHVISION_NAMES: Record<TorchvisionArchitectureName, string> = {
@@ -27,8 +23,6 @@ export const FIXTURE_SIZES = ['64x64', '45x39'] as const;
 export const FIXTURE_IMAGE_COUNT = 2;
 export const FIXTURE_CLASSES = 10;
 
-export type FixturesResult = { dir: string } | { missing: string };
-
 let made: Promise<FixturesResult> | undefined;
 
 /** The fixtures' folder, made if needed; or why they cannot be made here. */
@@ -37,24 +31,14 @@ export function torchvisionFixtures(): Promise<FixturesResult> {
   return made;
 }
 
-async function make(): Promise<FixturesResult> {
-  const hash = createHash('sha256').update(readFileSync(GENERATOR)).digest('hex').slice(0, 12);
-  const dir = join(repoRoot, '.cache', 'torchvision-fixtures', hash);
-  if (existsSync(join(dir, 'dtypes.safetensors'))) return { dir };
-  if (!existsSync(TORCH_PYTHON)) return { missing: `${TORCH_PYTHON} (with python3-torch and python3-torchvision)` };
-  const temporary = `${dir}.partial-${process.pid}`;
-  await mkdir(temporary, { recursive: true });
-  try {
-    await promisify(execFile)(TORCH_PYTHON, [GENERATOR, temporary], { timeout: 15 * 60_000 });
-  } catch (error) {
-    await rm(temporary, { recursive: true, force: true });
-    const code = (error as { code?: unknown }).code;
-    if (code === 3) return { missing: 'python3-torch and python3-torchvision for /usr/bin/python3' };
-    throw error;
-  }
-  // Another test process may have made them meanwhile: theirs are as good.
-  await rename(temporary, dir).catch(() => rm(temporary, { recursive: true, force: true }));
-  return { dir };
+function make(): Promise<FixturesResult> {
+  return makePythonFixtures({
+    generator: GENERATOR,
+    cacheName: 'torchvision-fixtures',
+    lastFile: 'dtypes.safetensors',
+    packages: 'python3-torch and python3-torchvision',
+    timeoutMinutes: 15,
+  });
 }
 
 /** The generator's fixed images of `size` (`HxW`), converted from NCHW to our NHWC. */

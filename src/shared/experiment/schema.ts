@@ -278,6 +278,15 @@ const fineTuneSchema = z
       .default(1e-4)
       .describe('Learning rate of the fine-tuning phase (low, as Keras recommends)'),
     trainableBlocks: positiveInt.max(100).default(1).describe('partial: how many of the top blocks are trained'),
+    learningRateDecay: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(1)
+      .describe(
+        'Discriminative learning rates in the fine-tuning phase: the head learns at learningRate, the top base ' +
+          'block at learningRate × this, each block below at this times the rate of the block above; 1: one rate',
+      ),
   })
   .strict();
 
