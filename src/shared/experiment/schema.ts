@@ -37,7 +37,10 @@ export const ARCHITECTURE_MIN_SIZE = {
   'mobilenet-small': { size: MIN_INPUT_SIZE, reason: 'its convolutions are padded, so any size from the minimum runs' },
   resnet18: { size: 28, reason: TORCHVISION_HALVINGS },
   resnet50: { size: 28, reason: TORCHVISION_HALVINGS },
-  densenet121: { size: 28, reason: TORCHVISION_HALVINGS },
+  densenet121: {
+    size: 32,
+    reason: 'it halves the image five times, its transitions with 2×2 average pools, which need 2×2 left at 32×32',
+  },
   mobilenetv2: { size: 28, reason: TORCHVISION_HALVINGS },
   efficientnetb0: { size: 28, reason: TORCHVISION_HALVINGS },
 } as const satisfies Record<(typeof ARCHITECTURES)[number], { size: number; reason: string }>;

@@ -37,7 +37,7 @@ function stepChanges(optimizerName: OptimizerName, scaled: boolean): Map<string,
         layer.trainableWeights.map((weight) => ({ variable: weight.read() as Variable, scale })),
       )
     : [];
-  const before = variables.map((variable) => variable.dataSync().slice());
+  const before = variables.map((variable) => Float32Array.from(variable.dataSync()));
   const set = makeSet(8, SHAPE, [0, 1, 0, 1, 0, 1, 0, 1], (n, y, x) => ((n + y * x) % 5) / 5);
   const batch = new BatchIterator(set, 8).epoch(null).next();
   assert.ok(!batch.done);
@@ -49,7 +49,7 @@ function stepChanges(optimizerName: OptimizerName, scaled: boolean): Map<string,
   assert.ok(result.gradientsFinite);
   const changes = new Map<string, Float32Array>();
   variables.forEach((variable, index) => {
-    const after = variable.dataSync();
+    const after = Float32Array.from(variable.dataSync());
     const start = before[index] ?? new Float32Array();
     changes.set(
       model.model.trainableWeights[index]?.originalName ?? String(index),
