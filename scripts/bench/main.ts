@@ -21,7 +21,7 @@ import { runChild } from './childProcess';
 import type { ChildOutcome } from './childProcess';
 import { otherLoad, readCpuTimes, waitForQuiet } from './cpuLoad';
 import { SYSTEM_PYTHON, describeMachine, machineLine } from './machine';
-import { FULL_PROTOCOL, QUICK_PROTOCOL, selectModels } from './models';
+import { FULL_PROTOCOL, QUICK_PROTOCOL, protocolFor, selectModels } from './models';
 import type { BenchModel, Protocol } from './models';
 import type { PipelineBreakdown } from './pipelineBreakdown';
 import type { BenchRow } from './results';
@@ -194,20 +194,22 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   const unavailable = new Map<string, string>();
   for (const model of models) {
+    const modelProtocol = protocolFor(model, protocol);
     for (const backend of backends) {
       if (unavailable.has(backend)) continue;
-      const row = await tfjsRow(model, backend, protocol, profile);
+      const row = await tfjsRow(model, backend, modelProtocol, profile);
       // A named backend that cannot start fails the same way for every model: one row says so.
       if (row.status === 'unavailable') unavailable.set(backend, row.error ?? 'unavailable');
       else rows.push(row);
       if (backend === 'wasm' && values['wasm-threads'] && row.status === 'ok')
-        rows.push(await tfjsRow(model, backend, protocol, profile, true));
+        rows.push(await tfjsRow(model, backend, modelProtocol, profile, true));
     }
     if (withPytorch) {
       // Ours (wasm runs one thread in Node), then every core for reference.
       const ours = rows.filter((row) => row.model === model.id && row.status === 'ok').map((row) => row.threads ?? 1);
       const threads = [...new Set([...(ours.length > 0 ? ours : [1]), availableParallelism()])].sort((a, b) => a - b);
-      for (const count of threads) rows.push(await pytorchRow(model, count, protocol, profile && ours.includes(count)));
+      for (const count of threads)
+        rows.push(await pytorchRow(model, count, modelProtocol, profile && ours.includes(count)));
     }
   }
   const unavailableRows: BenchRow[] = [
@@ -277,7 +279,8 @@ interface ReportParts {
 function markdownReport(parts: ReportParts): string {
   const protocol = parts.quick ? QUICK_PROTOCOL : FULL_PROTOCOL;
   const lines = [
-    `Training: batch ${protocol.batchSize}, Adam, synthetic data; median of ${protocol.timedEpochs} epochs of ${protocol.imagesPerEpoch} images after ${protocol.warmupEpochs} warm-up epoch. ` +
+    `Training: batch ${protocol.batchSize}, Adam, synthetic data; median of ${protocol.timedEpochs} epochs of ${protocol.imagesPerEpoch} images after ${protocol.warmupEpochs} warm-up epoch ` +
+      `(torchvision's backbones: batch 32, epochs of 128 images). ` +
       `Inference: batch ${protocol.inferenceBatchSize}, median of ${protocol.inferenceTimed} passes. Ratios against PyTorch at the same thread count.${parts.quick ? ' QUICK RUN: smoke numbers only.' : ''}`,
     '',
     resultsTable(parts.rows),

@@ -9,18 +9,25 @@ export interface BenchModel {
   id: string;
   architecture: Architecture;
   inputShape: ImageShape;
+  /** torchvision's backbones at 128–224 px take seconds a batch: smaller epochs (LARGE_MODEL_PROTOCOL). */
+  large: boolean;
 }
 
-function model(architecture: Architecture, inputShape: ImageShape): BenchModel {
-  return { id: `${architecture}-${inputShape.join('x')}`, architecture, inputShape };
+function model(architecture: Architecture, inputShape: ImageShape, large = false): BenchModel {
+  return { id: `${architecture}-${inputShape.join('x')}`, architecture, inputShape, large };
 }
 
-/** Issue 5's list: the seed CNN at CIFAR and MNIST sizes, and the two BatchNorm models at 32×32×3. */
+/**
+ * Issue 5's list (the seed CNN at CIFAR and MNIST sizes, the two BatchNorm models at 32×32×3),
+ * then issue 14's: torchvision's ResNet-18 at 128 px and MobileNetV2 at 224 px, as users fine-tune them.
+ */
 export const BENCH_MODELS: readonly BenchModel[] = [
   model('seed-cnn', [32, 32, 3]),
   model('seed-cnn', [28, 28, 1]),
   model('resnet-small', [32, 32, 3]),
   model('mobilenet-small', [32, 32, 3]),
+  model('resnet18', [128, 128, 3], true),
+  model('mobilenetv2', [224, 224, 3], true),
 ];
 
 export interface Protocol {
@@ -68,6 +75,23 @@ export const QUICK_PROTOCOL: Protocol = {
   inferenceTimed: 3,
   budgetSeconds: 12,
 };
+
+/**
+ * The protocol of a large model: batch 32 (fine-tuning at 224 px rarely fits more on a laptop), an
+ * epoch of 128 images (4 batches), so that PyTorch's row (which times whole epochs) ends in minutes too.
+ */
+export function protocolFor(benchModel: BenchModel, protocol: Protocol): Protocol {
+  if (!benchModel.large) return protocol;
+  return {
+    ...protocol,
+    batchSize: 32,
+    imagesPerEpoch: Math.min(protocol.imagesPerEpoch, 128),
+    timedEpochs: Math.min(protocol.timedEpochs, 3),
+    inferenceBatchSize: 64,
+    inferenceTimed: Math.min(protocol.inferenceTimed, 3),
+    budgetSeconds: protocol.budgetSeconds * 3,
+  };
+}
 
 /** Models whose id starts with one of the patterns (`seed-cnn` picks both sizes); all when none. */
 export function selectModels(patterns: readonly string[]): BenchModel[] {

@@ -13,6 +13,10 @@ with Keras's epsilon 1e-3 and momentum 0.9 (PyTorch's momentum=0.1), depthwise c
 grouped convolutions, the head's dropout 0.3 and a softmax dense layer. The loss is trainStep's:
 mean of -sum(onehot * log(clip(softmax, 1e-7, 1 - 1e-7))), Adam with tfjs's epsilon 1e-7; after
 each step the loss and the argmax are read back, as ours does.
+
+torchvision's backbones (resnet18, mobilenetv2) are torchvision's own models (weights=None), whose
+structure ours follows exactly (src/trainer/models/architectures), with our head: dropout then a
+dense layer over the pooled features.
 """
 import json
 import resource
@@ -82,8 +86,22 @@ def mobilenet_small(channels: int, classes: int, dropout: float) -> nn.Module:
     )
 
 
+def torchvision_backbone(architecture: str, classes: int, dropout: float) -> nn.Module:
+    import torchvision
+
+    if architecture == 'resnet18':
+        model = torchvision.models.resnet18(weights=None)
+        model.fc = nn.Sequential(nn.Dropout(dropout), nn.Linear(model.fc.in_features, classes))
+        return model
+    if architecture == 'mobilenetv2':
+        return torchvision.models.mobilenet_v2(weights=None, num_classes=classes, dropout=dropout)
+    raise ValueError(f'unknown architecture {architecture}')
+
+
 def build(architecture: str, shape: list[int], classes: int, dropout: float) -> nn.Module:
     height, width, channels = shape
+    if architecture in ('resnet18', 'mobilenetv2'):
+        return torchvision_backbone(architecture, classes, dropout)
     if architecture == 'seed-cnn':
         return seed_cnn(channels, height, width, classes, dropout)
     if architecture == 'resnet-small':

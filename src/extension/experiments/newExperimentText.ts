@@ -20,7 +20,7 @@ export const ARCHITECTURE_DESCRIPTIONS: Record<Architecture, string> = {
   'seed-cnn': 'small 3-block CNN: fastest, good for 28×28 images',
   'resnet-small': 'small residual network: stronger features, slower',
   'mobilenet-small': 'depthwise-separable blocks: few parameters',
-  resnet18: "torchvision's ResNet-18: 11 M weights, takes ImageNet weights, 32×32 and up",
+  resnet18: "torchvision's ResNet-18: 11 M weights, takes ImageNet weights, 28×28 and up",
   resnet50: "torchvision's ResNet-50: 24 M weights, takes ImageNet and RadImageNet weights, slow on a CPU",
   densenet121: "torchvision's DenseNet-121: 7 M weights, the usual chest X-ray backbone",
   mobilenetv2: "torchvision's MobileNetV2: 2 M weights, fast",

@@ -20,7 +20,8 @@ export const ARCHITECTURES = [
 /** The smallest image height and width `model.inputShape` may give, for every architecture. */
 export const MIN_INPUT_SIZE = 8;
 
-const TORCHVISION_HALVINGS = 'it halves the image five times, down to a 1×1 feature map at 32×32';
+const TORCHVISION_HALVINGS =
+  'it halves the image five times: MedMNIST’s 28×28 ends as a 1×1 feature map, and a smaller image would be mostly padding';
 
 /**
  * The smallest height and width each architecture takes, and why: checked with the rest of the
@@ -34,11 +35,14 @@ export const ARCHITECTURE_MIN_SIZE = {
   },
   'resnet-small': { size: MIN_INPUT_SIZE, reason: 'its convolutions are padded, so any size from the minimum runs' },
   'mobilenet-small': { size: MIN_INPUT_SIZE, reason: 'its convolutions are padded, so any size from the minimum runs' },
-  resnet18: { size: 32, reason: TORCHVISION_HALVINGS },
-  resnet50: { size: 32, reason: TORCHVISION_HALVINGS },
-  densenet121: { size: 32, reason: TORCHVISION_HALVINGS },
-  mobilenetv2: { size: 32, reason: TORCHVISION_HALVINGS },
-  efficientnetb0: { size: 32, reason: TORCHVISION_HALVINGS },
+  resnet18: { size: 28, reason: TORCHVISION_HALVINGS },
+  resnet50: { size: 28, reason: TORCHVISION_HALVINGS },
+  densenet121: {
+    size: 32,
+    reason: 'it halves the image five times, its transitions with 2×2 average pools, which need 2×2 left at 32×32',
+  },
+  mobilenetv2: { size: 28, reason: TORCHVISION_HALVINGS },
+  efficientnetb0: { size: 28, reason: TORCHVISION_HALVINGS },
 } as const satisfies Record<(typeof ARCHITECTURES)[number], { size: number; reason: string }>;
 export const STRATEGIES = ['feature-extraction', 'partial', 'full', 'two-phase'] as const;
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
@@ -277,6 +281,15 @@ const fineTuneSchema = z
       .default(1e-4)
       .describe('Learning rate of the fine-tuning phase (low, as Keras recommends)'),
     trainableBlocks: positiveInt.max(100).default(1).describe('partial: how many of the top blocks are trained'),
+    learningRateDecay: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(1)
+      .describe(
+        'Discriminative learning rates in the fine-tuning phase: the head learns at learningRate, the top base ' +
+          'block at learningRate × this, each block below at this times the rate of the block above; 1: one rate',
+      ),
   })
   .strict();
 

@@ -61,3 +61,23 @@ export function countParams(weights: readonly { shape: readonly (number | null)[
     0,
   );
 }
+
+/** A layer whose updates are scaled: its learning rate is the phase's times `scale`. */
+export interface LayerRateScale {
+  layer: Layer;
+  scale: number;
+}
+
+/**
+ * Discriminative learning rates (ULMFiT's, Howard and Ruder 2018): the head at the phase's rate,
+ * the top base block at `decay` times it, each block below at `decay` times the block above.
+ * Only base layers get a scale (none when decay is 1); frozen ones are listed too and never step.
+ */
+export function blockRateScales(classifier: Classifier, decay: number): LayerRateScale[] {
+  if (decay === 1) return [];
+  const blocks = baseBlocks(classifier);
+  return blocks.flatMap((block, index) => {
+    const scale = decay ** (blocks.length - index);
+    return block.layers.map((layer) => ({ layer, scale }));
+  });
+}

@@ -8,7 +8,8 @@ import { disposeCheckpoint } from '../checkpoint/checkpointFormat';
 import type { Checkpoint } from '../checkpoint/checkpointFormat';
 import { restoreOptimizer } from '../checkpoint/optimizerState';
 import type { Classifier } from '../models/classifier';
-import { countParams } from '../models/blocks';
+import { blockRateScales, countParams } from '../models/blocks';
+import type { LayerRateScale } from '../models/blocks';
 import type { SeededRandom } from '../random';
 import { balancedClassWeights } from '../training/batches';
 import { createOptimizer } from '../training/optimizers';
@@ -32,6 +33,8 @@ export interface PhaseRequest {
   learningRate: number;
   /** Early stopping and class weights apply to the target task only. */
   targetTask: boolean;
+  /** fineTune.learningRateDecay in the finetune phase (1 elsewhere: one rate). */
+  learningRateDecay?: number;
 }
 
 export interface PhaseEnvironment {
@@ -66,6 +69,8 @@ export async function runTrainingPhase(request: PhaseRequest, environment: Phase
     });
   }
   const optimizer = createOptimizer(training.optimizer, request.learningRate);
+  const rateScales = blockRateScales(request.classifier, request.learningRateDecay ?? 1);
+  if (entry.kind === 'run' && rateScales.length > 0) events.log('info', rateScalesLine(request, rateScales));
   const augmentRandom = training.augmentation ? environment.random.fork('augmentation') : null;
   const resumed: Checkpoint | null = entry.kind === 'resume' ? entry.checkpoint : null;
   let resume: PhaseResume | null = null;
@@ -98,6 +103,7 @@ export async function runTrainingPhase(request: PhaseRequest, environment: Phase
       epochs: request.epochs,
       batchSize: training.batchSize,
       optimizer,
+      rateScales,
       learningRate: request.learningRate,
       classWeights:
         request.targetTask && training.classWeights === 'balanced'
@@ -141,4 +147,17 @@ export async function runTrainingPhase(request: PhaseRequest, environment: Phase
     optimizer.dispose();
     if (resumed) disposeCheckpoint(resumed);
   }
+}
+
+/** `discriminative learning rates: head 1e-4, layer4 5e-5, layer3 2.5e-5, …` (trainable blocks only). */
+function rateScalesLine(request: PhaseRequest, scales: readonly LayerRateScale[]): string {
+  const byBlock = new Map<number, string[]>();
+  for (const { layer, scale } of scales) {
+    if (!layer.trainable) continue;
+    byBlock.set(scale, [...(byBlock.get(scale) ?? []), layer.name]);
+  }
+  const rates = [...byBlock.keys()]
+    .sort((a, b) => b - a)
+    .map((scale) => `${(request.learningRate * scale).toPrecision(3)} (${byBlock.get(scale)?.length ?? 0} layers)`);
+  return `discriminative learning rates, ×${request.learningRateDecay} a block down: head ${request.learningRate}, base blocks from the top ${rates.join(', ')}`;
 }

@@ -69,6 +69,7 @@ export async function fineTune(context: RunContext): Promise<void> {
       classifier: fineTuned,
       epochs: context.plan.fineTuneEpochs,
       learningRate: fineTune.learningRate,
+      learningRateDecay: fineTune.learningRateDecay,
       description: `fine-tune ${what} at a low learning rate`,
     },
     context.environment,

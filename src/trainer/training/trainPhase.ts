@@ -8,6 +8,7 @@ import type { EpochMetrics, TrainerEventBody, TrainingPhase } from '../../shared
 import type { ImageSet } from '../data/dataset';
 import { computeClinicalMetrics } from '../evaluation/clinicalMetrics';
 import type { Classifier } from '../models/classifier';
+import type { LayerRateScale } from '../models/blocks';
 import type { SeededRandom } from '../random';
 import { BatchIterator } from './batches';
 import type { Batch } from './batches';
@@ -20,6 +21,7 @@ import { crossEntropy, predictProbabilities } from './predict';
 import { StopRequested } from './stopSignal';
 import type { StopSignal } from './stopSignal';
 import { trainStep } from './trainStep';
+import type { ScaledUpdate } from './trainStep';
 
 /** Augments a batch in place. */
 export type BatchAugmenter = (images: Float32Array, shape: readonly [number, number, number], count: number) => void;
@@ -34,6 +36,8 @@ export interface PhaseTraining {
   epochs: number;
   batchSize: number;
   optimizer: Optimizer;
+  /** Layers that learn at a fraction of the phase's rate (fineTune.learningRateDecay); one rate when absent. */
+  rateScales?: readonly LayerRateScale[];
   /** For the message when the loss stops being finite. */
   learningRate: number;
   classWeights: number[] | null;
@@ -82,6 +86,17 @@ export interface PhaseOutcome {
  */
 const DIVERGED_LOSS = -0.5 * Math.log(1e-7);
 
+/** The trainable variables of the scaled layers, with their layer's scale. */
+function scaledVariables(scales: readonly LayerRateScale[], trainable: readonly Variable[]): ScaledUpdate[] {
+  const training = new Set(trainable);
+  return scales.flatMap(({ layer, scale }) =>
+    layer.trainableWeights
+      .map((weight) => weight.read() as Variable)
+      .filter((variable) => training.has(variable))
+      .map((variable) => ({ variable, scale })),
+  );
+}
+
 /** At most this many batch-ended events a second: enough for a live progress bar. */
 const BATCH_EVENTS_PER_SECOND = 4;
 
@@ -92,6 +107,7 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
     ? new EarlyStoppingTracker(options.earlyStopping.monitor, options.earlyStopping.patience)
     : null;
   const variables = classifier.model.trainableWeights.map((weight) => weight.read() as Variable);
+  const scaledUpdates = scaledVariables(options.rateScales ?? [], variables);
   const classCount = options.classes.length;
   const classWeights = options.classWeights ? tensor1d(options.classWeights) : null;
   let bestWeights: Tensor[] | null = null;
@@ -127,6 +143,7 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
             classCount,
             classWeights,
             optimizer: options.optimizer,
+            scaledUpdates,
           },
           batch,
         );

@@ -1,8 +1,10 @@
 // One optimizer step on one batch: the training loop's and the benchmark's (scripts/bench), so
 // the bench times exactly what ships.
 import {
+  add,
   argMax,
   clipByValue,
+  clone,
   gather,
   keep,
   log,
@@ -11,6 +13,7 @@ import {
   neg,
   oneHot,
   stack,
+  sub,
   sum,
   tensor,
   tensor1d,
@@ -36,6 +39,14 @@ export interface StepContext {
   /** Per-class loss weights, or null for none. */
   classWeights: Tensor | null;
   optimizer: Optimizer;
+  /** Variables that learn at a fraction of the optimizer's rate (discriminative learning rates); none when absent. */
+  scaledUpdates?: readonly ScaledUpdate[];
+}
+
+/** A variable whose update is `scale` times the optimizer's (blockRateScales). */
+export interface ScaledUpdate {
+  variable: Variable;
+  scale: number;
 }
 
 export interface StepResult {
@@ -46,6 +57,22 @@ export interface StepResult {
    * finite while a NaN input makes the gradients NaN, so the loss alone does not tell.
    */
   gradientsFinite: boolean;
+}
+
+/**
+ * The optimizer's step, then each scaled variable moved back to `scale` of its update. Adam's,
+ * momentum SGD's and RMSProp's (without momentum) updates are linear in the learning rate, so
+ * this is the step at a `scale` times lower rate, exactly, with one optimizer and its usual state
+ * (checkpoints unchanged).
+ */
+function applyScaled(context: StepContext, grads: Record<string, Tensor>): void {
+  const scaled = context.scaledUpdates ?? [];
+  const before = scaled.map(({ variable }) => clone(variable));
+  context.optimizer.applyGradients(grads);
+  scaled.forEach(({ variable, scale }, index) => {
+    const old = before[index];
+    if (old) variable.assign(add(old, mul(sub(variable, old), scale)));
+  });
 }
 
 /**
@@ -73,7 +100,7 @@ export function trainStep(context: StepContext, batch: Batch): StepResult {
     const [loss, gradientGuard] = stack([value, sum(finiteGuard(Object.values(grads)))]).dataSync();
     lossValue = loss ?? Number.NaN;
     gradientsFinite = gradientGuard === 0;
-    if (Number.isFinite(lossValue) && gradientsFinite) context.optimizer.applyGradients(grads);
+    if (Number.isFinite(lossValue) && gradientsFinite) applyScaled(context, grads);
   });
   const output = kept.probabilities;
   const predicted = output ? tidy(() => argMax(output, -1).dataSync()) : new Int32Array();

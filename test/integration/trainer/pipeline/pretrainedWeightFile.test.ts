@@ -20,7 +20,7 @@ import {
 import { skipMissing } from '../../../support/prerequisites';
 import { fixtureWeights, torchvisionFixtures } from '../../../support/torchvisionFixtures';
 import { weightReaderFixtures } from '../../../support/weightReaderFixtures';
-import type { FixturesResult } from '../../../support/torchvisionFixtures';
+import type { FixturesResult } from '../../../support/pythonFixtures';
 
 let fixtures: FixturesResult;
 before(async () => {

@@ -7,7 +7,7 @@ import { before, describe, it } from 'node:test';
 import { readSafetensors } from '../../../../src/trainer/weights/safetensors';
 import { skipMissing } from '../../../support/prerequisites';
 import { torchvisionFixtures } from '../../../support/torchvisionFixtures';
-import type { FixturesResult } from '../../../support/torchvisionFixtures';
+import type { FixturesResult } from '../../../support/pythonFixtures';
 
 let fixtures: FixturesResult;
 before(async () => {

@@ -19,7 +19,7 @@ import {
   fixtureWeights,
   torchvisionFixtures,
 } from '../../../support/torchvisionFixtures';
-import type { FixturesResult } from '../../../support/torchvisionFixtures';
+import type { FixturesResult } from '../../../support/pythonFixtures';
 import { relativeDifference, useWasm } from '../../../support/wasmTestSetup';
 
 const TOLERANCE = 1e-4;

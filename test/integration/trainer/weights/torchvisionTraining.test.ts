@@ -22,7 +22,7 @@ import { loadTorchvisionWeights } from '../../../../src/trainer/weights/loadTorc
 import { readSafetensors } from '../../../../src/trainer/weights/safetensors';
 import { skipMissing } from '../../../support/prerequisites';
 import { fixtureWeights, torchvisionFixtures } from '../../../support/torchvisionFixtures';
-import type { FixturesResult } from '../../../support/torchvisionFixtures';
+import type { FixturesResult } from '../../../support/pythonFixtures';
 import { useWasm, values } from '../../../support/wasmTestSetup';
 
 const SIZE = 64;

@@ -12,7 +12,7 @@ import { readSafetensors } from '../../../../src/trainer/weights/safetensors';
 import type { TensorMap } from '../../../../src/trainer/weights/tensorMap';
 import { skipMissing } from '../../../support/prerequisites';
 import { fixtureWeights, torchvisionFixtures } from '../../../support/torchvisionFixtures';
-import type { FixturesResult } from '../../../support/torchvisionFixtures';
+import type { FixturesResult } from '../../../support/pythonFixtures';
 import { useWasm } from '../../../support/wasmTestSetup';
 
 let fixtures: FixturesResult;
