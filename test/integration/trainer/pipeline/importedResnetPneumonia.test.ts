@@ -1,5 +1,5 @@
 // Issue 14's end-to-end case, through the real CLI: torchvision's resnet18 pretrained in PyTorch
-// (on Fashion-MNIST at 64×64: pretrainedResnetFixture.ts) is fine-tuned at 64×64 on 80 labels of
+// (on Fashion-MNIST at 64×64: pretrainedResnetFixture.ts) is fine-tuned at 64×64 on 40 labels of
 // the real pneumonia data, killed (SIGKILL) in the middle of its full fine-tuning, resumed, and then
 // beats the same network trained from scratch on the same labels. Its fine-tuning uses
 // discriminative learning rates (each block down at half the rate of the one above).
@@ -29,7 +29,7 @@ pretrained: ${weights}
 target:
   dataset: { type: medmnist, path: ${sharedData('pneumoniamnist-subset.npz')} }
   classes: [normal, pneumonia]
-  labelsPerClass: 40
+  labelsPerClass: 20
 fineTune: { strategy: two-phase, headEpochs: 2, epochs: 3, learningRate: 1.0e-4, learningRateDecay: 0.5 }
 training: { batchSize: 16, learningRate: 1.0e-3, classWeights: balanced }
 baseline: { scratch: true }

@@ -42,6 +42,7 @@ describe('Restricted Mode guard', () => {
       'medtransfer.exportOnnx',
       'medtransfer.exportReport',
       'medtransfer.installBackend',
+      'medtransfer.predictWithModel',
       'medtransfer.resumeRun',
       'medtransfer.runExperiment',
     ]);

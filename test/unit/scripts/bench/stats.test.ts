@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FULL_PROTOCOL, fitEpoch, selectModels } from '../../../../scripts/bench/models';
+import { FULL_PROTOCOL, fitEpoch, protocolFor, selectModels } from '../../../../scripts/bench/models';
 import type { BenchRow } from '../../../../scripts/bench/results';
 import { median, pairRatios, ratio } from '../../../../scripts/bench/stats';
 
@@ -122,7 +122,35 @@ describe('selectModels', () => {
       selectModels(['seed-cnn']).map((model) => model.id),
       ['seed-cnn-32x32x3', 'seed-cnn-28x28x1'],
     );
-    assert.equal(selectModels([]).length, 4);
+    assert.deepEqual(
+      selectModels([]).map((model) => model.id),
+      [
+        'seed-cnn-32x32x3',
+        'seed-cnn-28x28x1',
+        'resnet-small-32x32x3',
+        'mobilenet-small-32x32x3',
+        'resnet18-128x128x3',
+        'mobilenetv2-224x224x3',
+      ],
+    );
+    assert.deepEqual(
+      selectModels(['resnet18', 'mobilenetv2']).map((model) => [model.id, model.large]),
+      [
+        ['resnet18-128x128x3', true],
+        ['mobilenetv2-224x224x3', true],
+      ],
+    );
+  });
+
+  it('gives torchvision backbones batch 32 and 128-image epochs, the others the protocol as it is', () => {
+    const [small] = selectModels(['seed-cnn-32']);
+    const [large] = selectModels(['mobilenetv2']);
+    assert.ok(small && large);
+    assert.deepEqual(protocolFor(small, FULL_PROTOCOL), FULL_PROTOCOL);
+    const protocol = protocolFor(large, FULL_PROTOCOL);
+    assert.equal(protocol.batchSize, 32);
+    assert.equal(protocol.imagesPerEpoch, 128);
+    assert.equal(protocol.budgetSeconds, FULL_PROTOCOL.budgetSeconds * 3);
   });
 
   it('names what it does not know', () => {
