@@ -58,7 +58,7 @@ export interface WebviewPage {
   posted(): Promise<unknown[]>;
   /** The last value given to setState. */
   savedState(): Promise<unknown>;
-  /** Delivers a message from the "host". */
+  /** Delivers a message from the "host" and resolves once the view has rendered it (two animation frames). */
   post(message: unknown): Promise<void>;
   /** securitypolicyviolation reports, and console errors about refused resources. */
   cspViolations(): Promise<string[]>;
@@ -132,7 +132,13 @@ export async function openWebview(browser: Browser, options: OpenOptions): Promi
     page,
     posted: () => page.evaluate(() => (globalThis as unknown as PageGlobals).__posted),
     savedState: () => page.evaluate(() => (globalThis as unknown as PageGlobals).__state),
-    post: (message) => page.evaluate((data) => (globalThis as unknown as PageGlobals).postMessage(data, '*'), message),
+    post: async (message) => {
+      await page.evaluate((data) => (globalThis as unknown as PageGlobals).postMessage(data, '*'), message);
+      // The views render on the next animation frame: wait two, so that what follows sees this message's page.
+      await page.evaluate(
+        () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+      );
+    },
     cspViolations: async () => [
       ...(await page.evaluate(() => (globalThis as unknown as PageGlobals).__csp)),
       ...refused,
