@@ -72,6 +72,7 @@ interface PageGlobals {
   __state: unknown;
   __csp: string[];
   postMessage(message: unknown, targetOrigin: string): void;
+  requestAnimationFrame(callback: () => void): number;
 }
 
 export async function openWebview(browser: Browser, options: OpenOptions): Promise<WebviewPage> {
@@ -136,7 +137,11 @@ export async function openWebview(browser: Browser, options: OpenOptions): Promi
       await page.evaluate((data) => (globalThis as unknown as PageGlobals).postMessage(data, '*'), message);
       // The views render on the next animation frame: wait two, so that what follows sees this message's page.
       await page.evaluate(
-        () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+        () =>
+          new Promise<void>((resolve) => {
+            const frames = globalThis as unknown as PageGlobals;
+            frames.requestAnimationFrame(() => frames.requestAnimationFrame(() => resolve()));
+          }),
       );
     },
     cspViolations: async () => [
