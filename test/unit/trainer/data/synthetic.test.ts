@@ -26,8 +26,9 @@ function auc(scores: number[], positive: boolean[]): number {
 function perImage(set: ImageSet, statistic: (image: Float32Array, height: number, width: number) => number): number[] {
   const [height, width] = set.shape;
   const size = height * width;
+  const pixels = pixelsOf(set);
   return Array.from({ length: set.count }, (_, n) =>
-    statistic(pixelsOf(set).subarray(n * size, (n + 1) * size), height, width),
+    statistic(pixels.subarray(n * size, (n + 1) * size), height, width),
   );
 }
 
@@ -104,9 +105,10 @@ describe('generateSynthetic', () => {
   it('tints colour images: warm for the source scanner, cool for the target one', () => {
     const channelMeans = (set: ImageSet): number[] =>
       [0, 1, 2].map((c) => {
+        const pixels = pixelsOf(set);
         let sum = 0;
-        for (let i = c; i < pixelsOf(set).length; i += 3) sum += pixelsOf(set)[i] ?? 0;
-        return sum / (pixelsOf(set).length / 3);
+        for (let i = c; i < pixels.length; i += 3) sum += pixels[i] ?? 0;
+        return sum / (pixels.length / 3);
       });
     const [sourceRed = 0, , sourceBlue = 0] = channelMeans(generateSynthetic('source', 40, [32, 32, 3], 2).train);
     const [targetRed = 0, , targetBlue = 0] = channelMeans(generateSynthetic('target', 40, [32, 32, 3], 2).train);
@@ -142,12 +144,13 @@ describe('generateSynthetic', () => {
     assert.ok(meanAuc > 0.4 && meanAuc < 0.62, `mean-intensity AUC ${meanAuc}`);
     // The class-mean images differ (lesions are brighter on average near the centre) …
     const size = 28 * 28;
+    const pixels = pixelsOf(train);
     const classMean = (label: number): Float32Array => {
       const sum = new Float32Array(size);
       let count = 0;
       for (let n = 0; n < train.count; n++) {
         if (train.labels[n] !== label) continue;
-        for (let i = 0; i < size; i++) sum[i] = (sum[i] ?? 0) + (pixelsOf(train)[n * size + i] ?? 0);
+        for (let i = 0; i < size; i++) sum[i] = (sum[i] ?? 0) + (pixels[n * size + i] ?? 0);
         count++;
       }
       return sum.map((value) => value / count);
