@@ -21,6 +21,7 @@ import {
 import type { NamedTensorMap, Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ImageSet } from '../../src/trainer/data/dataset';
+import { readImages } from '../../src/trainer/data/imageStore';
 
 export interface Replica {
   model: LayersModel;
@@ -40,10 +41,9 @@ export type GradientArrays = Float32Array[];
  */
 export function halfStep(replica: Replica, start: number, count: number): { grads: GradientArrays; loss: number } {
   const { set } = replica;
-  const size = set.shape[0] * set.shape[1] * set.shape[2];
   const kept: { probabilities?: Tensor } = {};
   const result = tidy(() => {
-    const images = tensor4d(set.images.subarray(start * size, (start + count) * size), [count, ...set.shape]);
+    const images = tensor4d(readImages(set.images, start, count), [count, ...set.shape]);
     const labels = tensor1d(set.labels.subarray(start, start + count), 'int32');
     const targets = oneHot(labels, replica.classCount);
     const { value, grads } = variableGrads(() => {

@@ -10,6 +10,7 @@ import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm'
 import type { BackendName } from '../../src/shared/run/events';
 import { selectBackend } from '../../src/trainer/backend/selectBackend';
 import type { ImageSet } from '../../src/trainer/data/dataset';
+import { floatStore } from '../../src/trainer/data/imageStore';
 import { countParams } from '../../src/trainer/models/blocks';
 import { buildClassifier } from '../../src/trainer/models/classifier';
 import { SeededRandom } from '../../src/trainer/random';
@@ -46,7 +47,7 @@ export function syntheticSet(model: BenchModel, count: number, classCount: numbe
   const images = new Float32Array(count * height * width * channels);
   for (let i = 0; i < images.length; i++) images[i] = random.next();
   const labels = Int32Array.from({ length: count }, () => random.integer(classCount));
-  return { images, labels, count, shape: model.inputShape };
+  return { images: floatStore(images, count, model.inputShape), labels, count, shape: model.inputShape };
 }
 
 function threadsOf(backend: BackendName): number {
@@ -120,7 +121,7 @@ export async function runTfjsBench(request: TfjsBenchRequest): Promise<BenchRow>
   const set: ImageSet = fitted.reduced
     ? {
         ...fullSet,
-        images: fullSet.images.subarray(0, fitted.imagesPerEpoch * fullSet.shape.reduce((a, b) => a * b, 1)),
+        images: fullSet.images.select(Array.from({ length: fitted.imagesPerEpoch }, (_, index) => index)),
         labels: fullSet.labels.subarray(0, fitted.imagesPerEpoch),
         count: fitted.imagesPerEpoch,
       }

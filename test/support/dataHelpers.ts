@@ -5,7 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageSet, ImageShape } from '../../src/trainer/data/dataset';
+import { floatStore, readImages } from '../../src/trainer/data/imageStore';
 import { repoRoot } from './paths';
+
+/** Every image of a set (none for a missing one) as float32 NHWC in [0, 1], as training reads them. */
+export function pixelsOf(set: Pick<ImageSet, 'images'> | null | undefined): Float32Array {
+  return set ? readImages(set.images) : new Float32Array();
+}
 
 /** Shared read-only data next to the repository (always present in CI). */
 export const sharedData = (name: string): string => join(repoRoot, '..', 'shared', 'data', name);
@@ -88,7 +94,7 @@ export function makeSet(
       }
     }
   }
-  return { images, labels: Int32Array.from(labels), count, shape };
+  return { images: floatStore(images, count, shape), labels: Int32Array.from(labels), count, shape };
 }
 
 /** A set where every image is filled with its own index (so a selection can be traced back). */
@@ -99,7 +105,8 @@ export function indexedSet(labels: number[], shape: ImageShape = [2, 2, 1]): Ima
 /** The image indices of an indexedSet subset (read back from the pixel values). */
 export function indicesOf(set: ImageSet): number[] {
   const size = set.shape[0] * set.shape[1] * set.shape[2];
-  return Array.from({ length: set.count }, (_, n) => set.images[n * size] ?? -1);
+  const values = pixelsOf(set);
+  return Array.from({ length: set.count }, (_, n) => values[n * size] ?? -1);
 }
 
 /** Maximum absolute difference between two arrays of the same length. */

@@ -1,7 +1,10 @@
 // Brings images to the model's input shape: bilinear resize and channel conversion on flat
-// NHWC Float32Arrays. Every loader and prepareDataset go through here, so a dataset of any
+// NHWC Float32Arrays (one image at a time for a whole store, whose result is stored compact again). Every loader and prepareDataset go through here, so a dataset of any
 // size or colour model can feed any architecture.
 import type { ImageSet, ImageShape } from './dataset';
+import { FULL_SCALE, MemoryImageStore, newPixelArray, quantise, storedBytes, toUnit } from './imageStore';
+import type { ImageStore, PixelArray, PixelType } from './imageStore';
+import { memoryBudget } from './memoryBudget';
 
 // ITU-R BT.601 luma, the weights PIL's convert('L') and OpenCV's cvtColor use, so a grayscale
 // model sees the same values it would after the usual Python preprocessing.
@@ -195,11 +198,70 @@ export function convertPixels(
   return convertChannels(resized, count * outHeight * outWidth, inChannels, outChannels);
 }
 
+/**
+ * A streamed store seen at another shape, each image converted when it is read: what convertStore
+ * stores, without holding it (the conversion is then paid every epoch).
+ */
+class ConvertedImageStore implements ImageStore {
+  readonly residentBytes = 0;
+  readonly pixelType: PixelType;
+  readonly divisor: number;
+  private readonly source: Float32Array;
+  private readonly stored: PixelArray;
+
+  constructor(
+    private readonly store: ImageStore,
+    readonly shape: ImageShape,
+  ) {
+    this.pixelType = store.pixelType;
+    this.divisor = FULL_SCALE[store.pixelType];
+    this.source = new Float32Array(pixelsPerImage(store.shape));
+    this.stored = newPixelArray(store.pixelType, pixelsPerImage(shape));
+  }
+
+  get count(): number {
+    return this.store.count;
+  }
+
+  readInto(index: number, target: Float32Array, offset: number): void {
+    this.readStored(index, this.stored, 0);
+    toUnit(this.stored, this.pixelType, this.divisor, target, offset);
+  }
+
+  readStored(index: number, target: PixelArray, offset: number): void {
+    this.store.readInto(index, this.source, 0);
+    quantise(convertPixels(this.source, 1, this.store.shape, this.shape), this.pixelType, target, offset);
+  }
+
+  select(indices: ArrayLike<number>): ImageStore {
+    return new ConvertedImageStore(this.store.select(indices), this.shape);
+  }
+}
+
+/**
+ * The images of `store` at `shape`, image by image, stored as compactly as they were: each converted
+ * image is rounded to the nearest value of the store's type (1/255 for uint8, 1/65535 for uint16), so
+ * a dataset is never held whole as float32.
+ */
+export function convertStore(store: ImageStore, shape: ImageShape): ImageStore {
+  const type = store.pixelType;
+  if (store.residentBytes === 0 && storedBytes(type, store.count, shape) > memoryBudget())
+    return new ConvertedImageStore(store, shape);
+  const outSize = pixelsPerImage(shape);
+  const out = newPixelArray(type, store.count * outSize);
+  const image = new Float32Array(pixelsPerImage(store.shape));
+  for (let n = 0; n < store.count; n++) {
+    store.readInto(n, image, 0);
+    quantise(convertPixels(image, 1, store.shape, shape), type, out, n * outSize);
+  }
+  return new MemoryImageStore(out, store.count, [shape[0], shape[1], shape[2]], FULL_SCALE[type]);
+}
+
 /** Converts an ImageSet to `shape`; returns the same set when it already has it. */
 export function convertImageSet(set: ImageSet, shape: ImageShape): ImageSet {
   if (set.shape[0] === shape[0] && set.shape[1] === shape[1] && set.shape[2] === shape[2]) return set;
   return {
-    images: convertPixels(set.images, set.count, set.shape, shape),
+    images: convertStore(set.images, shape),
     labels: set.labels,
     count: set.count,
     shape: [shape[0], shape[1], shape[2]],

@@ -1,13 +1,14 @@
-// In-memory datasets: every loader returns images as float32 NHWC in [0, 1] with integer labels,
-// so the rest of the trainer never sees file formats.
+// Datasets as the loaders return them: images in an ImageStore (compact, in memory or streamed,
+// read as float32 NHWC in [0, 1]) with integer labels, so the rest of the trainer never sees file formats.
 import type { IntensityScaling } from '../../shared/run/intensityScaling';
+import type { ImageStore } from './imageStore';
 
 /** [height, width, channels] */
 export type ImageShape = [number, number, number];
 
 export interface ImageSet {
-  /** count × height × width × channels values in [0, 1], row-major NHWC. */
-  images: Float32Array;
+  /** count images of `shape`, read as values in [0, 1], row-major NHWC. */
+  images: ImageStore;
   /** count labels in [0, classes.length). */
   labels: Int32Array;
   count: number;

@@ -9,6 +9,8 @@ import { DatasetError } from './dataset';
 import type { ImageSet, ImageShape, LoadedDataset } from './dataset';
 import type { DecodedImage } from './decodeImage';
 import { fitImage } from './fitImage';
+import { MemoryImageStore, newPixelArray, quantise, storedBytes } from './imageStore';
+import { MEMORY_BUDGET_ENV, describeBytes, memoryBudget } from './memoryBudget';
 import { NON_FINITE_ADVICE, describeNonFinite, findNonFinite } from './finitePixels';
 import { integerScale } from './intensityRange';
 import type { IntensityScaling } from '../../shared/run/intensityScaling';
@@ -75,7 +77,8 @@ export function throttledProgress(
 }
 
 interface Collected {
-  pixels: Float32Array[];
+  /** Each image fitted to the input shape and kept at its source's depth (uint8 or uint16). */
+  pixels: (Uint8Array | Uint16Array)[];
   labels: number[];
   groups: number[];
   /** Per image, its deep samples (16-bit PNG) when it has them, to rescale once all are decoded. */
@@ -118,18 +121,27 @@ function rescaleDeepSamples(collected: Collected[]): IntensityScaling[] {
       deep.forEach((samples, index) => {
         const image = pixels[index];
         if (samples?.storedAs !== storedAs || !image) return;
-        for (let i = 0; i < image.length; i++) image[i] = (image[i] ?? 0) * factor;
+        // Rounded again in 16 bits: the data has at most `bits` of them, so nothing is lost.
+        for (let i = 0; i < image.length; i++) image[i] = Math.min(65535, Math.round((image[i] ?? 0) * factor));
       });
   }
   return scaling;
 }
 
+/** One store for a split: uint8 when every image came from 8-bit samples, else uint16 (v/255 = 257v/65535). */
 function toSet(collected: Collected, shape: ImageShape): ImageSet {
   const size = shape[0] * shape[1] * shape[2];
-  const images = new Float32Array(collected.pixels.length * size);
-  collected.pixels.forEach((pixels, index) => images.set(pixels, index * size));
+  const deep = collected.pixels.some((pixels) => pixels instanceof Uint16Array);
+  const images = deep
+    ? new Uint16Array(collected.pixels.length * size)
+    : new Uint8Array(collected.pixels.length * size);
+  collected.pixels.forEach((pixels, index) => {
+    if (deep && pixels instanceof Uint8Array)
+      for (let i = 0; i < size; i++) images[index * size + i] = (pixels[i] ?? 0) * 257;
+    else images.set(pixels, index * size);
+  });
   return {
-    images,
+    images: new MemoryImageStore(images, collected.labels.length, [shape[0], shape[1], shape[2]]),
     labels: Int32Array.from(collected.labels),
     count: collected.labels.length,
     shape: [shape[0], shape[1], shape[2]],
@@ -164,15 +176,24 @@ export async function decodeEntries(
   const lookup = await readCachedDataset(cache.dir, key);
   if (lookup.kind === 'hit') {
     options.onProgress?.({ stage: 'cache', done: entries.length, total: entries.length });
+    const hit = `cache hit at ${cache.dir}: ${counted(entries.length, 'file')} not decoded again`;
     return {
       ...lookup.dataset,
-      info: [...cache.notes, `cache hit at ${cache.dir}: ${counted(entries.length, 'file')} not decoded again`],
+      info: [...cache.notes, hit + (lookup.streamed ? streamedNote(lookup.imageBytes) : '')],
     };
   }
-  const loaded = await decodeFiles(entries, decode, options);
+  let loaded = await decodeFiles(entries, decode, options);
   const failure = await writeCachedDataset(cache.dir, key, loaded);
   const stored = failure === null ? 'stored them' : `could not store them (${failure})`;
-  const miss = `cache miss at ${cache.dir}: decoded ${counted(entries.length, 'file')} and ${stored}`;
+  let miss = `cache miss at ${cache.dir}: decoded ${counted(entries.length, 'file')} and ${stored}`;
+  // Over the budget, the decoded images are let go and read back from the entry a batch at a time.
+  if (failure === null && datasetBytes(loaded) > memoryBudget()) {
+    const stored = await readCachedDataset(cache.dir, key);
+    if (stored.kind === 'hit') {
+      loaded = stored.dataset;
+      miss += streamedNote(stored.imageBytes);
+    }
+  }
   if (lookup.reason === null) return { ...loaded, info: [...cache.notes, miss] };
   // An entry that was there and not used: altered, foreign or broken, which someone should know.
   return {
@@ -183,6 +204,21 @@ export async function decodeEntries(
     ],
     info: [...cache.notes, miss],
   };
+}
+
+/** Bytes of compact pixels a loaded dataset holds. */
+function datasetBytes(dataset: LoadedDataset): number {
+  return [dataset.train, dataset.val, dataset.test].reduce(
+    (sum, set) => sum + (set ? storedBytes(set.images.pixelType, set.count, set.shape) : 0),
+    0,
+  );
+}
+
+function streamedNote(imageBytes: number): string {
+  return (
+    `; its images (${describeBytes(imageBytes)}) pass the memory budget ` +
+    `(${describeBytes(memoryBudget())}, ${MEMORY_BUDGET_ENV}) and are read from the cache a batch at a time`
+  );
 }
 
 async function decodeFiles(
@@ -257,7 +293,11 @@ async function decodeFiles(
       groupIds.set(groupKey, group);
     }
     for (const image of decoded.images) {
-      target.pixels.push(fitImage(image, shape, options.resize));
+      const type = image.depth === 8 ? 'uint8' : 'uint16';
+      const fitted = fitImage(image, shape, options.resize);
+      const compact = newPixelArray(type, fitted.length) as Uint8Array | Uint16Array;
+      quantise(fitted, type, compact, 0);
+      target.pixels.push(compact);
       target.labels.push(entry.label);
       target.groups.push(group);
       target.deep.push(image.deepSamples);

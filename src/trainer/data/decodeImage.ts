@@ -11,6 +11,11 @@ export interface DecodedImage {
   pixels: Float32Array;
   shape: ImageShape;
   /**
+   * The bits a sample has at the source, which decide how compactly the dataset keeps the fitted
+   * image: 8 (8-bit PNG, JPEG) as uint8, 16 (16-bit PNG; windowed or scaled DICOM and NIfTI) as uint16.
+   */
+  depth: 8 | 16;
+  /**
    * Integer samples of more than 8 bits (16-bit PNG): `pixels` are value ÷ (2^bits − 1), and
    * `found` the smallest and largest value. The dataset decides from all of its images whether the
    * data uses fewer bits (12-bit X-rays written to 16-bit PNGs) and rescales them (decodeEntries).
@@ -52,7 +57,7 @@ function decodePng(bytes: Uint8Array): DecodedImage {
       pixels[o++] = sample * scale;
     }
   }
-  const decoded: DecodedImage = { pixels, shape: [height, width, channels] };
+  const decoded: DecodedImage = { pixels, shape: [height, width, channels], depth: maxSample > 255 ? 16 : 8 };
   if (maxSample > 255) decoded.deepSamples = { storedAs: `${png.depth}-bit PNG`, bits: png.depth, found: [low, high] };
   return decoded;
 }
@@ -63,7 +68,7 @@ function decodeJpeg(bytes: Uint8Array): DecodedImage {
   const image = decodeJpegData(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
   const pixels = new Float32Array(image.data.length);
   for (let i = 0; i < pixels.length; i++) pixels[i] = (image.data[i] ?? 0) / 255;
-  return { pixels, shape: [image.height, image.width, 3] };
+  return { pixels, shape: [image.height, image.width, 3], depth: 8 };
 }
 
 /** Why a file did not decode, in words: cut short, or damaged (with the decoder's own words). */

@@ -2,6 +2,8 @@
 // while the clipped cross-entropy and max-pooling can keep the loss itself finite, so nothing else
 // notices until the model answers 0.5 for everything. Every decoded image is checked here.
 import type { ImageShape } from './dataset';
+import { MemoryImageStore, valuesPerImage } from './imageStore';
+import type { ImageStore } from './imageStore';
 
 /** The first non-finite value in a run of images, and how many there are in all. */
 export interface NonFinitePixels {
@@ -43,6 +45,28 @@ export function findNonFinite(values: Float32Array, count: number, shape: ImageS
     found.values++;
     if (image !== lastImage) found.images++;
     lastImage = image;
+  }
+  return found;
+}
+
+/**
+ * findNonFinite for a store: integer pixels are finite by their type; float ones are scanned in
+ * place when held in memory, else image by image.
+ */
+export function findNonFiniteInStore(store: ImageStore): NonFinitePixels | null {
+  if (store.pixelType !== 'float32') return null;
+  if (store instanceof MemoryImageStore && store.pixels instanceof Float32Array)
+    return findNonFinite(store.pixels, store.count, store.shape);
+  const image = new Float32Array(valuesPerImage(store.shape));
+  let found: NonFinitePixels | null = null;
+  for (let n = 0; n < store.count; n++) {
+    store.readInto(n, image, 0);
+    const inImage = findNonFinite(image, 1, store.shape);
+    if (!inImage) continue;
+    if (found) {
+      found.values += inImage.values;
+      found.images++;
+    } else found = { ...inImage, image: n };
   }
   return found;
 }

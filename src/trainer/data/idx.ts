@@ -4,6 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { MemoryImageStore } from './imageStore';
 import { DatasetError } from './dataset';
 import type { ImageSet, LoadedDataset } from './dataset';
 import { classCountOfLabels } from './labelClasses';
@@ -98,11 +99,9 @@ async function readSplit(imagesPath: string, labelsPath: string): Promise<ImageS
       labelsPath,
     );
   }
-  const scale = new Float32Array(256).map((_, value) => value / 255);
-  const pixels = new Float32Array(images.values.length);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = scale[images.values[i] ?? 0] ?? 0;
   return {
-    images: pixels,
+    // The file's bytes are the store: 8-bit pixels are kept as they are.
+    images: new MemoryImageStore(images.values, count, [height, width, 1], 255),
     labels: Int32Array.from(labels.values),
     count,
     shape: [height, width, 1],

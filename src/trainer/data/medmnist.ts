@@ -1,13 +1,20 @@
 // MedMNIST .npz files (https://medmnist.com): a zip of .npy arrays train_images, train_labels,
 // val_images, val_labels, test_images, test_labels. Images are (N, H, W) gray or (N, H, W, 3)
 // RGB uint8; labels are (N, 1) (or (N,)) class indices.
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { unzipSync } from 'fflate';
 import { DatasetError } from './dataset';
 import type { ImageSet, LoadedDataset } from './dataset';
 import { classCountOfLabels } from './labelClasses';
+import { floatStore, MemoryImageStore } from './imageStore';
+import type { ImageStore } from './imageStore';
+import { loadStreamedMedmnist } from './medmnistStream';
+import { memoryBudget } from './memoryBudget';
 import { parseNpy } from './npy';
+import { readZipDirectory } from './zipDirectory';
+import type { ZipMember } from './zipDirectory';
 import type { NpyArray, NpyValues } from './npy';
 import { finiteRange, floatScale, integerScale } from './intensityRange';
 import type { IntensityScaling } from '../../shared/run/intensityScaling';
@@ -30,8 +37,10 @@ interface StoredSplit {
   labels: Int32Array;
 }
 
-function readImages(array: NpyArray, file: string): StoredImages {
-  const [count, height, width, channels, ...rest] = array.shape;
+/** (N, H, W) or (N, H, W, C) with 1 or 3 channels, as count and [H, W, C]; else a DatasetError. */
+export function imagesShape(dimensions: number[], file: string): { count: number; shape: [number, number, number] } {
+  const [count, height, width, channels, ...rest] = dimensions;
+  const array = { shape: dimensions };
   if (count === undefined || height === undefined || width === undefined || rest.length > 0) {
     throw new DatasetError(`images must have shape (N, H, W) or (N, H, W, C); got (${array.shape.join(', ')})`, file);
   }
@@ -43,6 +52,11 @@ function readImages(array: NpyArray, file: string): StoredImages {
       file,
     );
   }
+  return { count, shape: [height, width, channels ?? 1] };
+}
+
+function readImages(array: NpyArray, file: string): StoredImages {
+  const { count, shape } = imagesShape(array.shape, file);
   const { values, dtype } = array;
   const readable =
     values instanceof Uint8Array ||
@@ -51,7 +65,7 @@ function readImages(array: NpyArray, file: string): StoredImages {
     values instanceof Float64Array;
   if (!readable)
     throw new DatasetError(`unsupported image dtype '${dtype}' (uint8, uint16 or float images are read)`, file);
-  return { array, file, count, shape: [height, width, channels ?? 1] };
+  return { array, file, count, shape };
 }
 
 /** The element type's name, as the scaling note and errors say it. */
@@ -65,7 +79,7 @@ function typeName(values: NpyValues): string {
  * One divisor per element type, from the values of every split together, so that train, val and
  * test images of the same intensity stay the same after scaling.
  */
-function scaleImages(splits: StoredImages[], name: string): { scaled: Float32Array[]; scaling: IntensityScaling[] } {
+function scaleImages(splits: StoredImages[], name: string): { scaled: ImageStore[]; scaling: IntensityScaling[] } {
   const divisors = new Map<string, number>();
   const scaling: IntensityScaling[] = [];
   for (const type of new Set(splits.map((split) => typeName(split.array.values)))) {
@@ -89,16 +103,21 @@ function scaleImages(splits: StoredImages[], name: string): { scaled: Float32Arr
     divisors.set(type, scale.divisor);
     if (scale.scaling) scaling.push(scale.scaling);
   }
-  const scaled = splits.map(({ array }) => {
-    const divisor = divisors.get(typeName(array.values)) ?? 1;
-    const out = new Float32Array(array.values.length);
-    for (let i = 0; i < out.length; i++) out[i] = (array.values[i] ?? 0) / divisor;
-    return out;
+  // Integer pixels are kept as stored (1 or 2 bytes a value) and divided a batch at a time; float
+  // ones are divided here, once, into float32.
+  const scaled = splits.map(({ array, count, shape }): ImageStore => {
+    const { values } = array;
+    const divisor = divisors.get(typeName(values)) ?? 1;
+    if (values instanceof Uint8Array || values instanceof Uint16Array)
+      return new MemoryImageStore(values, count, shape, divisor);
+    const out = new Float32Array(values.length);
+    for (let i = 0; i < out.length; i++) out[i] = (values[i] ?? 0) / divisor;
+    return floatStore(out, count, shape);
   });
   return { scaled, scaling };
 }
 
-function readLabels(array: NpyArray, count: number, file: string): Int32Array {
+export function readLabels(array: NpyArray, count: number, file: string): Int32Array {
   const [rows, columns, ...rest] = array.shape;
   if (rows === undefined || rest.length > 0)
     throw new DatasetError(`labels must have shape (N,) or (N, 1); got (${array.shape.join(', ')})`, file);
@@ -178,7 +197,7 @@ export function parseMedmnist(zipBytes: Uint8Array, name: string): LoadedDataset
     name,
   );
   const setOf = (split: SplitName, stored: StoredSplit): ImageSet => ({
-    images: scaled[present.indexOf(split)] ?? new Float32Array(),
+    images: scaled[present.indexOf(split)] ?? floatStore(new Float32Array(), 0, stored.images.shape),
     labels: stored.labels,
     count: stored.images.count,
     shape: stored.images.shape,
@@ -197,8 +216,30 @@ export function parseMedmnist(zipBytes: Uint8Array, name: string): LoadedDataset
   };
 }
 
-/** Reads a MedMNIST .npz from disk. */
-export async function loadMedmnist(path: string): Promise<LoadedDataset> {
+/**
+ * Reads a MedMNIST .npz from disk: whole, when its images fit the memory budget; else its zip
+ * directory, and the images a batch at a time (loadStreamedMedmnist).
+ */
+export async function loadMedmnist(path: string, budget: number = memoryBudget()): Promise<LoadedDataset> {
+  const fd = openSync(path, 'r');
+  let streamed = false;
+  try {
+    let members: ZipMember[] | null = null;
+    try {
+      members = readZipDirectory(fd, fstatSync(fd).size);
+    } catch {
+      // Not a readable zip: parseMedmnist below says so, naming the file.
+    }
+    const images = members?.filter((member) => /^(train|val|test)_images\.npy$/.test(member.name)) ?? [];
+    const imageBytes = images.reduce((sum, member) => sum + member.size, 0);
+    if (members && imageBytes > budget) {
+      const dataset = await loadStreamedMedmnist(fd, path, members, imageBytes, budget);
+      streamed = true;
+      return dataset;
+    }
+  } finally {
+    if (!streamed) closeSync(fd);
+  }
   const bytes = await readFile(path);
   return parseMedmnist(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }

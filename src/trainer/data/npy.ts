@@ -115,8 +115,24 @@ function elementType(kind: string, size: number): ElementType | undefined {
   }
 }
 
-/** Parses one .npy file. `file` names it in errors (e.g. `data.npz/train_images.npy`). */
-export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
+/** What a .npy header says: dtype, shape, where the values start and how to read them. */
+export interface NpyLayout {
+  dtype: string;
+  shape: number[];
+  /** Byte offset of the first value. */
+  dataStart: number;
+  littleEndian: boolean;
+  /** Bytes a value. */
+  size: number;
+  /** `u1`, `u2`, `f4`…: kind and size as numpy writes them. */
+  kind: string;
+}
+
+/**
+ * Reads a .npy header from the file's first bytes (its whole header must be there). `file` names it
+ * in errors (e.g. `data.npz/train_images.npy`).
+ */
+export function parseNpyHeader(bytes: Uint8Array, file: string): NpyLayout {
   if (bytes.length < 10 || MAGIC.some((value, index) => bytes[index] !== value)) {
     throw new DatasetError('not a .npy array (missing the \\x93NUMPY magic string)', file);
   }
@@ -159,7 +175,24 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   }
   // '=' is native order as numpy saw it; numpy writes '<' or '|' in practice, and every
   // machine that writes .npy files today is little-endian.
-  const littleEndian = match[1] !== '>';
+  return {
+    dtype: header.descr,
+    shape: header.shape,
+    dataStart,
+    littleEndian: match[1] !== '>',
+    size: type.size,
+    kind: `${match[2] ?? ''}${type.size}`,
+  };
+}
+
+/** Parses one .npy file. `file` names it in errors (e.g. `data.npz/train_images.npy`). */
+export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
+  const layout = parseNpyHeader(bytes, file);
+  const { dataStart, littleEndian } = layout;
+  const header = { shape: layout.shape, descr: layout.dtype };
+  const type = elementType(layout.kind[0] ?? '', layout.size);
+  if (!type) throw new DatasetError(`unsupported dtype '${layout.dtype}'`, file);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = header.shape.reduce((a, b) => a * b, 1);
   const needed = length * type.size;
   if (bytes.length - dataStart < needed) {
@@ -170,7 +203,7 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
     );
   }
   let values: NpyValues;
-  if (type.size === 1 && match[2] !== 'i') {
+  if (type.size === 1 && layout.kind !== 'i1') {
     // Bytes need no decoding: copy them out of the (possibly shared) zip buffer.
     values = bytes.slice(dataStart, dataStart + length);
   } else {

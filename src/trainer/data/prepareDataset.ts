@@ -1,7 +1,7 @@
 // From whatever a loader returned to what training needs: all three splits, at the model's
 // input shape, with the few-label sampling applied to the training split only.
 import { convertImageSet } from './convertImages';
-import { NON_FINITE_ADVICE, describeNonFinite, findNonFinite } from './finitePixels';
+import { NON_FINITE_ADVICE, describeNonFinite, findNonFiniteInStore } from './finitePixels';
 import { intensityScalingText } from '../../shared/run/intensityScaling';
 import type { IntensityScaling } from '../../shared/run/intensityScaling';
 import { DatasetError } from './dataset';
@@ -55,7 +55,7 @@ function checkLabels(set: ImageSet, classCount: number, split: string): void {
  * of them; the loaders that decode file by file check each file too, to name it.
  */
 function checkFinite(set: ImageSet, split: string, description: string): void {
-  const found = findNonFinite(set.images, set.count, set.shape);
+  const found = findNonFiniteInStore(set.images);
   if (!found) return;
   const image = set.source ? `image ${found.image}` : `${split} image ${found.image}`;
   throw new DatasetError(

@@ -13,21 +13,18 @@ export function classCounts(labels: Int32Array, classCount: number): number[] {
   return counts;
 }
 
-/** The images at `indices` (in that order), copied into a new set. */
+/** The images at `indices` (in that order): a new set (its store a copy in memory, or a view of the same file). */
 export function selectImages(set: ImageSet, indices: ArrayLike<number>): ImageSet {
-  const size = set.shape[0] * set.shape[1] * set.shape[2];
-  const images = new Float32Array(indices.length * size);
   const labels = new Int32Array(indices.length);
   const groups = set.groups ? new Int32Array(indices.length) : undefined;
   for (let k = 0; k < indices.length; k++) {
     const index = indices[k] ?? 0;
     if (index < 0 || index >= set.count) throw new RangeError(`image index ${index} outside 0..${set.count - 1}`);
-    images.set(set.images.subarray(index * size, (index + 1) * size), k * size);
     labels[k] = set.labels[index] ?? 0;
     if (groups) groups[k] = set.groups?.[index] ?? 0;
   }
   const selected: ImageSet = {
-    images,
+    images: set.images.select(indices),
     labels,
     count: indices.length,
     shape: [set.shape[0], set.shape[1], set.shape[2]],

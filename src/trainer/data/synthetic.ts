@@ -18,6 +18,7 @@
 // lesions and even full-data training fails; much stronger ones and 40 labels are enough.
 import { DatasetError } from './dataset';
 import type { ImageSet, ImageShape, LoadedDataset } from './dataset';
+import { floatStore } from './imageStore';
 import { SeededRandom } from '../random';
 import { stratifiedSplit } from './splits';
 
@@ -352,7 +353,9 @@ export function generateSynthetic(
     const imageTint = channels >= 3 ? tint.map((value) => value * random.uniform(0.96, 1.04)) : tint;
     writeImage(images, n * height * width * channels, gray, channels, imageTint);
   }
-  const all: ImageSet = { images, labels, count: samples, shape: [height, width, channels] };
+  const generated: ImageShape = [height, width, channels];
+  // Generated values are kept as float32: they are the data, not a quantised reading of it.
+  const all: ImageSet = { images: floatStore(images, samples, generated), labels, count: samples, shape: generated };
   const [train, val, test] = stratifiedSplit(all, SYNTHETIC_SPLIT, splitRandom);
   if (!train || !val || !test) throw new Error('stratifiedSplit returned fewer parts than asked');
   return {

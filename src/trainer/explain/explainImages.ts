@@ -7,7 +7,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { decideClass } from '../../shared/run/modelDecision';
 import type { OperatingPointDecision } from '../../shared/run/modelDecision';
 import type { SaliencyMethod } from '../../shared/run/saliency';
-import type { ImageSet } from '../data/dataset';
+import type { ImageShape } from '../data/dataset';
 import { SeededRandom } from '../random';
 import { classifierGraph } from './classifierGraph';
 import type { ClassifierGraph } from './classifierGraph';
@@ -16,6 +16,13 @@ import { toHeatmaps } from './heatmap';
 import { smoothGrad } from './inputGradients';
 
 export type MethodChoice = 'auto' | SaliencyMethod;
+
+/** A few images already read as float32 NHWC in [0, 1]. */
+export interface FloatImages {
+  images: Float32Array;
+  count: number;
+  shape: ImageShape;
+}
 
 export interface ImageExplanation {
   method: SaliencyMethod;
@@ -54,11 +61,7 @@ export function resolveMethod(
   return choice;
 }
 
-export function explainImages(
-  model: LayersModel,
-  set: Pick<ImageSet, 'images' | 'count' | 'shape'>,
-  options: ExplainOptions,
-): ImageExplanation[] {
+export function explainImages(model: LayersModel, set: FloatImages, options: ExplainOptions): ImageExplanation[] {
   const graph = classifierGraph(model);
   const method = resolveMethod(options.method, graph);
   const [height, width] = set.shape;

@@ -9,6 +9,7 @@ import { decideClass } from '../../shared/run/modelDecision';
 import type { OperatingPointDecision } from '../../shared/run/modelDecision';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import type { ImageSet } from '../data/dataset';
+import { readImagesAt } from '../data/imageStore';
 import { SeededRandom } from '../random';
 import type { EventStream } from '../run/eventStream';
 import { predictProbabilities } from '../training/predict';
@@ -43,10 +44,7 @@ export function writeRunSaliency(request: SaliencyRequest): void {
   const random = new SeededRandom(experiment.seed).fork('saliencySample');
   const indices = sampleExamples(set.labels, predictions, classes.length, samplesPerClass, random);
   const perImage = set.shape[0] * set.shape[1] * set.shape[2];
-  const images = new Float32Array(indices.length * perImage);
-  indices.forEach((index, n) =>
-    images.set(set.images.subarray(index * perImage, (index + 1) * perImage), n * perImage),
-  );
+  const images = readImagesAt(set.images, indices);
   const subset = { images, count: indices.length, shape: set.shape };
   const explained = request.models.map(({ model, classifier, decision }) => ({
     model,

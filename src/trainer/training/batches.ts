@@ -1,5 +1,6 @@
 // Serves shuffled mini-batches from an ImageSet through buffers allocated once, so an epoch
-// does no per-batch allocation in JavaScript beyond the tensors handed to the model.
+// does no per-batch allocation in JavaScript beyond the tensors handed to the model. The images
+// become float32 here, a batch at a time, from however compactly their store holds them.
 import type { ImageSet } from '../data/dataset';
 import type { SeededRandom } from '../random';
 
@@ -93,10 +94,7 @@ export class BatchIterator {
       const count = Math.min(this.batchSize, this.set.count - start);
       for (let offset = 0; offset < count; offset++) {
         const index = this.order[start + offset] ?? 0;
-        this.imageBuffer.set(
-          this.set.images.subarray(index * this.imageSize, (index + 1) * this.imageSize),
-          offset * this.imageSize,
-        );
+        this.set.images.readInto(index, this.imageBuffer, offset * this.imageSize);
         this.labelBuffer[offset] = this.set.labels[index] ?? 0;
       }
       yield {

@@ -6,6 +6,8 @@ import type { Optimizer, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { EarlyStopping } from '../../shared/experiment/schema';
 import type { EpochMetrics, TrainerEventBody, TrainingPhase } from '../../shared/run/events';
 import type { ImageSet } from '../data/dataset';
+import { valuesPerImage } from '../data/imageStore';
+import type { ImageStore } from '../data/imageStore';
 import { computeClinicalMetrics } from '../evaluation/clinicalMetrics';
 import type { Classifier } from '../models/classifier';
 import type { LayerRateScale } from '../models/blocks';
@@ -287,15 +289,19 @@ function validate(options: PhaseTraining): {
 }
 
 /** Min and max of the training images, computed once when first asked for. */
-function lazyRange(values: Float32Array): () => [number, number] {
+function lazyRange(store: ImageStore): () => [number, number] {
   let range: [number, number] | null = null;
   return () => {
     if (range) return range;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
-    for (const value of values) {
-      if (value < min) min = value;
-      if (value > max) max = value;
+    const values = new Float32Array(valuesPerImage(store.shape));
+    for (let n = 0; n < store.count; n++) {
+      store.readInto(n, values, 0);
+      for (const value of values) {
+        if (value < min) min = value;
+        if (value > max) max = value;
+      }
     }
     range = [min, max];
     return range;

@@ -1,28 +1,43 @@
 // Decoded, resized datasets on disk, so a second run starts training in seconds: one folder
-// per key with a JSON header and the raw Float32/Int32 arrays (no parsing, one read each).
+// per key with a JSON header and the raw arrays: images as compact as they were decoded (uint8,
+// uint16 or float32), labels and groups as int32 (no parsing, one read each). An entry whose images
+// pass the memory budget is not read whole: its image files are read a batch at a time (streamed).
 // Entries are written to a temporary folder and renamed into place, so a crash or a run
 // racing another never leaves a half-written entry that a later run would read.
 // A hit skips the files, so an entry must be exactly what this user decoded: its header carries a
 // SHA-256 of everything else in it (checked before it counts), and an entry (or a file in it)
 // owned by another user is never read, even with a matching hash, since its writer chose what the
-// hash covers. Either is a miss with the reason, and the entry is written again.
+// hash covers. Either is a miss with the reason, and the entry is written again. A streamed entry's
+// images are hashed once, read through the very file descriptor later reads use, before any is used.
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replaceFolderAtomically, writeFileDurably } from '../../../shared/host/atomicFiles';
 import { errorMessage } from '../../../shared/errors/errorMessage';
 import type { ImageSet, LoadedDataset } from '../dataset';
+import { FileImageStore } from '../fileImageStore';
+import { BYTES_PER_VALUE, MemoryImageStore, storedBytes } from '../imageStore';
+import type { PixelArray, PixelType } from '../imageStore';
+import { memoryBudget } from '../memoryBudget';
 import type { IntensityScaling } from '../../../shared/run/intensityScaling';
 
 interface SplitHeader {
   count: number;
   groups: boolean;
+  /** How the images are stored, and the stored value that is 1.0. */
+  pixels: PixelType;
+  divisor: number;
 }
+
+/** The entry format; entries of another are a miss (version 2 held float32 images). */
+const VERSION = 3;
+const EXTENSION: Record<PixelType, string> = { uint8: 'u8', uint16: 'u16', float32: 'f32' };
 
 /** What the hash covers besides the arrays: every field of the header but the hash. */
 interface CacheContents {
-  version: 2;
+  version: typeof VERSION;
   /** The key the entry was written under, so an entry copied to another key's folder is no hit. */
   key: string;
   description: string;
@@ -40,12 +55,15 @@ interface CacheHeader extends CacheContents {
 }
 
 /** A hit, or a miss with the reason when there was an entry that could not be used (null: none). */
-export type CacheLookup = { kind: 'hit'; dataset: LoadedDataset } | { kind: 'miss'; reason: string | null };
+/** A hit says whether its images are streamed from the entry (imageBytes over the memory budget). */
+export type CacheLookup =
+  | { kind: 'hit'; dataset: LoadedDataset; streamed: boolean; imageBytes: number }
+  | { kind: 'miss'; reason: string | null };
 
 const SPLITS = ['train', 'val', 'test'] as const;
 const HEADER = 'header.json';
 
-function arrayBytes(array: Float32Array | Int32Array): Uint8Array {
+function arrayBytes(array: PixelArray | Int32Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
@@ -61,8 +79,12 @@ function arrayFiles(splits: CacheContents['splits']): string[] {
   return SPLITS.flatMap((split) => {
     const info = splits[split];
     if (!info) return [];
-    return [`${split}.images.f32`, `${split}.labels.i32`, ...(info.groups ? [`${split}.groups.i32`] : [])];
+    return [imagesFile(split, info), `${split}.labels.i32`, ...(info.groups ? [`${split}.groups.i32`] : [])];
   });
+}
+
+function imagesFile(split: string, info: SplitHeader): string {
+  return `${split}.images.${EXTENSION[info.pixels]}`;
 }
 
 function startHash(contents: CacheContents): Hash {
@@ -85,18 +107,58 @@ async function checkOwned(path: string, uid: number | null, kind: 'file' | 'fold
 }
 
 function contentsOf(header: unknown, key: string): CacheContents {
-  if (header === null || typeof header !== 'object' || !('version' in header) || header.version !== 2)
+  if (header === null || typeof header !== 'object' || !('version' in header) || header.version === 1)
     throw new Untrusted('it was written by an older version of MedTransfer, without an integrity hash');
+  if (header.version !== VERSION)
+    throw new Untrusted(
+      `it is in cache format ${String(header.version)}` +
+        (header.version === 2 ? ' (float32 images), written by an older version of MedTransfer' : '') +
+        `; this version reads format ${VERSION} (compact 8- or 16-bit images)`,
+    );
   const { sha256: _hash, ...contents } = header as CacheHeader;
   if (contents.key !== key) throw new Untrusted(`it was written for another key (${String(contents.key)})`);
   return contents;
 }
 
-/** The cached dataset, or a miss with the reason (an unreadable, foreign or altered entry is then rebuilt). */
+const HASH_CHUNK = 8 * 2 ** 20;
+
+/** An array file opened for streaming: hashed through `fd` (as hashFile would hash its bytes), then kept open. */
+function openStreamed(hash: Hash, name: string, path: string, uid: number | null): { fd: number; length: number } {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new Untrusted(`${path} is not a plain file`);
+    if (uid !== null && stats.uid !== uid)
+      throw new Untrusted(`it was written by another user (uid ${stats.uid}), so it is not trusted`);
+    hash.update(`\n${name}\t${stats.size}\n`);
+    const chunk = new Uint8Array(Math.max(1, Math.min(HASH_CHUNK, stats.size)));
+    for (let position = 0; position < stats.size;) {
+      const read = readSync(fd, chunk, 0, Math.min(chunk.length, stats.size - position), position);
+      if (read === 0) throw new Error(`${name} ended while it was read`);
+      hash.update(chunk.subarray(0, read));
+      position += read;
+    }
+    return { fd, length: stats.size };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+function typedPixels(type: PixelType, buffer: ArrayBuffer): PixelArray {
+  if (type === 'uint8') return new Uint8Array(buffer);
+  return type === 'uint16' ? new Uint16Array(buffer) : new Float32Array(buffer);
+}
+
+/**
+ * The cached dataset, or a miss with the reason (an unreadable, foreign or altered entry is then
+ * rebuilt). Images of more than `budget` bytes in all stay on disk, read a batch at a time.
+ */
 export async function readCachedDataset(
   dir: string,
   key: string,
   uid: number | null = process.getuid?.() ?? null,
+  budget: number = memoryBudget(),
 ): Promise<CacheLookup> {
   const folder = join(dir, key);
   try {
@@ -104,15 +166,29 @@ export async function readCachedDataset(
   } catch {
     return { kind: 'miss', reason: null };
   }
+  const opened: number[] = [];
   try {
     await checkOwned(folder, uid, 'folder');
     await checkOwned(join(folder, HEADER), uid, 'file');
     const header = JSON.parse(await readFile(join(folder, HEADER), 'utf8')) as CacheHeader;
     const contents = contentsOf(header, key);
+    const shape = contents.shape;
+    const imageBytes = SPLITS.reduce((sum, split) => {
+      const info = contents.splits[split];
+      return sum + (info ? storedBytes(info.pixels, info.count, shape) : 0);
+    }, 0);
+    const streamed = imageBytes > budget;
     const hash = startHash(contents);
     const arrays = new Map<string, ArrayBuffer>();
+    const files = new Map<string, { fd: number; length: number }>();
     for (const name of arrayFiles(contents.splits)) {
       const path = join(folder, name);
+      if (streamed && name.includes('.images.')) {
+        const file = openStreamed(hash, name, path, uid);
+        opened.push(file.fd);
+        files.set(name, file);
+        continue;
+      }
       await checkOwned(path, uid, 'file');
       const data = await readFile(path);
       hashFile(hash, name, data);
@@ -121,22 +197,40 @@ export async function readCachedDataset(
     if (hash.digest('hex') !== header.sha256)
       throw new Untrusted('its contents do not match the SHA-256 in its header (they changed after it was written)');
     const sets: Record<(typeof SPLITS)[number], ImageSet | null> = { train: null, val: null, test: null };
-    const size = contents.shape[0] * contents.shape[1] * contents.shape[2];
     for (const split of SPLITS) {
       const info = contents.splits[split];
       if (!info) continue;
       const array = (kind: string) => arrays.get(`${split}.${kind}`) ?? new ArrayBuffer(0);
-      const images = new Float32Array(array('images.f32'));
+      const name = imagesFile(split, info);
+      const bytes = storedBytes(info.pixels, info.count, shape);
+      const file = files.get(name);
+      const length = file ? file.length : array(name.slice(split.length + 1)).byteLength;
       const labels = new Int32Array(array('labels.i32'));
-      if (images.length !== info.count * size || labels.length !== info.count)
+      if (length !== bytes || labels.length !== info.count || !(info.divisor > 0))
         throw new Untrusted(`its ${split} arrays do not have the size its header gives`);
-      const set: ImageSet = { images, labels, count: info.count, shape: contents.shape };
+      const images = file
+        ? new FileImageStore(
+            { fd: file.fd, path: join(folder, name), offset: 0 },
+            info.pixels,
+            info.divisor,
+            info.count,
+            shape,
+          )
+        : new MemoryImageStore(
+            typedPixels(info.pixels, array(name.slice(split.length + 1))),
+            info.count,
+            shape,
+            info.divisor,
+          );
+      const set: ImageSet = { images, labels, count: info.count, shape };
       if (info.groups) set.groups = new Int32Array(array('groups.i32'));
       sets[split] = set;
     }
     if (!sets.train) throw new Untrusted('it has no training images');
     return {
       kind: 'hit',
+      streamed,
+      imageBytes,
       dataset: {
         description: contents.description,
         classes: contents.classes,
@@ -149,6 +243,7 @@ export async function readCachedDataset(
       },
     };
   } catch (error) {
+    for (const fd of opened) closeSync(fd);
     const reason = error instanceof Untrusted ? error.message : `it cannot be read (${errorMessage(error)})`;
     return { kind: 'miss', reason };
   }
@@ -159,16 +254,22 @@ export async function readCachedDataset(
  * full disk, another user's entry that cannot be removed) only cost the cache: the reason is returned.
  */
 export async function writeCachedDataset(dir: string, key: string, dataset: LoadedDataset): Promise<string | null> {
+  const splitHeader = (set: ImageSet): SplitHeader => ({
+    count: set.count,
+    groups: set.groups !== undefined,
+    pixels: set.images.pixelType,
+    divisor: set.images.divisor,
+  });
   const contents: CacheContents = {
-    version: 2,
+    version: VERSION,
     key,
     description: dataset.description,
     classes: dataset.classes,
     shape: dataset.train.shape,
     splits: {
-      train: { count: dataset.train.count, groups: dataset.train.groups !== undefined },
-      val: dataset.val ? { count: dataset.val.count, groups: dataset.val.groups !== undefined } : null,
-      test: dataset.test ? { count: dataset.test.count, groups: dataset.test.groups !== undefined } : null,
+      train: splitHeader(dataset.train),
+      val: dataset.val ? splitHeader(dataset.val) : null,
+      test: dataset.test ? splitHeader(dataset.test) : null,
     },
     notes: dataset.notes ?? [],
     groupedBy: dataset.groupedBy ?? null,
@@ -179,9 +280,10 @@ export async function writeCachedDataset(dir: string, key: string, dataset: Load
       const hash = startHash(contents);
       for (const split of SPLITS) {
         const set = dataset[split];
-        if (!set) continue;
-        const arrays: [string, Float32Array | Int32Array | undefined][] = [
-          [`${split}.images.f32`, set.images],
+        const info = contents.splits[split];
+        if (!set || !info) continue;
+        const arrays: [string, PixelArray | Int32Array | undefined][] = [
+          [imagesFile(split, info), storedPixels(set)],
           [`${split}.labels.i32`, set.labels],
           [`${split}.groups.i32`, set.groups],
         ];
@@ -199,4 +301,14 @@ export async function writeCachedDataset(dir: string, key: string, dataset: Load
   } catch (error) {
     return errorMessage(error);
   }
+}
+
+/** A set's stored values, back to back (the store's own array when it holds one). */
+function storedPixels(set: ImageSet): PixelArray {
+  const store = set.images;
+  const size = set.shape[0] * set.shape[1] * set.shape[2];
+  if (store instanceof MemoryImageStore && store.pixels.length === set.count * size) return store.pixels;
+  const out = typedPixels(store.pixelType, new ArrayBuffer(set.count * size * BYTES_PER_VALUE[store.pixelType]));
+  for (let n = 0; n < set.count; n++) store.readStored(n, out, n * size);
+  return out;
 }

@@ -48,10 +48,11 @@ export function readDicom(bytes: Uint8Array, options: DicomOptions): DicomImage 
     const values = new Float32Array(pixels.values.length);
     const scale = 1 / pixels.maxValue;
     for (let i = 0; i < values.length; i++) values[i] = Math.min(1, (pixels.values[i] ?? 0) * scale);
-    return { pixels: values, shape, hasIdentifiers };
+    return { pixels: values, shape, depth: pixels.maxValue > 255 ? 16 : 8, hasIdentifiers };
   }
   const window = options.window ?? fileWindow(dataSet);
-  return { pixels: applyWindow(pixels.values, window, pixels.photometric === 'MONOCHROME1'), shape, hasIdentifiers };
+  const windowed = applyWindow(pixels.values, window, pixels.photometric === 'MONOCHROME1');
+  return { pixels: windowed, shape, depth: 16, hasIdentifiers };
 }
 
 /**

@@ -112,6 +112,6 @@ export function readNiftiSlices(
           slices.axis === 'axial' ? at(c, r, s) : slices.axis === 'coronal' ? at(c, s, r) : at(s, c, r);
       }
     }
-    return { pixels, shape: [rows, columns, 1], part: `${slices.axis} slice ${s}` };
+    return { pixels, shape: [rows, columns, 1], depth: 16, part: `${slices.axis} slice ${s}` };
   });
 }

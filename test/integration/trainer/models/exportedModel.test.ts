@@ -2,6 +2,7 @@
 // applies metadata.json's threshold to the positive class's output reproduces the sensitivity and
 // specificity the run reported (chosen on validation, with temperature scaling on).
 import assert from 'node:assert/strict';
+import { pixelsOf } from '../../../support/dataHelpers';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -74,7 +75,9 @@ describe('the exported model and its metadata.json', () => {
       assert.ok(metadata.decision.temperature !== null && metadata.decision.temperature > 0);
 
       const model = await loadModel(join(runDir, folder));
-      const output = model.predict(tensor4d(target.test.images, [target.test.count, ...metadata.inputShape])) as Tensor;
+      const output = model.predict(
+        tensor4d(pixelsOf(target.test), [target.test.count, ...metadata.inputShape]),
+      ) as Tensor;
       const probabilities = output.dataSync();
       output.dispose();
       const { positiveClassIndex: k, threshold } = metadata.decision;

@@ -4,7 +4,7 @@ import { createAugmenter, isIdentityAugmentation } from '../../../../src/trainer
 import type { ImageShape } from '../../../../src/trainer/data/dataset';
 import { SeededRandom } from '../../../../src/trainer/random';
 import type { Augmentation } from '../../../../src/shared/experiment/schema';
-import { makeSet } from '../../../support/dataHelpers';
+import { makeSet, pixelsOf } from '../../../support/dataHelpers';
 
 const none: Augmentation = { flip: 'none', rotate: 0, shift: 0, brightness: 0 };
 const shape: ImageShape = [5, 6, 3];
@@ -12,7 +12,7 @@ const size = 5 * 6 * 3;
 
 /** 32 distinct, asymmetric RGB images. */
 function batch(): Float32Array {
-  return makeSet(32, shape, [], (n, y, x, c) => ((n * 7 + y * 11 + x * 3 + c * 5) % 17) / 16).images;
+  return pixelsOf(makeSet(32, shape, [], (n, y, x, c) => ((n * 7 + y * 11 + x * 3 + c * 5) % 17) / 16));
 }
 
 const image = (images: Float32Array, n: number) => Array.from(images.subarray(n * size, (n + 1) * size));
@@ -92,7 +92,7 @@ describe('createAugmenter', () => {
 
   it('shift translates (a horizontal ramp moves by a constant) within ±shift × width', () => {
     const rampShape: ImageShape = [8, 16, 1];
-    const ramp = makeSet(16, rampShape, [], (_n, _y, x) => x / 15).images;
+    const ramp = pixelsOf(makeSet(16, rampShape, [], (_n, _y, x) => x / 15));
     const shifted = ramp.slice();
     createAugmenter({ ...none, shift: 0.125 }, new SeededRandom(2))(shifted, rampShape, 16);
     for (let n = 0; n < 16; n++) {
@@ -113,7 +113,7 @@ describe('createAugmenter', () => {
 
   it('rotation keeps a centred disk and fills corners by edge clamp (no black corners)', () => {
     const diskShape: ImageShape = [21, 21, 1];
-    const disk = makeSet(8, diskShape, [], (_n, y, x) => (Math.hypot(y - 10, x - 10) < 6 ? 1 : 0.5)).images;
+    const disk = pixelsOf(makeSet(8, diskShape, [], (_n, y, x) => (Math.hypot(y - 10, x - 10) < 6 ? 1 : 0.5)));
     const rotated = disk.slice();
     createAugmenter({ ...none, rotate: 90 }, new SeededRandom(4))(rotated, diskShape, 8);
     for (let n = 0; n < 8; n++) {
@@ -123,7 +123,7 @@ describe('createAugmenter', () => {
       assert.ok(Math.abs(pixel(10, 19) - 0.5) < 1e-6);
     }
     // An asymmetric image does change.
-    const bar = makeSet(1, diskShape, [], (_n, y) => (y < 10 ? 1 : 0)).images;
+    const bar = pixelsOf(makeSet(1, diskShape, [], (_n, y) => (y < 10 ? 1 : 0)));
     const turned = bar.slice();
     createAugmenter({ ...none, rotate: 90 }, new SeededRandom(4))(turned, diskShape, 1);
     assert.notDeepEqual(turned, bar);

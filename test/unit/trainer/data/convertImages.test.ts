@@ -8,7 +8,7 @@ import {
   resizeBilinear,
   resizeImages,
 } from '../../../../src/trainer/data/convertImages';
-import { makeSet, maxDifference } from '../../../support/dataHelpers';
+import { makeSet, maxDifference, pixelsOf } from '../../../support/dataHelpers';
 
 describe('resizeBilinear', () => {
   it('upsamples a 2×2 image with half-pixel centres (as tf.image.resize / PyTorch align_corners=False)', () => {
@@ -30,7 +30,7 @@ describe('resizeBilinear', () => {
 
   it('is the identity at the same size and keeps a constant image constant', () => {
     const set = makeSet(3, [5, 7, 3], [0, 1, 0], (n, y, x, c) => (n + y + x + c) / 20);
-    assert.deepEqual(Array.from(resizeBilinear(set.images, 3, [5, 7, 3], 5, 7)), Array.from(set.images));
+    assert.deepEqual(Array.from(resizeBilinear(pixelsOf(set), 3, [5, 7, 3], 5, 7)), Array.from(pixelsOf(set)));
     const constant = new Float32Array(5 * 7 * 3).fill(0.4);
     const resized = resizeBilinear(constant, 1, [5, 7, 3], 13, 4);
     assert.equal(resized.length, 13 * 4 * 3);
@@ -39,7 +39,7 @@ describe('resizeBilinear', () => {
 
   it('keeps channels apart', () => {
     const set = makeSet(1, [3, 3, 3], [0], (_n, _y, _x, c) => c / 2);
-    const out = resizeBilinear(set.images, 1, [3, 3, 3], 6, 5);
+    const out = resizeBilinear(pixelsOf(set), 1, [3, 3, 3], 6, 5);
     for (let i = 0; i < out.length; i++) assert.ok(Math.abs((out[i] ?? 0) - (i % 3) / 2) < 1e-6);
   });
 });
@@ -48,7 +48,7 @@ describe('resizeImages (antialiased)', () => {
   it('box-filters large reductions instead of sampling 4 pixels', () => {
     // A 1-pixel checkerboard: plain bilinear from 64 to 8 picks pixels of one colour; the mean is 0.5.
     const checker = makeSet(1, [64, 64, 1], [0], (_n, y, x) => (x + y) % 2);
-    const out = resizeImages(checker.images, 1, [64, 64, 1], 8, 8);
+    const out = resizeImages(pixelsOf(checker), 1, [64, 64, 1], 8, 8);
     assert.ok(
       out.every((value) => Math.abs(value - 0.5) < 1e-6),
       `got ${Array.from(out).slice(0, 8).join(', ')}`,
@@ -88,10 +88,18 @@ describe('convertImageSet / convertPixels', () => {
     const set = makeSet(2, [4, 6, 1], [1, 0], (n) => (n === 0 ? 0.2 : 0.8));
     const out = convertImageSet(set, [8, 8, 3]);
     assert.deepEqual(out.shape, [8, 8, 3]);
-    assert.equal(out.images.length, 2 * 8 * 8 * 3);
+    assert.equal(pixelsOf(out).length, 2 * 8 * 8 * 3);
     assert.deepEqual(Array.from(out.labels), [1, 0]);
-    assert.ok(out.images.subarray(0, 192).every((value) => Math.abs(value - 0.2) < 1e-6));
-    assert.ok(out.images.subarray(192).every((value) => Math.abs(value - 0.8) < 1e-6));
+    assert.ok(
+      pixelsOf(out)
+        .subarray(0, 192)
+        .every((value) => Math.abs(value - 0.2) < 1e-6),
+    );
+    assert.ok(
+      pixelsOf(out)
+        .subarray(192)
+        .every((value) => Math.abs(value - 0.8) < 1e-6),
+    );
   });
 
   it('returns the same set when the shape already matches', () => {

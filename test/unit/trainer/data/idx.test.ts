@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { DatasetError } from '../../../../src/trainer/data/dataset';
 import { FASHION_MNIST_CLASSES, loadIdx, parseIdx } from '../../../../src/trainer/data/idx';
 import { classCounts } from '../../../../src/trainer/data/splits';
-import { idxBytes, temporaryFolder } from '../../../support/dataHelpers';
+import { idxBytes, temporaryFolder, pixelsOf } from '../../../support/dataHelpers';
 import { skipIfMissing } from '../../../support/prerequisites';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
@@ -78,11 +78,11 @@ describe('loadIdx', () => {
       assert.deepEqual(Array.from(dataset.train.labels), [3, 0, 9, 1, 3, 4, 5, 6, 8]);
       assert.equal(dataset.val, null);
       assert.equal(dataset.test?.count, 2);
-      assert.ok(Math.abs((dataset.train.images[1] ?? 0) - 8 / 255) < 1e-7);
-      assert.ok(dataset.test?.images.every((value) => value === 1));
+      assert.ok(Math.abs((pixelsOf(dataset.train)[1] ?? 0) - 8 / 255) < 1e-7);
+      assert.ok(pixelsOf(dataset.test).every((value) => value === 1));
       assert.deepEqual(dataset.classes, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     }
-    assert.deepEqual(Array.from(plain.train.images), Array.from(gz.train.images));
+    assert.deepEqual(Array.from(pixelsOf(plain.train)), Array.from(pixelsOf(gz.train)));
   });
 
   it('names Fashion-MNIST classes from the folder name', async () => {
@@ -144,7 +144,9 @@ describe('loadIdx', () => {
       assert.deepEqual(classCounts(dataset.test?.labels ?? new Int32Array(), 10), Array<number>(10).fill(1000));
       assert.deepEqual(Array.from(dataset.train.labels.subarray(0, 10)), [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]);
       // Pixel sum of the first training image, computed independently with numpy.
-      const first = dataset.train.images.subarray(0, 784).reduce((a, b) => a + Math.round(b * 255), 0);
+      const first = pixelsOf(dataset.train)
+        .subarray(0, 784)
+        .reduce((a, b) => a + Math.round(b * 255), 0);
       assert.equal(first, 76247);
     },
   );

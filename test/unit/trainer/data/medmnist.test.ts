@@ -8,7 +8,15 @@ import { loadMedmnist, parseMedmnist } from '../../../../src/trainer/data/medmni
 import { parseNpy } from '../../../../src/trainer/data/npy';
 import { prepareDataset } from '../../../../src/trainer/data/prepareDataset';
 import { classCounts } from '../../../../src/trainer/data/splits';
-import { assertClose, bytesOf, int64Bytes, npyBytes, sharedData, temporaryFolder } from '../../../support/dataHelpers';
+import {
+  assertClose,
+  bytesOf,
+  int64Bytes,
+  npyBytes,
+  sharedData,
+  temporaryFolder,
+  pixelsOf,
+} from '../../../support/dataHelpers';
 
 describe('parseNpy', () => {
   it('reads v1, v2 and v3 headers', () => {
@@ -94,15 +102,15 @@ describe('parseMedmnist', () => {
     assert.deepEqual(Array.from(dataset.train.labels), [0, 1, 1, 0, 1, 1]);
     assert.equal(dataset.val?.count, 2);
     assert.equal(dataset.test?.count, 3);
-    assert.equal(dataset.train.images.length, 6 * 20);
-    assert.ok(Math.abs((dataset.train.images[1] ?? 0) - 7 / 255) < 1e-7);
-    assert.ok(dataset.train.images.every((value) => value >= 0 && value <= 1));
+    assert.equal(pixelsOf(dataset.train).length, 6 * 20);
+    assert.ok(Math.abs((pixelsOf(dataset.train)[1] ?? 0) - 7 / 255) < 1e-7);
+    assert.ok(pixelsOf(dataset.train).every((value) => value >= 0 && value <= 1));
   });
 
   it('reads RGB images and flat int64 labels', () => {
     const dataset = parseMedmnist(tinyNpz({ rgb: true, labels: 'flat', labelDtype: '<i8' }), 'rgb.npz');
     assert.deepEqual(dataset.train.shape, [4, 5, 3]);
-    assert.equal(dataset.train.images.length, 6 * 60);
+    assert.equal(pixelsOf(dataset.train).length, 6 * 60);
     assert.deepEqual(Array.from(dataset.test?.labels ?? []), [1, 0, 1]);
   });
 
@@ -191,14 +199,14 @@ describe('parseMedmnist: the range of stored values', () => {
       typedNpz('<u2', { train: [0, 4000, 100, 200, 300, 400, 500, 600], test: [4095, 0, 0, 0, 2048, 0, 0, 0] }),
       'xray.npz',
     );
-    assertClose(dataset.train.images.subarray(0, 2), [0, 4000 / 4095]);
-    assertClose(dataset.test?.images.subarray(0, 1) ?? [], [1]);
+    assertClose(pixelsOf(dataset.train).subarray(0, 2), [0, 4000 / 4095]);
+    assertClose(pixelsOf(dataset.test).subarray(0, 1) ?? [], [1]);
     assert.deepEqual(dataset.scaling, [
       { storedAs: 'uint16', implied: [0, 65535], found: [0, 4095], assumed: [0, 4095], reason: '12-bit data' },
     ]);
     // Full 16-bit data is left as it was.
     const full = parseMedmnist(typedNpz('<u2', { train: [0, 65535, 0, 30000, 1, 2, 3, 4] }), 'full.npz');
-    assertClose(full.train.images.subarray(0, 2), [0, 1]);
+    assertClose(pixelsOf(full.train).subarray(0, 2), [0, 1]);
     assert.equal(full.scaling, undefined);
   });
 
@@ -207,8 +215,8 @@ describe('parseMedmnist: the range of stored values', () => {
       typedNpz('<f4', { train: [0, 200, 51, 0, 0, 0, 0, 0], val: [0.5, 0, 0, 0, 0, 0, 0, 0] }),
       'float.npz',
     );
-    assertClose(dataset.train.images.subarray(1, 3), [200 / 255, 0.2]);
-    assertClose(dataset.val?.images.subarray(0, 1) ?? [], [0.5 / 255]);
+    assertClose(pixelsOf(dataset.train).subarray(1, 3), [200 / 255, 0.2]);
+    assertClose(pixelsOf(dataset.val).subarray(0, 1) ?? [], [0.5 / 255]);
     assert.equal(dataset.scaling?.[0]?.reason, '0–255 intensities');
     const unit = parseMedmnist(typedNpz('<f4', { train: [0, 1, 0.5, 0, 0, 0, 0, 0] }), 'unit.npz');
     assert.equal(unit.scaling, undefined);
@@ -256,10 +264,10 @@ describe('loadMedmnist', () => {
     // Pixel sums of images 0 (train) and 623 (test), computed independently with numpy.
     const sum = (images: Float32Array, index: number) =>
       images.subarray(index * 784, (index + 1) * 784).reduce((a, b) => a + Math.round(b * 255), 0);
-    assert.equal(sum(dataset.train.images, 0), 120758);
-    assert.equal(sum(dataset.test?.images ?? new Float32Array(), 623), 118026);
+    assert.equal(sum(pixelsOf(dataset.train), 0), 120758);
+    assert.equal(sum(pixelsOf(dataset.test) ?? new Float32Array(), 623), 118026);
     // train_images[0, 14, 10:14] = [167, 180, 197, 209]
-    const row = Array.from(dataset.train.images.subarray(14 * 28 + 10, 14 * 28 + 14)).map((value) =>
+    const row = Array.from(pixelsOf(dataset.train).subarray(14 * 28 + 10, 14 * 28 + 14)).map((value) =>
       Math.round(value * 255),
     );
     assert.deepEqual(row, [167, 180, 197, 209]);

@@ -4,8 +4,9 @@ import type { IntensityScaling } from '../../../../src/shared/run/intensityScali
 import type { LoadedDataset } from '../../../../src/trainer/data/dataset';
 import { loadMedmnist } from '../../../../src/trainer/data/medmnist';
 import { prepareDataset } from '../../../../src/trainer/data/prepareDataset';
+import { floatStore } from '../../../../src/trainer/data/imageStore';
 import { classCounts } from '../../../../src/trainer/data/splits';
-import { indexedSet, indicesOf, sharedData } from '../../../support/dataHelpers';
+import { indexedSet, indicesOf, sharedData, pixelsOf } from '../../../support/dataHelpers';
 
 /** 100 images (60 of class 0, 40 of class 1), each filled with its own index, no splits. */
 function folderLike(): LoadedDataset {
@@ -65,7 +66,7 @@ describe('prepareDataset on a dataset without splits', () => {
     const prepared = prepareDataset(folderLike(), { shape: [8, 6, 3], seed: 1, validationFraction: 0.2 });
     for (const set of [prepared.train, prepared.val, prepared.test]) {
       assert.deepEqual(set.shape, [8, 6, 3]);
-      assert.equal(set.images.length, set.count * 8 * 6 * 3);
+      assert.equal(pixelsOf(set).length, set.count * 8 * 6 * 3);
     }
     // Image values survive conversion (each image is constant: its index).
     assert.deepEqual(
@@ -121,7 +122,9 @@ describe('prepareDataset refuses what would train silently wrong', () => {
   it('a NaN or infinite pixel in any split, naming the split and the image', () => {
     const loaded = folderLike();
     const val = indexedSet([0, 1, 0, 1], [4, 4, 1]);
-    val.images[2 * 16 + 5] = Number.NEGATIVE_INFINITY;
+    const pixels = pixelsOf(val);
+    pixels[2 * 16 + 5] = Number.NEGATIVE_INFINITY;
+    val.images = floatStore(pixels, val.count, val.shape);
     assert.throws(
       () => prepareDataset({ ...loaded, val }, { shape: [4, 4, 1], seed: 1, validationFraction: 0.2 }),
       /^DatasetError: folder-like: val image 2 holds -Infinity at row 1, column 1: a model trained on it would get NaN weights/,
@@ -182,7 +185,7 @@ describe('prepareDataset on the real PneumoniaMNIST subset', () => {
       validationFraction: 0.2,
     });
     assert.deepEqual(prepared.test.shape, [32, 32, 3]);
-    assert.equal(prepared.test.images.length, 624 * 32 * 32 * 3);
-    assert.ok(prepared.test.images.every((value) => value >= 0 && value <= 1));
+    assert.equal(pixelsOf(prepared.test).length, 624 * 32 * 32 * 3);
+    assert.ok(pixelsOf(prepared.test).every((value) => value >= 0 && value <= 1));
   });
 });

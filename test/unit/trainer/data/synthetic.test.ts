@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { pixelsOf } from '../../../support/dataHelpers';
 import { describe, it } from 'node:test';
 import type { ImageSet, ImageShape } from '../../../../src/trainer/data/dataset';
 import { classCounts } from '../../../../src/trainer/data/splits';
@@ -25,8 +26,9 @@ function auc(scores: number[], positive: boolean[]): number {
 function perImage(set: ImageSet, statistic: (image: Float32Array, height: number, width: number) => number): number[] {
   const [height, width] = set.shape;
   const size = height * width;
+  const pixels = pixelsOf(set);
   return Array.from({ length: set.count }, (_, n) =>
-    statistic(set.images.subarray(n * size, (n + 1) * size), height, width),
+    statistic(pixels.subarray(n * size, (n + 1) * size), height, width),
   );
 }
 
@@ -90,9 +92,9 @@ describe('generateSynthetic', () => {
         for (const set of [dataset.train, dataset.val, dataset.test]) {
           assert.ok(set);
           assert.deepEqual(set.shape, shape);
-          assert.equal(set.images.length, set.count * shape[0] * shape[1] * shape[2]);
+          assert.equal(pixelsOf(set).length, set.count * shape[0] * shape[1] * shape[2]);
           assert.ok(
-            set.images.every((value) => Number.isFinite(value) && value >= 0 && value <= 1),
+            pixelsOf(set).every((value) => Number.isFinite(value) && value >= 0 && value <= 1),
             `${task} ${shape.join('×')}`,
           );
         }
@@ -103,9 +105,10 @@ describe('generateSynthetic', () => {
   it('tints colour images: warm for the source scanner, cool for the target one', () => {
     const channelMeans = (set: ImageSet): number[] =>
       [0, 1, 2].map((c) => {
+        const pixels = pixelsOf(set);
         let sum = 0;
-        for (let i = c; i < set.images.length; i += 3) sum += set.images[i] ?? 0;
-        return sum / (set.images.length / 3);
+        for (let i = c; i < pixels.length; i += 3) sum += pixels[i] ?? 0;
+        return sum / (pixels.length / 3);
       });
     const [sourceRed = 0, , sourceBlue = 0] = channelMeans(generateSynthetic('source', 40, [32, 32, 3], 2).train);
     const [targetRed = 0, , targetBlue = 0] = channelMeans(generateSynthetic('target', 40, [32, 32, 3], 2).train);
@@ -116,13 +119,13 @@ describe('generateSynthetic', () => {
   it('is deterministic by seed; seeds and tasks give different images', () => {
     const a = generateSynthetic('target', 60, [28, 28, 1], 42);
     const b = generateSynthetic('target', 60, [28, 28, 1], 42);
-    assert.deepEqual(a.train.images, b.train.images);
+    assert.deepEqual(pixelsOf(a.train), pixelsOf(b.train));
     assert.deepEqual(a.train.labels, b.train.labels);
-    assert.deepEqual(a.test?.images, b.test?.images);
+    assert.deepEqual(pixelsOf(a.test), pixelsOf(b.test));
     const otherSeed = generateSynthetic('target', 60, [28, 28, 1], 43);
-    assert.notDeepEqual(a.train.images, otherSeed.train.images);
+    assert.notDeepEqual(pixelsOf(a.train), pixelsOf(otherSeed.train));
     const source = generateSynthetic('source', 60, [28, 28, 1], 42);
-    assert.notDeepEqual(a.train.images.subarray(0, 784), source.train.images.subarray(0, 784));
+    assert.notDeepEqual(pixelsOf(a.train).subarray(0, 784), pixelsOf(source.train).subarray(0, 784));
   });
 
   it('source: high-contrast lesions a simple blob detector finds almost always', () => {
@@ -141,12 +144,13 @@ describe('generateSynthetic', () => {
     assert.ok(meanAuc > 0.4 && meanAuc < 0.62, `mean-intensity AUC ${meanAuc}`);
     // The class-mean images differ (lesions are brighter on average near the centre) …
     const size = 28 * 28;
+    const pixels = pixelsOf(train);
     const classMean = (label: number): Float32Array => {
       const sum = new Float32Array(size);
       let count = 0;
       for (let n = 0; n < train.count; n++) {
         if (train.labels[n] !== label) continue;
-        for (let i = 0; i < size; i++) sum[i] = (sum[i] ?? 0) + (train.images[n * size + i] ?? 0);
+        for (let i = 0; i < size; i++) sum[i] = (sum[i] ?? 0) + (pixels[n * size + i] ?? 0);
         count++;
       }
       return sum.map((value) => value / count);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { tensor } from '@tensorflow/tfjs-core';
 import type { ImageSet, ImageShape } from '../../../../src/trainer/data/dataset';
+import { floatStore } from '../../../../src/trainer/data/imageStore';
 import { buildClassifier } from '../../../../src/trainer/models/classifier';
 import type { Classifier } from '../../../../src/trainer/models/classifier';
 import { SeededRandom } from '../../../../src/trainer/random';
@@ -15,7 +16,7 @@ import { createOptimizer } from '../../../../src/trainer/training/optimizers';
 import { StopSignal } from '../../../../src/trainer/training/stopSignal';
 import { DivergedError, trainPhase } from '../../../../src/trainer/training/trainPhase';
 import type { PhaseOutcome } from '../../../../src/trainer/training/trainPhase';
-import { makeSet } from '../../../support/dataHelpers';
+import { makeSet, pixelsOf } from '../../../support/dataHelpers';
 import { useWasm } from '../../../support/wasmTestSetup';
 
 const SHAPE: ImageShape = [20, 20, 1];
@@ -63,7 +64,9 @@ describe('finite weights during a training phase', () => {
   it('stops before an update whose gradients are NaN although the loss is finite, leaving the weights finite', async () => {
     const classifier = buildClassifier('seed-cnn', SHAPE, 2, 0.3, new SeededRandom(2));
     const set = images();
-    set.images[5 * 400 + 47] = Number.NaN;
+    const pixels = pixelsOf(set);
+    pixels[5 * 400 + 47] = Number.NaN;
+    set.images = floatStore(pixels, set.count, set.shape);
     await assert.rejects(
       train(classifier, set),
       (error: unknown) =>

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DataProgress } from '../../../../../src/trainer/data/decodeEntries';
 import { loadDataset } from '../../../../../src/trainer/data/loadDataset';
-import { temporaryFolder } from '../../../../support/dataHelpers';
+import { temporaryFolder, pixelsOf } from '../../../../support/dataHelpers';
 import { dicomBytes } from '../../../../support/medicalFixtures';
 
 describe('dataset cache', () => {
@@ -39,7 +39,7 @@ describe('dataset cache', () => {
     );
     return {
       stages: [...new Set(stages.map((progress) => progress.stage))],
-      images: loaded.train.images,
+      images: pixelsOf(loaded.train),
       info: loaded.info ?? [],
     };
   };

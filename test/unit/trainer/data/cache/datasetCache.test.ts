@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readCachedDataset, writeCachedDataset } from '../../../../../src/trainer/data/cache/datasetCache';
 import type { LoadedDataset } from '../../../../../src/trainer/data/dataset';
+import { floatStore } from '../../../../../src/trainer/data/imageStore';
 import { temporaryFolder } from '../../../../support/dataHelpers';
 import { skipIfMissing } from '../../../../support/prerequisites';
 
@@ -16,14 +17,23 @@ function dataset(): LoadedDataset {
     description: 'scans (folder, 3 images)',
     classes: ['normal', 'lesion'],
     train: {
-      images: Float32Array.from({ length: 2 * 4 }, (_, i) => i / 8),
+      images: floatStore(
+        Float32Array.from({ length: 2 * 4 }, (_, i) => i / 8),
+        2,
+        [2, 2, 1],
+      ),
       labels: Int32Array.from([0, 1]),
       count: 2,
       shape: [2, 2, 1],
       groups: Int32Array.from([0, 1]),
     },
     val: null,
-    test: { images: new Float32Array(4).fill(0.5), labels: Int32Array.from([1]), count: 1, shape: [2, 2, 1] },
+    test: {
+      images: floatStore(new Float32Array(4).fill(0.5), 1, [2, 2, 1]),
+      labels: Int32Array.from([1]),
+      count: 1,
+      shape: [2, 2, 1],
+    },
     notes: ['skipped 1 of 4 files'],
   };
 }
@@ -77,6 +87,13 @@ describe('dataset cache entries', () => {
     assert.match(
       lookup.kind === 'miss' ? (lookup.reason ?? '') : '',
       /older version of MedTransfer, without an integrity hash/,
+    );
+    // Format 2 held float32 images: a miss that says so, and the entry is written again.
+    writeFileSync(join(entry, 'header.json'), JSON.stringify({ ...header(entry), version: 2 }));
+    const floatEntry = await readCachedDataset(dir, KEY);
+    assert.match(
+      floatEntry.kind === 'miss' ? (floatEntry.reason ?? '') : '',
+      /^it is in cache format 2 \(float32 images\), written by an older version of MedTransfer; this version reads format 3/,
     );
 
     const copied = await stored();

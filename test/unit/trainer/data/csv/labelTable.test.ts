@@ -5,11 +5,12 @@ import { after, before, describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import { readLabelTable } from '../../../../../src/trainer/data/csv/readLabelTable';
 import { fitImage } from '../../../../../src/trainer/data/fitImage';
+import { floatStore } from '../../../../../src/trainer/data/imageStore';
 import { loadDataset } from '../../../../../src/trainer/data/loadDataset';
 import { prepareDataset } from '../../../../../src/trainer/data/prepareDataset';
 import { groupStratifiedSplit } from '../../../../../src/trainer/data/splits';
 import { SeededRandom } from '../../../../../src/trainer/random';
-import { temporaryFolder } from '../../../../support/dataHelpers';
+import { temporaryFolder, pixelsOf } from '../../../../support/dataHelpers';
 import { dicomBytes } from '../../../../support/medicalFixtures';
 
 /** A 16-bit gray PNG of one value. */
@@ -55,7 +56,11 @@ describe('readLabelTable', () => {
 });
 
 describe('fitImage', () => {
-  const tall = { pixels: Float32Array.from([1, 1, 1, 1]), shape: [4, 1, 1] as [number, number, number] };
+  const tall = {
+    pixels: Float32Array.from([1, 1, 1, 1]),
+    shape: [4, 1, 1] as [number, number, number],
+    depth: 8 as const,
+  };
   it('pads, crops or stretches a non-square image', () => {
     assert.deepEqual(Array.from(fitImage(tall, [2, 2, 1], 'stretch')), [1, 1, 1, 1]);
     // Pad: 4×1 → 2×1 (rounded to 1 column) centred in 2×2: one black column.
@@ -70,7 +75,7 @@ describe('groupStratifiedSplit', () => {
     const labels = Int32Array.from({ length: count }, (_, i) => Math.floor(i / 4) % 2);
     const groups = Int32Array.from({ length: count }, (_, i) => Math.floor(i / 4));
     const set = {
-      images: new Float32Array(count),
+      images: floatStore(new Float32Array(count), count, [1, 1, 1]),
       labels,
       count,
       shape: [1, 1, 1] as [number, number, number],
@@ -119,7 +124,7 @@ describe('loadDataset: csv', () => {
     assert.equal(loaded.train.count, 24);
     assert.equal(loaded.groupedBy, 'patient');
     // 16-bit precision survives: 60000/65535.
-    assert.ok(Math.abs((loaded.train.images[16] ?? 0) - 60000 / 65535) < 1e-3);
+    assert.ok(Math.abs((pixelsOf(loaded.train)[16] ?? 0) - 60000 / 65535) < 1e-3);
     const prepared = prepareDataset(loaded, { shape: [4, 4, 1], seed: 1, validationFraction: 0.25 });
     assert.match(prepared.report.notes.join('\n'), /patients per split \(none shared\): train \d+, val \d+, test \d+/);
     assert.equal(prepared.train.count + prepared.val.count + prepared.test.count, 24);

@@ -10,7 +10,7 @@ import { carriesIdentifiers } from '../../../../../src/trainer/data/dicom/identi
 import { readFramePixels } from '../../../../../src/trainer/data/dicom/pixelData';
 import { readDicom } from '../../../../../src/trainer/data/dicom/readDicom';
 import { loadDataset } from '../../../../../src/trainer/data/loadDataset';
-import { assertClose, temporaryFolder } from '../../../../support/dataHelpers';
+import { assertClose, temporaryFolder, pixelsOf } from '../../../../support/dataHelpers';
 import { PLANTED, dicomBytes } from '../../../../support/medicalFixtures';
 
 /** OpenJPEG's encoder (the full build of @cornerstonejs/codec-openjpeg): dcmtk has no free JPEG 2000 encoder. */
@@ -202,8 +202,8 @@ describe('loadDataset: dicom', () => {
     assert.ok(progress.length <= 3, `throttled: ${progress.length} events`);
     assert.match(loaded.notes?.join('\n') ?? '', /4 of 8 DICOM files carry patient or staff identifiers/);
     // Padded to 4×4: the first and last columns are black borders.
-    assert.equal(loaded.train.images[0], 0);
-    assert.ok((loaded.train.images[1] ?? 0) > 0);
+    assert.equal(pixelsOf(loaded.train)[0], 0);
+    assert.ok((pixelsOf(loaded.train)[1] ?? 0) > 0);
     assert.ok(!JSON.stringify(loaded.notes).includes(PLANTED.patientId));
   });
 
