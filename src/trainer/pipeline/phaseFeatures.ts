@@ -7,7 +7,7 @@ import { isIdentityAugmentation } from '../data/augment';
 import type { PreparedDataset } from '../data/dataset';
 import type { Classifier } from '../models/classifier';
 import type { EventStream } from '../run/eventStream';
-import { cacheFrozenFeatures, featureBytes, removeFeatureFiles } from '../training/frozenFeatures';
+import { cacheFrozenFeatures, featureBytes, featureStorage, removeFeatureFiles } from '../training/frozenFeatures';
 import type { CachedFeatures } from '../training/frozenFeatures';
 import { findFrozenSplit } from '../training/frozenSplit';
 import type { FrozenSplit } from '../training/frozenSplit';
@@ -33,24 +33,26 @@ export async function phaseFeatureCache(request: PhaseFeatureRequest): Promise<C
     return null;
   }
   const { train, val } = request.data;
-  const cache = await cacheFrozenFeatures({
+  const where = featureStorage(split, train.count + val.count);
+  const kept = where === 'memory' ? 'in memory' : 'in files in the run folder';
+  const megabytes = featureBytes(split, train.count + val.count) / (1024 * 1024);
+  // Said before the pass over the images, which takes as long as an epoch without the cache.
+  request.events.log(
+    'info',
+    `${request.phase}: frozen layers computed once: the ${split.frozenLayers} layers up to \`${split.lastFrozen}\` ` +
+      `give ${split.featureShape.join('×')} values an image, kept for ${train.count} training and ${val.count} ` +
+      `validation images (${megabytes.toFixed(1)} MB ${kept}); ` +
+      'each epoch runs only the layers after them',
+  );
+  return cacheFrozenFeatures({
     split,
     train,
     val,
     batchSize: request.batchSize,
     folder: request.runDir,
     stop: request.stop,
+    where,
   });
-  const megabytes = featureBytes(split, train.count + val.count) / (1024 * 1024);
-  const where = cache.train.where === 'memory' ? 'in memory' : 'in a file in the run folder';
-  request.events.log(
-    'info',
-    `${request.phase}: frozen layers computed once: the ${split.frozenLayers} layers up to \`${split.lastFrozen}\` ` +
-      `give ${split.featureShape.join('×')} values an image, kept for ${train.count} training and ${val.count} ` +
-      `validation images (${megabytes.toFixed(1)} MB ${where}, computed in ${cache.seconds.toFixed(1)} s); ` +
-      'each epoch runs only the layers after them',
-  );
-  return cache;
 }
 
 /** The split to cache at, or why the phase trains on the images. */

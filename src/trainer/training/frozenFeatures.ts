@@ -26,7 +26,6 @@ export interface CachedFeatures {
   val: FeatureStore;
   /** The layers after the split, fed with a batch of cached features. */
   tail: StepModel;
-  seconds: number;
   dispose(): void;
 }
 
@@ -38,7 +37,8 @@ export interface FeatureCacheOptions {
   /** Where the files of features go when they exceed the memory budget (the run's folder). */
   folder: string;
   stop: StopSignal;
-  memoryBudgetBytes?: number;
+  /** From featureStorage(). */
+  where: 'memory' | 'disk';
 }
 
 /** One file per split, the same in every phase: a phase ends before the next starts. */
@@ -57,6 +57,11 @@ export function featureMemoryBudget(): number {
   return Number.isFinite(megabytes) && megabytes >= 0 ? megabytes * 1024 * 1024 : FEATURE_MEMORY_BUDGET_BYTES;
 }
 
+/** In memory when the features of `images` images fit the budget, else in files. */
+export function featureStorage(split: FrozenSplit, images: number): 'memory' | 'disk' {
+  return featureBytes(split, images) <= featureMemoryBudget() ? 'memory' : 'disk';
+}
+
 /** Bytes the features of `images` images take. */
 export function featureBytes(split: FrozenSplit, images: number): number {
   return images * valuesPerImage(split) * Float32Array.BYTES_PER_ELEMENT;
@@ -68,13 +73,9 @@ function valuesPerImage(split: FrozenSplit): number {
 
 export async function cacheFrozenFeatures(options: FeatureCacheOptions): Promise<CachedFeatures> {
   const { split } = options;
-  const started = performance.now();
   const size = valuesPerImage(split);
-  const inMemory =
-    featureBytes(split, options.train.count + options.val.count) <=
-    (options.memoryBudgetBytes ?? featureMemoryBudget());
   const store = (set: ImageSet, which: 'train' | 'val'): FeatureStore =>
-    inMemory
+    options.where === 'memory'
       ? new MemoryFeatureStore(set.count, size)
       : new DiskFeatureStore(featureFile(options.folder, which), set.count, size);
   const stores: FeatureStore[] = [];
@@ -92,7 +93,6 @@ export async function cacheFrozenFeatures(options: FeatureCacheOptions): Promise
       train,
       val,
       tail: { apply: (inputs, kwargs) => runCalls(graph, tailRange, features, inputs, graph.output, kwargs.training) },
-      seconds: (performance.now() - started) / 1000,
       dispose: () => stores.forEach((each) => each.dispose()),
     };
   } catch (error) {

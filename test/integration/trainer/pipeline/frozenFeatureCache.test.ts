@@ -104,7 +104,7 @@ describe('frozen-feature cache', () => {
       /finetune: frozen layers computed once: the \d+ layers up to `[^`]+` give 4×4×256 values/,
     );
     assert.match(logOf(cached), /kept for 20 training and \d+ validation images \([\d.]+ MB in memory/);
-    assert.match(logOf(onDisk), /finetune: frozen layers computed once: .* MB in a file in the run folder/);
+    assert.match(logOf(onDisk), /finetune: frozen layers computed once: .* MB in files in the run folder/);
     assert.match(logOf(uncached), /head: frozen layers not cached: training\.cacheFrozenFeatures is false/);
     assert.deepEqual(
       readdirSync(onDisk).filter((name) => name.startsWith('.frozen-features')),
