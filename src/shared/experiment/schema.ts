@@ -313,6 +313,13 @@ const augmentationSchema = z
 const trainingSchema = z
   .object({
     batchSize: positiveInt.max(4096).default(64),
+    microBatchSize: positiveInt
+      .max(4096)
+      .optional()
+      .describe(
+        'Images a training step computes at once: a larger batch is split and its gradients summed before one update ' +
+          '(for batches too large for the backend’s memory; batch norm in training mode sees each part)',
+      ),
     optimizer: z.enum(OPTIMIZERS).default('adam'),
     learningRate: learningRate.default(1e-3),
     earlyStopping: earlyStoppingSchema.optional(),

@@ -71,6 +71,13 @@ export async function runTrainingPhase(request: PhaseRequest, environment: Phase
   const optimizer = createOptimizer(training.optimizer, request.learningRate);
   const rateScales = blockRateScales(request.classifier, request.learningRateDecay ?? 1);
   if (entry.kind === 'run' && rateScales.length > 0) events.log('info', rateScalesLine(request, rateScales));
+  const { microBatchSize, batchSize } = training;
+  if (entry.kind === 'run' && microBatchSize !== undefined && microBatchSize < batchSize)
+    events.log(
+      'info',
+      `${request.phase}: each batch of ${batchSize} computed ${microBatchSize} images at a time ` +
+        '(training.microBatchSize), gradients summed before its one update',
+    );
   const augmentRandom = training.augmentation ? environment.random.fork('augmentation') : null;
   const resumed: Checkpoint | null = entry.kind === 'resume' ? entry.checkpoint : null;
   let resume: PhaseResume | null = null;
@@ -102,6 +109,7 @@ export async function runTrainingPhase(request: PhaseRequest, environment: Phase
       positiveClass: request.positiveClass,
       epochs: request.epochs,
       batchSize: training.batchSize,
+      microBatchSize: training.microBatchSize,
       optimizer,
       rateScales,
       learningRate: request.learningRate,

@@ -31,6 +31,7 @@ export class OutOfMemoryError extends Error {
         'many times that in activations): ' +
         `lower \`training.batchSize\` (try ${Math.max(1, Math.floor(context.batchSize / 4))}) ` +
         'or `model.inputShape`, ' +
+        `or keep the batch and compute it in parts (\`training.microBatchSize: ${Math.max(1, Math.floor(context.batchSize / 4))}\`), ` +
         `or use a backend with more memory (${cause.name}: ${firstLine(cause.message)})`,
     );
     this.name = 'OutOfMemoryError';

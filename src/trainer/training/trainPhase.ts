@@ -37,6 +37,8 @@ export interface PhaseTraining {
   positiveClass: number | null;
   epochs: number;
   batchSize: number;
+  /** training.microBatchSize: a step computes this many images at once; absent, the whole batch. */
+  microBatchSize?: number;
   optimizer: Optimizer;
   /** Layers that learn at a fraction of the phase's rate (fineTune.learningRateDecay); one rate when absent. */
   rateScales?: readonly LayerRateScale[];
@@ -146,6 +148,7 @@ export async function trainPhase(options: PhaseTraining): Promise<PhaseOutcome> 
             classWeights,
             optimizer: options.optimizer,
             scaledUpdates,
+            microBatchSize: options.microBatchSize,
           },
           batch,
         );

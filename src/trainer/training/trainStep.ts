@@ -5,6 +5,8 @@ import {
   argMax,
   clipByValue,
   clone,
+  dispose,
+  div,
   gather,
   keep,
   log,
@@ -20,7 +22,7 @@ import {
   tidy,
   variableGrads,
 } from '@tensorflow/tfjs-core';
-import type { Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { NamedTensorMap, Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { Batch } from './batches';
 import { finiteGuard } from './finiteWeights';
@@ -41,6 +43,11 @@ export interface StepContext {
   optimizer: Optimizer;
   /** Variables that learn at a fraction of the optimizer's rate (discriminative learning rates); none when absent. */
   scaledUpdates?: readonly ScaledUpdate[];
+  /**
+   * Images computed at once (training.microBatchSize): a larger batch is split and the gradients of
+   * its parts summed before the one update. Absent: the whole batch at once.
+   */
+  microBatchSize?: number;
 }
 
 /** A variable whose update is `scale` times the optimizer's (blockRateScales). */
@@ -75,39 +82,117 @@ function applyScaled(context: StepContext, grads: Record<string, Tensor>): void 
   });
 }
 
+/** The gradients, loss and probabilities of one part of a batch (all of it, or a micro-batch). */
+interface PartGradients {
+  /** The part's share of the batch's mean loss. */
+  value: Scalar;
+  grads: NamedTensorMap;
+  probabilities: Tensor;
+}
+
 /**
- * Softmax output's clipped log cross-entropy (class weights optional), gradients by variableGrads,
- * then the update. The loss and a finiteness check of the gradients are read together (one read)
- * before the gradients are applied: a non-finite loss or gradient returns without touching the
- * weights, so what was trained stays usable.
+ * Softmax output's clipped log cross-entropy (class weights optional) over images [start, end) of
+ * the batch, as its share of the batch's mean: summed over the parts, the whole batch's loss and
+ * gradients. One part is the whole batch's mean itself, so a batch without micro-batches is
+ * computed exactly as it always was.
  */
-export function trainStep(context: StepContext, batch: Batch): StepResult {
-  const { classWeights } = context;
-  const kept: { probabilities?: Tensor } = {};
-  let lossValue = Number.NaN;
-  let gradientsFinite = false;
-  tidy(() => {
-    const images = tensor(batch.images, [batch.count, ...context.shape]);
-    const labels = tensor1d(batch.labels, 'int32');
+function partGradients(context: StepContext, batch: Batch, start: number, end: number): PartGradients {
+  return tidy(() => {
+    const size = context.shape.reduce((product, extent) => product * extent, 1);
+    const count = end - start;
+    const images = tensor(batch.images.subarray(start * size, end * size), [count, ...context.shape]);
+    const labels = tensor1d(batch.labels.subarray(start, end), 'int32');
     const targets = oneHot(labels, context.classCount);
+    const { classWeights } = context;
+    let probabilities: Tensor | null = null;
     const { value, grads } = variableGrads(() => {
       const output = context.model.apply(images, { training: true }) as Tensor;
-      kept.probabilities = keep(output);
+      probabilities = keep(output);
       const perImage = neg(sum(mul(targets, log(clipByValue(output, 1e-7, 1 - 1e-7))), -1));
       const weighted = classWeights ? mul(perImage, gather(classWeights, labels)) : perImage;
-      return mean(weighted) as Scalar;
+      return (count === batch.count ? mean(weighted) : div(sum(weighted), batch.count)) as Scalar;
     }, context.variables);
-    const [loss, gradientGuard] = stack([value, sum(finiteGuard(Object.values(grads)))]).dataSync();
-    lossValue = loss ?? Number.NaN;
-    gradientsFinite = gradientGuard === 0;
-    if (Number.isFinite(lossValue) && gradientsFinite) applyScaled(context, grads);
+    if (!probabilities) throw new Error('the model gave no output');
+    return { value, grads, probabilities };
   });
-  const output = kept.probabilities;
-  const predicted = output ? tidy(() => argMax(output, -1).dataSync()) : new Int32Array();
-  output?.dispose();
+}
+
+/** A loss and its gradients. */
+interface LossGradients {
+  value: Scalar;
+  grads: NamedTensorMap;
+}
+
+/** A batch's loss and summed gradients, and the probabilities of each of its parts. */
+interface BatchGradients extends LossGradients {
+  probabilities: Tensor[];
+}
+
+function disposePart(part: LossGradients): void {
+  dispose([part.value, ...Object.values(part.grads)]);
+}
+
+/** The batch's loss and gradients, a micro-batch at a time: each part's activations are freed before the next. */
+function batchGradients(context: StepContext, batch: Batch): BatchGradients {
+  const part = Math.min(context.microBatchSize ?? batch.count, batch.count);
+  const probabilities: Tensor[] = [];
+  let total: LossGradients | null = null;
+  try {
+    for (let start = 0; start < batch.count; start += part) {
+      const next = partGradients(context, batch, start, Math.min(start + part, batch.count));
+      probabilities.push(next.probabilities);
+      if (total === null) {
+        total = next;
+        continue;
+      }
+      const previous: LossGradients = total;
+      total = {
+        value: tidy(() => add(previous.value, next.value) as Scalar),
+        grads: tidy(() =>
+          Object.fromEntries(
+            Object.entries(previous.grads).map(([name, grad]) => [name, add(grad, next.grads[name] ?? 0)]),
+          ),
+        ),
+      };
+      disposePart(previous);
+      disposePart(next);
+    }
+  } catch (error) {
+    if (total) disposePart(total);
+    dispose(probabilities);
+    throw error;
+  }
+  if (total === null) throw new Error('an empty batch');
+  return { ...total, probabilities };
+}
+
+/**
+ * The batch's loss and gradients (a micro-batch at a time when asked), then the update. The loss
+ * and a finiteness check of the gradients are read together (one read) before the gradients are
+ * applied: a non-finite loss or gradient returns without touching the weights, so what was
+ * trained stays usable.
+ */
+export function trainStep(context: StepContext, batch: Batch): StepResult {
+  let lossValue = Number.NaN;
+  let gradientsFinite = false;
+  const { value, grads, probabilities } = batchGradients(context, batch);
   let correct = 0;
-  predicted.forEach((label: number, index: number) => {
-    if (label === batch.labels[index]) correct++;
-  });
+  try {
+    tidy(() => {
+      const [loss, gradientGuard] = stack([value, sum(finiteGuard(Object.values(grads)))]).dataSync();
+      lossValue = loss ?? Number.NaN;
+      gradientsFinite = gradientGuard === 0;
+      if (Number.isFinite(lossValue) && gradientsFinite) applyScaled(context, grads);
+    });
+    let index = 0;
+    for (const part of probabilities)
+      for (const label of tidy(() => argMax(part, -1).dataSync())) {
+        if (label === batch.labels[index]) correct++;
+        index++;
+      }
+  } finally {
+    disposePart({ value, grads });
+    dispose(probabilities);
+  }
   return { loss: lossValue, correct, gradientsFinite };
 }

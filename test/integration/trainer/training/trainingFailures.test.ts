@@ -108,7 +108,7 @@ describe('training failures', () => {
       );
       assert.equal(result.status, 3, result.stderr);
       const message =
-        /out of memory in the source phase with batchSize 1024 and images of 128×128×1 \(64 MB of input a batch, many times that in activations\): lower `training\.batchSize` \(try 256\) or `model\.inputShape`.*\(RangeError: Array buffer allocation failed\)/;
+        /out of memory in the source phase with batchSize 1024 and images of 128×128×1 \(64 MB of input a batch, many times that in activations\): lower `training\.batchSize` \(try 256\) or `model\.inputShape`, or keep the batch and compute it in parts \(`training\.microBatchSize: 256`\).*\(RangeError: Array buffer allocation failed\)/;
       assert.match(result.stderr, message);
       assert.match(result.stderr, /medtransfer: run failed \(out of memory\): out of memory in the source phase/);
       assertFailedRun(join(folder, 'runs', 'huge', 'r'), message, 'out-of-memory');
