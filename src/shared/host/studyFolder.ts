@@ -2,6 +2,7 @@
 // folders (`<runs folder>/<experiment name>/<run id>/`) that hold its runs. The runs folder is the
 // `runs` folder beside the study file unless `--runs-dir` names another, as for experiments.
 import { dirname, join } from 'node:path';
+import { RUN_FILES } from '../run/runFiles';
 
 export const STUDY_FOLDER_SUFFIX = '.study';
 
@@ -10,8 +11,8 @@ export const STUDY_FILES = {
   record: 'study.json',
   /** `medtransfer report` on a study folder writes here. */
   report: 'report',
-  /** Held by the `medtransfer study` process that runs the study; absent when none does. */
-  lock: 'study.lock',
+  /** Held by the `medtransfer study` process that runs the study (the run lock's file); absent when none does. */
+  lock: RUN_FILES.lock,
 } as const;
 
 export function defaultStudyRunsDir(studyFile: string): string {

@@ -4,6 +4,7 @@
 // power law fitted per model, the labels needed to reach the goal, the label-saving factor and
 // the crossover.
 import { z } from 'zod';
+import { GOAL_METRICS } from './studySchema';
 
 export const STUDY_MODELS = ['fine-tuned', 'scratch'] as const;
 export type StudyModel = (typeof STUDY_MODELS)[number];
@@ -91,11 +92,11 @@ export type SeriesAnalysis = z.infer<typeof seriesAnalysisSchema>;
 
 export const studyAnalysisSchema = z.object({
   /** The metric the curves, the goal and the crossover are about. */
-  metric: z.enum(['auc', 'balancedAccuracy', 'sensitivity', 'specificity']),
+  metric: z.enum(GOAL_METRICS),
   level: z.number().gt(0).lt(1),
   /** The varied key that sets the label count; null: no learning curves. */
   labelCountPath: z.string().nullable(),
-  goal: z.object({ metric: z.string(), value: z.number() }).nullable(),
+  goal: z.object({ metric: z.enum(GOAL_METRICS), value: z.number() }).nullable(),
   points: z.array(pointAnalysisSchema),
   series: z.array(seriesAnalysisSchema),
   /** How the numbers were made, as a methods paragraph. */

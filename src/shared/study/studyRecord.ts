@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { errorKindSchema } from '../run/errorKind';
 import { studyAnalysisSchema } from './studyAnalysis';
-import { varyValueSchema } from './studySchema';
+import { GOAL_METRICS, varyValueSchema } from './studySchema';
 
 export const STUDY_RECORD_FORMAT = 'medtransfer-study/1';
 
@@ -50,7 +50,7 @@ export const studyRecordSchema = z.object({
   /** The varied keys (dotted paths), in the study file's order. */
   varied: z.array(z.string()),
   seeds: z.array(z.number().int().nonnegative()),
-  goal: z.object({ metric: z.string(), value: z.number() }).nullable(),
+  goal: z.object({ metric: z.enum(GOAL_METRICS), value: z.number() }).nullable(),
   points: z.array(studyPointSchema),
   /** Point by point, seed by seed. */
   runs: z.array(studyRunRecordSchema),

@@ -1,0 +1,199 @@
+// Runs a study: every point × seed as its own trainer process (`medtransfer run BASE --study FILE
+// --point P --seed S`, or `medtransfer resume RUN_DIR` for a run to continue), at most
+// `maxParallel` at once, first come first served. A run that fails does not stop the others.
+// study.json is rewritten, with a fresh analysis, whenever a run starts or ends.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { trainerCommandLine } from '../../shared/host/trainerCommandLine';
+import type { TrainerRequest } from '../../shared/host/trainerCommandLine';
+import type { StudyRecord, StudyRunRecord } from '../../shared/study/studyRecord';
+import { timestampRunId } from '../run/runDirectory';
+import type { StopSignal } from '../training/stopSignal';
+import type { ProgressMode } from '../cli/runEvents';
+import type { LoadedStudy } from './loadStudyFile';
+import { readRunFolderOutcome } from './runFolderOutcome';
+import { refreshRun, saveStudyRecord } from './studyRecordFile';
+
+export interface StudyRunnerRequest {
+  loaded: LoadedStudy;
+  record: StudyRecord;
+  studyDir: string;
+  runsDir: string;
+  maxParallel: number;
+  /** The CLI script the runs are started with (this process's own). */
+  cli: string;
+  backend: string | undefined;
+  backendPaths: readonly string[];
+  progress: ProgressMode;
+  stop: StopSignal;
+  /** Progress lines (`p1 seed 1 completed …`) and the runs' own lines. */
+  log: (line: string) => void;
+}
+
+interface Task {
+  index: number;
+  /** Continue this run from its checkpoint, instead of starting a new run. */
+  resume: boolean;
+}
+
+/** Runs what is left of the study; returns its final record. */
+export async function runStudy(request: StudyRunnerRequest): Promise<StudyRecord> {
+  const { loaded, studyDir } = request;
+  mkdirSync(studyDir, { recursive: true });
+  let record = saveStudyRecord(studyDir, request.record);
+  const tasks: Task[] = record.runs.flatMap((run, index) => {
+    if (run.status === 'completed' || run.status === 'failed') return [];
+    const resume = run.runDir !== null && run.status === 'stopped' && readRunFolderOutcome(run.runDir).hasCheckpoint;
+    return [{ index, resume }];
+  });
+  const total = record.runs.length;
+  const done = () => record.runs.filter((run) => run.status === 'completed' || run.status === 'failed').length;
+  const skipped = total - tasks.length;
+  if (skipped > 0) request.log(`medtransfer: ${skipped} of ${total} runs already ended; ${tasks.length} to run`);
+
+  const update = (index: number, run: StudyRunRecord) => {
+    record = saveStudyRecord(studyDir, { ...record, runs: record.runs.map((old, i) => (i === index ? run : old)) });
+  };
+  const children = new Set<ReturnType<typeof spawn>>();
+  const allocated = new Set<string>();
+  // Ctrl-C reaches the runs itself (they share the terminal's process group); another stop is passed on.
+  let forwarded = false;
+  const stopWatch = setInterval(() => {
+    if (!request.stop.requested || forwarded) return;
+    forwarded = true;
+    if (request.stop.why !== 'Ctrl-C') for (const child of children) child.kill('SIGTERM');
+  }, 200);
+
+  const runTask = async (task: Task): Promise<void> => {
+    const before = record.runs[task.index];
+    if (before === undefined) return;
+    const point = loaded.points.find((candidate) => candidate.id === before.point);
+    const name = `${before.point} seed ${before.seed}${point ? ` (${point.label})` : ''}`;
+    let run: StudyRunRecord = before;
+    if (!task.resume) {
+      const runId = freeRunId(join(request.runsDir, loaded.experimentName), allocated);
+      run = { ...before, runId, runDir: join(request.runsDir, loaded.experimentName, runId), status: 'running' };
+    } else run = { ...before, status: 'running' };
+    update(task.index, run);
+    request.log(`medtransfer: ${task.resume ? 'resuming' : 'starting'} ${name} → ${run.runDir}`);
+    const childRequest = task.resume ? resumeRequest(run, request) : newRunRequest(run, request);
+    const { code, lastLines } = await runChild(request.cli, trainerCommandLine(childRequest), children, (line) => {
+      if (request.progress === 'lines') request.log(`[${before.point} seed ${before.seed}] ${line}`);
+    });
+    let ended = refreshRun(run);
+    if (ended.status === 'pending' || ended.status === 'running') {
+      // It never started (refused, a backend that would not start): say what it said.
+      const said = lastLines.at(-1) ?? `the trainer exited with code ${code ?? 'null'}`;
+      ended = { ...ended, status: 'failed', errorKind: code === 4 ? 'backend' : 'experiment', error: said };
+    }
+    update(task.index, ended);
+    const auc = (model: 'fine-tuned' | 'scratch') =>
+      readRunFolderOutcome(ended.runDir ?? '').metrics?.models[model]?.auc?.toFixed(3) ?? '–';
+    const what =
+      ended.status === 'completed'
+        ? `completed in ${Math.round(ended.seconds ?? 0)} s (AUC fine-tuned ${auc('fine-tuned')}, scratch ${auc('scratch')})`
+        : ended.status === 'failed'
+          ? `failed (${ended.errorKind ?? 'unknown'}): ${ended.error ?? ''}`
+          : `stopped${ended.errorKind === 'interrupted' ? ' (interrupted)' : ''}`;
+    request.log(`medtransfer: ${name} ${what} [${done()} of ${total} ended]`);
+  };
+
+  const queue = [...tasks];
+  const running = new Set<Promise<void>>();
+  try {
+    while (queue.length > 0 && !request.stop.requested) {
+      while (running.size < request.maxParallel && queue.length > 0 && !request.stop.requested) {
+        const task = queue.shift() as Task;
+        const promise: Promise<void> = runTask(task).finally(() => running.delete(promise));
+        running.add(promise);
+      }
+      if (running.size > 0) await Promise.race(running);
+    }
+    await Promise.all(running);
+  } finally {
+    clearInterval(stopWatch);
+  }
+  const unfinished = record.runs.some((run) => run.status !== 'completed' && run.status !== 'failed');
+  const status = unfinished ? 'stopped' : record.runs.some((run) => run.status === 'failed') ? 'failed' : 'completed';
+  record = saveStudyRecord(studyDir, { ...record, status, pid: null });
+  return record;
+}
+
+function newRunRequest(run: StudyRunRecord, request: StudyRunnerRequest): TrainerRequest {
+  return {
+    command: 'run',
+    positionals: [request.loaded.experimentFile],
+    flags: {
+      'runs-dir': request.runsDir,
+      'run-id': run.runId ?? undefined,
+      study: request.loaded.file,
+      point: run.point,
+      seed: String(run.seed),
+      ...childFlags(request),
+    },
+  };
+}
+
+function resumeRequest(run: StudyRunRecord, request: StudyRunnerRequest): TrainerRequest {
+  return { command: 'resume', positionals: [run.runDir ?? ''], flags: childFlags(request) };
+}
+
+function childFlags(request: StudyRunnerRequest) {
+  return {
+    ...(request.backend === undefined ? {} : { backend: request.backend }),
+    ...(request.backendPaths.length > 0 ? { 'backend-path': [...request.backendPaths] } : {}),
+    ...(request.progress === 'lines' ? { 'no-progress': true as const } : { quiet: true as const }),
+  };
+}
+
+/** A timestamp run id no folder has and no other run of this study was given. */
+function freeRunId(experimentDir: string, allocated: Set<string>): string {
+  const base = timestampRunId(new Date());
+  for (let attempt = 1; ; attempt++) {
+    const runId = attempt === 1 ? base : `${base}-${attempt}`;
+    if (!allocated.has(runId) && !existsSync(join(experimentDir, runId))) {
+      allocated.add(runId);
+      return runId;
+    }
+  }
+}
+
+/** Runs the CLI with `args`; its stderr lines go to `line`, the last few are kept for a failure message. */
+function runChild(
+  cli: string,
+  args: string[],
+  children: Set<ReturnType<typeof spawn>>,
+  line: (text: string) => void,
+): Promise<{ code: number | null; lastLines: string[] }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    children.add(child);
+    const lastLines: string[] = [];
+    let pending = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() ?? '';
+      for (const text of lines) {
+        if (text.trim() === '') continue;
+        lastLines.push(text);
+        if (lastLines.length > 5) lastLines.shift();
+        line(text);
+      }
+    });
+    let finished = false;
+    const finish = (code: number | null) => {
+      if (finished) return;
+      finished = true;
+      children.delete(child);
+      if (pending.trim() !== '') {
+        lastLines.push(pending);
+        line(pending);
+      }
+      resolvePromise({ code, lastLines });
+    };
+    child.on('error', () => finish(null));
+    child.on('close', (code) => finish(code));
+  });
+}
