@@ -84,12 +84,14 @@ function analyzePoint(
       summarize(
         bySeed.map((result) => modelValues(metricsOf(result)?.models[model] ?? null)),
         level,
+        [0, 1],
       ),
     ]),
   ) as PointAnalysis['models'];
   const gain = summarize(
     bySeed.map((result) => gainValues(metricsOf(result))),
     level,
+    [-1, 1],
   );
   const labels = completed.flatMap((result) => (result?.labelsPerClass == null ? [] : [result.labelsPerClass]));
   return {
@@ -110,13 +112,14 @@ function declaredLabels(point: StudyPoint): number | null {
 
 type MetricValues = Record<(typeof METRICS)[number], SeedValue> | null;
 
-function summarize(perSeed: readonly MetricValues[], level: number): MetricSummary | null {
+function summarize(perSeed: readonly MetricValues[], level: number, bounds: [number, number]): MetricSummary | null {
   if (perSeed.every((values) => values === null)) return null;
   const summary = {} as MetricSummary;
   for (const name of METRICS)
     summary[name] = combineSeeds(
       perSeed.map((values) => values?.[name] ?? { value: null, interval: null }),
       level,
+      bounds,
     );
   return summary;
 }

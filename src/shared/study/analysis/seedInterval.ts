@@ -16,7 +16,12 @@ export interface SeedValue {
   interval: { low: number; high: number; level: number } | null;
 }
 
-export function combineSeeds(seeds: readonly SeedValue[], level: number): SeedInterval | null {
+/** `bounds`: where the metric lives ([0, 1] for a rate, [−1, 1] for a gain); the interval is clipped to it. */
+export function combineSeeds(
+  seeds: readonly SeedValue[],
+  level: number,
+  bounds: [number, number] = [-Infinity, Infinity],
+): SeedInterval | null {
   const present = seeds.filter((seed): seed is SeedValue & { value: number } => seed.value !== null);
   const k = present.length;
   if (k === 0) return null;
@@ -34,8 +39,8 @@ export function combineSeeds(seeds: readonly SeedValue[], level: number): SeedIn
   const half = total > 0 ? tQuantile((1 + level) / 2, df) * Math.sqrt(total) : 0;
   return {
     mean,
-    low: mean - half,
-    high: mean + half,
+    low: Math.max(bounds[0], mean - half),
+    high: Math.min(bounds[1], mean + half),
     n: k,
     values: seeds.map((seed) => seed.value),
     seedSd: variance === null ? null : Math.sqrt(variance),

@@ -30,7 +30,7 @@ export function studyMethods(options: {
       'the variation between seeds (its variance divided by the number of seeds) and the test-set sampling ' +
       'error, taken from each run’s stratified bootstrap interval as a standard error and averaged over the seeds ' +
       '(it is not divided by the number of seeds, since every seed is tested on the same cases); ' +
-      'the interval is the mean ± t·√(sum), with Welch–Satterthwaite degrees of freedom.',
+      'the interval is the mean ± t·√(sum), with Welch–Satterthwaite degrees of freedom, clipped to the metric’s range.',
     'Sensitivity, specificity and balanced accuracy are taken at each model’s operating point chosen on the validation split.',
     'The gain is fine-tuned minus scratch, per seed from a paired bootstrap over the same test cases, combined the same way; ' +
       'DeLong’s test compares the two AUCs of each seed.',

@@ -148,6 +148,8 @@ describe('medtransfer study', () => {
     assert.equal(readFileSync(join(after.runs[0]?.runDir ?? '', 'events.jsonl'), 'utf8'), firstEvents, 'not run again');
     assert.equal(after.runs[1]?.runDir, second, 'the same folder, resumed');
     assert.equal(eventsOf(readEvents(second), 'run-resumed').length, 1);
+    const metrics = JSON.parse(readFileSync(join(second, 'metrics.json'), 'utf8')) as { study?: { point: string } };
+    assert.equal(metrics.study?.point, 'p2', 'the resumed run’s metrics.json still names its study');
   });
 
   it('validates a study file with its base experiment, naming the line', () => {
