@@ -8,6 +8,7 @@ import { analyzeStudy } from '../../shared/study/analysis/analyzeStudy';
 import type { StudyRunResult } from '../../shared/study/analysis/analyzeStudy';
 import { parseStudyRecord, STUDY_RECORD_FORMAT } from '../../shared/study/studyRecord';
 import type { StudyRecord, StudyRunRecord } from '../../shared/study/studyRecord';
+import type { StudyAnalysis } from '../../shared/study/studyAnalysis';
 import type { LoadedStudy } from './loadStudyFile';
 import { readRunFolderOutcome } from './runFolderOutcome';
 import type { RunFolderOutcome } from './runFolderOutcome';
@@ -95,16 +96,20 @@ export function refreshRun(run: StudyRunRecord, outcome: RunFolderOutcome | null
 
 /** Writes study.json with the analysis of the runs that have completed so far. */
 export function saveStudyRecord(studyDir: string, record: StudyRecord): StudyRecord {
+  const saved: StudyRecord = { ...record, analysis: analyzeRecord(record), updatedAt: new Date().toISOString() };
+  writeFileAtomically(join(studyDir, STUDY_FILES.record), `${JSON.stringify(saved, null, 2)}\n`);
+  return saved;
+}
+
+/** The analysis of the record's completed runs, read from their folders. */
+export function analyzeRecord(record: StudyRecord): StudyAnalysis {
   const results: StudyRunResult[] = record.runs.flatMap((run) => {
     if (run.runDir === null || run.status !== 'completed') return [];
     const outcome = readRunFolderOutcome(run.runDir);
     return [{ point: run.point, seed: run.seed, labelsPerClass: outcome.labelsPerClass, metrics: outcome.metrics }];
   });
-  const analysis = analyzeStudy(
+  return analyzeStudy(
     { points: record.points, seeds: record.seeds, varied: record.varied, goal: record.goal },
     results,
   );
-  const saved: StudyRecord = { ...record, analysis, updatedAt: new Date().toISOString() };
-  writeFileAtomically(join(studyDir, STUDY_FILES.record), `${JSON.stringify(saved, null, 2)}\n`);
-  return saved;
 }

@@ -92,6 +92,21 @@ describe('medtransfer study', () => {
     assert.equal(analysed?.models['fine-tuned']?.auc?.mean, metrics.models['fine-tuned'].auc);
     assert.equal(record.analysis?.series.length, 2, 'a learning curve per positive class');
     assert.match(record.analysis?.methods ?? '', /Welch–Satterthwaite/);
+
+    // The study's report: the chart of each series (two here), the table, the failures, the methods.
+    const studyDir = join(folder, 'runs', 'grid.study');
+    const report = runCli(['report', studyDir]);
+    assert.equal(report.status, 0, report.stderr);
+    const markdown = readFileSync(join(studyDir, 'report', 'report.md'), 'utf8');
+    assert.match(markdown, /^# MedTransfer study: grid$/m);
+    assert.match(markdown, /\| positiveClass lesion, labelsPerClass 12 \| 12 \| 1\/1 \| 0\.\d{3} /);
+    assert.match(markdown, /positiveClass tumour, labelsPerClass 4, seed 7: failed \(experiment\)/);
+    assert.match(markdown, /## Methods\n\nEvery point of the grid was run with 1 seed;/);
+    const svg = readFileSync(join(studyDir, 'report', 'label-efficiency.svg'), 'utf8');
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.equal(svg.match(/<circle /g)?.length, 2 * 2 + 2, 'a dot per model and label count, and the legend’s');
+    assert.ok(existsSync(join(studyDir, 'report', 'label-efficiency-2.svg')));
+    assert.match(readFileSync(join(studyDir, 'report', 'report.html'), 'utf8'), /<svg[^>]*aria-label="AUC by labels/);
   });
 
   it('resumes a study killed half-way: the run that ended is kept, the interrupted one resumed', async () => {

@@ -124,7 +124,12 @@ describe('trainer command line: what is wrong with it', () => {
     ],
     [
       ['report', 'a', 'b'],
-      { kind: 'usage', command: 'report', message: 'report takes one run or study folder, got also: b', withHelp: true },
+      {
+        kind: 'usage',
+        command: 'report',
+        message: 'report takes one run or study folder, got also: b',
+        withHelp: true,
+      },
     ],
   ];
   for (const [args, expected] of cases)
