@@ -86,7 +86,10 @@ export function pointExperimentInput(
       if (!isRecord(child)) parent[segment] = {};
       parent = parent[segment] as Record<string, unknown>;
     }
-    if (value === ALL_LABELS && (SAMPLING_KEYS as readonly string[]).includes(last)) delete parent[last];
+    const sampling = (SAMPLING_KEYS as readonly string[]).includes(last);
+    // labelsPerClass and fraction are alternatives: varying one replaces the other the base gives.
+    if (sampling) for (const other of SAMPLING_KEYS) if (other !== last) delete parent[other];
+    if (value === ALL_LABELS && sampling) delete parent[last];
     else parent[last] = structuredClone(value);
   }
   delete experiment.seeds;

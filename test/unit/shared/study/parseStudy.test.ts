@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { checkStudyPoints } from '../../../../src/shared/study/checkStudyPoints';
@@ -7,6 +9,7 @@ import { parseStudy } from '../../../../src/shared/study/parseStudy';
 import { expandGrid, pointExperimentInput, studySeeds } from '../../../../src/shared/study/studyPoints';
 import { experimentSchema } from '../../../../src/shared/experiment/schema';
 import { studyJsonSchema } from '../../../../src/shared/study/studyJsonSchema';
+import { repoRoot } from '../../../support/paths';
 import { tinyExperimentInput } from '../../../support/tinyExperiment';
 
 /** The issue's example study, verbatim. */
@@ -75,6 +78,17 @@ describe('parseStudy', () => {
     assert.equal(experiment.seed, 9);
     assert.equal(experiment.seeds, undefined);
     assert.equal(base.target.labelsPerClass, 8, 'the base is not changed');
+    const fromFraction = pointExperimentInput(
+      { ...base, target: { ...base.target, labelsPerClass: undefined, fraction: 0.05 } },
+      points[0] ?? { values: {} },
+      1,
+    );
+    assert.deepEqual(
+      experimentSchema.parse(fromFraction).target.labelsPerClass,
+      5,
+      'a varied labelsPerClass replaces the base’s fraction',
+    );
+    assert.equal(experimentSchema.parse(fromFraction).target.fraction, undefined);
   });
 
   it('takes the seeds from the study, else from the base experiment', () => {
@@ -150,6 +164,18 @@ describe('parseStudy', () => {
       }),
       ['2:13: cannot read the base experiment `e.yaml`: no such file'],
     );
+  });
+
+  it('accepts the README’s example study over the pneumonia experiment: 4 label counts × 3 seeds', () => {
+    const examples = join(repoRoot, 'examples');
+    const base = { ok: true as const, text: readFileSync(join(examples, 'pneumonia-fewshot.experiment.yaml'), 'utf8') };
+    const checked = check(readFileSync(join(examples, 'pneumonia-labels.study.yaml'), 'utf8'), base);
+    assert.ok(checked.ok, JSON.stringify(!checked.ok && checked.diagnostics));
+    assert.deepEqual(
+      checked.points.map((point) => point.label),
+      ['labelsPerClass 5', 'labelsPerClass 20', 'labelsPerClass 80', 'labelsPerClass all'],
+    );
+    assert.deepEqual(checked.seeds, [1, 2, 3]);
   });
 
   it('has a JSON schema for editors with the study keys', () => {
