@@ -80,7 +80,10 @@ function close(actual: number, expected: number, tolerance: number, what: string
   );
 }
 
-const missing = existsSync(TORCH_PYTHON) ? false : `${TORCH_PYTHON} with python3-scipy`;
+const missing =
+  existsSync(TORCH_PYTHON) && spawnSync(TORCH_PYTHON, ['-c', 'import scipy.optimize, scipy.stats']).status === 0
+    ? false
+    : `python3-scipy for ${TORCH_PYTHON}`;
 
 describe('study statistics against scipy', { skip: skipIfMissing(missing) }, () => {
   const scipy = reference({
