@@ -167,6 +167,47 @@ describe('medtransfer study', () => {
     assert.equal(metrics.study?.point, 'p2', 'the resumed run’s metrics.json still names its study');
   });
 
+  it('passes a stop on to its running run and starts no more', async () => {
+    const folder = temporaryFolder('study-stop');
+    writeExperiment(
+      folder,
+      'slow',
+      tinyExperiment({
+        name: 'slow',
+        source: { dataset: synthetic('source', 320), epochs: 4 },
+        evaluation: { bootstrap: { resamples: 0 }, saliency: { samplesPerClass: 0 } },
+      }),
+    );
+    const studyFile = join(folder, 'stopped.study.yaml');
+    writeFileSync(
+      studyFile,
+      'name: stopped\nexperiment: slow.experiment.yaml\nvary: { target.labelsPerClass: [4, 8] }\n',
+    );
+    // As the extension's Stop does: SIGTERM to the study's process only.
+    const child = spawn(process.execPath, [cliPath, 'study', studyFile, '--quiet'], { cwd: repoRoot, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await waitUntil(
+      'the first run’s checkpoint',
+      () => {
+        const runDir = readRecord(folder, 'stopped').runs[0]?.runDir;
+        return runDir && existsSync(join(runDir, 'checkpoint'));
+      },
+      { timeoutMs: 120_000, intervalMs: 20 },
+    );
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, 'a stopped study exits 0');
+    const record = readRecord(folder, 'stopped');
+    assert.equal(record.status, 'stopped');
+    assert.equal(record.pid, null);
+    assert.deepEqual(
+      record.runs.map((run) => [run.status, run.errorKind]),
+      [
+        ['stopped', null],
+        ['pending', null],
+      ],
+    );
+  });
+
   it('validates a study file with its base experiment, naming the line', () => {
     const folder = temporaryFolder('study-validate');
     writeExperiment(folder, 'base', tinyExperiment({ name: 'base' }));
