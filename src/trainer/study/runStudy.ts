@@ -1,13 +1,15 @@
 // Runs a study: every point × seed as its own trainer process (`medtransfer run BASE --study FILE
 // --point P --seed S`, or `medtransfer resume RUN_DIR` for a run to continue), at most
-// `maxParallel` at once, first come first served. A run that fails does not stop the others.
-// study.json is rewritten, with a fresh analysis, whenever a run starts or ends.
+// `maxParallel` at once, first come first served (the extension's RunQueue). A run that fails
+// does not stop the others. study.json is rewritten, with a fresh analysis, whenever a run
+// starts or ends.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainerCommandLine } from '../../shared/host/trainerCommandLine';
 import type { TrainerRequest } from '../../shared/host/trainerCommandLine';
 import type { StudyRecord, StudyRunRecord } from '../../shared/study/studyRecord';
+import { RunQueue } from '../../shared/run/runQueue';
 import { timestampRunId } from '../run/runDirectory';
 import type { StopSignal } from '../training/stopSignal';
 import type { ProgressMode } from '../cli/runEvents';
@@ -99,18 +101,28 @@ export async function runStudy(request: StudyRunnerRequest): Promise<StudyRecord
     request.log(`medtransfer: ${name} ${what} [${done()} of ${total} ended]`);
   };
 
-  const queue = [...tasks];
+  // The extension's queue: first come first served, at most maxParallel trainers. Each run waits
+  // under its own key (its point and seed): they all share one experiment file.
+  const queue = new RunQueue();
+  const byKey = new Map<string, Task>();
   const running = new Set<Promise<void>>();
+  const start = (task: Task | undefined) => {
+    if (task === undefined) return;
+    const promise: Promise<void> = runTask(task).finally(() => running.delete(promise));
+    running.add(promise);
+  };
   try {
-    while (queue.length > 0 && !request.stop.requested) {
-      while (running.size < request.maxParallel && queue.length > 0 && !request.stop.requested) {
-        const task = queue.shift() as Task;
-        const promise: Promise<void> = runTask(task).finally(() => running.delete(promise));
-        running.add(promise);
-      }
-      if (running.size > 0) await Promise.race(running);
+    for (const task of tasks) {
+      const run = record.runs[task.index];
+      const key = `${loaded.file}#${run?.point ?? ''}/${run?.seed ?? ''}`;
+      byKey.set(key, task);
+      if (queue.request(key, running.size, request.maxParallel, Date.now()).kind === 'start') start(task);
     }
-    await Promise.all(running);
+    while (running.size > 0) {
+      await Promise.race(running);
+      if (request.stop.requested) queue.clear();
+      for (const next of queue.takeStartable(running.size, request.maxParallel)) start(byKey.get(next.experimentFile));
+    }
   } finally {
     clearInterval(stopWatch);
   }
