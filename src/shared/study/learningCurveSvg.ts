@@ -45,8 +45,9 @@ export function learningCurveSvg(analysis: StudyAnalysis, series: SeriesAnalysis
     return point && point.labelsPerClass !== null ? [{ ...point, labelsPerClass: point.labelsPerClass }] : [];
   });
   const labels = points.map((point) => point.labelsPerClass);
-  const xLow = Math.max(0.5, Math.min(...labels, Infinity) / 1.5);
-  const xHigh = Math.max(...labels, 1) * 1.5;
+  // Before any run of the series completed: an empty chart over 1 to 100 labels.
+  const xLow = labels.length > 0 ? Math.max(0.5, Math.min(...labels) / 1.5) : 1;
+  const xHigh = labels.length > 0 ? Math.max(...labels, 1) * 1.5 : 100;
   const values = points.flatMap((point) =>
     (['fine-tuned', 'scratch'] as const).flatMap((model) => {
       const interval = point.models[model]?.[analysis.metric];

@@ -6,6 +6,7 @@ import type { ClinicalMetrics } from '../../../../src/shared/run/metrics';
 import type { MetricsFile } from '../../../../src/shared/run/metricsFile';
 import { analyzeStudy } from '../../../../src/shared/study/analysis/analyzeStudy';
 import type { StudyRunResult } from '../../../../src/shared/study/analysis/analyzeStudy';
+import { learningCurveSvg } from '../../../../src/shared/study/learningCurveSvg';
 import { expandGrid } from '../../../../src/shared/study/studyPoints';
 
 const LABELS = [5, 20, 80, 320];
@@ -131,6 +132,15 @@ describe('analyzeStudy', () => {
     );
     assert.equal(analysis.series[0]?.crossover, null);
     assert.match(analysis.series[0]?.crossoverNote ?? '', /transfer helps at every label count measured up to 320/);
+  });
+
+  it('draws the chart: a dot and an interval per model and label count, both fitted curves, the goal', () => {
+    const svg = learningCurveSvg(analysis, analysis.series[0] ?? assert.fail('no series'));
+    assert.doesNotMatch(svg, /NaN|Infinity|undefined/);
+    assert.equal(svg.match(/<circle /g)?.length, 2 * LABELS.length + 2, 'the dots, and the legend’s two');
+    assert.equal(svg.match(/<path /g)?.length, 2, 'two fitted curves');
+    assert.match(svg, />goal AUC 0\.85</);
+    assert.doesNotMatch(svg, />crossover</, 'transfer helps at every count: no crossover to mark');
   });
 
   it('has no learning curves when the label count does not vary', () => {
