@@ -112,7 +112,8 @@ function parseAndValidate<T>(
     // An unresolved alias, or an alias bomb (yaml stops expanding past maxAliasCount).
     const [start, end] = rangeOf(firstAlias(document));
     const message = /resource exhaustion/.test(errorMessage(error))
-      ? `aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias uses): an ${kind.noun} file needs few or none`
+      ? `aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias uses): ` +
+        `an ${kind.noun} file needs few or none`
       : `syntax error: ${firstLine(errorMessage(error))}`;
     return { ok: false, diagnostics: [{ start: toPosition(start), end: toPosition(end), message, path: '' }] };
   }

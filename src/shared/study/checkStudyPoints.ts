@@ -69,7 +69,8 @@ export function checkStudyPoints(located: LocatedYaml<Study>, base: BaseExperime
       const valueIndex =
         blamed === null ? -1 : (study.vary[blamed] ?? []).findIndex((v) => JSON.stringify(v) === JSON.stringify(value));
       const where = blamed === null ? `with ${point.label}` : `with \`${blamed}\` ${formatVaryValue(value)}`;
-      const message = `${where}, the experiment does not validate: ${dotted ? `\`${dotted}\`: ` : ''}${zodMessage(issue)}`;
+      const about = dotted ? `\`${dotted}\`: ` : '';
+      const message = `${where}, the experiment does not validate: ${about}${zodMessage(issue)}`;
       const key = `${blamed ?? ''}|${valueIndex}|${message}`;
       if (seen.has(key)) continue;
       seen.add(key);

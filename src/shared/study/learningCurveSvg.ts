@@ -13,6 +13,10 @@ const font = (fill = '#1b1f24') => `font-family="sans-serif" font-size="11" fill
 const FONT = font();
 const MARGIN = { left: 56, right: 20, top: 30, bottom: 46 };
 
+function svgLine(x1: number | string, y1: number | string, x2: number | string, y2: number | string, style: string) {
+  return `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" ${style}/>`;
+}
+
 function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
@@ -72,29 +76,23 @@ export function learningCurveSvg(analysis: StudyAnalysis, series: SeriesAnalysis
     `<text x="${width / 2}" y="18" text-anchor="middle" font-weight="600" ${FONT}>${escapeXml(title)}</text>`,
   ];
   for (const tick of logTicks(xLow, xHigh)) {
-    parts.push(
-      `<line x1="${f(sx(tick))}" y1="${MARGIN.top}" x2="${f(sx(tick))}" y2="${MARGIN.top + plotHeight}" stroke="#eaeef2"/>`,
-    );
+    parts.push(svgLine(f(sx(tick)), MARGIN.top, f(sx(tick)), MARGIN.top + plotHeight, 'stroke="#eaeef2"'));
     parts.push(
       `<text x="${f(sx(tick))}" y="${MARGIN.top + plotHeight + 14}" text-anchor="middle" ${FONT}>${tick}</text>`,
     );
   }
   for (const tick of linearTicks(yLow, yHigh)) {
-    parts.push(
-      `<line x1="${MARGIN.left}" y1="${f(sy(tick))}" x2="${MARGIN.left + plotWidth}" y2="${f(sy(tick))}" stroke="#eaeef2"/>`,
-    );
-    parts.push(
-      `<text x="${MARGIN.left - 6}" y="${f(sy(tick) + 4)}" text-anchor="end" ${FONT}>${Number(tick.toFixed(2))}</text>`,
-    );
+    parts.push(svgLine(MARGIN.left, f(sy(tick)), MARGIN.left + plotWidth, f(sy(tick)), 'stroke="#eaeef2"'));
+    const label = Number(tick.toFixed(2));
+    parts.push(`<text x="${MARGIN.left - 6}" y="${f(sy(tick) + 4)}" text-anchor="end" ${FONT}>${label}</text>`);
   }
   parts.push(
-    `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#8c959f"/>`,
+    `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotWidth}" height="${plotHeight}" ` +
+      'fill="none" stroke="#8c959f"/>',
   );
   if (analysis.goal) {
     const y = f(sy(analysis.goal.value));
-    parts.push(
-      `<line x1="${MARGIN.left}" y1="${y}" x2="${MARGIN.left + plotWidth}" y2="${y}" stroke="#1a7f37" stroke-dasharray="6 3"/>`,
-    );
+    parts.push(svgLine(MARGIN.left, y, MARGIN.left + plotWidth, y, 'stroke="#1a7f37" stroke-dasharray="6 3"'));
     parts.push(
       `<text x="${MARGIN.left + 4}" y="${f(sy(analysis.goal.value) - 4)}" ${font('#1a7f37')}>` +
         `goal ${escapeXml(metricName(analysis.goal.metric))} ${analysis.goal.value}</text>`,
@@ -102,9 +100,7 @@ export function learningCurveSvg(analysis: StudyAnalysis, series: SeriesAnalysis
   }
   if (series.crossover !== null) {
     const x = f(sx(series.crossover));
-    parts.push(
-      `<line x1="${x}" y1="${MARGIN.top}" x2="${x}" y2="${MARGIN.top + plotHeight}" stroke="#8250df" stroke-dasharray="2 3"/>`,
-    );
+    parts.push(svgLine(x, MARGIN.top, x, MARGIN.top + plotHeight, 'stroke="#8250df" stroke-dasharray="2 3"'));
     parts.push(`<text x="${f(sx(series.crossover) + 4)}" y="${MARGIN.top + 12}" ${font('#8250df')}>crossover</text>`);
   }
   (['fine-tuned', 'scratch'] as const).forEach((model, index) => {
@@ -127,9 +123,7 @@ export function learningCurveSvg(analysis: StudyAnalysis, series: SeriesAnalysis
       const interval = point.models[model]?.[analysis.metric];
       if (!interval) continue;
       const x = f(sx(point.labelsPerClass) + offset);
-      parts.push(
-        `<line x1="${x}" y1="${f(sy(interval.low))}" x2="${x}" y2="${f(sy(interval.high))}" stroke="${color}" stroke-width="1.5"/>`,
-      );
+      parts.push(svgLine(x, f(sy(interval.low)), x, f(sy(interval.high)), `stroke="${color}" stroke-width="1.5"`));
       parts.push(`<circle cx="${x}" cy="${f(sy(interval.mean))}" r="3.5" fill="${color}"/>`);
     }
   });
@@ -143,9 +137,7 @@ export function learningCurveSvg(analysis: StudyAnalysis, series: SeriesAnalysis
     const x = MARGIN.left + index * 200;
     const y = height - 8;
     parts.push(`<circle cx="${x + 6}" cy="${y - 4}" r="3.5" fill="${MODEL_COLORS[model]}"/>`);
-    parts.push(
-      `<line x1="${x + 14}" y1="${y - 4}" x2="${x + 30}" y2="${y - 4}" stroke="${MODEL_COLORS[model]}" stroke-dasharray="5 3"/>`,
-    );
+    parts.push(svgLine(x + 14, y - 4, x + 30, y - 4, `stroke="${MODEL_COLORS[model]}" stroke-dasharray="5 3"`));
     parts.push(`<text x="${x + 36}" y="${y}" ${FONT}>${MODEL_NAMES[model]}: runs and fitted curve</text>`);
   });
   parts.push('</svg>');

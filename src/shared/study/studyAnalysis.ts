@@ -36,7 +36,7 @@ export type MetricSummary = z.infer<typeof metricSummarySchema>;
 
 export const pointAnalysisSchema = z.object({
   point: z.string(),
-  /** Training labels per class the point's runs had (mean over classes and seeds); null before any run read its data. */
+  /** Training labels per class the point's runs had (mean over classes and seeds); null before any read its data. */
   labelsPerClass: z.number().nullable(),
   /** Runs that completed, of the point's runs. */
   completed: z.number().int().nonnegative(),

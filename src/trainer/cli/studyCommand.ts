@@ -61,7 +61,8 @@ export async function studyCommand(options: StudyOptions, output: Output): Promi
     const record = newStudyRecord(loaded, runsDir, previous.kind === 'found' ? previous.record : null);
     const runs = record.runs.length;
     output.err(
-      `medtransfer: study ${loaded.study.name}: ${loaded.points.length} points × ${loaded.seeds.length} seeds = ${runs} runs, ${maxParallel} at a time`,
+      `medtransfer: study ${loaded.study.name}: ${loaded.points.length} points × ${loaded.seeds.length} seeds = ` +
+        `${runs} runs, ${maxParallel} at a time`,
     );
     const final = await withStopRequests((stop) =>
       runStudy({

@@ -63,7 +63,8 @@ export function buildStudyReport(record: StudyRecord, svgs: readonly string[]): 
           items: [
             `Base experiment: ${record.experimentFile}`,
             `Varied: ${record.varied.join(', ')}; seeds ${record.seeds.join(', ')}`,
-            `Runs: ${record.runs.length} (${record.points.length} points × ${record.seeds.length} seeds), ${completed} completed`,
+            `Runs: ${record.runs.length} (${record.points.length} points × ${record.seeds.length} seeds), ` +
+              `${completed} completed`,
             `Training time, all runs: ${Math.round(seconds)} s`,
             ...(record.goal ? [`Goal: ${record.goal.metric} ${record.goal.value}`] : []),
             ...(record.description ? [record.description] : []),
@@ -77,7 +78,9 @@ export function buildStudyReport(record: StudyRecord, svgs: readonly string[]): 
       {
         kind: 'charts',
         svgs: [...svgs],
-        markdown: `The chart is drawn in report.html and saved beside it as ${svgs.map((_, i) => chartFileName(i)).join(', ')}.`,
+        markdown:
+          'The chart is drawn in report.html and saved beside it as ' +
+          `${svgs.map((_, i) => chartFileName(i)).join(', ')}.`,
       },
       { kind: 'list', items: curveLines(record.analysis).map((line) => line.trim()) },
     ];

@@ -94,7 +94,8 @@ export async function runStudy(request: StudyRunnerRequest): Promise<StudyRecord
       readRunFolderOutcome(ended.runDir ?? '').metrics?.models[model]?.auc?.toFixed(3) ?? '–';
     const what =
       ended.status === 'completed'
-        ? `completed in ${Math.round(ended.seconds ?? 0)} s (AUC fine-tuned ${auc('fine-tuned')}, scratch ${auc('scratch')})`
+        ? `completed in ${Math.round(ended.seconds ?? 0)} s ` +
+          `(AUC fine-tuned ${auc('fine-tuned')}, scratch ${auc('scratch')})`
         : ended.status === 'failed'
           ? `failed (${ended.errorKind ?? 'unknown'}): ${ended.error ?? ''}`
           : `stopped${ended.errorKind === 'interrupted' ? ' (interrupted)' : ''}`;

@@ -23,7 +23,7 @@ export function readPreviousRecord(studyDir: string): PreviousRecord {
   return parsed.ok ? { kind: 'found', record: parsed.record } : { kind: 'unreadable', reason: parsed.reason };
 }
 
-/** The study's record, every point × seed a run; runs an earlier record had (same values, same seed) keep their folders. */
+/** The study's record, a run per point × seed; a run an earlier record had (same values, seed) keeps its folder. */
 export function newStudyRecord(
   loaded: LoadedStudy,
   runsDir: string,

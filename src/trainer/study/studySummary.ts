@@ -60,7 +60,8 @@ export function formatTable(rows: string[][]): string {
 
 export function formatFit(fit: CurveFit | null): string {
   if (fit === null) return 'not fitted (needs completed runs at 3 or more label counts)';
-  return `a = ${fit.a.toPrecision(3)}, b = ${fit.b.toPrecision(3)}, c = ${fit.c.toPrecision(3)} (RMSE ${fit.rmse.toFixed(3)}, ${fit.points.length} runs)`;
+  const parameters = `a = ${fit.a.toPrecision(3)}, b = ${fit.b.toPrecision(3)}, c = ${fit.c.toPrecision(3)}`;
+  return `${parameters} (RMSE ${fit.rmse.toFixed(3)}, ${fit.points.length} runs)`;
 }
 
 export function formatToGoal(toGoal: LabelsToGoal | null | undefined, largest: number): string {
@@ -100,7 +101,8 @@ export function curveLines(analysis: StudyAnalysis): string[] {
       );
       if (series.savingFactor)
         lines.push(
-          `  transfer saves ${series.savingFactor.atLeast ? 'at least ' : ''}${series.savingFactor.factor.toFixed(1)}× the labels`,
+          `  transfer saves ${series.savingFactor.atLeast ? 'at least ' : ''}` +
+            `${series.savingFactor.factor.toFixed(1)}× the labels`,
         );
     }
     lines.push(`  crossover: ${series.crossoverNote}`);

@@ -124,7 +124,7 @@ function summarize(perSeed: readonly MetricValues[], level: number, bounds: [num
   return summary;
 }
 
-/** A model's headline metrics: sensitivity, specificity and balanced accuracy at its operating point where it has one. */
+/** A model's headline metrics; sensitivity, specificity, balanced accuracy at its operating point where it has one. */
 function modelValues(metrics: ClinicalMetrics | null): MetricValues {
   if (metrics === null) return null;
   const intervals = metrics.intervals;
@@ -283,14 +283,16 @@ function findCrossover(
   if (from === 0)
     return {
       crossover,
-      crossoverNote: `the gain’s interval includes 0 at every label count measured (from ${n(measured[0])} per class)`,
+      crossoverNote:
+        'the gain’s interval includes 0 at every label count measured ' + `(from ${n(measured[0])} per class)`,
     };
   const below = measured.slice(0, from);
   const helps = below.every((point) => (point.gain?.[metric]?.low ?? 0) > 0);
   return {
     crossover,
     crossoverNote: helps
-      ? `transfer helps up to about ${n(measured[from - 1])} labels per class; from ${n(measured[from])} the gain’s interval includes 0`
+      ? `transfer helps up to about ${n(measured[from - 1])} labels per class; ` +
+        `from ${n(measured[from])} the gain’s interval includes 0`
       : `the gain’s interval includes 0 from ${n(measured[from])} labels per class on`,
   };
 }

@@ -22,18 +22,20 @@ export function studyMethods(options: {
   goal: { metric: GoalMetric; value: number } | null;
 }): string {
   const percent = `${Math.round(options.level * 100)}%`;
+  const seeds = `${options.seeds} seed${options.seeds === 1 ? '' : 's'}`;
   const sentences = [
-    `Every point of the grid was run with ${options.seeds} seed${options.seeds === 1 ? '' : 's'}; ` +
-      'each run fine-tunes the pretrained model and trains the same architecture from scratch on the same labels, ' +
-      'and both are evaluated on the same test cases.',
+    `Every point of the grid was run with ${seeds}; each run fine-tunes the pretrained model and trains ` +
+      'the same architecture from scratch on the same labels, and both are evaluated on the same test cases.',
     `Each metric is the mean over seeds with a ${percent} interval combining two sources of uncertainty: ` +
-      'the variation between seeds (its variance divided by the number of seeds) and the test-set sampling ' +
-      'error, taken from each run’s stratified bootstrap interval as a standard error and averaged over the seeds ' +
-      '(it is not divided by the number of seeds, since every seed is tested on the same cases); ' +
-      'the interval is the mean ± t·√(sum), with Welch–Satterthwaite degrees of freedom, clipped to the metric’s range.',
-    'Sensitivity, specificity and balanced accuracy are taken at each model’s operating point chosen on the validation split.',
-    'The gain is fine-tuned minus scratch, per seed from a paired bootstrap over the same test cases, combined the same way; ' +
-      'DeLong’s test compares the two AUCs of each seed.',
+      'the variation between seeds (its variance divided by the number of seeds) and the test-set ' +
+      'sampling error, taken from each run’s stratified bootstrap interval as a standard error and ' +
+      'averaged over the seeds (it is not divided by the number of seeds, since every seed is tested ' +
+      'on the same cases); the interval is the mean ± t·√(sum), with Welch–Satterthwaite degrees of ' +
+      'freedom, clipped to the metric’s range.',
+    'Sensitivity, specificity and balanced accuracy are taken at each model’s operating point, ' +
+      'chosen on the validation split.',
+    'The gain is fine-tuned minus scratch, per seed from a paired bootstrap over the same test cases, ' +
+      'combined the same way; DeLong’s test compares the two AUCs of each seed.',
   ];
   if (options.curves) {
     sentences.push(
@@ -43,12 +45,14 @@ export function studyMethods(options: {
     );
     if (options.goal)
       sentences.push(
-        `The labels per class needed to reach ${metricName(options.goal.metric)} ${options.goal.value} solve the fitted curve; ` +
-          `their ${percent} interval comes from the delta method on log n, and an estimate above the largest label count ` +
-          'measured is reported as beyond the data. The label-saving factor is scratch’s labels over the fine-tuned model’s.',
+        `The labels per class needed to reach ${metricName(options.goal.metric)} ${options.goal.value} ` +
+          `solve the fitted curve; their ${percent} interval comes from the delta method on log n, and an ` +
+          'estimate above the largest label count measured is reported as beyond the data. ' +
+          'The label-saving factor is scratch’s labels over the fine-tuned model’s.',
       );
     sentences.push(
-      'The crossover is the smallest label count from which the gain’s interval includes 0, at it and at every larger count.',
+      'The crossover is the smallest label count from which the gain’s interval includes 0, ' +
+        'at it and at every larger count.',
     );
   }
   return sentences.join(' ');

@@ -125,9 +125,10 @@ describe('parseStudy', () => {
     const text =
       'name: s\nexperiment: e.yaml\nvary:\n  target.labelPerClass: [5, 10]\n  training.lr: [0.1]\n  seed: [1]\n';
     assert.deepEqual(problems(text), [
-      '4:3: `target.labelPerClass` is not an experiment key: unknown key `labelPerClass` in `target`; did you mean `labelsPerClass`?',
-      '5:3: `training.lr` is not an experiment key: unknown key `lr` in `training`; ' +
-        'expected one of: batchSize, optimizer, learningRate, earlyStopping, augmentation, classWeights, cacheFrozenFeatures',
+      '4:3: `target.labelPerClass` is not an experiment key: ' +
+        'unknown key `labelPerClass` in `target`; did you mean `labelsPerClass`?',
+      '5:3: `training.lr` is not an experiment key: unknown key `lr` in `training`; expected one of: ' +
+        'batchSize, optimizer, learningRate, earlyStopping, augmentation, classWeights, cacheFrozenFeatures',
       '6:3: `seed` cannot vary: give the seeds as the study’s `seeds`',
     ]);
   });
