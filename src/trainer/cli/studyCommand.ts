@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { acquireRunLock, describeLockHolder } from '../../shared/host/runLock';
 import { defaultStudyRunsDir, studyFolder } from '../../shared/host/studyFolder';
 import { EXIT } from '../../shared/run/trainerExitCodes';
+import { counted } from '../../shared/text/plural';
 import { loadStudyFile } from '../study/loadStudyFile';
 import { runStudy } from '../study/runStudy';
 import { newStudyRecord, readPreviousRecord } from '../study/studyRecordFile';
@@ -61,7 +62,8 @@ export async function studyCommand(options: StudyOptions, output: Output): Promi
     const record = newStudyRecord(loaded, runsDir, previous.kind === 'found' ? previous.record : null);
     const runs = record.runs.length;
     output.err(
-      `medtransfer: study ${loaded.study.name}: ${loaded.points.length} points × ${loaded.seeds.length} seeds = ` +
+      `medtransfer: study ${loaded.study.name}: ${counted(loaded.points.length, 'point')} × ` +
+        `${counted(loaded.seeds.length, 'seed')} = ` +
         `${runs} runs, ${maxParallel} at a time`,
     );
     const final = await withStopRequests((stop) =>

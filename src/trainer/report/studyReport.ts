@@ -8,6 +8,7 @@ import { writeFileAtomically } from '../../shared/host/atomicFiles';
 import { STUDY_FILES } from '../../shared/host/studyFolder';
 import { learningCurveSvg } from '../../shared/study/learningCurveSvg';
 import { parseStudyRecord } from '../../shared/study/studyRecord';
+import { counted } from '../../shared/text/plural';
 import type { StudyRecord } from '../../shared/study/studyRecord';
 import { analyzeRecord } from '../study/studyRecordFile';
 import { curveLines, studyTableRows } from '../study/studySummary';
@@ -63,7 +64,8 @@ export function buildStudyReport(record: StudyRecord, svgs: readonly string[]): 
           items: [
             `Base experiment: ${record.experimentFile}`,
             `Varied: ${record.varied.join(', ')}; seeds ${record.seeds.join(', ')}`,
-            `Runs: ${record.runs.length} (${record.points.length} points × ${record.seeds.length} seeds), ` +
+            `Runs: ${record.runs.length} (${counted(record.points.length, 'point')} × ` +
+              `${counted(record.seeds.length, 'seed')}), ` +
               `${completed} completed`,
             `Training time, all runs: ${Math.round(seconds)} s`,
             ...(record.goal ? [`Goal: ${record.goal.metric} ${record.goal.value}`] : []),

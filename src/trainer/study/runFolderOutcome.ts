@@ -1,5 +1,5 @@
-// What a study needs to know of one of its run folders, read from disk: how the run ended (its
-// run-ended event), the training labels per class it had (its data-loaded event), its metrics.json.
+// What a study needs to know of one of its run folders, read from disk: where the run stands (as
+// every reader decides it), the training labels per class it had (its data-loaded), its metrics.json.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorKind } from '../../shared/run/errorKind';
@@ -8,10 +8,14 @@ import type { TrainerEvent } from '../../shared/run/events';
 import { metricsFileSchema } from '../../shared/run/metricsFile';
 import type { MetricsFile } from '../../shared/run/metricsFile';
 import { RUN_FILES } from '../../shared/run/runFiles';
+import { runOnHost } from '../../shared/host/runOnHost';
 
 export interface RunFolderOutcome {
-  /** `interrupted`: it started but has no run-ended (its trainer was killed); `not-started`: no run-started. */
-  status: 'completed' | 'failed' | 'stopped' | 'interrupted' | 'not-started';
+  /**
+   * As every reader decides it (shared/host/runOnHost.ts): `running` while its trainer lives (a
+   * resumed run included), `interrupted` when it is gone without a run-ended; `not-started`: no run-started.
+   */
+  status: 'running' | 'completed' | 'failed' | 'stopped' | 'interrupted' | 'not-started';
   error: string | null;
   errorKind: ErrorKind | null;
   seconds: number | null;
@@ -24,16 +28,13 @@ export interface RunFolderOutcome {
 
 export function readRunFolderOutcome(runDir: string): RunFolderOutcome {
   const events = readEvents(join(runDir, RUN_FILES.events));
-  const started = events.some((event) => event.type === 'run-started');
-  // A resumed run has one run-ended per attempt: the last one says how it ended.
-  const ended = events.filter((event) => event.type === 'run-ended').at(-1);
-  const loaded = events.filter((event) => event.type === 'data-loaded').at(-1);
-  const train = loaded?.type === 'data-loaded' ? loaded.target.sizes.train : null;
+  const { state } = runOnHost(events, runDir);
+  const train = state.target?.sizes.train ?? null;
   return {
-    status: ended?.type === 'run-ended' ? ended.status : started ? 'interrupted' : 'not-started',
-    error: ended?.type === 'run-ended' ? ended.error : null,
-    errorKind: ended?.type === 'run-ended' ? ended.errorKind : null,
-    seconds: ended?.type === 'run-ended' ? ended.seconds : null,
+    status: state.runId === null ? 'not-started' : state.status,
+    error: state.error,
+    errorKind: state.errorKind,
+    seconds: state.seconds,
     labelsPerClass: train && train.length > 0 ? train.reduce((sum, count) => sum + count, 0) / train.length : null,
     hasCheckpoint: existsSync(join(runDir, RUN_FILES.checkpoint)),
     metrics: readMetrics(join(runDir, RUN_FILES.metrics)),

@@ -35,19 +35,26 @@ export interface StudyRunnerRequest {
 
 interface Task {
   index: number;
-  /** Continue this run from its checkpoint, instead of starting a new run. */
-  resume: boolean;
+  /**
+   * `new`: start a run in a new folder; `resume`: continue the run from its checkpoint; `wait`: its
+   * trainer still runs (the study's process was killed alone, and --resume found it): wait for it.
+   */
+  kind: 'new' | 'resume' | 'wait';
 }
+
+/** How often a run whose trainer is not ours is looked at. */
+const WAIT_POLL_MS = 2000;
 
 /** Runs what is left of the study; returns its final record. */
 export async function runStudy(request: StudyRunnerRequest): Promise<StudyRecord> {
   const { loaded, studyDir } = request;
   mkdirSync(studyDir, { recursive: true });
   let record = saveStudyRecord(studyDir, request.record);
-  const tasks: Task[] = record.runs.flatMap((run, index) => {
+  const tasks = record.runs.flatMap((run, index): Task[] => {
     if (run.status === 'completed' || run.status === 'failed') return [];
+    if (run.status === 'running') return [{ index, kind: 'wait' }];
     const resume = run.runDir !== null && run.status === 'stopped' && readRunFolderOutcome(run.runDir).hasCheckpoint;
-    return [{ index, resume }];
+    return [{ index, kind: resume ? 'resume' : 'new' }];
   });
   const total = record.runs.length;
   const done = () => record.runs.filter((run) => run.status === 'completed' || run.status === 'failed').length;
@@ -73,18 +80,26 @@ export async function runStudy(request: StudyRunnerRequest): Promise<StudyRecord
     const point = loaded.points.find((candidate) => candidate.id === before.point);
     const name = `${before.point} seed ${before.seed}${point ? ` (${point.label})` : ''}`;
     let run: StudyRunRecord = before;
-    if (!task.resume) {
+    if (task.kind === 'new') {
       const runId = freeRunId(join(request.runsDir, loaded.experimentName), allocated);
       run = { ...before, runId, runDir: join(request.runsDir, loaded.experimentName, runId), status: 'running' };
     } else run = { ...before, status: 'running' };
     update(task.index, run);
-    request.log(`medtransfer: ${task.resume ? 'resuming' : 'starting'} ${name} → ${run.runDir}`);
-    const childRequest = task.resume ? resumeRequest(run, request) : newRunRequest(run, request);
-    const { code, lastLines } = await runChild(request.cli, trainerCommandLine(childRequest), children, (line) => {
-      if (request.progress === 'lines') request.log(`[${before.point} seed ${before.seed}] ${line}`);
-    });
+    const verb = { new: 'starting', resume: 'resuming', wait: 'waiting for the trainer still running' }[task.kind];
+    request.log(`medtransfer: ${verb} ${name} → ${run.runDir}`);
+    let code: number | null = null;
+    let lastLines: string[] = [];
+    if (task.kind !== 'wait') {
+      const childRequest = task.kind === 'resume' ? resumeRequest(run, request) : newRunRequest(run, request);
+      ({ code, lastLines } = await runChild(request.cli, trainerCommandLine(childRequest), children, (line) => {
+        if (request.progress === 'lines') request.log(`[${before.point} seed ${before.seed}] ${line}`);
+      }));
+    }
+    // A trainer not ours runs it (found by --resume, or resume refused for it): it ends it.
+    while (refreshRun(run).status === 'running' && !request.stop.requested)
+      await new Promise((resolveWait) => setTimeout(resolveWait, WAIT_POLL_MS));
     let ended = refreshRun(run);
-    if (ended.status === 'pending' || ended.status === 'running') {
+    if (ended.status === 'pending') {
       // It never started (refused, a backend that would not start): say what it said.
       const said = lastLines.at(-1) ?? `the trainer exited with code ${code ?? 'null'}`;
       ended = { ...ended, status: 'failed', errorKind: code === 4 ? 'backend' : 'experiment', error: said };

@@ -89,6 +89,8 @@ export function refreshRun(run: StudyRunRecord, outcome: RunFolderOutcome | null
         error: 'its trainer ended before the run did (killed, or the machine went down)',
         seconds: null,
       };
+    case 'running':
+      return { ...run, status: 'running', errorKind: null, error: null, seconds: null };
     case 'not-started':
       return { ...run, status: 'pending', errorKind: null, error: null, seconds: null };
   }

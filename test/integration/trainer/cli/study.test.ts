@@ -168,6 +168,46 @@ describe('medtransfer study', () => {
     assert.equal(metrics.study?.point, 'p2', 'the resumed run’s metrics.json still names its study');
   });
 
+  it('resumes a study whose process alone was killed: it waits for the run still training', async () => {
+    const folder = temporaryFolder('study-orphan');
+    writeExperiment(
+      folder,
+      'slow',
+      tinyExperiment({
+        name: 'slow',
+        source: { dataset: synthetic('source', 320), epochs: 4 },
+        evaluation: { bootstrap: { resamples: 0 }, saliency: { samplesPerClass: 0 } },
+      }),
+    );
+    const studyFile = join(folder, 'orphan.study.yaml');
+    writeFileSync(
+      studyFile,
+      'name: orphan\nexperiment: slow.experiment.yaml\nvary: { target.labelsPerClass: [4, 8] }\n',
+    );
+    const child = spawn(process.execPath, [cliPath, 'study', studyFile, '--quiet'], { cwd: repoRoot, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const first = await waitUntil(
+      'the first run’s checkpoint',
+      () => {
+        const runDir = readRecord(folder, 'orphan').runs[0]?.runDir;
+        return runDir && existsSync(join(runDir, 'checkpoint')) ? runDir : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 20 },
+    );
+    child.kill('SIGKILL');
+    await exited;
+    const resumed = runCli(['study', studyFile, '--resume', '--quiet'], { timeoutMs: 180_000 });
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stderr, /waiting for the trainer still running p1 seed 3/);
+    const record = readRecord(folder, 'orphan');
+    assert.deepEqual(
+      record.runs.map((run) => run.status),
+      ['completed', 'completed'],
+    );
+    assert.equal(record.runs[0]?.runDir, first);
+    assert.equal(eventsOf(readEvents(first), 'run-resumed').length, 0, 'its own trainer finished it');
+  });
+
   it('passes a stop on to its running run and starts no more', async () => {
     const folder = temporaryFolder('study-stop');
     writeExperiment(
