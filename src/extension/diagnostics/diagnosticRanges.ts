@@ -1,6 +1,6 @@
 // parseExperiment's problems (1-based lines and columns, as the CLI prints them) as editor
 // ranges (0-based, end exclusive), never empty, so every problem gets a visible squiggle.
-import type { ExperimentDiagnostic } from '../../shared/experiment/parseExperiment';
+import type { ExperimentDiagnostic } from '../../shared/experiment/validatedYaml';
 
 export interface EditorRange {
   startLine: number;

@@ -3,7 +3,7 @@
 // file has other errors), whether it is valid, and a few settings for the tooltip.
 import { parseDocument } from 'yaml';
 import { parseExperiment } from '../../shared/experiment/parseExperiment';
-import type { ExperimentDiagnostic } from '../../shared/experiment/parseExperiment';
+import type { ExperimentDiagnostic } from '../../shared/experiment/validatedYaml';
 
 export interface ExperimentSummary {
   /** The `name` key: the runs folder's name. Null when the file has none usable. */

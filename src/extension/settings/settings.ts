@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { BackendChoice } from '../../shared/experiment/schema';
 import { toBackendChoice } from '../trainer/trainerRequests';
-import { normalizeMaxConcurrent } from '../trainer/runQueue';
+import { normalizeMaxConcurrent } from '../../shared/run/runQueue';
 
 export const SETTINGS = {
   section: 'medtransfer',

@@ -4,8 +4,8 @@
 import type { TrainerEvent } from '../../shared/run/events';
 import { DisposableStore, Emitter } from '../util/emitter';
 import type { Disposable, Event } from '../util/emitter';
-import { RunQueue } from './runQueue';
-import type { EnqueueResult, QueuedRun } from './runQueue';
+import { RunQueue } from '../../shared/run/runQueue';
+import type { EnqueueResult, QueuedRun } from '../../shared/run/runQueue';
 import { outcomeOfExit } from './runOutcome';
 import type { RunOutcome } from './runOutcome';
 import type { DroppedMessage, TrainerExit, TrainerOutputLine, TrainerProcess } from './trainerProcess';

@@ -18,6 +18,19 @@ export const TRAINER_FLAGS = {
     'backend-path': 'values',
     'no-progress': 'switch',
     quiet: 'switch',
+    // One run of a study: `medtransfer study` starts each of its runs as `run BASE --study FILE --point P --seed S`.
+    study: 'value',
+    point: 'value',
+    seed: 'value',
+  },
+  study: {
+    'runs-dir': 'value',
+    'max-parallel': 'value',
+    resume: 'switch',
+    backend: 'value',
+    'backend-path': 'values',
+    'no-progress': 'switch',
+    quiet: 'switch',
   },
   resume: { backend: 'value', 'backend-path': 'values', 'no-progress': 'switch', quiet: 'switch' },
   explain: { json: 'switch', out: 'value', method: 'value', backend: 'value', 'backend-path': 'values' },
@@ -37,8 +50,9 @@ const POSITIONALS: Record<TrainerCommand, { min: number; max: number; needs: str
   validate: { min: 1, max: Infinity, needs: 'at least one experiment file' },
   run: { min: 1, max: 1, needs: 'an experiment file', takesOne: 'one experiment file' },
   resume: { min: 1, max: 1, needs: 'a run folder', takesOne: 'one run folder' },
+  study: { min: 1, max: 1, needs: 'a study file', takesOne: 'one study file' },
   explain: { min: 2, max: Infinity, needs: 'a run folder and at least one image' },
-  report: { min: 1, max: 1, needs: 'a run folder', takesOne: 'one run folder' },
+  report: { min: 1, max: 1, needs: 'a run or study folder', takesOne: 'one run or study folder' },
   'inspect-weights': { min: 1, max: 1, needs: 'a weight file', takesOne: 'one weight file' },
   import: { min: 1, max: 1, needs: 'a weight file', takesOne: 'one weight file' },
   export: { min: 1, max: 1, needs: 'a run folder or a model folder', takesOne: 'one run or model folder' },
@@ -50,8 +64,9 @@ interface TrainerPositionals {
   validate: [experimentFile: string, ...experimentFiles: string[]];
   run: [experimentFile: string];
   resume: [runDir: string];
+  study: [studyFile: string];
   explain: [runDir: string, ...images: string[]];
-  report: [runDir: string];
+  report: [runOrStudyDir: string];
   'inspect-weights': [weightFile: string];
   import: [weightFile: string];
   export: [runOrModelDir: string];

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { errorKindSchema } from './errorKind';
 import { hostIdentitySchema } from './hostIdentity';
 import { seedGroupSchema } from './seedGroup';
+import { studyRunRefSchema } from '../study/studyRun';
 import { intensityScalingSchema } from './intensityScaling';
 import { clinicalMetricsSchema, modelComparisonSchema } from './metrics';
 
@@ -85,6 +86,8 @@ export const runStartedEventSchema = z.object({
   host: hostIdentitySchema.optional(),
   /** One seed of a repeated experiment: its trainer's command line names the group's first run (absent otherwise). */
   seedGroup: seedGroupSchema.optional(),
+  /** One run of a study (`medtransfer study`): the study, its point and seed (absent otherwise). */
+  study: studyRunRefSchema.optional(),
 });
 
 /** The datasets are read and split (after run-started, so a data error still leaves a readable run). */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { runEndStatusSchema } from './events';
 import { clinicalMetricsSchema, modelComparisonSchema } from './metrics';
 import { seedGroupSchema } from './seedGroup';
+import { studyRunRefSchema } from '../study/studyRun';
 
 export const transferGainSchema = z.object({
   auc: z.number().nullable(),
@@ -27,5 +28,7 @@ export const metricsFileSchema = z.object({
   comparison: modelComparisonSchema.nullable().optional(),
   /** Set when the run is one of a repeated experiment's seeds. */
   seedGroup: seedGroupSchema.optional(),
+  /** Set when the run is one run of a study. */
+  study: studyRunRefSchema.optional(),
 });
 export type MetricsFile = z.infer<typeof metricsFileSchema>;

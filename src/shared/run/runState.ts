@@ -4,6 +4,7 @@
 import type { ErrorKind } from './errorKind';
 import type { HostIdentity } from './hostIdentity';
 import type { SeedGroup } from './seedGroup';
+import type { StudyRunRef } from '../study/studyRun';
 import type { ClinicalMetrics, ModelComparison } from './metrics';
 import type {
   BackendName,
@@ -76,6 +77,8 @@ export interface RunState {
   trainerHost: HostIdentity | null;
   /** Where the run stands in a repeated experiment; null for a single run (and in older runs). */
   seedGroup: SeedGroup | null;
+  /** The study, point and seed this run is one run of; null for a run outside a study. */
+  study: StudyRunRef | null;
   status: RunStatus;
   error: string | null;
   /** Why it failed or was interrupted; null while it runs, when it did not fail, and in runs older than errorKind. */
@@ -118,6 +121,7 @@ export function emptyRunState(): RunState {
     pidNamedAt: null,
     trainerHost: null,
     seedGroup: null,
+    study: null,
     status: 'running',
     error: null,
     errorKind: null,
@@ -160,6 +164,7 @@ export function reduceRunEvent(state: RunState, event: TrainerEvent): RunState {
         pidNamedAt: event.time,
         trainerHost: event.host ?? null,
         seedGroup: event.seedGroup ?? null,
+        study: event.study ?? null,
         startedAt: event.time,
         plannedPhases: event.phases,
         pretrained: event.pretrained,

@@ -5,6 +5,8 @@ import type { BackendChoice } from '../../shared/experiment/schema';
 import { backendSearchPathsHere } from '../backend/searchPaths';
 import { selectBackend } from '../backend/selectBackend';
 import { loadExperimentFile } from '../experiment/loadExperimentFile';
+import { STUDY_FILE_PATTERN } from '../../shared/study/studySchema';
+import { loadStudyFile } from '../study/loadStudyFile';
 import { runExperiment } from '../pipeline/runExperiment';
 import { createRunDirectory } from '../run/runDirectory';
 import { RUN_FILES } from '../../shared/run/runFiles';
@@ -15,6 +17,8 @@ import { withStopRequests } from './stopRequests';
 import { runEventStream } from './runEvents';
 import { runSeeds } from './seedRuns';
 import { formatComparison } from './summaryTable';
+import { studyRunOf } from './studyRunOption';
+import type { StudyRunOptions } from './studyRunOption';
 import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface Output {
@@ -25,7 +29,7 @@ export interface Output {
 export function validateCommand(files: string[], output: Output): number {
   let exit: number = EXIT.ok;
   for (const file of files) {
-    const loaded = loadExperimentFile(file);
+    const loaded = STUDY_FILE_PATTERN.test(file) ? loadStudyFile(file) : loadExperimentFile(file);
     if (loaded.ok) {
       output.out(`${file}: ok`);
     } else {
@@ -44,14 +48,23 @@ export interface RunOptions {
   backendPaths?: readonly string[];
   runId: string | undefined;
   progress: 'bar' | 'lines' | 'quiet';
+  /** `--study FILE --point P --seed S`: this run is one run of a study, and FILE must be its base experiment. */
+  studyRun?: StudyRunOptions;
 }
 
 export async function runCommand(options: RunOptions, output: Output): Promise<number> {
-  const loaded = loadExperimentFile(options.file);
-  if (!loaded.ok) {
-    loaded.errors.forEach((line) => output.err(line));
+  const loadedFile = loadExperimentFile(options.file);
+  if (!loadedFile.ok) {
+    loadedFile.errors.forEach((line) => output.err(line));
     return EXIT.invalid;
   }
+  const runsDir = resolve(options.runsDir ?? join(dirname(loadedFile.file), 'runs'));
+  const studyRun = options.studyRun ? studyRunOf(options.studyRun, loadedFile.file, runsDir) : null;
+  if (studyRun !== null && !studyRun.ok) {
+    studyRun.errors.forEach((line) => output.err(line));
+    return studyRun.exit;
+  }
+  const loaded = studyRun === null ? loadedFile : { ...loadedFile, experiment: studyRun.experiment };
   const { experiment } = loaded;
   const choice = options.backend ?? experiment.backend;
   if (!isBackendChoice(choice)) {
@@ -68,9 +81,8 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
     return failure.exit;
   }
 
-  const runsDir = resolve(options.runsDir ?? join(dirname(loaded.file), 'runs'));
   return withStopRequests(async (stop) => {
-    if (experiment.seeds) {
+    if (experiment.seeds && studyRun === null) {
       return await runSeeds(
         {
           experiment,
@@ -107,6 +119,7 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
           backendNotes: backend.notes,
           events,
           stop,
+          ...(studyRun === null ? {} : { study: studyRun.ref }),
         });
         events.close();
         output.out(

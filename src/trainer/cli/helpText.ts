@@ -3,9 +3,12 @@ export const MAIN_HELP = `medtransfer — transfer learning on medical images
 Usage:
   medtransfer run FILE [options]       run an experiment (*.experiment.yaml|yml|json)
   medtransfer resume RUN_DIR [options] continue a stopped, failed or interrupted run
-  medtransfer validate FILE...         check experiment files without running them
+  medtransfer study FILE [options]     run a study (*.study.yaml|yml|json): a grid of runs with
+                                       learning curves
+  medtransfer validate FILE...         check experiment and study files without running them
   medtransfer explain RUN_DIR IMAGE... saliency maps of a run's models on image files
-  medtransfer report RUN_DIR           write report.html and report.md (with a model card)
+  medtransfer report RUN_DIR|STUDY_DIR write report.html and report.md (a run's, with a model card;
+                                       or a study's, with its learning curves)
   medtransfer inspect-weights FILE     what a PyTorch, safetensors or Keras weight file holds
   medtransfer import FILE --architecture A --out DIR
                                        a weight file as a TF.js model folder, for \`pretrained\`
@@ -38,6 +41,9 @@ Options:
                      a plain name: letters, digits, ".", "_" and "-"
   --no-progress      no progress bar: plain log lines on stderr
   --quiet            print only the final comparison table
+  --study FILE --point P --seed S
+                     one run of a study (how \`medtransfer study\` starts its runs): FILE
+                     must vary this experiment; run-started and metrics.json name them
   -h, --help         this help
 
 Ctrl-C (or SIGTERM, or the \`stop\` IPC message when forked) stops after the current batch,
@@ -74,9 +80,39 @@ Exit codes: 0 completed or stopped, 1 invalid experiment.json, 2 nothing to resu
 error, 3 run failed, 4 no backend could start.
 `;
 
+export const STUDY_HELP = `Usage: medtransfer study FILE [options]
+
+Runs every combination of the study's \`vary\` lists once per seed. Each run is a normal run
+folder, RUNS_DIR/<experiment name>/<run-id>/, whose run-started names the study, the point and
+the seed; RUNS_DIR/<study name>.study/study.json holds the points, the runs, their status and
+the analysis, rewritten as each run ends. A failed run does not stop the others.
+
+Analysis: per point and model, AUC, balanced accuracy, sensitivity and specificity as the mean
+over seeds with a 95% interval (seed variation and test-set sampling combined), the gain and
+DeLong's p per seed. When target.labelsPerClass or target.fraction varies, also an inverse
+power law 1 − AUC = a·n^(−b) + c per model, the labels per class to reach the \`goal\`, the
+label-saving factor and the crossover.
+
+Options:
+  --runs-dir DIR     where runs and the study folder go (default: runs/ beside the study file)
+  --max-parallel N   run N trainers at once (default 1)
+  --resume           continue the study: skip runs that ended (completed or failed), resume
+                     stopped or interrupted ones from their checkpoint, start the rest
+  --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu
+  --backend-path DIR also look for optional backends in DIR (as for \`run\`)
+  --no-progress      the runs' log lines on stderr, each prefixed with its point and seed
+  --quiet            only a line per run started and ended, and the final table
+  -h, --help         this help
+
+Ctrl-C stops the running runs after their current batch (they can be resumed with --resume)
+and starts no more. Exit codes: 0 every run completed (or stopped), 1 invalid study file,
+2 usage error (or the study folder exists: use --resume), 3 a run failed.
+`;
+
 export const VALIDATE_HELP = `Usage: medtransfer validate FILE...
 
-Checks experiment files against the schema. Problems are printed as FILE:LINE:COL: MESSAGE.
+Checks experiment and study files (*.study.yaml|yml|json: also their base experiment and every
+combination of their values) against the schema. Problems are printed as FILE:LINE:COL: MESSAGE.
 Exit codes: 0 all valid, 1 a file is invalid, 2 usage error.
 `;
 
@@ -104,13 +140,17 @@ Options:
 Exit codes: 0 ok, 2 usage error, 3 failed (an unreadable image, a folder that is no run).
 `;
 
-export const REPORT_HELP = `Usage: medtransfer report RUN_DIR [--out DIR]
+export const REPORT_HELP = `Usage: medtransfer report RUN_DIR|STUDY_DIR [--out DIR]
 
 Writes report.html (self-contained: inline styles and SVG charts, saliency overlays as PNG data,
 no scripts, nothing remote; prints well) and report.md into DIR (default: RUN_DIR): the
 experiment, data per class and split, training curves, confusion matrices, metrics with their
 confidence intervals and DeLong's test where the run computed them, calibration, the operating
 point, saliency examples, and a model card. The model is not a medical device.
+
+For a study folder (RUNS_DIR/<study name>.study/), DIR defaults to STUDY_DIR/report/: the
+label-efficiency chart (both models with their intervals and fitted curves, labels on a log
+axis, the goal, the crossover), the table of points, the fits and a methods paragraph.
 
 Exit codes: 0 ok, 2 usage error, 3 failed (not a run folder, unreadable files).
 `;

@@ -18,6 +18,7 @@ import {
   REPORT_HELP,
   RESUME_HELP,
   RUN_HELP,
+  STUDY_HELP,
   VALIDATE_HELP,
 } from './helpText';
 import { importCommand } from './importCommand';
@@ -25,6 +26,7 @@ import { inspectWeightsCommand } from './inspectWeightsCommand';
 import { predictCommand } from './predictCommand';
 import { reportCommand } from './reportCommand';
 import { resumeCommand } from './resumeCommand';
+import { studyCommand } from './studyCommand';
 import { outliveParent } from '../run/outlivesParent';
 import { errorMessage, errorStack } from '../../shared/errors/errorMessage';
 
@@ -37,6 +39,7 @@ const HELP: Record<TrainerCommand, string> = {
   validate: VALIDATE_HELP,
   run: RUN_HELP,
   resume: RESUME_HELP,
+  study: STUDY_HELP,
   explain: EXPLAIN_HELP,
   report: REPORT_HELP,
   'inspect-weights': INSPECT_WEIGHTS_HELP,
@@ -62,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
       return validateCommand(request.positionals, output);
     case 'run': {
       const { flags } = request;
+      const studyRun = studyRunFlags(flags);
+      if (typeof studyRun === 'string') return usage(studyRun, null);
       enableProdMode();
       return runCommand(
         {
@@ -70,6 +75,22 @@ async function main(argv: string[]): Promise<number> {
           backend: flags.backend,
           backendPaths: flags['backend-path'] ?? [],
           runId: flags['run-id'],
+          progress: progressMode(flags),
+          ...studyRun,
+        },
+        output,
+      );
+    }
+    case 'study': {
+      const { flags } = request;
+      return studyCommand(
+        {
+          file: request.positionals[0],
+          runsDir: flags['runs-dir'],
+          maxParallel: flags['max-parallel'],
+          resume: flags.resume ?? false,
+          backend: flags.backend,
+          backendPaths: flags['backend-path'] ?? [],
           progress: progressMode(flags),
         },
         output,
@@ -135,6 +156,19 @@ async function main(argv: string[]): Promise<number> {
       );
     }
   }
+}
+
+/** `--study FILE --point P --seed S` go together: one run of a study. */
+function studyRunFlags(flags: {
+  study?: string;
+  point?: string;
+  seed?: string;
+}): { studyRun?: { file: string; point: string; seed: string } } | string {
+  const { study, point, seed } = flags;
+  if (study === undefined && point === undefined && seed === undefined) return {};
+  if (study === undefined || point === undefined || seed === undefined)
+    return '--study, --point and --seed go together: they name one run of a study';
+  return { studyRun: { file: study, point, seed } };
 }
 
 function progressMode(values: { quiet?: true; 'no-progress'?: true }): 'bar' | 'lines' | 'quiet' {

@@ -128,6 +128,9 @@ async function resumeLocked(
       events,
       stop,
       resume,
+      // metrics.json, written at the end, says what run-started said: a seed of a group, a run of a study.
+      ...(state.seedGroup ? { seedGroup: state.seedGroup } : {}),
+      ...(state.study ? { study: state.study } : {}),
     });
     events.close();
     output.out(

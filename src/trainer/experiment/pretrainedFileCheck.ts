@@ -5,7 +5,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import type { SourcePosition } from '../../shared/experiment/parseExperiment';
+import type { SourcePosition } from '../../shared/experiment/validatedYaml';
 import type { Architecture } from '../../shared/experiment/schema';
 import { indexDocument } from '../../shared/experiment/documentIndex';
 import { pretrainedArchitectureProblem } from '../../shared/weights/pretrainedArchitectureProblem';

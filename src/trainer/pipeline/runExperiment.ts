@@ -73,6 +73,7 @@ function announceRun(request: RunRequest, plan: RunPlan): void {
     pid: process.pid,
     host: thisHost(),
     ...(request.seedGroup ? { seedGroup: request.seedGroup } : {}),
+    ...(request.study ? { study: request.study } : {}),
   });
   writeFileAtomically(join(request.runDir, RUN_FILES.experiment), `${JSON.stringify(experiment, null, 2)}\n`);
 }
@@ -157,6 +158,7 @@ async function finishRun(context: RunContext, end: RunEnd, started: number): Pro
     seed: experiment.seed,
     comparison,
     ...(request.seedGroup ? { seedGroup: request.seedGroup } : {}),
+    ...(request.study ? { study: request.study } : {}),
   });
   if (status === 'completed') removeCheckpoints(request.runDir);
   events.emit({ type: 'run-ended', status, error, errorKind, seconds: (performance.now() - started) / 1000 });

@@ -4,6 +4,7 @@ import type { ErrorKind } from '../../shared/run/errorKind';
 import type { BackendName, EvaluatedModel, RunEndStatus } from '../../shared/run/events';
 import type { ClinicalMetrics, ModelComparison } from '../../shared/run/metrics';
 import type { SeedGroup } from '../../shared/run/seedGroup';
+import type { StudyRunRef } from '../../shared/study/studyRun';
 import type { Checkpoint } from '../checkpoint/checkpointFormat';
 import type { EventStream } from '../run/eventStream';
 import type { StopSignal } from '../training/stopSignal';
@@ -19,6 +20,8 @@ export interface RunRequest {
   stop: StopSignal;
   /** Set when this run is one seed of a repeated experiment. */
   seedGroup?: SeedGroup;
+  /** Set when this run is one run of a study (`medtransfer study`). */
+  study?: StudyRunRef;
   /** Continue from this checkpoint (`medtransfer resume`), appending to the run's events. */
   resume?: { checkpoint: Checkpoint; tornLineDropped: boolean; notes: string[] } | null;
 }

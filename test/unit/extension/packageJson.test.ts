@@ -163,6 +163,7 @@ describe('package.json', () => {
     for (const allowed of [
       '!dist/*.js',
       '!dist/experiment.schema.json',
+      '!dist/study.schema.json',
       '!dist/wasm/*.wasm',
       '!dist/webview/**/*.js',
       '!resources/icon.png',

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { cliCpuSeconds, runCli, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
 import { HOSTILE, aliasBomb } from '../../../support/hostileExperimentFiles';
 import { tinyExperiment } from '../../../support/tinyExperiment';
-import { MAX_DIAGNOSTICS } from '../../../../src/shared/experiment/parseExperiment';
+import { MAX_DIAGNOSTICS } from '../../../../src/shared/experiment/validatedYaml';
 
 describe('medtransfer validate on hostile files', () => {
   it('keeps `medtransfer validate` to one line per problem with file:line:col, exit 1, no stack trace', () => {

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
-import { MAX_DIAGNOSTICS, parseExperiment } from '../../../../src/shared/experiment/parseExperiment';
+import { parseExperiment } from '../../../../src/shared/experiment/parseExperiment';
+import { MAX_DIAGNOSTICS } from '../../../../src/shared/experiment/validatedYaml';
 import { experimentJsonSchema } from '../../../../src/shared/experiment/jsonSchema';
 import { repoRoot } from '../../../support/paths';
 

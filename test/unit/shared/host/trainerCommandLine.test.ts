@@ -14,6 +14,7 @@ const POSITIONALS: Record<TrainerCommand, string[]> = {
   validate: ['/ws/a.experiment.yaml', 'b c.experiment.yml'],
   run: ['/ws/my experiments/a.experiment.yaml'],
   resume: ['runs/demo/20261124-101500'],
+  study: ['/ws/my studies/labels.study.yaml'],
   explain: ['/ws/runs/demo/20261124-101500', '/img/1.png', 'x ray.dcm'],
   report: ['/ws/runs/demo/20261124-101500'],
   'inspect-weights': ['/ws/weights/resnet 18.pth'],
@@ -123,7 +124,12 @@ describe('trainer command line: what is wrong with it', () => {
     ],
     [
       ['report', 'a', 'b'],
-      { kind: 'usage', command: 'report', message: 'report takes one run folder, got also: b', withHelp: true },
+      {
+        kind: 'usage',
+        command: 'report',
+        message: 'report takes one run or study folder, got also: b',
+        withHelp: true,
+      },
     ],
   ];
   for (const [args, expected] of cases)

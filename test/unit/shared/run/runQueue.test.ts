@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normalizeMaxConcurrent, RunQueue } from '../../../../src/extension/trainer/runQueue';
+import { normalizeMaxConcurrent, RunQueue } from '../../../../src/shared/run/runQueue';
 
 describe('RunQueue', () => {
   it('starts while there is room, then queues first-in first-out', () => {

@@ -1,4 +1,5 @@
-// Queueing rules for runs started from this window: at most `maxConcurrent` trainers at once,
+// Queueing rules for runs started from a window (src/extension/trainer/runLauncher.ts) and for a
+// study's runs (src/trainer/study/runStudy.ts): at most `maxConcurrent` trainers at once,
 // the rest wait first-in first-out and start as others end. One experiment file waits in the
 // queue at most once as a new run, and each run folder at most once as a resume (asking twice
 // is a double click, not two runs).
