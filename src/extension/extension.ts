@@ -45,9 +45,10 @@ export function activate(context: vscode.ExtensionContext): void {
     stopRun: (key) => vscode.commands.executeCommand(COMMANDS.stopRun, key).then(() => undefined),
     revealRunFolder: (key) => vscode.commands.executeCommand(COMMANDS.revealRunFolder, key).then(() => undefined),
     openDashboard: (key) => dashboards.open([key]),
+    compareRuns: (keys) => dashboards.open(keys),
     exportReport: (key) => vscode.commands.executeCommand(EVALUATION_COMMANDS.exportReport, key).then(() => undefined),
   };
-  const dashboards = new DashboardPanels(context, store, webviewActions, log);
+  const dashboards = new DashboardPanels(context, store, index, webviewActions, log);
   const monitor = new MonitorViewProvider(context, store, webviewActions, log);
   const trainer = new TrainerService({
     cliPath: context.asAbsolutePath('dist/cli.js'),

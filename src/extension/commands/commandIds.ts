@@ -5,6 +5,7 @@ export const COMMANDS = {
   openDashboard: 'medtransfer.openDashboard',
   newExperiment: 'medtransfer.newExperiment',
   compareRuns: 'medtransfer.compareRuns',
+  openRunsTable: 'medtransfer.openRunsTable',
   revealRunFolder: 'medtransfer.revealRunFolder',
   showTrainerLog: 'medtransfer.showTrainerLog',
   selectBackend: 'medtransfer.selectBackend',

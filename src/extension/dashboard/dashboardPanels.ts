@@ -1,7 +1,9 @@
-// Dashboard panels: one per run, or per set of runs for Compare Runs. Opening runs that already
-// have a panel reveals it. Panels come back after a window reload (registerWebviewPanelSerializer).
+// Dashboard panels: one per run, per set of runs for Compare Runs, or per experiments table (the
+// runs of one experiment file). Opening runs that already have a panel reveals it. Panels come
+// back after a window reload (registerWebviewPanelSerializer).
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { ExperimentIndex } from '../experiments/experimentIndex';
 import { runLabel } from '../runs/runPaths';
 import type { RunStore } from '../runs/runStore';
 import { DisposableStore } from '../util/emitter';
@@ -12,6 +14,7 @@ import { workspaceFolderPaths } from './webviewContent';
 import { RunWebviewSession } from './runWebviewSession';
 import type { RunWebviewActions } from './runWebviewSession';
 import { renderWebview, webviewOptions } from './webviewContent';
+import { experimentTable, tablePathFromWebviewState } from './runTables';
 
 export const DASHBOARD_VIEW_TYPE = 'medtransfer.dashboard';
 const OPEN_DASHBOARDS_STATE = 'medtransfer.openDashboards';
@@ -31,6 +34,7 @@ export class DashboardPanels implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly store: RunStore,
+    private readonly index: Pick<ExperimentIndex, 'get' | 'ready'>,
     private readonly actions: RunWebviewActions,
     private readonly log: vscode.LogOutputChannel,
   ) {
@@ -60,6 +64,27 @@ export class DashboardPanels implements vscode.Disposable {
     this.attach(panel, known, randomUUID());
   }
 
+  /** Opens (or reveals) the experiments table of an experiment file: all its runs, a row a run. */
+  openTable(experimentPath: string): void {
+    const content = experimentTable(this.index, this.store, experimentPath);
+    if (!content) {
+      void vscode.window.showWarningMessage('MedTransfer: that experiment file is not in this workspace.');
+      return;
+    }
+    const existing = this.panels.get(tableKey(experimentPath));
+    if (existing) {
+      existing.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      DASHBOARD_VIEW_TYPE,
+      tableTitle(content.table.name),
+      vscode.ViewColumn.Active,
+      { ...webviewOptions(this.context.extensionUri), enableFindWidget: true },
+    );
+    this.attachTable(panel, experimentPath, randomUUID());
+  }
+
   dispose(): void {
     // Panels closing because the window closes must stay remembered for the next start.
     this.shuttingDown = true;
@@ -68,6 +93,13 @@ export class DashboardPanels implements vscode.Disposable {
   }
 
   private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const tablePath = tablePathFromWebviewState(state);
+    if (tablePath !== null) {
+      // Tables are found again by their experiment file (the index may still be searching).
+      await this.index.ready();
+      this.attachTable(panel, tablePath, randomUUID());
+      return;
+    }
     const remembered = parseOpenDashboards(this.context.workspaceState.get(OPEN_DASHBOARDS_STATE));
     const fromState = keysFromWebviewState(state);
     const claim = fromState
@@ -103,6 +135,39 @@ export class DashboardPanels implements vscode.Disposable {
     });
   }
 
+  private attachTable(panel: vscode.WebviewPanel, experimentPath: string, id: string): void {
+    const key = tableKey(experimentPath);
+    const content = experimentTable(this.index, this.store, experimentPath);
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'resources', 'medtransfer.svg');
+    const title = tableTitle(content?.table.name ?? 'experiment');
+    renderWebview(panel.webview, this.context.extensionUri, 'dashboard', title);
+    panel.title = title;
+    const keys = content?.keys ?? [];
+    const session = new RunWebviewSession({
+      channel: {
+        post: (message) => panel.webview.postMessage(message),
+        onDidReceiveMessage: panel.webview.onDidReceiveMessage,
+      },
+      feed: createRunFeed(this.store, workspaceFolderPaths),
+      actions: this.actions,
+      log: (message) => this.log.warn(`experiments table: ${message}`),
+      keys,
+      table: content?.table ?? { kind: 'experiment', name: 'experiment', file: experimentPath, path: experimentPath },
+    });
+    // A run started, found or deleted since: the table shows the experiment's runs as they are now.
+    const follow = this.store.onDidChangeRun((change) => {
+      if (change.kind === 'changed') return;
+      const now = experimentTable(this.index, this.store, experimentPath)?.keys ?? [];
+      if (dashboardKey(now) !== dashboardKey(session.keys)) void session.setKeys(now);
+    });
+    this.panels.set(key, { id, panel, session });
+    panel.onDidDispose(() => {
+      follow.dispose();
+      session.dispose();
+      if (this.panels.get(key)?.id === id) this.panels.delete(key);
+    });
+  }
+
   private title(keys: readonly string[]): string {
     if (keys.length === 1) {
       const record = this.store.get(keys[0] ?? '');
@@ -125,4 +190,12 @@ export class DashboardPanels implements vscode.Disposable {
       open.filter((item) => item.id !== id),
     );
   }
+}
+
+function tableKey(experimentPath: string): string {
+  return `table\n${experimentPath}`;
+}
+
+function tableTitle(name: string): string {
+  return `Runs of ${name}`;
 }

@@ -4,7 +4,7 @@
 // redraws at most once a frame. Its small UI state survives reloads through vscode.setState.
 import type { Panels } from '@vscode/webview-ui-toolkit';
 import type { SaliencyFile } from '../../../src/shared/run/saliency';
-import type { HostMessage } from '../../../src/shared/webview/protocol';
+import type { HostMessage, RunTable } from '../../../src/shared/webview/protocol';
 import { el, replaceChildren } from '../common/dom';
 import { createFrameScheduler } from '../common/frameScheduler';
 import type { FrameScheduler } from '../common/frameScheduler';
@@ -22,6 +22,8 @@ import { DetailsView } from './detailsView';
 import { EvaluationView } from './evaluationView';
 import { ExplanationsView } from './explanationsView';
 import { RunHeader } from './header';
+import { RunsTableView } from './runsTable';
+import { buildRunsTable } from './runsTableData';
 import { PerClassView } from './perClassTable';
 import { DASHBOARD_TABS, restoreUiState } from './uiState';
 import type { DashboardTab, DashboardUiState } from './uiState';
@@ -57,6 +59,9 @@ export class DashboardApp {
   private loads = 0;
   private layoutLoad = -1;
   private layout: Layout | null = null;
+  /** Set when the host asked for an experiments table rather than one run. */
+  private table: RunTable | null = null;
+  private tableView: RunsTableView | null = null;
   private readonly scheduler: FrameScheduler;
 
   constructor(
@@ -78,15 +83,18 @@ export class DashboardApp {
     this.runs = applyHostMessage(this.runs, message);
     if (message.type === 'did-load-saliency') this.saliency.set(message.key, message.saliency);
     if (message.type === 'did-load-runs') {
+      this.table = message.table ?? null;
       this.loads += 1;
       this.saveState();
     }
     this.scheduler.schedule();
   }
 
-  /** The UI state plus the runs shown, so the host's serializer reopens the same runs after a reload. */
+  /** The UI state plus the runs (or table) shown, so the host's serializer reopens them after a reload. */
   private saveState(): void {
-    this.host.setState({ ...this.ui, keys: this.runs.map((run) => run.key) });
+    // A table is reopened from its experiment file (its runs may have changed by then).
+    if (this.table) this.host.setState({ ...this.ui, table: this.table });
+    else this.host.setState({ ...this.ui, keys: this.runs.map((run) => run.key) });
   }
 
   private setUi(patch: Partial<DashboardUiState>, rebuild = false): void {
@@ -96,6 +104,26 @@ export class DashboardApp {
     this.scheduler.schedule();
   }
 
+  private renderTable(table: RunTable): void {
+    if (!this.tableView) {
+      this.layout = null;
+      this.tableView = new RunsTableView(
+        {
+          openRun: (key) => this.host.post({ type: 'open-dashboard', key }),
+          compare: (keys) => this.host.post({ type: 'compare-runs', keys: [...keys] }),
+          setSort: (tableSort) => this.setUi({ tableSort }),
+          setFilter: (tableFilter) => this.setUi({ tableFilter }),
+        },
+        { sort: this.ui.tableSort, filter: this.ui.tableFilter },
+      );
+      replaceChildren(this.root, [this.tableView.element]);
+    }
+    this.tableView.update(`${table.name} · ${table.file}`, buildRunsTable(this.runs), {
+      sort: this.ui.tableSort,
+      filter: this.ui.tableFilter,
+    });
+  }
+
   private focusedRun(): RunView | null {
     return this.runs.find((run) => run.key === this.ui.focusedRun) ?? this.runs[0] ?? null;
   }
@@ -103,6 +131,11 @@ export class DashboardApp {
   private render(): void {
     if (this.loads === 0) return;
     this.root.removeAttribute('aria-busy');
+    if (this.table) {
+      this.renderTable(this.table);
+      return;
+    }
+    this.tableView = null;
     const run = this.focusedRun();
     if (!run) {
       this.layout = null;
