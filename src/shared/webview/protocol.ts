@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { trainerEventSchema } from '../run/events';
 import { saliencyFileSchema } from '../run/saliency';
+import { studyRecordSchema } from '../study/studyRecord';
 import { untrustedInputProblem } from '../validation/untrustedInput';
 import type { UntrustedLimits } from '../validation/untrustedInput';
 
@@ -28,16 +29,23 @@ export const runSnapshotSchema = z.object({
 });
 export type RunSnapshot = z.infer<typeof runSnapshotSchema>;
 
-/** A dashboard that shows its runs as a table instead of one run: all the runs of one experiment file. */
-export const runTableSchema = z.object({
-  kind: z.literal('experiment'),
-  /** The experiment's name (the table's title). */
+const tableFields = {
+  /** The experiment's or study's name (the title). */
   name: z.string(),
-  /** The experiment file, relative to its workspace folder (shown). */
+  /** Its file, relative to its workspace folder (shown). */
   file: z.string(),
   /** Its absolute path: what the host reopens the table from after a reload. */
   path: z.string(),
-});
+};
+
+/**
+ * A dashboard that shows its runs as a table instead of one run: all the runs of one experiment
+ * file, or a study (its study.json beside: the points, the runs not started yet, the analysis).
+ */
+export const runTableSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('experiment'), ...tableFields }),
+  z.object({ kind: z.literal('study'), ...tableFields, record: studyRecordSchema.nullable() }),
+]);
 export type RunTable = z.infer<typeof runTableSchema>;
 
 export const hostMessageSchema = z.discriminatedUnion('type', [

@@ -23,6 +23,8 @@ import { EvaluationView } from './evaluationView';
 import { ExplanationsView } from './explanationsView';
 import { RunHeader } from './header';
 import { RunsTableView } from './runsTable';
+import { StudyView } from './studyView';
+import type { StudyViewActions } from './studyView';
 import { buildRunsTable } from './runsTableData';
 import { PerClassView } from './perClassTable';
 import { DASHBOARD_TABS, restoreUiState } from './uiState';
@@ -62,6 +64,7 @@ export class DashboardApp {
   /** Set when the host asked for an experiments table rather than one run. */
   private table: RunTable | null = null;
   private tableView: RunsTableView | null = null;
+  private studyView: StudyView | null = null;
   private readonly scheduler: FrameScheduler;
 
   constructor(
@@ -93,8 +96,10 @@ export class DashboardApp {
   /** The UI state plus the runs (or table) shown, so the host's serializer reopens them after a reload. */
   private saveState(): void {
     // A table is reopened from its experiment file (its runs may have changed by then).
-    if (this.table) this.host.setState({ ...this.ui, table: this.table });
-    else this.host.setState({ ...this.ui, keys: this.runs.map((run) => run.key) });
+    if (this.table) {
+      const { kind, name, file, path } = this.table;
+      this.host.setState({ ...this.ui, table: { kind, name, file, path } });
+    } else this.host.setState({ ...this.ui, keys: this.runs.map((run) => run.key) });
   }
 
   private setUi(patch: Partial<DashboardUiState>, rebuild = false): void {
@@ -104,24 +109,40 @@ export class DashboardApp {
     this.scheduler.schedule();
   }
 
+  private tableActions(): StudyViewActions {
+    return {
+      openRun: (key) => this.host.post({ type: 'open-dashboard', key }),
+      compare: (keys) => this.host.post({ type: 'compare-runs', keys: [...keys] }),
+      setSort: (tableSort) => this.setUi({ tableSort }),
+      setFilter: (tableFilter) => this.setUi({ tableFilter }),
+      setSeries: (studySeries) => this.setUi({ studySeries }),
+    };
+  }
+
   private renderTable(table: RunTable): void {
+    const choice = { sort: this.ui.tableSort, filter: this.ui.tableFilter, series: this.ui.studySeries };
+    if (table.kind === 'study') {
+      if (!this.studyView) {
+        this.clearTables();
+        this.studyView = new StudyView(this.tableActions(), choice);
+        replaceChildren(this.root, [this.studyView.element]);
+      }
+      this.studyView.update(table, this.runs, choice, this.colors);
+      return;
+    }
     if (!this.tableView) {
-      this.layout = null;
-      this.tableView = new RunsTableView(
-        {
-          openRun: (key) => this.host.post({ type: 'open-dashboard', key }),
-          compare: (keys) => this.host.post({ type: 'compare-runs', keys: [...keys] }),
-          setSort: (tableSort) => this.setUi({ tableSort }),
-          setFilter: (tableFilter) => this.setUi({ tableFilter }),
-        },
-        { sort: this.ui.tableSort, filter: this.ui.tableFilter },
-      );
+      this.clearTables();
+      this.tableView = new RunsTableView(this.tableActions(), choice);
       replaceChildren(this.root, [this.tableView.element]);
     }
-    this.tableView.update(`${table.name} · ${table.file}`, buildRunsTable(this.runs), {
-      sort: this.ui.tableSort,
-      filter: this.ui.tableFilter,
-    });
+    this.tableView.update(`${table.name} · ${table.file}`, buildRunsTable(this.runs), choice);
+  }
+
+  private clearTables(): void {
+    this.layout = null;
+    this.tableView = null;
+    this.studyView?.destroy();
+    this.studyView = null;
   }
 
   private focusedRun(): RunView | null {
@@ -135,7 +156,7 @@ export class DashboardApp {
       this.renderTable(this.table);
       return;
     }
-    this.tableView = null;
+    if (this.tableView || this.studyView) this.clearTables();
     const run = this.focusedRun();
     if (!run) {
       this.layout = null;

@@ -62,6 +62,7 @@ export class RunsTableView {
   private readonly selected = new Set<string>();
   private data: RunsTableData = { settingColumns: [], rows: [] };
   private choice: RunsTableChoice = { sort: null, filter: '' };
+  private emptyText = '';
 
   constructor(
     private readonly actions: RunsTableActions,
@@ -95,8 +96,14 @@ export class RunsTableView {
     ]);
   }
 
-  update(title: string, data: RunsTableData, choice: RunsTableChoice): void {
+  update(
+    title: string,
+    data: RunsTableData,
+    choice: RunsTableChoice,
+    emptyText = 'This experiment has no runs yet.',
+  ): void {
     this.title.textContent = title;
+    this.emptyText = emptyText;
     this.data = data;
     this.choice = choice;
     if (this.filterInput.value !== choice.filter && document.activeElement !== this.filterInput)
@@ -108,7 +115,7 @@ export class RunsTableView {
 
   private visibleSelection(): string[] {
     const { rows } = filterRows(this.data, this.data.rows, this.choice.filter);
-    return rows.filter((row) => this.selected.has(row.key)).map((row) => row.key);
+    return rows.filter((row) => row.openable && this.selected.has(row.key)).map((row) => row.key);
   }
 
   private columns(): ColumnSpec[] {
@@ -161,16 +168,13 @@ export class RunsTableView {
       ),
     ]);
     replaceChildren(this.tableHolder, [
-      el(
-        'div',
-        { className: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Runs of this experiment', tabindex: 0 } },
-        [table],
-      ),
+      el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Runs', tabindex: 0 } }, [table]),
       rows.length === 0 ? el('p', { className: 'empty-note', text: 'No run matches the filter.' }) : null,
     ]);
   }
 
-  private selectAll(rows: readonly RunsTableRow[]): HTMLElement {
+  private selectAll(shown: readonly RunsTableRow[]): HTMLElement {
+    const rows = shown.filter((row) => row.openable);
     const box = el('input', { attrs: { type: 'checkbox', 'aria-label': 'Select all shown runs' } });
     const ticked = rows.filter((row) => this.selected.has(row.key)).length;
     box.checked = rows.length > 0 && ticked === rows.length;
@@ -210,14 +214,19 @@ export class RunsTableView {
   }
 
   private row(row: RunsTableRow, columns: readonly ColumnSpec[]): HTMLElement {
-    const box = el('input', { attrs: { type: 'checkbox', 'aria-label': `Select ${row.label}` } });
-    box.checked = this.selected.has(row.key);
+    const box = el('input', {
+      attrs: { type: 'checkbox', 'aria-label': `Select ${row.label}`, disabled: !row.openable },
+    });
+    box.checked = row.openable && this.selected.has(row.key);
     box.addEventListener('change', () => {
       if (box.checked) this.selected.add(row.key);
       else this.selected.delete(row.key);
       this.render();
     });
-    const open = el('button', { className: 'link-button open-run', text: row.label, attrs: { type: 'button' } });
+    // A study's run that has not started has no folder to open yet.
+    const open = row.openable
+      ? el('button', { className: 'link-button open-run', text: row.label, attrs: { type: 'button' } })
+      : el('span', { className: 'run-label', text: row.label });
     const cells = columns.map((column): HTMLElement => {
       switch (column.id) {
         case 'run':
@@ -241,13 +250,13 @@ export class RunsTableView {
         attrs: { 'data-setting': column.id.slice('setting:'.length) },
       });
     });
-    const tr = el('tr', { className: 'run-row', attrs: { 'data-run': row.key } }, [
+    const tr = el('tr', { className: row.openable ? 'run-row' : 'run-row pending', attrs: { 'data-run': row.key } }, [
       el('td', { className: 'select-cell' }, [box]),
       ...cells,
     ]);
     tr.addEventListener('click', (event) => {
       // Ticking a box (or missing it by a little) selects; anywhere else on the row opens the run.
-      if (event.target instanceof Element && event.target.closest('.select-cell')) return;
+      if (!row.openable || (event.target instanceof Element && event.target.closest('.select-cell'))) return;
       this.actions.openRun(row.key);
     });
     return tr;

@@ -4,7 +4,9 @@ import type { Interval } from '../../../src/shared/run/metrics';
 import type { RunStatus } from '../../../src/shared/run/runState';
 import { transferGain } from '../../../src/shared/run/runState';
 import type { RunView } from '../common/runCollection';
-import { statusText } from '../common/runStatusText';
+import { STATUS_LABELS, statusText } from '../common/runStatusText';
+import type { StudyRecord } from '../../../src/shared/study/studyRecord';
+import { formatVaryValue } from '../../../src/shared/study/studyPoints';
 import { formatDifference, formatRatio, MISSING } from '../common/viewFormat';
 import type { SettingValue } from './settingsDiff';
 import { differingSettings } from './settingsDiff';
@@ -17,9 +19,13 @@ export interface Estimate {
 }
 
 export interface RunsTableRow {
+  /** The run folder; for a study's run not started yet, `point/seed` (and `openable` false). */
   key: string;
   label: string;
-  status: RunStatus;
+  /** `pending`: a study's run not started yet. */
+  status: RunStatus | 'pending';
+  /** Whether a run folder exists to open (and compare). */
+  openable: boolean;
   statusText: string;
   /** The values of the table's setting columns, in their order. */
   settings: SettingValue[];
@@ -56,24 +62,69 @@ function estimate(point: number | null | undefined, interval: Interval | null | 
 export function buildRunsTable(runs: readonly RunView[], settingColumns?: readonly string[]): RunsTableData {
   const columns = settingColumns ?? differingSettings(runs.map((run) => run.settings)).map((setting) => setting.key);
   const rows = runs.map((run): RunsTableRow => {
-    const { state } = run;
-    const fineTuned = state.evaluations['fine-tuned'];
-    const scratch = state.evaluations.scratch;
-    const pairedGain = state.comparison?.gain.auc ?? null;
-    return {
-      key: run.key,
-      label: run.label,
-      status: state.status,
-      statusText: statusText(state),
-      settings: columns.map((column) => (Object.hasOwn(run.settings, column) ? run.settings[column] : undefined)),
-      aucFineTuned: estimate(fineTuned?.auc, fineTuned?.intervals?.auc),
-      aucScratch: estimate(scratch?.auc, scratch?.intervals?.auc),
-      gain: pairedGain ? estimate(pairedGain.estimate, pairedGain) : estimate(transferGain(state)?.auc, null),
-      seconds: state.seconds,
-      startedAt: state.startedAt,
-    };
+    const settings = columns.map((column) => (Object.hasOwn(run.settings, column) ? run.settings[column] : undefined));
+    return runRow(run, settings);
   });
   return { settingColumns: [...columns], rows };
+}
+
+function runRow(run: RunView, settings: SettingValue[]): RunsTableRow {
+  const { state } = run;
+  const fineTuned = state.evaluations['fine-tuned'];
+  const scratch = state.evaluations.scratch;
+  const pairedGain = state.comparison?.gain.auc ?? null;
+  return {
+    key: run.key,
+    label: run.label,
+    status: state.status,
+    openable: true,
+    statusText: statusText(state),
+    settings,
+    aucFineTuned: estimate(fineTuned?.auc, fineTuned?.intervals?.auc),
+    aucScratch: estimate(scratch?.auc, scratch?.intervals?.auc),
+    gain: pairedGain ? estimate(pairedGain.estimate, pairedGain) : estimate(transferGain(state)?.auc, null),
+    seconds: state.seconds,
+    startedAt: state.startedAt,
+  };
+}
+
+/** The seed column of a study's table, after its varied keys. */
+export const SEED_COLUMN = 'seed';
+
+/**
+ * A study's table: every run study.json lists (point by point, seed by seed), started or not, with
+ * the point's value of each varied key (`all` as the study file says it) and the seed as columns.
+ */
+export function buildStudyTable(record: StudyRecord, runs: readonly RunView[]): RunsTableData {
+  const byKey = new Map(runs.map((run) => [run.key, run]));
+  const points = new Map(record.points.map((point) => [point.id, point]));
+  const rows = record.runs.map((entry): RunsTableRow => {
+    const point = points.get(entry.point);
+    const settings: SettingValue[] = [
+      ...record.varied.map((key) => {
+        const value = point?.values[key];
+        return value === undefined || typeof value === 'number' ? value : formatVaryValue(value);
+      }),
+      entry.seed,
+    ];
+    const run = entry.runDir === null ? undefined : byKey.get(entry.runDir);
+    if (run) return runRow(run, settings);
+    const status = entry.status;
+    return {
+      key: entry.runDir ?? `${entry.point}/${entry.seed}`,
+      label: `${point?.label ?? entry.point} · seed ${entry.seed}`,
+      status,
+      openable: false,
+      statusText: status === 'pending' ? 'Pending' : STATUS_LABELS[status],
+      settings,
+      aucFineTuned: null,
+      aucScratch: null,
+      gain: null,
+      seconds: entry.seconds,
+      startedAt: null,
+    };
+  });
+  return { settingColumns: [...record.varied, SEED_COLUMN], rows };
 }
 
 /** The estimate (`0.91`) and its interval (` [0.86, 0.95]`, or '' without one). */

@@ -35,6 +35,8 @@ const uiStateSchema = z.object({
     .nullable()
     .catch(null),
   tableFilter: z.string().max(1000).catch(''),
+  /** The learning curve a study's chart shows (one per combination of the other varied keys). */
+  studySeries: z.number().int().nonnegative().catch(0),
 });
 
 export type DashboardUiState = z.infer<typeof uiStateSchema>;
@@ -53,6 +55,7 @@ export const DEFAULT_UI_STATE: DashboardUiState = {
   focusedRun: null,
   tableSort: null,
   tableFilter: '',
+  studySeries: 0,
 };
 
 /** Restores what was saved, falling back to defaults field by field. */
