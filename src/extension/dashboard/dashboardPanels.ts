@@ -14,7 +14,9 @@ import { workspaceFolderPaths } from './webviewContent';
 import { RunWebviewSession } from './runWebviewSession';
 import type { RunWebviewActions } from './runWebviewSession';
 import { renderWebview, webviewOptions } from './webviewContent';
-import { experimentTable, tablePathFromWebviewState } from './runTables';
+import { experimentTable, studyTable, tableFromWebviewState } from './runTables';
+import type { RunTableContent } from './runTables';
+import type { StudyIndex } from '../studies/studyIndex';
 
 export const DASHBOARD_VIEW_TYPE = 'medtransfer.dashboard';
 const OPEN_DASHBOARDS_STATE = 'medtransfer.openDashboards';
@@ -35,6 +37,7 @@ export class DashboardPanels implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly store: RunStore,
     private readonly index: Pick<ExperimentIndex, 'get' | 'ready'>,
+    private readonly studies: Pick<StudyIndex, 'get' | 'ready' | 'onDidChangeStudies'>,
     private readonly actions: RunWebviewActions,
     private readonly log: vscode.LogOutputChannel,
   ) {
@@ -66,23 +69,36 @@ export class DashboardPanels implements vscode.Disposable {
 
   /** Opens (or reveals) the experiments table of an experiment file: all its runs, a row a run. */
   openTable(experimentPath: string): void {
-    const content = experimentTable(this.index, this.store, experimentPath);
+    this.openTableOf('experiment', experimentPath);
+  }
+
+  /** Opens (or reveals) the Study view of a study file: its chart and the table of its runs. */
+  openStudy(studyPath: string): void {
+    this.openTableOf('study', studyPath);
+  }
+
+  private tableContent(kind: 'experiment' | 'study', path: string): RunTableContent | null {
+    return kind === 'study' ? studyTable(this.studies, path) : experimentTable(this.index, this.store, path);
+  }
+
+  private openTableOf(kind: 'experiment' | 'study', path: string): void {
+    const content = this.tableContent(kind, path);
     if (!content) {
-      void vscode.window.showWarningMessage('MedTransfer: that experiment file is not in this workspace.');
+      void vscode.window.showWarningMessage(`MedTransfer: that ${kind} file is not in this workspace.`);
       return;
     }
-    const existing = this.panels.get(tableKey(experimentPath));
+    const existing = this.panels.get(tableKey(kind, path));
     if (existing) {
       existing.panel.reveal();
       return;
     }
     const panel = vscode.window.createWebviewPanel(
       DASHBOARD_VIEW_TYPE,
-      tableTitle(content.table.name),
+      tableTitle(kind, content.table.name),
       vscode.ViewColumn.Active,
       { ...webviewOptions(this.context.extensionUri), enableFindWidget: true },
     );
-    this.attachTable(panel, experimentPath, randomUUID());
+    this.attachTable(panel, kind, path, randomUUID());
   }
 
   dispose(): void {
@@ -93,11 +109,11 @@ export class DashboardPanels implements vscode.Disposable {
   }
 
   private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const tablePath = tablePathFromWebviewState(state);
-    if (tablePath !== null) {
-      // Tables are found again by their experiment file (the index may still be searching).
-      await this.index.ready();
-      this.attachTable(panel, tablePath, randomUUID());
+    const table = tableFromWebviewState(state);
+    if (table !== null) {
+      // Tables are found again by their file (the indexes may still be searching).
+      await Promise.all([this.index.ready(), this.studies.ready()]);
+      this.attachTable(panel, table.kind, table.path, randomUUID());
       return;
     }
     const remembered = parseOpenDashboards(this.context.workspaceState.get(OPEN_DASHBOARDS_STATE));
@@ -135,14 +151,17 @@ export class DashboardPanels implements vscode.Disposable {
     });
   }
 
-  private attachTable(panel: vscode.WebviewPanel, experimentPath: string, id: string): void {
-    const key = tableKey(experimentPath);
-    const content = experimentTable(this.index, this.store, experimentPath);
+  private attachTable(panel: vscode.WebviewPanel, kind: 'experiment' | 'study', path: string, id: string): void {
+    const key = tableKey(kind, path);
+    const content = this.tableContent(kind, path);
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'resources', 'medtransfer.svg');
-    const title = tableTitle(content?.table.name ?? 'experiment');
+    const title = tableTitle(kind, content?.table.name ?? kind);
     renderWebview(panel.webview, this.context.extensionUri, 'dashboard', title);
     panel.title = title;
-    const keys = content?.keys ?? [];
+    const fallback: RunTableContent['table'] =
+      kind === 'study'
+        ? { kind, name: 'study', file: path, path, record: null }
+        : { kind, name: 'experiment', file: path, path };
     const session = new RunWebviewSession({
       channel: {
         post: (message) => panel.webview.postMessage(message),
@@ -150,19 +169,27 @@ export class DashboardPanels implements vscode.Disposable {
       },
       feed: createRunFeed(this.store, workspaceFolderPaths),
       actions: this.actions,
-      log: (message) => this.log.warn(`experiments table: ${message}`),
-      keys,
-      table: content?.table ?? { kind: 'experiment', name: 'experiment', file: experimentPath, path: experimentPath },
+      log: (message) => this.log.warn(`${kind} table: ${message}`),
+      keys: content?.keys ?? [],
+      table: () => this.tableContent(kind, path)?.table ?? fallback,
     });
-    // A run started, found or deleted since: the table shows the experiment's runs as they are now.
-    const follow = this.store.onDidChangeRun((change) => {
-      if (change.kind === 'changed') return;
-      const now = experimentTable(this.index, this.store, experimentPath)?.keys ?? [];
+    // A run started, found or deleted since, or the study moved on: show the runs as they are now.
+    const follow = (): void => {
+      const now = this.tableContent(kind, path)?.keys ?? [];
       if (dashboardKey(now) !== dashboardKey(session.keys)) void session.setKeys(now);
-    });
+      else if (kind === 'study') void session.reload();
+    };
+    const subscription =
+      kind === 'study'
+        ? this.studies.onDidChangeStudies((paths) => {
+            if (paths.includes(path)) follow();
+          })
+        : this.store.onDidChangeRun((change) => {
+            if (change.kind !== 'changed') follow();
+          });
     this.panels.set(key, { id, panel, session });
     panel.onDidDispose(() => {
-      follow.dispose();
+      subscription.dispose();
       session.dispose();
       if (this.panels.get(key)?.id === id) this.panels.delete(key);
     });
@@ -192,10 +219,10 @@ export class DashboardPanels implements vscode.Disposable {
   }
 }
 
-function tableKey(experimentPath: string): string {
-  return `table\n${experimentPath}`;
+function tableKey(kind: 'experiment' | 'study', path: string): string {
+  return `${kind}\n${path}`;
 }
 
-function tableTitle(name: string): string {
-  return `Runs of ${name}`;
+function tableTitle(kind: 'experiment' | 'study', name: string): string {
+  return kind === 'study' ? `Study ${name}` : `Runs of ${name}`;
 }

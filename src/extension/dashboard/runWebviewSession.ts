@@ -47,8 +47,8 @@ export interface RunWebviewSessionOptions {
   actions: RunWebviewActions;
   log: (message: string) => void;
   keys: readonly string[];
-  /** Set: the webview shows these runs as an experiments table. */
-  table?: RunTable;
+  /** Set: the webview shows these runs as an experiments table (read again at each snapshot). */
+  table?: () => RunTable;
   batchMs?: number;
   schedule?: Schedule;
 }
@@ -105,7 +105,7 @@ export class RunWebviewSession implements Disposable {
         if (generation !== this.generation) return;
         this.sentSeq.clear();
         for (const run of runs) this.sentSeq.set(run.key, run.events[run.events.length - 1]?.seq ?? -1);
-        const table = this.options.table;
+        const table = this.options.table?.();
         this.post(table ? { type: 'did-load-runs', runs, table } : { type: 'did-load-runs', runs });
         for (const run of runs)
           if (run.events.some((event) => event.type === 'saliency')) void this.sendSaliency(run.key, generation);

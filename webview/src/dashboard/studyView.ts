@@ -15,7 +15,13 @@ import { RunsTableView } from './runsTable';
 import type { RunsTableActions, RunsTableChoice } from './runsTable';
 import { buildStudyTable } from './runsTableData';
 import { studyProgressText } from './studyProgress';
-import { formatLabelCount, formatLabelsToGoal, labelEfficiencyData, METRIC_LABELS } from './studyChartData';
+import {
+  formatLabelCount,
+  formatLabelsToGoal,
+  labelEfficiencyData,
+  METRIC_LABELS,
+  MODEL_LABELS,
+} from './studyChartData';
 
 export type StudyTable = Extract<RunTable, { kind: 'study' }>;
 
@@ -139,7 +145,8 @@ export class StudyView {
       );
     }
     this.chart.update(data, colors);
-    const largest = Math.max(...data.models.flatMap((model) => model.points.map((point) => point.labelsPerClass)));
+    const counts = data.models.flatMap((model) => model.points.map((point) => point.labelsPerClass));
+    const largest = counts.length > 0 ? Math.max(...counts) : null;
     const goalText = data.goal === null ? null : `${METRIC_LABELS[data.metric]} ${data.goal.toFixed(2)}`;
     const saving = data.series.savingFactor;
     replaceChildren(this.summary, [
@@ -149,13 +156,16 @@ export class StudyView {
         : data.models.map((model) =>
             el('li', {
               className: `to-goal to-goal-${model.model}`,
-              text: `${model.model === 'fine-tuned' ? 'Fine-tuned' : 'Scratch'} reaches ${goalText} with ${formatLabelsToGoal(model.fit, Number.isFinite(largest) ? largest : null)}.`,
+              text:
+                `${MODEL_LABELS[model.model]} reaches ${goalText} ` + `with ${formatLabelsToGoal(model.fit, largest)}.`,
             }),
           )),
       saving
         ? el('li', {
             className: 'saving-factor',
-            text: `Transfer needs ${saving.atLeast ? 'at least ' : ''}${formatLabelCount(saving.factor)}× fewer labels to reach the goal.`,
+            text:
+              `Transfer needs ${saving.atLeast ? 'at least ' : ''}${formatLabelCount(saving.factor)}× ` +
+              'fewer labels to reach the goal.',
           })
         : null,
     ]);

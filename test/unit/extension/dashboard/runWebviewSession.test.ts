@@ -43,7 +43,7 @@ function setup(keys: string[] = ['/runs/demo/1'], table?: RunTable) {
     },
     log: (message) => logged.push(message),
     keys,
-    table,
+    table: table ? () => table : undefined,
     schedule,
   });
   const flushTimers = () => timers.splice(0).forEach((run) => run());
