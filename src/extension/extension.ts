@@ -76,7 +76,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const liveness = new RunLiveness({ store, isOwn: (key) => trainer.launcher.runByDir(key) !== undefined });
   context.subscriptions.push(liveness);
 
-  const tree = new ExperimentsTreeProvider(index, store, trainer.launcher, liveness);
+  const studyProcesses = new StudyProcesses({
+    cliPath: context.asAbsolutePath('dist/cli.js'),
+    output: (studyFile, line) => trainerOutput.appendLine(`[${studies.get(studyFile)?.stem ?? 'study'}] ${line}`),
+  });
+  const tree = new ExperimentsTreeProvider(index, store, trainer.launcher, liveness, studies, studyProcesses);
   const treeView = vscode.window.createTreeView<ExperimentsNode>(EXPERIMENTS_VIEW_ID, {
     treeDataProvider: tree,
     canSelectMany: true,
@@ -129,10 +133,6 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     new RunStatusBar(store, trainer.launcher, () => monitor.followedRun, COMMANDS.showMonitor),
   );
-  const studyProcesses = new StudyProcesses({
-    cliPath: context.asAbsolutePath('dist/cli.js'),
-    output: (studyFile, line) => trainerOutput.appendLine(`[${studies.get(studyFile)?.stem ?? 'study'}] ${line}`),
-  });
   context.subscriptions.push(
     studyProcesses,
     studyProcesses.onDidEnd((end) => {
