@@ -110,6 +110,9 @@ export class LabelEfficiencyChart {
     }
     const [low, high] = valueRange(data);
     const [first, last] = labelRange(data);
+    const ticks = [...new Set(data.models.flatMap((model) => model.points.map((point) => point.labelsPerClass)))].sort(
+      (a, b) => a - b,
+    );
     const options: uPlot.Options = {
       width: this.width,
       height: HEIGHT,
@@ -123,7 +126,11 @@ export class LabelEfficiencyChart {
         {
           ...axis('labels per class (log scale)'),
           size: 28,
-          values: (_plot, splits) => splits.map((value) => (isNiceCount(value) ? formatLabelCount(value) : '')),
+          // Ticks at the label counts measured: the points' own x values, not 1-2-5 steps between them.
+          splits: () => ticks,
+          // uPlot passes null for a split it left out.
+          values: (_plot, splits) =>
+            splits.map((value: number | null) => (value === null ? '' : formatLabelCount(value))),
         },
         {
           ...axis(METRIC_LABELS[data.metric]),
@@ -228,11 +235,4 @@ export class LabelEfficiencyChart {
       `${metric} by labels per class, log scale. ${parts.join('; ')}.${goal}${crossover}`,
     );
   }
-}
-
-/** Ticks worth a label on the log axis: 1, 2, 5 times a power of ten. */
-function isNiceCount(value: number): boolean {
-  const power = 10 ** Math.floor(Math.log10(value) + 1e-9);
-  const leading = Math.round(value / power);
-  return [1, 2, 5].includes(leading) && Math.abs(value - leading * power) < power * 1e-6;
 }

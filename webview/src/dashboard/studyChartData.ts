@@ -125,20 +125,26 @@ export function valueRange(data: LabelEfficiencyData): [number, number] {
   return [low, Math.max(high, low + 0.05)];
 }
 
-/** `about 12 labels per class [8, 19]`, `beyond the data (> 80)`, or `not reached`. */
-export function formatLabelsToGoal(fit: CurveFit | null, largest: number | null): string {
+/**
+ * `Fine-tuned reaches AUC 0.90 with about 12 labels per class [8, 19].`, with `beyond the data
+ * (> 80)` when that is an extrapolation, or `Scratch does not reach AUC 0.90: its curve levels off
+ * below it.`
+ */
+export function goalSentence(model: string, goal: string, fit: CurveFit | null, largest: number | null): string {
   const toGoal = fit?.toGoal;
-  if (!toGoal) return 'no fit';
-  if (toGoal.estimate === null) return 'not reached (the curve levels off below the goal)';
-  const estimate = formatLabelCount(toGoal.estimate);
+  if (!toGoal) return `${model}: no fitted curve to read the labels for ${goal} from.`;
+  if (toGoal.estimate === null) return `${model} does not reach ${goal}: its curve levels off below it.`;
   const interval =
     toGoal.low !== null && toGoal.high !== null
       ? ` [${formatLabelCount(toGoal.low)}, ${formatLabelCount(toGoal.high)}]`
       : '';
-  const beyond = toGoal.beyondData ? `, beyond the data${largest === null ? '' : ` (> ${largest})`}` : '';
-  return `about ${estimate} labels per class${interval}${beyond}`;
+  const beyond = toGoal.beyondData
+    ? `, beyond the data${largest === null ? '' : ` (> ${formatLabelCount(largest)})`}`
+    : '';
+  return `${model} reaches ${goal} with about ${formatLabelCount(toGoal.estimate)} labels per class${interval}${beyond}.`;
 }
 
 export function formatLabelCount(value: number): string {
+  if (Number.isInteger(value)) return String(value);
   return value >= 100 ? String(Math.round(value)) : value >= 10 ? value.toFixed(0) : value.toFixed(1);
 }

@@ -15,13 +15,7 @@ import { RunsTableView } from './runsTable';
 import type { RunsTableActions, RunsTableChoice } from './runsTable';
 import { buildStudyTable } from './runsTableData';
 import { studyProgressText } from './studyProgress';
-import {
-  formatLabelCount,
-  formatLabelsToGoal,
-  labelEfficiencyData,
-  METRIC_LABELS,
-  MODEL_LABELS,
-} from './studyChartData';
+import { formatLabelCount, goalSentence, labelEfficiencyData, METRIC_LABELS, MODEL_LABELS } from './studyChartData';
 
 export type StudyTable = Extract<RunTable, { kind: 'study' }>;
 
@@ -156,8 +150,7 @@ export class StudyView {
         : data.models.map((model) =>
             el('li', {
               className: `to-goal to-goal-${model.model}`,
-              text:
-                `${MODEL_LABELS[model.model]} reaches ${goalText} ` + `with ${formatLabelsToGoal(model.fit, largest)}.`,
+              text: goalSentence(MODEL_LABELS[model.model], goalText, model.fit, largest),
             }),
           )),
       saving

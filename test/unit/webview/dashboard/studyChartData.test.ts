@@ -6,7 +6,7 @@ import { loadRuns } from '../../../../webview/src/common/runCollection';
 import { buildStudyTable } from '../../../../webview/src/dashboard/runsTableData';
 import {
   fittedValue,
-  formatLabelsToGoal,
+  goalSentence,
   labelEfficiencyData,
   logGrid,
   valueRange,
@@ -45,7 +45,16 @@ describe('study chart data', () => {
     const [low, high] = valueRange(data);
     assert.ok(low <= Math.min(...data.models.flatMap((model) => model.points.map((point) => point.low))));
     assert.ok(high >= GOAL && high <= 1);
-    assert.match(formatLabelsToGoal(data.models[0]?.fit ?? null, 80), /^about 13 labels per class \[8\.9, 19\]$/);
+    assert.equal(
+      goalSentence('Fine-tuned', 'AUC 0.90', data.models[0]?.fit ?? null, 80),
+      'Fine-tuned reaches AUC 0.90 with about 13 labels per class [8.9, 19].',
+    );
+    const flat = data.models[1]?.fit;
+    assert.ok(flat?.toGoal);
+    assert.equal(
+      goalSentence('Scratch', 'AUC 0.90', { ...flat, toGoal: { ...flat.toGoal, estimate: null } }, 80),
+      'Scratch does not reach AUC 0.90: its curve levels off below it.',
+    );
     assert.equal(labelEfficiencyData({ ...record.analysis, series: [] }), null);
   });
 
