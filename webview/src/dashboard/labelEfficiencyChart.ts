@@ -128,6 +128,8 @@ export class LabelEfficiencyChart {
           size: 28,
           // Ticks at the label counts measured: the points' own x values, not 1-2-5 steps between them.
           splits: () => ticks,
+          // A log axis labels only 1-2-5 steps by default: label every measured count.
+          filter: (_plot, splits) => splits,
           // uPlot passes null for a split it left out.
           values: (_plot, splits) =>
             splits.map((value: number | null) => (value === null ? '' : formatLabelCount(value))),
@@ -182,8 +184,11 @@ export class LabelEfficiencyChart {
       context.moveTo(left, y);
       context.lineTo(left + width, y);
       context.stroke();
+      // At the right end, away from the y axis' own 0.90.
       context.textBaseline = 'bottom';
-      context.fillText(`goal ${data.goal.toFixed(2)}`, left + 4 * ratio, y - 2 * ratio);
+      context.textAlign = 'right';
+      context.fillText(`goal ${data.goal.toFixed(2)}`, left + width - 4 * ratio, y - 2 * ratio);
+      context.textAlign = 'left';
     }
     if (data.crossover !== null) {
       const x = Math.round(plot.valToPos(data.crossover, 'x', true)) + 0.5;
