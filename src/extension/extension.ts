@@ -153,7 +153,14 @@ export function activate(context: vscode.ExtensionContext): void {
       open: STUDY_COMMANDS.openStudy,
       'explain-restricted': COMMANDS.explainRestrictedMode,
     }),
-    ...registerStudyCommands({ studies, processes: studyProcesses, dashboards, log, output: trainerOutput }),
+    ...registerStudyCommands({
+      studies,
+      processes: studyProcesses,
+      dashboards,
+      log,
+      output: trainerOutput,
+      globalStoragePath: context.globalStorageUri.fsPath,
+    }),
   );
   void studies.ready();
   const runsWatcher = new RunsWatcher(index, discovery, (message) => log.warn(message));

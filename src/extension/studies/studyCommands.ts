@@ -1,7 +1,9 @@
 // Run Study, Resume Study, Stop Study and Open Study: from a study file's lenses (a Uri), the
 // Experiments tree (a study node), the palette (the active editor's study, else a pick). Running
 // spawns `medtransfer study FILE --runs-dir DIR` through StudyProcesses and opens the Study view.
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import { trainerBackendPaths } from '../backends/backendFolders';
 import { errorMessage } from '../../shared/errors/errorMessage';
 import { STUDY_COMMANDS } from '../commands/commandIds';
 import type { DashboardPanels } from '../dashboard/dashboardPanels';
@@ -17,6 +19,8 @@ export interface StudyCommandContext {
   dashboards: Pick<DashboardPanels, 'openStudy'>;
   log: vscode.LogOutputChannel;
   output: vscode.OutputChannel;
+  /** Where Install GPU Backend… puts backends; every study's trainers look there too, as runs do. */
+  globalStoragePath: string;
 }
 
 /** A tree node of a study (experimentsTreeProvider.ts) names its file as `studyPath`. */
@@ -70,12 +74,20 @@ async function startStudy(context: StudyCommandContext, arg: unknown, resume: bo
     return;
   }
   const settings = readSettings(entry.uri);
+  const backendPaths = trainerBackendPaths(settings.backendPaths, context.globalStoragePath, homedir());
   const extraArgs = [
     ...(settings.backend === 'auto' ? [] : ['--backend', settings.backend]),
+    ...backendPaths.flatMap((folder) => ['--backend-path', folder]),
     ...(settings.maxConcurrentRuns > 1 ? ['--max-parallel', String(settings.maxConcurrentRuns)] : []),
   ];
   context.log.info(`starting study ${path}${resume ? ' (resume)' : ''}`);
-  context.processes.start({ studyFile: path, runsDir: entry.runsRoot, resume, extraArgs });
+  context.processes.start({
+    studyFile: path,
+    runsDir: entry.runsRoot,
+    resume,
+    extraArgs,
+    ...(settings.nodePath === '' ? {} : { execPath: settings.nodePath }),
+  });
   context.dashboards.openStudy(path);
 }
 

@@ -17,6 +17,8 @@ export interface StudyStart {
   resume: boolean;
   /** Extra CLI arguments (the backend flags the extension's settings give). */
   extraArgs?: readonly string[];
+  /** The Node runtime (the medtransfer.nodePath setting); VS Code's own by default. */
+  execPath?: string;
 }
 
 export interface StudyEnd {
@@ -71,7 +73,7 @@ export class StudyProcesses implements Disposable {
     let child: ChildProcess;
     try {
       child = fork(this.options.cliPath, studyArgs(start), {
-        execPath: this.options.execPath ?? process.execPath,
+        execPath: start.execPath ?? this.options.execPath ?? process.execPath,
         execArgv: [],
         env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
