@@ -6,7 +6,7 @@ import { registerBackendCommands } from './backends/registerBackendCommands';
 import { ExperimentCodeLensProvider } from './codeLens/experimentCodeLensProvider';
 import type { CommandContext } from './commands/commandContext';
 import { registerCommands } from './commands/registerCommands';
-import { COMMANDS, CONTEXT_KEYS, EVALUATION_COMMANDS } from './commands/commandIds';
+import { COMMANDS, CONTEXT_KEYS, EVALUATION_COMMANDS, STUDY_COMMANDS } from './commands/commandIds';
 import { DashboardPanels } from './dashboard/dashboardPanels';
 import type { RunWebviewActions } from './dashboard/runWebviewSession';
 import { ExperimentDiagnostics } from './diagnostics/experimentDiagnostics';
@@ -21,6 +21,11 @@ import { RunLiveness } from './runs/runLiveness';
 import { RunStore } from './runs/runStore';
 import { RunsWatcher } from './runs/runsWatcher';
 import { RunStatusBar } from './statusBar/runStatusBar';
+import { StudyCodeLensProvider } from './studies/studyCodeLensProvider';
+import { registerStudyCommands } from './studies/studyCommands';
+import { StudyDiagnostics } from './studies/studyDiagnostics';
+import { StudyIndex } from './studies/studyIndex';
+import { StudyProcesses } from './studies/studyProcesses';
 import { TrainerService } from './trainer/trainerService';
 import { errorMessage } from '../shared/errors/errorMessage';
 
@@ -36,7 +41,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const index = new ExperimentIndex((message) => log.warn(message));
   const store = new RunStore({ log: (message) => log.warn(message) });
   const discovery = new RunDiscovery(store);
-  context.subscriptions.push(index, store);
+  const studies = new StudyIndex((message) => log.warn(message), index.onDidChangeExperiments, store.onDidChangeRun);
+  context.subscriptions.push(index, store, studies);
 
   // What the webviews may ask for. The dashboards both use and serve these, so they refer to
   // them lazily (only webview messages, after activation, call them).
@@ -45,9 +51,10 @@ export function activate(context: vscode.ExtensionContext): void {
     stopRun: (key) => vscode.commands.executeCommand(COMMANDS.stopRun, key).then(() => undefined),
     revealRunFolder: (key) => vscode.commands.executeCommand(COMMANDS.revealRunFolder, key).then(() => undefined),
     openDashboard: (key) => dashboards.open([key]),
+    compareRuns: (keys) => dashboards.open(keys),
     exportReport: (key) => vscode.commands.executeCommand(EVALUATION_COMMANDS.exportReport, key).then(() => undefined),
   };
-  const dashboards = new DashboardPanels(context, store, webviewActions, log);
+  const dashboards = new DashboardPanels(context, store, index, studies, webviewActions, log);
   const monitor = new MonitorViewProvider(context, store, webviewActions, log);
   const trainer = new TrainerService({
     cliPath: context.asAbsolutePath('dist/cli.js'),
@@ -69,7 +76,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const liveness = new RunLiveness({ store, isOwn: (key) => trainer.launcher.runByDir(key) !== undefined });
   context.subscriptions.push(liveness);
 
-  const tree = new ExperimentsTreeProvider(index, store, trainer.launcher, liveness);
+  const studyProcesses = new StudyProcesses({
+    cliPath: context.asAbsolutePath('dist/cli.js'),
+    output: (studyFile, line) => trainerOutput.appendLine(`[${studies.get(studyFile)?.stem ?? 'study'}] ${line}`),
+  });
+  const tree = new ExperimentsTreeProvider(index, store, trainer.launcher, liveness, studies, studyProcesses);
   const treeView = vscode.window.createTreeView<ExperimentsNode>(EXPERIMENTS_VIEW_ID, {
     treeDataProvider: tree,
     canSelectMany: true,
@@ -122,6 +133,36 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     new RunStatusBar(store, trainer.launcher, () => monitor.followedRun, COMMANDS.showMonitor),
   );
+  context.subscriptions.push(
+    studyProcesses,
+    studyProcesses.onDidEnd((end) => {
+      studies.rereadRecords();
+      const name = studies.get(end.studyFile)?.summary.name ?? end.studyFile;
+      const outcome = end.error ?? (end.code === 0 ? 'finished' : `ended (exit code ${end.code ?? end.signal})`);
+      void vscode.window
+        .showInformationMessage(`MedTransfer: study ${name} ${outcome}.`, 'Open Study')
+        .then((choice) => {
+          if (choice === 'Open Study') dashboards.openStudy(end.studyFile);
+        });
+    }),
+    new StudyDiagnostics(studies),
+    new StudyCodeLensProvider(studies, studyProcesses, {
+      run: STUDY_COMMANDS.runStudy,
+      resume: STUDY_COMMANDS.resumeStudy,
+      stop: STUDY_COMMANDS.stopStudy,
+      open: STUDY_COMMANDS.openStudy,
+      'explain-restricted': COMMANDS.explainRestrictedMode,
+    }),
+    ...registerStudyCommands({
+      studies,
+      processes: studyProcesses,
+      dashboards,
+      log,
+      output: trainerOutput,
+      globalStoragePath: context.globalStorageUri.fsPath,
+    }),
+  );
+  void studies.ready();
   const runsWatcher = new RunsWatcher(index, discovery, (message) => log.warn(message));
   context.subscriptions.push(runsWatcher);
 

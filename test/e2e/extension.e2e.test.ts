@@ -33,7 +33,8 @@ import { isAlive } from '../support/polling';
 const RUN_TIMEOUT_MS = 150_000;
 const MONITOR = '.monitor-run, .monitor-idle';
 
-type StepId = 'lens' | 'run' | 'dashboard' | 'explanations' | 'squiggle' | 'stop' | 'reload' | 'resume' | 'errors';
+type StepId =
+  'lens' | 'run' | 'dashboard' | 'explanations' | 'squiggle' | 'stop' | 'reload' | 'resume' | 'study' | 'errors';
 
 // No suite timeout: a first `before` may install code-server (minutes); every step and hook
 // has its own bound, so the suite always ends.
@@ -607,6 +608,46 @@ describe('MedTransfer in VS Code (code-server)', () => {
         'the extension recorded why the first end came',
       );
       assert.equal(events.filter((event) => event.type === 'run-resumed').length, 1);
+    },
+  );
+
+  step(
+    'study',
+    'the Run study lens runs a study of three label counts, and the Study view draws its chart and its runs',
+    { timeoutMs: 4 * RUN_TIMEOUT_MS, needs: ['lens'] },
+    async () => {
+      const { study } = workspace;
+      await workbench.treeRow(`${study.name} not run yet`).click();
+      await workbench.waitForActiveTab(study.fileName);
+      await workbench.codeLens(`▶ Run study (${study.labels.length} runs)`).click();
+      // Starting opens the Study view, which follows study.json as the runs end.
+      const view = await webviewFrame(workbench.page, '.study-view', 60_000);
+      await view
+        .locator('.study-progress', { hasText: `${study.labels.length} of ${study.labels.length} runs done` })
+        .waitFor({ timeout: 3 * RUN_TIMEOUT_MS });
+      await view.locator('.study-status', { hasText: 'Completed' }).waitFor({ timeout: 30_000 });
+      await view.locator('.study-chart canvas').waitFor();
+      const rows = view.locator('table.runs-table tr.run-row');
+      assert.equal(await rows.count(), study.labels.length);
+      assert.deepEqual(
+        (await view.locator('table.runs-table td[data-setting="target.labelsPerClass"]').allTextContents()).map(Number),
+        [...study.labels],
+      );
+      assert.deepEqual(await view.locator('table.points-table td.completed').allTextContents(), [
+        '1 of 1',
+        '1 of 1',
+        '1 of 1',
+      ]);
+      await workbench.screenshot('13-study-view');
+      const record = JSON.parse(
+        readFileSync(join(workspace.runsRoot, `${study.name}.study`, 'study.json'), 'utf8'),
+      ) as { status: string; runs: { runId: string; status: string }[] };
+      assert.equal(record.status, 'completed');
+      // A click on a run opens its dashboard.
+      const first = record.runs[0];
+      assert.ok(first);
+      await rows.first().locator('.open-run').click();
+      await workbench.activeTab(`${study.base.name} · ${first.runId}`).waitFor({ timeout: 30_000 });
     },
   );
 

@@ -11,7 +11,14 @@ import type { CommandContext } from './commandContext';
 export function isExperimentsNode(value: unknown): value is ExperimentsNode {
   if (value === null || typeof value !== 'object' || !('kind' in value)) return false;
   const { kind } = value as { kind: unknown };
-  return kind === 'experiment' || kind === 'run' || kind === 'queued';
+  return (
+    kind === 'experiment' ||
+    kind === 'run' ||
+    kind === 'queued' ||
+    kind === 'study' ||
+    kind === 'study-point' ||
+    kind === 'study-run'
+  );
 }
 
 /** The experiment file an argument names (a Uri, a tree node), or the active editor's. */
@@ -19,7 +26,10 @@ export function experimentPathOf(arg: unknown, context: CommandContext): string 
   if (arg instanceof vscode.Uri) return arg.scheme === 'file' && isExperimentFile(arg.fsPath) ? arg.fsPath : undefined;
   if (isExperimentsNode(arg)) {
     if (arg.kind === 'experiment') return arg.path;
-    return arg.experimentPath;
+    if (arg.kind === 'run' || arg.kind === 'queued') return arg.experimentPath;
+    // A study's run: the experiment whose runs folder holds it.
+    if (arg.kind === 'study-run') return experimentPathOf(arg.key, context);
+    return undefined;
   }
   if (typeof arg === 'string') {
     if (isExperimentFile(arg)) return arg;
@@ -36,7 +46,8 @@ export function experimentPathOf(arg: unknown, context: CommandContext): string 
 
 /** The run an argument names (a run node, a known run folder path). */
 export function runKeyOf(arg: unknown, context: CommandContext): string | undefined {
-  if (isExperimentsNode(arg) && arg.kind === 'run') return context.store.has(arg.key) ? arg.key : undefined;
+  if (isExperimentsNode(arg) && (arg.kind === 'run' || arg.kind === 'study-run'))
+    return context.store.has(arg.key) ? arg.key : undefined;
   if (typeof arg === 'string' && context.store.has(arg)) return arg;
   if (arg instanceof vscode.Uri && context.store.has(arg.fsPath)) return arg.fsPath;
   return undefined;

@@ -5,6 +5,7 @@ export const COMMANDS = {
   openDashboard: 'medtransfer.openDashboard',
   newExperiment: 'medtransfer.newExperiment',
   compareRuns: 'medtransfer.compareRuns',
+  openRunsTable: 'medtransfer.openRunsTable',
   revealRunFolder: 'medtransfer.revealRunFolder',
   showTrainerLog: 'medtransfer.showTrainerLog',
   selectBackend: 'medtransfer.selectBackend',
@@ -30,6 +31,14 @@ export const EVALUATION_COMMANDS = {
   predictWithModel: 'medtransfer.predictWithModel',
 } as const;
 
+/** Commands of the studies feature (src/extension/studies), registered by it. */
+export const STUDY_COMMANDS = {
+  runStudy: 'medtransfer.runStudy',
+  resumeStudy: 'medtransfer.resumeStudy',
+  stopStudy: 'medtransfer.stopStudy',
+  openStudy: 'medtransfer.openStudy',
+} as const;
+
 /**
  * Commands that start a process: refused in Restricted Mode (trust/workspaceTrust.ts). Explain, Predict and
  * Export Report count too: the CLI they start looks for optional backends in the workspace's
@@ -38,6 +47,8 @@ export const EVALUATION_COMMANDS = {
 export const COMMANDS_NEEDING_TRUST: ReadonlySet<string> = new Set([
   COMMANDS.runExperiment,
   COMMANDS.resumeRun,
+  STUDY_COMMANDS.runStudy,
+  STUDY_COMMANDS.resumeStudy,
   BACKEND_COMMANDS.installBackend,
   EVALUATION_COMMANDS.exportReport,
   EVALUATION_COMMANDS.exportOnnx,

@@ -1,9 +1,9 @@
-// Open Dashboard, Compare Runs and Show Monitor.
+// Open Dashboard, Compare Runs, Open Runs Table and Show Monitor.
 import * as vscode from 'vscode';
 import type { CommandContext } from './commandContext';
-import { isExperimentsNode, latestRunOf, runKeyOf } from './commandArgs';
+import { experimentPathOf, isExperimentsNode, latestRunOf, runKeyOf } from './commandArgs';
 import { runsInDir } from '../runs/runQueries';
-import { pickRun, pickRuns } from './pickers';
+import { pickExperiment, pickRun, pickRuns } from './pickers';
 
 export async function openDashboard(context: CommandContext, arg?: unknown): Promise<void> {
   const key = runKeyOf(arg, context) ?? latestRunOf(arg, context) ?? (await pickRun(context, 'Run to open'));
@@ -37,6 +37,12 @@ export async function compareRuns(context: CommandContext, arg?: unknown, select
     return;
   }
   context.dashboards.open(keys);
+}
+
+/** The experiments table of an experiment: from the tree, its lens or editor, else picked. */
+export async function openRunsTable(context: CommandContext, arg?: unknown): Promise<void> {
+  const path = experimentPathOf(arg, context) ?? (await pickExperiment(context, 'Experiment whose runs to list'));
+  if (path) context.dashboards.openTable(path);
 }
 
 export async function showMonitor(context: CommandContext, arg?: unknown): Promise<void> {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { CommandContext } from './commandContext';
 import { COMMANDS } from './commandIds';
 import type { CommandId } from './commandIds';
-import { compareRuns, openDashboard, showMonitor } from './dashboardCommands';
+import { compareRuns, openDashboard, openRunsTable, showMonitor } from './dashboardCommands';
 import { newExperiment } from './newExperiment';
 import { deleteRun, revealRunFolder, showTrainerLog } from './runFolderCommands';
 import { resumeRun } from './resumeCommands';
@@ -21,6 +21,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [COMMANDS.openDashboard]: (context, arg) => openDashboard(context, arg),
   [COMMANDS.newExperiment]: () => newExperiment(),
   [COMMANDS.compareRuns]: (context, arg, selection) => compareRuns(context, arg, selection),
+  [COMMANDS.openRunsTable]: (context, arg) => openRunsTable(context, arg),
   [COMMANDS.revealRunFolder]: (context, arg) => revealRunFolder(context, arg),
   [COMMANDS.showTrainerLog]: (context, arg) => showTrainerLog(context, arg),
   [COMMANDS.selectBackend]: () => pickBackendSetting(),

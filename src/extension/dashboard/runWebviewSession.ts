@@ -7,7 +7,7 @@ import type { TrainerEvent } from '../../shared/run/events';
 import type { SaliencyFile } from '../../shared/run/saliency';
 import { parseWebviewMessage } from '../../shared/webview/protocol';
 import { previewUntrusted } from '../../shared/validation/untrustedInput';
-import type { HostMessage, RunSnapshot, WebviewMessage } from '../../shared/webview/protocol';
+import type { HostMessage, RunSnapshot, RunTable, WebviewMessage } from '../../shared/webview/protocol';
 import type { AppendedEvents } from '../runs/runStore';
 import { DisposableStore } from '../util/emitter';
 import type { Disposable, Event } from '../util/emitter';
@@ -37,6 +37,8 @@ export interface RunWebviewActions {
   openDashboard: RunAction;
   /** Writes the run's report (dashboards only). */
   exportReport?: RunAction;
+  /** Opens the Compare dashboard of these runs (experiments tables only). */
+  compareRuns?: (keys: readonly string[]) => void | PromiseLike<void>;
 }
 
 export interface RunWebviewSessionOptions {
@@ -45,6 +47,8 @@ export interface RunWebviewSessionOptions {
   actions: RunWebviewActions;
   log: (message: string) => void;
   keys: readonly string[];
+  /** Set: the webview shows these runs as an experiments table (read again at each snapshot). */
+  table?: () => RunTable;
   batchMs?: number;
   schedule?: Schedule;
 }
@@ -101,7 +105,8 @@ export class RunWebviewSession implements Disposable {
         if (generation !== this.generation) return;
         this.sentSeq.clear();
         for (const run of runs) this.sentSeq.set(run.key, run.events[run.events.length - 1]?.seq ?? -1);
-        this.post({ type: 'did-load-runs', runs });
+        const table = this.options.table?.();
+        this.post(table ? { type: 'did-load-runs', runs, table } : { type: 'did-load-runs', runs });
         for (const run of runs)
           if (run.events.some((event) => event.type === 'saliency')) void this.sendSaliency(run.key, generation);
         const buffered = this.buffered;
@@ -179,6 +184,10 @@ export class RunWebviewSession implements Disposable {
       await this.reload();
       return;
     }
+    if (message.type === 'compare-runs') {
+      await this.compare(message.keys);
+      return;
+    }
     if (!this.keySet.has(message.key)) {
       this.options.log(`ignored ${message.type} for a run this webview does not show`);
       return;
@@ -197,6 +206,23 @@ export class RunWebviewSession implements Disposable {
       await action(message.key);
     } catch (error) {
       this.options.log(`${message.type} failed: ${errorMessage(error)}`);
+    }
+  }
+
+  private async compare(keys: readonly string[]): Promise<void> {
+    const compareRuns = this.options.actions.compareRuns;
+    if (!compareRuns) {
+      this.options.log('ignored compare-runs: this webview does not offer it');
+      return;
+    }
+    if (!keys.every((key) => this.keySet.has(key))) {
+      this.options.log('ignored compare-runs naming a run this webview does not show');
+      return;
+    }
+    try {
+      await compareRuns([...new Set(keys)]);
+    } catch (error) {
+      this.options.log(`compare-runs failed: ${errorMessage(error)}`);
     }
   }
 

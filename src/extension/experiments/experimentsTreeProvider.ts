@@ -1,5 +1,6 @@
 // The Experiments view: the workspace's experiment files, each with its runs (newest first)
-// and its queued runs. Items are built from plain specs (treeItemText.ts).
+// and its queued runs, then its study files, each with its points and their runs. Items are
+// built from plain specs (treeItemText.ts, studies/studyTreeText.ts).
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { activityOf, runsInDir } from '../runs/runQueries';
@@ -12,12 +13,18 @@ import { DisposableStore } from '../util/emitter';
 import { throttle } from '../util/throttle';
 import type { ExperimentIndex } from './experimentIndex';
 import { experimentItemSpec, queuedItemSpec, runItemSpec } from './treeItemText';
+import type { StudyIndex } from '../studies/studyIndex';
+import type { StudyProcesses } from '../studies/studyProcesses';
+import { studyItemSpec, studyPointItemSpec } from '../studies/studyTreeText';
 import type { ItemIcon, TreeItemSpec } from './treeItemText';
 
 export type ExperimentsNode =
   | { kind: 'experiment'; path: string }
   | { kind: 'run'; key: string; experimentPath: string }
-  | { kind: 'queued'; experimentPath: string };
+  | { kind: 'queued'; experimentPath: string }
+  | { kind: 'study'; studyPath: string }
+  | { kind: 'study-point'; studyPath: string; point: string }
+  | { kind: 'study-run'; studyPath: string; point: string; key: string };
 
 export class ExperimentsTreeProvider implements vscode.TreeDataProvider<ExperimentsNode>, vscode.Disposable {
   private readonly disposables = new DisposableStore();
@@ -32,6 +39,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     private readonly store: RunStore,
     private readonly launcher: RunLauncher,
     private readonly liveness: RunLiveness,
+    private readonly studies: StudyIndex,
+    private readonly studyProcesses: Pick<StudyProcesses, 'isRunning' | 'onDidChange'>,
   ) {
     // Batch events arrive many times a second: refresh at most twice a second.
     const refresh = this.disposables.add(throttle(() => this.changeEmitter.fire(undefined), 500));
@@ -41,6 +50,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     this.disposables.add(launcher.onDidStartRun(refresh));
     this.disposables.add(launcher.onDidEndRun(refresh));
     this.disposables.add(liveness.onDidChange(refresh));
+    this.disposables.add(studies.onDidChangeStudies(refresh));
+    this.disposables.add(studyProcesses.onDidChange(refresh));
   }
 
   refresh(): void {
@@ -50,9 +61,13 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
     if (!node) {
       // Wait for the first search, so the welcome view does not flash while it runs.
-      await this.index.ready();
-      return this.index.all.map((entry) => this.node({ kind: 'experiment', path: entry.path }));
+      await Promise.all([this.index.ready(), this.studies.ready()]);
+      return [
+        ...this.index.all.map((entry) => this.node({ kind: 'experiment', path: entry.path })),
+        ...this.studies.all.map((entry) => this.node({ kind: 'study', studyPath: entry.path })),
+      ];
     }
+    if (node.kind === 'study' || node.kind === 'study-point') return this.studyChildren(node);
     if (node.kind !== 'experiment') return [];
     const entry = this.index.get(node.path);
     if (!entry) return [];
@@ -65,7 +80,32 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   }
 
   getParent(node: ExperimentsNode): ExperimentsNode | undefined {
-    return node.kind === 'experiment' ? undefined : this.node({ kind: 'experiment', path: node.experimentPath });
+    switch (node.kind) {
+      case 'experiment':
+      case 'study':
+        return undefined;
+      case 'study-point':
+        return this.node({ kind: 'study', studyPath: node.studyPath });
+      case 'study-run':
+        return this.node({ kind: 'study-point', studyPath: node.studyPath, point: node.point });
+      default:
+        return this.node({ kind: 'experiment', path: node.experimentPath });
+    }
+  }
+
+  /** A study's points (the grid, in order), and a point's runs that have a folder. */
+  private studyChildren(node: Extract<ExperimentsNode, { kind: 'study' | 'study-point' }>): ExperimentsNode[] {
+    const record = this.studies.get(node.studyPath)?.record;
+    if (!record) return [];
+    if (node.kind === 'study')
+      return record.points.map((point) =>
+        this.node({ kind: 'study-point', studyPath: node.studyPath, point: point.id }),
+      );
+    return record.runs.flatMap((run) =>
+      run.point === node.point && run.runDir !== null && this.store.has(run.runDir)
+        ? [this.node({ kind: 'study-run', studyPath: node.studyPath, point: node.point, key: run.runDir })]
+        : [],
+    );
   }
 
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
@@ -95,6 +135,38 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         item.command = { title: 'Open Experiment File', command: 'vscode.open', arguments: [entry.uri] };
         return item;
       }
+      case 'study': {
+        const entry = this.studies.get(node.studyPath);
+        if (!entry) return new vscode.TreeItem(node.studyPath);
+        const spec = studyItemSpec({
+          stem: entry.stem,
+          relativePath: entry.relativePath,
+          summary: entry.summary,
+          record: entry.record,
+          running: this.studyProcesses.isRunning(entry.path),
+        });
+        const expandable = entry.record !== null;
+        const id = expandable ? nodeId(node) : `${nodeId(node)}#empty`;
+        const item = toTreeItem(
+          spec,
+          id,
+          expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
+        item.resourceUri = entry.uri;
+        item.command = { title: 'Open Study File', command: 'vscode.open', arguments: [entry.uri] };
+        return item;
+      }
+      case 'study-point': {
+        const record = this.studies.get(node.studyPath)?.record;
+        if (!record) return new vscode.TreeItem(node.point);
+        const hasRuns = record.runs.some((run) => run.point === node.point && run.runDir !== null);
+        return toTreeItem(
+          studyPointItemSpec(record, node.point),
+          nodeId(node),
+          hasRuns ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
+      }
+      case 'study-run':
       case 'run': {
         const record = this.store.get(node.key);
         if (!record) return new vscode.TreeItem(node.key);
@@ -160,6 +232,12 @@ function nodeId(node: ExperimentsNode): string {
       return `run:${node.experimentPath}:${node.key}`;
     case 'queued':
       return `queued:${node.experimentPath}`;
+    case 'study':
+      return `study:${node.studyPath}`;
+    case 'study-point':
+      return `study-point:${node.studyPath}:${node.point}`;
+    case 'study-run':
+      return `study-run:${node.studyPath}:${node.key}`;
   }
 }
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { trainerEventSchema } from '../run/events';
 import { saliencyFileSchema } from '../run/saliency';
+import { studyRecordSchema } from '../study/studyRecord';
 import { untrustedInputProblem } from '../validation/untrustedInput';
 import type { UntrustedLimits } from '../validation/untrustedInput';
 
@@ -28,9 +29,29 @@ export const runSnapshotSchema = z.object({
 });
 export type RunSnapshot = z.infer<typeof runSnapshotSchema>;
 
+const tableFields = {
+  /** The experiment's or study's name (the title). */
+  name: z.string(),
+  /** Its file, relative to its workspace folder (shown). */
+  file: z.string(),
+  /** Its absolute path: what the host reopens the table from after a reload. */
+  path: z.string(),
+};
+
+/**
+ * A dashboard that shows its runs as a table instead of one run: all the runs of one experiment
+ * file, or a study (its study.json beside: the points, the runs not started yet, the analysis).
+ */
+export const runTableSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('experiment'), ...tableFields }),
+  z.object({ kind: z.literal('study'), ...tableFields, record: studyRecordSchema.nullable() }),
+]);
+export type RunTable = z.infer<typeof runTableSchema>;
+
 export const hostMessageSchema = z.discriminatedUnion('type', [
   /** The whole state: the runs this view shows (one for a dashboard, several to compare). */
-  z.object({ type: z.literal('did-load-runs'), runs: z.array(runSnapshotSchema) }),
+  /** With `table`, the dashboard shows the runs as an experiments table (a row a run). */
+  z.object({ type: z.literal('did-load-runs'), runs: z.array(runSnapshotSchema), table: runTableSchema.optional() }),
   /** New events of one run, batched (the host posts at most ~10 times a second). */
   z.object({ type: z.literal('did-append-events'), key: z.string(), events: z.array(trainerEventSchema) }),
   /** Whether a run can be stopped from this window changed (it started or ended here). */
@@ -51,6 +72,9 @@ export const explainHostMessageSchema = z.object({
 });
 export type ExplainHostMessage = z.infer<typeof explainHostMessageSchema>;
 
+/** The most runs a webview may ask to compare at once (the restored-dashboard limit too). */
+export const MAX_COMPARED_RUNS = 64;
+
 // Strict: a message with keys the host does not expect is not one of these.
 export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready') }),
@@ -58,11 +82,16 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('reveal-run-folder'), key: z.string().max(4096) }),
   z.strictObject({ type: z.literal('open-dashboard'), key: z.string().max(4096) }),
   z.strictObject({ type: z.literal('export-report'), key: z.string().max(4096) }),
+  /** From an experiments table: open these runs' Compare dashboard. */
+  z.strictObject({
+    type: z.literal('compare-runs'),
+    keys: z.array(z.string().max(4096)).min(2).max(MAX_COMPARED_RUNS),
+  }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 
-/** The largest message a webview may post: its messages are a type and a run folder path. */
-export const WEBVIEW_MESSAGE_LIMITS: UntrustedLimits = { maxBytes: 16 * 1024, maxDepth: 4 };
+/** The largest message a webview may post: a type and run folder paths (a few dozen to compare). */
+export const WEBVIEW_MESSAGE_LIMITS: UntrustedLimits = { maxBytes: 64 * 1024, maxDepth: 4 };
 
 export type ParsedWebviewMessage = { ok: true; message: WebviewMessage } | { ok: false; reason: string };
 

@@ -24,6 +24,8 @@ export interface WorkspaceFixture {
   /** A minute or two of training: long enough to reload the window, or to kill it after an epoch, mid-run. */
   reload: ExperimentFixture;
   resume: ExperimentFixture;
+  /** A study of `studyBase` over three label counts, one seed: three short runs. */
+  study: { name: string; fileName: string; path: string; base: ExperimentFixture; labels: readonly number[] };
 }
 
 /** The runs folder, relative to the workspace folder as the setting allows (not the default `runs/`, to see the setting applied). */
@@ -59,9 +61,18 @@ export function writeWorkspace(dir: string): WorkspaceFixture {
     writeFileSync(path, text);
     return { name, fileName, path, text, classes: CLASSES };
   };
+  const studyBase = fixture('e2e-study-base', 'study-base.experiment.yaml', experimentText('e2e-study-base', 1500, 1));
+  const labels = [4, 8, 16] as const;
+  const studyPath = join(dir, 'labels.study.yaml');
+  writeFileSync(
+    studyPath,
+    `name: e2e-labels\nexperiment: ${studyBase.fileName}\nvary:\n  target.labelsPerClass: [${labels.join(', ')}]\n` +
+      'seeds: [1]\ngoal: { metric: auc, value: 0.9 }\n',
+  );
   return {
     dir,
     runsRoot: join(dir, 'e2e-runs'),
+    study: { name: 'e2e-labels', fileName: 'labels.study.yaml', path: studyPath, base: studyBase, labels },
     quick: fixture('e2e-quick', 'quick.experiment.yaml', experimentText('e2e-quick', 6000, 2)),
     slow: fixture('e2e-slow', 'slow.experiment.yaml', experimentText('e2e-slow', 12000, 20)),
     reload: fixture('e2e-reload', 'reload.experiment.yaml', experimentText('e2e-reload', 3000, 6)),

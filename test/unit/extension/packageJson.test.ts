@@ -11,8 +11,10 @@ import {
   COMMANDS,
   CONTEXT_KEYS,
   EVALUATION_COMMANDS,
+  STUDY_COMMANDS,
 } from '../../../src/extension/commands/commandIds';
 import { EXPERIMENT_FILE_GLOB } from '../../../src/extension/experiments/experimentFiles';
+import { STUDY_FILE_GLOB } from '../../../src/extension/studies/studyFiles';
 import { repoRoot } from '../../support/paths';
 
 interface MenuItem {
@@ -48,7 +50,12 @@ describe('package.json', () => {
   it('contributes exactly the commands the extension registers', () => {
     assert.deepEqual(
       [...contributed].sort(),
-      [...Object.values(COMMANDS), ...Object.values(BACKEND_COMMANDS), ...Object.values(EVALUATION_COMMANDS)].sort(),
+      [
+        ...Object.values(COMMANDS),
+        ...Object.values(BACKEND_COMMANDS),
+        ...Object.values(EVALUATION_COMMANDS),
+        ...Object.values(STUDY_COMMANDS),
+      ].sort(),
     );
     for (const command of manifest.contributes.commands) {
       assert.match(command.command, /^medtransfer\.[a-z][A-Za-z]+$/, 'keybinding-friendly id');
@@ -135,14 +142,17 @@ describe('package.json', () => {
     assert.deepEqual(properties['medtransfer.backendPaths']?.default, []);
   });
 
-  it('points editors at the generated JSON Schema for JSON and YAML experiment files', () => {
+  it('points editors at the generated JSON Schemas for JSON and YAML experiment and study files', () => {
     assert.deepEqual(manifest.contributes.jsonValidation, [
       { fileMatch: ['*.experiment.json'], url: './dist/experiment.schema.json' },
+      { fileMatch: ['*.study.json'], url: './dist/study.schema.json' },
     ]);
     assert.deepEqual(manifest.contributes.yamlValidation, [
       { fileMatch: ['*.experiment.yaml', '*.experiment.yml'], url: './dist/experiment.schema.json' },
+      { fileMatch: ['*.study.yaml', '*.study.yml'], url: './dist/study.schema.json' },
     ]);
     assert.ok(manifest.activationEvents.includes(`workspaceContains:${EXPERIMENT_FILE_GLOB}`));
+    assert.ok(manifest.activationEvents.includes(`workspaceContains:${STUDY_FILE_GLOB}`));
     assert.ok(manifest.activationEvents.includes('onWebviewPanel:medtransfer.dashboard'));
   });
 

@@ -4,7 +4,7 @@
 // redraws at most once a frame. Its small UI state survives reloads through vscode.setState.
 import type { Panels } from '@vscode/webview-ui-toolkit';
 import type { SaliencyFile } from '../../../src/shared/run/saliency';
-import type { HostMessage } from '../../../src/shared/webview/protocol';
+import type { HostMessage, RunTable } from '../../../src/shared/webview/protocol';
 import { el, replaceChildren } from '../common/dom';
 import { createFrameScheduler } from '../common/frameScheduler';
 import type { FrameScheduler } from '../common/frameScheduler';
@@ -22,6 +22,10 @@ import { DetailsView } from './detailsView';
 import { EvaluationView } from './evaluationView';
 import { ExplanationsView } from './explanationsView';
 import { RunHeader } from './header';
+import { RunsTableView } from './runsTable';
+import { StudyView } from './studyView';
+import type { StudyViewActions } from './studyView';
+import { buildRunsTable } from './runsTableData';
 import { PerClassView } from './perClassTable';
 import { DASHBOARD_TABS, restoreUiState } from './uiState';
 import type { DashboardTab, DashboardUiState } from './uiState';
@@ -57,6 +61,10 @@ export class DashboardApp {
   private loads = 0;
   private layoutLoad = -1;
   private layout: Layout | null = null;
+  /** Set when the host asked for an experiments table rather than one run. */
+  private table: RunTable | null = null;
+  private tableView: RunsTableView | null = null;
+  private studyView: StudyView | null = null;
   private readonly scheduler: FrameScheduler;
 
   constructor(
@@ -78,15 +86,20 @@ export class DashboardApp {
     this.runs = applyHostMessage(this.runs, message);
     if (message.type === 'did-load-saliency') this.saliency.set(message.key, message.saliency);
     if (message.type === 'did-load-runs') {
+      this.table = message.table ?? null;
       this.loads += 1;
       this.saveState();
     }
     this.scheduler.schedule();
   }
 
-  /** The UI state plus the runs shown, so the host's serializer reopens the same runs after a reload. */
+  /** The UI state plus the runs (or table) shown, so the host's serializer reopens them after a reload. */
   private saveState(): void {
-    this.host.setState({ ...this.ui, keys: this.runs.map((run) => run.key) });
+    // A table is reopened from its experiment file (its runs may have changed by then).
+    if (this.table) {
+      const { kind, name, file, path } = this.table;
+      this.host.setState({ ...this.ui, table: { kind, name, file, path } });
+    } else this.host.setState({ ...this.ui, keys: this.runs.map((run) => run.key) });
   }
 
   private setUi(patch: Partial<DashboardUiState>, rebuild = false): void {
@@ -96,6 +109,42 @@ export class DashboardApp {
     this.scheduler.schedule();
   }
 
+  private tableActions(): StudyViewActions {
+    return {
+      openRun: (key) => this.host.post({ type: 'open-dashboard', key }),
+      compare: (keys) => this.host.post({ type: 'compare-runs', keys: [...keys] }),
+      setSort: (tableSort) => this.setUi({ tableSort }),
+      setFilter: (tableFilter) => this.setUi({ tableFilter }),
+      setSeries: (studySeries) => this.setUi({ studySeries }),
+    };
+  }
+
+  private renderTable(table: RunTable): void {
+    const choice = { sort: this.ui.tableSort, filter: this.ui.tableFilter, series: this.ui.studySeries };
+    if (table.kind === 'study') {
+      if (!this.studyView) {
+        this.clearTables();
+        this.studyView = new StudyView(this.tableActions(), choice);
+        replaceChildren(this.root, [this.studyView.element]);
+      }
+      this.studyView.update(table, this.runs, choice, this.colors);
+      return;
+    }
+    if (!this.tableView) {
+      this.clearTables();
+      this.tableView = new RunsTableView(this.tableActions(), choice);
+      replaceChildren(this.root, [this.tableView.element]);
+    }
+    this.tableView.update(`${table.name} · ${table.file}`, buildRunsTable(this.runs), choice);
+  }
+
+  private clearTables(): void {
+    this.layout = null;
+    this.tableView = null;
+    this.studyView?.destroy();
+    this.studyView = null;
+  }
+
   private focusedRun(): RunView | null {
     return this.runs.find((run) => run.key === this.ui.focusedRun) ?? this.runs[0] ?? null;
   }
@@ -103,6 +152,11 @@ export class DashboardApp {
   private render(): void {
     if (this.loads === 0) return;
     this.root.removeAttribute('aria-busy');
+    if (this.table) {
+      this.renderTable(this.table);
+      return;
+    }
+    if (this.tableView || this.studyView) this.clearTables();
     const run = this.focusedRun();
     if (!run) {
       this.layout = null;

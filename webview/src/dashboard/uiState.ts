@@ -29,6 +29,14 @@ const uiStateSchema = z.object({
   evaluationClass: z.number().int().nonnegative().nullable().catch(null),
   /** Key of the run the single-run tabs show when comparing. */
   focusedRun: z.string().max(4096).nullable().catch(null),
+  /** The experiments table's sort (a column id, see runsTableData.ts) and filter. */
+  tableSort: z
+    .object({ column: z.string().max(4096), descending: z.boolean() })
+    .nullable()
+    .catch(null),
+  tableFilter: z.string().max(1000).catch(''),
+  /** The learning curve a study's chart shows (one per combination of the other varied keys). */
+  studySeries: z.number().int().nonnegative().catch(0),
 });
 
 export type DashboardUiState = z.infer<typeof uiStateSchema>;
@@ -45,6 +53,9 @@ export const DEFAULT_UI_STATE: DashboardUiState = {
   compareGroup: 'fine-tuned',
   evaluationClass: null,
   focusedRun: null,
+  tableSort: null,
+  tableFilter: '',
+  studySeries: 0,
 };
 
 /** Restores what was saved, falling back to defaults field by field. */

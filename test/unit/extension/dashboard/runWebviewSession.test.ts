@@ -2,7 +2,7 @@
 // events race the snapshot, and every message from the webview validated and scoped.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { HostMessage, RunSnapshot } from '../../../../src/shared/webview/protocol';
+import type { HostMessage, RunSnapshot, RunTable } from '../../../../src/shared/webview/protocol';
 import { isHostMessage } from '../../../../src/shared/webview/protocol';
 import type { AppendedEvents } from '../../../../src/extension/runs/runStore';
 import { RunWebviewSession } from '../../../../src/extension/dashboard/runWebviewSession';
@@ -11,7 +11,7 @@ import type { Schedule } from '../../../../src/extension/dashboard/eventBatcher'
 import { Emitter } from '../../../../src/extension/util/emitter';
 import { batchEnded, runStarted } from '../../../support/runEvents';
 
-function setup(keys: string[] = ['/runs/demo/1']) {
+function setup(keys: string[] = ['/runs/demo/1'], table?: RunTable) {
   const posted: HostMessage[] = [];
   const logged: string[] = [];
   const actions: string[] = [];
@@ -39,9 +39,11 @@ function setup(keys: string[] = ['/runs/demo/1']) {
       stopRun: (key) => void actions.push(`stop ${key}`),
       revealRunFolder: (key) => void actions.push(`reveal ${key}`),
       openDashboard: (key) => void actions.push(`open ${key}`),
+      compareRuns: (compared) => void actions.push(`compare ${compared.join(' ')}`),
     },
     log: (message) => logged.push(message),
     keys,
+    table: table ? () => table : undefined,
     schedule,
   });
   const flushTimers = () => timers.splice(0).forEach((run) => run());
@@ -207,6 +209,31 @@ describe('RunWebviewSession', () => {
       'a huge message is not copied into the log',
     );
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('an experiments table: the snapshot says so, and Compare opens only runs the table shows', async () => {
+    const table: RunTable = {
+      kind: 'experiment',
+      name: 'demo',
+      file: 'demo.experiment.yaml',
+      path: '/w/demo.experiment.yaml',
+    };
+    const t = setup(['/runs/demo/1', '/runs/demo/2'], table);
+    t.fromWebview.fire({ type: 'ready' });
+    t.snapshot([run('/runs/demo/1', 0), run('/runs/demo/2', 0)]);
+    await tick();
+    const [loaded] = t.posted;
+    assert.ok(loaded?.type === 'did-load-runs');
+    assert.deepEqual(loaded.table, table);
+    assert.ok(isHostMessage(loaded));
+    t.fromWebview.fire({ type: 'compare-runs', keys: ['/runs/demo/1', '/runs/demo/2'] });
+    t.fromWebview.fire({ type: 'compare-runs', keys: ['/runs/demo/1', '/etc'] });
+    t.fromWebview.fire({ type: 'compare-runs', keys: ['/runs/demo/1'] });
+    t.fromWebview.fire({ type: 'compare-runs', keys: Array.from({ length: 65 }, (_, index) => `/runs/demo/${index}`) });
+    await tick();
+    assert.deepEqual(t.actions, ['compare /runs/demo/1 /runs/demo/2']);
+    assert.equal(t.logged.filter((line) => line.includes('does not show')).length, 1);
+    assert.equal(t.logged.filter((line) => line.startsWith('ignored an invalid message')).length, 2);
   });
 
   it('stops listening when disposed', async () => {

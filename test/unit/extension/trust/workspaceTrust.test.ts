@@ -44,7 +44,9 @@ describe('Restricted Mode guard', () => {
       'medtransfer.installBackend',
       'medtransfer.predictWithModel',
       'medtransfer.resumeRun',
+      'medtransfer.resumeStudy',
       'medtransfer.runExperiment',
+      'medtransfer.runStudy',
     ]);
   });
 
