@@ -9,7 +9,7 @@ import { registerCommands } from './commands/registerCommands';
 import { COMMANDS, CONTEXT_KEYS, EVALUATION_COMMANDS, STUDY_COMMANDS } from './commands/commandIds';
 import { DashboardPanels } from './dashboard/dashboardPanels';
 import type { RunWebviewActions } from './dashboard/runWebviewSession';
-import { ExperimentDiagnostics } from './diagnostics/experimentDiagnostics';
+import { FileDiagnostics } from './diagnostics/fileDiagnostics';
 import { PretrainedAssist } from './weights/pretrainedAssist';
 import { ExperimentIndex } from './experiments/experimentIndex';
 import { ExperimentsTreeProvider } from './experiments/experimentsTreeProvider';
@@ -23,7 +23,6 @@ import { RunsWatcher } from './runs/runsWatcher';
 import { RunStatusBar } from './statusBar/runStatusBar';
 import { StudyCodeLensProvider } from './studies/studyCodeLensProvider';
 import { registerStudyCommands } from './studies/studyCommands';
-import { StudyDiagnostics } from './studies/studyDiagnostics';
 import { StudyIndex } from './studies/studyIndex';
 import { StudyProcesses } from './studies/studyProcesses';
 import { TrainerService } from './trainer/trainerService';
@@ -122,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   context.subscriptions.push(
-    new ExperimentDiagnostics(index),
+    new FileDiagnostics('medtransfer', index, index.onDidChangeExperiments),
     new PretrainedAssist(index, context.asAbsolutePath('dist/cli.js')),
     new ExperimentCodeLensProvider(index, store, trainer.launcher, liveness, {
       run: COMMANDS.runExperiment,
@@ -145,7 +144,7 @@ export function activate(context: vscode.ExtensionContext): void {
           if (choice === 'Open Study') dashboards.openStudy(end.studyFile);
         });
     }),
-    new StudyDiagnostics(studies),
+    new FileDiagnostics('medtransfer-study', studies, studies.onDidChangeStudies),
     new StudyCodeLensProvider(studies, studyProcesses, {
       run: STUDY_COMMANDS.runStudy,
       resume: STUDY_COMMANDS.resumeStudy,

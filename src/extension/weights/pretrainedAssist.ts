@@ -7,7 +7,7 @@
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { EXPERIMENT_DOCUMENT_SELECTOR } from '../codeLens/experimentCodeLensProvider';
-import { DIAGNOSTIC_SOURCE } from '../diagnostics/experimentDiagnostics';
+import { DIAGNOSTIC_SOURCE } from '../diagnostics/fileDiagnostics';
 import type { ExperimentIndex } from '../experiments/experimentIndex';
 import { readSettings } from '../settings/settings';
 import { DisposableStore } from '../util/emitter';
