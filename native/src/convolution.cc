@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -64,6 +65,9 @@ int threadsFor(const ConvShape& s) {
   return flops < kParallelFlops ? 1 : availableThreads();
 }
 std::map<std::vector<int>, std::unique_ptr<Prepared>> cache;
+// Node's worker threads share the loaded addon: one convolution at a time (a cached primitive's
+// reordered-weights buffer is shared, and the map is not thread-safe).
+std::mutex cacheMutex;
 
 memory::desc activationDesc(int n, int c, int h, int w) {
   return memory::desc({n, c, h, w}, memory::data_type::f32, tag::nhwc);
@@ -253,6 +257,7 @@ auto translatingErrors(Fn fn) -> decltype(fn()) {
 }  // namespace
 
 void runConvolution(ConvPass pass, const ConvShape& shape, const ConvBuffers& buffers, const ConvEpilogue& epilogue) {
+  const std::lock_guard<std::mutex> lock(cacheMutex);
   translatingErrors([&] {
     const bool hasBias = pass == ConvPass::forward && buffers.bias != nullptr;
     execute(pass, prepared(pass, shape, hasBias, epilogue), buffers);
@@ -262,11 +267,15 @@ void runConvolution(ConvPass pass, const ConvShape& shape, const ConvBuffers& bu
 
 std::string convolutionImplementation(ConvPass pass, const ConvShape& shape, bool hasBias,
                                       const ConvEpilogue& epilogue) {
+  const std::lock_guard<std::mutex> lock(cacheMutex);
   return translatingErrors([&] { return prepared(pass, shape, hasBias, epilogue).implementation; });
 }
 
 int parallelThreads() { return availableThreads(); }
 
-size_t cachedConvolutions() { return cache.size(); }
+size_t cachedConvolutions() {
+  const std::lock_guard<std::mutex> lock(cacheMutex);
+  return cache.size();
+}
 
 }  // namespace medtransfer
