@@ -7,6 +7,8 @@ import type { BackendName } from '../../src/shared/run/events';
 import type { ActivatorTable, BackendAttempt } from '../../src/trainer/backend/backendAttempt';
 import { cpuActivator } from '../../src/trainer/backend/cpuBackend';
 import { createModuleLoader, errorSummary } from '../../src/trainer/backend/moduleLoader';
+import { loadNativeAddon } from '../../src/trainer/backend/native/nativeAddon';
+import { nativeActivator } from '../../src/trainer/backend/native/nativeBackend';
 import { tfjsNodeActivator } from '../../src/trainer/backend/tfjsNodeBackend';
 import { wasmActivator } from '../../src/trainer/backend/wasmBackend';
 import { webgpuActivator } from '../../src/trainer/backend/webgpuBackend';
@@ -16,6 +18,7 @@ const ACTIVATORS: ActivatorTable = {
   'tensorflow-gpu': tfjsNodeActivator('tensorflow-gpu'),
   webgpu: webgpuActivator,
   tensorflow: tfjsNodeActivator('tensorflow'),
+  native: nativeActivator,
   wasm: wasmActivator,
   cpu: cpuActivator,
 };
@@ -30,6 +33,7 @@ export async function probeBackend(name: BackendName): Promise<ProbeResult> {
     attempt = await ACTIVATORS[name]({
       loadModule: createModuleLoader({ searchPaths: [] }),
       engine: { setBackend, ready },
+      loadNativeAddon: () => loadNativeAddon(),
       log: () => undefined,
       explicit: false,
     });

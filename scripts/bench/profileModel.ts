@@ -1,7 +1,8 @@
 // A developer's loop for kernel work: one bench model's training step on wasm, timed and
 // profiled per kernel, in seconds rather than the full bench's minutes.
 // Run: npx tsx scripts/bench/profileModel.ts resnet-small-32x32x3 [--steps 5] [--top 20] [--rounds 3]
-// Prints the median step time (images/s at batch 64) over rounds and the kernels' self times.
+//   [--backend native]
+// Prints the median step time (images/s at the protocol's batch) over rounds and the kernels' self times.
 import { parseArgs } from 'node:util';
 import type { Variable } from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../src/trainer/backend/selectBackend';
@@ -10,7 +11,7 @@ import { SeededRandom } from '../../src/trainer/random';
 import { BatchIterator } from '../../src/trainer/training/batches';
 import { createOptimizer } from '../../src/trainer/training/optimizers';
 import { profileKernels } from './kernelProfile';
-import { FULL_PROTOCOL, selectModels } from './models';
+import { FULL_PROTOCOL, protocolFor, selectModels } from './models';
 import { median } from './stats';
 import { syntheticSet } from './tfjsBench';
 import { trainStep } from '../../src/trainer/training/trainStep';
@@ -24,14 +25,16 @@ async function main(): Promise<void> {
       steps: { type: 'string', default: '5' },
       top: { type: 'string', default: '20' },
       rounds: { type: 'string', default: '3' },
+      backend: { type: 'string', default: 'wasm' },
     },
   });
   const steps = Number(values.steps);
   const rounds = Number(values.rounds);
   const [benchModel] = selectModels(positionals.slice(0, 1));
   if (benchModel === undefined) throw new Error('usage: profileModel.ts MODEL_ID');
-  await selectBackend('wasm', { log: () => undefined });
-  const protocol = FULL_PROTOCOL;
+  const backend = values.backend === 'native' ? 'native' : 'wasm';
+  await selectBackend(backend, { log: () => undefined });
+  const protocol = protocolFor(benchModel, FULL_PROTOCOL);
   const { model } = buildClassifier(
     benchModel.architecture,
     benchModel.inputShape,
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
   }
   const ms = median(stepMs);
   process.stdout.write(
-    `${benchModel.id} on wasm: ${ms.toFixed(1)} ms/step (rounds ${stepMs.map((value) => value.toFixed(1)).join(', ')}), ${Math.round((protocol.batchSize * 1000) / ms)} img/s\n`,
+    `${benchModel.id} on ${backend}: ${ms.toFixed(1)} ms/step (rounds ${stepMs.map((value) => value.toFixed(1)).join(', ')}), ${Math.round((protocol.batchSize * 1000) / ms)} img/s\n`,
   );
   const profiled = profileKernels('wasm', () => trainStep(context, batch.value), steps, Number(values.top));
   process.stdout.write(`profiled step ${profiled.stepMs.toFixed(1)} ms, kernels ${profiled.kernelMs.toFixed(1)} ms\n`);

@@ -7,7 +7,7 @@ export const TFJS_VERSION = '4.22.0';
 
 export interface InstallableBackend {
   /** The `medtransfer.backend` value that uses it. */
-  backend: Exclude<BackendChoice, 'auto' | 'wasm' | 'cpu'>;
+  backend: Exclude<BackendChoice, 'auto' | 'native' | 'wasm' | 'cpu'>;
   label: string;
   /** npm package specs, installed together. */
   packages: readonly string[];

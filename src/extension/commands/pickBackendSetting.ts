@@ -9,6 +9,8 @@ export const BACKEND_DESCRIPTIONS: Record<BackendChoice, string> = {
   'tensorflow-gpu': 'native TensorFlow with CUDA (needs @tensorflow/tfjs-node-gpu installed)',
   webgpu: 'WebGPU through Vulkan (needs the webgpu package and a Vulkan driver)',
   tensorflow: 'native TensorFlow on the CPU (needs @tensorflow/tfjs-node installed)',
+  native:
+    "WebAssembly with MedTransfer's oneDNN kernels on all cores (built at install where a C++ compiler and libdnnl-dev exist)",
   wasm: 'WebAssembly, bundled: the fastest CPU backend that needs nothing installed',
   cpu: 'plain JavaScript: slow, but always there',
 };

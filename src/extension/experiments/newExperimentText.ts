@@ -80,7 +80,7 @@ export function newExperimentText({ name, dataset, architecture, strategy }: New
     `# hover; run it with the ▶ Run experiment lens above, or \`medtransfer run <this file>\`.`,
     `name: ${name}  # names the runs folder: runs/${name}/<run id>/`,
     `seed: 42`,
-    `backend: auto                  # fastest available; or tensorflow-gpu, webgpu, tensorflow, wasm, cpu`,
+    `backend: auto                  # fastest available; or tensorflow-gpu, webgpu, tensorflow, native, wasm, cpu`,
     ``,
     `model:`,
     `  architecture: ${architecture}  # ${ARCHITECTURE_DESCRIPTIONS[architecture]}`,

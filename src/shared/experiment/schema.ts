@@ -46,7 +46,7 @@ export const ARCHITECTURE_MIN_SIZE = {
 } as const satisfies Record<(typeof ARCHITECTURES)[number], { size: number; reason: string }>;
 export const STRATEGIES = ['feature-extraction', 'partial', 'full', 'two-phase'] as const;
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
 export const MONITORS = ['val_auc', 'val_loss', 'val_accuracy', 'val_balanced_accuracy'] as const;
 
 const positiveInt = z.number().int().positive();

@@ -11,7 +11,7 @@ import { clinicalMetricsSchema, modelComparisonSchema } from './metrics';
 
 export const PHASES = ['source', 'head', 'finetune', 'scratch', 'evaluate'] as const;
 export const TRAINING_PHASES = ['source', 'head', 'finetune', 'scratch'] as const;
-export const BACKEND_NAMES = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
 /**
  * How a run ended. `interrupted`: the trainer died without finishing (SIGKILL, crash, power
  * loss); the trainer never writes it: the extension host writes it, or a reader derives it from

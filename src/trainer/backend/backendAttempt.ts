@@ -2,6 +2,7 @@
 // backend's file depends only on these types.
 import type { BackendName } from '../../shared/run/events';
 import type { ModuleLoader, ModuleLocator } from './moduleLoader';
+import type { AddonLoad } from './native/nativeAddon';
 import type { WebgpuProbe } from './webgpuProbe';
 
 export type BackendAttempt =
@@ -30,6 +31,8 @@ export interface BackendContext {
   locateModule?: ModuleLocator;
   engine: BackendEngine;
   log: (line: string) => void;
+  /** Loads MedTransfer's native kernels (native/nativeAddon.ts); tests with fake packages pass their own. */
+  loadNativeAddon: () => AddonLoad;
   /** Folder of the .wasm binaries, when the caller knows it. */
   wasmDir?: string;
   /** Asked for by name (not `auto`): take what works even if auto would pass it over. */

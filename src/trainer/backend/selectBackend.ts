@@ -1,8 +1,9 @@
 // Picks the tfjs backend a run trains on. `auto` takes the first that works of: TensorFlow with
-// CUDA, WebGPU on a hardware adapter, TensorFlow on the CPU, wasm, cpu. The optional ones are
-// loaded at run time where the user installed them; a missing one is skipped quietly, one that
-// is present but broken is noted with its error and the next is tried. A backend asked for by
-// name must work: otherwise the run stops with the reason instead of training elsewhere.
+// CUDA, WebGPU on a hardware adapter, TensorFlow on the CPU, native (wasm with MedTransfer's
+// oneDNN convolutions), wasm, cpu. The optional ones are loaded at run time where the user
+// installed them; a missing one is skipped quietly, one that is present but broken is noted with
+// its error and the next is tried. A backend asked for by name must work: otherwise the run
+// stops with the reason instead of training elsewhere.
 import { findBackend, ready, setBackend } from '@tensorflow/tfjs-core';
 import type { BackendChoice } from '../../shared/experiment/schema';
 import type { BackendName } from '../../shared/run/events';
@@ -11,6 +12,9 @@ import { BackendError } from './backendError';
 import { cpuActivator } from './cpuBackend';
 import { createModuleLoader, createModuleLocator, errorSummary } from './moduleLoader';
 import type { ModuleLoader, ModuleLocator } from './moduleLoader';
+import { loadNativeAddon } from './native/nativeAddon';
+import type { AddonLoad } from './native/nativeAddon';
+import { nativeActivator } from './native/nativeBackend';
 import { TFJS_NODE_PACKAGES, tfjsNodeActivator } from './tfjsNodeBackend';
 import { wasmActivator } from './wasmBackend';
 import { WEBGPU_PACKAGE } from './webgpuAdapterSearch';
@@ -19,7 +23,7 @@ import { probeWebgpuInChild } from './webgpuProbe';
 import type { WebgpuProbe } from './webgpuProbe';
 
 /** The order `auto` tries. */
-export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu'];
 
 /** Packages to install for each optional backend, for error messages. */
 const INSTALL_HINTS: Partial<Record<BackendName, string>> = {
@@ -42,6 +46,11 @@ export interface SelectBackendOptions {
    * searchPaths.
    */
   locateModule?: ModuleLocator;
+  /**
+   * Loads the native kernels' addon; default with the default loader: the built addon
+   * (native/nativeAddon.ts). With a fake loader and none given, it counts as not built.
+   */
+  loadNativeAddon?: () => AddonLoad;
   /** tf.setBackend/tf.ready (tests pass a fake). */
   engine?: BackendEngine;
   /** Per-backend activators (tests replace some). */
@@ -65,6 +74,7 @@ const DEFAULT_ACTIVATORS: ActivatorTable = {
   'tensorflow-gpu': tfjsNodeActivator('tensorflow-gpu'),
   webgpu: webgpuActivator,
   tensorflow: tfjsNodeActivator('tensorflow'),
+  native: nativeActivator,
   wasm: wasmActivator,
   cpu: cpuActivator,
 };
@@ -83,6 +93,8 @@ export async function selectBackend(choice: BackendChoice, options: SelectBacken
     ...(locateModule === undefined ? {} : { locateModule }),
     ...(probeWebgpu === undefined ? {} : { probeWebgpu }),
     engine: options.engine ?? TFJS_ENGINE,
+    loadNativeAddon:
+      options.loadNativeAddon ?? (options.loadModule === undefined ? () => loadNativeAddon() : notLookedFor),
     log: options.log,
     ...(options.wasmDir === undefined ? {} : { wasmDir: options.wasmDir }),
   };
@@ -134,4 +146,9 @@ function explicitFailure(
       ? ` (looked beside MedTransfer and in ${searchPaths.join(', ')})`
       : ' (looked beside MedTransfer)';
   return `${base}${where}. Install it with \`npm install ${install}\`, or set backend: auto.`;
+}
+
+/** A caller that fakes the optional packages gets no native kernels unless it passes them too. */
+function notLookedFor(): AddonLoad {
+  return { ok: false, reason: 'missing', note: 'not looked for (packages are faked)' };
 }

@@ -10,6 +10,7 @@ import { withoutNewProcessHandlers } from './processHandlers';
 import { startBackend } from './startBackend';
 import { resolveWasmDir } from './wasmDir';
 import { registerWasmGradientKernels } from './wasmGradients/registerWasmGradientKernels';
+import { unregisterNativeKernels } from './native/registerNativeKernels';
 import { counted } from '../../shared/text/plural';
 
 export const wasmActivator: BackendActivator = async ({ engine, log, wasmDir }): Promise<BackendAttempt> => {
@@ -25,6 +26,8 @@ export const wasmActivator: BackendActivator = async ({ engine, log, wasmDir }):
   // pthread workers come from blob: URLs that Node's Worker rejects, ERR_WORKER_PATH). Set anyway
   // so a browser or a future tfjs gets all cores.
   setThreadsCount(availableParallelism());
+  // Plain wasm, even where an earlier activation in this process put the native kernels in place.
+  unregisterNativeKernels();
   const kernels = registerWasmGradientKernels();
   const started = await withoutNewProcessHandlers(() => startBackend(engine, 'wasm', log));
   if (!started.ok)

@@ -9,6 +9,7 @@ import { after, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { createModuleLoader, isModuleMissing } from '../../../../src/trainer/backend/moduleLoader';
+import { loadNativeAddon } from '../../../../src/trainer/backend/native/nativeAddon';
 import { selectBackend } from '../../../../src/trainer/backend/selectBackend';
 import { probeWebgpu } from '../../../support/webgpuProbe';
 import { skipMissing } from '../../../support/prerequisites';
@@ -82,8 +83,10 @@ describe('selectBackend on the real engine', () => {
 
   it('auto with the real loader picks the best backend available here', async () => {
     const selected = await selectBackend('auto', { log: () => undefined });
-    if (!OPTIONAL.some(isInstalled)) assert.equal(selected.name, 'wasm');
-    assert.equal(tf.getBackend(), selected.name === 'tensorflow-gpu' ? 'tensorflow' : selected.name);
+    if (!OPTIONAL.some(isInstalled)) assert.equal(selected.name, loadNativeAddon().ok ? 'native' : 'wasm');
+    // tfjs names the backends under two of ours: tfjs-node-gpu's is 'tensorflow', native runs on 'wasm'.
+    const tfjsName = { 'tensorflow-gpu': 'tensorflow', native: 'wasm' } as Partial<Record<string, string>>;
+    assert.equal(tf.getBackend(), tfjsName[selected.name] ?? selected.name);
     selected.release();
   });
 
@@ -102,7 +105,7 @@ describe('selectBackend on the real engine', () => {
     selected.release();
     assert.equal(globalThis.setImmediate, originalSetImmediate, 'the Dawn event pump is uninstalled');
     if (isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu')) return;
-    assert.equal(selected.name, 'wasm');
+    assert.equal(selected.name, loadNativeAddon().ok ? 'native' : 'wasm');
     const note = selected.notes.find((line) => line.startsWith('webgpu: '));
     assert.match(
       note ?? '',

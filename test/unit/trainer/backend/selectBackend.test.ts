@@ -87,7 +87,8 @@ describe('selectBackend auto', () => {
     assert.match(selected.notes[0] ?? '', /^tensorflow-gpu: @tensorflow\/tfjs-node-gpu is not installed$/);
     assert.match(selected.notes[1] ?? '', /^webgpu: the webgpu package \(Dawn\) is not installed$/);
     assert.match(selected.notes[2] ?? '', /^tensorflow: @tensorflow\/tfjs-node is not installed$/);
-    assert.match(selected.notes[3] ?? '', /^wasm: chosen by auto$/);
+    assert.match(selected.notes[3] ?? '', /^native: not looked for \(packages are faked\)$/);
+    assert.match(selected.notes[4] ?? '', /^wasm: chosen by auto$/);
     assert.ok(
       selected.notes.some((note) => /^wasm: (SIMD|plain \(no SIMD\)) build, 1 thread/.test(note)),
       selected.notes.join('\n'),

@@ -1,0 +1,13 @@
+{
+  "targets": [
+    {
+      "target_name": "medtransfer_native",
+      "sources": ["src/addon.cc", "src/convolution.cc"],
+      "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-fopenmp"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "ldflags": ["-fopenmp"],
+      "libraries": ["-ldnnl"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,177 @@
+// The Node-API surface of the native kernels. Tensors arrive as Float32Arrays that view the wasm
+// heap (no copies); their lengths are checked against the shape before oneDNN touches them.
+#include <node_api.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "convolution.h"
+#include "oneapi/dnnl/dnnl.hpp"
+
+namespace {
+
+using medtransfer::Activation;
+using medtransfer::ConvBuffers;
+using medtransfer::ConvEpilogue;
+using medtransfer::ConvPass;
+using medtransfer::ConvShape;
+
+constexpr size_t kShapeFields = 18;
+
+struct JsError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void check(napi_env env, napi_status status, const char* what) {
+  if (status != napi_ok) throw JsError(std::string("medtransfer native: ") + what);
+}
+
+template <size_t N>
+void arguments(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
+  size_t argc = N;
+  check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "cannot read the arguments");
+  if (argc < N) throw JsError("medtransfer native: expected " + std::to_string(N) + " arguments");
+}
+
+int32_t intArg(napi_env env, napi_value value, const char* name) {
+  int32_t result;
+  if (napi_get_value_int32(env, value, &result) != napi_ok) throw JsError(std::string(name) + " must be a number");
+  return result;
+}
+
+double numberArg(napi_env env, napi_value value, const char* name) {
+  double result;
+  if (napi_get_value_double(env, value, &result) != napi_ok) throw JsError(std::string(name) + " must be a number");
+  return result;
+}
+
+template <typename T>
+T* typedArray(napi_env env, napi_value value, napi_typedarray_type expected, size_t minLength, const char* name) {
+  bool isTyped = false;
+  check(env, napi_is_typedarray(env, value, &isTyped), "cannot inspect an argument");
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (isTyped) check(env, napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr), name);
+  if (!isTyped || type != expected) throw JsError(std::string(name) + " has the wrong array type");
+  if (length < minLength) {
+    throw JsError(std::string(name) + " holds " + std::to_string(length) + " values, the shape needs " +
+                  std::to_string(minLength));
+  }
+  return static_cast<T*>(data);
+}
+
+bool isNullish(napi_env env, napi_value value) {
+  napi_valuetype type;
+  check(env, napi_typeof(env, value, &type), "cannot inspect an argument");
+  return type == napi_null || type == napi_undefined;
+}
+
+ConvShape shapeArg(napi_env env, napi_value value) {
+  const int32_t* f = typedArray<int32_t>(env, value, napi_int32_array, kShapeFields, "shape");
+  return ConvShape{f[0], f[1], f[2],  f[3],  f[4],  f[5],  f[6],  f[7],  f[8],
+                   f[9], f[10], f[11], f[12], f[13], f[14], f[15], f[16], f[17]};
+}
+
+ConvPass passArg(napi_env env, napi_value value) {
+  const int32_t pass = intArg(env, value, "pass");
+  if (pass < 0 || pass > 2) throw JsError("pass must be 0 (forward), 1 (input gradient) or 2 (filter gradient)");
+  return static_cast<ConvPass>(pass);
+}
+
+ConvEpilogue epilogueArgs(napi_env env, napi_value activation, napi_value alpha) {
+  const int32_t code = intArg(env, activation, "activation");
+  if (code < 0 || code > 5) throw JsError("activation must be a code from 0 to 5");
+  return ConvEpilogue{static_cast<Activation>(code), static_cast<float>(numberArg(env, alpha, "alpha"))};
+}
+
+size_t product(std::initializer_list<int> sizes) {
+  size_t result = 1;
+  for (int size : sizes) result *= static_cast<size_t>(size < 0 ? 0 : size);
+  return result;
+}
+
+template <typename Fn>
+napi_value guarded(napi_env env, Fn fn) {
+  try {
+    return fn();
+  } catch (const std::exception& error) {
+    napi_throw_error(env, nullptr, error.what());
+    return nullptr;
+  }
+}
+
+// convolution(pass, shape: Int32Array(18), src, weights, dst, bias | null, activation, alpha)
+napi_value Convolution(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[8];
+    arguments(env, info, argv);
+    const ConvPass pass = passArg(env, argv[0]);
+    const ConvShape s = shapeArg(env, argv[1]);
+    const size_t srcSize = product({s.batch, s.inHeight, s.inWidth, s.inChannels});
+    const size_t weightsSize = product({s.filterHeight, s.filterWidth, s.inChannels / (s.groups < 1 ? 1 : s.groups),
+                                        s.outChannels});
+    const size_t dstSize = product({s.batch, s.outHeight, s.outWidth, s.outChannels});
+    ConvBuffers buffers{typedArray<float>(env, argv[2], napi_float32_array, srcSize, "src"),
+                        typedArray<float>(env, argv[3], napi_float32_array, weightsSize, "weights"),
+                        typedArray<float>(env, argv[4], napi_float32_array, dstSize, "dst"), nullptr};
+    if (!isNullish(env, argv[5])) {
+      buffers.bias = typedArray<float>(env, argv[5], napi_float32_array, static_cast<size_t>(s.outChannels), "bias");
+    }
+    medtransfer::runConvolution(pass, s, buffers, epilogueArgs(env, argv[6], argv[7]));
+    return nullptr;
+  });
+}
+
+// implementation(pass, shape, hasBias, activation, alpha): oneDNN's kernel name, e.g. "brg:avx512_core".
+napi_value Implementation(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[5];
+    arguments(env, info, argv);
+    bool hasBias = false;
+    check(env, napi_get_value_bool(env, argv[2], &hasBias), "hasBias must be a boolean");
+    const std::string name = medtransfer::convolutionImplementation(passArg(env, argv[0]), shapeArg(env, argv[1]),
+                                                                    hasBias, epilogueArgs(env, argv[3], argv[4]));
+    napi_value result;
+    check(env, napi_create_string_utf8(env, name.c_str(), name.size(), &result), "cannot make a string");
+    return result;
+  });
+}
+
+void setProperty(napi_env env, napi_value object, const char* name, napi_value value) {
+  check(env, napi_set_named_property(env, object, name, value), name);
+}
+
+// about(): { oneDnnVersion, threads, cachedPrimitives }
+napi_value About(napi_env env, napi_callback_info) {
+  return guarded(env, [&]() -> napi_value {
+    const dnnl_version_t* v = dnnl::version();
+    const std::string version =
+        std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
+    napi_value result, text, threads, cached;
+    check(env, napi_create_object(env, &result), "cannot make an object");
+    check(env, napi_create_string_utf8(env, version.c_str(), version.size(), &text), "cannot make a string");
+    check(env, napi_create_int32(env, medtransfer::parallelThreads(), &threads), "cannot make a number");
+    check(env, napi_create_uint32(env, static_cast<uint32_t>(medtransfer::cachedConvolutions()), &cached),
+          "cannot make a number");
+    setProperty(env, result, "oneDnnVersion", text);
+    setProperty(env, result, "threads", threads);
+    setProperty(env, result, "cachedPrimitives", cached);
+    return result;
+  });
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor properties[] = {
+      {"convolution", nullptr, Convolution, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"implementation", nullptr, Implementation, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"about", nullptr, About, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

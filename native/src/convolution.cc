@@ -1,0 +1,281 @@
+// Activations stay in the caller's NHWC layout (they live on the wasm heap; reordering them each
+// call would cost more than it saves). Filters are small: oneDNN picks its own layout for them
+// (format_tag::any) and we reorder to and from TensorFlow's layout around each call, which lets
+// it use its blocked JIT kernels instead of the slow reference ones a plain layout would get.
+#include "convolution.h"
+
+#include <omp.h>
+
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+#include "oneapi/dnnl/dnnl.hpp"
+
+namespace medtransfer {
+namespace {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+
+dnnl::engine& cpuEngine() {
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+dnnl::stream& cpuStream() {
+  static dnnl::stream stream(cpuEngine());
+  return stream;
+}
+
+struct Prepared {
+  memory::desc src, userWeights, dst, bias;
+  memory::desc weights;  // the primitive's choice
+  dnnl::primitive primitive;
+  std::optional<dnnl::reorder> toPrimitive;  // user → primitive weights (forward, backwardData)
+  std::optional<dnnl::reorder> toUser;       // primitive → user weights (backwardWeights)
+  std::optional<memory> reorderedWeights;
+  std::string implementation;
+  int threads = 1;
+};
+
+// Caching by shape: a model has a few dozen distinct convolutions, each seen every step. The cap
+// only guards against a caller that varies shapes without end.
+constexpr size_t kCacheLimit = 512;
+
+// Below this many floating-point operations a convolution runs on one thread. An OpenMP region
+// costs a wake-up and a barrier; on a busy machine (other processes on the cores) the barrier
+// waits a scheduler time slice for a descheduled thread, which made a small model's step 5×
+// slower than on one thread (load 10 on 2 cores: 533 against 52 ms a step).
+constexpr double kParallelFlops = 3e7;
+
+/** OpenMP's thread count when the addon loaded (OMP_NUM_THREADS, else all cores). */
+int availableThreads() {
+  static const int threads = omp_get_max_threads();
+  return threads;
+}
+
+int threadsFor(const ConvShape& s) {
+  const double flops = 2.0 * s.batch * s.outHeight * s.outWidth * s.outChannels * s.filterHeight * s.filterWidth *
+                       (static_cast<double>(s.inChannels) / s.groups);
+  return flops < kParallelFlops ? 1 : availableThreads();
+}
+std::map<std::vector<int>, std::unique_ptr<Prepared>> cache;
+// Node's worker threads share the loaded addon: one convolution at a time (a cached primitive's
+// reordered-weights buffer is shared, and the map is not thread-safe).
+std::mutex cacheMutex;
+
+memory::desc activationDesc(int n, int c, int h, int w) {
+  return memory::desc({n, c, h, w}, memory::data_type::f32, tag::nhwc);
+}
+
+memory::desc userWeightsDesc(const ConvShape& s) {
+  if (s.groups == 1) {
+    return memory::desc({s.outChannels, s.inChannels, s.filterHeight, s.filterWidth}, memory::data_type::f32, tag::hwio);
+  }
+  return memory::desc({s.groups, s.outChannels / s.groups, s.inChannels / s.groups, s.filterHeight, s.filterWidth},
+                      memory::data_type::f32, tag::hwigo);
+}
+
+memory::desc anyWeightsDesc(const ConvShape& s) {
+  if (s.groups == 1) {
+    return memory::desc({s.outChannels, s.inChannels, s.filterHeight, s.filterWidth}, memory::data_type::f32, tag::any);
+  }
+  return memory::desc({s.groups, s.outChannels / s.groups, s.inChannels / s.groups, s.filterHeight, s.filterWidth},
+                      memory::data_type::f32, tag::any);
+}
+
+void validate(const ConvShape& s) {
+  const int dims[] = {s.batch,       s.inHeight,     s.inWidth,       s.inChannels,   s.filterHeight,
+                      s.filterWidth, s.outChannels,  s.outHeight,     s.outWidth,     s.strideHeight,
+                      s.strideWidth, s.dilationHeight, s.dilationWidth, s.groups};
+  for (int d : dims) {
+    if (d < 1) throw std::runtime_error("convolution: every size, stride, dilation and group count must be >= 1");
+  }
+  if (s.inChannels % s.groups != 0 || s.outChannels % s.groups != 0) {
+    throw std::runtime_error("convolution: channels must divide by the group count");
+  }
+  if (s.groups != 1 && s.groups != s.inChannels) {
+    throw std::runtime_error("convolution: groups must be 1 or the input channels (depthwise)");
+  }
+  const auto expected = [](int in, int before, int after, int filter, int dilation, int stride) {
+    const int reach = (filter - 1) * dilation + 1;
+    return (in + before + after - reach) / stride + 1;
+  };
+  if (expected(s.inHeight, s.padTop, s.padBottom, s.filterHeight, s.dilationHeight, s.strideHeight) != s.outHeight ||
+      expected(s.inWidth, s.padLeft, s.padRight, s.filterWidth, s.dilationWidth, s.strideWidth) != s.outWidth) {
+    throw std::runtime_error("convolution: the output size does not follow from input, filter, strides and padding");
+  }
+}
+
+dnnl::primitive_attr epilogueAttr(const ConvEpilogue& e) {
+  dnnl::primitive_attr attr;
+  dnnl::post_ops ops;
+  switch (e.activation) {
+    case Activation::linear:
+      break;
+    case Activation::relu:
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+      break;
+    case Activation::relu6:
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_clip, 0.f, 6.f);
+      break;
+    case Activation::leakyRelu:
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, e.alpha, 0.f);
+      break;
+    case Activation::elu:
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_elu, 1.f, 0.f);
+      break;
+    case Activation::sigmoid:
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_logistic, 0.f, 0.f);
+      break;
+    default:
+      throw std::runtime_error("convolution: unknown activation");
+  }
+  attr.set_post_ops(ops);
+  return attr;
+}
+
+std::vector<int> cacheKey(ConvPass pass, const ConvShape& s, bool hasBias, const ConvEpilogue& e) {
+  int alphaBits;
+  std::memcpy(&alphaBits, &e.alpha, sizeof alphaBits);
+  return {static_cast<int>(pass), s.batch, s.inHeight, s.inWidth, s.inChannels, s.filterHeight, s.filterWidth,
+          s.outChannels, s.outHeight, s.outWidth, s.strideHeight, s.strideWidth, s.dilationHeight, s.dilationWidth,
+          s.padTop, s.padLeft, s.padBottom, s.padRight, s.groups, hasBias ? 1 : 0,
+          static_cast<int>(e.activation), alphaBits};
+}
+
+std::unique_ptr<Prepared> prepare(ConvPass pass, const ConvShape& s, bool hasBias, const ConvEpilogue& e) {
+  validate(s);
+  auto& engine = cpuEngine();
+  auto p = std::make_unique<Prepared>();
+  // oneDNN splits the work for the threads there are when it builds a primitive: build with the
+  // count it will run with.
+  p->threads = threadsFor(s);
+  omp_set_num_threads(p->threads);
+  p->src = activationDesc(s.batch, s.inChannels, s.inHeight, s.inWidth);
+  p->dst = activationDesc(s.batch, s.outChannels, s.outHeight, s.outWidth);
+  p->userWeights = userWeightsDesc(s);
+  p->bias = hasBias ? memory::desc({s.outChannels}, memory::data_type::f32, tag::x) : memory::desc();
+  const memory::dims strides = {s.strideHeight, s.strideWidth};
+  // oneDNN counts dilation as the gap between taps (0 = dense); tfjs as the step (1 = dense).
+  const memory::dims dilations = {s.dilationHeight - 1, s.dilationWidth - 1};
+  const memory::dims padBefore = {s.padTop, s.padLeft};
+  const memory::dims padAfter = {s.padBottom, s.padRight};
+  const auto anyWeights = anyWeightsDesc(s);
+  const auto algorithm = dnnl::algorithm::convolution_direct;
+
+  const dnnl::convolution_forward::desc forwardDesc(dnnl::prop_kind::forward_training, algorithm, p->src, anyWeights,
+                                                    p->bias, p->dst, strides, dilations, padBefore, padAfter);
+  const dnnl::convolution_forward::primitive_desc forward(
+      forwardDesc, pass == ConvPass::forward ? epilogueAttr(e) : dnnl::primitive_attr(), engine);
+  switch (pass) {
+    case ConvPass::forward:
+      p->weights = forward.weights_desc();
+      p->primitive = dnnl::convolution_forward(forward);
+      p->implementation = forward.impl_info_str();
+      break;
+    case ConvPass::backwardData: {
+      const dnnl::convolution_backward_data::desc desc(algorithm, p->src, anyWeights, p->dst, strides, dilations,
+                                                       padBefore, padAfter);
+      const dnnl::convolution_backward_data::primitive_desc pd(desc, engine, forward);
+      p->weights = pd.weights_desc();
+      p->primitive = dnnl::convolution_backward_data(pd);
+      p->implementation = pd.impl_info_str();
+      break;
+    }
+    case ConvPass::backwardWeights: {
+      const dnnl::convolution_backward_weights::desc desc(algorithm, p->src, anyWeights, p->dst, strides, dilations,
+                                                          padBefore, padAfter);
+      const dnnl::convolution_backward_weights::primitive_desc pd(desc, engine, forward);
+      p->weights = pd.diff_weights_desc();
+      p->primitive = dnnl::convolution_backward_weights(pd);
+      p->implementation = pd.impl_info_str();
+      break;
+    }
+  }
+  if (p->weights != p->userWeights) {
+    p->reorderedWeights.emplace(p->weights, engine);
+    if (pass == ConvPass::backwardWeights) {
+      p->toUser.emplace(dnnl::reorder::primitive_desc(engine, p->weights, engine, p->userWeights));
+    } else {
+      p->toPrimitive.emplace(dnnl::reorder::primitive_desc(engine, p->userWeights, engine, p->weights));
+    }
+  }
+  return p;
+}
+
+Prepared& prepared(ConvPass pass, const ConvShape& s, bool hasBias, const ConvEpilogue& e) {
+  auto key = cacheKey(pass, s, hasBias, e);
+  auto found = cache.find(key);
+  if (found != cache.end()) return *found->second;
+  if (cache.size() >= kCacheLimit) cache.clear();
+  auto inserted = cache.emplace(std::move(key), prepare(pass, s, hasBias, e));
+  return *inserted.first->second;
+}
+
+void execute(ConvPass pass, Prepared& p, const ConvBuffers& b) {
+  omp_set_num_threads(p.threads);
+  auto& engine = cpuEngine();
+  auto& stream = cpuStream();
+  memory src(p.src, engine, b.src);
+  memory dst(p.dst, engine, b.dst);
+  memory userWeights(p.userWeights, engine, b.weights);
+  memory& weights = p.reorderedWeights ? *p.reorderedWeights : userWeights;
+  if (p.toPrimitive) p.toPrimitive->execute(stream, userWeights, weights);
+  switch (pass) {
+    case ConvPass::forward: {
+      std::unordered_map<int, memory> args = {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
+      if (b.bias != nullptr) args.emplace(DNNL_ARG_BIAS, memory(p.bias, engine, const_cast<float*>(b.bias)));
+      p.primitive.execute(stream, args);
+      break;
+    }
+    case ConvPass::backwardData:
+      p.primitive.execute(stream, {{DNNL_ARG_DIFF_DST, dst}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DIFF_SRC, src}});
+      break;
+    case ConvPass::backwardWeights:
+      p.primitive.execute(stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, dst}, {DNNL_ARG_DIFF_WEIGHTS, weights}});
+      break;
+  }
+  if (p.toUser) p.toUser->execute(stream, weights, userWeights);
+  stream.wait();
+}
+
+template <typename Fn>
+auto translatingErrors(Fn fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const dnnl::error& error) {
+    throw std::runtime_error(std::string("oneDNN: ") + error.what());
+  }
+}
+
+}  // namespace
+
+void runConvolution(ConvPass pass, const ConvShape& shape, const ConvBuffers& buffers, const ConvEpilogue& epilogue) {
+  const std::lock_guard<std::mutex> lock(cacheMutex);
+  translatingErrors([&] {
+    const bool hasBias = pass == ConvPass::forward && buffers.bias != nullptr;
+    execute(pass, prepared(pass, shape, hasBias, epilogue), buffers);
+    return 0;
+  });
+}
+
+std::string convolutionImplementation(ConvPass pass, const ConvShape& shape, bool hasBias,
+                                      const ConvEpilogue& epilogue) {
+  const std::lock_guard<std::mutex> lock(cacheMutex);
+  return translatingErrors([&] { return prepared(pass, shape, hasBias, epilogue).implementation; });
+}
+
+int parallelThreads() { return availableThreads(); }
+
+size_t cachedConvolutions() {
+  const std::lock_guard<std::mutex> lock(cacheMutex);
+  return cache.size();
+}
+
+}  // namespace medtransfer

@@ -1,0 +1,47 @@
+// Convolutions (plain and grouped/depthwise) over oneDNN on caller-owned float buffers: NHWC
+// activations and TensorFlow's filter layouts (HWIO, or H×W×C×multiplier for depthwise).
+#pragma once
+
+#include <string>
+
+namespace medtransfer {
+
+enum class ConvPass { forward = 0, backwardData = 1, backwardWeights = 2 };
+
+enum class Activation { linear = 0, relu = 1, relu6 = 2, leakyRelu = 3, elu = 4, sigmoid = 5 };
+
+struct ConvShape {
+  int batch, inHeight, inWidth, inChannels;
+  int filterHeight, filterWidth, outChannels;
+  int outHeight, outWidth;
+  int strideHeight, strideWidth;
+  int dilationHeight, dilationWidth;  // 1 = dense, as tfjs counts
+  int padTop, padLeft, padBottom, padRight;
+  int groups;  // 1, or inChannels for depthwise (filter H×W×C×multiplier)
+};
+
+struct ConvBuffers {
+  float* src;      // N×H×W×Ci (the output of backwardData)
+  float* weights;  // filter (the output of backwardWeights)
+  float* dst;      // N×OH×OW×Co (the output of forward)
+  const float* bias;  // forward only, may be null
+};
+
+struct ConvEpilogue {
+  Activation activation = Activation::linear;
+  float alpha = 0;  // leakyRelu's slope
+};
+
+/** Runs one pass; primitives are built once per shape and pass and cached. Throws std::runtime_error. */
+void runConvolution(ConvPass pass, const ConvShape& shape, const ConvBuffers& buffers, const ConvEpilogue& epilogue);
+
+/** oneDNN's implementation name for a pass and shape (builds and caches the primitive). */
+std::string convolutionImplementation(ConvPass pass, const ConvShape& shape, bool hasBias, const ConvEpilogue& epilogue);
+
+/** Threads the larger convolutions run on (OpenMP: OMP_NUM_THREADS, else all cores); small ones run on one. */
+int parallelThreads();
+
+/** Cached primitives, for tests of the cache. */
+size_t cachedConvolutions();
+
+}  // namespace medtransfer

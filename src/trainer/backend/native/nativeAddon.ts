@@ -1,0 +1,114 @@
+// Finds and loads MedTransfer's native kernels (native/: a Node-API addon over oneDNN, built by
+// `npm install` where a C++ compiler and libdnnl-dev exist, scripts/native/build.mjs). Loaded
+// with Node's own require at run time: esbuild leaves a computed createRequire path alone.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { moduleDir, moduleFile } from '../moduleLocation';
+import { errorSummary } from '../moduleLoader';
+
+export const ADDON_FILE = 'medtransfer_native.node';
+/** Set to 0 (or false/off/no) to never use the native kernels. */
+export const NATIVE_SWITCH_VARIABLE = 'MEDTRANSFER_NATIVE';
+/** The addon's path, instead of looking for it beside MedTransfer. */
+export const NATIVE_ADDON_VARIABLE = 'MEDTRANSFER_NATIVE_ADDON';
+
+export interface NativeAbout {
+  oneDnnVersion: string;
+  /** Threads in oneDNN's parallel regions (OpenMP: all cores unless OMP_NUM_THREADS says otherwise). */
+  threads: number;
+  cachedPrimitives: number;
+}
+
+/** The addon's functions (native/src/addon.cc). */
+export interface NativeAddon {
+  /**
+   * One convolution pass on caller-owned arrays. `shape` holds 18 numbers (see convShape.ts); the
+   * output is dst (pass 0), src (pass 1, the input gradient) or weights (pass 2, the filter gradient).
+   */
+  convolution(
+    pass: number,
+    shape: Int32Array,
+    src: Float32Array,
+    weights: Float32Array,
+    dst: Float32Array,
+    bias: Float32Array | null,
+    activation: number,
+    alpha: number,
+  ): void;
+  /** oneDNN's implementation for a pass and shape, e.g. `brgconv:avx512_core`. */
+  implementation(pass: number, shape: Int32Array, hasBias: boolean, activation: number, alpha: number): string;
+  about(): NativeAbout;
+}
+
+export type AddonLoad =
+  | { ok: true; addon: NativeAddon; path: string }
+  /** `off`: turned off by the variable; `missing`: not built; `failed`: built but does not load. */
+  | { ok: false; reason: 'off' | 'missing' | 'failed'; note: string };
+
+export interface AddonLoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Where to start looking (default: this module's folder: dist/ in the bundle). */
+  fromDir?: string;
+}
+
+/** The places the addon may be: beside the bundle (a packaged copy), then native/build/Release above it. */
+export function addonCandidates(fromDir: string): string[] {
+  const candidates = [join(fromDir, 'native', ADDON_FILE)];
+  for (let dir = fromDir, depth = 0; depth < 5; dir = dirname(dir), depth++) {
+    candidates.push(join(dir, 'native', 'build', 'Release', ADDON_FILE));
+    if (dirname(dir) === dir) break;
+  }
+  return candidates;
+}
+
+export function isNativeTurnedOff(env: NodeJS.ProcessEnv): boolean {
+  const value = env[NATIVE_SWITCH_VARIABLE]?.trim().toLowerCase();
+  return value === '0' || value === 'false' || value === 'off' || value === 'no';
+}
+
+let loaded: { path: string; addon: NativeAddon } | undefined;
+
+export function loadNativeAddon(options: AddonLoadOptions = {}): AddonLoad {
+  const env = options.env ?? process.env;
+  if (isNativeTurnedOff(env)) {
+    return { ok: false, reason: 'off', note: `turned off by ${NATIVE_SWITCH_VARIABLE}=${env[NATIVE_SWITCH_VARIABLE]}` };
+  }
+  const named = env[NATIVE_ADDON_VARIABLE];
+  const candidates =
+    named !== undefined && named !== '' ? [resolve(named)] : addonCandidates(options.fromDir ?? moduleDir());
+  const path = candidates.find((candidate) => existsSync(candidate));
+  if (path === undefined) {
+    return {
+      ok: false,
+      reason: 'missing',
+      note:
+        `not built (no ${ADDON_FILE} in ${candidates.join(', ')}); ` +
+        '`npm install` builds it where a C++ compiler and libdnnl-dev (oneDNN) are installed',
+    };
+  }
+  if (loaded?.path === path) return { ok: true, addon: loaded.addon, path };
+  try {
+    const addon = asNativeAddon(createRequire(moduleFile())(path));
+    loaded = { path, addon };
+    return { ok: true, addon, path };
+  } catch (error) {
+    return { ok: false, reason: 'failed', note: `${path} does not load: ${errorSummary(error)}` };
+  }
+}
+
+function asNativeAddon(value: unknown): NativeAddon {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    'convolution' in value &&
+    typeof value.convolution === 'function' &&
+    'implementation' in value &&
+    typeof value.implementation === 'function' &&
+    'about' in value &&
+    typeof value.about === 'function'
+  ) {
+    return value as NativeAddon;
+  }
+  throw new Error('not MedTransfer native kernels (convolution, implementation or about missing)');
+}

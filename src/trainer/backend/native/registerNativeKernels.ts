@@ -1,0 +1,40 @@
+// Puts the native kernels in place of the wasm backend's (or MedTransfer's wasm gradient kernels)
+// and takes them out again, so that `backend: wasm` in the same process is plain wasm. Call after
+// registerWasmGradientKernels: those become the fallback of ours.
+import { registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { findWasmKernel } from '../wasmGradients/registerWasmGradientKernels';
+import type { NativeAddon } from './nativeAddon';
+import { NATIVE_CONV_KERNEL_NAMES, nativeConvKernelConfig } from './nativeConvKernels';
+
+/** The kernels ours replaced (undefined: there was none), while ours are in place. */
+let replaced: Map<string, KernelConfig | undefined> | undefined;
+
+/** Registers the native kernels (once; a second call changes nothing) and returns their names. */
+export function registerNativeKernels(addon: NativeAddon): string[] {
+  if (replaced !== undefined) return [...replaced.keys()];
+  const previous = new Map<string, KernelConfig | undefined>();
+  for (const kernelName of NATIVE_CONV_KERNEL_NAMES) {
+    const builtIn = findWasmKernel(kernelName);
+    previous.set(kernelName, builtIn);
+    // Unregister first: registering over a kernel logs a warning.
+    if (builtIn !== undefined) unregisterKernel(kernelName, 'wasm');
+    registerKernel(nativeConvKernelConfig(kernelName, addon, builtIn));
+  }
+  replaced = previous;
+  return [...previous.keys()];
+}
+
+/** Puts back what registerNativeKernels replaced; nothing when ours are not in place. */
+export function unregisterNativeKernels(): void {
+  if (replaced === undefined) return;
+  for (const [kernelName, builtIn] of replaced) {
+    unregisterKernel(kernelName, 'wasm');
+    if (builtIn !== undefined) registerKernel(builtIn);
+  }
+  replaced = undefined;
+}
+
+export function nativeKernelsRegistered(): boolean {
+  return replaced !== undefined;
+}

@@ -1,0 +1,90 @@
+// The trainer CLI (dist/cli.js) on the native path, as users run it: `auto` takes native where
+// the addon is built and trains a tiny experiment to the end, saying in run-started which kernels
+// run where; with the addon hidden (as on a machine without a compiler or oneDNN) `auto` trains on
+// wasm and run-started says why; `--backend wasm` stays plain wasm even with the addon there.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  eventsOf,
+  readEvents,
+  runCli,
+  runDirFromOutput,
+  temporaryFolder,
+  writeExperiment,
+} from '../../../support/cliHarness';
+import { nativeAddonOrReason } from '../../../support/nativeTestSetup';
+import { skipIfMissing } from '../../../support/prerequisites';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
+import type { TrainerEvent } from '../../../../src/shared/run/events';
+
+const TINY = tinyExperiment({
+  name: 'tiny-native',
+  seed: 12,
+  source: { dataset: synthetic('source', 200), epochs: 2 },
+  target: { dataset: synthetic('target', 80), labelsPerClass: 10 },
+  fineTune: { headEpochs: 1, epochs: 1 },
+});
+const found = nativeAddonOrReason();
+
+function trained(args: string[], env: NodeJS.ProcessEnv = process.env): TrainerEvent[] {
+  const folder = temporaryFolder('native');
+  const result = runCli(['run', writeExperiment(folder, 'tiny', TINY), '--no-progress', ...args], { env });
+  assert.equal(result.status, 0, result.stderr);
+  const events = readEvents(runDirFromOutput(result.stdout));
+  for (const epoch of eventsOf(events, 'epoch-ended'))
+    assert.ok(Number.isFinite(epoch.metrics.loss), `${epoch.phase} ${epoch.epoch}: loss ${epoch.metrics.loss}`);
+  assert.equal(eventsOf(events, 'run-ended')[0]?.status, 'completed');
+  return events;
+}
+
+describe('medtransfer run on the native kernels', () => {
+  it(
+    'auto picks native where the addon is built, trains to the end, and says what runs where',
+    {
+      skip: skipIfMissing('reason' in found ? found.reason : false),
+    },
+    () => {
+      const [started] = eventsOf(trained([]), 'run-started');
+      assert.equal(started?.backend, 'native');
+      const notes = started?.backendNotes ?? [];
+      assert.ok(notes.includes('native: chosen by auto'), notes.join('\n'));
+      assert.ok(
+        notes.some((note) =>
+          /^native: oneDNN \d+\.\d+\.\d+ on \d+ threads? runs Conv2D, .*DepthwiseConv2dNative/.test(note),
+        ),
+        notes.join('\n'),
+      );
+      assert.ok(
+        notes.some((note) => /^native: wasm for the rest: /.test(note)),
+        notes.join('\n'),
+      );
+    },
+  );
+
+  it('with the addon hidden, auto trains on wasm and run-started says why', () => {
+    const hidden = join(temporaryFolder('native-hidden'), 'medtransfer_native.node');
+    const events = trained([], { ...process.env, MEDTRANSFER_NATIVE_ADDON: hidden });
+    const [started] = eventsOf(events, 'run-started');
+    assert.equal(started?.backend, 'wasm');
+    const notes = started?.backendNotes ?? [];
+    assert.ok(
+      notes.some((note) => note.startsWith(`native: not built (no medtransfer_native.node in ${hidden}); `)),
+      notes.join('\n'),
+    );
+    assert.ok(notes.includes('wasm: chosen by auto'), notes.join('\n'));
+  });
+
+  it(
+    '--backend wasm stays plain wasm where the addon is built',
+    {
+      skip: skipIfMissing('reason' in found ? found.reason : false),
+    },
+    () => {
+      const [started] = eventsOf(trained(['--backend', 'wasm']), 'run-started');
+      assert.equal(started?.backend, 'wasm');
+      const notes = started?.backendNotes ?? [];
+      assert.ok(!notes.some((note) => /oneDNN|^native:/.test(note)), notes.join('\n'));
+    },
+  );
+});
