@@ -128,7 +128,7 @@ describe('parseStudy', () => {
       '4:3: `target.labelPerClass` is not an experiment key: ' +
         'unknown key `labelPerClass` in `target`; did you mean `labelsPerClass`?',
       '5:3: `training.lr` is not an experiment key: unknown key `lr` in `training`; expected one of: ' +
-        'batchSize, optimizer, learningRate, earlyStopping, augmentation, classWeights, cacheFrozenFeatures',
+        'batchSize, microBatchSize, optimizer, learningRate, earlyStopping, augmentation, classWeights, cacheFrozenFeatures',
       '6:3: `seed` cannot vary: give the seeds as the study’s `seeds`',
     ]);
   });
