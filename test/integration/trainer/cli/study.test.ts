@@ -117,7 +117,9 @@ describe('medtransfer study', () => {
       'slow',
       tinyExperiment({
         name: 'slow',
-        source: { dataset: synthetic('source', 320), epochs: 4 },
+        // Slow enough that the run killed after its first checkpoint still trains when --resume
+        // starts (on the native kernels, 4 epochs ended in the moment between the two).
+        source: { dataset: synthetic('source', 320), epochs: 16 },
         evaluation: { bootstrap: { resamples: 0 }, saliency: { samplesPerClass: 0 } },
       }),
     );
@@ -175,7 +177,9 @@ describe('medtransfer study', () => {
       'slow',
       tinyExperiment({
         name: 'slow',
-        source: { dataset: synthetic('source', 320), epochs: 4 },
+        // Slow enough that the run killed after its first checkpoint still trains when --resume
+        // starts (on the native kernels, 4 epochs ended in the moment between the two).
+        source: { dataset: synthetic('source', 320), epochs: 16 },
         evaluation: { bootstrap: { resamples: 0 }, saliency: { samplesPerClass: 0 } },
       }),
     );
@@ -215,7 +219,9 @@ describe('medtransfer study', () => {
       'slow',
       tinyExperiment({
         name: 'slow',
-        source: { dataset: synthetic('source', 320), epochs: 4 },
+        // Slow enough that the run killed after its first checkpoint still trains when --resume
+        // starts (on the native kernels, 4 epochs ended in the moment between the two).
+        source: { dataset: synthetic('source', 320), epochs: 16 },
         evaluation: { bootstrap: { resamples: 0 }, saliency: { samplesPerClass: 0 } },
       }),
     );

@@ -12,6 +12,7 @@ import {
   temporaryFolder,
   writeExperiment,
 } from '../../../support/cliHarness';
+import { BACKEND_NAMES } from '../../../../src/shared/run/events';
 import type { TrainerEvent } from '../../../../src/shared/run/events';
 import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
@@ -150,7 +151,7 @@ describe('medtransfer run (tiny synthetic experiment)', () => {
     assert.equal(events.at(-1)?.type, 'run-ended');
     events.forEach((event, index) => assert.equal(event.seq, index));
     const started = eventsOf(events, 'run-started')[0];
-    assert.ok(started && ['wasm', 'cpu', 'webgpu', 'tensorflow', 'tensorflow-gpu'].includes(started.backend));
+    assert.ok(started && (BACKEND_NAMES as readonly string[]).includes(started.backend));
     assert.deepEqual(started?.phases, ['source', 'head', 'finetune', 'scratch', 'evaluate']);
     assert.deepEqual(
       eventsOf(events, 'phase-started').map((event) => event.phase),
