@@ -375,7 +375,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
       assert.equal(expected.start.line, line);
 
       // The item's label is the name; its description (run count) depends on the run step.
-      await workbench.treeRow(`${quick.name} `).click();
+      await workbench.clickTreeRow(`${quick.name} `);
       await workbench.waitForActiveTab(quick.fileName);
       await workbench.goToLineEnd(line);
       await workbench.page.keyboard.press('Backspace');
@@ -418,7 +418,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
     { timeoutMs: RUN_TIMEOUT_MS, needs: ['run'] },
     async () => {
       const { slow } = workspace;
-      await workbench.treeRow(`${slow.name} no runs`).click();
+      await workbench.clickTreeRow(`${slow.name} no runs`);
       await workbench.waitForActiveTab(slow.fileName);
       await workbench.codeLens('▶ Run experiment').click();
       const { monitor, runId } = await waitForTrainingInMonitor(quickRunId);
@@ -536,7 +536,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
     { timeoutMs: 2 * RUN_TIMEOUT_MS + 120_000, needs: ['run'] },
     async () => {
       const { reload } = workspace;
-      await workbench.treeRow(`${reload.name} no runs`).click();
+      await workbench.clickTreeRow(`${reload.name} no runs`);
       await workbench.waitForActiveTab(reload.fileName);
       await workbench.codeLens('▶ Run experiment').click();
       const { runId } = await waitForTrainingInMonitor(lastRunId);
@@ -568,7 +568,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
     { timeoutMs: 3 * RUN_TIMEOUT_MS + 120_000, needs: ['run'] },
     async () => {
       const { resume } = workspace;
-      await workbench.treeRow(`${resume.name} no runs`).click();
+      await workbench.clickTreeRow(`${resume.name} no runs`);
       await workbench.waitForActiveTab(resume.fileName);
       await workbench.codeLens('▶ Run experiment').click();
       const { runId } = await waitForTrainingInMonitor(lastRunId);
@@ -617,7 +617,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
     { timeoutMs: 4 * RUN_TIMEOUT_MS, needs: ['lens'] },
     async () => {
       const { study } = workspace;
-      await workbench.treeRow(`${study.name} not run yet`).click();
+      await workbench.clickTreeRow(`${study.name} not run yet`);
       await workbench.waitForActiveTab(study.fileName);
       await workbench.codeLens(`▶ Run study (${study.labels.length} runs)`).click();
       // Starting opens the Study view, which follows study.json as the runs end.

@@ -89,6 +89,26 @@ export class Workbench {
     return this.page.locator(`.part.sidebar .monaco-list-row[aria-label^="${cssString(prefix)}"]`);
   }
 
+  /**
+   * Clicks a tree row. A row hovered by an earlier step leaves its tooltip (a context view)
+   * over its neighbours, which takes the click: the mouse moves off first and the tooltip goes.
+   */
+  async clickTreeRow(prefix: string): Promise<void> {
+    await this.dismissHovers();
+    await this.treeRow(prefix).click();
+  }
+
+  /** Moves the mouse to a corner and waits until no hover or tooltip is left on screen. */
+  async dismissHovers(): Promise<void> {
+    await this.page.mouse.move(5, 5);
+    const hovers = this.page.locator('.context-view .rendered-markdown:visible, .monaco-hover:not(.hidden):visible');
+    for (let tries = 0; (await hovers.count()) > 0; tries += 1) {
+      if (tries === 20) throw new Error('a hover stayed on screen after the mouse moved away and Escape');
+      await this.page.keyboard.press('Escape');
+      await this.page.waitForTimeout(250);
+    }
+  }
+
   async expandTreeRow(row: Locator): Promise<void> {
     if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
     await row.and(this.page.locator('[aria-expanded="true"]')).waitFor();
