@@ -35,35 +35,40 @@ export async function saveModels(
   classes: string[],
   events: EventStream,
 ): Promise<void> {
-  for (const { model, folder, weightsSource, classes: ownClasses, decision, preprocessing, sourceHead } of models) {
-    const inputShape = model.inputs[0]?.shape.slice(1) as [number, number, number];
-    const modelClasses = ownClasses ?? classes;
-    const metadata: ModelMetadata = {
-      format: 'medtransfer-model/1',
-      classes: modelClasses,
-      inputShape,
-      normalization: {
-        scale: 1 / 255,
-        offset: 0,
-        description: 'pixel values scaled to [0, 1] (value / 255 for 8-bit images), height × width × channels',
-      },
-      architecture: identity.experiment.model.architecture,
-      weightsSource,
-      ...(preprocessing ? { preprocessing } : {}),
-      ...(sourceHead ? { sourceHead } : {}),
-      experimentName: identity.experiment.name,
-      runId: identity.runId,
-      savedAt: new Date().toISOString(),
-      ...(decision
-        ? {
-            positiveClass: modelClasses[decision.positiveClass] ?? null,
-            decision: decisionMetadata(decision, modelClasses),
-          }
-        : {}),
-    };
-    await saveModel(model, join(identity.runDir, folder), metadata);
-    events.log('info', `saved ${folder}/ (${weightsSource})`);
+  for (const toSave of models) {
+    await saveModel(toSave.model, join(identity.runDir, toSave.folder), modelMetadata(toSave, identity, classes));
+    events.log('info', `saved ${toSave.folder}/ (${toSave.weightsSource})`);
   }
+}
+
+/** metadata.json of a model of this run; `classes` are the target's, for a model without its own. */
+export function modelMetadata(toSave: ModelToSave, identity: RunIdentity, classes: string[]): ModelMetadata {
+  const { model, weightsSource, classes: ownClasses, decision, preprocessing, sourceHead } = toSave;
+  const inputShape = model.inputs[0]?.shape.slice(1) as [number, number, number];
+  const modelClasses = ownClasses ?? classes;
+  return {
+    format: 'medtransfer-model/1',
+    classes: modelClasses,
+    inputShape,
+    normalization: {
+      scale: 1 / 255,
+      offset: 0,
+      description: 'pixel values scaled to [0, 1] (value / 255 for 8-bit images), height × width × channels',
+    },
+    architecture: identity.experiment.model.architecture,
+    weightsSource,
+    ...(preprocessing ? { preprocessing } : {}),
+    ...(sourceHead ? { sourceHead } : {}),
+    experimentName: identity.experiment.name,
+    runId: identity.runId,
+    savedAt: new Date().toISOString(),
+    ...(decision
+      ? {
+          positiveClass: modelClasses[decision.positiveClass] ?? null,
+          decision: decisionMetadata(decision, modelClasses),
+        }
+      : {}),
+  };
 }
 
 export function writeMetricsFile(runDir: string, metrics: MetricsFile): void {

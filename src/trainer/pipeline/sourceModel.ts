@@ -6,8 +6,9 @@ import { basename } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ArchitectureDefinition } from '../models/architectures/architecture';
 import { RUN_FILES } from '../../shared/run/runFiles';
-import type { ImageShape, PreparedDataset } from '../data/dataset';
+import type { ImageShape } from '../data/dataset';
 import { buildClassifier, extractBase } from '../models/classifier';
+import type { Classifier } from '../models/classifier';
 import { loadModel, preprocessingMetadata, readModelMetadata } from '../models/modelFiles';
 import type { PreprocessingMetadata, SourceHeadMetadata } from '../models/modelFiles';
 import { WeightFileError } from '../weights/tensorMap';
@@ -17,6 +18,7 @@ import { listWeights, nonFiniteWeights } from '../training/finiteWeights';
 import type { EventStream } from '../run/eventStream';
 import type { PhaseEnvironment } from './phaseRunner';
 import { runTrainingPhase } from './phaseRunner';
+import { reuseSharedSource, sharedSourceSlot, shareSource } from './sourceReuse';
 import type { RunContext } from './runContext';
 import { errorMessage } from '../../shared/errors/errorMessage';
 import { ExperimentError } from '../experiment/experimentError';
@@ -47,42 +49,42 @@ export async function loadPretrainedSource(context: RunContext): Promise<void> {
   context.targetShape = pretrainedTargetShape(context.source, context.shape, context.events);
 }
 
-/** Step: the base from a classifier trained on the source task, saved as source-model/. */
+/**
+ * Step: the base from a classifier trained on the source task, saved as source-model/. A run of a
+ * study takes the classifier from the study's source-models/ when another run of the study has
+ * already pretrained the same one (sourceReuse.ts), and keeps its own there when it trains it.
+ */
 export async function pretrainSource(context: RunContext): Promise<void> {
   const { source } = context.data;
   if (!source) throw new ExperimentError('the experiment has neither `source` nor `pretrained`');
-  context.source = await pretrainOnSource(
-    source,
-    context.shape,
-    context.plan.sourceEpochs,
-    context.environment,
-    (model, provenance, classes) =>
-      context.models.add('source', model, { folder: RUN_FILES.sourceModel, weightsSource: provenance, classes }),
-  );
-}
-
-/**
- * Pretrains on the source task. `onCreated` gets the classifier before training starts, so a
- * run stopped during this phase can still save what was learnt.
- */
-async function pretrainOnSource(
-  source: PreparedDataset,
-  shape: ImageShape,
-  epochs: number,
-  environment: PhaseEnvironment,
-  onCreated: (classifier: LayersModel, provenance: string, classes: string[]) => void,
-): Promise<SourceModel> {
-  const { experiment } = environment;
+  const { experiment } = context;
+  const epochs = context.plan.sourceEpochs;
+  const learningRate = experiment.source?.learningRate ?? experiment.training.learningRate;
   const classifier = buildClassifier(
     experiment.model.architecture,
-    shape,
+    context.shape,
     source.classes.length,
     experiment.model.dropout,
-    environment.random.fork('sourceModelWeights'),
+    context.environment.random.fork('sourceModelWeights'),
   );
+  // Added before training starts, so a run stopped during this phase still saves what was learnt.
+  const keep = (provenance: string) =>
+    context.models.add('source', classifier.model, {
+      folder: RUN_FILES.sourceModel,
+      weightsSource: provenance,
+      classes: source.classes,
+    });
+  const slot = sharedSourceSlot(context, source, learningRate);
+  const reused = slot ? await reuseSharedSource(slot, classifier.model, context) : null;
+  if (reused !== null) {
+    keep(reused);
+    context.source = pretrainedSource(classifier, reused);
+    return;
+  }
   const provenance = `pretrained on ${source.description} for ${counted(epochs, 'epoch')}`;
-  onCreated(classifier.model, provenance, source.classes);
-  await runTrainingPhase(
+  keep(provenance);
+  const started = performance.now();
+  const outcome = await runTrainingPhase(
     {
       phase: 'source',
       description: `pretrain ${experiment.model.architecture} on the source task, ${source.description}`,
@@ -91,11 +93,22 @@ async function pretrainOnSource(
       classes: source.classes,
       positiveClass: source.classes.length === 2 ? 1 : null,
       epochs,
-      learningRate: experiment.source?.learningRate ?? experiment.training.learningRate,
+      learningRate,
       targetTask: false,
     },
-    environment,
+    context.environment,
   );
+  context.source = pretrainedSource(classifier, provenance);
+  if (slot)
+    await shareSource(slot, classifier.model, context, {
+      provenance,
+      classes: source.classes,
+      epochsRun: outcome.epochsRun,
+      seconds: (performance.now() - started) / 1000,
+    });
+}
+
+function pretrainedSource(classifier: Classifier, provenance: string): SourceModel {
   return {
     base: classifier.base,
     classifier: classifier.model,

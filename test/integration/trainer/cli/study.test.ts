@@ -126,7 +126,9 @@ describe('medtransfer study', () => {
     const studyFile = join(folder, 'halves.study.yaml');
     writeFileSync(
       studyFile,
-      'name: halves\nexperiment: slow.experiment.yaml\nvary: { target.labelsPerClass: [4, 8] }\nseeds: [1]\n',
+      // Two source phases (a run that shares the first's source model would reach its checkpoint with
+      // little left to train, and might end before it is killed).
+      'name: halves\nexperiment: slow.experiment.yaml\nvary: { source.epochs: [16, 17] }\nseeds: [1]\n',
     );
     const child = spawn(process.execPath, [cliPath, 'study', studyFile, '--quiet'], {
       cwd: repoRoot,
