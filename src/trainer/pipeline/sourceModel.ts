@@ -20,6 +20,7 @@ import type { PhaseEnvironment } from './phaseRunner';
 import { runTrainingPhase } from './phaseRunner';
 import { reuseSharedSource, sharedSourceSlot, shareSource } from './sourceReuse';
 import type { RunContext } from './runContext';
+import { sourceLoadEnded, sourceLoadStarted } from './sourceLoadEvents';
 import { errorMessage } from '../../shared/errors/errorMessage';
 import { ExperimentError } from '../experiment/experimentError';
 import { counted } from '../../shared/text/plural';
@@ -121,16 +122,7 @@ function pretrainedSource(classifier: Classifier, provenance: string): SourceMod
 
 async function loadPretrained(path: string, shape: ImageShape, environment: PhaseEnvironment): Promise<SourceModel> {
   const started = performance.now();
-  environment.events.emit({
-    type: 'phase-started',
-    phase: 'source',
-    description: `load the pretrained model ${path}`,
-    epochs: 0,
-    batchesPerEpoch: 0,
-    learningRate: null,
-    trainableParams: 0,
-    totalParams: 0,
-  });
+  environment.events.emit(sourceLoadStarted(`load the pretrained model ${path}`));
   const loaded = isFile(path) ? await loadWeightFile(path, shape, environment) : await loadModelFolder(path);
   // A model saved from a diverged run (or damaged on disk) would make every weight trained on top of it NaN.
   const nonFinite = nonFiniteWeights(loaded.base);
@@ -146,14 +138,7 @@ async function loadPretrained(path: string, shape: ImageShape, environment: Phas
     `preprocessing ${preprocessing.name} (${preprocessing.description}), ` +
       (chosen === undefined ? 'as the weights need' : "the experiment's `preprocessing`"),
   );
-  environment.events.emit({
-    type: 'phase-ended',
-    phase: 'source',
-    epochsRun: 0,
-    stoppedEarly: false,
-    bestEpoch: null,
-    seconds: (performance.now() - started) / 1000,
-  });
+  environment.events.emit(sourceLoadEnded(started));
   return { ...loaded, preprocessing };
 }
 

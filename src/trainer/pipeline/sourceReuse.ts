@@ -9,6 +9,7 @@ import type { PreparedDataset } from '../data/dataset';
 import { trainingFingerprint } from '../data/datasetFingerprint';
 import { modelMetadata } from './finalModels';
 import type { RunContext } from './runContext';
+import { sourceLoadEnded, sourceLoadStarted } from './sourceLoadEvents';
 import { readSourceCache, sourceCacheSlot, writeSourceCache } from './sourceModelCache';
 import type { SourceCacheEntry, SourceCacheSlot } from './sourceModelCache';
 
@@ -60,29 +61,17 @@ export async function reuseSharedSource(
   }
   environment.random.restore(entry.randomAfterSource);
   context.checkpoints.phaseEnded('source', environment.random);
-  events.emit({
-    type: 'phase-started',
-    phase: 'source',
-    description: `reuse the source model run ${entry.madeBy.runId} of this study pretrained (same data, settings and seed)`,
-    epochs: 0,
-    batchesPerEpoch: 0,
-    learningRate: null,
-    trainableParams: 0,
-    totalParams: 0,
-  });
+  events.emit(
+    sourceLoadStarted(
+      `reuse the source model run ${entry.madeBy.runId} of this study pretrained (same data, settings and seed)`,
+    ),
+  );
   events.log(
     'info',
     `source: ${entry.provenance} by run ${entry.madeBy.runId} in ${Math.round(entry.seconds)} s, ` +
       `reused from ${slot.dir}: the same source data, model, settings, seed and backend train the same model`,
   );
-  events.emit({
-    type: 'phase-ended',
-    phase: 'source',
-    epochsRun: 0,
-    stoppedEarly: false,
-    bestEpoch: null,
-    seconds: (performance.now() - started) / 1000,
-  });
+  events.emit(sourceLoadEnded(started));
   return `${entry.provenance} (by run ${entry.madeBy.runId} of the study, reused)`;
 }
 

@@ -35,6 +35,14 @@ function fineTunedAuc(runDir: string): number {
   return metrics.models['fine-tuned'].auc;
 }
 
+/** One run of the study, as `medtransfer study` starts it, into `runsDir`. */
+function runPoint(folder: string, point: string, runsDir: string): ReturnType<typeof runCli> {
+  const experimentFile = join(folder, 'base.experiment.yaml');
+  const studyFile = join(folder, 'labels.study.yaml');
+  const args = ['run', experimentFile, '--study', studyFile, '--point', point, '--seed', '5', '--runs-dir', runsDir];
+  return runCli([...args, '--quiet'], { timeoutMs: 120_000 });
+}
+
 describe('a study’s shared source models', () => {
   it('pretrains once a seed, and a run that reuses the source model trains as one that pretrained', () => {
     const folder = temporaryFolder('study-source-reuse');
@@ -83,14 +91,7 @@ describe('a study’s shared source models', () => {
 
     // The same run of the study in a folder with nothing to reuse pretrains, and then trains the same.
     const freshRunsDir = join(folder, 'fresh');
-    const fresh = runCli(
-      ['run', join(folder, 'base.experiment.yaml'), '--study', studyFile, '--point', 'p2', '--seed', '5'].concat([
-        '--runs-dir',
-        freshRunsDir,
-        '--quiet',
-      ]),
-      { timeoutMs: 120_000 },
-    );
+    const fresh = runPoint(folder, 'p2', freshRunsDir);
     assert.equal(fresh.status, 0, fresh.stderr);
     const [freshRun] = readdirSync(join(freshRunsDir, 'base'));
     assert.ok(freshRun);
@@ -103,14 +104,7 @@ describe('a study’s shared source models', () => {
     // A damaged entry is no source model: the run pretrains and says why.
     const entryFile = join(runsDir, 'labels.study', 'source-models', entries[0] ?? '', 'entry.json');
     writeFileSync(entryFile, '{ "format": "medtransfer-source-model/1", "key": ');
-    const again = runCli(
-      ['run', join(folder, 'base.experiment.yaml'), '--study', studyFile, '--point', 'p1', '--seed', '5'].concat([
-        '--runs-dir',
-        runsDir,
-        '--quiet',
-      ]),
-      { timeoutMs: 120_000 },
-    );
+    const again = runPoint(folder, 'p1', runsDir);
     assert.equal(again.status, 0, again.stderr);
     const againDir = readdirSync(join(runsDir, 'base'))
       .map((id) => join(runsDir, 'base', id))
