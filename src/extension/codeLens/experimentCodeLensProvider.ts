@@ -9,8 +9,8 @@ import { hasCheckpoint } from '../runs/runFolder';
 import type { RunLiveness } from '../runs/runLiveness';
 import type { RunStore } from '../runs/runStore';
 import type { RunLauncher } from '../trainer/runLauncher';
-import { DisposableStore } from '../util/emitter';
-import { throttle } from '../util/throttle';
+import { TopOfFileLensProvider } from './topOfFileLensProvider';
+import type { TopLens } from './topOfFileLensProvider';
 import { experimentLenses } from './codeLensText';
 import type { LensAction } from './codeLensText';
 
@@ -26,12 +26,7 @@ export interface LensCommands {
   openDashboard: string;
 }
 
-export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
-  private readonly disposables = new DisposableStore();
-  private readonly changeEmitter = this.disposables.add(new vscode.EventEmitter<void>());
-
-  readonly onDidChangeCodeLenses = this.changeEmitter.event;
-
+export class ExperimentCodeLensProvider extends TopOfFileLensProvider {
   constructor(
     private readonly index: ExperimentIndex,
     private readonly store: RunStore,
@@ -39,20 +34,25 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
     private readonly liveness: RunLiveness,
     private readonly commands: LensCommands,
   ) {
-    const refresh = this.disposables.add(throttle(() => this.changeEmitter.fire(), 500));
-    this.disposables.add(index.onDidChangeExperiments(refresh));
-    this.disposables.add(store.onDidChangeRun(refresh));
-    this.disposables.add(launcher.onDidChangeQueue(refresh));
-    this.disposables.add(launcher.onDidStartRun(refresh));
-    this.disposables.add(launcher.onDidEndRun(refresh));
-    this.disposables.add(liveness.onDidChange(refresh));
-    this.disposables.add(vscode.workspace.onDidGrantWorkspaceTrust(refresh));
+    super();
+    const refresh = this.register(
+      EXPERIMENT_DOCUMENT_SELECTOR,
+      [
+        index.onDidChangeExperiments,
+        store.onDidChangeRun,
+        launcher.onDidChangeQueue,
+        launcher.onDidStartRun,
+        launcher.onDidEndRun,
+        liveness.onDidChange,
+      ],
+      500,
+    );
+    // The last run's age ("2 min ago") moves on by itself.
     const ageTimer = setInterval(refresh, 60_000);
     this.disposables.add({ dispose: () => clearInterval(ageTimer) });
-    this.disposables.add(vscode.languages.registerCodeLensProvider(EXPERIMENT_DOCUMENT_SELECTOR, this));
   }
 
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  protected lenses(document: vscode.TextDocument): TopLens[] {
     if (!isExperimentDocument(document)) return [];
     const path = document.uri.fsPath;
     const entry = this.index.get(path);
@@ -80,19 +80,11 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
         : null,
       now: Date.now(),
     });
-    const range = new vscode.Range(0, 0, 0, 0);
-    return specs.map(
-      (spec) =>
-        new vscode.CodeLens(range, {
-          title: spec.title,
-          tooltip: spec.tooltip,
-          ...this.command(spec.action, document.uri, spec.runDir),
-        }),
-    );
-  }
-
-  dispose(): void {
-    this.disposables.dispose();
+    return specs.map((spec) => ({
+      title: spec.title,
+      tooltip: spec.tooltip,
+      ...this.command(spec.action, document.uri, spec.runDir),
+    }));
   }
 
   private command(

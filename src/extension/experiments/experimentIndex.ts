@@ -5,6 +5,8 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { experimentRunsDir, resolveRunsRoot } from '../runs/runPaths';
 import { readSettings } from '../settings/settings';
+import { DebouncePerKey } from '../util/debouncePerKey';
+import { readDocumentText } from '../util/documentText';
 import { DisposableStore } from '../util/emitter';
 import {
   EXPERIMENT_FILE_GLOB,
@@ -37,7 +39,7 @@ export class ExperimentIndex implements vscode.Disposable {
   private readonly entries = new Map<string, ExperimentEntry>();
   private readonly disposables = new DisposableStore();
   private readonly changeEmitter = this.disposables.add(new vscode.EventEmitter<readonly string[]>());
-  private readonly typingTimers = new Map<string, NodeJS.Timeout>();
+  private readonly typing = this.disposables.add(new DebouncePerKey(TYPING_DEBOUNCE_MS));
   private loaded: Promise<void> | null = null;
 
   /** Fires with the paths of experiments that were added, changed or removed. */
@@ -52,7 +54,6 @@ export class ExperimentIndex implements vscode.Disposable {
     this.disposables.add(vscode.workspace.onDidChangeTextDocument((event) => this.documentChanged(event.document)));
     this.disposables.add(vscode.workspace.onDidCloseTextDocument((document) => void this.documentClosed(document)));
     this.disposables.add(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refreshAll()));
-    this.disposables.add({ dispose: () => this.typingTimers.forEach((timer) => clearTimeout(timer)) });
   }
 
   /** Finds every experiment file; settles when the first listing is done. */
@@ -96,10 +97,9 @@ export class ExperimentIndex implements vscode.Disposable {
   /** Reads the file (from its open editor if any) and updates its entry; returns its path. */
   private async reload(uri: vscode.Uri, inWorkspace: boolean, fire = true): Promise<string | null> {
     if (uri.scheme !== 'file' || !isExperimentFile(uri.fsPath)) return null;
-    const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
     let text: string;
     try {
-      text = document ? document.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      text = await readDocumentText(uri);
     } catch (error) {
       this.log(`could not read ${uri.fsPath}: ${errorMessage(error)}`);
       return null;
@@ -143,15 +143,10 @@ export class ExperimentIndex implements vscode.Disposable {
   private documentChanged(document: vscode.TextDocument): void {
     if (!isExperimentDocument(document)) return;
     const path = document.uri.fsPath;
-    clearTimeout(this.typingTimers.get(path));
-    this.typingTimers.set(
-      path,
-      setTimeout(() => {
-        this.typingTimers.delete(path);
-        this.update(document.uri, document.getText(), this.entries.get(path)?.inWorkspace ?? false);
-        this.changeEmitter.fire([path]);
-      }, TYPING_DEBOUNCE_MS),
-    );
+    this.typing.schedule(path, () => {
+      this.update(document.uri, document.getText(), this.entries.get(path)?.inWorkspace ?? false);
+      this.changeEmitter.fire([path]);
+    });
   }
 
   private async documentClosed(document: vscode.TextDocument): Promise<void> {

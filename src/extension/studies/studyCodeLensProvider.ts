@@ -1,8 +1,8 @@
 // Code lenses at the top of a study file: Run study (or Resume, or Stop while this window runs
 // it) and Open study with its progress, refreshed as the study and its study.json change.
 import * as vscode from 'vscode';
-import { DisposableStore } from '../util/emitter';
-import { throttle } from '../util/throttle';
+import { TopOfFileLensProvider } from '../codeLens/topOfFileLensProvider';
+import type { TopLens } from '../codeLens/topOfFileLensProvider';
 import { isStudyFile } from './studyFiles';
 import type { StudyIndex } from './studyIndex';
 import { studyLenses } from './studyLensText';
@@ -15,25 +15,17 @@ export const STUDY_DOCUMENT_SELECTOR: vscode.DocumentSelector = [
 
 export type StudyLensCommands = Readonly<Record<StudyLensAction, string>>;
 
-export class StudyCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
-  private readonly disposables = new DisposableStore();
-  private readonly changeEmitter = this.disposables.add(new vscode.EventEmitter<void>());
-
-  readonly onDidChangeCodeLenses = this.changeEmitter.event;
-
+export class StudyCodeLensProvider extends TopOfFileLensProvider {
   constructor(
     private readonly index: StudyIndex,
     private readonly processes: StudyProcesses,
     private readonly commands: StudyLensCommands,
   ) {
-    const refresh = this.disposables.add(throttle(() => this.changeEmitter.fire(), 300));
-    this.disposables.add(index.onDidChangeStudies(refresh));
-    this.disposables.add(processes.onDidChange(refresh));
-    this.disposables.add(vscode.workspace.onDidGrantWorkspaceTrust(refresh));
-    this.disposables.add(vscode.languages.registerCodeLensProvider(STUDY_DOCUMENT_SELECTOR, this));
+    super();
+    this.register(STUDY_DOCUMENT_SELECTOR, [index.onDidChangeStudies, processes.onDidChange], 300);
   }
 
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  protected lenses(document: vscode.TextDocument): TopLens[] {
     if (document.uri.scheme !== 'file' || !isStudyFile(document.uri.fsPath)) return [];
     const path = document.uri.fsPath;
     const entry = this.index.get(path);
@@ -45,19 +37,11 @@ export class StudyCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       runCount: entry?.summary.runCount ?? null,
       record: entry?.record ?? null,
     });
-    const range = new vscode.Range(0, 0, 0, 0);
-    return specs.map(
-      (spec) =>
-        new vscode.CodeLens(range, {
-          title: spec.title,
-          tooltip: spec.tooltip,
-          command: this.commands[spec.action],
-          arguments: spec.action === 'explain-restricted' ? [] : [document.uri],
-        }),
-    );
-  }
-
-  dispose(): void {
-    this.disposables.dispose();
+    return specs.map((spec) => ({
+      title: spec.title,
+      tooltip: spec.tooltip,
+      command: this.commands[spec.action],
+      arguments: spec.action === 'explain-restricted' ? [] : [document.uri],
+    }));
   }
 }

@@ -14,6 +14,8 @@ import type { StudyRecord } from '../../shared/study/studyRecord';
 import { EXPERIMENT_SEARCH_EXCLUDE } from '../experiments/experimentFiles';
 import { resolveRunsRoot } from '../runs/runPaths';
 import { readSettings } from '../settings/settings';
+import { DebouncePerKey } from '../util/debouncePerKey';
+import { readDocumentText } from '../util/documentText';
 import { DisposableStore } from '../util/emitter';
 import type { Event } from '../util/emitter';
 import { throttle } from '../util/throttle';
@@ -41,7 +43,7 @@ export class StudyIndex implements vscode.Disposable {
   private readonly entries = new Map<string, StudyEntry>();
   private readonly disposables = new DisposableStore();
   private readonly changeEmitter = this.disposables.add(new vscode.EventEmitter<readonly string[]>());
-  private readonly typingTimers = new Map<string, NodeJS.Timeout>();
+  private readonly typing = this.disposables.add(new DebouncePerKey(TYPING_DEBOUNCE_MS));
   private loaded: Promise<void> | null = null;
 
   /** Fires with the paths of studies added, changed (their text or their study.json) or removed. */
@@ -66,7 +68,6 @@ export class StudyIndex implements vscode.Disposable {
     this.disposables.add(experimentsChanged(() => this.recheckAll()));
     this.disposables.add(vscode.workspace.onDidChangeTextDocument((event) => this.documentChanged(event.document)));
     this.disposables.add(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refreshAll()));
-    this.disposables.add({ dispose: () => this.typingTimers.forEach((timer) => clearTimeout(timer)) });
   }
 
   ready(): Promise<void> {
@@ -114,10 +115,8 @@ export class StudyIndex implements vscode.Disposable {
 
   private async reload(uri: vscode.Uri, fire = true): Promise<void> {
     if (uri.scheme !== 'file' || !isStudyFile(uri.fsPath)) return;
-    const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
     try {
-      const text = document ? document.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      this.update(uri, text);
+      this.update(uri, await readDocumentText(uri));
     } catch (error) {
       this.log(`could not read ${uri.fsPath}: ${errorMessage(error)}`);
       return;
@@ -154,15 +153,10 @@ export class StudyIndex implements vscode.Disposable {
   private documentChanged(document: vscode.TextDocument): void {
     if (document.uri.scheme !== 'file' || !isStudyFile(document.uri.fsPath)) return;
     const path = document.uri.fsPath;
-    clearTimeout(this.typingTimers.get(path));
-    this.typingTimers.set(
-      path,
-      setTimeout(() => {
-        this.typingTimers.delete(path);
-        this.update(document.uri, document.getText());
-        this.changeEmitter.fire([path]);
-      }, TYPING_DEBOUNCE_MS),
-    );
+    this.typing.schedule(path, () => {
+      this.update(document.uri, document.getText());
+      this.changeEmitter.fire([path]);
+    });
   }
 }
 

@@ -13,15 +13,13 @@ import type { PixelFile } from './fileImageStore';
 import { finiteRange, integerScale } from './intensityRange';
 import type { IntensityScaling } from '../../shared/run/intensityScaling';
 import { classCountOfLabels } from './labelClasses';
-import { imagesShape, readLabels } from './medmnist';
+import { imagesShape, readLabels, SPLITS } from './medmnistArrays';
+import type { SplitName } from './medmnistArrays';
 import { describeBytes, MEMORY_BUDGET_ENV } from './memoryBudget';
 import { parseNpy, parseNpyHeader } from './npy';
 import type { NpyLayout } from './npy';
 import { streamZipMember } from './zipDirectory';
 import type { ZipMember } from './zipDirectory';
-
-const SPLITS = ['train', 'val', 'test'] as const;
-type SplitName = (typeof SPLITS)[number];
 
 interface StreamedSplit {
   file: PixelFile;

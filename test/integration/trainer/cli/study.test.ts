@@ -20,6 +20,27 @@ function readRecord(folder: string, name: string): StudyRecord {
   return parsed.record;
 }
 
+/**
+ * A study of the `slow` experiment in `folder`: slow enough that a run killed after its first
+ * checkpoint still trains when --resume starts (on the native kernels, 4 epochs ended in the
+ * moment between the two). Returns the study file.
+ */
+function writeSlowStudy(folder: string, name: string, vary: string, seeds?: string): string {
+  writeExperiment(
+    folder,
+    'slow',
+    tinyExperiment({
+      name: 'slow',
+      source: { dataset: synthetic('source', 320), epochs: 16 },
+      evaluation: { bootstrap: { resamples: 0 }, saliency: { samplesPerClass: 0 } },
+    }),
+  );
+  const studyFile = join(folder, `${name}.study.yaml`);
+  const seedsLine = seeds === undefined ? '' : `seeds: ${seeds}\n`;
+  writeFileSync(studyFile, `name: ${name}\nexperiment: slow.experiment.yaml\nvary: ${vary}\n${seedsLine}`);
+  return studyFile;
+}
+
 describe('medtransfer study', () => {
   it('runs every point × seed as a run folder, and a failed point does not stop the others', () => {
     const folder = temporaryFolder('study');
@@ -112,24 +133,9 @@ describe('medtransfer study', () => {
 
   it('resumes a study killed half-way: the run that ended is kept, the interrupted one resumed', async () => {
     const folder = temporaryFolder('study-resume');
-    writeExperiment(
-      folder,
-      'slow',
-      tinyExperiment({
-        name: 'slow',
-        // Slow enough that the run killed after its first checkpoint still trains when --resume
-        // starts (on the native kernels, 4 epochs ended in the moment between the two).
-        source: { dataset: synthetic('source', 320), epochs: 16 },
-        evaluation: { bootstrap: { resamples: 0 }, saliency: { samplesPerClass: 0 } },
-      }),
-    );
-    const studyFile = join(folder, 'halves.study.yaml');
-    writeFileSync(
-      studyFile,
-      // Two source phases (a run that shares the first's source model would reach its checkpoint with
-      // little left to train, and might end before it is killed).
-      'name: halves\nexperiment: slow.experiment.yaml\nvary: { source.epochs: [16, 17] }\nseeds: [1]\n',
-    );
+    // Two source phases (a run that shares the first's source model would reach its checkpoint with
+    // little left to train, and might end before it is killed).
+    const studyFile = writeSlowStudy(folder, 'halves', '{ source.epochs: [16, 17] }', '[1]');
     const child = spawn(process.execPath, [cliPath, 'study', studyFile, '--quiet'], {
       cwd: repoRoot,
       stdio: 'ignore',
@@ -174,22 +180,7 @@ describe('medtransfer study', () => {
 
   it('resumes a study whose process alone was killed: it waits for the run still training', async () => {
     const folder = temporaryFolder('study-orphan');
-    writeExperiment(
-      folder,
-      'slow',
-      tinyExperiment({
-        name: 'slow',
-        // Slow enough that the run killed after its first checkpoint still trains when --resume
-        // starts (on the native kernels, 4 epochs ended in the moment between the two).
-        source: { dataset: synthetic('source', 320), epochs: 16 },
-        evaluation: { bootstrap: { resamples: 0 }, saliency: { samplesPerClass: 0 } },
-      }),
-    );
-    const studyFile = join(folder, 'orphan.study.yaml');
-    writeFileSync(
-      studyFile,
-      'name: orphan\nexperiment: slow.experiment.yaml\nvary: { target.labelsPerClass: [4, 8] }\n',
-    );
+    const studyFile = writeSlowStudy(folder, 'orphan', '{ target.labelsPerClass: [4, 8] }');
     const child = spawn(process.execPath, [cliPath, 'study', studyFile, '--quiet'], { cwd: repoRoot, stdio: 'ignore' });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     const first = await waitUntil(
@@ -216,22 +207,7 @@ describe('medtransfer study', () => {
 
   it('passes a stop on to its running run and starts no more', async () => {
     const folder = temporaryFolder('study-stop');
-    writeExperiment(
-      folder,
-      'slow',
-      tinyExperiment({
-        name: 'slow',
-        // Slow enough that the run killed after its first checkpoint still trains when --resume
-        // starts (on the native kernels, 4 epochs ended in the moment between the two).
-        source: { dataset: synthetic('source', 320), epochs: 16 },
-        evaluation: { bootstrap: { resamples: 0 }, saliency: { samplesPerClass: 0 } },
-      }),
-    );
-    const studyFile = join(folder, 'stopped.study.yaml');
-    writeFileSync(
-      studyFile,
-      'name: stopped\nexperiment: slow.experiment.yaml\nvary: { target.labelsPerClass: [4, 8] }\n',
-    );
+    const studyFile = writeSlowStudy(folder, 'stopped', '{ target.labelsPerClass: [4, 8] }');
     // As the extension's Stop does: SIGTERM to the study's process only.
     const child = spawn(process.execPath, [cliPath, 'study', studyFile, '--quiet'], { cwd: repoRoot, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
