@@ -6,6 +6,7 @@ import { formatLabels } from '../../shared/study/analysis/analyzeStudy';
 import { metricName } from '../../shared/study/analysis/studyMethods';
 import type { CurveFit, LabelsToGoal, SeedInterval, StudyAnalysis } from '../../shared/study/studyAnalysis';
 import type { StudyRecord } from '../../shared/study/studyRecord';
+import { savingFactorPhrase } from '../../shared/study/savingFactorText';
 
 export function formatInterval(interval: SeedInterval | null | undefined, digits = 3): string {
   if (!interval) return '–';
@@ -64,7 +65,12 @@ export function formatFit(fit: CurveFit | null): string {
   return `${parameters} (RMSE ${fit.rmse.toFixed(3)}, ${fit.points.length} runs)`;
 }
 
-export function formatToGoal(toGoal: LabelsToGoal | null | undefined, largest: number): string {
+/** `largest`, `smallest`: the label counts measured, so that an extrapolation says so. */
+export function formatToGoal(
+  toGoal: LabelsToGoal | null | undefined,
+  largest: number,
+  smallest: number = largest,
+): string {
   if (!toGoal) return '–';
   if (toGoal.estimate === null) return 'never on the fitted curve (its plateau is below the goal)';
   const interval =
@@ -72,7 +78,9 @@ export function formatToGoal(toGoal: LabelsToGoal | null | undefined, largest: n
       ? ` [${formatLabels(round(toGoal.low))}, ${formatLabels(round(toGoal.high))}]`
       : '';
   const value = `${formatLabels(round(toGoal.estimate))}${interval}`;
-  return toGoal.beyondData ? `beyond the data (> ${formatLabels(largest)}; the curve says ${value})` : value;
+  if (toGoal.beyondData) return `beyond the data (> ${formatLabels(largest)}; the curve says ${value})`;
+  if (toGoal.estimate < smallest) return `below the data (< ${formatLabels(smallest)}; the curve says ${value})`;
+  return value;
 }
 
 function round(n: number): number {
@@ -83,10 +91,12 @@ function round(n: number): number {
 export function curveLines(analysis: StudyAnalysis): string[] {
   const name = metricName(analysis.metric);
   return analysis.series.flatMap((series) => {
-    const largest = Math.max(
-      0,
-      ...series.points.map((id) => analysis.points.find((point) => point.point === id)?.labelsPerClass ?? 0),
-    );
+    const counts = series.points.flatMap((id) => {
+      const n = analysis.points.find((point) => point.point === id)?.labelsPerClass;
+      return n === null || n === undefined ? [] : [n];
+    });
+    const largest = Math.max(0, ...counts);
+    const smallest = counts.length > 0 ? Math.min(...counts) : 0;
     const title = series.label ? ` (${series.label})` : '';
     const lines = [
       `Learning curves${title}, 1 − ${name} = a·n^(−b) + c:`,
@@ -96,14 +106,10 @@ export function curveLines(analysis: StudyAnalysis): string[] {
     if (analysis.goal) {
       lines.push(
         `  labels per class to reach ${metricName(analysis.goal.metric)} ${analysis.goal.value}: ` +
-          `fine-tuned ${formatToGoal(series.fits['fine-tuned']?.toGoal, largest)}; ` +
-          `scratch ${formatToGoal(series.fits.scratch?.toGoal, largest)}`,
+          `fine-tuned ${formatToGoal(series.fits['fine-tuned']?.toGoal, largest, smallest)}; ` +
+          `scratch ${formatToGoal(series.fits.scratch?.toGoal, largest, smallest)}`,
       );
-      if (series.savingFactor)
-        lines.push(
-          `  transfer saves ${series.savingFactor.atLeast ? 'at least ' : ''}` +
-            `${series.savingFactor.factor.toFixed(1)}× the labels`,
-        );
+      if (series.savingFactor) lines.push(`  transfer ${savingFactorPhrase(series.savingFactor)}`);
     }
     lines.push(`  crossover: ${series.crossoverNote}`);
     return lines;

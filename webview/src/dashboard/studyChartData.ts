@@ -127,10 +127,16 @@ export function valueRange(data: LabelEfficiencyData): [number, number] {
 
 /**
  * `Fine-tuned reaches AUC 0.90 with about 12 labels per class [8, 19].`, with `beyond the data
- * (> 80)` when that is an extrapolation, or `Scratch does not reach AUC 0.90: its curve levels off
+ * (> 80)` or `below the data (< 5)` when that is an extrapolation, or `Scratch does not reach AUC 0.90: its curve levels off
  * below it.`
  */
-export function goalSentence(model: string, goal: string, fit: CurveFit | null, largest: number | null): string {
+export function goalSentence(
+  model: string,
+  goal: string,
+  fit: CurveFit | null,
+  largest: number | null,
+  smallest: number | null = null,
+): string {
   const toGoal = fit?.toGoal;
   if (!toGoal) return `${model}: no fitted curve to read the labels for ${goal} from.`;
   if (toGoal.estimate === null) return `${model} does not reach ${goal}: its curve levels off below it.`;
@@ -140,7 +146,9 @@ export function goalSentence(model: string, goal: string, fit: CurveFit | null, 
       : '';
   const beyond = toGoal.beyondData
     ? `, beyond the data${largest === null ? '' : ` (> ${formatLabelCount(largest)})`}`
-    : '';
+    : smallest !== null && toGoal.estimate < smallest
+      ? `, below the data (< ${formatLabelCount(smallest)})`
+      : '';
   return `${model} reaches ${goal} with about ${formatLabelCount(toGoal.estimate)} labels per class${interval}${beyond}.`;
 }
 

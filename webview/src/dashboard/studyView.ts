@@ -15,6 +15,7 @@ import { RunsTableView } from './runsTable';
 import type { RunsTableActions, RunsTableChoice } from './runsTable';
 import { buildStudyTable } from './runsTableData';
 import { studyProgressText } from './studyProgress';
+import { savingFactorPhrase } from '../../../src/shared/study/savingFactorText';
 import { formatLabelCount, goalSentence, labelEfficiencyData, METRIC_LABELS, MODEL_LABELS } from './studyChartData';
 
 export type StudyTable = Extract<RunTable, { kind: 'study' }>;
@@ -141,6 +142,7 @@ export class StudyView {
     this.chart.update(data, colors);
     const counts = data.models.flatMap((model) => model.points.map((point) => point.labelsPerClass));
     const largest = counts.length > 0 ? Math.max(...counts) : null;
+    const smallest = counts.length > 0 ? Math.min(...counts) : null;
     const goalText = data.goal === null ? null : `${METRIC_LABELS[data.metric]} ${data.goal.toFixed(2)}`;
     const saving = data.series.savingFactor;
     replaceChildren(this.summary, [
@@ -150,15 +152,13 @@ export class StudyView {
         : data.models.map((model) =>
             el('li', {
               className: `to-goal to-goal-${model.model}`,
-              text: goalSentence(MODEL_LABELS[model.model], goalText, model.fit, largest),
+              text: goalSentence(MODEL_LABELS[model.model], goalText, model.fit, largest, smallest),
             }),
           )),
       saving
         ? el('li', {
             className: 'saving-factor',
-            text:
-              `Transfer needs ${saving.atLeast ? 'at least ' : ''}${formatLabelCount(saving.factor)}× ` +
-              'fewer labels to reach the goal.',
+            text: `Transfer ${savingFactorPhrase(saving)}.`,
           })
         : null,
     ]);

@@ -12,6 +12,7 @@ import {
   valueRange,
 } from '../../../../webview/src/dashboard/studyChartData';
 import { studyProgressText } from '../../../../webview/src/dashboard/studyProgress';
+import { savingFactorPhrase } from '../../../../src/shared/study/savingFactorText';
 import { CURVES, GOAL, studyFixture } from '../../../support/studyFixture';
 
 describe('study chart data', () => {
@@ -55,7 +56,32 @@ describe('study chart data', () => {
       goalSentence('Scratch', 'AUC 0.90', { ...flat, toGoal: { ...flat.toGoal, estimate: null } }, 80),
       'Scratch does not reach AUC 0.90: its curve levels off below it.',
     );
+    const fine = data.models[0]?.fit;
+    assert.ok(fine?.toGoal);
+    assert.equal(
+      goalSentence('Scratch', 'AUC 0.90', { ...fine, toGoal: { ...fine.toGoal, estimate: 1.4 } }, 80, 5),
+      'Scratch reaches AUC 0.90 with about 1.4 labels per class [8.9, 19], below the data (< 5).',
+    );
     assert.equal(labelEfficiencyData({ ...record.analysis, series: [] }), null);
+  });
+
+  test('the label-saving factor reads as fewer labels, or as more when transfer needs more', () => {
+    assert.equal(
+      savingFactorPhrase({ factor: 3.24, atLeast: false }),
+      'needs 3.2× fewer labels than scratch to reach the goal',
+    );
+    assert.equal(
+      savingFactorPhrase({ factor: 12.6, atLeast: true }),
+      'needs at least 13× fewer labels than scratch to reach the goal',
+    );
+    assert.equal(
+      savingFactorPhrase({ factor: 1.4 / 226, atLeast: false }),
+      'needs 161× more labels than scratch to reach the goal',
+    );
+    assert.equal(
+      savingFactorPhrase({ factor: 0.5, atLeast: false }),
+      'needs 2.0× more labels than scratch to reach the goal',
+    );
   });
 
   test('the study table lists every run of study.json, started or not, with its point and seed', () => {
