@@ -2,9 +2,10 @@
 // land, the extension host and the webviews. `--watch` rebuilds on change; type checking is
 // `npm run typecheck` (esbuild only strips types).
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleNative } from './scripts/native/bundleNative.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const watch = process.argv.includes('--watch');
@@ -107,6 +108,18 @@ function copyWasmBinaries() {
 }
 
 copyWasmBinaries();
+// A package carries the native kernels and their libraries (scripts/native/bundleNative.mjs); a
+// development build uses native/build/Release itself, so that a rebuilt addon is never shadowed.
+if (!production) rmSync(join(root, 'dist', 'native'), { recursive: true, force: true });
+else {
+  const files = bundleNative(join(root, 'dist', 'native'));
+  const megabytes = (files ?? []).reduce((sum, { bytes }) => sum + bytes, 0) / 1e6;
+  console.log(
+    files === null
+      ? 'medtransfer: no native kernels built: the package trains on wasm'
+      : `medtransfer: native kernels packaged (${files.length} files, ${megabytes.toFixed(1)} MB before compression)`,
+  );
+}
 if (watch) {
   const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));
   await Promise.all(contexts.map((context) => context.watch()));

@@ -5,7 +5,7 @@
       "sources": ["src/addon.cc", "src/convolution.cc"],
       "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-fopenmp"],
       "cflags_cc!": ["-fno-exceptions"],
-      "ldflags": ["-fopenmp"],
+      "ldflags": ["-fopenmp", "-Wl,--disable-new-dtags", "-Wl,-rpath,'$$ORIGIN/lib'"],
       "libraries": ["-ldnnl"],
       "defines": ["NAPI_VERSION=8"]
     }
