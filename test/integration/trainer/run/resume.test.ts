@@ -215,11 +215,14 @@ describe('medtransfer resume', () => {
 
     const child = fork(cliPath, ['run', file, '--run-id', 'alive'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     try {
+      // Paused at its first epoch's end (a stopped process is alive and holds its lock): on the
+      // native kernels the rest of the run ended before `resume` had started.
       await new Promise<void>((resolve) =>
-        child.on(
-          'message',
-          (message: unknown) => isTrainerEvent(message) && message.type === 'epoch-ended' && resolve(),
-        ),
+        child.on('message', (message: unknown) => {
+          if (!isTrainerEvent(message) || message.type !== 'epoch-ended') return;
+          child.kill('SIGSTOP');
+          resolve();
+        }),
       );
       const alive = runCli(['resume', join(folder, 'runs', 'resumable', 'alive')]);
       assert.equal(alive.status, 2);
