@@ -64,10 +64,25 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${benchModel.id} on ${backend}: ${ms.toFixed(1)} ms/step (rounds ${stepMs.map((value) => value.toFixed(1)).join(', ')}), ${Math.round((protocol.batchSize * 1000) / ms)} img/s\n`,
   );
-  const profiled = profileKernels('wasm', () => trainStep(context, batch.value), steps, Number(values.top));
+  const top = Number(values.top);
+  const profiled = profileKernels('wasm', () => trainStep(context, batch.value), steps, Number.MAX_SAFE_INTEGER);
   process.stdout.write(`profiled step ${profiled.stepMs.toFixed(1)} ms, kernels ${profiled.kernelMs.toFixed(1)} ms\n`);
-  for (const kernel of profiled.top)
+  for (const kernel of profiled.top.slice(0, top))
     process.stdout.write(`  ${kernel.selfMs.toFixed(2).padStart(7)} ms  ×${kernel.calls}  ${kernel.name}\n`);
+  // The same times summed over shapes: which kernels (not layers) the step spends its time in.
+  const byKernel = new Map<string, { selfMs: number; calls: number }>();
+  for (const kernel of profiled.top) {
+    const name = kernel.name.split(' ')[0] ?? kernel.name;
+    const entry = byKernel.get(name) ?? { selfMs: 0, calls: 0 };
+    entry.selfMs += kernel.selfMs;
+    entry.calls += kernel.calls;
+    byKernel.set(name, entry);
+  }
+  process.stdout.write('by kernel:\n');
+  for (const [name, entry] of [...byKernel].sort((a, b) => b[1].selfMs - a[1].selfMs).slice(0, top)) {
+    const share = ((100 * entry.selfMs) / profiled.stepMs).toFixed(1).padStart(5);
+    process.stdout.write(`  ${entry.selfMs.toFixed(1).padStart(8)} ms ${share}%  ×${entry.calls}  ${name}\n`);
+  }
 }
 
 main().catch((error: unknown) => {
