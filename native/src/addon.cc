@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "activation.h"
+#include "batchNorm.h"
 #include "convolution.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
@@ -16,6 +18,7 @@ using medtransfer::ConvBuffers;
 using medtransfer::ConvEpilogue;
 using medtransfer::ConvPass;
 using medtransfer::ConvShape;
+using medtransfer::NormShape;
 
 constexpr size_t kShapeFields = 18;
 
@@ -139,6 +142,92 @@ napi_value Implementation(napi_env env, napi_callback_info info) {
   });
 }
 
+NormShape normShapeArg(napi_env env, napi_value rows, napi_value channels) {
+  return NormShape{intArg(env, rows, "rows"), intArg(env, channels, "channels")};
+}
+
+float epsilonArg(napi_env env, napi_value value) { return static_cast<float>(numberArg(env, value, "epsilon")); }
+
+// batchNormForward(rows, channels, epsilon, x, scale, offset, y, mean, variance)
+napi_value BatchNormForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[9];
+    arguments(env, info, argv);
+    const NormShape s = normShapeArg(env, argv[0], argv[1]);
+    const size_t values = product({s.rows, s.channels});
+    const size_t channels = product({s.channels});
+    const auto array = [&](int index, size_t length, const char* name) {
+      return typedArray<float>(env, argv[index], napi_float32_array, length, name);
+    };
+    medtransfer::batchNormForward(s, epsilonArg(env, argv[2]),
+                                  {array(3, values, "x"), array(4, channels, "scale"), array(5, channels, "offset"),
+                                   array(6, values, "y"), array(7, channels, "mean"), array(8, channels, "variance")});
+    return nullptr;
+  });
+}
+
+// batchNormBackward(rows, channels, epsilon, x, mean, variance, scale, offset, dy, dx, dscale, doffset)
+napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[12];
+    arguments(env, info, argv);
+    const NormShape s = normShapeArg(env, argv[0], argv[1]);
+    const size_t values = product({s.rows, s.channels});
+    const size_t channels = product({s.channels});
+    const auto array = [&](int index, size_t length, const char* name) {
+      return typedArray<float>(env, argv[index], napi_float32_array, length, name);
+    };
+    medtransfer::batchNormBackward(
+        s, epsilonArg(env, argv[2]),
+        {array(3, values, "x"), array(4, channels, "mean"), array(5, channels, "variance"),
+         array(6, channels, "scale"), array(7, channels, "offset"), array(8, values, "dy"), array(9, values, "dx"),
+         array(10, channels, "dscale"), array(11, channels, "doffset")});
+    return nullptr;
+  });
+}
+
+// batchNormImplementation(rows, channels, epsilon, backward): oneDNN's kernel name.
+napi_value BatchNormImplementation(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[4];
+    arguments(env, info, argv);
+    bool backward = false;
+    check(env, napi_get_value_bool(env, argv[3], &backward), "backward must be a boolean");
+    const std::string name =
+        medtransfer::batchNormImplementation(normShapeArg(env, argv[0], argv[1]), epsilonArg(env, argv[2]), backward);
+    napi_value result;
+    check(env, napi_create_string_utf8(env, name.c_str(), name.size(), &result), "cannot make a string");
+    return result;
+  });
+}
+
+// clippedRelu(count, max, x, y)
+napi_value ClippedRelu(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[4];
+    arguments(env, info, argv);
+    const size_t count = product({intArg(env, argv[0], "count")});
+    const float max = static_cast<float>(numberArg(env, argv[1], "max"));
+    medtransfer::clippedRelu(count, max, typedArray<float>(env, argv[2], napi_float32_array, count, "x"),
+                             typedArray<float>(env, argv[3], napi_float32_array, count, "y"));
+    return nullptr;
+  });
+}
+
+// clippedReluGrad(count, max, dy, y, dx)
+napi_value ClippedReluGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[5];
+    arguments(env, info, argv);
+    const size_t count = product({intArg(env, argv[0], "count")});
+    const float max = static_cast<float>(numberArg(env, argv[1], "max"));
+    medtransfer::clippedReluGrad(count, max, typedArray<float>(env, argv[2], napi_float32_array, count, "dy"),
+                                 typedArray<float>(env, argv[3], napi_float32_array, count, "y"),
+                                 typedArray<float>(env, argv[4], napi_float32_array, count, "dx"));
+    return nullptr;
+  });
+}
+
 void setProperty(napi_env env, napi_value object, const char* name, napi_value value) {
   check(env, napi_set_named_property(env, object, name, value), name);
 }
@@ -166,6 +255,12 @@ napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"convolution", nullptr, Convolution, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"implementation", nullptr, Implementation, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"batchNormForward", nullptr, BatchNormForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"batchNormImplementation", nullptr, BatchNormImplementation, nullptr, nullptr, nullptr, napi_enumerable,
+       nullptr},
+      {"clippedRelu", nullptr, ClippedRelu, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"clippedReluGrad", nullptr, ClippedReluGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"about", nullptr, About, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

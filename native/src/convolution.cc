@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "context.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
 namespace medtransfer {
@@ -21,16 +22,6 @@ namespace {
 
 using dnnl::memory;
 using tag = memory::format_tag;
-
-dnnl::engine& cpuEngine() {
-  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  return engine;
-}
-
-dnnl::stream& cpuStream() {
-  static dnnl::stream stream(cpuEngine());
-  return stream;
-}
 
 struct Prepared {
   memory::desc src, userWeights, dst, bias;
@@ -53,21 +44,12 @@ constexpr size_t kCacheLimit = 512;
 // slower than on one thread (load 10 on 2 cores: 533 against 52 ms a step).
 constexpr double kParallelFlops = 3e7;
 
-/** OpenMP's thread count when the addon loaded (OMP_NUM_THREADS, else all cores). */
-int availableThreads() {
-  static const int threads = omp_get_max_threads();
-  return threads;
-}
-
 int threadsFor(const ConvShape& s) {
   const double flops = 2.0 * s.batch * s.outHeight * s.outWidth * s.outChannels * s.filterHeight * s.filterWidth *
                        (static_cast<double>(s.inChannels) / s.groups);
   return flops < kParallelFlops ? 1 : availableThreads();
 }
 std::map<std::vector<int>, std::unique_ptr<Prepared>> cache;
-// Node's worker threads share the loaded addon: one convolution at a time (a cached primitive's
-// reordered-weights buffer is shared, and the map is not thread-safe).
-std::mutex cacheMutex;
 
 memory::desc activationDesc(int n, int c, int h, int w) {
   return memory::desc({n, c, h, w}, memory::data_type::f32, tag::nhwc);
@@ -257,7 +239,7 @@ auto translatingErrors(Fn fn) -> decltype(fn()) {
 }  // namespace
 
 void runConvolution(ConvPass pass, const ConvShape& shape, const ConvBuffers& buffers, const ConvEpilogue& epilogue) {
-  const std::lock_guard<std::mutex> lock(cacheMutex);
+  const std::lock_guard<std::mutex> lock(kernelMutex());
   translatingErrors([&] {
     const bool hasBias = pass == ConvPass::forward && buffers.bias != nullptr;
     execute(pass, prepared(pass, shape, hasBias, epilogue), buffers);
@@ -267,14 +249,14 @@ void runConvolution(ConvPass pass, const ConvShape& shape, const ConvBuffers& bu
 
 std::string convolutionImplementation(ConvPass pass, const ConvShape& shape, bool hasBias,
                                       const ConvEpilogue& epilogue) {
-  const std::lock_guard<std::mutex> lock(cacheMutex);
+  const std::lock_guard<std::mutex> lock(kernelMutex());
   return translatingErrors([&] { return prepared(pass, shape, hasBias, epilogue).implementation; });
 }
 
 int parallelThreads() { return availableThreads(); }
 
 size_t cachedConvolutions() {
-  const std::lock_guard<std::mutex> lock(cacheMutex);
+  const std::lock_guard<std::mutex> lock(kernelMutex());
   return cache.size();
 }
 

@@ -7,7 +7,9 @@
 //   x̂ = (x − μ)/√(σ² + ε),  dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ/(m√(σ² + ε)) · (m·dy − dβ − x̂·dγ)
 // with m the values per channel: two reductions and a few element-wise ops. Inference, other
 // axes, and layers without centre or scale run tfjs-layers' own code. The class name stays
-// BatchNormalization, so saved models load anywhere as the standard layer.
+// BatchNormalization, so saved models load anywhere as the standard layer. Where the backend has
+// batch normalisation kernels of its own (batchNormKernels.ts: the native path), training runs
+// them instead: one kernel each way.
 import {
   add,
   batchNorm,
@@ -29,6 +31,7 @@ import type { GradSaveFunc, Tensor } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import type { BatchNormalization } from '@tensorflow/tfjs-layers/dist/layers/normalization';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
+import { hasBatchNormKernels, runBatchNormTraining } from './batchNormKernels';
 import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
 
 /**
@@ -65,6 +68,7 @@ export interface NormalizedBatch {
  * gradient is zero (the normalisation's own gradient accounts for them), and the normalisation.
  */
 export function normalizeBatchInTraining(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): NormalizedBatch {
+  if (x.dtype === 'float32' && hasBatchNormKernels()) return normalizeWithKernels(x, gamma, beta, epsilon);
   const axes = x.shape.slice(0, -1).map((_, axis) => axis);
   const channels = x.shape[x.shape.length - 1] ?? 1;
   const statisticsOf = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
@@ -109,6 +113,15 @@ export function normalizeBatchInTraining(x: Tensor, gamma: Tensor, beta: Tensor,
     mean: slice(statistics, 0, channels),
     variance: slice(statistics, channels, channels),
   };
+}
+
+/** The same with the backend's batch normalisation kernels (batchNormKernels.ts): one kernel each way. */
+function normalizeWithKernels(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): NormalizedBatch {
+  const [normed, mean, variance] = runBatchNormTraining(x, gamma, beta, epsilon);
+  if (normed === undefined || mean === undefined || variance === undefined) {
+    throw new Error('batch normalisation: the kernel returned fewer than three tensors');
+  }
+  return { normed, mean, variance };
 }
 
 export class FastBatchNormalization extends BatchNormalizationLayer {

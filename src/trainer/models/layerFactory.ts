@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { SeededRandom } from '../random';
+import { FastActivation } from './activation';
 import { FastBatchNormalization } from './batchNormalization';
 
 export type Activation = 'relu' | 'relu6' | 'linear' | 'softmax';
@@ -86,7 +87,7 @@ export class LayerFactory {
   }
 
   activation(input: SymbolicTensor, name: string, activation: Activation): SymbolicTensor {
-    return tf.layers.activation({ name, activation }).apply(input) as SymbolicTensor;
+    return new FastActivation({ name, activation }).apply(input) as SymbolicTensor;
   }
 
   maxPool(input: SymbolicTensor, name: string): SymbolicTensor {

@@ -38,8 +38,52 @@ export interface NativeAddon {
   ): void;
   /** oneDNN's implementation for a pass and shape, e.g. `brgconv:avx512_core`. */
   implementation(pass: number, shape: Int32Array, hasBias: boolean, activation: number, alpha: number): string;
+  /** Batch normalisation in training (batch statistics) over rows × channels; writes y, mean, variance. */
+  batchNormForward(
+    rows: number,
+    channels: number,
+    epsilon: number,
+    x: Float32Array,
+    scale: Float32Array,
+    offset: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+  ): void;
+  /** batchNormForward's gradients for x, scale and offset; writes dx, dscale, doffset. */
+  batchNormBackward(
+    rows: number,
+    channels: number,
+    epsilon: number,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array,
+    offset: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    dscale: Float32Array,
+    doffset: Float32Array,
+  ): void;
+  /** oneDNN's implementation of batch normalisation's forward or backward pass for a shape. */
+  batchNormImplementation(rows: number, channels: number, epsilon: number, backward: boolean): string;
+  /** y = min(max(x, 0), max) over `count` values. */
+  clippedRelu(count: number, max: number, x: Float32Array, y: Float32Array): void;
+  /** dx = dy where 0 < y < max, else 0, over `count` values. */
+  clippedReluGrad(count: number, max: number, dy: Float32Array, y: Float32Array, dx: Float32Array): void;
   about(): NativeAbout;
 }
+
+const ADDON_FUNCTIONS = [
+  'convolution',
+  'implementation',
+  'batchNormForward',
+  'batchNormBackward',
+  'batchNormImplementation',
+  'clippedRelu',
+  'clippedReluGrad',
+  'about',
+] as const;
 
 export type AddonLoad =
   | { ok: true; addon: NativeAddon; path: string }
@@ -98,17 +142,11 @@ export function loadNativeAddon(options: AddonLoadOptions = {}): AddonLoad {
 }
 
 function asNativeAddon(value: unknown): NativeAddon {
-  if (
-    typeof value === 'object' &&
-    value !== null &&
-    'convolution' in value &&
-    typeof value.convolution === 'function' &&
-    'implementation' in value &&
-    typeof value.implementation === 'function' &&
-    'about' in value &&
-    typeof value.about === 'function'
-  ) {
-    return value as NativeAddon;
-  }
-  throw new Error('not MedTransfer native kernels (convolution, implementation or about missing)');
+  if (typeof value !== 'object' || value === null) throw new Error('not MedTransfer native kernels');
+  const missing = ADDON_FUNCTIONS.filter(
+    (name) => typeof (value as Partial<Record<string, unknown>>)[name] !== 'function',
+  );
+  if (missing.length === 0) return value as NativeAddon;
+  // An addon built from older sources (npm install rebuilds it) lacks the newer functions.
+  throw new Error(`not MedTransfer native kernels, or built from older sources (${missing.join(', ')} missing)`);
 }

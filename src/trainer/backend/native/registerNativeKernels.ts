@@ -1,10 +1,14 @@
-// Puts the native kernels in place of the wasm backend's (or MedTransfer's wasm gradient kernels)
-// and takes them out again, so that `backend: wasm` in the same process is plain wasm. Call after
+// Puts the native kernels in place of the wasm backend's (or MedTransfer's wasm gradient kernels),
+// adds the batch normalisation and clipped-ReLU kernels wasm has no counterpart of, and takes them out again, so that `backend: wasm` in the same process is plain wasm. Call after
 // registerWasmGradientKernels: those become the fallback of ours.
 import { registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { findWasmKernel } from '../wasmGradients/registerWasmGradientKernels';
+import { registerBatchNormGradient } from '../../models/batchNormKernels';
+import { registerClippedReluGradient } from '../../models/clippedReluKernels';
+import { NATIVE_ACTIVATION_KERNEL_NAMES, nativeActivationKernelConfig } from './nativeActivationKernels';
 import type { NativeAddon } from './nativeAddon';
+import { NATIVE_BATCH_NORM_KERNEL_NAMES, nativeBatchNormKernelConfig } from './nativeBatchNormKernels';
 import { NATIVE_CONV_KERNEL_NAMES, nativeConvKernelConfig } from './nativeConvKernels';
 
 /** The kernels ours replaced (undefined: there was none), while ours are in place. */
@@ -20,6 +24,17 @@ export function registerNativeKernels(addon: NativeAddon): string[] {
     // Unregister first: registering over a kernel logs a warning.
     if (builtIn !== undefined) unregisterKernel(kernelName, 'wasm');
     registerKernel(nativeConvKernelConfig(kernelName, addon, builtIn));
+  }
+  // Kernels of our own (models/batchNormKernels.ts, clippedReluKernels.ts): nothing to replace, and gone again on unregister.
+  registerBatchNormGradient();
+  registerClippedReluGradient();
+  for (const kernelName of NATIVE_BATCH_NORM_KERNEL_NAMES) {
+    previous.set(kernelName, undefined);
+    registerKernel(nativeBatchNormKernelConfig(kernelName, addon));
+  }
+  for (const kernelName of NATIVE_ACTIVATION_KERNEL_NAMES) {
+    previous.set(kernelName, undefined);
+    registerKernel(nativeActivationKernelConfig(kernelName, addon));
   }
   replaced = previous;
   return [...previous.keys()];

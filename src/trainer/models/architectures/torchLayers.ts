@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { SeededRandom } from '../../random';
+import { FastActivation } from '../activation';
 import { FastBatchNormalization } from '../batchNormalization';
 
 export const TORCH_BATCH_NORM_EPSILON = 1e-5;
@@ -93,7 +94,7 @@ export class TorchLayers {
   }
 
   activation(input: SymbolicTensor, name: string, activation: TorchActivation): SymbolicTensor {
-    return apply(tf.layers.activation({ name, activation: KERAS_ACTIVATION[activation] }), input);
+    return apply(new FastActivation({ name, activation: KERAS_ACTIVATION[activation] }), input);
   }
 
   /** Convolution, batch norm and activation: torchvision's Conv2dNormActivation at `name.0`, `.1`, `.2`. */

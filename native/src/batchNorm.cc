@@ -1,0 +1,132 @@
+// oneDNN's batch normalisation with the activations as a rows × channels × 1 × 1 NHWC tensor: the
+// same bytes as tfjs's channels-last tensor of any rank, and the layout oneDNN's JIT kernels take.
+#include "batchNorm.h"
+
+#include <omp.h>
+
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "context.h"
+#include "oneapi/dnnl/dnnl.hpp"
+
+namespace medtransfer {
+namespace {
+
+using dnnl::memory;
+
+// Below this many values a normalisation runs on one thread (as small convolutions do, see
+// convolution.cc: an OpenMP barrier on a busy machine costs more than the work).
+constexpr double kParallelValues = 1 << 16;
+constexpr size_t kCacheLimit = 512;
+
+struct PreparedNorm {
+  memory::desc data, statistics;
+  dnnl::batch_normalization_forward forward;
+  dnnl::batch_normalization_backward backward;
+  std::string forwardImplementation, backwardImplementation;
+  int threads = 1;
+};
+
+std::map<std::pair<std::pair<int, int>, int>, std::unique_ptr<PreparedNorm>> cache;
+
+void validate(const NormShape& s, float epsilon) {
+  if (s.rows < 1 || s.channels < 1) throw std::runtime_error("batch norm: rows and channels must be >= 1");
+  if (!(epsilon >= 0)) throw std::runtime_error("batch norm: epsilon must be >= 0");
+}
+
+std::unique_ptr<PreparedNorm> prepare(const NormShape& s, float epsilon) {
+  validate(s, epsilon);
+  auto& engine = cpuEngine();
+  auto p = std::make_unique<PreparedNorm>();
+  p->threads = static_cast<double>(s.rows) * s.channels < kParallelValues ? 1 : availableThreads();
+  // oneDNN splits the work for the threads there are when it builds a primitive.
+  omp_set_num_threads(p->threads);
+  p->data = memory::desc({s.rows, s.channels, 1, 1}, memory::data_type::f32, memory::format_tag::nhwc);
+  p->statistics = memory::desc({s.channels}, memory::data_type::f32, memory::format_tag::x);
+  const auto flags = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
+  const dnnl::batch_normalization_forward::primitive_desc forward(
+      dnnl::batch_normalization_forward::desc(dnnl::prop_kind::forward_training, p->data, epsilon, flags), engine);
+  const dnnl::batch_normalization_backward::primitive_desc backward(
+      dnnl::batch_normalization_backward::desc(dnnl::prop_kind::backward, p->data, p->data, epsilon, flags), engine,
+      forward);
+  p->forward = dnnl::batch_normalization_forward(forward);
+  p->backward = dnnl::batch_normalization_backward(backward);
+  p->forwardImplementation = forward.impl_info_str();
+  p->backwardImplementation = backward.impl_info_str();
+  return p;
+}
+
+PreparedNorm& prepared(const NormShape& s, float epsilon) {
+  int epsilonBits;
+  std::memcpy(&epsilonBits, &epsilon, sizeof epsilonBits);
+  auto key = std::make_pair(std::make_pair(s.rows, s.channels), epsilonBits);
+  auto found = cache.find(key);
+  if (found != cache.end()) return *found->second;
+  if (cache.size() >= kCacheLimit) cache.clear();
+  return *cache.emplace(key, prepare(s, epsilon)).first->second;
+}
+
+memory view(const memory::desc& desc, const float* data) {
+  // oneDNN takes a void* for inputs too; it does not write to them.
+  return memory(desc, cpuEngine(), const_cast<float*>(data));
+}
+
+template <typename Fn>
+auto locked(Fn fn) -> decltype(fn()) {
+  const std::lock_guard<std::mutex> lock(kernelMutex());
+  try {
+    return fn();
+  } catch (const dnnl::error& error) {
+    throw std::runtime_error(std::string("oneDNN: ") + error.what());
+  }
+}
+
+}  // namespace
+
+void batchNormForward(const NormShape& shape, float epsilon, const NormForwardBuffers& b) {
+  locked([&] {
+    PreparedNorm& p = prepared(shape, epsilon);
+    omp_set_num_threads(p.threads);
+    p.forward.execute(cpuStream(), {{DNNL_ARG_SRC, view(p.data, b.x)},
+                                    {DNNL_ARG_DST, view(p.data, b.y)},
+                                    {DNNL_ARG_SCALE, view(p.statistics, b.scale)},
+                                    {DNNL_ARG_SHIFT, view(p.statistics, b.offset)},
+                                    {DNNL_ARG_MEAN, view(p.statistics, b.mean)},
+                                    {DNNL_ARG_VARIANCE, view(p.statistics, b.variance)}});
+    cpuStream().wait();
+    return 0;
+  });
+}
+
+void batchNormBackward(const NormShape& shape, float epsilon, const NormBackwardBuffers& b) {
+  locked([&] {
+    PreparedNorm& p = prepared(shape, epsilon);
+    omp_set_num_threads(p.threads);
+    p.backward.execute(cpuStream(), {{DNNL_ARG_SRC, view(p.data, b.x)},
+                                     {DNNL_ARG_MEAN, view(p.statistics, b.mean)},
+                                     {DNNL_ARG_VARIANCE, view(p.statistics, b.variance)},
+                                     {DNNL_ARG_SCALE, view(p.statistics, b.scale)},
+                                     {DNNL_ARG_SHIFT, view(p.statistics, b.offset)},
+                                     {DNNL_ARG_DIFF_DST, view(p.data, b.dy)},
+                                     {DNNL_ARG_DIFF_SRC, view(p.data, b.dx)},
+                                     {DNNL_ARG_DIFF_SCALE, view(p.statistics, b.dscale)},
+                                     {DNNL_ARG_DIFF_SHIFT, view(p.statistics, b.doffset)}});
+    cpuStream().wait();
+    return 0;
+  });
+}
+
+std::string batchNormImplementation(const NormShape& shape, float epsilon, bool backward) {
+  return locked([&] {
+    PreparedNorm& p = prepared(shape, epsilon);
+    return backward ? p.backwardImplementation : p.forwardImplementation;
+  });
+}
+
+}  // namespace medtransfer

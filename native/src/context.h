@@ -1,0 +1,24 @@
+// What every native kernel shares: oneDNN's CPU engine and stream, the lock that runs one kernel
+// at a time, and the thread count of OpenMP's parallel regions.
+#pragma once
+
+#include <mutex>
+
+#include "oneapi/dnnl/dnnl.hpp"
+
+namespace medtransfer {
+
+dnnl::engine& cpuEngine();
+
+dnnl::stream& cpuStream();
+
+/**
+ * Node's worker threads share the loaded addon: one kernel at a time (cached primitives own
+ * scratch buffers, the caches are not thread-safe, and all share one stream).
+ */
+std::mutex& kernelMutex();
+
+/** OpenMP's thread count when the addon loaded (OMP_NUM_THREADS, else all cores). */
+int availableThreads();
+
+}  // namespace medtransfer
