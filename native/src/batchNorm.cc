@@ -20,9 +20,11 @@ namespace {
 
 using dnnl::memory;
 
-// Below this many values a normalisation runs on one thread (as small convolutions do, see
-// convolution.cc: an OpenMP barrier on a busy machine costs more than the work).
-constexpr double kParallelValues = 1 << 16;
+// Below this many values (16 MB) a normalisation runs on one thread. It is bound by memory: on a
+// quiet machine two threads were 1.5× faster (32768 × 64: 0.7 against 1.2 ms forward), but each
+// of oneDNN's barriers waits for a descheduled thread on a busy one (load 5 on 2 cores: 14 to 28
+// ms a call against 1.2 ms on one thread, and still 22 against 7.4 ms at 8 M values).
+constexpr double kParallelValues = 1 << 22;
 constexpr size_t kCacheLimit = 512;
 
 struct PreparedNorm {
