@@ -1,9 +1,12 @@
 // A developer's loop for kernel work: one bench model's training step on wasm, timed and
 // profiled per kernel, in seconds rather than the full bench's minutes.
 // Run: npx tsx scripts/bench/profileModel.ts resnet-small-32x32x3 [--steps 5] [--top 20] [--rounds 3]
-//   [--backend native]
+//   [--backend native] [--ab KERNEL,KERNEL]
 // Prints the median step time (images/s at the protocol's batch) over rounds and the kernels' self times.
+// --ab times every round twice, with the named kernels and without them (the model then composes
+// tfjs ops, e.g. --ab MedTransferBatchNormTraining): an A/B in one process, fair on a busy machine.
 import { parseArgs } from 'node:util';
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { Variable } from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../src/trainer/backend/selectBackend';
 import { buildClassifier } from '../../src/trainer/models/classifier';
@@ -26,6 +29,7 @@ async function main(): Promise<void> {
       top: { type: 'string', default: '20' },
       rounds: { type: 'string', default: '3' },
       backend: { type: 'string', default: 'wasm' },
+      ab: { type: 'string', default: '' },
     },
   });
   const steps = Number(values.steps);
@@ -54,11 +58,37 @@ async function main(): Promise<void> {
   const batch = new BatchIterator(set, protocol.batchSize).epoch(new SeededRandom(3)).next();
   if (batch.done) throw new Error('empty synthetic set');
   for (let i = 0; i < 2; i++) trainStep(context, batch.value);
-  const stepMs: number[] = [];
-  for (let round = 0; round < rounds; round++) {
+  const abKernels = (values.ab ?? '')
+    .split(',')
+    .filter((name) => name !== '')
+    .map((name) => {
+      const config = getKernel(name, 'wasm');
+      if (config === undefined) throw new Error(`--ab: no kernel ${name} on wasm`);
+      return config;
+    });
+  const timeRound = (): number => {
     const started = performance.now();
     for (let i = 0; i < steps; i++) trainStep(context, batch.value);
-    stepMs.push((performance.now() - started) / steps);
+    return (performance.now() - started) / steps;
+  };
+  const stepMs: number[] = [];
+  const withoutMs: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    stepMs.push(timeRound());
+    if (abKernels.length === 0) continue;
+    for (const config of abKernels) unregisterKernel(config.kernelName, 'wasm');
+    try {
+      trainStep(context, batch.value);
+      withoutMs.push(timeRound());
+    } finally {
+      for (const config of abKernels) registerKernel(config);
+    }
+  }
+  if (withoutMs.length > 0) {
+    const without = median(withoutMs);
+    process.stdout.write(
+      `without ${values.ab}: ${without.toFixed(1)} ms/step (rounds ${withoutMs.map((value) => value.toFixed(1)).join(', ')}), ${Math.round((protocol.batchSize * 1000) / without)} img/s\n`,
+    );
   }
   const ms = median(stepMs);
   process.stdout.write(
