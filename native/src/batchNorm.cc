@@ -102,6 +102,7 @@ void batchNormForward(const NormShape& shape, float epsilon, const NormForwardBu
                                     {DNNL_ARG_MEAN, view(p.statistics, b.mean)},
                                     {DNNL_ARG_VARIANCE, view(p.statistics, b.variance)}});
     cpuStream().wait();
+    leaveVectorState();
     return 0;
   });
 }
@@ -120,6 +121,7 @@ void batchNormBackward(const NormShape& shape, float epsilon, const NormBackward
                                      {DNNL_ARG_DIFF_SCALE, view(p.statistics, b.dscale)},
                                      {DNNL_ARG_DIFF_SHIFT, view(p.statistics, b.doffset)}});
     cpuStream().wait();
+    leaveVectorState();
     return 0;
   });
 }

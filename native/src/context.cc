@@ -19,6 +19,17 @@ std::mutex& kernelMutex() {
   return mutex;
 }
 
+namespace {
+
+__attribute__((target("avx"))) void zeroUpper() { __builtin_ia32_vzeroupper(); }
+
+}  // namespace
+
+void leaveVectorState() {
+  static const bool avx = __builtin_cpu_supports("avx");
+  if (avx) zeroUpper();
+}
+
 int availableThreads() {
   static const int threads = omp_get_max_threads();
   return threads;

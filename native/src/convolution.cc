@@ -243,6 +243,7 @@ void runConvolution(ConvPass pass, const ConvShape& shape, const ConvBuffers& bu
   translatingErrors([&] {
     const bool hasBias = pass == ConvPass::forward && buffers.bias != nullptr;
     execute(pass, prepared(pass, shape, hasBias, epilogue), buffers);
+    leaveVectorState();
     return 0;
   });
 }
