@@ -22,10 +22,10 @@ std::mutex& kernelMutex();
 int availableThreads();
 
 /**
- * Clears the upper halves of the vector registers (vzeroupper) where the CPU has AVX. oneDNN's
- * AVX-512 kernels leave them in use, and the SSE code that runs after them on the same thread
- * (V8's wasm and JavaScript, our own loops) then ran several times slower: a mobilenetv2 step at
- * 224 took 2.9 s where it takes 0.6 s with this after each kernel. Call before returning to Node.
+ * Clears the upper halves of the vector registers (vzeroupper) where the CPU has AVX, before
+ * returning to Node after oneDNN's AVX-512 kernels: legacy SSE code that runs next on the same
+ * thread (V8's, our own) can pay for them on every instruction. Our SSE ReLU loop ran 7x slower
+ * in a training step than on its own (activation.cc); whether V8's code was slowed is not measured.
  */
 void leaveVectorState();
 
