@@ -37,9 +37,14 @@ export async function submittedRunStatus(runDir: string): Promise<SubmittedRunSt
   const job = readSlurmJobFile(runDir);
   if (job === null) return null;
   const base = { runDir, job, recordedEnd: false };
-  const fromFolder = folderEnd(runDir);
-  if (fromFolder !== null) return { ...base, ...fromFolder, slurm: null };
+  const fromFolder = folderEnd(runDir, null);
+  if (fromFolder?.status === 'completed') return { ...base, ...fromFolder, slurm: null };
   const slurm = querySlurmJob(job.jobId);
+  // An end in the folder stands, unless the job is queued again (requeued, or resubmitted) or
+  // runs again (resubmitted after that end: its trainer has not written yet).
+  const queuedAgain =
+    slurm.kind === 'pending' || (slurm.kind === 'running' && folderEnd(runDir, job.submittedAt) === null);
+  if (fromFolder !== null && !queuedAgain) return { ...base, ...fromFolder, slurm };
   const started = readEvents(runDir).some((event) => event.type === 'run-started');
   switch (slurm.kind) {
     case 'pending':
@@ -65,18 +70,26 @@ export async function submittedRunStatus(runDir: string): Promise<SubmittedRunSt
         return { ...base, status: end.status, detail, errorKind: end.errorKind, slurm };
       }
       const recorded = await recordEnd(runDir, end);
-      // Another reader (or a trainer resumed meanwhile) got there first: the folder says it now.
-      const now = folderEnd(runDir);
+      // Another reader got there first, or the job ended before its trainer resumed the run (a
+      // resubmission cancelled while queued): the folder says how the run stands.
+      const now = folderEnd(runDir, null);
       if (!recorded && now !== null) return { ...base, ...now, slurm };
       return { ...base, status: end.status, detail: end.error, errorKind: end.errorKind, slurm, recordedEnd: recorded };
     }
   }
 }
 
-/** How the folder says the run ended; null while its events have no run-ended (or none at all). */
-function folderEnd(runDir: string): Pick<SubmittedRunStatus, 'status' | 'detail' | 'errorKind'> | null {
+/**
+ * How the folder says the run ended; null while its events have no run-ended (or none at all),
+ * and when that end is older than `submittedAt`: a resubmitted job has not started its trainer yet.
+ */
+function folderEnd(
+  runDir: string,
+  submittedAt: string | null,
+): Pick<SubmittedRunStatus, 'status' | 'detail' | 'errorKind'> | null {
   const { recorded } = runOnHost(readEvents(runDir), runDir);
   if (recorded.runId === null || recorded.status === 'running') return null;
+  if (submittedAt !== null && Date.parse(recorded.endedAt ?? '') < Date.parse(submittedAt)) return null;
   return { status: recorded.status, detail: recorded.error, errorKind: recorded.errorKind };
 }
 
