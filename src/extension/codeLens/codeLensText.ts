@@ -21,13 +21,15 @@ export interface LensRun {
 export interface ExperimentLensInput {
   activity: ExperimentActivity;
   trusted: boolean;
+  /** medtransfer.executor is `slurm`: offer Run on Cluster beside Run. */
+  cluster?: boolean;
   /** The newest run of this experiment (running or not), if any. */
   latestRun: LensRun | null;
   now: number;
 }
 
 export type LensAction =
-  'run' | 'resume' | 'stop' | 'cancel-queued' | 'explain-restricted' | 'open-dashboard' | 'show-run';
+  'run' | 'run-on-cluster' | 'resume' | 'stop' | 'cancel-queued' | 'explain-restricted' | 'open-dashboard' | 'show-run';
 
 export interface LensSpec {
   action: LensAction;
@@ -37,7 +39,7 @@ export interface LensSpec {
   runDir?: string;
 }
 
-export function experimentLenses({ activity, trusted, latestRun, now }: ExperimentLensInput): LensSpec[] {
+export function experimentLenses({ activity, trusted, cluster, latestRun, now }: ExperimentLensInput): LensSpec[] {
   const lenses: LensSpec[] = [];
   switch (activity.kind) {
     case 'running':
@@ -82,6 +84,12 @@ export function experimentLenses({ activity, trusted, latestRun, now }: Experime
               tooltip: 'Running trains code-driven models on your machine; trust this workspace to run experiments',
             },
       );
+      if (trusted && cluster === true)
+        lenses.push({
+          action: 'run-on-cluster',
+          title: '☁ Run on Cluster',
+          tooltip: 'Submit this experiment to SLURM as a new run (settings medtransfer.slurm.*)',
+        });
       if (trusted && latestRun?.resumable) {
         lenses.push({
           action: 'resume',

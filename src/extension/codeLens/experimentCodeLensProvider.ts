@@ -9,6 +9,7 @@ import { hasCheckpoint } from '../runs/runFolder';
 import type { RunLiveness } from '../runs/runLiveness';
 import type { RunStore } from '../runs/runStore';
 import type { RunLauncher } from '../trainer/runLauncher';
+import { readExecutor } from '../cluster/clusterSettings';
 import { TopOfFileLensProvider } from './topOfFileLensProvider';
 import type { TopLens } from './topOfFileLensProvider';
 import { experimentLenses } from './codeLensText';
@@ -24,6 +25,7 @@ export interface LensCommands {
   stop: string;
   explainRestricted: string;
   openDashboard: string;
+  runOnCluster: string;
 }
 
 export class ExperimentCodeLensProvider extends TopOfFileLensProvider {
@@ -44,6 +46,8 @@ export class ExperimentCodeLensProvider extends TopOfFileLensProvider {
         launcher.onDidStartRun,
         launcher.onDidEndRun,
         liveness.onDidChange,
+        // medtransfer.executor shows or hides Run on Cluster.
+        vscode.workspace.onDidChangeConfiguration,
       ],
       500,
     );
@@ -66,6 +70,7 @@ export class ExperimentCodeLensProvider extends TopOfFileLensProvider {
     const specs = experimentLenses({
       activity,
       trusted: vscode.workspace.isTrusted,
+      cluster: readExecutor() === 'slurm',
       latestRun: latest
         ? {
             runDir: latest.runDir,
@@ -95,6 +100,8 @@ export class ExperimentCodeLensProvider extends TopOfFileLensProvider {
     switch (action) {
       case 'run':
         return { command: this.commands.run, arguments: [uri] };
+      case 'run-on-cluster':
+        return { command: this.commands.runOnCluster, arguments: [uri] };
       case 'resume':
         return { command: this.commands.resume, arguments: [runDir ?? uri] };
       case 'stop':

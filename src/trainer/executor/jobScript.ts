@@ -57,6 +57,8 @@ export function runJobScript(job: RunJob, request: SbatchRequest, submittedAt: s
     `run_dir=${q(job.runDir)}`,
     '# Every job of the run, array tasks included, appends its output here.',
     `exec >>"$run_dir"/${RUN_FILES.jobOutput} 2>&1`,
+    "# VS Code's runtime is Electron's binary: as plain Node only with this (plain Node ignores it).",
+    'export ELECTRON_RUN_AS_NODE=1',
     `node=${q(job.node)}`,
     `cli=${q(job.cli)}`,
     '# A run that has started before (requeued, resubmitted) continues from its checkpoint.',
