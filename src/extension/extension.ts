@@ -179,6 +179,7 @@ export function activate(context: vscode.ExtensionContext): void {
     treeView,
     log,
     trainerOutput,
+    cliPath: context.asAbsolutePath('dist/cli.js'),
   };
   context.subscriptions.push(...registerCommands(commandContext));
   context.subscriptions.push(

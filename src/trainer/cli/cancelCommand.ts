@@ -3,7 +3,7 @@
 // Ctrl-C, and `medtransfer submit RUN_DIR` continues it later.
 import { resolve } from 'node:path';
 import { EXIT } from '../../shared/run/trainerExitCodes';
-import { readSlurmJobFile } from '../executor/slurmJobFile';
+import { readSlurmJobFile } from '../../shared/host/slurmJobFile';
 import { runSlurmTool, SlurmToolMissing } from '../executor/slurmTools';
 import type { Output } from './commands';
 

@@ -10,7 +10,7 @@ import type { RunJobSpec } from '../../shared/run/slurmJob';
 import { EXIT } from '../../shared/run/trainerExitCodes';
 import { STUDY_FILE_PATTERN } from '../../shared/study/studySchema';
 import { hasCheckpointFolder } from '../checkpoint/checkpointFiles';
-import { readSlurmJobFile } from '../executor/slurmJobFile';
+import { readSlurmJobFile } from '../../shared/host/slurmJobFile';
 import { SlurmToolMissing } from '../executor/slurmTools';
 import { requireSbatch, sbatchRequestOf } from '../executor/submitOptions';
 import type { SubmitOptions } from '../executor/submitOptions';

@@ -9,7 +9,7 @@ import { SLURM_JOB_FORMAT } from '../../shared/run/slurmJob';
 import type { RunJobSpec, SbatchRequest, SlurmJobFile } from '../../shared/run/slurmJob';
 import { runJobScript } from './jobScript';
 import { sbatchSubmit } from './sbatchSubmit';
-import { writeSlurmJobFile } from './slurmJobFile';
+import { writeSlurmJobFile } from '../../shared/host/slurmJobFile';
 
 /** The Node and CLI the job runs the trainer with. */
 export interface TrainerProgram {

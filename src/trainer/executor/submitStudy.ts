@@ -20,7 +20,7 @@ import { freeRunId } from '../study/runStudy';
 import { newStudyRecord, readPreviousRecord, saveStudyRecord } from '../study/studyRecordFile';
 import { studyArrayScript } from './jobScript';
 import { sbatchSubmit } from './sbatchSubmit';
-import { writeSlurmJobFile } from './slurmJobFile';
+import { writeSlurmJobFile } from '../../shared/host/slurmJobFile';
 import { runScriptText, writeJobScript } from './submitRun';
 
 export function submitStudy(options: SubmitOptions, output: Output): number {

@@ -16,7 +16,7 @@ import type { SlurmJobFile } from '../../shared/run/slurmJob';
 import { slurmRunEnd } from '../../shared/run/slurmJobEnd';
 import type { SlurmJobState } from '../../shared/run/slurmJobEnd';
 import { querySlurmJob } from './slurmJobQuery';
-import { readSlurmJobFile } from './slurmJobFile';
+import { readSlurmJobFile } from '../../shared/host/slurmJobFile';
 
 export interface SubmittedRunStatus {
   runDir: string;

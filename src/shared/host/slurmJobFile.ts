@@ -1,10 +1,11 @@
-// slurm-job.json in a run or study folder: read as untrusted, written atomically.
+// slurm-job.json in a run or study folder (`medtransfer submit`): read as untrusted, written
+// atomically; read by the CLI and by the extension (a queued run has no events yet).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomically } from '../../shared/host/atomicFiles';
-import { RUN_FILES } from '../../shared/run/runFiles';
-import { parseSlurmJobFile } from '../../shared/run/slurmJob';
-import type { SlurmJobFile } from '../../shared/run/slurmJob';
+import { writeFileAtomically } from './atomicFiles';
+import { RUN_FILES } from '../run/runFiles';
+import { parseSlurmJobFile } from '../run/slurmJob';
+import type { SlurmJobFile } from '../run/slurmJob';
 
 export function readSlurmJobFile(folder: string): SlurmJobFile | null {
   try {
