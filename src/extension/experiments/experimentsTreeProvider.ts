@@ -186,7 +186,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
           lastEventAt: record.lastEventAt,
           now,
           // Read only while it may still be queued or running: an ended run's job is history.
-          slurmJobId: record.state.status === 'running' ? (readSlurmJobFile(record.runDir)?.jobId ?? null) : null,
+          slurmJob: record.state.status === 'running' ? readSlurmJobFile(record.runDir) : null,
         });
         const item = toTreeItem(spec, nodeId(node), vscode.TreeItemCollapsibleState.None);
         item.command = { title: 'Open Dashboard', command: 'medtransfer.openDashboard', arguments: [node] };

@@ -90,7 +90,7 @@ export interface RunItemInput {
   lastEventAt: number | null;
   now: number;
   /** The SLURM job of a run submitted with `medtransfer submit` (its slurm-job.json); null for other runs. */
-  slurmJobId?: string | null;
+  slurmJob?: { jobId: string; endedBeforeStart?: string | undefined } | null;
 }
 
 /** A run started elsewhere that has said nothing for this long is shown as quiet. */
@@ -113,7 +113,16 @@ export function runIcon(state: Pick<RunState, 'status'>): ItemIcon {
 
 export function runItemSpec(input: RunItemInput): TreeItemSpec {
   const { state, controllable } = input;
-  const job = input.slurmJobId ?? null;
+  const job = input.slurmJob?.jobId ?? null;
+  const neverStarted = input.slurmJob?.endedBeforeStart;
+  if (job !== null && state.runId === null && neverStarted !== undefined)
+    return {
+      label: input.runId,
+      description: 'never started',
+      tooltip: `**${escapeMarkdown(input.experimentName)} · ${input.runId}** — ${escapeMarkdown(neverStarted)}`,
+      icon: runIcon({ status: 'stopped' }),
+      contextValue: 'run.stopped',
+    };
   // Submitted, its trainer not started yet: the folder has the job, no events.
   if (job !== null && state.runId === null)
     return {

@@ -57,6 +57,11 @@ export const slurmJobFileSchema = z.object({
   earlierJobs: z.array(z.string()),
   /** The run the job runs; null in a study folder's record, whose job is the array of its runs. */
   run: runJobSchema.nullable(),
+  /**
+   * Why the job ended before its trainer started (cancelled while queued, a node that would not
+   * start it): a run folder without events cannot say so itself. Absent while it may still start.
+   */
+  endedBeforeStart: z.string().optional(),
 });
 export type SlurmJobFile = z.infer<typeof slurmJobFileSchema>;
 

@@ -1,9 +1,11 @@
 // `medtransfer cancel PATH…`: scancel for a submitted run (its job) or a study (its whole job
 // array). SLURM sends the trainer SIGTERM: it stops after the current batch and saves, as with
 // Ctrl-C, and `medtransfer submit RUN_DIR` continues it later.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { RUN_FILES } from '../../shared/run/runFiles';
 import { EXIT } from '../../shared/run/trainerExitCodes';
-import { readSlurmJobFile } from '../../shared/host/slurmJobFile';
+import { readSlurmJobFile, writeSlurmJobFile } from '../../shared/host/slurmJobFile';
 import { runSlurmTool, SlurmToolMissing } from '../executor/slurmTools';
 import type { Output } from './commands';
 
@@ -21,7 +23,15 @@ export function cancelCommand(paths: readonly string[], output: Output): number 
       if (result.code !== 0) {
         output.err(`medtransfer: scancel ${job.jobId} failed: ${result.stderr.trim() || `exit code ${result.code}`}`);
         exit = EXIT.failed;
-      } else output.err(`medtransfer: cancelled SLURM job ${job.jobId} (${path})`);
+      } else {
+        output.err(`medtransfer: cancelled SLURM job ${job.jobId} (${path})`);
+        // A queued run has no events to say it will never start: its job record says it.
+        if (job.run !== null && !existsSync(join(path, RUN_FILES.events)))
+          writeSlurmJobFile(path, {
+            ...job,
+            endedBeforeStart: `SLURM job ${job.jobId} was cancelled before it started`,
+          });
+      }
     } catch (error) {
       if (!(error instanceof SlurmToolMissing)) throw error;
       output.err(`medtransfer: ${error.message}`);

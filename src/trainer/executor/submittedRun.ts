@@ -16,7 +16,7 @@ import type { SlurmJobFile } from '../../shared/run/slurmJob';
 import { slurmRunEnd } from '../../shared/run/slurmJobEnd';
 import type { SlurmJobState } from '../../shared/run/slurmJobEnd';
 import { querySlurmJob } from './slurmJobQuery';
-import { readSlurmJobFile } from '../../shared/host/slurmJobFile';
+import { readSlurmJobFile, writeSlurmJobFile } from '../../shared/host/slurmJobFile';
 
 export interface SubmittedRunStatus {
   runDir: string;
@@ -67,6 +67,7 @@ export async function submittedRunStatus(runDir: string): Promise<SubmittedRunSt
       if (!started) {
         const said = lastOutputLine(runDir);
         const detail = said === null ? end.error : `${end.error}; its output ends: ${said}`;
+        if (job.endedBeforeStart === undefined) writeSlurmJobFile(runDir, { ...job, endedBeforeStart: detail });
         return { ...base, status: end.status, detail, errorKind: end.errorKind, slurm };
       }
       const recorded = await recordEnd(runDir, end);

@@ -10,7 +10,7 @@ import { eventsOf, readEvents, runCli, temporaryFolder, writeExperiment } from '
 import { waitUntil } from '../../../support/polling';
 import { skipIfMissing } from '../../../support/prerequisites';
 import { readJobFile, sacctState, slurmClusterMissing } from '../../../support/slurmCluster';
-import { waitForStatus } from '../../../support/slurmRuns';
+import { jobStatus, waitForStatus } from '../../../support/slurmRuns';
 import { tinyExperiment } from '../../../support/tinyExperiment';
 
 describe('medtransfer submit (an experiment)', { skip: skipIfMissing(slurmClusterMissing()) }, () => {
@@ -49,6 +49,23 @@ describe('medtransfer submit (an experiment)', { skip: skipIfMissing(slurmCluste
         readdirSync(folder).filter((name) => name.startsWith('pwned')),
         [],
       );
+  });
+
+  it("a queued run reads pending with SLURM's reason; cancelled, it says it never started", () => {
+    const folder = temporaryFolder('slurm-pending');
+    const file = writeExperiment(folder, 'tiny', tinyExperiment({ name: 'tiny' }));
+    const submitted = runCli(['submit', file, '--run-id', 'later', '--sbatch-arg=--begin=now+600']);
+    assert.equal(submitted.status, 0, submitted.stderr);
+    const runDir = join(folder, 'runs', 'tiny', 'later');
+    const [pending] = jobStatus(runDir);
+    assert.equal(pending?.status, 'pending');
+    assert.equal(pending?.detail, 'waiting: BeginTime');
+    assert.equal(runCli(['cancel', runDir]).status, 0);
+    const [cancelled] = jobStatus(runDir);
+    assert.equal(cancelled?.status, 'stopped', JSON.stringify(cancelled));
+    assert.match(cancelled?.detail ?? '', /^SLURM job \d+ was cancelled before it started/);
+    assert.match(readJobFile(runDir).endedBeforeStart ?? '', /cancelled before it started/);
+    assert.equal(existsSync(join(runDir, 'events.jsonl')), false);
   });
 
   it('refuses a partition named `x; rm -rf ~` and an odd --sbatch-arg before sbatch, making no folder', () => {

@@ -93,17 +93,22 @@ describe('tree items', () => {
   });
 
   it('shows a submitted run pending until its trainer starts, then running; both can be stopped (scancel)', () => {
-    const pending = runItemSpec(run({ state: replayRunEvents([]), slurmJobId: '41' }));
+    const pending = runItemSpec(run({ state: replayRunEvents([]), slurmJob: { jobId: '41' } }));
     assert.equal(pending.description, 'pending · SLURM job 41');
     assert.equal(pending.icon.id, 'watch');
     assert.equal(pending.contextValue, 'run.pending.slurm');
-    const running = runItemSpec(run({ state: replayRunEvents([runStarted(0)]), slurmJobId: '41' }));
+    const running = runItemSpec(run({ state: replayRunEvents([runStarted(0)]), slurmJob: { jobId: '41' } }));
     assert.equal(running.contextValue, 'run.running.slurm');
     const stopWhen = (manifest.contributes.menus['view/item/context'] ?? []).find(
       (item) => item.command === 'medtransfer.stopRun',
     )?.when;
     for (const value of [pending.contextValue, running.contextValue])
       assert.ok(new RegExp(/viewItem =~ \/(.*)\/$/.exec(stopWhen ?? '')?.[1] ?? '^$').test(value), value);
+    const cancelled = runItemSpec(
+      run({ state: replayRunEvents([]), slurmJob: { jobId: '41', endedBeforeStart: 'SLURM job 41 was cancelled' } }),
+    );
+    assert.deepEqual([cancelled.description, cancelled.contextValue], ['never started', 'run.stopped']);
+    assert.match(cancelled.tooltip, /SLURM job 41 was cancelled/);
   });
 
   it('flags a run started elsewhere that went quiet', () => {
