@@ -16,6 +16,10 @@ export interface LensRun {
   state: RunState;
   /** Stopped, failed or interrupted with a checkpoint. */
   resumable?: boolean;
+  /** Submitted to SLURM and not started yet: its job id. */
+  pendingJob?: string | null;
+  /** Submitted to SLURM, and its job ended before the trainer started (cancelled while queued). */
+  neverStarted?: boolean;
 }
 
 export interface ExperimentLensInput {
@@ -121,6 +125,8 @@ export function experimentLenses({ activity, trusted, cluster, latestRun, now }:
 
 /** `Last run: AUC 0.93 vs 0.73 scratch · 2 h ago`, or `Running: fine-tuning 3/10 · val AUC 0.81`. */
 export function lastRunTitle(run: LensRun, now: number): string {
+  if (run.pendingJob) return `Pending: SLURM job ${run.pendingJob}`;
+  if (run.neverStarted === true) return 'Last run: never started (its SLURM job ended first)';
   if (run.state.status === 'running') return `Running: ${progressText(run.state)}`;
   const time = runTime(run.state, run.runId);
   const age = time === null ? '' : ` · ${formatAge(now - time)}`;

@@ -12,6 +12,7 @@ import type { RunLauncher } from '../trainer/runLauncher';
 import { readExecutor } from '../cluster/clusterSettings';
 import { TopOfFileLensProvider } from './topOfFileLensProvider';
 import type { TopLens } from './topOfFileLensProvider';
+import { readSlurmJobFile } from '../../shared/host/slurmJobFile';
 import { experimentLenses } from './codeLensText';
 import type { LensAction } from './codeLensText';
 
@@ -76,6 +77,7 @@ export class ExperimentCodeLensProvider extends TopOfFileLensProvider {
             runDir: latest.runDir,
             runId: latest.runId,
             state: this.liveness.displayState(latest),
+            ...(latest.state.runId === null ? submittedBeforeStart(latest.runDir) : {}),
             resumable: resumability({
               status: latest.state.status,
               hasCheckpoint: hasCheckpoint(latest.runDir),
@@ -117,4 +119,11 @@ export class ExperimentCodeLensProvider extends TopOfFileLensProvider {
         return { command: this.commands.openDashboard, arguments: [runDir ?? uri] };
     }
   }
+}
+
+/** A submitted run whose trainer has not started: queued (its job), or its job ended first. */
+function submittedBeforeStart(runDir: string): { pendingJob?: string; neverStarted?: boolean } {
+  const job = readSlurmJobFile(runDir);
+  if (job === null) return {};
+  return job.endedBeforeStart === undefined ? { pendingJob: job.jobId } : { neverStarted: true };
 }

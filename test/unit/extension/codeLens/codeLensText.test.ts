@@ -74,6 +74,15 @@ describe('experiment code lenses', () => {
       ],
     );
     assert.ok(!experimentLenses({ ...input, trusted: false }).some((lens) => lens.action === 'run-on-cluster'));
+    const pending = { runDir: '/runs/demo/20261207-101500', runId: '20261207-101500', state: replayRunEvents([]) };
+    assert.equal(
+      experimentLenses({ ...input, trusted: true, latestRun: { ...pending, pendingJob: '41' } }).at(-1)?.title,
+      'Pending: SLURM job 41',
+    );
+    assert.equal(
+      experimentLenses({ ...input, trusted: true, latestRun: { ...pending, neverStarted: true } }).at(-1)?.title,
+      'Last run: never started (its SLURM job ended first)',
+    );
   });
 
   it('offers only Run before the first run', () => {
