@@ -6,7 +6,7 @@ import { registerBackendCommands } from './backends/registerBackendCommands';
 import { ExperimentCodeLensProvider } from './codeLens/experimentCodeLensProvider';
 import type { CommandContext } from './commands/commandContext';
 import { registerCommands } from './commands/registerCommands';
-import { COMMANDS, CONTEXT_KEYS, EVALUATION_COMMANDS, STUDY_COMMANDS } from './commands/commandIds';
+import { CLUSTER_COMMANDS, COMMANDS, CONTEXT_KEYS, EVALUATION_COMMANDS, STUDY_COMMANDS } from './commands/commandIds';
 import { DashboardPanels } from './dashboard/dashboardPanels';
 import type { RunWebviewActions } from './dashboard/runWebviewSession';
 import { FileDiagnostics } from './diagnostics/fileDiagnostics';
@@ -16,6 +16,7 @@ import { ExperimentsTreeProvider } from './experiments/experimentsTreeProvider';
 import type { ExperimentsNode } from './experiments/experimentsTreeProvider';
 import { MonitorViewProvider } from './monitor/monitorViewProvider';
 import { registerEvaluationCommands } from './report/registerEvaluationCommands';
+import { registerClusterCommands } from './cluster/registerClusterCommands';
 import { RunDiscovery } from './runs/runDiscovery';
 import { RunLiveness } from './runs/runLiveness';
 import { RunStore } from './runs/runStore';
@@ -128,6 +129,7 @@ export function activate(context: vscode.ExtensionContext): void {
       resume: COMMANDS.resumeRun,
       stop: COMMANDS.stopRun,
       explainRestricted: COMMANDS.explainRestrictedMode,
+      runOnCluster: CLUSTER_COMMANDS.runOnCluster,
       openDashboard: COMMANDS.openDashboard,
     }),
     new RunStatusBar(store, trainer.launcher, () => monitor.followedRun, COMMANDS.showMonitor),
@@ -177,6 +179,7 @@ export function activate(context: vscode.ExtensionContext): void {
     treeView,
     log,
     trainerOutput,
+    cliPath: context.asAbsolutePath('dist/cli.js'),
   };
   context.subscriptions.push(...registerCommands(commandContext));
   context.subscriptions.push(
@@ -185,6 +188,9 @@ export function activate(context: vscode.ExtensionContext): void {
       cliPath: context.asAbsolutePath('dist/cli.js'),
       extensionUri: context.extensionUri,
     }),
+  );
+  context.subscriptions.push(
+    ...registerClusterCommands({ context: commandContext, cliPath: context.asAbsolutePath('dist/cli.js') }),
   );
   context.subscriptions.push(registerBackendCommands({ globalStoragePath: context.globalStorageUri.fsPath, log }));
 

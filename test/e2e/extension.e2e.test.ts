@@ -8,7 +8,7 @@
 // Run it with `npm run test:e2e` (it packages the extension first; MEDTRANSFER_E2E_VSIX=file
 // uses a built .vsix, MEDTRANSFER_E2E_KEEP=1 keeps the temp workspace and profile).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -28,13 +28,25 @@ import { packageExtension } from './support/vsix';
 import { RUNS_FOLDER_SETTING, writeWorkspace } from './support/workspace';
 import type { WorkspaceFixture } from './support/workspace';
 import { isAlive } from '../support/polling';
+import { skipIfMissing } from '../support/prerequisites';
+import { slurmClusterMissing } from '../support/slurmCluster';
 
 /** The quick experiment trains in ~15 s here; this leaves room for a slow CI machine. */
 const RUN_TIMEOUT_MS = 150_000;
 const MONITOR = '.monitor-run, .monitor-idle';
 
 type StepId =
-  'lens' | 'run' | 'dashboard' | 'explanations' | 'squiggle' | 'stop' | 'reload' | 'resume' | 'study' | 'errors';
+  | 'lens'
+  | 'run'
+  | 'dashboard'
+  | 'explanations'
+  | 'squiggle'
+  | 'stop'
+  | 'reload'
+  | 'resume'
+  | 'study'
+  | 'cluster'
+  | 'errors';
 
 // No suite timeout: a first `before` may install code-server (minutes); every step and hook
 // has its own bound, so the suite always ends.
@@ -99,10 +111,10 @@ describe('MedTransfer in VS Code (code-server)', () => {
   function step(
     id: StepId,
     name: string,
-    options: { timeoutMs: number; needs: readonly StepId[] },
+    options: { timeoutMs: number; needs: readonly StepId[]; skip?: string | false },
     body: () => Promise<void>,
   ): void {
-    test(name, { timeout: options.timeoutMs }, async (context) => {
+    test(name, { timeout: options.timeoutMs, skip: options.skip ?? false }, async (context) => {
       const missing = options.needs.filter((need) => !passed.has(need));
       if (missing.length > 0) {
         context.skip(`needs the step(s) that did not pass: ${missing.join(', ')}`);
@@ -648,6 +660,66 @@ describe('MedTransfer in VS Code (code-server)', () => {
       assert.ok(first);
       await rows.first().locator('.open-run').click();
       await workbench.activeTab(`${study.base.name} · ${first.runId}`).waitFor({ timeout: 30_000 });
+    },
+  );
+
+  step(
+    'cluster',
+    'Run on Cluster submits to SLURM: the tree shows the run pending, then completed; Stop cancels a queued one',
+    { timeoutMs: RUN_TIMEOUT_MS + 60_000, needs: ['lens'], skip: skipIfMissing(slurmClusterMissing()) },
+    async () => {
+      const { cluster } = workspace;
+      // The cluster is the machine's, never the workspace's: machine settings (where Remote-SSH
+      // keeps a login node's; code-server's server reads them from Machine/settings.json). Each
+      // job waits 15 s (sbatch --begin), so that the tree can be seen showing it queued.
+      const machineDir = join(profile?.userDataDir ?? '', 'Machine');
+      mkdirSync(machineDir, { recursive: true });
+      writeFileSync(
+        join(machineDir, 'settings.json'),
+        `${JSON.stringify(
+          {
+            'medtransfer.executor': 'slurm',
+            'medtransfer.slurm.partition': 'debug',
+            'medtransfer.slurm.sbatchArgs': ['--begin=now+15'],
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      await workbench.treeRow(`${cluster.name} no runs`).click();
+      await workbench.waitForActiveTab(cluster.fileName);
+      await workbench.codeLens('☁ Run on Cluster').click();
+      const experimentRow = workbench.treeRow(`${cluster.name} `);
+      await experimentRow.waitFor();
+      await workbench.expandTreeRow(experimentRow);
+      const pending = workbench.page.locator('.part.sidebar .monaco-list-row[aria-label*="pending · SLURM job"]');
+      await pending.first().waitFor({ timeout: 30_000 });
+      const runId = /^(\S+) pending/.exec((await pending.first().getAttribute('aria-label')) ?? '')?.[1] ?? '';
+      await workbench.codeLens(/^Pending: SLURM job \d+$/).waitFor();
+      await workbench.screenshot('14-cluster-run-pending');
+      const runDir = join(workspace.runsRoot, cluster.name, runId);
+      await waitUntil('the job to start its trainer', () => existsSync(join(runDir, 'events.jsonl')), {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+      });
+      const row = workbench.treeRow(`${runId} `);
+      await waitForCompletedRow(row, runDir, RUN_TIMEOUT_MS);
+      await workbench.screenshot('15-cluster-run-completed');
+      const { state } = readRun(runDir);
+      assert.equal(state.status, 'completed');
+      assert.match(state.slurm?.jobId ?? '', /^\d+$/, 'run-started names the job');
+
+      // A second one, stopped while queued: scancel, and the tree says it never started.
+      await workbench.codeLens('☁ Run on Cluster').click();
+      await pending.first().waitFor({ timeout: 30_000 });
+      const queuedId = /^(\S+) pending/.exec((await pending.first().getAttribute('aria-label')) ?? '')?.[1] ?? '';
+      assert.notEqual(queuedId, runId);
+      const queued = workbench.treeRow(`${queuedId} `);
+      await queued.hover();
+      await queued.locator('.action-label[aria-label="Stop Run"]').click();
+      await workbench.treeRow(`${queuedId} never started`).waitFor({ timeout: 30_000 });
+      await workbench.codeLens('Last run: never started (its SLURM job ended first)').waitFor();
+      await workbench.screenshot('16-cluster-run-cancelled');
     },
   );
 

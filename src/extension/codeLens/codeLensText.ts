@@ -16,18 +16,24 @@ export interface LensRun {
   state: RunState;
   /** Stopped, failed or interrupted with a checkpoint. */
   resumable?: boolean;
+  /** Submitted to SLURM and not started yet: its job id. */
+  pendingJob?: string | null;
+  /** Submitted to SLURM, and its job ended before the trainer started (cancelled while queued). */
+  neverStarted?: boolean;
 }
 
 export interface ExperimentLensInput {
   activity: ExperimentActivity;
   trusted: boolean;
+  /** medtransfer.executor is `slurm`: offer Run on Cluster beside Run. */
+  cluster?: boolean;
   /** The newest run of this experiment (running or not), if any. */
   latestRun: LensRun | null;
   now: number;
 }
 
 export type LensAction =
-  'run' | 'resume' | 'stop' | 'cancel-queued' | 'explain-restricted' | 'open-dashboard' | 'show-run';
+  'run' | 'run-on-cluster' | 'resume' | 'stop' | 'cancel-queued' | 'explain-restricted' | 'open-dashboard' | 'show-run';
 
 export interface LensSpec {
   action: LensAction;
@@ -37,7 +43,7 @@ export interface LensSpec {
   runDir?: string;
 }
 
-export function experimentLenses({ activity, trusted, latestRun, now }: ExperimentLensInput): LensSpec[] {
+export function experimentLenses({ activity, trusted, cluster, latestRun, now }: ExperimentLensInput): LensSpec[] {
   const lenses: LensSpec[] = [];
   switch (activity.kind) {
     case 'running':
@@ -82,6 +88,12 @@ export function experimentLenses({ activity, trusted, latestRun, now }: Experime
               tooltip: 'Running trains code-driven models on your machine; trust this workspace to run experiments',
             },
       );
+      if (trusted && cluster === true)
+        lenses.push({
+          action: 'run-on-cluster',
+          title: '☁ Run on Cluster',
+          tooltip: 'Submit this experiment to SLURM as a new run (settings medtransfer.slurm.*)',
+        });
       if (trusted && latestRun?.resumable) {
         lenses.push({
           action: 'resume',
@@ -113,6 +125,8 @@ export function experimentLenses({ activity, trusted, latestRun, now }: Experime
 
 /** `Last run: AUC 0.93 vs 0.73 scratch · 2 h ago`, or `Running: fine-tuning 3/10 · val AUC 0.81`. */
 export function lastRunTitle(run: LensRun, now: number): string {
+  if (run.pendingJob) return `Pending: SLURM job ${run.pendingJob}`;
+  if (run.neverStarted === true) return 'Last run: never started (its SLURM job ended first)';
   if (run.state.status === 'running') return `Running: ${progressText(run.state)}`;
   const time = runTime(run.state, run.runId);
   const age = time === null ? '' : ` · ${formatAge(now - time)}`;

@@ -9,8 +9,10 @@ import { hasCheckpoint } from '../runs/runFolder';
 import type { RunLiveness } from '../runs/runLiveness';
 import type { RunStore } from '../runs/runStore';
 import type { RunLauncher } from '../trainer/runLauncher';
+import { readExecutor } from '../cluster/clusterSettings';
 import { TopOfFileLensProvider } from './topOfFileLensProvider';
 import type { TopLens } from './topOfFileLensProvider';
+import { readSlurmJobFile } from '../../shared/host/slurmJobFile';
 import { experimentLenses } from './codeLensText';
 import type { LensAction } from './codeLensText';
 
@@ -24,6 +26,7 @@ export interface LensCommands {
   stop: string;
   explainRestricted: string;
   openDashboard: string;
+  runOnCluster: string;
 }
 
 export class ExperimentCodeLensProvider extends TopOfFileLensProvider {
@@ -44,6 +47,8 @@ export class ExperimentCodeLensProvider extends TopOfFileLensProvider {
         launcher.onDidStartRun,
         launcher.onDidEndRun,
         liveness.onDidChange,
+        // medtransfer.executor shows or hides Run on Cluster.
+        vscode.workspace.onDidChangeConfiguration,
       ],
       500,
     );
@@ -66,11 +71,13 @@ export class ExperimentCodeLensProvider extends TopOfFileLensProvider {
     const specs = experimentLenses({
       activity,
       trusted: vscode.workspace.isTrusted,
+      cluster: readExecutor() === 'slurm',
       latestRun: latest
         ? {
             runDir: latest.runDir,
             runId: latest.runId,
             state: this.liveness.displayState(latest),
+            ...(latest.state.runId === null ? submittedBeforeStart(latest.runDir) : {}),
             resumable: resumability({
               status: latest.state.status,
               hasCheckpoint: hasCheckpoint(latest.runDir),
@@ -95,6 +102,8 @@ export class ExperimentCodeLensProvider extends TopOfFileLensProvider {
     switch (action) {
       case 'run':
         return { command: this.commands.run, arguments: [uri] };
+      case 'run-on-cluster':
+        return { command: this.commands.runOnCluster, arguments: [uri] };
       case 'resume':
         return { command: this.commands.resume, arguments: [runDir ?? uri] };
       case 'stop':
@@ -110,4 +119,11 @@ export class ExperimentCodeLensProvider extends TopOfFileLensProvider {
         return { command: this.commands.openDashboard, arguments: [runDir ?? uri] };
     }
   }
+}
+
+/** A submitted run whose trainer has not started: queued (its job), or its job ended first. */
+function submittedBeforeStart(runDir: string): { pendingJob?: string; neverStarted?: boolean } {
+  const job = readSlurmJobFile(runDir);
+  if (job === null) return {};
+  return job.endedBeforeStart === undefined ? { pendingJob: job.jobId } : { neverStarted: true };
 }

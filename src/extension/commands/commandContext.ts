@@ -22,4 +22,6 @@ export interface CommandContext {
   treeView: vscode.TreeView<ExperimentsNode>;
   log: vscode.LogOutputChannel;
   trainerOutput: vscode.OutputChannel;
+  /** The bundled CLI, for the commands that run it (cancel a SLURM job). */
+  cliPath: string;
 }

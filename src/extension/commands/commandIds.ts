@@ -39,6 +39,11 @@ export const STUDY_COMMANDS = {
   openStudy: 'medtransfer.openStudy',
 } as const;
 
+/** Commands of the cluster feature (src/extension/cluster), registered by it. */
+export const CLUSTER_COMMANDS = {
+  runOnCluster: 'medtransfer.runOnCluster',
+} as const;
+
 /**
  * Commands that start a process: refused in Restricted Mode (trust/workspaceTrust.ts). Explain, Predict and
  * Export Report count too: the CLI they start looks for optional backends in the workspace's
@@ -54,6 +59,7 @@ export const COMMANDS_NEEDING_TRUST: ReadonlySet<string> = new Set([
   EVALUATION_COMMANDS.exportOnnx,
   EVALUATION_COMMANDS.explainImage,
   EVALUATION_COMMANDS.predictWithModel,
+  CLUSTER_COMMANDS.runOnCluster,
 ]);
 
 /** Context keys set by the extension, for `when` clauses in package.json. */

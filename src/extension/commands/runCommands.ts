@@ -3,6 +3,8 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { RESTRICTED_MODE_MESSAGE } from '../trust/workspaceTrust';
+import { readSlurmJobFile } from '../../shared/host/slurmJobFile';
+import { cliFailure, runCliCommand } from '../explain/cliProcess';
 import type { CommandContext } from './commandContext';
 import { experimentPathOf, isExperimentsNode, runKeyOf } from './commandArgs';
 import { pickExperiment } from './pickers';
@@ -93,6 +95,10 @@ export async function stopRun(context: CommandContext, arg?: unknown): Promise<v
   if (!key && arg === undefined) key = await pickActiveRun(context);
   if (!key) return;
   const record = context.store.get(key);
+  if (!launcher.runByDir(key) && readSlurmJobFile(key) !== null && record?.state.status === 'running') {
+    await cancelSlurmJob(context, key);
+    return;
+  }
   if (!launcher.runByDir(key)) {
     // A trainer this window reattached to (it outlived a reload, or runs from a terminal on this
     // machine): SIGTERM, which the trainer treats as Stop (end the batch, save, run-ended).
@@ -154,4 +160,11 @@ async function pickActiveRun(context: CommandContext): Promise<string | undefine
   const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Run to stop' });
   if (picked?.queuedFile) launcher.cancelQueued(picked.queuedFile);
   return picked?.key;
+}
+
+/** A run submitted to SLURM: `medtransfer cancel` (scancel); its trainer, if started, saves and stops. */
+async function cancelSlurmJob(context: CommandContext, runDir: string): Promise<void> {
+  const result = await runCliCommand({ cliPath: context.cliPath, args: ['cancel', runDir] });
+  if (result.code !== 0) throw new Error(`could not cancel the SLURM job: ${cliFailure(result)}`);
+  void vscode.window.setStatusBarMessage(`MedTransfer: cancelled the SLURM job of ${basename(runDir)}`, 5000);
 }

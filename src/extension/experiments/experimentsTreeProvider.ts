@@ -13,6 +13,7 @@ import { DisposableStore } from '../util/emitter';
 import { throttle } from '../util/throttle';
 import type { ExperimentIndex } from './experimentIndex';
 import { experimentItemSpec, queuedItemSpec, runItemSpec } from './treeItemText';
+import { readSlurmJobFile } from '../../shared/host/slurmJobFile';
 import type { StudyIndex } from '../studies/studyIndex';
 import type { StudyProcesses } from '../studies/studyProcesses';
 import { studyItemSpec, studyPointItemSpec } from '../studies/studyTreeText';
@@ -184,6 +185,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
           stopping: this.launcher.runByDir(record.runDir)?.process.stopping ?? false,
           lastEventAt: record.lastEventAt,
           now,
+          // Read only while it may still be queued or running: an ended run's job is history.
+          slurmJob: record.state.status === 'running' ? readSlurmJobFile(record.runDir) : null,
         });
         const item = toTreeItem(spec, nodeId(node), vscode.TreeItemCollapsibleState.None);
         item.command = { title: 'Open Dashboard', command: 'medtransfer.openDashboard', arguments: [node] };

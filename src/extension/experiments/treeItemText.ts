@@ -89,6 +89,8 @@ export interface RunItemInput {
   /** When its latest event was written (ms), to flag a run that went quiet. */
   lastEventAt: number | null;
   now: number;
+  /** The SLURM job of a run submitted with `medtransfer submit` (its slurm-job.json); null for other runs. */
+  slurmJob?: { jobId: string; endedBeforeStart?: string | undefined } | null;
 }
 
 /** A run started elsewhere that has said nothing for this long is shown as quiet. */
@@ -111,6 +113,28 @@ export function runIcon(state: Pick<RunState, 'status'>): ItemIcon {
 
 export function runItemSpec(input: RunItemInput): TreeItemSpec {
   const { state, controllable } = input;
+  const job = input.slurmJob?.jobId ?? null;
+  const neverStarted = input.slurmJob?.endedBeforeStart;
+  if (job !== null && state.runId === null && neverStarted !== undefined)
+    return {
+      label: input.runId,
+      description: 'never started',
+      tooltip: `**${escapeMarkdown(input.experimentName)} · ${input.runId}** — ${escapeMarkdown(neverStarted)}`,
+      icon: runIcon({ status: 'stopped' }),
+      contextValue: 'run.stopped',
+    };
+  // Submitted, its trainer not started yet: the folder has the job, no events.
+  if (job !== null && state.runId === null)
+    return {
+      label: input.runId,
+      description: `pending · SLURM job ${job}`,
+      tooltip:
+        `**${escapeMarkdown(input.experimentName)} · ${input.runId}** — queued with SLURM (job ${job}); ` +
+        '`medtransfer status` says why it waits. Stop cancels the job.\n\n' +
+        `\`${escapeCode(input.runDir)}\``,
+      icon: { id: 'watch' },
+      contextValue: 'run.pending.slurm',
+    };
   let description = input.stopping ? 'stopping…' : outcomeText(state);
   if (
     state.status === 'running' &&
@@ -120,7 +144,8 @@ export function runItemSpec(input: RunItemInput): TreeItemSpec {
   ) {
     description += ` · quiet for ${formatAge(input.now - input.lastEventAt).replace(' ago', '')}`;
   }
-  const status = state.status === 'running' ? (controllable ? 'running.controllable' : 'running') : state.status;
+  const running = controllable ? 'running.controllable' : job !== null ? 'running.slurm' : 'running';
+  const status = state.status === 'running' ? running : state.status;
   return {
     label: input.runId,
     description,

@@ -3,7 +3,8 @@
 // File watchers report changes quickly where they work; `poll()` catches up where they do not
 // (network disks), cheaply: a directory listing per experiment and a stat per running run.
 import { readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { RUN_FILES } from '../../shared/run/runFiles';
 import { isRunId, runOfPath } from './runPaths';
 import type { RunStore } from './runStore';
 
@@ -51,6 +52,7 @@ export class RunDiscovery {
       const run = runOfPath(dir, path);
       if (!run) continue;
       if (!this.store.has(run.runDir)) this.store.ensure(run.runDir);
+      if (basename(path) === RUN_FILES.slurmJob) this.store.jobChanged(run.runDir);
       await this.store.refresh(run.runDir);
       return;
     }
@@ -81,6 +83,8 @@ export class RunDiscovery {
       const record = known ?? this.store.ensure(runDir);
       // Finished runs do not change; new ones and running ones are read (a no-op when nothing was appended).
       if (!known || record.state.status === 'running') reads.push(this.store.refresh(runDir));
+      // A submitted run not started yet: its job may have ended (slurm-job.json), where no watcher reaches.
+      if (known && record.state.runId === null) this.store.jobChanged(runDir);
     }
     await Promise.all(reads);
   }

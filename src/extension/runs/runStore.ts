@@ -109,6 +109,14 @@ export class RunStore implements Disposable {
     return record;
   }
 
+  /**
+   * The run's slurm-job.json changed (a submitted run cancelled or failed before its trainer
+   * started): nothing in its events did, but how it is shown may have.
+   */
+  jobChanged(key: string): void {
+    if (this.records.has(key)) this.changeEmitter.fire({ key, kind: 'changed' });
+  }
+
   /** Reads what was appended to the run's events.jsonl. */
   refresh(key: string): Promise<void> {
     return this.records.get(key)?.reader.readNew() ?? Promise.resolve();

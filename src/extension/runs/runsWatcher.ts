@@ -56,9 +56,10 @@ export class RunsWatcher implements vscode.Disposable {
   }
 
   private watch(root: string): vscode.Disposable {
-    // `<experiment>/<run id>` (created, deleted) and `<experiment>/<run id>/events.jsonl` (appended).
+    // `<experiment>/<run id>` (created, deleted), `<experiment>/<run id>/events.jsonl` (appended)
+    // and a submitted run's `slurm-job.json` (its job ended before the trainer started).
     const watcher = vscode.workspace.createFileSystemWatcher(
-      new vscode.RelativePattern(vscode.Uri.file(root), '{*,*/*,*/*/events.jsonl}'),
+      new vscode.RelativePattern(vscode.Uri.file(root), '{*,*/*,*/*/events.jsonl,*/*/slurm-job.json}'),
     );
     const store = new DisposableStore();
     store.add(watcher);

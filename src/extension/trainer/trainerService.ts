@@ -11,7 +11,7 @@ import { previewUntrusted } from '../../shared/validation/untrustedInput';
 import { checkedRunId } from '../../shared/run/plainName';
 import { trainerBackendPaths } from '../backends/backendFolders';
 import type { ExperimentIndex } from '../experiments/experimentIndex';
-import { appendEventToRun, hostRunEndedEvent } from '../runs/recordRunEnd';
+import { appendEventToRun, hostRunEndedEvent } from '../../shared/host/recordRunEnd';
 import { listRunIdsOnDisk } from '../runs/runDiscovery';
 import { hasCheckpoint } from '../runs/runFolder';
 import { experimentRunsDir, newRunId, resolveRunsRoot, runLabel } from '../runs/runPaths';

@@ -33,6 +33,25 @@ export const TRAINER_FLAGS = {
     quiet: 'switch',
   },
   resume: { backend: 'value', 'backend-path': 'values', 'no-progress': 'switch', quiet: 'switch' },
+  // SLURM (src/trainer/executor): submit an experiment, a study (a job array) or a run to resume.
+  submit: {
+    partition: 'value',
+    time: 'value',
+    cpus: 'value',
+    gpus: 'value',
+    mem: 'value',
+    account: 'value',
+    qos: 'value',
+    'sbatch-arg': 'values',
+    requeue: 'switch',
+    'dry-run': 'switch',
+    'runs-dir': 'value',
+    'run-id': 'value',
+    'max-parallel': 'value',
+    backend: 'value',
+  },
+  status: { json: 'switch' },
+  cancel: {},
   explain: { json: 'switch', out: 'value', method: 'value', backend: 'value', 'backend-path': 'values' },
   report: { out: 'value' },
   'inspect-weights': { json: 'switch' },
@@ -51,6 +70,14 @@ const POSITIONALS: Record<TrainerCommand, { min: number; max: number; needs: str
   run: { min: 1, max: 1, needs: 'an experiment file', takesOne: 'one experiment file' },
   resume: { min: 1, max: 1, needs: 'a run folder', takesOne: 'one run folder' },
   study: { min: 1, max: 1, needs: 'a study file', takesOne: 'one study file' },
+  submit: {
+    min: 1,
+    max: 1,
+    needs: 'an experiment file, a study file or a run folder',
+    takesOne: 'one experiment file, study file or run folder',
+  },
+  status: { min: 1, max: Infinity, needs: 'at least one run or study folder' },
+  cancel: { min: 1, max: Infinity, needs: 'at least one run or study folder' },
   explain: { min: 2, max: Infinity, needs: 'a run folder and at least one image' },
   report: { min: 1, max: 1, needs: 'a run or study folder', takesOne: 'one run or study folder' },
   'inspect-weights': { min: 1, max: 1, needs: 'a weight file', takesOne: 'one weight file' },
@@ -65,6 +92,9 @@ interface TrainerPositionals {
   run: [experimentFile: string];
   resume: [runDir: string];
   study: [studyFile: string];
+  submit: [fileOrRunDir: string];
+  status: [folder: string, ...folders: string[]];
+  cancel: [folder: string, ...folders: string[]];
   explain: [runDir: string, ...images: string[]];
   report: [runOrStudyDir: string];
   'inspect-weights': [weightFile: string];

@@ -15,6 +15,7 @@ import { z } from 'zod';
  * - `backend`: the backend (or the Node runtime) could not start, or failed while training (a missing
  *   package, a lost GPU device).
  * - `interrupted`: the trainer was killed from outside (SIGKILL, the system's out-of-memory killer).
+ * - `time-limit`: the scheduler's time limit (SLURM's `--time`) came before the run ended.
  * - `internal`: anything MedTransfer did not anticipate: a bug to report.
  */
 export const ERROR_KINDS = [
@@ -24,6 +25,7 @@ export const ERROR_KINDS = [
   'diverged',
   'backend',
   'interrupted',
+  'time-limit',
   'internal',
 ] as const;
 
@@ -66,6 +68,12 @@ export const ERROR_KIND_TEXT: Readonly<Record<ErrorKind, ErrorKindText>> = {
   interrupted: {
     label: 'interrupted',
     advice: 'The trainer was killed from outside, or the machine went down: Resume continues from the last checkpoint.',
+  },
+  'time-limit': {
+    label: 'time limit',
+    advice:
+      'The job reached its SLURM time limit: resubmit it (`medtransfer submit RUN_DIR`, with a longer `--time`) ' +
+      'to continue from the last checkpoint.',
   },
   internal: {
     label: 'internal error',

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { errorKindSchema } from './errorKind';
 import { hostIdentitySchema } from './hostIdentity';
 import { seedGroupSchema } from './seedGroup';
+import { slurmRunRefSchema } from './slurmJob';
 import { studyRunRefSchema } from '../study/studyRun';
 import { intensityScalingSchema } from './intensityScaling';
 import { clinicalMetricsSchema, modelComparisonSchema } from './metrics';
@@ -88,6 +89,8 @@ export const runStartedEventSchema = z.object({
   seedGroup: seedGroupSchema.optional(),
   /** One run of a study (`medtransfer study`): the study, its point and seed (absent otherwise). */
   study: studyRunRefSchema.optional(),
+  /** The SLURM job the trainer runs in (`medtransfer submit`; absent outside SLURM and in older runs). */
+  slurm: slurmRunRefSchema.optional(),
 });
 
 /** The datasets are read and split (after run-started, so a data error still leaves a readable run). */
@@ -224,6 +227,8 @@ export const runResumedEventSchema = z.object({
   pid: z.number().int(),
   /** The machine the resumed trainer runs on (absent in older runs). */
   host: hostIdentitySchema.optional(),
+  /** The SLURM job the resumed trainer runs in (absent outside SLURM and in older runs). */
+  slurm: slurmRunRefSchema.optional(),
   backend: backendNameSchema,
   backendNotes: z.array(z.string()),
   /** The phase the checkpoint is in; null when no training phase had started. */

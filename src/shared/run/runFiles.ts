@@ -14,6 +14,12 @@ export const RUN_FILES = {
   saliency: 'saliency.json',
   /** Held by the trainer that runs or resumes the run (src/shared/host/runLock.ts); absent when none does. */
   lock: 'trainer.lock',
+  /** A run submitted to SLURM (`medtransfer submit`): the job, written before it starts (shared/run/slurmJob.ts). */
+  slurmJob: 'slurm-job.json',
+  /** The batch script the job runs, kept so that a user can read and resubmit it. */
+  jobScript: 'job.sh',
+  /** The job's stdout and stderr (every job of the run, appended). */
+  jobOutput: 'slurm.out',
 } as const;
 
 /** A run id sorts by time: `20261124-101500`, with `-2`, `-3`… when two start in one second. */

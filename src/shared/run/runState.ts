@@ -4,6 +4,7 @@
 import type { ErrorKind } from './errorKind';
 import type { HostIdentity } from './hostIdentity';
 import type { SeedGroup } from './seedGroup';
+import type { SlurmRunRef } from './slurmJob';
 import type { StudyRunRef } from '../study/studyRun';
 import type { ClinicalMetrics, ModelComparison } from './metrics';
 import type {
@@ -79,6 +80,8 @@ export interface RunState {
   seedGroup: SeedGroup | null;
   /** The study, point and seed this run is one run of; null for a run outside a study. */
   study: StudyRunRef | null;
+  /** The SLURM job its trainer runs (or ran) in, from run-started or the latest run-resumed; null outside SLURM. */
+  slurm: SlurmRunRef | null;
   status: RunStatus;
   error: string | null;
   /** Why it failed or was interrupted; null while it runs, when it did not fail, and in runs older than errorKind. */
@@ -122,6 +125,7 @@ export function emptyRunState(): RunState {
     trainerHost: null,
     seedGroup: null,
     study: null,
+    slurm: null,
     status: 'running',
     error: null,
     errorKind: null,
@@ -165,6 +169,7 @@ export function reduceRunEvent(state: RunState, event: TrainerEvent): RunState {
         trainerHost: event.host ?? null,
         seedGroup: event.seedGroup ?? null,
         study: event.study ?? null,
+        slurm: event.slurm ?? null,
         startedAt: event.time,
         plannedPhases: event.phases,
         pretrained: event.pretrained,
@@ -318,6 +323,7 @@ function resumeFromCheckpoint(state: RunState, event: RunResumedEvent): RunState
     pid: event.pid,
     pidNamedAt: event.time,
     trainerHost: event.host ?? null,
+    slurm: event.slurm ?? null,
     backend: event.backend,
     backendNotes: event.backendNotes,
     currentPhase: event.fromPhase,

@@ -5,6 +5,10 @@ Usage:
   medtransfer resume RUN_DIR [options] continue a stopped, failed or interrupted run
   medtransfer study FILE [options]     run a study (*.study.yaml|yml|json): a grid of runs with
                                        learning curves
+  medtransfer submit FILE|RUN_DIR      run an experiment or a study on a SLURM cluster, or resubmit
+                                       a run to continue it there
+  medtransfer status RUN_DIR|STUDY_DIR where submitted runs stand (the folder, then SLURM)
+  medtransfer cancel RUN_DIR|STUDY_DIR cancel their SLURM jobs (the trainer saves and stops)
   medtransfer validate FILE...         check experiment and study files without running them
   medtransfer explain RUN_DIR IMAGE... saliency maps of a run's models on image files
   medtransfer report RUN_DIR|STUDY_DIR write report.html and report.md (a run's, with a model card;
@@ -237,4 +241,51 @@ Options:
 
 Exit codes: 0 ok, 2 usage error, 3 failed (not a run or model folder, an unreadable list),
 5 done, but some files were skipped (named on stderr as: medtransfer: skipped "PATH": why).
+`;
+
+export const SUBMIT_HELP = `Usage: medtransfer submit FILE|RUN_DIR [options]
+
+Runs an experiment file as a SLURM job, or a study file as one SLURM job array (a task per
+run), with this Node and this CLI. The run folder is made at once, holding job.sh (the batch
+script, kept to read or resubmit) and slurm-job.json (the job); the trainer fills it when the
+job starts. Given a run folder (stopped, failed, interrupted, or never started), resubmits it:
+the job continues from the run's checkpoint. Cluster options never go into the experiment file.
+
+Options:
+  --partition P      sbatch --partition
+  --time T           sbatch --time (MM, HH:MM:SS, D-HH:MM:SS); the trainer is sent SIGUSR1 a
+                     tenth of it before (30 s to 5 min; SLURM may send it up to a minute
+                     earlier), saves and ends the run failed (time limit), resumable
+  --cpus N           sbatch --cpus-per-task (default 1)
+  --gpus N           sbatch --gpus (N, or TYPE:N)
+  --mem SIZE         sbatch --mem (16G, 4000M)
+  --account A        sbatch --account
+  --qos Q            sbatch --qos
+  --sbatch-arg=ARG   one more #SBATCH option, as --name or --name=value (repeatable)
+  --requeue          let SLURM requeue the job (preemption, node failure): it resumes by
+                     itself from its last checkpoint
+  --max-parallel N   a study: at most N of its runs at once (the array's %N)
+  --runs-dir DIR     where runs go (default: runs/ beside the file)
+  --run-id ID        name the run folder (an experiment)
+  --backend NAME     the trainer's backend (default: the experiment's)
+  --dry-run          print the job script(s); submit nothing, make no folder
+  -h, --help         this help
+
+Then: \`medtransfer status RUN_DIR|STUDY_DIR\` (queued with SLURM's reason, running, how it
+ended), \`medtransfer cancel RUN_DIR|STUDY_DIR\` (scancel: the trainer saves and stops).
+`;
+
+export const STATUS_HELP = `Usage: medtransfer status RUN_DIR|STUDY_DIR... [--json]
+
+Where submitted runs stand: the run folder first, then SLURM (squeue, sacct) for what the
+folder cannot know: pending and why, or a job that ended without the trainer ending the run
+(time limit, out of memory, node failure, cancelled with SIGKILL). Such an end is written into
+the run's events.jsonl, so that every reader agrees. A study folder: each of its runs, and
+study.json brought up to date.
+`;
+
+export const CANCEL_HELP = `Usage: medtransfer cancel RUN_DIR|STUDY_DIR...
+
+scancel for a submitted run's job, or a study's whole job array. The trainer gets SIGTERM,
+stops after the current batch and saves; \`medtransfer submit RUN_DIR\` continues it.
 `;

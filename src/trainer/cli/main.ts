@@ -19,6 +19,9 @@ import {
   RESUME_HELP,
   RUN_HELP,
   STUDY_HELP,
+  SUBMIT_HELP,
+  STATUS_HELP,
+  CANCEL_HELP,
   VALIDATE_HELP,
 } from './helpText';
 import { importCommand } from './importCommand';
@@ -27,6 +30,10 @@ import { predictCommand } from './predictCommand';
 import { reportCommand } from './reportCommand';
 import { resumeCommand } from './resumeCommand';
 import { studyCommand } from './studyCommand';
+import { submitCommand } from './submitCommand';
+import { jobStatusCommand } from './jobStatusCommand';
+import { cancelCommand } from './cancelCommand';
+import { resolve } from 'node:path';
 import { outliveParent } from '../run/outlivesParent';
 import { errorMessage, errorStack } from '../../shared/errors/errorMessage';
 
@@ -46,6 +53,9 @@ const HELP: Record<TrainerCommand, string> = {
   import: IMPORT_HELP,
   export: EXPORT_HELP,
   predict: PREDICT_HELP,
+  submit: SUBMIT_HELP,
+  status: STATUS_HELP,
+  cancel: CANCEL_HELP,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -109,6 +119,26 @@ async function main(argv: string[]): Promise<number> {
         output,
       );
     }
+    case 'submit': {
+      const { flags } = request;
+      return submitCommand(
+        {
+          target: request.positionals[0],
+          runsDir: flags['runs-dir'],
+          runId: flags['run-id'],
+          maxParallel: flags['max-parallel'],
+          backend: flags.backend,
+          dryRun: flags['dry-run'] ?? false,
+          sbatch: flags,
+          program: { node: process.execPath, cli: resolve(process.argv[1] ?? '') },
+        },
+        output,
+      );
+    }
+    case 'status':
+      return jobStatusCommand(request.positionals, request.flags.json ?? false, output);
+    case 'cancel':
+      return cancelCommand(request.positionals, output);
     case 'explain': {
       const [runDir, ...images] = request.positionals;
       const { flags } = request;

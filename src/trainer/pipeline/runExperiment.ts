@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { writeFileAtomically } from '../../shared/host/atomicFiles';
 import { thisHost } from '../../shared/host/thisHost';
+import { slurmRunRefFromEnvironment } from '../../shared/run/slurmJob';
+import type { SlurmRunRef } from '../../shared/run/slurmJob';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { transferGain } from '../../shared/run/runState';
 import { removeCheckpoints } from '../checkpoint/checkpointFiles';
@@ -49,6 +51,7 @@ function announceRun(request: RunRequest, plan: RunPlan): void {
       runId: request.runId,
       pid: process.pid,
       host: thisHost(),
+      ...slurmRef(),
       backend: request.backend,
       backendNotes: request.backendNotes,
       fromPhase: resume.checkpoint.phase,
@@ -72,16 +75,28 @@ function announceRun(request: RunRequest, plan: RunPlan): void {
     pretrained: experiment.pretrained ?? null,
     pid: process.pid,
     host: thisHost(),
+    ...slurmRef(),
     ...(request.seedGroup ? { seedGroup: request.seedGroup } : {}),
     ...(request.study ? { study: request.study } : {}),
   });
   writeFileAtomically(join(request.runDir, RUN_FILES.experiment), `${JSON.stringify(experiment, null, 2)}\n`);
 }
 
+/** The SLURM job this trainer runs in, when it runs in one (`medtransfer submit`). */
+function slurmRef(): { slurm?: SlurmRunRef } {
+  const slurm = slurmRunRefFromEnvironment(process.env);
+  return slurm === null ? {} : { slurm };
+}
+
 /** A stop request ends the run as stopped; anything else as failed, with the reason logged. */
 function endedBy(caught: unknown, request: RunRequest): RunEnd {
   const { experiment, events } = request;
   if (caught instanceof StopRequested) {
+    const forced = request.stop.failure;
+    if (forced !== null) {
+      events.log('error', forced.error);
+      return { status: 'failed', error: forced.error, errorKind: forced.errorKind };
+    }
     events.log('warn', `stop requested (${request.stop.why ?? 'by the user'}): saving what was trained so far`);
     return { status: 'stopped', error: null, errorKind: null };
   }

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkedPlainName, checkedRunId } from '../../shared/run/plainName';
+import { RUN_FILES } from '../../shared/run/runFiles';
 
 export function timestampRunId(date: Date): string {
   const pad = (value: number) => String(value).padStart(2, '0');
@@ -25,8 +26,11 @@ export function createRunDirectory(
   for (let attempt = 1; ; attempt++) {
     const runId = attempt === 1 ? base : `${base}-${attempt}`;
     const runDir = join(experimentDir, runId);
-    if (requestedId !== null && attempt === 1 && existsSync(runDir))
+    if (requestedId !== null && attempt === 1 && existsSync(runDir)) {
+      // `medtransfer submit` made it for this run, with its job script, before the job started.
+      if (isSubmittedBeforeStart(runDir)) return { runId, runDir };
       throw new Error(`run directory ${runDir} already exists`);
+    }
     try {
       mkdirSync(runDir);
       return { runId, runDir };
@@ -34,4 +38,9 @@ export function createRunDirectory(
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
+}
+
+/** A folder `medtransfer submit` prepared: its job script, and no trainer has written events yet. */
+function isSubmittedBeforeStart(runDir: string): boolean {
+  return existsSync(join(runDir, RUN_FILES.jobScript)) && !existsSync(join(runDir, RUN_FILES.events));
 }

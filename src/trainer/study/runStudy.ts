@@ -176,7 +176,7 @@ function childFlags(request: StudyRunnerRequest) {
 }
 
 /** A timestamp run id no folder has and no other run of this study was given. */
-function freeRunId(experimentDir: string, allocated: Set<string>): string {
+export function freeRunId(experimentDir: string, allocated: Set<string>): string {
   const base = timestampRunId(new Date());
   for (let attempt = 1; ; attempt++) {
     const runId = attempt === 1 ? base : `${base}-${attempt}`;

@@ -24,6 +24,8 @@ export interface WorkspaceFixture {
   /** A minute or two of training: long enough to reload the window, or to kill it after an epoch, mid-run. */
   reload: ExperimentFixture;
   resume: ExperimentFixture;
+  /** Submitted to the SLURM test cluster with Run on Cluster: a few seconds of training. */
+  cluster: ExperimentFixture;
   /** A study of `studyBase` over three label counts, one seed: three short runs. */
   study: { name: string; fileName: string; path: string; base: ExperimentFixture; labels: readonly number[] };
 }
@@ -77,5 +79,6 @@ export function writeWorkspace(dir: string): WorkspaceFixture {
     slow: fixture('e2e-slow', 'slow.experiment.yaml', experimentText('e2e-slow', 12000, 20)),
     reload: fixture('e2e-reload', 'reload.experiment.yaml', experimentText('e2e-reload', 3000, 6)),
     resume: fixture('e2e-resume', 'resume.experiment.yaml', experimentText('e2e-resume', 3000, 6)),
+    cluster: fixture('e2e-cluster', 'cluster.experiment.yaml', experimentText('e2e-cluster', 1500, 1)),
   };
 }

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { BACKEND_CHOICES } from '../../../src/shared/experiment/schema';
 import {
   BACKEND_COMMANDS,
+  CLUSTER_COMMANDS,
   COMMANDS,
   CONTEXT_KEYS,
   EVALUATION_COMMANDS,
@@ -55,6 +56,7 @@ describe('package.json', () => {
         ...Object.values(BACKEND_COMMANDS),
         ...Object.values(EVALUATION_COMMANDS),
         ...Object.values(STUDY_COMMANDS),
+        ...Object.values(CLUSTER_COMMANDS),
       ].sort(),
     );
     for (const command of manifest.contributes.commands) {
@@ -67,7 +69,9 @@ describe('package.json', () => {
     for (const [menu, items] of Object.entries(manifest.contributes.menus)) {
       for (const item of items) {
         assert.ok(contributed.includes(item.command), `${menu}: ${item.command}`);
-        for (const key of item.when?.match(/medtransfer\.[A-Za-z]+/g) ?? []) {
+        // `config.medtransfer.x` is a setting (checked below with the settings), not a context key.
+        const when = (item.when ?? '').replace(/config\.medtransfer\.[A-Za-z.]+/g, '');
+        for (const key of when.match(/medtransfer\.[A-Za-z]+/g) ?? []) {
           assert.ok(
             Object.values<string>(CONTEXT_KEYS).includes(key) || key.startsWith('medtransfer.experiments'),
             `${menu}: unknown context key ${key}`,
@@ -127,10 +131,21 @@ describe('package.json', () => {
     assert.deepEqual(Object.keys(properties).sort(), [
       'medtransfer.backend',
       'medtransfer.backendPaths',
+      'medtransfer.executor',
       'medtransfer.maxConcurrentRuns',
       'medtransfer.nodePath',
       'medtransfer.pollingInterval',
       'medtransfer.runsFolder',
+      'medtransfer.slurm.account',
+      'medtransfer.slurm.cpus',
+      'medtransfer.slurm.gpus',
+      'medtransfer.slurm.maxParallel',
+      'medtransfer.slurm.mem',
+      'medtransfer.slurm.partition',
+      'medtransfer.slurm.qos',
+      'medtransfer.slurm.requeue',
+      'medtransfer.slurm.sbatchArgs',
+      'medtransfer.slurm.time',
     ]);
     assert.deepEqual(properties['medtransfer.backend']?.enum, [...BACKEND_CHOICES]);
     assert.equal(properties['medtransfer.nodePath']?.scope, 'machine', 'a workspace must not choose the executable');

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { parseEventLines } from '../../../../src/shared/run/eventLines';
 import { RUN_FILES } from '../../../../src/shared/run/runFiles';
 import { replayRunEvents } from '../../../../src/shared/run/runState';
-import { appendEventToRun, hostRunEndedEvent } from '../../../../src/extension/runs/recordRunEnd';
+import { appendEventToRun, hostRunEndedEvent } from '../../../../src/shared/host/recordRunEnd';
 import { resumability } from '../../../../src/extension/runs/resumable';
 import { hasCheckpoint } from '../../../../src/extension/runs/runFolder';
 import { RunLauncher } from '../../../../src/extension/trainer/runLauncher';

@@ -64,6 +64,27 @@ describe('experiment code lenses', () => {
     );
   });
 
+  it('offers Run on Cluster beside Run when the executor is slurm, only in a trusted workspace', () => {
+    const input = { activity: { kind: 'idle' as const }, cluster: true, latestRun: null, now: ended };
+    assert.deepEqual(
+      experimentLenses({ ...input, trusted: true }).map((lens) => [lens.action, lens.title]),
+      [
+        ['run', '▶ Run experiment'],
+        ['run-on-cluster', '☁ Run on Cluster'],
+      ],
+    );
+    assert.ok(!experimentLenses({ ...input, trusted: false }).some((lens) => lens.action === 'run-on-cluster'));
+    const pending = { runDir: '/runs/demo/20261207-101500', runId: '20261207-101500', state: replayRunEvents([]) };
+    assert.equal(
+      experimentLenses({ ...input, trusted: true, latestRun: { ...pending, pendingJob: '41' } }).at(-1)?.title,
+      'Pending: SLURM job 41',
+    );
+    assert.equal(
+      experimentLenses({ ...input, trusted: true, latestRun: { ...pending, neverStarted: true } }).at(-1)?.title,
+      'Last run: never started (its SLURM job ended first)',
+    );
+  });
+
   it('offers only Run before the first run', () => {
     assert.deepEqual(
       experimentLenses({ activity: { kind: 'idle' }, trusted: true, latestRun: null, now: 0 }).map(

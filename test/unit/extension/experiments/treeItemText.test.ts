@@ -10,6 +10,13 @@ import {
 } from '../../../../src/extension/experiments/treeItemText';
 import type { RunItemInput } from '../../../../src/extension/experiments/treeItemText';
 import { completedRun, runEnded, runStarted } from '../../../support/runEvents';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../../../support/paths';
+
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+  contributes: { menus: Record<string, { command: string; when?: string }[]> };
+};
 
 const VALID =
   'name: demo\nmodel: { architecture: seed-cnn }\nsource: { dataset: { type: synthetic, task: source } }\ntarget: { dataset: { type: synthetic, task: target } }\n';
@@ -83,6 +90,25 @@ describe('tree items', () => {
     );
     const running = runItemSpec(run({ state: replayRunEvents([runStarted(0)]), controllable: true }));
     assert.match(running.tooltip, /keeps running if this window reloads or closes/);
+  });
+
+  it('shows a submitted run pending until its trainer starts, then running; both can be stopped (scancel)', () => {
+    const pending = runItemSpec(run({ state: replayRunEvents([]), slurmJob: { jobId: '41' } }));
+    assert.equal(pending.description, 'pending · SLURM job 41');
+    assert.equal(pending.icon.id, 'watch');
+    assert.equal(pending.contextValue, 'run.pending.slurm');
+    const running = runItemSpec(run({ state: replayRunEvents([runStarted(0)]), slurmJob: { jobId: '41' } }));
+    assert.equal(running.contextValue, 'run.running.slurm');
+    const stopWhen = (manifest.contributes.menus['view/item/context'] ?? []).find(
+      (item) => item.command === 'medtransfer.stopRun',
+    )?.when;
+    for (const value of [pending.contextValue, running.contextValue])
+      assert.ok(new RegExp(/viewItem =~ \/(.*)\/$/.exec(stopWhen ?? '')?.[1] ?? '^$').test(value), value);
+    const cancelled = runItemSpec(
+      run({ state: replayRunEvents([]), slurmJob: { jobId: '41', endedBeforeStart: 'SLURM job 41 was cancelled' } }),
+    );
+    assert.deepEqual([cancelled.description, cancelled.contextValue], ['never started', 'run.stopped']);
+    assert.match(cancelled.tooltip, /SLURM job 41 was cancelled/);
   });
 
   it('flags a run started elsewhere that went quiet', () => {

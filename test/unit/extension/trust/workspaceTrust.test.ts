@@ -46,6 +46,7 @@ describe('Restricted Mode guard', () => {
       'medtransfer.resumeRun',
       'medtransfer.resumeStudy',
       'medtransfer.runExperiment',
+      'medtransfer.runOnCluster',
       'medtransfer.runStudy',
     ]);
   });
@@ -71,5 +72,18 @@ describe('Restricted Mode guard', () => {
     const { properties } = manifest.contributes.configuration;
     assert.equal(properties['medtransfer.nodePath']?.scope, 'machine');
     assert.equal(properties['medtransfer.backendPaths']?.scope, 'machine');
+  });
+
+  it('lets no workspace choose the cluster: medtransfer.executor and medtransfer.slurm.* are machine-scoped and restricted', () => {
+    const { restrictedConfigurations } = manifest.capabilities.untrustedWorkspaces;
+    const { properties } = manifest.contributes.configuration;
+    const cluster = Object.keys(properties).filter(
+      (key) => key === 'medtransfer.executor' || key.startsWith('medtransfer.slurm.'),
+    );
+    assert.ok(cluster.length >= 2);
+    for (const key of cluster) {
+      assert.equal(properties[key]?.scope, 'machine', key);
+      assert.ok(restrictedConfigurations.includes(key), key);
+    }
   });
 });

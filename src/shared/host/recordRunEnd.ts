@@ -1,6 +1,7 @@
-// When a trainer dies without writing `run-ended` (killed, crashed, out of memory), the host
-// appends one for it, so the run folder (the source of truth) no longer reads as running to
-// every later reader: a reloaded window, the CLI, another machine.
+// When a trainer dies without writing `run-ended` (killed, crashed, out of memory), the extension
+// host appends one for it (as `medtransfer status` does for a SLURM job that sacct says ended), so
+// the run folder (the source of truth) no longer reads as running to every later reader: a
+// reloaded window, the CLI, another machine.
 import { existsSync } from 'node:fs';
 import { appendFile, open } from 'node:fs/promises';
 import { join } from 'node:path';

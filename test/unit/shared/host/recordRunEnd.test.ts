@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseEventLines } from '../../../../src/shared/run/eventLines';
 import { replayRunEvents } from '../../../../src/shared/run/runState';
-import { appendEventToRun, hostRunEndedEvent } from '../../../../src/extension/runs/recordRunEnd';
+import { appendEventToRun, hostRunEndedEvent } from '../../../../src/shared/host/recordRunEnd';
 import { batchEnded, runStarted, toJsonl } from '../../../support/runEvents';
 
 const root = mkdtempSync(join(tmpdir(), 'medtransfer-end-'));
