@@ -79,6 +79,19 @@ describe('a submitted run on SLURM', { skip: skipIfMissing(slurmClusterMissing()
     );
   });
 
+  it('`scancel --signal=KILL`: SLURM ends the job with SIGTERM first, so the trainer saves: stopped, resumable', async () => {
+    const runDir = submitRun(40, 'scancel-killed');
+    await firstEpochEnded(runDir);
+    const { jobId } = readJobFile(runDir);
+    // KILL reaches job.sh; SLURM then ends what is left of the job (the trainer) with SIGTERM, and
+    // SIGKILL only after its KillWait: the trainer has time to save, as on a plain scancel.
+    const killed = spawnSync('scancel', ['--signal=KILL', String(jobId)], { encoding: 'utf8' });
+    assert.equal(killed.status, 0, killed.stderr);
+    const row = await waitForStatus(runDir, ENDED);
+    assert.equal(row.status, 'stopped', JSON.stringify(row));
+    assert.ok(existsSync(join(runDir, 'checkpoint')), 'a checkpoint to resume from');
+  });
+
   it('requeued (--requeue): resumes by itself from its checkpoint and ends with the metrics of an uninterrupted run', async () => {
     const runDir = submitRun(20, 'requeued', ['--requeue']);
     await firstEpochEnded(runDir);
