@@ -686,7 +686,7 @@ describe('MedTransfer in VS Code (code-server)', () => {
           2,
         )}\n`,
       );
-      await workbench.treeRow(`${cluster.name} no runs`).click();
+      await workbench.clickTreeRow(`${cluster.name} no runs`);
       await workbench.waitForActiveTab(cluster.fileName);
       await workbench.codeLens('☁ Run on Cluster').click();
       const experimentRow = workbench.treeRow(`${cluster.name} `);
