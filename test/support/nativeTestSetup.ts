@@ -20,3 +20,29 @@ export async function useNativeKernels(addon: NativeAddon, native = true): Promi
   else unregisterNativeKernels();
   await tf.setBackend('wasm');
 }
+
+/** How often a kernel pair of the addon was called (through countingAddon). */
+export interface KernelCalls {
+  forward: number;
+  backward: number;
+}
+
+/** `addon` with its `forward` and `backward` functions counted into `calls`, to show the kernels ran. */
+export function countingAddon(
+  addon: NativeAddon,
+  names: { forward: keyof NativeAddon; backward: keyof NativeAddon },
+  calls: KernelCalls,
+): NativeAddon {
+  const counted = (name: keyof NativeAddon, key: keyof KernelCalls) => {
+    const original = addon[name] as (...args: unknown[]) => unknown;
+    return (...args: unknown[]) => {
+      calls[key]++;
+      return original.apply(addon, args);
+    };
+  };
+  return {
+    ...addon,
+    [names.forward]: counted(names.forward, 'forward'),
+    [names.backward]: counted(names.backward, 'backward'),
+  };
+}

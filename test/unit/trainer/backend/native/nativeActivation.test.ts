@@ -12,25 +12,16 @@ import { unregisterNativeKernels } from '../../../../../src/trainer/backend/nati
 import { FastActivation } from '../../../../../src/trainer/models/activation';
 import { hasClippedReluKernels } from '../../../../../src/trainer/models/clippedReluKernels';
 import { skipIfMissing } from '../../../../support/prerequisites';
-import { nativeAddonOrReason, useNativeKernels } from '../../../../support/nativeTestSetup';
+import type { KernelCalls } from '../../../../support/nativeTestSetup';
+import { countingAddon, nativeAddonOrReason, useNativeKernels } from '../../../../support/nativeTestSetup';
 import { relativeDifference, values } from '../../../../support/wasmTestSetup';
 
 const found = nativeAddonOrReason();
 const skip = skipIfMissing('reason' in found ? found.reason : false);
 
-const calls = { forward: 0, backward: 0 };
+const calls: KernelCalls = { forward: 0, backward: 0 };
 function counting(addon: NativeAddon): NativeAddon {
-  return {
-    ...addon,
-    clippedRelu: (...args) => {
-      calls.forward++;
-      addon.clippedRelu(...args);
-    },
-    clippedReluGrad: (...args) => {
-      calls.backward++;
-      addon.clippedReluGrad(...args);
-    },
-  };
+  return countingAddon(addon, { forward: 'clippedRelu', backward: 'clippedReluGrad' }, calls);
 }
 
 /** Inputs spread over [-8, 8), with exact 0s and 6s (the kinks) among them. */

@@ -19,26 +19,17 @@ import { buildClassifier } from '../../../../../src/trainer/models/classifier';
 import { SeededRandom } from '../../../../../src/trainer/random';
 import { FastBatchNormalization } from '../../../../../src/trainer/models/batchNormalization';
 import { skipIfMissing } from '../../../../support/prerequisites';
-import { nativeAddonOrReason, useNativeKernels } from '../../../../support/nativeTestSetup';
+import type { KernelCalls } from '../../../../support/nativeTestSetup';
+import { countingAddon, nativeAddonOrReason, useNativeKernels } from '../../../../support/nativeTestSetup';
 import { input, relativeDifference, values } from '../../../../support/wasmTestSetup';
 
 const TOLERANCE = 1e-4;
 const found = nativeAddonOrReason();
 const skip = skipIfMissing('reason' in found ? found.reason : false);
 
-const calls = { forward: 0, backward: 0 };
+const calls: KernelCalls = { forward: 0, backward: 0 };
 function counting(addon: NativeAddon): NativeAddon {
-  return {
-    ...addon,
-    batchNormForward: (...args) => {
-      calls.forward++;
-      addon.batchNormForward(...args);
-    },
-    batchNormBackward: (...args) => {
-      calls.backward++;
-      addon.batchNormBackward(...args);
-    },
-  };
+  return countingAddon(addon, { forward: 'batchNormForward', backward: 'batchNormBackward' }, calls);
 }
 
 /** Output, moving mean and variance, and the gradients of Σ output·w for the input, γ and β. */
