@@ -84,8 +84,12 @@ function topologicalOrder(model: LayersModel): SymbolicTensor[] {
 
 /**
  * Runs calls [from, to) of the graph with `fed` as the value of `fedTensor`, and returns the value of
- * `fetch`. In inference, values are disposed after their last use (as tfjs-layers does); in
- * training they are kept for the gradients, so call it inside tidy() or variableGrads().
+ * `fetch`. Every value is disposed after its last use, in training too: the gradient tape keeps its
+ * own handle on each tensor a gradient needs, so what is freed here is what no gradient reads (a
+ * batch norm's output that its ReLU does not save, say). tfjs-layers' executor keeps every layer's
+ * output until the model's call ends when training, so that a step of mobilenetv2 at 224 px
+ * peaked at ~210 MB an image instead of the ~120 MB the gradients need. In training, call it
+ * inside variableGrads() or tidy(), as the layers' own intermediate tensors are tidied there.
  */
 export function runCalls(
   graph: LayerGraph,
@@ -108,15 +112,14 @@ export function runCalls(
     });
     const output = call.layer.apply(inputs, kwargs);
     values.set(call.output.id, (Array.isArray(output) ? output[0] : output) as Tensor);
-    if (training) continue;
     for (const input of call.inputs) {
       const left = (uses.get(input.id) ?? 0) - 1;
       uses.set(input.id, left);
       const value = values.get(input.id);
-      if (left === 0 && input.id !== fedTensor.id && input.id !== fetch.id && value) {
-        value.dispose();
-        values.delete(input.id);
-      }
+      if (left !== 0 || input.id === fedTensor.id || input.id === fetch.id || !value) continue;
+      values.delete(input.id);
+      // A layer may hand back its input itself (dropout outside training): that value lives on.
+      if (![...values.values()].includes(value)) value.dispose();
     }
   }
   const result = values.get(fetch.id);

@@ -20,12 +20,13 @@ import {
   tensor,
   tensor1d,
   tidy,
-  variableGrads,
 } from '@tensorflow/tfjs-core';
 import type { NamedTensorMap, Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { Batch } from './batches';
 import { finiteGuard } from './finiteWeights';
+import { leanVariableGrads } from './leanGradients';
+import { releasingStepModel } from './releasingModel';
 
 /** What a step runs: a whole model on images, or the layers after its cached frozen features (frozenFeatures.ts). */
 export interface StepModel {
@@ -105,8 +106,8 @@ function partGradients(context: StepContext, batch: Batch, start: number, end: n
     const targets = oneHot(labels, context.classCount);
     const { classWeights } = context;
     let probabilities: Tensor | null = null;
-    const { value, grads } = variableGrads(() => {
-      const output = context.model.apply(images, { training: true }) as Tensor;
+    const { value, grads } = leanVariableGrads(() => {
+      const output = releasingStepModel(context.model).apply(images, { training: true }) as Tensor;
       probabilities = keep(output);
       const perImage = neg(sum(mul(targets, log(clipByValue(output, 1e-7, 1 - 1e-7))), -1));
       const weighted = classWeights ? mul(perImage, gather(classWeights, labels)) : perImage;

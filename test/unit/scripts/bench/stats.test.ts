@@ -142,7 +142,7 @@ describe('selectModels', () => {
     );
   });
 
-  it('gives torchvision backbones batch 32 (mobilenetv2 at 224: 8) and 128-image epochs, the others the protocol', () => {
+  it('gives torchvision backbones batch 32 and 128-image epochs, the others the protocol', () => {
     const [small] = selectModels(['seed-cnn-32']);
     const [resnet] = selectModels(['resnet18']);
     const [large] = selectModels(['mobilenetv2']);
@@ -150,7 +150,7 @@ describe('selectModels', () => {
     assert.deepEqual(protocolFor(small, FULL_PROTOCOL), FULL_PROTOCOL);
     assert.equal(protocolFor(resnet, FULL_PROTOCOL).batchSize, 32);
     const protocol = protocolFor(large, FULL_PROTOCOL);
-    assert.equal(protocol.batchSize, 8);
+    assert.equal(protocol.batchSize, 32);
     assert.equal(protocol.imagesPerEpoch, 128);
     assert.equal(protocol.budgetSeconds, FULL_PROTOCOL.budgetSeconds * 3);
   });
