@@ -9,6 +9,9 @@
 //   --wasm-threads       also time wasm on every core: tfjs-backend-wasm's threaded build, which
 //                        the trainer does not load yet (threadedWasm.ts: the experiment)
 //   --wait-quiet S       before each row wait up to S seconds for other processes to go quiet
+//   --pytorch-malloc M   tuned (default): PyTorch's glibc malloc never maps blocks of its own
+//                        (MALLOC_MMAP_MAX_=0), so freed activations are not page-faulted in again
+//                        every step; default: glibc as it comes; both: a row each
 //   --skip-pytorch, --skip-pipeline, --skip-profile
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -139,7 +142,24 @@ function tfjsRow(
   );
 }
 
-function pytorchRow(model: BenchModel, threads: number, protocol: Protocol, profile: boolean): Promise<BenchRow> {
+/**
+ * glibc's malloc as PyTorch gets it: `default`, or `tuned` never to serve a block by mmap (and never
+ * to trim the heap), so that activations freed at the end of a step are reused by the next instead
+ * of being unmapped and page-faulted in again. On these VMs that refaulting took PyTorch's seed-cnn
+ * row from ~3,200 to ~350 images/s (910,000 minor faults against 47,000); the tuned row is the
+ * stronger reference, the one the ratios use.
+ */
+type PytorchMalloc = 'tuned' | 'default';
+
+const TUNED_MALLOC = { MALLOC_MMAP_MAX_: '0', MALLOC_TRIM_THRESHOLD_: String(2 ** 36) };
+
+function pytorchRow(
+  model: BenchModel,
+  threads: number,
+  protocol: Protocol,
+  profile: boolean,
+  malloc: PytorchMalloc,
+): Promise<BenchRow> {
   const request = JSON.stringify({
     model: model.id,
     architecture: model.architecture,
@@ -149,15 +169,31 @@ function pytorchRow(model: BenchModel, threads: number, protocol: Protocol, prof
     profile,
   });
   // OpenMP and MKL read their thread counts when the library loads, before set_num_threads.
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  const env = {
+    ...process.env,
+    OMP_NUM_THREADS: String(threads),
+    MKL_NUM_THREADS: String(threads),
+    ...(malloc === 'tuned' ? TUNED_MALLOC : {}),
+  };
+  const backend = malloc === 'tuned' ? 'pytorch' : 'pytorch-glibc-default';
   return measuredRow(
     () =>
       runChild<BenchRow>(SYSTEM_PYTHON, [join(SCRIPT_DIR, 'pytorchBench.py'), request], {
         timeoutSeconds: protocol.budgetSeconds * 4 + 120,
         env,
       }),
-    (error) => ({ model: model.id, backend: 'pytorch', framework: 'pytorch', status: 'failed', threads, error }),
-  );
+    (error) => ({ model: model.id, backend, framework: 'pytorch', status: 'failed', threads, error }),
+  ).then((row) => ({
+    ...row,
+    backend,
+    notes: [...(row.notes ?? []), malloc === 'tuned' ? 'glibc malloc without mmap' : 'glibc malloc defaults'],
+  }));
+}
+
+function pytorchMallocs(value: string | undefined): PytorchMalloc[] {
+  if (value === 'tuned' || value === 'default') return [value];
+  if (value === 'both') return ['tuned', 'default'];
+  throw new Error(`--pytorch-malloc takes tuned, default or both, not ${value}`);
 }
 
 async function main(): Promise<void> {
@@ -172,10 +208,12 @@ async function main(): Promise<void> {
       'skip-profile': { type: 'boolean', default: false },
       'wait-quiet': { type: 'string', default: '0' },
       'wasm-threads': { type: 'boolean', default: false },
+      'pytorch-malloc': { type: 'string', default: 'tuned' },
     },
   });
   quietWait = Number(values['wait-quiet']);
   if (!Number.isFinite(quietWait) || quietWait < 0) throw new Error('--wait-quiet takes a number of seconds');
+  const mallocs = pytorchMallocs(values['pytorch-malloc']);
   const started = performance.now();
   const protocol = values.quick ? QUICK_PROTOCOL : FULL_PROTOCOL;
   const models = selectModels(list(values.models));
@@ -208,8 +246,9 @@ async function main(): Promise<void> {
       // Ours (wasm runs one thread in Node), then every core for reference.
       const ours = rows.filter((row) => row.model === model.id && row.status === 'ok').map((row) => row.threads ?? 1);
       const threads = [...new Set([...(ours.length > 0 ? ours : [1]), availableParallelism()])].sort((a, b) => a - b);
-      for (const count of threads)
-        rows.push(await pytorchRow(model, count, modelProtocol, profile && ours.includes(count)));
+      for (const malloc of mallocs)
+        for (const count of threads)
+          rows.push(await pytorchRow(model, count, modelProtocol, profile && ours.includes(count), malloc));
     }
   }
   const unavailableRows: BenchRow[] = [

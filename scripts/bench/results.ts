@@ -27,7 +27,7 @@ export interface RowProtocol {
 
 export interface BenchRow {
   model: string;
-  /** tfjs backend name, or `pytorch`. */
+  /** tfjs backend name, `pytorch` (glibc malloc tuned, main.ts) or `pytorch-glibc-default`. */
   backend: string;
   framework: 'tfjs' | 'pytorch';
   status: 'ok' | 'unavailable' | 'skipped' | 'failed';

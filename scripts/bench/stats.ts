@@ -31,7 +31,10 @@ export interface RowRatio {
  * fair comparison); where PyTorch ran with no such count, none.
  */
 export function pairRatios(rows: readonly BenchRow[]): RowRatio[] {
-  const torch = rows.filter((row) => row.framework === 'pytorch' && row.status === 'ok');
+  // The tuned-allocator rows (backend `pytorch`) first: the stronger reference (main.ts).
+  const torch = rows
+    .filter((row) => row.framework === 'pytorch' && row.status === 'ok')
+    .sort((a, b) => Number(b.backend === 'pytorch') - Number(a.backend === 'pytorch'));
   return rows
     .filter((row) => row.framework === 'tfjs' && row.status === 'ok')
     .flatMap((row) => {

@@ -78,6 +78,18 @@ describe('pairRatios', () => {
   it('skips models whose PyTorch row did not run', () => {
     assert.equal(pairRatios(rows).length, 1);
   });
+
+  it('compares with the tuned-allocator PyTorch row where glibc-default rows come first', () => {
+    const defaultMalloc = row({
+      model: 'seed-cnn-32x32x3',
+      backend: 'pytorch-glibc-default',
+      framework: 'pytorch',
+      trainImagesPerSecond: 400,
+      inferenceImagesPerSecond: 1000,
+    });
+    const [seed] = pairRatios([defaultMalloc, ...rows]);
+    assert.equal(seed?.train, 0.4);
+  });
 });
 
 describe('fitEpoch', () => {
