@@ -98,7 +98,12 @@ export async function runTfjsBench(request: TfjsBenchRequest): Promise<BenchRow>
     classCount: protocol.classCount,
     classWeights: null,
     optimizer: createOptimizer('adam', protocol.learningRate),
+    ...(backend === 'wasm' && model.wasmMicroBatchSize !== undefined
+      ? { microBatchSize: model.wasmMicroBatchSize }
+      : {}),
   };
+  // Said in the row's label, as the table shows it: not the same step as the full batch at once.
+  if (context.microBatchSize !== undefined) row.backend = `${backend} (micro-batches of ${context.microBatchSize})`;
   const random = new SeededRandom(3);
   const fullSet = syntheticSet(model, protocol.imagesPerEpoch, protocol.classCount, 2);
 
