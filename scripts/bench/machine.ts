@@ -84,3 +84,28 @@ export function machineLine(machine: MachineInfo): string {
   const load = `load ${machine.loadAtStart.toFixed(2)}${machine.loadAtEnd === undefined ? '' : ` → ${machine.loadAtEnd.toFixed(2)}`}`;
   return `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}; ${tfjs}; PyTorch ${machine.torch ?? 'not installed'}; ${load}`;
 }
+
+/**
+ * What the cores do at best: a large float32 matrix product (2048², PyTorch's GEMM) with `threads`
+ * threads, FLOP/s, best of five; null without torch. The practical ceiling for convolutions, which
+ * oneDNN and PyTorch run as GEMM-like loops.
+ */
+export function measureGemmPeak(threads: number): number | null {
+  const script = [
+    'import time, torch',
+    `torch.set_num_threads(${threads})`,
+    'a, b = torch.randn(2048, 2048), torch.randn(2048, 2048)',
+    'for _ in range(2): a @ b',
+    'best = 0.0',
+    'for _ in range(5):',
+    '    started = time.perf_counter(); a @ b; best = max(best, 2 * 2048 ** 3 / (time.perf_counter() - started))',
+    'print(best)',
+  ].join('\n');
+  const probe = spawnSync(SYSTEM_PYTHON, ['-c', script], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, OMP_NUM_THREADS: String(threads) },
+  });
+  const flops = Number(probe.stdout.trim());
+  return probe.status === 0 && Number.isFinite(flops) ? flops : null;
+}

@@ -23,13 +23,14 @@ import type { ProbeResult } from './backendProbe';
 import { runChild } from './childProcess';
 import type { ChildOutcome } from './childProcess';
 import { otherLoad, readCpuTimes, waitForQuiet } from './cpuLoad';
-import { SYSTEM_PYTHON, describeMachine, machineLine } from './machine';
+import { SYSTEM_PYTHON, describeMachine, machineLine, measureGemmPeak } from './machine';
+import { TRAINING_FLOPS_FACTOR } from './flops';
 import { FULL_PROTOCOL, QUICK_PROTOCOL, protocolFor, selectModels } from './models';
 import type { BenchModel, Protocol } from './models';
 import type { PipelineBreakdown } from './pipelineBreakdown';
 import type { BenchRow } from './results';
 import { pairRatios } from './stats';
-import { formatRate, formatShare, pipelineTable, problemLines, profileLine, resultsTable } from './table';
+import { formatRate, formatShare, limitLines, pipelineTable, problemLines, profileLine, resultsTable } from './table';
 import { errorMessage } from '../../src/shared/errors/errorMessage';
 
 /** The bench runs from source through tsx, as CommonJS: __dirname is this folder. */
@@ -278,6 +279,15 @@ async function main(): Promise<void> {
     progress(`  ${outcome.ok ? `${outcome.value.totalSeconds.toFixed(1)} s run` : `failed: ${outcome.error}`}`);
   }
 
+  const gemmPeaks = new Map<number, number>();
+  if (machine.torch !== null) {
+    progress('GEMM peak: a 2048² float32 matrix product in PyTorch at each thread count');
+    if (quietWait > 0) await waitForQuiet(quietWait);
+    for (const threads of [...new Set([1, availableParallelism()])]) {
+      const peak = measureGemmPeak(threads);
+      if (peak !== null) gemmPeaks.set(threads, peak);
+    }
+  }
   machine.loadAtEnd = loadavg()[0] ?? 0;
   const allRows = [...rows, ...unavailableRows];
   const report = markdownReport({
@@ -287,6 +297,7 @@ async function main(): Promise<void> {
     pipeline,
     pipelineError,
     quick: values.quick,
+    gemmPeaks,
   });
   const out = resolve(values.out);
   mkdirSync(dirname(out), { recursive: true });
@@ -297,6 +308,7 @@ async function main(): Promise<void> {
     protocol,
     rows: allRows,
     ratios: pairRatios(rows),
+    gemmPeakFlops: Object.fromEntries(gemmPeaks),
     pipeline,
     pipelineError,
     seconds: (performance.now() - started) / 1000,
@@ -313,6 +325,7 @@ interface ReportParts {
   pipeline: PipelineBreakdown | null;
   pipelineError: string | null;
   quick: boolean;
+  gemmPeaks: ReadonlyMap<number, number>;
 }
 
 function markdownReport(parts: ReportParts): string {
@@ -335,6 +348,14 @@ function markdownReport(parts: ReportParts): string {
     );
     for (const row of profiled) if (row.profile) lines.push(profileLine(row, row.profile));
   }
+  const limits = limitLines(parts.rows, parts.gemmPeaks);
+  if (limits.length > 0)
+    lines.push(
+      '',
+      `The physical limit (convolution and dense FLOPs, a training step ${TRAINING_FLOPS_FACTOR}× the forward pass's, ` +
+        'over the measured GEMM peak):',
+      ...limits,
+    );
   if (parts.pipeline) {
     const p = parts.pipeline;
     lines.push(

@@ -50,6 +50,8 @@ export interface BenchRow {
   leakedTensorsPerEpoch?: number;
   profile?: StepProfile;
   parameters?: number;
+  /** tfjs only: FLOPs of the forward pass for one image, convolutions and dense layers (flops.ts). */
+  forwardFlops?: number;
   /** CPU seconds the measuring process used (user + system, all its threads). */
   cpuSeconds?: number;
   /** Share of the machine (0–1) that other processes used while this row ran. */

@@ -1,4 +1,5 @@
 // The markdown tables the bench prints and the README quotes.
+import { TRAINING_FLOPS_FACTOR } from './flops';
 import type { PipelineBreakdown } from './pipelineBreakdown';
 import type { BenchRow, StepProfile } from './results';
 import { pairRatios } from './stats';
@@ -129,4 +130,37 @@ export function profileLine(row: BenchRow, profile: StepProfile, count = 6): str
     .join('; ');
   const share = profile.stepMs > 0 ? formatShare(profile.kernelMs / profile.stepMs) : '–';
   return `- ${row.model}, ${row.backend} (${row.threads ?? '?'} thread${row.threads === 1 ? '' : 's'}): step ${profile.stepMs.toFixed(1)} ms profiled, ${share} in kernels; heaviest (ms/step): ${kernels}`;
+}
+
+/**
+ * The physical limit of each model: its FLOPs an image (flops.ts) over the measured GEMM peak at
+ * each thread count, and each row's share of it. One line a model and thread count.
+ */
+export function limitLines(rows: readonly BenchRow[], gemmPeaks: ReadonlyMap<number, number>): string[] {
+  const lines: string[] = [];
+  const models = [...new Set(rows.map((row) => row.model))];
+  for (const model of models) {
+    const forward = rows.find((row) => row.model === model && row.forwardFlops !== undefined)?.forwardFlops;
+    if (forward === undefined || forward <= 0) continue;
+    const training = forward * TRAINING_FLOPS_FACTOR;
+    for (const [threads, peak] of [...gemmPeaks].sort((a, b) => a[0] - b[0])) {
+      const trainLimit = peak / training;
+      const inferLimit = peak / forward;
+      const measured = rows
+        .filter((row) => row.model === model && row.status === 'ok' && (row.threads ?? 1) === threads)
+        .map(
+          (row) =>
+            `${row.backend} ${formatRate(row.trainImagesPerSecond)} (${formatShare((row.trainImagesPerSecond ?? 0) / trainLimit)})` +
+            ` / ${formatRate(row.inferenceImagesPerSecond)} (${formatShare((row.inferenceImagesPerSecond ?? 0) / inferLimit)})`,
+        );
+      if (measured.length === 0) continue;
+      lines.push(
+        `- ${model}, ${threads} thread${threads === 1 ? '' : 's'}: ${(forward / 1e9).toFixed(3)} GFLOP forward an image, ` +
+          `${(training / 1e9).toFixed(3)} a training image; at the GEMM peak (${(peak / 1e9).toFixed(0)} GFLOP/s) ` +
+          `at most ${formatRate(trainLimit)} training / ${formatRate(inferLimit)} inference images/s; ` +
+          `measured train / infer (share of the limit): ${measured.join('; ')}`,
+      );
+    }
+  }
+  return lines;
 }

@@ -17,6 +17,7 @@ import { SeededRandom } from '../../src/trainer/random';
 import { BatchIterator } from '../../src/trainer/training/batches';
 import { createOptimizer } from '../../src/trainer/training/optimizers';
 import { predictProbabilities } from '../../src/trainer/training/predict';
+import { forwardFlopsPerImage } from './flops';
 import { profileKernels } from './kernelProfile';
 import { fitEpoch } from './models';
 import type { BenchModel, Protocol } from './models';
@@ -91,6 +92,7 @@ export async function runTfjsBench(request: TfjsBenchRequest): Promise<BenchRow>
     new SeededRandom(1),
   );
   row.parameters = countParams(classifier.weights);
+  row.forwardFlops = forwardFlopsPerImage(classifier);
   const context: StepContext = {
     model: classifier,
     shape: model.inputShape,
