@@ -25,6 +25,8 @@ import { SeededRandom } from '../../../../src/trainer/random';
 import { leanVariableGrads } from '../../../../src/trainer/training/leanGradients';
 import { releasingStepModel } from '../../../../src/trainer/training/releasingModel';
 import { maxDifference } from '../../../support/dataHelpers';
+import { nativeAddonOrReason, useNativeKernels } from '../../../support/nativeTestSetup';
+import { skipIfMissing } from '../../../support/prerequisites';
 import { useWasm } from '../../../support/wasmTestSetup';
 
 before(useWasm);
@@ -147,3 +149,26 @@ describe('the memory-lean training step', () => {
     weights.dispose();
   });
 });
+
+const found = nativeAddonOrReason();
+
+describe(
+  'the memory-lean training step on the native kernels',
+  { skip: skipIfMissing('reason' in found ? found.reason : false) },
+  () => {
+    before(async () => {
+      if ('addon' in found) await useNativeKernels(found.addon);
+    });
+
+    // Batch norm's native kernel has three outputs (two without a gradient), ReLU6 saves its output.
+    for (const architecture of ['resnet18', 'mobilenetv2'] as const) {
+      it(`${architecture} at 32×32×3: the same gradients bit for bit, no tensor left, a lower peak`, async () => {
+        const [plain, lean] = await compareOnModel(architecture, [32, 32, 3], 0);
+        if (!plain || !lean) throw new Error('nothing computed');
+        assertSameGradients(plain, lean);
+        assert.equal(lean.tensorsLeft, 0);
+        assert.ok(lean.peakBytes < plain.peakBytes * 0.8, `peak ${lean.peakBytes} vs ${plain.peakBytes}`);
+      });
+    }
+  },
+);
