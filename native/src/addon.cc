@@ -9,6 +9,7 @@
 #include "activation.h"
 #include "batchNorm.h"
 #include "convolution.h"
+#include "reduction.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
 namespace {
@@ -228,6 +229,19 @@ napi_value ClippedReluGrad(napi_env env, napi_callback_info info) {
   });
 }
 
+// channelSum(rows, channels, x, out)
+napi_value ChannelSum(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[4];
+    arguments(env, info, argv);
+    const size_t rows = product({intArg(env, argv[0], "rows")});
+    const size_t channels = product({intArg(env, argv[1], "channels")});
+    medtransfer::channelSum(rows, channels, typedArray<float>(env, argv[2], napi_float32_array, rows * channels, "x"),
+                            typedArray<float>(env, argv[3], napi_float32_array, channels, "out"));
+    return nullptr;
+  });
+}
+
 void setProperty(napi_env env, napi_value object, const char* name, napi_value value) {
   check(env, napi_set_named_property(env, object, name, value), name);
 }
@@ -261,6 +275,7 @@ napi_value Init(napi_env env, napi_value exports) {
        nullptr},
       {"clippedRelu", nullptr, ClippedRelu, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"clippedReluGrad", nullptr, ClippedReluGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"channelSum", nullptr, ChannelSum, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"about", nullptr, About, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

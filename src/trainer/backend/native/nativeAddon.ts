@@ -71,6 +71,8 @@ export interface NativeAddon {
   clippedRelu(count: number, max: number, x: Float32Array, y: Float32Array): void;
   /** dx = dy where 0 < y < max, else 0, over `count` values. */
   clippedReluGrad(count: number, max: number, dy: Float32Array, y: Float32Array, dx: Float32Array): void;
+  /** out[c] = the sum of x[r · channels + c] over the rows: a bias's gradient. */
+  channelSum(rows: number, channels: number, x: Float32Array, out: Float32Array): void;
   about(): NativeAbout;
 }
 
@@ -82,6 +84,7 @@ const ADDON_FUNCTIONS = [
   'batchNormImplementation',
   'clippedRelu',
   'clippedReluGrad',
+  'channelSum',
   'about',
 ] as const;
 

@@ -1,7 +1,7 @@
 // Puts the native kernels in place of the wasm backend's (or MedTransfer's wasm gradient kernels),
 // adds the batch normalisation and clipped-ReLU kernels wasm has no counterpart of, and takes them out again, so that `backend: wasm` in the same process is plain wasm. Call after
 // registerWasmGradientKernels: those become the fallback of ours.
-import { registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { Sum, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { findWasmKernel } from '../wasmGradients/registerWasmGradientKernels';
 import { registerBatchNormGradient } from '../../models/batchNormKernels';
@@ -10,6 +10,7 @@ import { NATIVE_ACTIVATION_KERNEL_NAMES, nativeActivationKernelConfig } from './
 import type { NativeAddon } from './nativeAddon';
 import { NATIVE_BATCH_NORM_KERNEL_NAMES, nativeBatchNormKernelConfig } from './nativeBatchNormKernels';
 import { NATIVE_CONV_KERNEL_NAMES, nativeConvKernelConfig } from './nativeConvKernels';
+import { nativeSumKernelConfig } from './nativeSumKernel';
 
 /** The kernels ours replaced (undefined: there was none), while ours are in place. */
 let replaced: Map<string, KernelConfig | undefined> | undefined;
@@ -35,6 +36,12 @@ export function registerNativeKernels(addon: NativeAddon): string[] {
   for (const kernelName of NATIVE_ACTIVATION_KERNEL_NAMES) {
     previous.set(kernelName, undefined);
     registerKernel(nativeActivationKernelConfig(kernelName, addon));
+  }
+  const builtInSum = findWasmKernel(Sum);
+  if (builtInSum !== undefined) {
+    previous.set(Sum, builtInSum);
+    unregisterKernel(Sum, 'wasm');
+    registerKernel(nativeSumKernelConfig(addon, builtInSum));
   }
   replaced = previous;
   return [...previous.keys()];

@@ -1,0 +1,45 @@
+// `Sum` on the wasm backend where it reduces every axis but the last of a float32 tensor (a bias's
+// gradient: the seed CNN's convolutions and every dense layer), by the addon's one-pass channel sum;
+// every other reduction goes to the kernel it replaced. tfjs-backend-wasm transposes the reduced
+// axes last first (a copy of the whole tensor): 3 ms of a seed-cnn step for its first layer's bias.
+import { Sum } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { wasmHeapBackend } from '../wasmGradients/wasmHeap';
+import type { NativeAddon } from './nativeAddon';
+
+interface SumAttrs {
+  axis?: number | number[];
+  keepDims?: boolean;
+}
+
+/** The reduced axes, each in [0, rank), sorted; null where they are not all but the last. */
+function leadingAxes(rank: number, axis: number | number[] | undefined): number[] | null {
+  if (axis === undefined) return null;
+  const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)))].sort(
+    (a, b) => a - b,
+  );
+  const leading = axes.length === rank - 1 && rank >= 2 && axes.every((a, index) => a === index);
+  return leading ? axes : null;
+}
+
+function sumKernel(addon: NativeAddon, builtIn: KernelConfig): KernelFunc {
+  return (args) => {
+    const x = args.inputs['x'] as TensorInfo | undefined;
+    const attrs = args.attrs as SumAttrs | undefined;
+    if (x === undefined || x.dtype !== 'float32' || leadingAxes(x.shape.length, attrs?.axis) === null)
+      return builtIn.kernelFunc(args);
+    const channels = x.shape[x.shape.length - 1] ?? 1;
+    const rows = x.shape.slice(0, -1).reduce((product, extent) => product * extent, 1);
+    const wasm = wasmHeapBackend(Sum, args.backend);
+    const shape = attrs?.keepDims === true ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels];
+    const out = wasm.makeOutput(shape, 'float32');
+    const view = (info: TensorInfo) => wasm.typedArrayFromHeap(info) as Float32Array;
+    addon.channelSum(rows, channels, view(x), view(out));
+    return out;
+  };
+}
+
+/** Sum on wasm: the addon's channel sum for bias gradients, `builtIn` for the rest. */
+export function nativeSumKernelConfig(addon: NativeAddon, builtIn: KernelConfig): KernelConfig {
+  return { kernelName: Sum, backendName: 'wasm', kernelFunc: sumKernel(addon, builtIn) };
+}
