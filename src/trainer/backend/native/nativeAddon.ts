@@ -71,6 +71,14 @@ export interface NativeAddon {
   clippedRelu(count: number, max: number, x: Float32Array, y: Float32Array): void;
   /** dx = dy where 0 < y < max, else 0, over `count` values. */
   clippedReluGrad(count: number, max: number, dy: Float32Array, y: Float32Array, dx: Float32Array): void;
+  /**
+   * Pooling on NHWC arrays; `shape` holds 12 numbers (see poolShape.ts). maxPool and avgPool write
+   * y; maxPoolGrad finds each window's maximum in x again and writes dx; avgPoolGrad writes dx.
+   */
+  maxPool(shape: Int32Array, x: Float32Array, y: Float32Array): void;
+  maxPoolGrad(shape: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  avgPool(shape: Int32Array, x: Float32Array, y: Float32Array): void;
+  avgPoolGrad(shape: Int32Array, dy: Float32Array, dx: Float32Array): void;
   about(): NativeAbout;
 }
 
@@ -82,6 +90,10 @@ const ADDON_FUNCTIONS = [
   'batchNormImplementation',
   'clippedRelu',
   'clippedReluGrad',
+  'maxPool',
+  'maxPoolGrad',
+  'avgPool',
+  'avgPoolGrad',
   'about',
 ] as const;
 
