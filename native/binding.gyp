@@ -2,7 +2,15 @@
   "targets": [
     {
       "target_name": "medtransfer_native",
-      "sources": ["src/activation.cc", "src/addon.cc", "src/batchNorm.cc", "src/context.cc", "src/convolution.cc", "src/pooling.cc"],
+      "sources": [
+        "src/activation.cc",
+        "src/addon.cc",
+        "src/batchNorm.cc",
+        "src/context.cc",
+        "src/convolution.cc",
+        "src/matmul.cc",
+        "src/pooling.cc"
+      ],
       "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-fopenmp"],
       "cflags_cc!": ["-fno-exceptions"],
       "ldflags": ["-fopenmp", "-Wl,--disable-new-dtags", "-Wl,-rpath,'$$ORIGIN/lib'"],
