@@ -2,7 +2,16 @@
   "targets": [
     {
       "target_name": "medtransfer_native",
-      "sources": ["src/activation.cc", "src/addon.cc", "src/batchNorm.cc", "src/context.cc", "src/convolution.cc", "src/reduction.cc"],
+      "sources": [
+        "src/activation.cc",
+        "src/addon.cc",
+        "src/batchNorm.cc",
+        "src/context.cc",
+        "src/convolution.cc",
+        "src/matmul.cc",
+        "src/pooling.cc",
+        "src/reduction.cc"
+      ],
       "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-fopenmp"],
       "cflags_cc!": ["-fno-exceptions"],
       "ldflags": ["-fopenmp", "-Wl,--disable-new-dtags", "-Wl,-rpath,'$$ORIGIN/lib'"],

@@ -10,6 +10,8 @@
 #include "batchNorm.h"
 #include "convolution.h"
 #include "reduction.h"
+#include "matmul.h"
+#include "pooling.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
 namespace {
@@ -19,9 +21,13 @@ using medtransfer::ConvBuffers;
 using medtransfer::ConvEpilogue;
 using medtransfer::ConvPass;
 using medtransfer::ConvShape;
+using medtransfer::MatMulShape;
 using medtransfer::NormShape;
+using medtransfer::PoolShape;
 
 constexpr size_t kShapeFields = 18;
+constexpr size_t kPoolShapeFields = 12;
+constexpr size_t kMatMulShapeFields = 8;
 
 struct JsError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -242,6 +248,72 @@ napi_value ChannelSum(napi_env env, napi_callback_info info) {
   });
 }
 
+PoolShape poolShapeArg(napi_env env, napi_value value) {
+  const int32_t* f = typedArray<int32_t>(env, value, napi_int32_array, kPoolShapeFields, "shape");
+  return PoolShape{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11]};
+}
+
+size_t poolInSize(const PoolShape& s) { return product({s.batch, s.inHeight, s.inWidth, s.channels}); }
+
+size_t poolOutSize(const PoolShape& s) { return product({s.batch, s.outHeight, s.outWidth, s.channels}); }
+
+// maxPool(shape: Int32Array(12), x, y) and avgPool(shape, x, y)
+template <void (*Pool)(const PoolShape&, const float*, float*)>
+napi_value PoolForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[3];
+    arguments(env, info, argv);
+    const PoolShape s = poolShapeArg(env, argv[0]);
+    Pool(s, typedArray<float>(env, argv[1], napi_float32_array, poolInSize(s), "x"),
+         typedArray<float>(env, argv[2], napi_float32_array, poolOutSize(s), "y"));
+    return nullptr;
+  });
+}
+
+// maxPoolGrad(shape, x, dy, dx)
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[4];
+    arguments(env, info, argv);
+    const PoolShape s = poolShapeArg(env, argv[0]);
+    medtransfer::maxPoolGrad(s, typedArray<float>(env, argv[1], napi_float32_array, poolInSize(s), "x"),
+                             typedArray<float>(env, argv[2], napi_float32_array, poolOutSize(s), "dy"),
+                             typedArray<float>(env, argv[3], napi_float32_array, poolInSize(s), "dx"));
+    return nullptr;
+  });
+}
+
+// avgPoolGrad(shape, dy, dx)
+napi_value AvgPoolGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[3];
+    arguments(env, info, argv);
+    const PoolShape s = poolShapeArg(env, argv[0]);
+    medtransfer::avgPoolGrad(s, typedArray<float>(env, argv[1], napi_float32_array, poolOutSize(s), "dy"),
+                             typedArray<float>(env, argv[2], napi_float32_array, poolInSize(s), "dx"));
+    return nullptr;
+  });
+}
+
+// matMul(shape: Int32Array(8), a, b, out, bias | null, activation, alpha)
+napi_value MatMul(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[7];
+    arguments(env, info, argv);
+    const int32_t* f = typedArray<int32_t>(env, argv[0], napi_int32_array, kMatMulShapeFields, "shape");
+    const MatMulShape s{f[0], f[1], f[2], f[3], f[4], f[5], f[6] != 0, f[7] != 0};
+    const float* bias = nullptr;
+    if (!isNullish(env, argv[4])) {
+      bias = typedArray<float>(env, argv[4], napi_float32_array, product({s.n}), "bias");
+    }
+    medtransfer::matMul(s, typedArray<float>(env, argv[1], napi_float32_array, product({s.batchA, s.m, s.k}), "a"),
+                        typedArray<float>(env, argv[2], napi_float32_array, product({s.batchB, s.k, s.n}), "b"),
+                        typedArray<float>(env, argv[3], napi_float32_array, product({s.batch, s.m, s.n}), "out"), bias,
+                        epilogueArgs(env, argv[5], argv[6]));
+    return nullptr;
+  });
+}
+
 void setProperty(napi_env env, napi_value object, const char* name, napi_value value) {
   check(env, napi_set_named_property(env, object, name, value), name);
 }
@@ -276,6 +348,11 @@ napi_value Init(napi_env env, napi_value exports) {
       {"clippedRelu", nullptr, ClippedRelu, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"clippedReluGrad", nullptr, ClippedReluGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"channelSum", nullptr, ChannelSum, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"maxPool", nullptr, PoolForward<medtransfer::maxPool>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"avgPool", nullptr, PoolForward<medtransfer::avgPool>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"avgPoolGrad", nullptr, AvgPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"about", nullptr, About, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

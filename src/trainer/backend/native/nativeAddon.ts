@@ -73,6 +73,27 @@ export interface NativeAddon {
   clippedReluGrad(count: number, max: number, dy: Float32Array, y: Float32Array, dx: Float32Array): void;
   /** out[c] = the sum of x[r · channels + c] over the rows: a bias's gradient. */
   channelSum(rows: number, channels: number, x: Float32Array, out: Float32Array): void;
+  /**
+   * Pooling on NHWC arrays; `shape` holds 12 numbers (see poolShape.ts). maxPool and avgPool write
+   * y; maxPoolGrad finds each window's maximum in x again and writes dx; avgPoolGrad writes dx.
+   */
+  maxPool(shape: Int32Array, x: Float32Array, y: Float32Array): void;
+  maxPoolGrad(shape: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  avgPool(shape: Int32Array, x: Float32Array, y: Float32Array): void;
+  avgPoolGrad(shape: Int32Array, dy: Float32Array, dx: Float32Array): void;
+  /**
+   * out = activation(a·b + bias) for each of a batch of products; `shape` holds 8 numbers (see
+   * nativeMatMulKernels.ts); activation codes as for convolution.
+   */
+  matMul(
+    shape: Int32Array,
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    bias: Float32Array | null,
+    activation: number,
+    alpha: number,
+  ): void;
   about(): NativeAbout;
 }
 
@@ -85,6 +106,11 @@ const ADDON_FUNCTIONS = [
   'clippedRelu',
   'clippedReluGrad',
   'channelSum',
+  'maxPool',
+  'maxPoolGrad',
+  'avgPool',
+  'avgPoolGrad',
+  'matMul',
   'about',
 ] as const;
 

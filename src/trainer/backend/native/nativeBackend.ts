@@ -1,6 +1,7 @@
-// `native`: the wasm backend with its convolutions (forward and gradients, plain and depthwise)
-// run by MedTransfer's oneDNN addon on all cores. Everything else stays on wasm, and the tensors
-// stay on the wasm heap. Without the addon (not built, turned off by MEDTRANSFER_NATIVE=0, or
+// `native`: the wasm backend with its convolutions (forward and gradients, plain and depthwise),
+// batch normalisation, ReLU/ReLU6, pooling and matrix products run by MedTransfer's addon (oneDNN
+// and loops of our own) on all cores. Everything else stays on wasm, and the tensors stay on the
+// wasm heap. Without the addon (not built, turned off by MEDTRANSFER_NATIVE=0, or
 // failing to load) `auto` goes on to plain wasm and says why.
 import type { BackendActivator, BackendAttempt } from '../backendAttempt';
 import { wasmActivator } from '../wasmBackend';

@@ -22,12 +22,17 @@ function leadingAxes(rank: number, axis: number | number[] | undefined): number[
   return leading ? axes : null;
 }
 
-function sumKernel(addon: NativeAddon, builtIn: KernelConfig): KernelFunc {
+export const NATIVE_SUM_KERNEL_NAMES: readonly string[] = [Sum];
+
+function sumKernel(addon: NativeAddon, builtIn: KernelConfig | undefined): KernelFunc {
   return (args) => {
     const x = args.inputs['x'] as TensorInfo | undefined;
     const attrs = args.attrs as SumAttrs | undefined;
-    if (x === undefined || x.dtype !== 'float32' || leadingAxes(x.shape.length, attrs?.axis) === null)
+    if (x === undefined || x.dtype !== 'float32' || leadingAxes(x.shape.length, attrs?.axis) === null) {
+      if (builtIn === undefined)
+        throw new Error(`${Sum} (MedTransfer native kernel): only bias sums, and no wasm kernel.`);
       return builtIn.kernelFunc(args);
+    }
     const channels = x.shape[x.shape.length - 1] ?? 1;
     const rows = x.shape.slice(0, -1).reduce((product, extent) => product * extent, 1);
     const wasm = wasmHeapBackend(Sum, args.backend);
@@ -40,6 +45,11 @@ function sumKernel(addon: NativeAddon, builtIn: KernelConfig): KernelFunc {
 }
 
 /** Sum on wasm: the addon's channel sum for bias gradients, `builtIn` for the rest. */
-export function nativeSumKernelConfig(addon: NativeAddon, builtIn: KernelConfig): KernelConfig {
-  return { kernelName: Sum, backendName: 'wasm', kernelFunc: sumKernel(addon, builtIn) };
+export function nativeSumKernelConfig(
+  kernelName: string,
+  addon: NativeAddon,
+  builtIn: KernelConfig | undefined,
+): KernelConfig {
+  if (kernelName !== Sum) throw new Error(`${kernelName}: no MedTransfer native kernel.`);
+  return { kernelName, backendName: 'wasm', kernelFunc: sumKernel(addon, builtIn) };
 }

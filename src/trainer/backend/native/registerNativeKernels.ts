@@ -1,7 +1,8 @@
-// Puts the native kernels in place of the wasm backend's (or MedTransfer's wasm gradient kernels),
-// adds the batch normalisation and clipped-ReLU kernels wasm has no counterpart of, and takes them out again, so that `backend: wasm` in the same process is plain wasm. Call after
-// registerWasmGradientKernels: those become the fallback of ours.
-import { Sum, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+// Puts the native kernels (convolutions, pooling, matrix products, bias gradients' sums) in place of the wasm backend's (or MedTransfer's
+// wasm gradient kernels), adds the batch normalisation and clipped-ReLU kernels wasm has no
+// counterpart of, and takes them out again, so that `backend: wasm` in the same process is plain
+// wasm. Call after registerWasmGradientKernels: those become the fallback of ours.
+import { registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { findWasmKernel } from '../wasmGradients/registerWasmGradientKernels';
 import { registerBatchNormGradient } from '../../models/batchNormKernels';
@@ -10,7 +11,9 @@ import { NATIVE_ACTIVATION_KERNEL_NAMES, nativeActivationKernelConfig } from './
 import type { NativeAddon } from './nativeAddon';
 import { NATIVE_BATCH_NORM_KERNEL_NAMES, nativeBatchNormKernelConfig } from './nativeBatchNormKernels';
 import { NATIVE_CONV_KERNEL_NAMES, nativeConvKernelConfig } from './nativeConvKernels';
-import { nativeSumKernelConfig } from './nativeSumKernel';
+import { NATIVE_SUM_KERNEL_NAMES, nativeSumKernelConfig } from './nativeSumKernel';
+import { NATIVE_MATMUL_KERNEL_NAMES, nativeMatMulKernelConfig } from './nativeMatMulKernels';
+import { NATIVE_POOL_KERNEL_NAMES, nativePoolKernelConfig } from './nativePoolKernels';
 
 /** The kernels ours replaced (undefined: there was none), while ours are in place. */
 let replaced: Map<string, KernelConfig | undefined> | undefined;
@@ -19,12 +22,18 @@ let replaced: Map<string, KernelConfig | undefined> | undefined;
 export function registerNativeKernels(addon: NativeAddon): string[] {
   if (replaced !== undefined) return [...replaced.keys()];
   const previous = new Map<string, KernelConfig | undefined>();
-  for (const kernelName of NATIVE_CONV_KERNEL_NAMES) {
+  const replacing = [
+    ...NATIVE_CONV_KERNEL_NAMES.map((kernelName) => ({ kernelName, config: nativeConvKernelConfig })),
+    ...NATIVE_POOL_KERNEL_NAMES.map((kernelName) => ({ kernelName, config: nativePoolKernelConfig })),
+    ...NATIVE_MATMUL_KERNEL_NAMES.map((kernelName) => ({ kernelName, config: nativeMatMulKernelConfig })),
+    ...NATIVE_SUM_KERNEL_NAMES.map((kernelName) => ({ kernelName, config: nativeSumKernelConfig })),
+  ];
+  for (const { kernelName, config } of replacing) {
     const builtIn = findWasmKernel(kernelName);
     previous.set(kernelName, builtIn);
     // Unregister first: registering over a kernel logs a warning.
     if (builtIn !== undefined) unregisterKernel(kernelName, 'wasm');
-    registerKernel(nativeConvKernelConfig(kernelName, addon, builtIn));
+    registerKernel(config(kernelName, addon, builtIn));
   }
   // Kernels of our own (models/batchNormKernels.ts, clippedReluKernels.ts): nothing to replace, and gone again on unregister.
   registerBatchNormGradient();
@@ -36,12 +45,6 @@ export function registerNativeKernels(addon: NativeAddon): string[] {
   for (const kernelName of NATIVE_ACTIVATION_KERNEL_NAMES) {
     previous.set(kernelName, undefined);
     registerKernel(nativeActivationKernelConfig(kernelName, addon));
-  }
-  const builtInSum = findWasmKernel(Sum);
-  if (builtInSum !== undefined) {
-    previous.set(Sum, builtInSum);
-    unregisterKernel(Sum, 'wasm');
-    registerKernel(nativeSumKernelConfig(addon, builtInSum));
   }
   replaced = previous;
   return [...previous.keys()];
