@@ -8,7 +8,6 @@
         "src/batchNorm.cc",
         "src/context.cc",
         "src/convolution.cc",
-        "src/matmul.cc",
         "src/pooling.cc",
         "src/reduction.cc"
       ],

@@ -10,7 +10,6 @@
 #include "batchNorm.h"
 #include "convolution.h"
 #include "reduction.h"
-#include "matmul.h"
 #include "pooling.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
@@ -21,13 +20,11 @@ using medtransfer::ConvBuffers;
 using medtransfer::ConvEpilogue;
 using medtransfer::ConvPass;
 using medtransfer::ConvShape;
-using medtransfer::MatMulShape;
 using medtransfer::NormShape;
 using medtransfer::PoolShape;
 
 constexpr size_t kShapeFields = 18;
 constexpr size_t kPoolShapeFields = 12;
-constexpr size_t kMatMulShapeFields = 8;
 
 struct JsError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -295,25 +292,6 @@ napi_value AvgPoolGrad(napi_env env, napi_callback_info info) {
   });
 }
 
-// matMul(shape: Int32Array(8), a, b, out, bias | null, activation, alpha)
-napi_value MatMul(napi_env env, napi_callback_info info) {
-  return guarded(env, [&]() -> napi_value {
-    napi_value argv[7];
-    arguments(env, info, argv);
-    const int32_t* f = typedArray<int32_t>(env, argv[0], napi_int32_array, kMatMulShapeFields, "shape");
-    const MatMulShape s{f[0], f[1], f[2], f[3], f[4], f[5], f[6] != 0, f[7] != 0};
-    const float* bias = nullptr;
-    if (!isNullish(env, argv[4])) {
-      bias = typedArray<float>(env, argv[4], napi_float32_array, product({s.n}), "bias");
-    }
-    medtransfer::matMul(s, typedArray<float>(env, argv[1], napi_float32_array, product({s.batchA, s.m, s.k}), "a"),
-                        typedArray<float>(env, argv[2], napi_float32_array, product({s.batchB, s.k, s.n}), "b"),
-                        typedArray<float>(env, argv[3], napi_float32_array, product({s.batch, s.m, s.n}), "out"), bias,
-                        epilogueArgs(env, argv[5], argv[6]));
-    return nullptr;
-  });
-}
-
 void setProperty(napi_env env, napi_value object, const char* name, napi_value value) {
   check(env, napi_set_named_property(env, object, name, value), name);
 }
@@ -352,7 +330,6 @@ napi_value Init(napi_env env, napi_value exports) {
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"avgPool", nullptr, PoolForward<medtransfer::avgPool>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"avgPoolGrad", nullptr, AvgPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"about", nullptr, About, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

@@ -81,19 +81,6 @@ export interface NativeAddon {
   maxPoolGrad(shape: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
   avgPool(shape: Int32Array, x: Float32Array, y: Float32Array): void;
   avgPoolGrad(shape: Int32Array, dy: Float32Array, dx: Float32Array): void;
-  /**
-   * out = activation(a·b + bias) for each of a batch of products; `shape` holds 8 numbers (see
-   * nativeMatMulKernels.ts); activation codes as for convolution.
-   */
-  matMul(
-    shape: Int32Array,
-    a: Float32Array,
-    b: Float32Array,
-    out: Float32Array,
-    bias: Float32Array | null,
-    activation: number,
-    alpha: number,
-  ): void;
   about(): NativeAbout;
 }
 
@@ -110,7 +97,6 @@ const ADDON_FUNCTIONS = [
   'maxPoolGrad',
   'avgPool',
   'avgPoolGrad',
-  'matMul',
   'about',
 ] as const;
 

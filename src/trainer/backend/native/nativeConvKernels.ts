@@ -27,7 +27,7 @@ const enum Pass {
 }
 
 /** tfjs's fusable activations that oneDNN runs as a post-op (native/src/convolution.h). PReLU is not one. */
-export const ACTIVATION_CODES: Readonly<Record<string, number>> = {
+const ACTIVATION_CODES: Readonly<Record<string, number>> = {
   linear: 0,
   relu: 1,
   relu6: 2,

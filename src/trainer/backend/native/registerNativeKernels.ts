@@ -1,4 +1,4 @@
-// Puts the native kernels (convolutions, pooling, matrix products, bias gradients' sums) in place of the wasm backend's (or MedTransfer's
+// Puts the native kernels (convolutions, pooling, bias gradients' sums) in place of the wasm backend's (or MedTransfer's
 // wasm gradient kernels), adds the batch normalisation and clipped-ReLU kernels wasm has no
 // counterpart of, and takes them out again, so that `backend: wasm` in the same process is plain
 // wasm. Call after registerWasmGradientKernels: those become the fallback of ours.
@@ -12,7 +12,6 @@ import type { NativeAddon } from './nativeAddon';
 import { NATIVE_BATCH_NORM_KERNEL_NAMES, nativeBatchNormKernelConfig } from './nativeBatchNormKernels';
 import { NATIVE_CONV_KERNEL_NAMES, nativeConvKernelConfig } from './nativeConvKernels';
 import { NATIVE_SUM_KERNEL_NAMES, nativeSumKernelConfig } from './nativeSumKernel';
-import { NATIVE_MATMUL_KERNEL_NAMES, nativeMatMulKernelConfig } from './nativeMatMulKernels';
 import { NATIVE_POOL_KERNEL_NAMES, nativePoolKernelConfig } from './nativePoolKernels';
 
 /** The kernels ours replaced (undefined: there was none), while ours are in place. */
@@ -25,7 +24,6 @@ export function registerNativeKernels(addon: NativeAddon): string[] {
   const replacing = [
     ...NATIVE_CONV_KERNEL_NAMES.map((kernelName) => ({ kernelName, config: nativeConvKernelConfig })),
     ...NATIVE_POOL_KERNEL_NAMES.map((kernelName) => ({ kernelName, config: nativePoolKernelConfig })),
-    ...NATIVE_MATMUL_KERNEL_NAMES.map((kernelName) => ({ kernelName, config: nativeMatMulKernelConfig })),
     ...NATIVE_SUM_KERNEL_NAMES.map((kernelName) => ({ kernelName, config: nativeSumKernelConfig })),
   ];
   for (const { kernelName, config } of replacing) {
