@@ -22,7 +22,7 @@ const EXPERIMENT = tinyExperiment({
   backend: 'native',
   model: { architecture: 'mobilenet-small', inputShape: [20, 20, 1] },
   source: { dataset: synthetic('source', 160), epochs: 1 },
-  target: { dataset: synthetic('target', 400), labelsPerClass: undefined },
+  target: { dataset: synthetic('target', 700), labelsPerClass: undefined },
   fineTune: { headEpochs: 1, epochs: 2 },
   baseline: { epochs: 1 },
   training: { augmentation: { flip: 'horizontal', rotate: 10 } },
