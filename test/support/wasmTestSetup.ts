@@ -83,3 +83,25 @@ export async function compareWithCpu(f: (...xs: tf.Tensor[]) => tf.Tensor, input
   const actual = await gradientsOn('wasm', f, inputs);
   return Math.max(...actual.map((grad, i) => relativeDifference(grad, expected[i] ?? new Float32Array())));
 }
+
+/**
+ * The largest difference of any gradient value over the largest gradient value of the model. Per
+ * weight relative errors would fail on gradients that are zero but for rounding: a batch norm's
+ * beta before another batch norm (MobileNetV2's projections) has none, as the next one removes
+ * any shift.
+ */
+export function worstDifference(actual: Float32Array[], expected: Float32Array[]): number {
+  let scale = 0;
+  for (const grad of expected) for (const value of grad) scale = Math.max(scale, Math.abs(value));
+  let worst = 0;
+  actual.forEach((grad, i) => {
+    const reference = expected[i];
+    if (reference === undefined || reference.length !== grad.length) {
+      worst = Number.POSITIVE_INFINITY;
+      return;
+    }
+    for (let j = 0; j < grad.length; j++)
+      worst = Math.max(worst, Math.abs((grad[j] as number) - (reference[j] as number)));
+  });
+  return worst / Math.max(scale, Number.MIN_VALUE);
+}

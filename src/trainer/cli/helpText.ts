@@ -34,7 +34,7 @@ metrics.json, experiment.json, log.txt, model/, scratch-model/, source-model/).
 
 Options:
   --runs-dir DIR     where runs go (default: runs/ beside the experiment file)
-  --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu
+  --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | native | wasm | cpu
                      (default: the experiment's \`backend\`, else auto)
   --backend-path DIR also look for @tensorflow/tfjs-node(-gpu) and webgpu in DIR
                      (repeatable; a project folder or a node_modules folder).
@@ -73,7 +73,7 @@ epochs had finished and what can still be done), and a run killed before its fir
 ended ("nothing to resume: no epoch finished; run again").
 
 Options:
-  --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu
+  --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | native | wasm | cpu
                      (default: the experiment's \`backend\`, else auto)
   --backend-path DIR also look for optional backends in DIR (as for \`run\`)
   --no-progress      no progress bar: plain log lines on stderr
@@ -102,7 +102,7 @@ Options:
   --max-parallel N   run N trainers at once (default 1)
   --resume           continue the study: skip runs that ended (completed or failed), resume
                      stopped or interrupted ones from their checkpoint, start the rest
-  --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu
+  --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | native | wasm | cpu
   --backend-path DIR also look for optional backends in DIR (as for \`run\`)
   --no-progress      the runs' log lines on stderr, each prefixed with its point and seed
   --quiet            only a line per run started and ended, and the final table
@@ -137,7 +137,7 @@ Options:
   --out FILE         also write that JSON to FILE
   --method NAME      auto | grad-cam | hirescam | smoothgrad (default: the experiment's
                      evaluation.saliency.method, else auto)
-  --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default: wasm)
+  --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | native | wasm | cpu (default: wasm)
   --backend-path DIR also look for optional backends in DIR (repeatable)
   -h, --help         this help
 
@@ -235,7 +235,7 @@ Options:
                      the first; paths relative to the list's folder)
   --out FILE         write the output to FILE instead of stdout
   --json             JSON instead of CSV (classes, decision, predictions, skipped)
-  --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default: wasm)
+  --backend NAME     auto | tensorflow-gpu | webgpu | tensorflow | native | wasm | cpu (default: wasm)
   --backend-path DIR also look for optional backends in DIR (repeatable)
   -h, --help         this help
 

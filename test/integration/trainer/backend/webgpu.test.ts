@@ -5,46 +5,21 @@
 // (loss finite and falling, a steady tensor count, dataSync working in Node). Skipped, with the
 // reason, where there is no adapter.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { selectBackend } from '../../../../src/trainer/backend/selectBackend';
-import type { SelectedBackend } from '../../../../src/trainer/backend/selectBackend';
 import { buildClassifier } from '../../../../src/trainer/models/classifier';
 import { SeededRandom } from '../../../../src/trainer/random';
 import type { Architecture } from '../../../../src/shared/experiment/schema';
 import { gradientsOn, input, relativeDifference, values } from '../../../support/wasmTestSetup';
 import type { InputSpec } from '../../../support/wasmTestSetup';
 import { probeWebgpu } from '../../../support/webgpuProbe';
-import { skipMissing } from '../../../support/prerequisites';
+import { webgpuForTests } from '../../../support/webgpuTestSetup';
 
 /** GPU float32 sums in another order than cpu's loops; real kernel bugs are orders of magnitude off. */
 const TOLERANCE = 2e-4;
 
-let selected: SelectedBackend | undefined;
-let skipReason: string | undefined;
-
-before(async () => {
-  const probe = await probeWebgpu();
-  if (!probe.available) {
-    skipReason = `no WebGPU adapter here: ${probe.reason}`;
-    return;
-  }
-  selected = await selectBackend('webgpu', { log: () => undefined });
-});
-
-after(() => {
-  // Dawn's GPU object keeps Node alive until released.
-  selected?.release();
-});
-
-/** True when the test should go on; otherwise marks it skipped with the reason. */
-function needsWebgpu(t: TestContext): boolean {
-  if (selected !== undefined) return true;
-  skipMissing(t, skipReason ?? 'webgpu did not start');
-  return false;
-}
+const { selected: started, needsWebgpu } = webgpuForTests();
 
 async function assertMatchesCpu(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: InputSpec[], label = ''): Promise<void> {
   const expected = await gradientsOn('cpu', f, inputs);
@@ -60,6 +35,7 @@ async function assertMatchesCpu(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: In
 describe('webgpu selected by name', () => {
   it('runs on the adapter, saying whether it is software', async (t) => {
     if (!needsWebgpu(t)) return;
+    const selected = started();
     assert.equal(selected?.name, 'webgpu');
     const probe = await probeWebgpu();
     const description = selected?.notes.find((note) => note.startsWith('webgpu: WebGPU on ')) ?? '';

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseEventLines } from '../../../../src/shared/run/eventLines';
 import { isTrainerEvent } from '../../../../src/shared/run/events';
-import type { TrainerEvent } from '../../../../src/shared/run/events';
 import { replayRunEvents } from '../../../../src/shared/run/runState';
 import { runOnHost } from '../../../../src/shared/host/runOnHost';
 import { checkTrainerOfRun, expectedTrainerOf } from '../../../../src/shared/host/trainerOfRun';
 import { eventsOf, readEvents, runCli, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
 import { cliPath } from '../../../support/paths';
+import { runAndKill } from '../../../support/killedRun';
 import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
 // Every piece of state a checkpoint must carry is in play: Adam, batch shuffles, augmentation,
@@ -35,22 +35,6 @@ const EXPERIMENT = tinyExperiment({
 
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
-/** Forks `run` as the extension does and SIGKILLs it when `kill` says so. */
-async function runAndKill(
-  file: string,
-  runId: string,
-  kill: (event: TrainerEvent) => boolean,
-): Promise<{ signal: NodeJS.Signals | null; pid: number }> {
-  const child = fork(cliPath, ['run', file, '--run-id', runId], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-  child.on('message', (message: unknown) => {
-    if (isTrainerEvent(message) && kill(message)) child.kill('SIGKILL');
-  });
-  const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once('exit', (_code, received) => resolve(received)),
-  );
-  return { signal, pid: child.pid ?? -1 };
 }
 
 interface MetricsJson {

@@ -16,7 +16,7 @@ import { buildClassifier } from '../../../../../src/trainer/models/classifier';
 import { SeededRandom } from '../../../../../src/trainer/random';
 import { skipIfMissing } from '../../../../support/prerequisites';
 import { nativeAddonOrReason, useNativeKernels } from '../../../../support/nativeTestSetup';
-import { values } from '../../../../support/wasmTestSetup';
+import { values, worstDifference } from '../../../../support/wasmTestSetup';
 
 const TOLERANCE = 1e-3;
 /** Where masks may still move (see above), on another CPU's oneDNN kernels; 5e-3 at most here. */
@@ -73,25 +73,3 @@ describe('whole-model gradients, native kernels against plain wasm', { skip }, (
     });
   }
 });
-
-/**
- * The largest difference of any gradient value over the largest gradient value of the model. Per
- * weight relative errors would fail on gradients that are zero but for rounding: a batch norm's
- * beta before another batch norm (MobileNetV2's projections) has none, as the next one removes
- * any shift.
- */
-function worstDifference(actual: Float32Array[], expected: Float32Array[]): number {
-  let scale = 0;
-  for (const grad of expected) for (const value of grad) scale = Math.max(scale, Math.abs(value));
-  let worst = 0;
-  actual.forEach((grad, i) => {
-    const reference = expected[i];
-    if (reference === undefined || reference.length !== grad.length) {
-      worst = Number.POSITIVE_INFINITY;
-      return;
-    }
-    for (let j = 0; j < grad.length; j++)
-      worst = Math.max(worst, Math.abs((grad[j] as number) - (reference[j] as number)));
-  });
-  return worst / Math.max(scale, Number.MIN_VALUE);
-}
