@@ -13,14 +13,15 @@ import { waitUntil } from '../../../support/polling';
 import { skipIfMissing } from '../../../support/prerequisites';
 import { readJobFile, sacctState, slurmClusterMissing } from '../../../support/slurmCluster';
 import { waitForStatus } from '../../../support/slurmRuns';
-import { tinyExperiment } from '../../../support/tinyExperiment';
+import { synthetic, tinyExperiment } from '../../../support/tinyExperiment';
 
 const ENDED = ['completed', 'failed', 'interrupted', 'stopped'] as const;
 
 /** Tiny, but long enough to be caught mid-run: `sourceEpochs` source epochs of 200 images (about 0.3 s each). */
-function submitRun(sourceEpochs: number, runId: string, args: string[] = []): string {
+function submitRun(sourceEpochs: number, runId: string, args: string[] = [], sourceSamples = 200): string {
   const folder = temporaryFolder('slurm-life');
-  const file = writeExperiment(folder, 'tiny', tinyExperiment({ name: 'tiny', source: { epochs: sourceEpochs } }));
+  const source = { epochs: sourceEpochs, dataset: synthetic('source', sourceSamples) };
+  const file = writeExperiment(folder, 'tiny', tinyExperiment({ name: 'tiny', source }));
   const result = runCli(['submit', file, '--run-id', runId, '--sbatch-arg=--exclusive', ...args]);
   assert.equal(result.status, 0, result.stderr);
   return join(folder, 'runs', 'tiny', runId);
@@ -116,8 +117,10 @@ describe('a submitted run on SLURM', { skip: skipIfMissing(slurmClusterMissing()
   });
 
   it('at its time limit: the trainer is warned, saves, and the run ends failed (time limit) with a checkpoint to resume', async () => {
-    // SLURM's limits are whole minutes: 2 minutes, warned 30 s (up to a minute more) before.
-    const runDir = submitRun(1000, 'timed', ['--time', '00:02:00']);
+    // SLURM's limits are whole minutes: 2 minutes, warned 30 s (up to a minute more) before. The
+    // run must outlast them however fast training gets: 1,000 epochs of 20,000 images (1,000 epochs
+    // of 200 ended in 73 s on the native kernels).
+    const runDir = submitRun(1000, 'timed', ['--time', '00:02:00'], 20_000);
     const row = await waitForStatus(runDir, ENDED, 240_000);
     assert.equal(row.status, 'failed', JSON.stringify(row));
     assert.equal(row.errorKind, 'time-limit');
