@@ -1,8 +1,9 @@
 // The machine line of the report: what ran the bench, so a table is never read without it.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { moduleFile } from '../../src/trainer/backend/moduleLocation';
 
 /** Debian's python3-torch lives in the system Python, not the one first on PATH (DESIGN.md). */
@@ -86,26 +87,24 @@ export function machineLine(machine: MachineInfo): string {
 }
 
 /**
- * What the cores do at best: a large float32 matrix product (2048², PyTorch's GEMM) with `threads`
- * threads, FLOP/s, best of five; null without torch. The practical ceiling for convolutions, which
- * oneDNN and PyTorch run as GEMM-like loops.
+ * The cores' peak float32 FLOP/s at `threads` threads, measured with scripts/bench/peakFlops.c
+ * (AVX-512 fused multiply-adds, built here with the C compiler); null without AVX-512 or a compiler.
  */
-export function measureGemmPeak(threads: number): number | null {
-  const script = [
-    'import time, torch',
-    `torch.set_num_threads(${threads})`,
-    'a, b = torch.randn(2048, 2048), torch.randn(2048, 2048)',
-    'for _ in range(2): a @ b',
-    'best = 0.0',
-    'for _ in range(5):',
-    '    started = time.perf_counter(); a @ b; best = max(best, 2 * 2048 ** 3 / (time.perf_counter() - started))',
-    'print(best)',
-  ].join('\n');
-  const probe = spawnSync(SYSTEM_PYTHON, ['-c', script], {
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, OMP_NUM_THREADS: String(threads) },
-  });
-  const flops = Number(probe.stdout.trim());
-  return probe.status === 0 && Number.isFinite(flops) ? flops : null;
+export function measurePeakFlops(threads: number): number | null {
+  const cpuinfo = (() => {
+    try {
+      return readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  if (!/\bavx512f\b/.test(cpuinfo)) return null;
+  const binary = join(mkdtempSync(join(tmpdir(), 'medtransfer-peak-')), 'peakFlops');
+  const source = join(__dirname, 'peakFlops.c');
+  const built = spawnSync('cc', ['-O2', '-mavx512f', '-fopenmp', source, '-o', binary], { encoding: 'utf8' });
+  if (built.status !== 0) return null;
+  const run = spawnSync(binary, [String(threads)], { encoding: 'utf8', timeout: 120_000 });
+  rmSync(dirname(binary), { recursive: true, force: true });
+  const flops = Number(run.stdout.trim());
+  return run.status === 0 && Number.isFinite(flops) && flops > 0 ? flops : null;
 }

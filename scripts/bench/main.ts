@@ -23,7 +23,7 @@ import type { ProbeResult } from './backendProbe';
 import { runChild } from './childProcess';
 import type { ChildOutcome } from './childProcess';
 import { otherLoad, readCpuTimes, waitForQuiet } from './cpuLoad';
-import { SYSTEM_PYTHON, describeMachine, machineLine, measureGemmPeak } from './machine';
+import { SYSTEM_PYTHON, describeMachine, machineLine, measurePeakFlops } from './machine';
 import { TRAINING_FLOPS_FACTOR } from './flops';
 import { FULL_PROTOCOL, QUICK_PROTOCOL, protocolFor, selectModels } from './models';
 import type { BenchModel, Protocol } from './models';
@@ -279,14 +279,12 @@ async function main(): Promise<void> {
     progress(`  ${outcome.ok ? `${outcome.value.totalSeconds.toFixed(1)} s run` : `failed: ${outcome.error}`}`);
   }
 
-  const gemmPeaks = new Map<number, number>();
-  if (machine.torch !== null) {
-    progress('GEMM peak: a 2048² float32 matrix product in PyTorch at each thread count');
-    if (quietWait > 0) await waitForQuiet(quietWait);
-    for (const threads of [...new Set([1, availableParallelism()])]) {
-      const peak = measureGemmPeak(threads);
-      if (peak !== null) gemmPeaks.set(threads, peak);
-    }
+  const peakFlops = new Map<number, number>();
+  progress('peak FLOP/s: AVX-512 fused multiply-adds at each thread count (peakFlops.c)');
+  if (quietWait > 0) await waitForQuiet(quietWait);
+  for (const threads of [...new Set([1, availableParallelism()])]) {
+    const peak = measurePeakFlops(threads);
+    if (peak !== null) peakFlops.set(threads, peak);
   }
   machine.loadAtEnd = loadavg()[0] ?? 0;
   const allRows = [...rows, ...unavailableRows];
@@ -297,7 +295,7 @@ async function main(): Promise<void> {
     pipeline,
     pipelineError,
     quick: values.quick,
-    gemmPeaks,
+    peakFlops,
   });
   const out = resolve(values.out);
   mkdirSync(dirname(out), { recursive: true });
@@ -308,7 +306,7 @@ async function main(): Promise<void> {
     protocol,
     rows: allRows,
     ratios: pairRatios(rows),
-    gemmPeakFlops: Object.fromEntries(gemmPeaks),
+    peakFlops: Object.fromEntries(peakFlops),
     pipeline,
     pipelineError,
     seconds: (performance.now() - started) / 1000,
@@ -325,7 +323,7 @@ interface ReportParts {
   pipeline: PipelineBreakdown | null;
   pipelineError: string | null;
   quick: boolean;
-  gemmPeaks: ReadonlyMap<number, number>;
+  peakFlops: ReadonlyMap<number, number>;
 }
 
 function markdownReport(parts: ReportParts): string {
@@ -348,12 +346,12 @@ function markdownReport(parts: ReportParts): string {
     );
     for (const row of profiled) if (row.profile) lines.push(profileLine(row, row.profile));
   }
-  const limits = limitLines(parts.rows, parts.gemmPeaks);
+  const limits = limitLines(parts.rows, parts.peakFlops);
   if (limits.length > 0)
     lines.push(
       '',
       `The physical limit (convolution and dense FLOPs, a training step ${TRAINING_FLOPS_FACTOR}× the forward pass's, ` +
-        'over the measured GEMM peak):',
+        'over the peak FLOP/s measured on the same cores):',
       ...limits,
     );
   if (parts.pipeline) {

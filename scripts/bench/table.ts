@@ -133,17 +133,17 @@ export function profileLine(row: BenchRow, profile: StepProfile, count = 6): str
 }
 
 /**
- * The physical limit of each model: its FLOPs an image (flops.ts) over the measured GEMM peak at
+ * The physical limit of each model: its FLOPs an image (flops.ts) over the measured peak FLOP/s at
  * each thread count, and each row's share of it. One line a model and thread count.
  */
-export function limitLines(rows: readonly BenchRow[], gemmPeaks: ReadonlyMap<number, number>): string[] {
+export function limitLines(rows: readonly BenchRow[], peakFlops: ReadonlyMap<number, number>): string[] {
   const lines: string[] = [];
   const models = [...new Set(rows.map((row) => row.model))];
   for (const model of models) {
     const forward = rows.find((row) => row.model === model && row.forwardFlops !== undefined)?.forwardFlops;
     if (forward === undefined || forward <= 0) continue;
     const training = forward * TRAINING_FLOPS_FACTOR;
-    for (const [threads, peak] of [...gemmPeaks].sort((a, b) => a[0] - b[0])) {
+    for (const [threads, peak] of [...peakFlops].sort((a, b) => a[0] - b[0])) {
       const trainLimit = peak / training;
       const inferLimit = peak / forward;
       const measured = rows
@@ -156,7 +156,7 @@ export function limitLines(rows: readonly BenchRow[], gemmPeaks: ReadonlyMap<num
       if (measured.length === 0) continue;
       lines.push(
         `- ${model}, ${threads} thread${threads === 1 ? '' : 's'}: ${(forward / 1e9).toFixed(3)} GFLOP forward an image, ` +
-          `${(training / 1e9).toFixed(3)} a training image; at the GEMM peak (${(peak / 1e9).toFixed(0)} GFLOP/s) ` +
+          `${(training / 1e9).toFixed(3)} a training image; at the peak (${(peak / 1e9).toFixed(0)} GFLOP/s) ` +
           `at most ${formatRate(trainLimit)} training / ${formatRate(inferLimit)} inference images/s; ` +
           `measured train / infer (share of the limit): ${measured.join('; ')}`,
       );

@@ -5,6 +5,7 @@ import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { SeededRandom } from '../random';
 import { FastActivation } from './activation';
 import { FastBatchNormalization } from './batchNormalization';
+import { FastConv2D } from './convolution';
 
 export type Activation = 'relu' | 'relu6' | 'linear' | 'softmax';
 
@@ -56,16 +57,14 @@ export class LayerFactory {
 
   /** Keras's tutorial CNN uses valid padding: kept for the seed architecture. */
   convValid(input: SymbolicTensor, name: string, filters: number, kernelSize: number): SymbolicTensor {
-    return tf.layers
-      .conv2d({
-        name,
-        filters,
-        kernelSize,
-        padding: 'valid',
-        activation: 'relu',
-        kernelInitializer: this.kernelInitializer('relu'),
-      })
-      .apply(input) as SymbolicTensor;
+    return new FastConv2D({
+      name,
+      filters,
+      kernelSize,
+      padding: 'valid',
+      activation: 'relu',
+      kernelInitializer: this.kernelInitializer('relu'),
+    }).apply(input) as SymbolicTensor;
   }
 
   depthwise(input: SymbolicTensor, name: string, strides: number): SymbolicTensor {
