@@ -9,7 +9,7 @@
         "src/context.cc",
         "src/convolution.cc",
         "src/pooling.cc",
-        "src/reduction.cc"
+        "src/channels.cc"
       ],
       "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-fopenmp"],
       "cflags_cc!": ["-fno-exceptions"],

@@ -9,7 +9,7 @@
 #include "activation.h"
 #include "batchNorm.h"
 #include "convolution.h"
-#include "reduction.h"
+#include "channels.h"
 #include "pooling.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
@@ -292,6 +292,22 @@ napi_value AvgPoolGrad(napi_env env, napi_callback_info info) {
   });
 }
 
+// channelAffine(rows, channels, x, scale, offset, y)
+napi_value ChannelAffine(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[6];
+    arguments(env, info, argv);
+    const size_t rows = product({intArg(env, argv[0], "rows")});
+    const size_t channels = product({intArg(env, argv[1], "channels")});
+    medtransfer::channelAffine(
+        rows, channels, typedArray<float>(env, argv[2], napi_float32_array, rows * channels, "x"),
+        typedArray<float>(env, argv[3], napi_float32_array, channels, "scale"),
+        typedArray<float>(env, argv[4], napi_float32_array, channels, "offset"),
+        typedArray<float>(env, argv[5], napi_float32_array, rows * channels, "y"));
+    return nullptr;
+  });
+}
+
 void setProperty(napi_env env, napi_value object, const char* name, napi_value value) {
   check(env, napi_set_named_property(env, object, name, value), name);
 }
@@ -326,6 +342,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"clippedRelu", nullptr, ClippedRelu, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"clippedReluGrad", nullptr, ClippedReluGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"channelSum", nullptr, ChannelSum, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"channelAffine", nullptr, ChannelAffine, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"maxPool", nullptr, PoolForward<medtransfer::maxPool>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"avgPool", nullptr, PoolForward<medtransfer::avgPool>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -31,6 +31,7 @@ import type { GradSaveFunc, Tensor } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import type { BatchNormalization } from '@tensorflow/tfjs-layers/dist/layers/normalization';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
+import { hasChannelAffineKernel, runChannelAffine } from './channelAffineKernels';
 import { hasBatchNormKernels, runBatchNormTraining } from './batchNormKernels';
 import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
 
@@ -132,7 +133,16 @@ export class FastBatchNormalization extends BatchNormalizationLayer {
     // Truthy, as tfjs-layers reads it.
     const training = Boolean(kwargs['training'] ?? false);
     const lastAxis = fields.axis === -1 || fields.axis === input.rank - 1;
-    if (!training || !lastAxis || !fields.center || !fields.scale || input.rank < 2) return super.call(inputs, kwargs);
+    if (!lastAxis || !fields.center || !fields.scale || input.rank < 2) return super.call(inputs, kwargs);
+    if (!training) {
+      if (input.dtype !== 'float32' || !hasChannelAffineKernel()) return super.call(inputs, kwargs);
+      // With the moving statistics: x·scale + offset per channel, one pass where the kernel is.
+      return tidy(() => {
+        const scale = mul(fields.gamma.read(), rsqrt(add(fields.movingVariance.read(), scalar(fields.epsilon))));
+        const offset = sub(fields.beta.read(), mul(fields.movingMean.read(), scale));
+        return runChannelAffine(input, scale, offset);
+      });
+    }
     return tidy(() => {
       const { normed, mean, variance } = normalizeBatchInTraining(
         input,

@@ -28,8 +28,10 @@ export class FastConv2D extends Conv2DLayer {
       this.useBias &&
       this.dataFormat === 'channelsLast' &&
       this.padding !== 'causal' &&
+      !this.readsModelInput() &&
       hasClippedReluKernels();
     if (!fusable) return super.call(inputs, kwargs);
+    // The fused op's gradient computes dx, dW and db together, dx even where nothing needs it.
     return tidy(() => {
       const biased = fused.conv2d({
         x: input as Tensor4D,
@@ -42,5 +44,15 @@ export class FastConv2D extends Conv2DLayer {
       });
       return runClippedRelu(biased, Number.POSITIVE_INFINITY);
     });
+  }
+
+  /**
+   * Whether this layer is fed by the model's input (the images): the fused op's gradient would
+   * compute an input gradient nobody reads (tfjs' own Conv2D gradient is lazy per input), which costs
+   * more than the passes the fusion saves.
+   */
+  private readsModelInput(): boolean {
+    const inbound = this.inboundNodes[0]?.inboundLayers ?? [];
+    return inbound.length > 0 && inbound.every((layer) => layer.getClassName() === 'InputLayer');
   }
 }

@@ -73,6 +73,15 @@ export interface NativeAddon {
   clippedReluGrad(count: number, max: number, dy: Float32Array, y: Float32Array, dx: Float32Array): void;
   /** out[c] = the sum of x[r · channels + c] over the rows: a bias's gradient. */
   channelSum(rows: number, channels: number, x: Float32Array, out: Float32Array): void;
+  /** y = x · scale[c] + offset[c] per channel: batch normalisation with fixed statistics. */
+  channelAffine(
+    rows: number,
+    channels: number,
+    x: Float32Array,
+    scale: Float32Array,
+    offset: Float32Array,
+    y: Float32Array,
+  ): void;
   /**
    * Pooling on NHWC arrays; `shape` holds 12 numbers (see poolShape.ts). maxPool and avgPool write
    * y; maxPoolGrad finds each window's maximum in x again and writes dx; avgPoolGrad writes dx.
@@ -93,6 +102,7 @@ const ADDON_FUNCTIONS = [
   'clippedRelu',
   'clippedReluGrad',
   'channelSum',
+  'channelAffine',
   'maxPool',
   'maxPoolGrad',
   'avgPool',

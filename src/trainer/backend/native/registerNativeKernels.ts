@@ -6,12 +6,17 @@ import { registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { findWasmKernel } from '../wasmGradients/registerWasmGradientKernels';
 import { registerBatchNormGradient } from '../../models/batchNormKernels';
+import { CHANNEL_AFFINE, registerChannelAffineGradient } from '../../models/channelAffineKernels';
 import { registerClippedReluGradient } from '../../models/clippedReluKernels';
 import { NATIVE_ACTIVATION_KERNEL_NAMES, nativeActivationKernelConfig } from './nativeActivationKernels';
 import type { NativeAddon } from './nativeAddon';
 import { NATIVE_BATCH_NORM_KERNEL_NAMES, nativeBatchNormKernelConfig } from './nativeBatchNormKernels';
 import { NATIVE_CONV_KERNEL_NAMES, nativeConvKernelConfig } from './nativeConvKernels';
-import { NATIVE_SUM_KERNEL_NAMES, nativeSumKernelConfig } from './nativeSumKernel';
+import {
+  NATIVE_SUM_KERNEL_NAMES,
+  nativeChannelAffineKernelConfig,
+  nativeSumKernelConfig,
+} from './nativeChannelKernels';
 import { NATIVE_POOL_KERNEL_NAMES, nativePoolKernelConfig } from './nativePoolKernels';
 
 /** The kernels ours replaced (undefined: there was none), while ours are in place. */
@@ -36,6 +41,9 @@ export function registerNativeKernels(addon: NativeAddon): string[] {
   // Kernels of our own (models/batchNormKernels.ts, clippedReluKernels.ts): nothing to replace, and gone again on unregister.
   registerBatchNormGradient();
   registerClippedReluGradient();
+  registerChannelAffineGradient();
+  previous.set(CHANNEL_AFFINE, undefined);
+  registerKernel(nativeChannelAffineKernelConfig(addon));
   for (const kernelName of NATIVE_BATCH_NORM_KERNEL_NAMES) {
     previous.set(kernelName, undefined);
     registerKernel(nativeBatchNormKernelConfig(kernelName, addon));

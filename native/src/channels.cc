@@ -1,7 +1,11 @@
-#include "reduction.h"
+#include "channels.h"
+
+#include <omp.h>
 
 #include <algorithm>
 #include <vector>
+
+#include "context.h"
 
 namespace medtransfer {
 namespace {
@@ -21,7 +25,36 @@ __attribute__((target_clones("avx2", "default"))) void addRows(const float* x, s
   }
 }
 
+// One thread below this many values, as the other memory-bound passes (activation.cc says why).
+constexpr size_t kParallelValues = size_t{1} << 22;
+
+__attribute__((target_clones("avx2", "default"))) void affineRows(const float* x, size_t rows, size_t channels,
+                                                                   const float* scale, const float* offset,
+                                                                   float* y) {
+  for (size_t r = 0; r < rows; r++) {
+    const float* in = x + r * channels;
+    float* out = y + r * channels;
+#pragma omp simd
+    for (size_t c = 0; c < channels; c++) out[c] = in[c] * scale[c] + offset[c];
+  }
+}
+
 }  // namespace
+
+void channelAffine(size_t rows, size_t channels, const float* x, const float* scale, const float* offset, float* y) {
+  const int threads = rows * channels < kParallelValues ? 1 : availableThreads();
+  if (threads == 1) {
+    affineRows(x, rows, channels, scale, offset, y);
+    return;
+  }
+#pragma omp parallel num_threads(threads)
+  {
+    const size_t chunk = (rows + omp_get_num_threads() - 1) / omp_get_num_threads();
+    const size_t begin = std::min(rows, chunk * omp_get_thread_num());
+    const size_t end = std::min(rows, begin + chunk);
+    affineRows(x + begin * channels, end - begin, channels, scale, offset, y + begin * channels);
+  }
+}
 
 void channelSum(size_t rows, size_t channels, const float* x, float* out) {
   // One thread: the pass reads each value once (memory-bound), and the tensors it sees (bias
