@@ -153,11 +153,13 @@ export async function runTfjsBench(request: TfjsBenchRequest): Promise<BenchRow>
   row.leakedTensorsPerEpoch = (memory().numTensors - tensorsBefore) / fitted.timedEpochs;
   row.trainImagesPerSecond = median(row.trainEpochRates);
 
-  // Kernel self times on the synchronous backends (not worth it on a reduced, slow row).
+  // Kernel self times on the synchronous backends (not worth it on a reduced, slow row); native's
+  // kernels are registered on wasm.
   const batchForProfile = iterator.epoch(random).next();
-  if (request.profile && !fitted.reduced && !batchForProfile.done && (backend === 'wasm' || backend === 'cpu')) {
+  const synchronous = backend === 'wasm' || backend === 'cpu' || backend === 'native';
+  if (request.profile && !fitted.reduced && !batchForProfile.done && synchronous) {
     const batch = batchForProfile.value;
-    row.profile = profileKernels(backend, () => trainStep(context, batch), 5);
+    row.profile = profileKernels(backend === 'native' ? 'wasm' : backend, () => trainStep(context, batch), 5);
   }
 
   // Inference as validation runs it; a slow backend gets as many timed passes as half the budget holds.
