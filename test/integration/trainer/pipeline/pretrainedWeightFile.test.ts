@@ -85,7 +85,10 @@ describe('pretrained: a weight file', () => {
     assert.deepEqual(metadataOf(imported).classes.length, 10);
     const fromFolder = run(folder, 'fromfolder', experiment('fromfolder', imported));
     assert.equal(fromFolder.status, 0, fromFolder.stderr);
-    assert.equal(firstHeadLoss(fromFolder.runDir), firstHeadLoss(fromFile.runDir));
+    // The same start up to float rounding: the model built from the file normalises with the native
+    // path's one-pass batch norm (x·scale + offset), the folder's loaded layers with tfjs's own.
+    const [folderLoss, fileLoss] = [firstHeadLoss(fromFolder.runDir), firstHeadLoss(fromFile.runDir)];
+    assert.ok(Math.abs(folderLoss - fileLoss) <= 1e-6 * Math.abs(fileLoss), `${folderLoss} vs ${fileLoss}`);
     assert.equal(metadataOf(join(fromFolder.runDir, 'model')).preprocessing?.name, 'imagenet');
 
     // The experiment's `preprocessing:` overrides the weights': another input, another first loss.
