@@ -13,12 +13,13 @@ import {
   FusedConv2D,
   FusedDepthwiseConv2D,
 } from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvGeometryAttrs } from '../wasmGradients/convGeometry';
-import { wasmHeapBackend } from '../wasmGradients/wasmHeap';
 import { nativeConvShape } from './convShape';
 import type { NativeConvShape } from './convShape';
 import type { NativeAddon } from './nativeAddon';
+import { plannedKernelConfig } from './plannedKernel';
+import type { CallPlanner } from './plannedKernel';
 
 const enum Pass {
   forward = 0,
@@ -52,37 +53,6 @@ interface ConvPlan {
 }
 
 type Planner = (inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => ConvPlan | undefined;
-
-function makeKernel(kernelName: string, addon: NativeAddon, plan: Planner, builtIn: KernelConfig | undefined) {
-  const kernelFunc: KernelFunc = (params) => {
-    const planned = plan(params.inputs, params.attrs ?? {});
-    if (planned === undefined) {
-      if (builtIn === undefined) {
-        throw new Error(
-          `${kernelName} (MedTransfer native kernel): this case is not supported and wasm has no kernel.`,
-        );
-      }
-      return builtIn.kernelFunc(params);
-    }
-    const wasm = wasmHeapBackend(kernelName, params.backend);
-    const out = wasm.makeOutput(planned.outShape, 'float32');
-    // Views only after makeOutput: a growing wasm heap replaces the buffer that older views see.
-    const view = (info: TensorInfo): Float32Array => wasm.typedArrayFromHeap(info) as Float32Array;
-    const role = (info: TensorInfo | undefined): Float32Array => view(info ?? out);
-    addon.convolution(
-      planned.pass,
-      planned.shape.fields,
-      role(planned.src),
-      role(planned.weights),
-      role(planned.dst),
-      planned.bias === undefined ? null : view(planned.bias),
-      planned.activation,
-      planned.alpha,
-    );
-    return out;
-  };
-  return kernelFunc;
-}
 
 function allFloat(...infos: Array<TensorInfo | undefined>): boolean {
   return infos.every((info) => info === undefined || info.dtype === 'float32');
@@ -188,11 +158,26 @@ export function nativeConvKernelConfig(
 ): KernelConfig {
   const planner = PLANNERS.find((entry) => entry.kernelName === kernelName);
   if (planner === undefined) throw new Error(`${kernelName}: no MedTransfer native kernel.`);
-  return {
-    kernelName,
-    backendName: 'wasm',
-    kernelFunc: makeKernel(kernelName, addon, planner.plan, builtIn),
-    ...(builtIn?.setupFunc === undefined ? {} : { setupFunc: builtIn.setupFunc }),
-    ...(builtIn?.disposeFunc === undefined ? {} : { disposeFunc: builtIn.disposeFunc }),
+  const plan: CallPlanner = (inputs, attrs) => {
+    const planned = planner.plan(inputs, attrs);
+    if (planned === undefined) return undefined;
+    return {
+      outShape: planned.outShape,
+      run: (view, out) => {
+        // The pass's output is one of src, weights and dst: the one the plan leaves undefined.
+        const role = (info: TensorInfo | undefined): Float32Array => view(info ?? out);
+        addon.convolution(
+          planned.pass,
+          planned.shape.fields,
+          role(planned.src),
+          role(planned.weights),
+          role(planned.dst),
+          planned.bias === undefined ? null : view(planned.bias),
+          planned.activation,
+          planned.alpha,
+        );
+      },
+    };
   };
+  return plannedKernelConfig(kernelName, plan, builtIn);
 }

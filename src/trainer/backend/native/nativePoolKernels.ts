@@ -4,9 +4,10 @@
 // the average's divisor. Anything the addon does not cover (NCHW, other dtypes, a gradient whose dy
 // does not fit the geometry) goes to the kernel registered before ours.
 import { AvgPool, AvgPoolGrad, MaxPool, MaxPoolGrad } from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { wasmHeapBackend } from '../wasmGradients/wasmHeap';
+import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './nativeAddon';
+import { plannedKernelConfig } from './plannedKernel';
+import type { CallPlanner } from './plannedKernel';
 import { nativePoolShape } from './poolShape';
 import type { PoolGeometryAttrs } from './poolShape';
 
@@ -73,26 +74,6 @@ const PLANNERS: ReadonlyArray<{ kernelName: string; plan: Planner }> = [
 
 export const NATIVE_POOL_KERNEL_NAMES: readonly string[] = PLANNERS.map(({ kernelName }) => kernelName);
 
-function makeKernel(kernelName: string, addon: NativeAddon, plan: Planner, builtIn: KernelConfig | undefined) {
-  const kernelFunc: KernelFunc = (params) => {
-    const planned = plan(params.inputs, params.attrs ?? {});
-    if (planned === undefined) {
-      if (builtIn === undefined) {
-        throw new Error(
-          `${kernelName} (MedTransfer native kernel): this case is not supported and wasm has no kernel.`,
-        );
-      }
-      return builtIn.kernelFunc(params);
-    }
-    const wasm = wasmHeapBackend(kernelName, params.backend);
-    const out = wasm.makeOutput(planned.outShape, 'float32');
-    // Views only after makeOutput: a growing wasm heap replaces the buffer that older views see.
-    planned.run(addon, (info) => wasm.typedArrayFromHeap(info) as Float32Array, out);
-    return out;
-  };
-  return kernelFunc;
-}
-
 /** Our config for `kernelName`, keeping the previous kernel's setup (it binds what the fallback calls). */
 export function nativePoolKernelConfig(
   kernelName: string,
@@ -101,11 +82,9 @@ export function nativePoolKernelConfig(
 ): KernelConfig {
   const planner = PLANNERS.find((entry) => entry.kernelName === kernelName);
   if (planner === undefined) throw new Error(`${kernelName}: no MedTransfer native kernel.`);
-  return {
-    kernelName,
-    backendName: 'wasm',
-    kernelFunc: makeKernel(kernelName, addon, planner.plan, builtIn),
-    ...(builtIn?.setupFunc === undefined ? {} : { setupFunc: builtIn.setupFunc }),
-    ...(builtIn?.disposeFunc === undefined ? {} : { disposeFunc: builtIn.disposeFunc }),
+  const plan: CallPlanner = (inputs, attrs) => {
+    const planned = planner.plan(inputs, attrs);
+    return planned && { outShape: planned.outShape, run: (view, out) => planned.run(addon, view, out) };
   };
+  return plannedKernelConfig(kernelName, plan, builtIn);
 }
