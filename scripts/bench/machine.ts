@@ -1,7 +1,7 @@
 // The machine line of the report: what ran the bench, so a table is never read without it.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { moduleFile } from '../../src/trainer/backend/moduleLocation';
@@ -87,10 +87,12 @@ export function machineLine(machine: MachineInfo): string {
 }
 
 /**
- * The cores' peak float32 FLOP/s at `threads` threads, measured with scripts/bench/peakFlops.c
- * (AVX-512 fused multiply-adds, built here with the C compiler); null without AVX-512 or a compiler.
+ * The cores' peak float32 FLOP/s at each thread count, measured with scripts/bench/peakFlops.c
+ * (AVX-512 fused multiply-adds, built once here with the C compiler); empty without AVX-512 or a
+ * compiler.
  */
-export function measurePeakFlops(threads: number): number | null {
+export function measurePeakFlops(threadCounts: readonly number[]): Map<number, number> {
+  const peaks = new Map<number, number>();
   const cpuinfo = (() => {
     try {
       return readFileSync('/proc/cpuinfo', 'utf8');
@@ -98,13 +100,19 @@ export function measurePeakFlops(threads: number): number | null {
       return '';
     }
   })();
-  if (!/\bavx512f\b/.test(cpuinfo)) return null;
-  const binary = join(mkdtempSync(join(tmpdir(), 'medtransfer-peak-')), 'peakFlops');
-  const source = join(__dirname, 'peakFlops.c');
-  const built = spawnSync('cc', ['-O2', '-mavx512f', '-fopenmp', source, '-o', binary], { encoding: 'utf8' });
-  if (built.status !== 0) return null;
-  const run = spawnSync(binary, [String(threads)], { encoding: 'utf8', timeout: 120_000 });
-  rmSync(dirname(binary), { recursive: true, force: true });
-  const flops = Number(run.stdout.trim());
-  return run.status === 0 && Number.isFinite(flops) && flops > 0 ? flops : null;
+  if (!/\bavx512f\b/.test(cpuinfo)) return peaks;
+  const folder = mkdtempSync(join(tmpdir(), 'medtransfer-peak-'));
+  const binary = join(folder, 'peakFlops');
+  try {
+    const built = spawnSync('cc', ['-O2', '-mavx512f', '-fopenmp', join(__dirname, 'peakFlops.c'), '-o', binary]);
+    if (built.status !== 0) return peaks;
+    for (const threads of threadCounts) {
+      const run = spawnSync(binary, [String(threads)], { encoding: 'utf8', timeout: 120_000 });
+      const flops = Number(run.stdout.trim());
+      if (run.status === 0 && Number.isFinite(flops) && flops > 0) peaks.set(threads, flops);
+    }
+    return peaks;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }

@@ -279,13 +279,9 @@ async function main(): Promise<void> {
     progress(`  ${outcome.ok ? `${outcome.value.totalSeconds.toFixed(1)} s run` : `failed: ${outcome.error}`}`);
   }
 
-  const peakFlops = new Map<number, number>();
   progress('peak FLOP/s: AVX-512 fused multiply-adds at each thread count (peakFlops.c)');
   if (quietWait > 0) await waitForQuiet(quietWait);
-  for (const threads of [...new Set([1, availableParallelism()])]) {
-    const peak = measurePeakFlops(threads);
-    if (peak !== null) peakFlops.set(threads, peak);
-  }
+  const peakFlops = measurePeakFlops([...new Set([1, availableParallelism()])]);
   machine.loadAtEnd = loadavg()[0] ?? 0;
   const allRows = [...rows, ...unavailableRows];
   const report = markdownReport({

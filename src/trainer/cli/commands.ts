@@ -8,7 +8,7 @@ import { loadExperimentFile } from '../experiment/loadExperimentFile';
 import { STUDY_FILE_PATTERN } from '../../shared/study/studySchema';
 import { loadStudyFile } from '../study/loadStudyFile';
 import { runExperiment } from '../pipeline/runExperiment';
-import { createRunDirectory } from '../run/runDirectory';
+import { newRunDirectory } from './newRunDirectory';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import { EXIT } from '../../shared/run/trainerExitCodes';
 import { notStartedFailure, runFailedLine } from './failureLines';
@@ -19,7 +19,6 @@ import { runSeeds } from './seedRuns';
 import { formatComparison } from './summaryTable';
 import { studyRunOf } from './studyRunOption';
 import type { StudyRunOptions } from './studyRunOption';
-import { errorMessage } from '../../shared/errors/errorMessage';
 
 export interface Output {
   out: (text: string) => void;
@@ -97,13 +96,8 @@ export async function runCommand(options: RunOptions, output: Output): Promise<n
         output,
       );
     }
-    let run: { runId: string; runDir: string };
-    try {
-      run = createRunDirectory(runsDir, experiment.name, options.runId ?? null);
-    } catch (error) {
-      output.err(`medtransfer: cannot create the run directory: ${errorMessage(error)}`);
-      return EXIT.failed;
-    }
+    const run = newRunDirectory(runsDir, experiment.name, options.runId ?? null, output);
+    if (run === null) return EXIT.failed;
     const runDir = run.runDir;
     return withRunLock(
       runDir,

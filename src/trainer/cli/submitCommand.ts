@@ -3,7 +3,6 @@
 // Cluster options live only in the job (job.sh, slurm-job.json), never in the experiment file.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { errorMessage } from '../../shared/errors/errorMessage';
 import { runOnHost } from '../../shared/host/runOnHost';
 import { RUN_FILES } from '../../shared/run/runFiles';
 import type { RunJobSpec } from '../../shared/run/slurmJob';
@@ -18,8 +17,9 @@ import { readEvents, submittedRunStatus } from '../executor/submittedRun';
 import { runScriptText, submitRunJob } from '../executor/submitRun';
 import { submitStudy } from '../executor/submitStudy';
 import { loadExperimentFile } from '../experiment/loadExperimentFile';
-import { createRunDirectory, timestampRunId } from '../run/runDirectory';
+import { timestampRunId } from '../run/runDirectory';
 import type { Output } from './commands';
+import { newRunDirectory } from './newRunDirectory';
 import { noCheckpointMessage } from './resumeRefusals';
 
 export async function submitCommand(options: SubmitOptions, output: Output): Promise<number> {
@@ -68,13 +68,8 @@ function submitExperiment(options: SubmitOptions, output: Output): number {
     return EXIT.ok;
   }
   requireSbatch(false);
-  let run: { runId: string; runDir: string };
-  try {
-    run = createRunDirectory(runsDir, experiment.name, options.runId ?? null);
-  } catch (error) {
-    output.err(`medtransfer: cannot create the run directory: ${errorMessage(error)}`);
-    return EXIT.failed;
-  }
+  const run = newRunDirectory(runsDir, experiment.name, options.runId ?? null, output);
+  if (run === null) return EXIT.failed;
   const submitted = submitRunJob(options.program, spec(run.runId), run.runDir, request, null, true);
   if (!submitted.ok) {
     output.err(`medtransfer: ${submitted.message}`);
