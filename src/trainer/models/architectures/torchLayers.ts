@@ -15,6 +15,7 @@ import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { SeededRandom } from '../../random';
 import { FastActivation } from '../activation';
 import { FastBatchNormalization } from '../batchNormalization';
+import { FastConv2D } from '../convolution';
 
 export const TORCH_BATCH_NORM_EPSILON = 1e-5;
 export const TORCH_BATCH_NORM_MOMENTUM = 0.9;
@@ -57,7 +58,7 @@ export class TorchLayers {
   conv(input: SymbolicTensor, name: string, options: TorchConvOptions): SymbolicTensor {
     const { filters, kernel, stride = 1, bias = false } = options;
     const padded = this.pad(input, name, options.padding ?? Math.floor((kernel - 1) / 2));
-    const layer = tf.layers.conv2d({
+    const layer = new FastConv2D({
       name,
       filters,
       kernelSize: kernel,
