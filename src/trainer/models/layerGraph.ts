@@ -10,6 +10,7 @@ import { LayersModel } from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import type { BatchNormFolding } from './foldedBatchNorm';
 
 export interface LayerCall {
   layer: Layer;
@@ -90,6 +91,8 @@ function topologicalOrder(model: LayersModel): SymbolicTensor[] {
  * output until the model's call ends when training, so that a step of mobilenetv2 at 224 px
  * peaked at ~210 MB an image instead of the ~120 MB the gradients need. In training, call it
  * inside variableGrads() or tidy(), as the layers' own intermediate tensors are tidied there.
+ * Outside training, `folding` runs each folded convolution → batch norm (→ activation) chain as
+ * one kernel where the whole chain lies in the range and none of its inner tensors is fetched.
  */
 export function runCalls(
   graph: LayerGraph,
@@ -98,20 +101,35 @@ export function runCalls(
   fed: Tensor,
   fetch: SymbolicTensor,
   training: boolean,
+  folding?: BatchNormFolding,
 ): Tensor {
-  const calls = graph.calls.slice(range.from, range.to);
   const uses = new Map<number, number>();
-  for (const call of calls) for (const input of call.inputs) uses.set(input.id, (uses.get(input.id) ?? 0) + 1);
+  for (const call of graph.calls.slice(range.from, range.to))
+    for (const input of call.inputs) uses.set(input.id, (uses.get(input.id) ?? 0) + 1);
   const values = new Map<number, Tensor>([[fedTensor.id, fed]]);
   const kwargs = { training };
-  for (const call of calls) {
+  // Calls whose output a folded convolution gives (foldedBatchNorm.ts): inference only.
+  const foldedAway = new Set<number>();
+  for (let index = range.from; index < range.to; index++) {
+    const call = graph.calls[index];
+    if (!call || foldedAway.has(index)) continue;
     const inputs = call.inputs.map((input) => {
       const value = values.get(input.id);
       if (!value) throw new Error(`internal error: ${call.layer.name} runs before its input ${input.name}`);
       return value;
     });
-    const output = call.layer.apply(inputs, kwargs);
-    values.set(call.output.id, (Array.isArray(output) ? output[0] : output) as Tensor);
+    const folded = training ? undefined : folding?.folded.get(index);
+    const usable =
+      folded !== undefined &&
+      folded.members.every((member) => member < range.to) &&
+      !folded.inner.some((tensor) => tensor.id === fetch.id);
+    if (usable && inputs[0]) {
+      folded.members.forEach((member) => foldedAway.add(member));
+      values.set(folded.output.id, folded.run(inputs[0]));
+    } else {
+      const output = call.layer.apply(inputs, kwargs);
+      values.set(call.output.id, (Array.isArray(output) ? output[0] : output) as Tensor);
+    }
     for (const input of call.inputs) {
       const left = (uses.get(input.id) ?? 0) - 1;
       uses.set(input.id, left);

@@ -2,10 +2,11 @@
 // decoded images of one batch are all that is held). A file that does not decode is skipped with
 // the decoder's reason; the others go on.
 import { tensor4d, tidy } from '@tensorflow/tfjs-core';
-import type { Tensor } from '@tensorflow/tfjs-core';
+
 import { errorMessage } from '../../shared/errors/errorMessage';
 import { DatasetError } from '../data/dataset';
 import { decodeImagesForModel } from '../explain/decodeForModel';
+import { inferenceRunner } from '../models/inferenceModel';
 import type { PredictModel } from './predictModel';
 import type { PredictInput, SkippedInput } from './predictInputs';
 
@@ -47,12 +48,13 @@ export function predictImages(
   const shape = model.inputShape;
   const perImage = shape[0] * shape[1] * shape[2];
   let pending: Pending[] = [];
+  const runner = inferenceRunner(model.classifier);
   const flush = (): void => {
     if (pending.length === 0) return;
     const batch = new Float32Array(pending.length * perImage);
     pending.forEach((image, n) => batch.set(image.values, n * perImage));
     const outputs = tidy(() => {
-      const output = model.classifier.predict(tensor4d(batch, [pending.length, ...shape])) as Tensor;
+      const output = runner.run(tensor4d(batch, [pending.length, ...shape]));
       return output.arraySync() as number[][];
     });
     pending.forEach((image, n) =>
@@ -60,20 +62,24 @@ export function predictImages(
     );
     pending = [];
   };
-  for (const input of inputs) {
-    let images: ReturnType<typeof decodeImagesForModel>;
-    try {
-      images = decodeImagesForModel(input.file, shape, model.settings);
-    } catch (error) {
-      result.skipped.push({ shown: input.shown, reason: reasonOf(error) });
-      continue;
+  try {
+    for (const input of inputs) {
+      let images: ReturnType<typeof decodeImagesForModel>;
+      try {
+        images = decodeImagesForModel(input.file, shape, model.settings);
+      } catch (error) {
+        result.skipped.push({ shown: input.shown, reason: reasonOf(error) });
+        continue;
+      }
+      if (images.some((image) => image.hasIdentifiers)) result.withIdentifiers++;
+      for (const image of images) {
+        pending.push({ path: input.shown, slice: image.part, values: image.values });
+        if (pending.length === batchSize) flush();
+      }
     }
-    if (images.some((image) => image.hasIdentifiers)) result.withIdentifiers++;
-    for (const image of images) {
-      pending.push({ path: input.shown, slice: image.part, values: image.values });
-      if (pending.length === batchSize) flush();
-    }
+    flush();
+  } finally {
+    runner.dispose();
   }
-  flush();
   return result;
 }

@@ -5,8 +5,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tensor, tidy } from '@tensorflow/tfjs-core';
-import type { Tensor } from '@tensorflow/tfjs-core';
+
 import type { ImageSet } from '../data/dataset';
+import { foldBatchNorms } from '../models/foldedBatchNorm';
 import { runCalls } from '../models/layerGraph';
 import { BatchIterator } from './batches';
 import { DiskFeatureStore, MemoryFeatureStore } from './featureStore';
@@ -104,17 +105,23 @@ export async function cacheFrozenFeatures(options: FeatureCacheOptions): Promise
 /** The frozen part in inference mode over the set's images in order, a batch at a time. */
 async function computeInto(store: FeatureStore, set: ImageSet, options: FeatureCacheOptions): Promise<void> {
   const { graph, boundary, features } = options.split;
-  let start = 0;
-  for (const batch of new BatchIterator(set, options.batchSize).epoch(null)) {
-    if (options.stop.requested) throw new StopRequested(options.stop.why ?? 'requested');
-    const values = tidy(() => {
-      const images = tensor(batch.images, [batch.count, ...set.shape]);
-      return runCalls(graph, { from: 0, to: boundary }, graph.input, images, features, false).dataSync();
-    });
-    store.write(start, values as Float32Array);
-    start += batch.count;
-    // Let a stop request through between batches, as training does.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  const frozen = { from: 0, to: boundary };
+  const folding = foldBatchNorms(graph, frozen);
+  try {
+    let start = 0;
+    for (const batch of new BatchIterator(set, options.batchSize).epoch(null)) {
+      if (options.stop.requested) throw new StopRequested(options.stop.why ?? 'requested');
+      const values = tidy(() => {
+        const images = tensor(batch.images, [batch.count, ...set.shape]);
+        return runCalls(graph, frozen, graph.input, images, features, false, folding).dataSync();
+      });
+      store.write(start, values as Float32Array);
+      start += batch.count;
+      // Let a stop request through between batches, as training does.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    folding.dispose();
   }
 }
 
@@ -128,15 +135,22 @@ export function predictFromFeatures(
   const probabilities = new Float32Array(store.count * classCount);
   const buffer = new Float32Array(batchSize * store.size);
   const indices = new Int32Array(batchSize);
-  for (let start = 0; start < store.count; start += batchSize) {
-    const count = Math.min(batchSize, store.count - start);
-    for (let offset = 0; offset < count; offset++) indices[offset] = start + offset;
-    store.gather(indices, count, buffer);
-    const batch = tidy(() => {
-      const input = tensor(buffer.subarray(0, count * store.size), [count, ...cache.split.featureShape]);
-      return (cache.tail.apply(input, { training: false }) as Tensor).dataSync();
-    });
-    probabilities.set(batch, start * classCount);
+  const { graph, boundary, features } = cache.split;
+  const tail = { from: boundary, to: graph.calls.length };
+  const folding = foldBatchNorms(graph, tail);
+  try {
+    for (let start = 0; start < store.count; start += batchSize) {
+      const count = Math.min(batchSize, store.count - start);
+      for (let offset = 0; offset < count; offset++) indices[offset] = start + offset;
+      store.gather(indices, count, buffer);
+      const batch = tidy(() => {
+        const input = tensor(buffer.subarray(0, count * store.size), [count, ...cache.split.featureShape]);
+        return runCalls(graph, tail, features, input, graph.output, false, folding).dataSync();
+      });
+      probabilities.set(batch, start * classCount);
+    }
+  } finally {
+    folding.dispose();
   }
   return probabilities;
 }
