@@ -5,29 +5,17 @@
 // (the native path applies bias and activation inside oneDNN's convolution): what inference
 // engines (TensorRT, ONNX Runtime, OpenVINO) do with these models. The folded weights are computed
 // once per folding (an evaluation pass, a predict call) from the layers' current weights and
-// disposed with it. Results differ from the unfolded layers by float rounding only (~1e-6).
+// disposed with it. Results differ from the unfolded layers by float rounding only (~1e-6). A
+// ZeroPadding2D before the convolution joins the chain as its explicit padding (convolutionChains.ts).
 import { add, fused, mul, reshape, rsqrt, scalar, sub, tidy } from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
-import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
+import { convolutionOf, isDepthwise, onlyReaderIn, paddingBefore } from './convolutionChains';
+import type { CallChain, ConvolutionFields, ExplicitPadding } from './convolutionChains';
 import type { LayerCall, LayerGraph } from './layerGraph';
 
 type FusedActivation = 'linear' | 'relu' | 'relu6';
-
-/** The fields of tfjs-layers' Conv2D and DepthwiseConv2D read here (protected there). */
-interface ConvolutionFields {
-  kernel?: LayerVariable;
-  depthwiseKernel?: LayerVariable;
-  depthMultiplier?: number;
-  bias: LayerVariable | null;
-  useBias: boolean;
-  strides: number[];
-  padding: string;
-  dataFormat: string;
-  dilationRate: number[];
-  activation: { getClassName(): string };
-}
 
 /** The fields of tfjs-layers' BatchNormalization read here (private there). */
 interface BatchNormFields {
@@ -41,32 +29,10 @@ interface BatchNormFields {
   movingVariance: LayerVariable;
 }
 
-/** One convolution with the batch norm (and the activation) after it, as one fused kernel. */
-export interface FoldedConvolution {
-  /** Indices in the graph's calls: the convolution's first, then the batch norm's, then the activation's. */
-  members: number[];
-  /** What the last member outputs: the value the folded kernel gives. */
-  output: SymbolicTensor;
-  /** The tensors between the members, which a run must not be asked for. */
-  inner: SymbolicTensor[];
-  run(input: Tensor): Tensor;
-}
-
 export interface BatchNormFolding {
-  /** Keyed by the convolution's call index. */
-  folded: ReadonlyMap<number, FoldedConvolution>;
+  /** Keyed by the chain's first call: the padding's where there is one, else the convolution's. */
+  folded: ReadonlyMap<number, CallChain>;
   dispose(): void;
-}
-
-function convolutionOf(layer: Layer): ConvolutionFields | null {
-  const name = layer.getClassName();
-  if (name !== 'Conv2D' && name !== 'DepthwiseConv2D') return null;
-  const fields = layer as unknown as ConvolutionFields;
-  const linear = fields.activation.getClassName() === 'linear';
-  const kernel = name === 'Conv2D' ? fields.kernel : fields.depthwiseKernel;
-  if (!linear || kernel === undefined || fields.dataFormat !== 'channelsLast') return null;
-  if (fields.padding !== 'same' && fields.padding !== 'valid') return null;
-  return fields;
 }
 
 function batchNormOf(layer: Layer): BatchNormFields | null {
@@ -90,15 +56,8 @@ export function foldBatchNorms(
   graph: LayerGraph,
   range: { from: number; to: number } = { from: 0, to: graph.calls.length },
 ): BatchNormFolding {
-  const readers = new Map<number, number[]>();
-  graph.calls.forEach((call, index) => {
-    for (const input of call.inputs) readers.set(input.id, [...(readers.get(input.id) ?? []), index]);
-  });
-  const onlyReader = (tensor: SymbolicTensor): number | null => {
-    const found = readers.get(tensor.id);
-    return found?.length === 1 && tensor.id !== graph.output.id ? (found[0] ?? null) : null;
-  };
-  const folded = new Map<number, FoldedConvolution>();
+  const onlyReader = onlyReaderIn(graph);
+  const folded = new Map<number, CallChain>();
   const owned: Tensor[] = [];
   graph.calls.forEach((call, index) => {
     if (index < range.from || index >= range.to) return;
@@ -106,18 +65,24 @@ export function foldBatchNorms(
     const normIndex = onlyReader(call.output);
     const normCall = normIndex === null ? undefined : graph.calls[normIndex];
     const norm = normCall ? batchNormOf(normCall.layer) : null;
-    if (!convolution || !normCall || normIndex === null || !norm || call.inputs.length !== 1) return;
+    const linear = convolution?.activation.getClassName() === 'linear';
+    if (!convolution || !linear || !normCall || normIndex === null || !norm || call.inputs.length !== 1) return;
     const activationIndex = onlyReader(normCall.output);
     const activationCall = activationIndex === null ? undefined : graph.calls[activationIndex];
     const activation = activationCall ? fusedActivationOf(activationCall.layer) : null;
+    const padding = paddingBefore(graph, index, onlyReader);
+    const padCall = padding && padding.index >= range.from ? graph.calls[padding.index] : undefined;
     const weights = foldedWeights(call, convolution, norm);
     owned.push(weights.filter, weights.bias);
-    const last = activation && activationCall && activationIndex !== null ? activationCall : normCall;
-    folded.set(index, {
-      members: activation && activationIndex !== null ? [index, normIndex, activationIndex] : [index, normIndex],
-      output: last.output,
-      inner: last === normCall ? [call.output] : [call.output, normCall.output],
-      run: (input) => runFolded(input, call.layer.getClassName(), convolution, weights, activation ?? 'linear'),
+    const withActivation = activation !== null && activationCall !== undefined && activationIndex !== null;
+    const members = withActivation ? [index, normIndex, activationIndex] : [index, normIndex];
+    const inner = withActivation ? [call.output, normCall.output] : [call.output];
+    const pad = padCall && padding ? padding.padding : convolution.padding === 'same' ? 'same' : 'valid';
+    folded.set(padCall && padding ? padding.index : index, {
+      members: padCall && padding ? [padding.index, ...members] : members,
+      output: withActivation ? activationCall.output : normCall.output,
+      inner: padCall ? [padCall.output, ...inner] : inner,
+      run: (input) => runFolded(input, call.layer, convolution, weights, pad, activation ?? 'linear'),
     });
   });
   return {
@@ -149,20 +114,24 @@ function foldedWeights(
 
 function runFolded(
   input: Tensor,
-  className: string,
+  layer: Layer,
   convolution: ConvolutionFields,
   weights: { filter: Tensor4D; bias: Tensor1D },
+  pad: 'same' | 'valid' | ExplicitPadding,
   activation: FusedActivation,
 ): Tensor {
   const common = {
     x: input as Tensor4D,
     filter: weights.filter,
     strides: convolution.strides as [number, number],
-    pad: convolution.padding as 'same' | 'valid',
     dataFormat: 'NHWC' as const,
     dilations: convolution.dilationRate as [number, number],
     bias: weights.bias,
     activation,
   };
-  return className === 'DepthwiseConv2D' ? fused.depthwiseConv2d(common) : fused.conv2d(common);
+  if (!isDepthwise(layer)) return fused.conv2d({ ...common, pad });
+  // fused.depthwiseConv2d's type leaves explicit padding out, but the op hands `pad` to the kernel
+  // unchanged, and every backend's kernel computes its geometry with computeConv2DInfo, which takes
+  // it (checked on cpu, wasm and native in foldedBatchNorm.test.ts).
+  return fused.depthwiseConv2d({ ...common, pad: pad as 'valid' });
 }

@@ -10,6 +10,8 @@ import { LayersModel } from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import { paddedConvolutions } from './convolutionChains';
+import type { CallChain } from './convolutionChains';
 import type { BatchNormFolding } from './foldedBatchNorm';
 
 export interface LayerCall {
@@ -91,8 +93,9 @@ function topologicalOrder(model: LayersModel): SymbolicTensor[] {
  * output until the model's call ends when training, so that a step of mobilenetv2 at 224 px
  * peaked at ~210 MB an image instead of the ~120 MB the gradients need. In training, call it
  * inside variableGrads() or tidy(), as the layers' own intermediate tensors are tidied there.
- * Outside training, `folding` runs each folded convolution → batch norm (→ activation) chain as
- * one kernel where the whole chain lies in the range and none of its inner tensors is fetched.
+ * A ZeroPadding2D and the convolution after it run as one padded convolution, and outside training
+ * `folding` runs each convolution → batch norm (→ activation) chain as one kernel, where the whole
+ * chain lies in the range and none of its inner tensors is fetched.
  */
 export function runCalls(
   graph: LayerGraph,
@@ -108,7 +111,7 @@ export function runCalls(
     for (const input of call.inputs) uses.set(input.id, (uses.get(input.id) ?? 0) + 1);
   const values = new Map<number, Tensor>([[fedTensor.id, fed]]);
   const kwargs = { training };
-  // Calls whose output a folded convolution gives (foldedBatchNorm.ts): inference only.
+  // Calls whose output a chain's one kernel gives (convolutionChains.ts; foldedBatchNorm.ts in inference).
   const foldedAway = new Set<number>();
   for (let index = range.from; index < range.to; index++) {
     const call = graph.calls[index];
@@ -118,14 +121,16 @@ export function runCalls(
       if (!value) throw new Error(`internal error: ${call.layer.name} runs before its input ${input.name}`);
       return value;
     });
-    const folded = training ? undefined : folding?.folded.get(index);
-    const usable =
-      folded !== undefined &&
-      folded.members.every((member) => member < range.to) &&
-      !folded.inner.some((tensor) => tensor.id === fetch.id);
-    if (usable && inputs[0]) {
-      folded.members.forEach((member) => foldedAway.add(member));
-      values.set(folded.output.id, folded.run(inputs[0]));
+    const usable = (chain: CallChain | undefined): chain is CallChain =>
+      chain !== undefined &&
+      chain.members.every((member) => member < range.to) &&
+      !chain.inner.some((tensor) => tensor.id === fetch.id);
+    const chain = [training ? undefined : folding?.folded.get(index), paddedConvolutions(graph).get(index)].find(
+      usable,
+    );
+    if (chain && inputs[0]) {
+      chain.members.forEach((member) => foldedAway.add(member));
+      values.set(chain.output.id, chain.run(inputs[0], training));
     } else {
       const output = call.layer.apply(inputs, kwargs);
       values.set(call.output.id, (Array.isArray(output) ? output[0] : output) as Tensor);

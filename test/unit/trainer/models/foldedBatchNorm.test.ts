@@ -1,7 +1,8 @@
 // Batch norms folded into the convolutions before them for inference: the folded graph gives the
-// model's own inference output within float rounding, on cpu (the reference kernels) and on wasm,
-// folds exactly the chains whose links nothing else reads, never hands back an inner tensor that
-// was asked for, and frees its folded weights on dispose.
+// model's own inference output within float rounding, on cpu (the reference kernels), wasm and the
+// native kernels, folds exactly the chains whose links nothing else reads (a padding before the
+// convolution included, as its explicit padding), never hands back an inner tensor that was asked
+// for, and frees its folded weights on dispose.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,7 +13,9 @@ import { FastBatchNormalization } from '../../../../src/trainer/models/batchNorm
 import { foldBatchNorms } from '../../../../src/trainer/models/foldedBatchNorm';
 import { inferenceRunner } from '../../../../src/trainer/models/inferenceModel';
 import { flattenModel, runCalls } from '../../../../src/trainer/models/layerGraph';
-import { relativeDifference, useWasm, values } from '../../../support/wasmTestSetup';
+import { KERNEL_BACKENDS, missingKernelBackend, useKernelBackend } from '../../../support/kernelBackends';
+import { skipIfMissing } from '../../../support/prerequisites';
+import { relativeDifference, values } from '../../../support/wasmTestSetup';
 
 const SHAPE: [number, number, number, number] = [3, 9, 9, 4];
 
@@ -26,15 +29,27 @@ function norm(input: SymbolicTensor, name: string): SymbolicTensor {
  */
 function model(): tfl.LayersModel {
   const input = tfl.input({ shape: SHAPE.slice(1) });
-  let x = tfl.layers.conv2d({ name: 'a', filters: 6, kernelSize: 3, padding: 'same', useBias: false }).apply(input);
+  let x = tfl.layers
+    .zeroPadding2d({
+      name: 'a_pad',
+      padding: [
+        [1, 2],
+        [0, 1],
+      ],
+    })
+    .apply(input);
+  x = tfl.layers.conv2d({ name: 'a', filters: 6, kernelSize: 3, padding: 'valid', useBias: false }).apply(x);
   x = new FastActivation({ name: 'a_act', activation: 'relu6' }).apply(norm(x as SymbolicTensor, 'a_bn'));
+  x = tfl.layers.zeroPadding2d({ name: 'b_pad', padding: 1 }).apply(x);
   x = tfl.layers.depthwiseConv2d({ name: 'b', kernelSize: 3, strides: 2, padding: 'valid', useBias: false }).apply(x);
   x = new FastActivation({ name: 'b_act', activation: 'relu' }).apply(norm(x as SymbolicTensor, 'b_bn'));
   const c = tfl.layers.conv2d({ name: 'c', filters: 6, kernelSize: 1 }).apply(x) as SymbolicTensor;
   x = tfl.layers.add({ name: 'sum' }).apply([norm(c, 'c_bn'), x as SymbolicTensor]);
   const d = tfl.layers.conv2d({ name: 'd', filters: 6, kernelSize: 1, useBias: false }).apply(x) as SymbolicTensor;
   x = tfl.layers.add({ name: 'sum2' }).apply([norm(d, 'd_bn'), d]);
-  const e = tfl.layers.conv2d({ name: 'e', filters: 5, kernelSize: 3, useBias: false }).apply(x) as SymbolicTensor;
+  const e = tfl.layers
+    .conv2d({ name: 'e', filters: 5, kernelSize: 3, padding: 'same', useBias: false })
+    .apply(x) as SymbolicTensor;
   x = new FastActivation({ name: 'e_act', activation: 'sigmoid' }).apply(norm(e, 'e_bn'));
   x = tfl.layers.globalAveragePooling2d({ name: 'pool' }).apply(x);
   const output = tfl.layers.dense({ name: 'head', units: 3, activation: 'softmax' }).apply(x) as SymbolicTensor;
@@ -60,11 +75,10 @@ function images(): tf.Tensor4D {
   );
 }
 
-for (const backend of ['cpu', 'wasm'] as const) {
-  describe(`folded batch norms on ${backend}`, () => {
+for (const backend of KERNEL_BACKENDS) {
+  describe(`folded batch norms on ${backend}`, { skip: skipIfMissing(missingKernelBackend(backend)) }, () => {
     it('give the model’s inference output, folding only chains nothing else reads', async () => {
-      if (backend === 'wasm') await useWasm();
-      else await tf.setBackend('cpu');
+      await useKernelBackend(backend);
       const classifier = model();
       const graph = flattenModel(classifier);
       assert.ok(graph);
@@ -72,7 +86,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const foldedNames = [...folding.folded.values()].map((folded) =>
         folded.members.map((member) => graph.calls[member]?.layer.name).join('+'),
       );
-      assert.deepEqual(foldedNames, ['a+a_bn+a_act', 'b+b_bn+b_act', 'c+c_bn', 'e+e_bn']);
+      assert.deepEqual(foldedNames, ['a_pad+a+a_bn+a_act', 'b_pad+b+b_bn+b_act', 'c+c_bn', 'e+e_bn']);
       const x = images();
       const expected = tf.tidy(
         () => (classifier.apply(x, { training: false }) as tf.Tensor).dataSync() as Float32Array,
