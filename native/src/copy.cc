@@ -10,9 +10,11 @@
 namespace medtransfer {
 namespace {
 
-// One thread below this many values written, as the other memory-bound passes (activation.cc
-// says why: waking the second thread on a busy machine costs more than a small copy).
-constexpr size_t kParallelValues = size_t{1} << 22;
+// One thread below this many values written (64 MB): four times the other memory-bound passes'
+// threshold (activation.cc). A copy does no arithmetic, and one core came close to the memory's
+// speed: at load 5 on our 2 cores, two threads took longer than one at every size measured, from
+// 1.8 against 8.2 ms for a [32,64,64,64] pad to 23.6 against 22.3 ms for a 53 M-value slice.
+constexpr size_t kParallelValues = size_t{1} << 24;
 
 // Built for AVX2 too, as the activation loops (activation.cc: SSE code after oneDNN's AVX-512
 // kernels ran 7x slower); memcpy is glibc's, which picks its own vector width.

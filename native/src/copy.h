@@ -1,7 +1,7 @@
 // The copies tfjs makes around convolutions: constant padding (PadV2, before every 'valid'
 // convolution and pool of the torchvision architectures), its gradient Slice, and Concat (DenseNet's
 // every layer). On the wasm backend they run on one thread, row by row in JavaScript or wasm; here
-// each contiguous run is one memcpy, on all cores above the threshold of the other memory-bound passes.
+// each contiguous run is one memcpy, on all cores only above 16 M values (copy.cc says why).
 #pragma once
 
 #include <cstddef>
