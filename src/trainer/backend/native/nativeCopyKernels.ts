@@ -1,16 +1,25 @@
-// PadV2, Slice and Concat on the wasm backend by the addon's copies (native/src/copy.cc): one memcpy
-// a contiguous run, on all cores above the threshold. The torchvision architectures pad before every
-// 'valid' convolution and pool (models/architectures/torchLayers.ts says why), so every step pads
-// forward and slices backward; DenseNet concatenates channels in every layer. Wasm pads on one thread
-// and slices and concatenates row by row in JavaScript: resnet18 at 128 px spent ~18 ms a step in
-// PadV2 and ~10 ms in Slice. Float32 only, and the cases tfjs answers without a copy (an empty input,
-// one non-empty input to concatenate) or that we do not handle go to the kernel replaced.
-import { Concat, PadV2, Slice, backend_util, slice_util, util } from '@tensorflow/tfjs-core';
-import type { ConcatAttrs, KernelConfig, KernelFunc, PadV2Attrs, SliceAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+// PadV2, Slice, Concat and SplitV on the wasm backend by the addon's copies (native/src/copy.cc): one
+// memcpy a contiguous run. The torchvision architectures pad before every 'valid' convolution and
+// pool (models/architectures/torchLayers.ts says why), so every step pads forward and slices
+// backward; DenseNet concatenates channels in every layer and splits them again in the gradient
+// (SplitV: 11% of a densenet121 step on wasm). Wasm pads on one thread and slices, concatenates and
+// splits row by row in JavaScript: resnet18 at 128 px spent ~18 ms a step in PadV2 and ~10 ms in
+// Slice. Float32 only; the cases tfjs answers without a copy (an empty input, one non-empty input
+// to concatenate) and any we do not handle go to the kernel replaced.
+import { Concat, PadV2, Slice, SplitV, backend_util, slice_util, util } from '@tensorflow/tfjs-core';
+import type {
+  ConcatAttrs,
+  KernelConfig,
+  KernelFunc,
+  PadV2Attrs,
+  SliceAttrs,
+  SplitVAttrs,
+  TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { wasmHeapBackend } from '../wasmGradients/wasmHeap';
 import type { NativeAddon } from './nativeAddon';
 
-export const NATIVE_COPY_KERNEL_NAMES: readonly string[] = [PadV2, Slice, Concat];
+export const NATIVE_COPY_KERNEL_NAMES: readonly string[] = [PadV2, Slice, Concat, SplitV];
 
 /** The addon's copies take up to this many axes (native/src/addon.cc). */
 const MAX_RANK = 8;
@@ -23,7 +32,7 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
-type Handled = (args: Parameters<KernelFunc>[0]) => TensorInfo | null;
+type Handled = (args: Parameters<KernelFunc>[0]) => TensorInfo | TensorInfo[] | null;
 
 function padKernel(addon: NativeAddon): Handled {
   return ({ inputs, backend, attrs }) => {
@@ -98,13 +107,45 @@ function concatKernel(addon: NativeAddon): Handled {
   };
 }
 
+/** SplitV (Concat's gradient): one slice an output, along the axis. */
+function splitKernel(addon: NativeAddon): Handled {
+  return ({ inputs, backend, attrs }) => {
+    const x = inputs['x'];
+    const { numOrSizeSplits, axis: axisAttr } = (attrs ?? {}) as Partial<SplitVAttrs>;
+    if (!copiable(x) || numOrSizeSplits === undefined || axisAttr === undefined) return null;
+    const [axis] = util.parseAxisParam(axisAttr, x.shape);
+    if (axis === undefined) return null;
+    const sizes = backend_util.prepareSplitSize(x, numOrSizeSplits, axis);
+    if (!sizes.every(isCount) || sizes.reduce((total, size) => total + size, 0) !== x.shape[axis]) return null;
+    const wasm = wasmHeapBackend(SplitV, backend);
+    const outputs = sizes.map((size) =>
+      wasm.makeOutput(
+        x.shape.map((extent, a) => (a === axis ? size : extent)),
+        'float32',
+      ),
+    );
+    // Views only once every output is made: making one may grow the heap and detach earlier views.
+    const view = (info: TensorInfo) => wasm.typedArrayFromHeap(info) as Float32Array;
+    const begin = new Int32Array(x.shape.length);
+    const shape = Int32Array.from(x.shape);
+    outputs.forEach((output, index) => {
+      if (util.sizeFromShape(output.shape) > 0) {
+        addon.slice(shape, begin, Int32Array.from(output.shape), view(x), view(output));
+      }
+      begin[axis] = (begin[axis] ?? 0) + (sizes[index] ?? 0);
+    });
+    return outputs;
+  };
+}
+
 const HANDLERS: Record<string, (addon: NativeAddon) => Handled> = {
   [PadV2]: padKernel,
   [Slice]: sliceKernel,
   [Concat]: concatKernel,
+  [SplitV]: splitKernel,
 };
 
-/** PadV2, Slice or Concat on wasm: the addon's copy for float32 tensors, `builtIn` for the rest. */
+/** PadV2, Slice, Concat or SplitV on wasm: the addon's copy for float32 tensors, `builtIn` for the rest. */
 export function nativeCopyKernelConfig(
   kernelName: string,
   addon: NativeAddon,

@@ -1,9 +1,10 @@
-// The native copies (PadV2, Slice, Concat) on the wasm backend against the cpu backend, value for
-// value: ranks 1 to 5, odd sizes, padding on some sides only, non-zero constants, empty slices,
-// slices of whole axes and of channels, concatenation along every axis of one to twelve inputs, and
-// sizes above the threads' threshold (16 Mi values); their gradients; the addon must have run for
-// float32, and other dtypes, empty inputs and a lone input must give wasm's own result without it.
-// Taken out (`backend: wasm`), the built-in kernels are back.
+// The native copies (PadV2, Slice, Concat, SplitV) on the wasm backend against the cpu backend,
+// value for value: ranks 1 to 5, odd sizes, padding on some sides only, non-zero constants, empty
+// slices, slices of whole axes and of channels, concatenation along every axis of one to twelve
+// inputs, splits into sizes (one empty) and into equal parts, and sizes above the threads' threshold
+// (16 Mi values); their gradients; the addon must have run for float32, and other dtypes, empty
+// inputs and a lone input must give wasm's own result without it. Taken out (`backend: wasm`), the
+// built-in kernels are back.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
@@ -236,6 +237,19 @@ describe('native PadV2, Slice and Concat', { skip }, () => {
     });
   }
 
+  const splits: Array<[number[], number | number[], number, number]> = [
+    [[2, 3, 3, 9], [4, 5], 3, 2],
+    [[2, 3, 3, 9], 3, -1, 3],
+    [[6, 4], [1, -1, 2], 0, 3],
+    [[3, 7, 2], [2, 0, 5], 1, 2],
+  ];
+  for (const [shape, sizes, axis, expectedCalls] of splits) {
+    it(`splits ${JSON.stringify(shape)} into ${JSON.stringify(sizes)} along ${axis} as cpu does`, async () => {
+      const f = () => tf.concat(tf.split(tensor(shape, 17), sizes, axis).map((piece) => tf.reshape(piece, [-1])));
+      await assertCopiesAsCpu('slice', f, expectedCalls);
+    });
+  }
+
   it('gives the gradients of pad and concat (slices) as cpu does', async () => {
     const f = () => {
       const x = tensor([2, 5, 4, 3], 21);
@@ -333,7 +347,7 @@ describe('native PadV2, Slice and Concat', { skip }, () => {
 
   it('puts the wasm kernels back when taken out (backend: wasm), and in again', async () => {
     if (!('addon' in found)) return;
-    const names = ['PadV2', 'Slice', 'Concat'];
+    const names = ['PadV2', 'Slice', 'Concat', 'SplitV'];
     const nativeKernels = names.map((name) => findWasmKernel(name)?.kernelFunc);
     unregisterNativeKernels();
     const wasmKernels = names.map((name) => findWasmKernel(name)?.kernelFunc);
