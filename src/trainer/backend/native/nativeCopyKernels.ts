@@ -161,5 +161,12 @@ export function nativeCopyKernelConfig(
       throw new Error(`${kernelName} (MedTransfer native kernel): only float32, and no wasm kernel.`);
     return builtIn.kernelFunc(args);
   };
-  return { kernelName, backendName: 'wasm', kernelFunc };
+  // The built-in's setup stays: wasm's PadV2 binds its C++ function there, and it is our fallback.
+  return {
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc,
+    ...(builtIn?.setupFunc === undefined ? {} : { setupFunc: builtIn.setupFunc }),
+    ...(builtIn?.disposeFunc === undefined ? {} : { disposeFunc: builtIn.disposeFunc }),
+  };
 }
