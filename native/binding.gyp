@@ -9,7 +9,8 @@
         "src/context.cc",
         "src/convolution.cc",
         "src/pooling.cc",
-        "src/channels.cc"
+        "src/channels.cc",
+        "src/copy.cc"
       ],
       "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-fopenmp"],
       "cflags_cc!": ["-fno-exceptions"],

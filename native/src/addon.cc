@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "activation.h"
 #include "batchNorm.h"
 #include "convolution.h"
 #include "channels.h"
+#include "copy.h"
 #include "pooling.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
@@ -308,6 +310,108 @@ napi_value ChannelAffine(napi_env env, napi_callback_info info) {
   });
 }
 
+// The copies (copy.cc): pad, slice, concat. Shapes arrive as Int32Arrays of one value per axis.
+constexpr size_t kMaxCopyRank = 8;
+
+std::vector<int64_t> extentsArg(napi_env env, napi_value value, const char* name) {
+  bool isTyped = false;
+  check(env, napi_is_typedarray(env, value, &isTyped), "cannot inspect an argument");
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (isTyped) check(env, napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr), name);
+  if (!isTyped || type != napi_int32_array) throw JsError(std::string(name) + " must be an Int32Array");
+  const int32_t* values = static_cast<const int32_t*>(data);
+  std::vector<int64_t> result(values, values + length);
+  for (int64_t extent : result) {
+    if (extent < 0) throw JsError(std::string(name) + " holds a negative value");
+  }
+  return result;
+}
+
+std::vector<int64_t> shapeOfRank(napi_env env, napi_value value, const char* name, size_t rank) {
+  std::vector<int64_t> result = extentsArg(env, value, name);
+  if (result.size() != rank) throw JsError(std::string(name) + " must hold one value per axis of the shape");
+  return result;
+}
+
+std::vector<int64_t> copyShapeArg(napi_env env, napi_value value) {
+  std::vector<int64_t> shape = extentsArg(env, value, "shape");
+  if (shape.empty() || shape.size() > kMaxCopyRank) {
+    throw JsError("shape must have from 1 to " + std::to_string(kMaxCopyRank) + " axes");
+  }
+  return shape;
+}
+
+size_t sizeOf(const std::vector<int64_t>& extents) {
+  size_t result = 1;
+  for (int64_t extent : extents) result *= static_cast<size_t>(extent);
+  return result;
+}
+
+// pad(shape, before, after, value, x, y): shape, before and after as Int32Arrays of one value an axis.
+napi_value Pad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[6];
+    arguments(env, info, argv);
+    const std::vector<int64_t> shape = copyShapeArg(env, argv[0]);
+    const std::vector<int64_t> before = shapeOfRank(env, argv[1], "before", shape.size());
+    const std::vector<int64_t> after = shapeOfRank(env, argv[2], "after", shape.size());
+    std::vector<int64_t> padded(shape.size());
+    for (size_t d = 0; d < shape.size(); d++) padded[d] = before[d] + shape[d] + after[d];
+    medtransfer::pad(shape, before, after, static_cast<float>(numberArg(env, argv[3], "value")),
+                     typedArray<float>(env, argv[4], napi_float32_array, sizeOf(shape), "x"),
+                     typedArray<float>(env, argv[5], napi_float32_array, sizeOf(padded), "y"));
+    return nullptr;
+  });
+}
+
+// slice(shape, begin, size, x, y)
+napi_value Slice(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[5];
+    arguments(env, info, argv);
+    const std::vector<int64_t> shape = copyShapeArg(env, argv[0]);
+    const std::vector<int64_t> begin = shapeOfRank(env, argv[1], "begin", shape.size());
+    const std::vector<int64_t> size = shapeOfRank(env, argv[2], "size", shape.size());
+    for (size_t d = 0; d < shape.size(); d++) {
+      if (begin[d] + size[d] > shape[d]) throw JsError("the slice reaches past axis " + std::to_string(d));
+    }
+    medtransfer::slice(shape, begin, size, typedArray<float>(env, argv[3], napi_float32_array, sizeOf(shape), "x"),
+                       typedArray<float>(env, argv[4], napi_float32_array, sizeOf(size), "y"));
+    return nullptr;
+  });
+}
+
+// concat(rows, inner: Int32Array, inputs: Float32Array[], y): input i holds rows × inner[i] values.
+napi_value Concat(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[4];
+    arguments(env, info, argv);
+    const size_t rows = product({intArg(env, argv[0], "rows")});
+    const std::vector<int64_t> inner = extentsArg(env, argv[1], "inner");
+    bool isArray = false;
+    check(env, napi_is_array(env, argv[2], &isArray), "cannot inspect an argument");
+    uint32_t count = 0;
+    if (isArray) check(env, napi_get_array_length(env, argv[2], &count), "inputs");
+    if (!isArray || count != inner.size()) throw JsError("inputs must be an array of one Float32Array an inner size");
+    std::vector<const float*> inputs;
+    std::vector<size_t> lengths;
+    size_t rowLength = 0;
+    for (uint32_t i = 0; i < count; i++) {
+      napi_value element;
+      check(env, napi_get_element(env, argv[2], i, &element), "inputs");
+      const size_t length = static_cast<size_t>(inner[i]);
+      inputs.push_back(typedArray<float>(env, element, napi_float32_array, rows * length, "an input"));
+      lengths.push_back(length);
+      rowLength += length;
+    }
+    medtransfer::concat(rows, lengths, inputs,
+                        typedArray<float>(env, argv[3], napi_float32_array, rows * rowLength, "y"));
+    return nullptr;
+  });
+}
+
 void setProperty(napi_env env, napi_value object, const char* name, napi_value value) {
   check(env, napi_set_named_property(env, object, name, value), name);
 }
@@ -347,6 +451,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"avgPool", nullptr, PoolForward<medtransfer::avgPool>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"avgPoolGrad", nullptr, AvgPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"pad", nullptr, Pad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"slice", nullptr, Slice, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"concat", nullptr, Concat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"about", nullptr, About, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

@@ -90,6 +90,12 @@ export interface NativeAddon {
   maxPoolGrad(shape: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
   avgPool(shape: Int32Array, x: Float32Array, y: Float32Array): void;
   avgPoolGrad(shape: Int32Array, dy: Float32Array, dx: Float32Array): void;
+  /** y = x with before[d] and after[d] values of `value` around it along each axis d (tfjs PadV2). */
+  pad(shape: Int32Array, before: Int32Array, after: Int32Array, value: number, x: Float32Array, y: Float32Array): void;
+  /** y = x[begin[d] : begin[d] + size[d]] along each axis d (tfjs Slice). */
+  slice(shape: Int32Array, begin: Int32Array, size: Int32Array, x: Float32Array, y: Float32Array): void;
+  /** y's row r = each input's row r in turn; input i holds rows × inner[i] values (tfjs Concat). */
+  concat(rows: number, inner: Int32Array, inputs: Float32Array[], y: Float32Array): void;
   about(): NativeAbout;
 }
 
@@ -107,6 +113,9 @@ const ADDON_FUNCTIONS = [
   'maxPoolGrad',
   'avgPool',
   'avgPoolGrad',
+  'pad',
+  'slice',
+  'concat',
   'about',
 ] as const;
 

@@ -12,6 +12,7 @@ import { NATIVE_ACTIVATION_KERNEL_NAMES, nativeActivationKernelConfig } from './
 import type { NativeAddon } from './nativeAddon';
 import { NATIVE_BATCH_NORM_KERNEL_NAMES, nativeBatchNormKernelConfig } from './nativeBatchNormKernels';
 import { NATIVE_CONV_KERNEL_NAMES, nativeConvKernelConfig } from './nativeConvKernels';
+import { NATIVE_COPY_KERNEL_NAMES, nativeCopyKernelConfig } from './nativeCopyKernels';
 import {
   NATIVE_SUM_KERNEL_NAMES,
   nativeChannelAffineKernelConfig,
@@ -30,6 +31,7 @@ export function registerNativeKernels(addon: NativeAddon): string[] {
     ...NATIVE_CONV_KERNEL_NAMES.map((kernelName) => ({ kernelName, config: nativeConvKernelConfig })),
     ...NATIVE_POOL_KERNEL_NAMES.map((kernelName) => ({ kernelName, config: nativePoolKernelConfig })),
     ...NATIVE_SUM_KERNEL_NAMES.map((kernelName) => ({ kernelName, config: nativeSumKernelConfig })),
+    ...NATIVE_COPY_KERNEL_NAMES.map((kernelName) => ({ kernelName, config: nativeCopyKernelConfig })),
   ];
   for (const { kernelName, config } of replacing) {
     const builtIn = findWasmKernel(kernelName);
@@ -64,6 +66,14 @@ export function unregisterNativeKernels(): void {
     if (builtIn !== undefined) registerKernel(builtIn);
   }
   replaced = undefined;
+}
+
+/**
+ * The wasm kernel ours replaced under `kernelName` while ours are in place (to time a step without
+ * ours: scripts/bench/profileModel.ts --ab); undefined where ours added a kernel or are not in place.
+ */
+export function replacedWasmKernel(kernelName: string): KernelConfig | undefined {
+  return replaced?.get(kernelName);
 }
 
 export function nativeKernelsRegistered(): boolean {
