@@ -10,6 +10,7 @@
 #include "batchNorm.h"
 #include "convolution.h"
 #include "channels.h"
+#include "optimizer.h"
 #include "pooling.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
@@ -308,6 +309,24 @@ napi_value ChannelAffine(napi_env env, napi_callback_info info) {
   });
 }
 
+// adamUpdate(count, constants: Float32Array(8), value, m, v, gradient, newValue, newM, newV): the
+// constants in AdamStep's order, already rounded to float32 as tfjs rounds them.
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[9];
+    arguments(env, info, argv);
+    const size_t count = product({intArg(env, argv[0], "count")});
+    const float* c = typedArray<float>(env, argv[1], napi_float32_array, 8, "constants");
+    const auto array = [&](int index, const char* name) {
+      return typedArray<float>(env, argv[index], napi_float32_array, count, name);
+    };
+    medtransfer::adamUpdate(count, medtransfer::AdamStep{c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]},
+                            {array(2, "value"), array(3, "m"), array(4, "v"), array(5, "gradient"),
+                             array(6, "newValue"), array(7, "newM"), array(8, "newV")});
+    return nullptr;
+  });
+}
+
 void setProperty(napi_env env, napi_value object, const char* name, napi_value value) {
   check(env, napi_set_named_property(env, object, name, value), name);
 }
@@ -347,6 +366,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"avgPool", nullptr, PoolForward<medtransfer::avgPool>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"avgPoolGrad", nullptr, AvgPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"about", nullptr, About, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

@@ -1,5 +1,6 @@
 import { train } from '@tensorflow/tfjs-core';
 import type { Optimizer } from '@tensorflow/tfjs-core';
+import { fusedAdam } from './fusedAdam';
 
 export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';
 
@@ -7,7 +8,7 @@ export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';
 export function createOptimizer(name: OptimizerName, learningRate: number): Optimizer {
   switch (name) {
     case 'adam':
-      return train.adam(learningRate);
+      return fusedAdam(learningRate);
     case 'sgd':
       return train.momentum(learningRate, 0.9);
     case 'rmsprop':

@@ -90,6 +90,21 @@ export interface NativeAddon {
   maxPoolGrad(shape: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
   avgPool(shape: Int32Array, x: Float32Array, y: Float32Array): void;
   avgPoolGrad(shape: Int32Array, dy: Float32Array, dx: Float32Array): void;
+  /**
+   * Adam's update of `count` values (native/src/optimizer.h): writes newValue, newM and newV from value,
+   * m, v and gradient. `constants`: β1, β2, 1 − β1, 1 − β2, ε, −rate and the two bias corrections.
+   */
+  adamUpdate(
+    count: number,
+    constants: Float32Array,
+    value: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    gradient: Float32Array,
+    newValue: Float32Array,
+    newM: Float32Array,
+    newV: Float32Array,
+  ): void;
   about(): NativeAbout;
 }
 
@@ -107,6 +122,7 @@ const ADDON_FUNCTIONS = [
   'maxPoolGrad',
   'avgPool',
   'avgPoolGrad',
+  'adamUpdate',
   'about',
 ] as const;
 

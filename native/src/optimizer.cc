@@ -1,0 +1,61 @@
+// Bit for bit tfjs's Adam: every operation rounds to float32 as one of tfjs's kernels does, in
+// tfjs's order (tfjs-core's AdamOptimizer.applyGradients). Fusing a multiply and an add into one
+// FMA rounds once instead of twice, so this file is built with -ffp-contract=off (binding.gyp's
+// medtransfer_optimizer), and -fno-math-errno so that sqrt vectorises (still IEEE's correctly
+// rounded sqrt, as wasm's f32.sqrt).
+
+#include "optimizer.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "context.h"
+
+namespace medtransfer {
+namespace {
+
+// Two threads from this many values: the pass reads four arrays and writes three, about 28 bytes
+// a value. MEASURED below (README "native kernels").
+constexpr long kParallelValues = 1 << 18;
+
+// Built for AVX2 too (chosen at run time), as the activation loops: see activation.cc.
+__attribute__((target_clones("avx2", "default"))) void adamRange(const AdamStep s, const float* value,
+                                                                  const float* m, const float* v,
+                                                                  const float* g, float* newValue, float* newM,
+                                                                  float* newV, long n) {
+#pragma omp simd
+  for (long i = 0; i < n; i++) {
+    // newM = m·β1 + g·(1 − β1); newV = v·β2 + g²·(1 − β2)
+    const float firstMoment = m[i] * s.beta1 + g[i] * s.oneMinusBeta1;
+    const float secondMoment = v[i] * s.beta2 + (g[i] * g[i]) * s.oneMinusBeta2;
+    // value + (m̂ / (√v̂ + ε))·(−rate), m̂ = newM / (1 − β1^t), v̂ = newV / (1 − β2^t)
+    const float corrected1 = firstMoment / s.correction1;
+    const float corrected2 = secondMoment / s.correction2;
+    newValue[i] = (corrected1 / (std::sqrt(corrected2) + s.epsilon)) * s.negativeRate + value[i];
+    newM[i] = firstMoment;
+    newV[i] = secondMoment;
+  }
+}
+
+}  // namespace
+
+void adamUpdate(size_t count, const AdamStep& step, const AdamBuffers& b) {
+  const long n = static_cast<long>(count);
+  const int threads = n < kParallelValues ? 1 : availableThreads();
+  if (threads == 1) {
+    adamRange(step, b.value, b.m, b.v, b.gradient, b.newValue, b.newM, b.newV, n);
+    return;
+  }
+#pragma omp parallel num_threads(threads)
+  {
+    const long chunk = (n + omp_get_num_threads() - 1) / omp_get_num_threads();
+    const long begin = std::min(n, chunk * omp_get_thread_num());
+    const long size = std::min(n, begin + chunk) - begin;
+    adamRange(step, b.value + begin, b.m + begin, b.v + begin, b.gradient + begin, b.newValue + begin, b.newM + begin,
+              b.newV + begin, size);
+  }
+}
+
+}  // namespace medtransfer
