@@ -16,9 +16,11 @@
 namespace medtransfer {
 namespace {
 
-// Two threads from this many values: the pass reads four arrays and writes three, about 28 bytes
-// a value. MEASURED below (README "native kernels").
-constexpr long kParallelValues = 1 << 18;
+// Two threads from this many values (28 MB: the pass reads four arrays and writes three), about
+// the bytes of the other memory-bound loops' threshold (activation.cc says why). Alone on warm
+// caches at load 5 (2 cores): 2.4 M values 1.4 ms on one thread, 0.8 ms on two; at 2^18 values
+// waking the second thread cost 6 ms where one thread took 0.13 ms.
+constexpr long kParallelValues = 1 << 20;
 
 // Built for AVX2 too (chosen at run time), as the activation loops: see activation.cc.
 __attribute__((target_clones("avx2", "default"))) void adamRange(const AdamStep s, const float* value,
