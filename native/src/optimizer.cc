@@ -16,11 +16,12 @@
 namespace medtransfer {
 namespace {
 
-// Two threads from this many values (28 MB: the pass reads four arrays and writes three), about
-// the bytes of the other memory-bound loops' threshold (activation.cc says why). Alone on warm
-// caches at load 5 (2 cores): 2.4 M values 1.4 ms on one thread, 0.8 ms on two; at 2^18 values
-// waking the second thread cost 6 ms where one thread took 0.13 ms.
-constexpr long kParallelValues = 1 << 20;
+// Two threads from 4 Mi values, as the other memory-bound loops (activation.cc says why). Alone on
+// warm caches (load 5, 2 cores) two threads took 2.4 M values in 0.8 ms against 1.4 ms on one; but
+// resnet18's whole update (11.2 M values) took 37-47 ms a step with its three 2.4 M-value variables
+// on two threads against 14-31 ms on one (medians), and at 2^18 values waking the second thread
+// cost 6 ms where one thread took 0.13 ms: on a busy machine the second core is rarely free.
+constexpr long kParallelValues = 1 << 22;
 
 // Built for AVX2 too (chosen at run time), as the activation loops: see activation.cc.
 __attribute__((target_clones("avx2", "default"))) void adamRange(const AdamStep s, const float* value,

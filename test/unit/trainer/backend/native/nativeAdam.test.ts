@@ -131,8 +131,8 @@ async function train(setting: Setting, shapes: number[][], steps: number, rate: 
   return snapshot;
 }
 
-// 1 << 20 values and more take both threads (native/src/optimizer.cc).
-const SHAPES = [[1], [7], [1000], [3, 3, 64, 64], [1_048_583]];
+// 1 << 22 values and more take both threads (native/src/optimizer.cc).
+const SHAPES = [[1], [7], [1000], [3, 3, 64, 64], [4_194_311]];
 
 describe('native Adam update', { skip }, () => {
   it('steps bit for bit as tfjs Adam on plain wasm, on odd shapes and both threads', async () => {
