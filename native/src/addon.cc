@@ -327,6 +327,26 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   });
 }
 
+// momentumUpdate(count, constants: Float32Array(2), nesterov, value, accumulation, gradient, newValue,
+// newAccumulation): the constants tfjs's scalars m and c (−rate) hold.
+napi_value MomentumUpdate(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[8];
+    arguments(env, info, argv);
+    const size_t count = product({intArg(env, argv[0], "count")});
+    const float* c = typedArray<float>(env, argv[1], napi_float32_array, 2, "constants");
+    bool nesterov = false;
+    check(env, napi_get_value_bool(env, argv[2], &nesterov), "nesterov must be a boolean");
+    const auto array = [&](int index, const char* name) {
+      return typedArray<float>(env, argv[index], napi_float32_array, count, name);
+    };
+    medtransfer::momentumUpdate(count, medtransfer::MomentumStep{c[0], c[1], nesterov},
+                                {array(3, "value"), array(4, "accumulation"), array(5, "gradient"),
+                                 array(6, "newValue"), array(7, "newAccumulation")});
+    return nullptr;
+  });
+}
+
 void setProperty(napi_env env, napi_value object, const char* name, napi_value value) {
   check(env, napi_set_named_property(env, object, name, value), name);
 }
@@ -367,6 +387,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"avgPool", nullptr, PoolForward<medtransfer::avgPool>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"avgPoolGrad", nullptr, AvgPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"momentumUpdate", nullptr, MomentumUpdate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"about", nullptr, About, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

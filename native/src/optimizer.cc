@@ -1,8 +1,8 @@
-// Bit for bit tfjs's Adam: every operation rounds to float32 as one of tfjs's kernels does, in
-// tfjs's order (tfjs-core's AdamOptimizer.applyGradients). Fusing a multiply and an add into one
-// FMA rounds once instead of twice, so this file is built with -ffp-contract=off (binding.gyp's
-// medtransfer_optimizer), and -fno-math-errno so that sqrt vectorises (still IEEE's correctly
-// rounded sqrt, as wasm's f32.sqrt).
+// Bit for bit tfjs's Adam and momentum SGD: every operation rounds to float32 as one of tfjs's
+// kernels does, in tfjs's order (tfjs-core's AdamOptimizer and MomentumOptimizer). Fusing a
+// multiply and an add into one FMA rounds once instead of twice, so this file is built with
+// -ffp-contract=off (binding.gyp's medtransfer_optimizer), and -fno-math-errno so that sqrt
+// vectorises (still IEEE's correctly rounded sqrt, as wasm's f32.sqrt).
 
 #include "optimizer.h"
 
@@ -42,23 +42,59 @@ __attribute__((target_clones("avx2", "default"))) void adamRange(const AdamStep 
   }
 }
 
-}  // namespace
+// newAccumulation = m·accumulation + g; value + c·newAccumulation, or with Nesterov's momentum
+// value + c·(g + newAccumulation·m), c = −rate (tfjs-core's MomentumOptimizer.applyGradients).
+__attribute__((target_clones("avx2", "default"))) void momentumRange(const MomentumStep s, const float* value,
+                                                                      const float* accumulation, const float* g,
+                                                                      float* newValue, float* newAccumulation, long n) {
+  if (s.nesterov) {
+#pragma omp simd
+    for (long i = 0; i < n; i++) {
+      const float next = s.momentum * accumulation[i] + g[i];
+      newValue[i] = s.negativeRate * (g[i] + next * s.momentum) + value[i];
+      newAccumulation[i] = next;
+    }
+    return;
+  }
+#pragma omp simd
+  for (long i = 0; i < n; i++) {
+    const float next = s.momentum * accumulation[i] + g[i];
+    newValue[i] = s.negativeRate * next + value[i];
+    newAccumulation[i] = next;
+  }
+}
 
-void adamUpdate(size_t count, const AdamStep& step, const AdamBuffers& b) {
+/** Runs `range(begin, end)` over [0, count): one thread below kParallelValues, else one chunk per thread. */
+template <typename Range>
+void split(size_t count, Range range) {
   const long n = static_cast<long>(count);
   const int threads = n < kParallelValues ? 1 : availableThreads();
   if (threads == 1) {
-    adamRange(step, b.value, b.m, b.v, b.gradient, b.newValue, b.newM, b.newV, n);
+    range(0, n);
     return;
   }
 #pragma omp parallel num_threads(threads)
   {
     const long chunk = (n + omp_get_num_threads() - 1) / omp_get_num_threads();
     const long begin = std::min(n, chunk * omp_get_thread_num());
-    const long size = std::min(n, begin + chunk) - begin;
-    adamRange(step, b.value + begin, b.m + begin, b.v + begin, b.gradient + begin, b.newValue + begin, b.newM + begin,
-              b.newV + begin, size);
+    range(begin, std::min(n, begin + chunk));
   }
+}
+
+}  // namespace
+
+void adamUpdate(size_t count, const AdamStep& step, const AdamBuffers& b) {
+  split(count, [&](long begin, long end) {
+    adamRange(step, b.value + begin, b.m + begin, b.v + begin, b.gradient + begin, b.newValue + begin, b.newM + begin,
+              b.newV + begin, end - begin);
+  });
+}
+
+void momentumUpdate(size_t count, const MomentumStep& step, const MomentumBuffers& b) {
+  split(count, [&](long begin, long end) {
+    momentumRange(step, b.value + begin, b.accumulation + begin, b.gradient + begin, b.newValue + begin,
+                  b.newAccumulation + begin, end - begin);
+  });
 }
 
 }  // namespace medtransfer

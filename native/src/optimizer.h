@@ -1,6 +1,6 @@
-// Adam's update of one variable in one pass (tfjs's AdamOptimizer composes about ten element-wise
-// kernels per variable on wasm's one thread), computed with exactly tfjs's float32 operations in
-// tfjs's order so that the result is bit for bit tfjs's.
+// Adam's and momentum SGD's update of one variable in one pass (tfjs's optimizers compose two to
+// ten element-wise kernels per variable on wasm's one thread), computed with exactly tfjs's float32
+// operations in tfjs's order so that the result is bit for bit tfjs's.
 #pragma once
 
 #include <cstddef>
@@ -33,5 +33,23 @@ struct AdamBuffers {
 };
 
 void adamUpdate(size_t count, const AdamStep& step, const AdamBuffers& buffers);
+
+/** Momentum SGD's constants, as tfjs's float32 scalars `m` and `c` hold them. */
+struct MomentumStep {
+  float momentum;
+  /** -learningRate */
+  float negativeRate;
+  bool nesterov;
+};
+
+struct MomentumBuffers {
+  const float* value;
+  const float* accumulation;
+  const float* gradient;
+  float* newValue;
+  float* newAccumulation;
+};
+
+void momentumUpdate(size_t count, const MomentumStep& step, const MomentumBuffers& buffers);
 
 }  // namespace medtransfer

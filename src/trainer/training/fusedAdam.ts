@@ -4,11 +4,10 @@
 // tfjs's float32 operations in tfjs's order, so the weights and moments are bit for bit tfjs's.
 // Everything else is tfjs's AdamOptimizer: its state, the slots' names, getWeights/setWeights
 // (checkpoints), its class name 'Adam'; other backends run tfjs's own applyGradients.
-import { AdamOptimizer, engine, getBackend, getKernel, mul, tidy, zerosLike } from '@tensorflow/tfjs-core';
+import { AdamOptimizer, engine, mul, tidy, zerosLike } from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-
-/** What applyGradients takes: gradients by variable name, or named gradients in order. */
-type VariableGradients = Parameters<AdamOptimizer['applyGradients']>[0];
+import { gradientAt, kernelOnActiveBackend, registeredVariable, scalarValue, variableNames } from './fusedUpdates';
+import type { OptimizerSlot, VariableGradients } from './fusedUpdates';
 
 export const ADAM_UPDATE = 'MedTransferAdamUpdate';
 
@@ -30,19 +29,17 @@ export type AdamUpdateAttrs = {
 interface AdamSlots {
   accBeta1: Variable;
   accBeta2: Variable;
-  accumulatedFirstMoment: Array<{ originalName: string; variable: Variable }>;
-  accumulatedSecondMoment: Array<{ originalName: string; variable: Variable }>;
+  accumulatedFirstMoment: OptimizerSlot[];
+  accumulatedSecondMoment: OptimizerSlot[];
 }
 
 export function hasAdamUpdateKernel(): boolean {
-  return getKernel(ADAM_UPDATE, getBackend()) !== undefined;
+  return kernelOnActiveBackend(ADAM_UPDATE);
 }
 
 /** 1 − power in float32, as tfjs's sub(1, accBeta) gives it (rounding the double difference is the same). */
 function biasCorrection(power: Variable): number {
-  const [value] = power.dataSync();
-  if (value === undefined) throw new Error('Adam: an empty β power');
-  return Math.fround(1 - value);
+  return Math.fround(1 - scalarValue('Adam', power));
 }
 
 export class FusedAdamOptimizer extends AdamOptimizer {
@@ -52,9 +49,7 @@ export class FusedAdamOptimizer extends AdamOptimizer {
       return;
     }
     const slots = this as unknown as AdamSlots;
-    const names = Array.isArray(variableGradients)
-      ? variableGradients.map((gradient) => gradient.name)
-      : Object.keys(variableGradients);
+    const names = variableNames(variableGradients);
     const attrs: AdamUpdateAttrs = {
       beta1: this.beta1,
       beta2: this.beta2,
@@ -65,8 +60,7 @@ export class FusedAdamOptimizer extends AdamOptimizer {
     };
     tidy(() => {
       names.forEach((name, i) => {
-        const value = engine().registeredVariables[name];
-        if (value === undefined) throw new Error(`Adam: no variable named ${name}`);
+        const value = registeredVariable('Adam', name);
         // Created even for a variable without a gradient, as tfjs does: the slots stay in step with the names.
         slots.accumulatedFirstMoment[i] ??= {
           originalName: `${name}/m`,
@@ -76,8 +70,8 @@ export class FusedAdamOptimizer extends AdamOptimizer {
           originalName: `${name}/v`,
           variable: tidy(() => zerosLike(value).variable(false)),
         };
-        const gradient = Array.isArray(variableGradients) ? variableGradients[i]?.tensor : variableGradients[name];
-        if (gradient === undefined || gradient === null) return;
+        const gradient = gradientAt(variableGradients, name, i);
+        if (gradient === undefined) return;
         const m = slots.accumulatedFirstMoment[i].variable;
         const v = slots.accumulatedSecondMoment[i].variable;
         const [newValue, newM, newV] = engine().runKernel(ADAM_UPDATE, { value, m, v, gradient }, attrs) as Tensor[];

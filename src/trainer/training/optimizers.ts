@@ -1,6 +1,7 @@
 import { train } from '@tensorflow/tfjs-core';
 import type { Optimizer } from '@tensorflow/tfjs-core';
 import { fusedAdam } from './fusedAdam';
+import { fusedMomentum } from './fusedMomentum';
 
 export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';
 
@@ -10,7 +11,7 @@ export function createOptimizer(name: OptimizerName, learningRate: number): Opti
     case 'adam':
       return fusedAdam(learningRate);
     case 'sgd':
-      return train.momentum(learningRate, 0.9);
+      return fusedMomentum(learningRate, 0.9);
     case 'rmsprop':
       return train.rmsprop(learningRate);
   }

@@ -105,6 +105,20 @@ export interface NativeAddon {
     newM: Float32Array,
     newV: Float32Array,
   ): void;
+  /**
+   * Momentum SGD's update of `count` values: writes newValue and newAccumulation. `constants`: the
+   * momentum and −rate; `nesterov`: Nesterov's momentum.
+   */
+  momentumUpdate(
+    count: number,
+    constants: Float32Array,
+    nesterov: boolean,
+    value: Float32Array,
+    accumulation: Float32Array,
+    gradient: Float32Array,
+    newValue: Float32Array,
+    newAccumulation: Float32Array,
+  ): void;
   about(): NativeAbout;
 }
 
@@ -123,6 +137,7 @@ const ADDON_FUNCTIONS = [
   'avgPool',
   'avgPoolGrad',
   'adamUpdate',
+  'momentumUpdate',
   'about',
 ] as const;
 

@@ -1,43 +1,63 @@
-// Adam's update of one variable (training/fusedAdam.ts) on the wasm backend, run by the native
-// addon in one pass over the wasm heap (both cores for large variables), bit for bit tfjs's.
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+// Adam's and momentum SGD's update of one variable (training/fusedAdam.ts, fusedMomentum.ts) on the
+// wasm backend, run by the native addon in one pass over the wasm heap, bit for bit tfjs's.
+import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { ADAM_UPDATE } from '../../training/fusedAdam';
 import type { AdamUpdateAttrs } from '../../training/fusedAdam';
+import { MOMENTUM_UPDATE } from '../../training/fusedMomentum';
+import type { MomentumUpdateAttrs } from '../../training/fusedMomentum';
 import { wasmHeapBackend } from '../wasmGradients/wasmHeap';
 import type { NativeAddon } from './nativeAddon';
 
-export const NATIVE_OPTIMIZER_KERNEL_NAMES: readonly string[] = [ADAM_UPDATE];
+export const NATIVE_OPTIMIZER_KERNEL_NAMES: readonly string[] = [ADAM_UPDATE, MOMENTUM_UPDATE];
 
-const ATTR_NAMES = ['beta1', 'beta2', 'epsilon', 'learningRate', 'biasCorrection1', 'biasCorrection2'] as const;
-
-function adamAttrs(attrs: unknown): AdamUpdateAttrs {
+/** The attributes, checked to be `type` each. */
+function typedAttrs<T>(kernelName: string, attrs: unknown, names: readonly string[], type: 'number' | 'boolean'): T {
   const given = (attrs ?? {}) as Partial<Record<string, unknown>>;
-  const bad = ATTR_NAMES.filter((name) => typeof given[name] !== 'number');
-  if (bad.length > 0) throw new Error(`${ADAM_UPDATE}: ${bad.join(', ')} must be numbers.`);
-  return given as AdamUpdateAttrs;
+  const bad = names.filter((name) => typeof given[name] !== type);
+  if (bad.length > 0) throw new Error(`${kernelName}: ${bad.join(', ')} must be ${type}s.`);
+  return given as T;
 }
 
-function floatInputs(infos: Array<TensorInfo | undefined>): TensorInfo[] {
+/** The named inputs: float32, all of one shape. */
+function floatInputs(kernelName: string, inputs: NamedTensorInfoMap, names: readonly string[]): TensorInfo[] {
+  const infos = names.map((name) => inputs[name]);
   const [first] = infos;
   if (first === undefined || infos.some((info) => info === undefined || info.dtype !== 'float32')) {
-    throw new Error(`${ADAM_UPDATE} (MedTransfer native kernel): needs float32 value, m, v and gradient.`);
+    throw new Error(`${kernelName} (MedTransfer native kernel): needs float32 ${names.join(', ')}.`);
   }
   const present = infos as TensorInfo[];
   if (present.some((info) => info.shape.join() !== first.shape.join())) {
-    throw new Error(`${ADAM_UPDATE} (MedTransfer native kernel): value, m, v and gradient differ in shape.`);
+    throw new Error(`${kernelName} (MedTransfer native kernel): ${names.join(', ')} differ in shape.`);
   }
   return present;
 }
 
-function adamUpdate(addon: NativeAddon): KernelFunc {
+/**
+ * Makes `outputs` tensors of the inputs' shape on the wasm heap, then runs `update` on views of the
+ * inputs and outputs made after that (a growing heap replaces the buffer older views see).
+ */
+function elementwiseUpdate(
+  kernelName: string,
+  inputNames: readonly string[],
+  outputs: number,
+  update: (count: number, attrs: unknown, inputs: Float32Array[], outputs: Float32Array[]) => void,
+): KernelFunc {
   return ({ inputs, backend, attrs }) => {
-    const [value, m, v, gradient] = floatInputs([inputs['value'], inputs['m'], inputs['v'], inputs['gradient']]) as [
-      TensorInfo,
-      TensorInfo,
-      TensorInfo,
-      TensorInfo,
-    ];
-    const a = adamAttrs(attrs);
+    const infos = floatInputs(kernelName, inputs, inputNames);
+    const shape = [...(infos[0]?.shape ?? [])];
+    const wasm = wasmHeapBackend(kernelName, backend);
+    const made = Array.from({ length: outputs }, () => wasm.makeOutput(shape, 'float32'));
+    const view = (info: TensorInfo) => wasm.typedArrayFromHeap(info) as Float32Array;
+    const count = shape.reduce((product, extent) => product * extent, 1);
+    update(count, attrs, infos.map(view), made.map(view));
+    return made;
+  };
+}
+
+function adamUpdate(addon: NativeAddon): KernelFunc {
+  const attrNames = ['beta1', 'beta2', 'epsilon', 'learningRate', 'biasCorrection1', 'biasCorrection2'];
+  return elementwiseUpdate(ADAM_UPDATE, ['value', 'm', 'v', 'gradient'], 3, (count, attrs, inputs, outputs) => {
+    const a = typedAttrs<AdamUpdateAttrs>(ADAM_UPDATE, attrs, attrNames, 'number');
     // tfjs's scalars: each JS number (1 − β computed in double, as tfjs's `1 - this.beta1`) rounded to float32.
     const constants = Float32Array.of(
       a.beta1,
@@ -49,23 +69,26 @@ function adamUpdate(addon: NativeAddon): KernelFunc {
       a.biasCorrection1,
       a.biasCorrection2,
     );
-    const wasm = wasmHeapBackend(ADAM_UPDATE, backend);
-    const shape = [...value.shape];
-    const outputs = [
-      wasm.makeOutput(shape, 'float32'),
-      wasm.makeOutput(shape, 'float32'),
-      wasm.makeOutput(shape, 'float32'),
-    ];
-    // Views after all outputs are made: a growing heap replaces the buffer older views see.
-    const view = (info: TensorInfo) => wasm.typedArrayFromHeap(info) as Float32Array;
-    const [newValue, newM, newV] = outputs.map(view) as [Float32Array, Float32Array, Float32Array];
-    const count = shape.reduce((product, extent) => product * extent, 1);
-    addon.adamUpdate(count, constants, view(value), view(m), view(v), view(gradient), newValue, newM, newV);
-    return outputs;
-  };
+    const [value, m, v, gradient] = inputs as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const [newValue, newM, newV] = outputs as [Float32Array, Float32Array, Float32Array];
+    addon.adamUpdate(count, constants, value, m, v, gradient, newValue, newM, newV);
+  });
+}
+
+function momentumUpdate(addon: NativeAddon): KernelFunc {
+  const inputNames = ['value', 'accumulation', 'gradient'];
+  return elementwiseUpdate(MOMENTUM_UPDATE, inputNames, 2, (count, attrs, inputs, outputs) => {
+    const a = typedAttrs<MomentumUpdateAttrs>(MOMENTUM_UPDATE, attrs, ['momentum', 'negativeLearningRate'], 'number');
+    typedAttrs<MomentumUpdateAttrs>(MOMENTUM_UPDATE, attrs, ['useNesterov'], 'boolean');
+    const [value, accumulation, gradient] = inputs as [Float32Array, Float32Array, Float32Array];
+    const [newValue, newAccumulation] = outputs as [Float32Array, Float32Array];
+    const constants = Float32Array.of(a.momentum, a.negativeLearningRate);
+    addon.momentumUpdate(count, constants, a.useNesterov, value, accumulation, gradient, newValue, newAccumulation);
+  });
 }
 
 export function nativeOptimizerKernelConfig(kernelName: string, addon: NativeAddon): KernelConfig {
   if (kernelName === ADAM_UPDATE) return { kernelName, backendName: 'wasm', kernelFunc: adamUpdate(addon) };
+  if (kernelName === MOMENTUM_UPDATE) return { kernelName, backendName: 'wasm', kernelFunc: momentumUpdate(addon) };
   throw new Error(`${kernelName}: no MedTransfer native kernel.`);
 }
