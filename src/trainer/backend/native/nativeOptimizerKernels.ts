@@ -10,11 +10,13 @@ import type { NativeAddon } from './nativeAddon';
 
 export const NATIVE_OPTIMIZER_KERNEL_NAMES: readonly string[] = [ADAM_UPDATE, MOMENTUM_UPDATE];
 
-/** The attributes, checked to be `type` each. */
-function typedAttrs<T>(kernelName: string, attrs: unknown, names: readonly string[], type: 'number' | 'boolean'): T {
+/** The attributes, each checked to have its type in `types`. */
+function checkedAttrs<T>(kernelName: string, attrs: unknown, types: Record<string, 'number' | 'boolean'>): T {
   const given = (attrs ?? {}) as Partial<Record<string, unknown>>;
-  const bad = names.filter((name) => typeof given[name] !== type);
-  if (bad.length > 0) throw new Error(`${kernelName}: ${bad.join(', ')} must be ${type}s.`);
+  const bad = Object.entries(types).filter(([name, type]) => typeof given[name] !== type);
+  if (bad.length > 0) {
+    throw new Error(`${kernelName}: ${bad.map(([name, type]) => `${name} must be a ${type}`).join(', ')}.`);
+  }
   return given as T;
 }
 
@@ -55,9 +57,16 @@ function elementwiseUpdate(
 }
 
 function adamUpdate(addon: NativeAddon): KernelFunc {
-  const attrNames = ['beta1', 'beta2', 'epsilon', 'learningRate', 'biasCorrection1', 'biasCorrection2'];
+  const types = {
+    beta1: 'number',
+    beta2: 'number',
+    epsilon: 'number',
+    learningRate: 'number',
+    biasCorrection1: 'number',
+    biasCorrection2: 'number',
+  } as const;
   return elementwiseUpdate(ADAM_UPDATE, ['value', 'm', 'v', 'gradient'], 3, (count, attrs, inputs, outputs) => {
-    const a = typedAttrs<AdamUpdateAttrs>(ADAM_UPDATE, attrs, attrNames, 'number');
+    const a = checkedAttrs<AdamUpdateAttrs>(ADAM_UPDATE, attrs, types);
     // tfjs's scalars: each JS number (1 − β computed in double, as tfjs's `1 - this.beta1`) rounded to float32.
     const constants = Float32Array.of(
       a.beta1,
@@ -77,9 +86,9 @@ function adamUpdate(addon: NativeAddon): KernelFunc {
 
 function momentumUpdate(addon: NativeAddon): KernelFunc {
   const inputNames = ['value', 'accumulation', 'gradient'];
+  const types = { momentum: 'number', negativeLearningRate: 'number', useNesterov: 'boolean' } as const;
   return elementwiseUpdate(MOMENTUM_UPDATE, inputNames, 2, (count, attrs, inputs, outputs) => {
-    const a = typedAttrs<MomentumUpdateAttrs>(MOMENTUM_UPDATE, attrs, ['momentum', 'negativeLearningRate'], 'number');
-    typedAttrs<MomentumUpdateAttrs>(MOMENTUM_UPDATE, attrs, ['useNesterov'], 'boolean');
+    const a = checkedAttrs<MomentumUpdateAttrs>(MOMENTUM_UPDATE, attrs, types);
     const [value, accumulation, gradient] = inputs as [Float32Array, Float32Array, Float32Array];
     const [newValue, newAccumulation] = outputs as [Float32Array, Float32Array];
     const constants = Float32Array.of(a.momentum, a.negativeLearningRate);

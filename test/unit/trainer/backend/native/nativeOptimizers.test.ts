@@ -10,8 +10,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from '../../../../../src/trainer/backend/native/nativeAddon';
 import { unregisterNativeKernels } from '../../../../../src/trainer/backend/native/registerNativeKernels';
 import { captureOptimizer, restoreOptimizer } from '../../../../../src/trainer/checkpoint/optimizerState';
-import { fusedAdam, hasAdamUpdateKernel } from '../../../../../src/trainer/training/fusedAdam';
-import { fusedMomentum, hasMomentumUpdateKernel } from '../../../../../src/trainer/training/fusedMomentum';
+import { ADAM_UPDATE, fusedAdam, hasAdamUpdateKernel } from '../../../../../src/trainer/training/fusedAdam';
+import {
+  MOMENTUM_UPDATE,
+  fusedMomentum,
+  hasMomentumUpdateKernel,
+} from '../../../../../src/trainer/training/fusedMomentum';
 import { skipIfMissing } from '../../../../support/prerequisites';
 import { nativeAddonOrReason, useNativeKernels } from '../../../../support/nativeTestSetup';
 import { values } from '../../../../support/wasmTestSetup';
@@ -233,6 +237,25 @@ describe('native optimizer updates', { skip }, () => {
       });
     }
   }
+
+  it('refuse inputs of different shapes and missing attributes, naming the kernel', async () => {
+    await use('native');
+    const [a, b] = [tf.zeros([3]), tf.zeros([4])];
+    const adamAttrs = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, learningRate: 0.01 };
+    assert.throws(
+      () => tf.engine().runKernel(ADAM_UPDATE, { value: a, m: a, v: a, gradient: b }, adamAttrs),
+      /MedTransferAdamUpdate .*differ in shape/,
+    );
+    assert.throws(
+      () => tf.engine().runKernel(ADAM_UPDATE, { value: a, m: a, v: a, gradient: a }, adamAttrs),
+      /MedTransferAdamUpdate: biasCorrection1 must be a number, biasCorrection2 must be a number/,
+    );
+    assert.throws(
+      () => tf.engine().runKernel(MOMENTUM_UPDATE, { value: a, accumulation: a, gradient: a }, { momentum: 0.9 }),
+      /MedTransferMomentumUpdate: negativeLearningRate must be a number, useNesterov must be a boolean/,
+    );
+    tf.dispose([a, b]);
+  });
 
   it("save as tfjs's Adam and Momentum", () => {
     for (const kind of ['adam', 'momentum'] as const) {
