@@ -347,6 +347,24 @@ napi_value MomentumUpdate(napi_env env, napi_callback_info info) {
   });
 }
 
+// rmsPropUpdate(count, constants: Float32Array(5), value, meanSquare, moment, gradient, newValue,
+// newMeanSquare, newMoment): the constants in RmsPropStep's order, rounded to float32 as tfjs rounds them.
+napi_value RmsPropUpdate(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[9];
+    arguments(env, info, argv);
+    const size_t count = product({intArg(env, argv[0], "count")});
+    const float* c = typedArray<float>(env, argv[1], napi_float32_array, 5, "constants");
+    const auto array = [&](int index, const char* name) {
+      return typedArray<float>(env, argv[index], napi_float32_array, count, name);
+    };
+    medtransfer::rmsPropUpdate(count, medtransfer::RmsPropStep{c[0], c[1], c[2], c[3], c[4]},
+                               {array(2, "value"), array(3, "meanSquare"), array(4, "moment"), array(5, "gradient"),
+                                array(6, "newValue"), array(7, "newMeanSquare"), array(8, "newMoment")});
+    return nullptr;
+  });
+}
+
 void setProperty(napi_env env, napi_value object, const char* name, napi_value value) {
   check(env, napi_set_named_property(env, object, name, value), name);
 }
@@ -388,6 +406,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"avgPoolGrad", nullptr, AvgPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"momentumUpdate", nullptr, MomentumUpdate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"rmsPropUpdate", nullptr, RmsPropUpdate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"about", nullptr, About, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

@@ -1,6 +1,6 @@
-// Bit for bit tfjs's Adam and momentum SGD: every operation rounds to float32 as one of tfjs's
-// kernels does, in tfjs's order (tfjs-core's AdamOptimizer and MomentumOptimizer). Fusing a
-// multiply and an add into one FMA rounds once instead of twice, so this file is built with
+// Bit for bit tfjs's Adam, momentum SGD and RMSProp: every operation rounds to float32 as one of
+// tfjs's kernels does, in tfjs's order (tfjs-core's AdamOptimizer, MomentumOptimizer and
+// RMSPropOptimizer). Fusing a multiply and an add into one FMA rounds once instead of twice, so this file is built with
 // -ffp-contract=off (binding.gyp's medtransfer_optimizer), and -fno-math-errno so that sqrt
 // vectorises (still IEEE's correctly rounded sqrt, as wasm's f32.sqrt).
 
@@ -64,6 +64,22 @@ __attribute__((target_clones("avx2", "default"))) void momentumRange(const Momen
   }
 }
 
+// newMeanSquare = ms·decay + g²·(1 − decay); newMoment = moment·momentum + (g·rate) / √(newMeanSquare + ε);
+// value − newMoment (tfjs-core's RMSPropOptimizer.applyGradients, not centered).
+__attribute__((target_clones("avx2", "default"))) void rmsPropRange(const RmsPropStep s, const float* value,
+                                                                     const float* meanSquare, const float* moment,
+                                                                     const float* g, float* newValue,
+                                                                     float* newMeanSquare, float* newMoment, long n) {
+#pragma omp simd
+  for (long i = 0; i < n; i++) {
+    const float square = meanSquare[i] * s.decay + (g[i] * g[i]) * s.oneMinusDecay;
+    const float next = moment[i] * s.momentum + (g[i] * s.learningRate) / std::sqrt(square + s.epsilon);
+    newValue[i] = value[i] - next;
+    newMeanSquare[i] = square;
+    newMoment[i] = next;
+  }
+}
+
 /** Runs `range(begin, end)` over [0, count): one thread below kParallelValues, else one chunk per thread. */
 template <typename Range>
 void split(size_t count, Range range) {
@@ -94,6 +110,13 @@ void momentumUpdate(size_t count, const MomentumStep& step, const MomentumBuffer
   split(count, [&](long begin, long end) {
     momentumRange(step, b.value + begin, b.accumulation + begin, b.gradient + begin, b.newValue + begin,
                   b.newAccumulation + begin, end - begin);
+  });
+}
+
+void rmsPropUpdate(size_t count, const RmsPropStep& step, const RmsPropBuffers& b) {
+  split(count, [&](long begin, long end) {
+    rmsPropRange(step, b.value + begin, b.meanSquare + begin, b.moment + begin, b.gradient + begin,
+                 b.newValue + begin, b.newMeanSquare + begin, b.newMoment + begin, end - begin);
   });
 }
 

@@ -1,5 +1,5 @@
-// Adam's and momentum SGD's update of one variable in one pass (tfjs's optimizers compose two to
-// ten element-wise kernels per variable on wasm's one thread), computed with exactly tfjs's float32
+// Adam's, momentum SGD's and RMSProp's update of one variable in one pass (tfjs's optimizers compose
+// two to ten element-wise kernels per variable on wasm's one thread), computed with exactly tfjs's float32
 // operations in tfjs's order so that the result is bit for bit tfjs's.
 #pragma once
 
@@ -51,5 +51,27 @@ struct MomentumBuffers {
 };
 
 void momentumUpdate(size_t count, const MomentumStep& step, const MomentumBuffers& buffers);
+
+/** RMSProp's constants (not centered), each the float32 value tfjs's kernels compute with. */
+struct RmsPropStep {
+  float decay;
+  /** 1 - decay, as tfjs rounds the JS number. */
+  float oneMinusDecay;
+  float momentum;
+  float learningRate;
+  float epsilon;
+};
+
+struct RmsPropBuffers {
+  const float* value;
+  const float* meanSquare;
+  const float* moment;
+  const float* gradient;
+  float* newValue;
+  float* newMeanSquare;
+  float* newMoment;
+};
+
+void rmsPropUpdate(size_t count, const RmsPropStep& step, const RmsPropBuffers& buffers);
 
 }  // namespace medtransfer

@@ -1,7 +1,7 @@
-import { train } from '@tensorflow/tfjs-core';
 import type { Optimizer } from '@tensorflow/tfjs-core';
 import { fusedAdam } from './fusedAdam';
 import { fusedMomentum } from './fusedMomentum';
+import { fusedRmsProp } from './fusedRmsProp';
 
 export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';
 
@@ -13,6 +13,6 @@ export function createOptimizer(name: OptimizerName, learningRate: number): Opti
     case 'sgd':
       return fusedMomentum(learningRate, 0.9);
     case 'rmsprop':
-      return train.rmsprop(learningRate);
+      return fusedRmsProp(learningRate);
   }
 }

@@ -119,6 +119,21 @@ export interface NativeAddon {
     newValue: Float32Array,
     newAccumulation: Float32Array,
   ): void;
+  /**
+   * RMSProp's update (not centered) of `count` values: writes newValue, newMeanSquare and newMoment.
+   * `constants`: the decay, 1 − decay, momentum, rate and ε.
+   */
+  rmsPropUpdate(
+    count: number,
+    constants: Float32Array,
+    value: Float32Array,
+    meanSquare: Float32Array,
+    moment: Float32Array,
+    gradient: Float32Array,
+    newValue: Float32Array,
+    newMeanSquare: Float32Array,
+    newMoment: Float32Array,
+  ): void;
   about(): NativeAbout;
 }
 
@@ -138,6 +153,7 @@ const ADDON_FUNCTIONS = [
   'avgPoolGrad',
   'adamUpdate',
   'momentumUpdate',
+  'rmsPropUpdate',
   'about',
 ] as const;
 

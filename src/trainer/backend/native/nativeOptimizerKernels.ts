@@ -1,14 +1,17 @@
-// Adam's and momentum SGD's update of one variable (training/fusedAdam.ts, fusedMomentum.ts) on the
-// wasm backend, run by the native addon in one pass over the wasm heap, bit for bit tfjs's.
+// Adam's, momentum SGD's and RMSProp's update of one variable (training/fusedAdam.ts,
+// fusedMomentum.ts, fusedRmsProp.ts) on the wasm backend, run by the native addon in one pass over
+// the wasm heap, bit for bit tfjs's.
 import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { ADAM_UPDATE } from '../../training/fusedAdam';
 import type { AdamUpdateAttrs } from '../../training/fusedAdam';
 import { MOMENTUM_UPDATE } from '../../training/fusedMomentum';
 import type { MomentumUpdateAttrs } from '../../training/fusedMomentum';
+import { RMSPROP_UPDATE } from '../../training/fusedRmsProp';
+import type { RmsPropUpdateAttrs } from '../../training/fusedRmsProp';
 import { wasmHeapBackend } from '../wasmGradients/wasmHeap';
 import type { NativeAddon } from './nativeAddon';
 
-export const NATIVE_OPTIMIZER_KERNEL_NAMES: readonly string[] = [ADAM_UPDATE, MOMENTUM_UPDATE];
+export const NATIVE_OPTIMIZER_KERNEL_NAMES: readonly string[] = [ADAM_UPDATE, MOMENTUM_UPDATE, RMSPROP_UPDATE];
 
 /** The attributes, each checked to have its type in `types`. */
 function checkedAttrs<T>(kernelName: string, attrs: unknown, types: Record<string, 'number' | 'boolean'>): T {
@@ -96,8 +99,22 @@ function momentumUpdate(addon: NativeAddon): KernelFunc {
   });
 }
 
+function rmsPropUpdate(addon: NativeAddon): KernelFunc {
+  const inputNames = ['value', 'meanSquare', 'moment', 'gradient'];
+  const types = { decay: 'number', momentum: 'number', learningRate: 'number', epsilon: 'number' } as const;
+  return elementwiseUpdate(RMSPROP_UPDATE, inputNames, 3, (count, attrs, inputs, outputs) => {
+    const a = checkedAttrs<RmsPropUpdateAttrs>(RMSPROP_UPDATE, attrs, types);
+    // As tfjs's scalars: 1 − decay computed in double, each rounded to float32.
+    const constants = Float32Array.of(a.decay, 1 - a.decay, a.momentum, a.learningRate, a.epsilon);
+    const [value, meanSquare, moment, gradient] = inputs as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const [newValue, newMeanSquare, newMoment] = outputs as [Float32Array, Float32Array, Float32Array];
+    addon.rmsPropUpdate(count, constants, value, meanSquare, moment, gradient, newValue, newMeanSquare, newMoment);
+  });
+}
+
 export function nativeOptimizerKernelConfig(kernelName: string, addon: NativeAddon): KernelConfig {
   if (kernelName === ADAM_UPDATE) return { kernelName, backendName: 'wasm', kernelFunc: adamUpdate(addon) };
   if (kernelName === MOMENTUM_UPDATE) return { kernelName, backendName: 'wasm', kernelFunc: momentumUpdate(addon) };
+  if (kernelName === RMSPROP_UPDATE) return { kernelName, backendName: 'wasm', kernelFunc: rmsPropUpdate(addon) };
   throw new Error(`${kernelName}: no MedTransfer native kernel.`);
 }

@@ -1,6 +1,7 @@
-// The native optimizer updates (MedTransferAdamUpdate, MedTransferMomentumUpdate) through
-// FusedAdamOptimizer and FusedMomentumOptimizer: weights and slots bit for bit tfjs's Adam and
-// momentum SGD (plain and Nesterov's) on plain wasm over several steps, on odd shapes and on sizes
+// The native optimizer updates (MedTransferAdamUpdate, MedTransferMomentumUpdate,
+// MedTransferRMSPropUpdate) through FusedAdamOptimizer, FusedMomentumOptimizer and
+// FusedRmsPropOptimizer: weights and slots bit for bit tfjs's Adam, momentum SGD (plain and
+// Nesterov's) and RMSProp (with and without momentum; centered stays tfjs's) on plain wasm over several steps, on odd shapes and on sizes
 // that take both threads; the kernels must have run and leaked nothing; a checkpoint (the trainer's
 // captureOptimizer/restoreOptimizer) written by either optimizer and loaded into the other goes on
 // exactly as the uninterrupted run; where the kernels are absent (plain wasm, cpu) they are tfjs's.
@@ -16,6 +17,7 @@ import {
   fusedMomentum,
   hasMomentumUpdateKernel,
 } from '../../../../../src/trainer/training/fusedMomentum';
+import { fusedRmsProp, hasRmsPropUpdateKernel } from '../../../../../src/trainer/training/fusedRmsProp';
 import { skipIfMissing } from '../../../../support/prerequisites';
 import { nativeAddonOrReason, useNativeKernels } from '../../../../support/nativeTestSetup';
 import { values } from '../../../../support/wasmTestSetup';
@@ -35,17 +37,28 @@ function counting(addon: NativeAddon): NativeAddon {
       calls++;
       addon.momentumUpdate(...args);
     },
+    rmsPropUpdate: (...args: Parameters<NativeAddon['rmsPropUpdate']>) => {
+      calls++;
+      addon.rmsPropUpdate(...args);
+    },
   };
 }
 
 /** Fused (native kernels in place) or tfjs's optimizer on plain wasm, or either on cpu. */
 type Setting = 'native' | 'wasm' | 'cpu';
 
-type Kind = 'adam' | 'momentum' | 'nesterov';
+type Kind = 'adam' | 'momentum' | 'nesterov' | 'rmsprop' | 'rmsprop with momentum' | 'centered rmsprop';
 
 /** The fused optimizer, or tfjs's own. */
 function optimizer(kind: Kind, fused: boolean, rate = 0.01): tf.Optimizer {
   if (kind === 'adam') return fused ? fusedAdam(rate) : tf.train.adam(rate);
+  if (kind === 'rmsprop') return fused ? fusedRmsProp(rate) : tf.train.rmsprop(rate);
+  if (kind !== 'momentum' && kind !== 'nesterov') {
+    const [momentum, centered] = kind === 'centered rmsprop' ? [0.5, true] : [0.5, false];
+    return fused
+      ? fusedRmsProp(rate, 0.9, momentum, undefined, centered)
+      : tf.train.rmsprop(rate, 0.9, momentum, undefined, centered);
+  }
   const nesterov = kind === 'nesterov';
   return fused ? fusedMomentum(rate, 0.9, nesterov) : tf.train.momentum(rate, 0.9, nesterov);
 }
@@ -105,7 +118,7 @@ class Training {
     const snapshot = {
       weights: this.variables.map((variable) => variable.dataSync() as Float32Array),
       slots: slots.map((weight) => weight.tensor.dataSync() as Float32Array),
-      slotNames: slots.map((weight) => weight.name.replace(/^.*\/(?=(m|v|momentum)$)/, '')),
+      slotNames: slots.map((weight) => weight.name.replace(/^.*\/(?=(m|v|momentum|rms|mg)$)/, '')),
       betaPowers: state.betaPowers,
     };
     release();
@@ -154,7 +167,7 @@ async function train(kind: Kind, setting: Setting, shapes: number[][], steps: nu
 const SHAPES = [[1], [7], [1000], [3, 3, 64, 64], [4_194_311]];
 
 describe('native optimizer updates', { skip }, () => {
-  for (const kind of ['adam', 'momentum', 'nesterov'] as const) {
+  for (const kind of ['adam', 'momentum', 'nesterov', 'rmsprop', 'rmsprop with momentum'] as const) {
     it(`step bit for bit as tfjs's ${kind} on plain wasm, on odd shapes and both threads`, async () => {
       const expected = await train(kind, 'wasm', SHAPES, 3);
       const before = calls;
@@ -184,7 +197,7 @@ describe('native optimizer updates', { skip }, () => {
     momentum.dispose();
   });
 
-  for (const kind of ['adam', 'momentum'] as const) {
+  for (const kind of ['adam', 'momentum', 'rmsprop with momentum'] as const) {
     for (const [writer, reader] of [
       ['native', 'wasm'],
       ['wasm', 'native'],
@@ -222,12 +235,12 @@ describe('native optimizer updates', { skip }, () => {
     }
   }
 
-  for (const kind of ['adam', 'momentum'] as const) {
+  for (const kind of ['adam', 'momentum', 'rmsprop'] as const) {
     for (const setting of ['wasm', 'cpu'] as const) {
       it(`are tfjs's ${kind} where the kernel is absent (${setting === 'wasm' ? 'plain wasm' : 'cpu'})`, async () => {
         const expected = await train(kind, setting, [[7], [4, 5]], 3);
         await use(setting);
-        assert.ok(!hasAdamUpdateKernel() && !hasMomentumUpdateKernel());
+        assert.ok(!hasAdamUpdateKernel() && !hasMomentumUpdateKernel() && !hasRmsPropUpdateKernel());
         const before = calls;
         const training = new Training([[7], [4, 5]], optimizer(kind, true));
         for (let i = 0; i < 3; i++) training.step();
@@ -237,6 +250,15 @@ describe('native optimizer updates', { skip }, () => {
       });
     }
   }
+
+  it("leave centered RMSProp to tfjs's code", async () => {
+    const expected = await train('centered rmsprop', 'wasm', [[7], [4, 5]], 3);
+    const before = calls;
+    const actual = await train('centered rmsprop', 'native', [[7], [4, 5]], 3);
+    assert.ok(hasRmsPropUpdateKernel());
+    assert.equal(calls, before, 'the native kernel did not run');
+    assertSameBits(actual, expected);
+  });
 
   it('refuse inputs of different shapes and missing attributes, naming the kernel', async () => {
     await use('native');
@@ -257,8 +279,8 @@ describe('native optimizer updates', { skip }, () => {
     tf.dispose([a, b]);
   });
 
-  it("save as tfjs's Adam and Momentum", () => {
-    for (const kind of ['adam', 'momentum'] as const) {
+  it("save as tfjs's Adam, Momentum and RMSProp", () => {
+    for (const kind of ['adam', 'momentum', 'rmsprop'] as const) {
       const fused = optimizer(kind, true);
       const original = optimizer(kind, false);
       assert.equal(fused.getClassName(), original.getClassName());
