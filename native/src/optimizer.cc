@@ -19,8 +19,9 @@ namespace {
 // Two threads from 4 Mi values, as the other memory-bound loops (activation.cc says why). Alone on
 // warm caches (load 5, 2 cores) two threads took 2.4 M values in 0.8 ms against 1.4 ms on one; but
 // resnet18's whole update (11.2 M values) took 37-47 ms a step with its three 2.4 M-value variables
-// on two threads against 14-31 ms on one (medians), and at 2^18 values waking the second thread
-// cost 6 ms where one thread took 0.13 ms: on a busy machine the second core is rarely free.
+// on two threads against 14-31 ms on one (medians; at load 2, 9.8 ms against 9.9), and at 2^18
+// values waking the second thread cost 6 ms where one thread took 0.13 ms: on a busy machine the
+// second core is rarely free.
 constexpr long kParallelValues = 1 << 22;
 
 // Built for AVX2 too (chosen at run time), as the activation loops: see activation.cc.
