@@ -12,6 +12,7 @@
 #include "convolution.h"
 #include "channels.h"
 #include "copy.h"
+#include "optimizer.h"
 #include "pooling.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
@@ -366,6 +367,24 @@ napi_value Pad(napi_env env, napi_callback_info info) {
   });
 }
 
+// adamUpdate(count, constants: Float32Array(8), value, m, v, gradient, newValue, newM, newV): the
+// constants in AdamStep's order, already rounded to float32 as tfjs rounds them.
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[9];
+    arguments(env, info, argv);
+    const size_t count = product({intArg(env, argv[0], "count")});
+    const float* c = typedArray<float>(env, argv[1], napi_float32_array, 8, "constants");
+    const auto array = [&](int index, const char* name) {
+      return typedArray<float>(env, argv[index], napi_float32_array, count, name);
+    };
+    medtransfer::adamUpdate(count, medtransfer::AdamStep{c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]},
+                            {array(2, "value"), array(3, "m"), array(4, "v"), array(5, "gradient"),
+                             array(6, "newValue"), array(7, "newM"), array(8, "newV")});
+    return nullptr;
+  });
+}
+
 // slice(shape, begin, size, x, y)
 napi_value Slice(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
@@ -379,6 +398,26 @@ napi_value Slice(napi_env env, napi_callback_info info) {
     }
     medtransfer::slice(shape, begin, size, typedArray<float>(env, argv[3], napi_float32_array, sizeOf(shape), "x"),
                        typedArray<float>(env, argv[4], napi_float32_array, sizeOf(size), "y"));
+    return nullptr;
+  });
+}
+
+// momentumUpdate(count, constants: Float32Array(2), nesterov, value, accumulation, gradient, newValue,
+// newAccumulation): the constants tfjs's scalars m and c (−rate) hold.
+napi_value MomentumUpdate(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[8];
+    arguments(env, info, argv);
+    const size_t count = product({intArg(env, argv[0], "count")});
+    const float* c = typedArray<float>(env, argv[1], napi_float32_array, 2, "constants");
+    bool nesterov = false;
+    check(env, napi_get_value_bool(env, argv[2], &nesterov), "nesterov must be a boolean");
+    const auto array = [&](int index, const char* name) {
+      return typedArray<float>(env, argv[index], napi_float32_array, count, name);
+    };
+    medtransfer::momentumUpdate(count, medtransfer::MomentumStep{c[0], c[1], nesterov},
+                                {array(3, "value"), array(4, "accumulation"), array(5, "gradient"),
+                                 array(6, "newValue"), array(7, "newAccumulation")});
     return nullptr;
   });
 }
@@ -408,6 +447,24 @@ napi_value Concat(napi_env env, napi_callback_info info) {
     }
     medtransfer::concat(rows, lengths, inputs,
                         typedArray<float>(env, argv[3], napi_float32_array, rows * rowLength, "y"));
+    return nullptr;
+  });
+}
+
+// rmsPropUpdate(count, constants: Float32Array(5), value, meanSquare, moment, gradient, newValue,
+// newMeanSquare, newMoment): the constants in RmsPropStep's order, rounded to float32 as tfjs rounds them.
+napi_value RmsPropUpdate(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[9];
+    arguments(env, info, argv);
+    const size_t count = product({intArg(env, argv[0], "count")});
+    const float* c = typedArray<float>(env, argv[1], napi_float32_array, 5, "constants");
+    const auto array = [&](int index, const char* name) {
+      return typedArray<float>(env, argv[index], napi_float32_array, count, name);
+    };
+    medtransfer::rmsPropUpdate(count, medtransfer::RmsPropStep{c[0], c[1], c[2], c[3], c[4]},
+                               {array(2, "value"), array(3, "meanSquare"), array(4, "moment"), array(5, "gradient"),
+                                array(6, "newValue"), array(7, "newMeanSquare"), array(8, "newMoment")});
     return nullptr;
   });
 }
@@ -454,6 +511,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"pad", nullptr, Pad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"slice", nullptr, Slice, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"concat", nullptr, Concat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"momentumUpdate", nullptr, MomentumUpdate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"rmsPropUpdate", nullptr, RmsPropUpdate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"about", nullptr, About, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

@@ -1,5 +1,7 @@
-import { train } from '@tensorflow/tfjs-core';
 import type { Optimizer } from '@tensorflow/tfjs-core';
+import { fusedAdam } from './fusedAdam';
+import { fusedMomentum } from './fusedMomentum';
+import { fusedRmsProp } from './fusedRmsProp';
 
 export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';
 
@@ -7,10 +9,10 @@ export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';
 export function createOptimizer(name: OptimizerName, learningRate: number): Optimizer {
   switch (name) {
     case 'adam':
-      return train.adam(learningRate);
+      return fusedAdam(learningRate);
     case 'sgd':
-      return train.momentum(learningRate, 0.9);
+      return fusedMomentum(learningRate, 0.9);
     case 'rmsprop':
-      return train.rmsprop(learningRate);
+      return fusedRmsProp(learningRate);
   }
 }

@@ -96,6 +96,50 @@ export interface NativeAddon {
   slice(shape: Int32Array, begin: Int32Array, size: Int32Array, x: Float32Array, y: Float32Array): void;
   /** y's row r = each input's row r in turn; input i holds rows × inner[i] values (tfjs Concat). */
   concat(rows: number, inner: Int32Array, inputs: Float32Array[], y: Float32Array): void;
+  /**
+   * Adam's update of `count` values (native/src/optimizer.h): writes newValue, newM and newV from value,
+   * m, v and gradient. `constants`: β1, β2, 1 − β1, 1 − β2, ε, −rate and the two bias corrections.
+   */
+  adamUpdate(
+    count: number,
+    constants: Float32Array,
+    value: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    gradient: Float32Array,
+    newValue: Float32Array,
+    newM: Float32Array,
+    newV: Float32Array,
+  ): void;
+  /**
+   * Momentum SGD's update of `count` values: writes newValue and newAccumulation. `constants`: the
+   * momentum and −rate; `nesterov`: Nesterov's momentum.
+   */
+  momentumUpdate(
+    count: number,
+    constants: Float32Array,
+    nesterov: boolean,
+    value: Float32Array,
+    accumulation: Float32Array,
+    gradient: Float32Array,
+    newValue: Float32Array,
+    newAccumulation: Float32Array,
+  ): void;
+  /**
+   * RMSProp's update (not centered) of `count` values: writes newValue, newMeanSquare and newMoment.
+   * `constants`: the decay, 1 − decay, momentum, rate and ε.
+   */
+  rmsPropUpdate(
+    count: number,
+    constants: Float32Array,
+    value: Float32Array,
+    meanSquare: Float32Array,
+    moment: Float32Array,
+    gradient: Float32Array,
+    newValue: Float32Array,
+    newMeanSquare: Float32Array,
+    newMoment: Float32Array,
+  ): void;
   about(): NativeAbout;
 }
 
@@ -116,6 +160,9 @@ const ADDON_FUNCTIONS = [
   'pad',
   'slice',
   'concat',
+  'adamUpdate',
+  'momentumUpdate',
+  'rmsPropUpdate',
   'about',
 ] as const;
 

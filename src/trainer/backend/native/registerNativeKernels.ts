@@ -19,6 +19,7 @@ import {
   nativeSumKernelConfig,
 } from './nativeChannelKernels';
 import { NATIVE_POOL_KERNEL_NAMES, nativePoolKernelConfig } from './nativePoolKernels';
+import { NATIVE_OPTIMIZER_KERNEL_NAMES, nativeOptimizerKernelConfig } from './nativeOptimizerKernels';
 
 /** The kernels ours replaced (undefined: there was none), while ours are in place. */
 let replaced: Map<string, KernelConfig | undefined> | undefined;
@@ -53,6 +54,11 @@ export function registerNativeKernels(addon: NativeAddon): string[] {
   for (const kernelName of NATIVE_ACTIVATION_KERNEL_NAMES) {
     previous.set(kernelName, undefined);
     registerKernel(nativeActivationKernelConfig(kernelName, addon));
+  }
+  // Optimizer steps (training/fusedAdam.ts): kernels of our own too.
+  for (const kernelName of NATIVE_OPTIMIZER_KERNEL_NAMES) {
+    previous.set(kernelName, undefined);
+    registerKernel(nativeOptimizerKernelConfig(kernelName, addon));
   }
   replaced = previous;
   return [...previous.keys()];
