@@ -1,10 +1,10 @@
 #include "activation.h"
 
-#include <omp.h>
 
 #include <algorithm>
 
 #include "context.h"
+#include "parallel.h"
 
 namespace medtransfer {
 namespace {
@@ -31,31 +31,16 @@ __attribute__((target_clones("avx2", "default"))) void reluGradRange(const float
   for (long i = 0; i < n; i++) dx[i] = dy[i] * static_cast<float>((y[i] > 0.f) & (y[i] < max));
 }
 
-/** Runs `range` over [0, count) in one contiguous chunk per thread. */
-template <typename Range>
-void split(size_t count, Range range) {
-  const long n = static_cast<long>(count);
-  const int threads = n < kParallelValues ? 1 : availableThreads();
-  if (threads == 1) {
-    range(0, n);
-    return;
-  }
-#pragma omp parallel num_threads(threads)
-  {
-    const long chunk = (n + omp_get_num_threads() - 1) / omp_get_num_threads();
-    const long begin = std::min(n, chunk * omp_get_thread_num());
-    range(begin, std::min(n, begin + chunk));
-  }
-}
-
 }  // namespace
 
 void clippedRelu(size_t count, float max, const float* x, float* y) {
-  split(count, [&](long begin, long end) { reluRange(x + begin, y + begin, end - begin, max); });
+  splitRange(count, kParallelValues,
+             [&](long begin, long end) { reluRange(x + begin, y + begin, end - begin, max); });
 }
 
 void clippedReluGrad(size_t count, float max, const float* dy, const float* y, float* dx) {
-  split(count, [&](long begin, long end) { reluGradRange(dy + begin, y + begin, dx + begin, end - begin, max); });
+  splitRange(count, kParallelValues,
+             [&](long begin, long end) { reluGradRange(dy + begin, y + begin, dx + begin, end - begin, max); });
 }
 
 }  // namespace medtransfer

@@ -6,12 +6,12 @@
 
 #include "optimizer.h"
 
-#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
 
 #include "context.h"
+#include "parallel.h"
 
 namespace medtransfer {
 namespace {
@@ -81,41 +81,25 @@ __attribute__((target_clones("avx2", "default"))) void rmsPropRange(const RmsPro
   }
 }
 
-/** Runs `range(begin, end)` over [0, count): one thread below kParallelValues, else one chunk per thread. */
-template <typename Range>
-void split(size_t count, Range range) {
-  const long n = static_cast<long>(count);
-  const int threads = n < kParallelValues ? 1 : availableThreads();
-  if (threads == 1) {
-    range(0, n);
-    return;
-  }
-#pragma omp parallel num_threads(threads)
-  {
-    const long chunk = (n + omp_get_num_threads() - 1) / omp_get_num_threads();
-    const long begin = std::min(n, chunk * omp_get_thread_num());
-    range(begin, std::min(n, begin + chunk));
-  }
-}
 
 }  // namespace
 
 void adamUpdate(size_t count, const AdamStep& step, const AdamBuffers& b) {
-  split(count, [&](long begin, long end) {
+  splitRange(count, kParallelValues, [&](long begin, long end) {
     adamRange(step, b.value + begin, b.m + begin, b.v + begin, b.gradient + begin, b.newValue + begin, b.newM + begin,
               b.newV + begin, end - begin);
   });
 }
 
 void momentumUpdate(size_t count, const MomentumStep& step, const MomentumBuffers& b) {
-  split(count, [&](long begin, long end) {
+  splitRange(count, kParallelValues, [&](long begin, long end) {
     momentumRange(step, b.value + begin, b.accumulation + begin, b.gradient + begin, b.newValue + begin,
                   b.newAccumulation + begin, end - begin);
   });
 }
 
 void rmsPropUpdate(size_t count, const RmsPropStep& step, const RmsPropBuffers& b) {
-  split(count, [&](long begin, long end) {
+  splitRange(count, kParallelValues, [&](long begin, long end) {
     rmsPropRange(step, b.value + begin, b.meanSquare + begin, b.moment + begin, b.gradient + begin,
                  b.newValue + begin, b.newMeanSquare + begin, b.newMoment + begin, end - begin);
   });

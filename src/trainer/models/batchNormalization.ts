@@ -43,7 +43,7 @@ import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
 const BatchNormalizationLayer = layers.batchNormalization({}).constructor as typeof BatchNormalization;
 
 /** The fields of tfjs-layers' BatchNormalization that its training call uses (private there). */
-interface BatchNormalizationFields {
+export interface BatchNormalizationFields {
   axis: number;
   momentum: number;
   epsilon: number;

@@ -10,24 +10,12 @@
 import { add, fused, mul, reshape, rsqrt, scalar, sub, tidy } from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
+import type { BatchNormalizationFields } from './batchNormalization';
 import { convolutionOf, isDepthwise, onlyReaderIn, paddingBefore } from './convolutionChains';
 import type { CallChain, ConvolutionFields, ExplicitPadding } from './convolutionChains';
 import type { LayerCall, LayerGraph } from './layerGraph';
 
 type FusedActivation = 'linear' | 'relu' | 'relu6';
-
-/** The fields of tfjs-layers' BatchNormalization read here (private there). */
-interface BatchNormFields {
-  axis: number;
-  epsilon: number;
-  center: boolean;
-  scale: boolean;
-  gamma: LayerVariable;
-  beta: LayerVariable;
-  movingMean: LayerVariable;
-  movingVariance: LayerVariable;
-}
 
 export interface BatchNormFolding {
   /** Keyed by the chain's first call: the padding's where there is one, else the convolution's. */
@@ -35,9 +23,9 @@ export interface BatchNormFolding {
   dispose(): void;
 }
 
-function batchNormOf(layer: Layer): BatchNormFields | null {
+function batchNormOf(layer: Layer): BatchNormalizationFields | null {
   if (layer.getClassName() !== 'BatchNormalization') return null;
-  const fields = layer as unknown as BatchNormFields;
+  const fields = layer as unknown as BatchNormalizationFields;
   const lastAxis = fields.axis === -1 || fields.axis === 3;
   return lastAxis && fields.center && fields.scale ? fields : null;
 }
@@ -94,7 +82,7 @@ export function foldBatchNorms(
 function foldedWeights(
   call: LayerCall,
   convolution: ConvolutionFields,
-  norm: BatchNormFields,
+  norm: BatchNormalizationFields,
 ): { filter: Tensor4D; bias: Tensor1D } {
   return tidy(() => {
     // As FastBatchNormalization computes it outside training.
