@@ -38,10 +38,11 @@ void check(napi_env env, napi_status status, const char* what) {
 }
 
 template <size_t N>
-void arguments(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
+void arguments(napi_env env, napi_callback_info info, napi_value (&argv)[N], size_t required = N) {
   size_t argc = N;
+  // Arguments past those given read as undefined.
   check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "cannot read the arguments");
-  if (argc < N) throw JsError("medtransfer native: expected " + std::to_string(N) + " arguments");
+  if (argc < required) throw JsError("medtransfer native: expected " + std::to_string(required) + " arguments");
 }
 
 int32_t intArg(napi_env env, napi_value value, const char* name) {
@@ -112,11 +113,11 @@ napi_value guarded(napi_env env, Fn fn) {
   }
 }
 
-// convolution(pass, shape: Int32Array(18), src, weights, dst, bias | null, activation, alpha)
+// convolution(pass, shape: Int32Array(18), src, weights, dst, bias | null, activation, alpha[, weightsKey])
 napi_value Convolution(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    napi_value argv[8];
-    arguments(env, info, argv);
+    napi_value argv[9];
+    arguments(env, info, argv, 8);
     const ConvPass pass = passArg(env, argv[0]);
     const ConvShape s = shapeArg(env, argv[1]);
     const size_t srcSize = product({s.batch, s.inHeight, s.inWidth, s.inChannels});
@@ -129,6 +130,7 @@ napi_value Convolution(napi_env env, napi_callback_info info) {
     if (!isNullish(env, argv[5])) {
       buffers.bias = typedArray<float>(env, argv[5], napi_float32_array, static_cast<size_t>(s.outChannels), "bias");
     }
+    if (!isNullish(env, argv[8])) buffers.weightsKey = numberArg(env, argv[8], "weightsKey");
     medtransfer::runConvolution(pass, s, buffers, epilogueArgs(env, argv[6], argv[7]));
     return nullptr;
   });

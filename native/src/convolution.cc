@@ -6,6 +6,7 @@
 
 #include <omp.h>
 
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -29,7 +30,16 @@ struct Prepared {
   dnnl::primitive primitive;
   std::optional<dnnl::reorder> toPrimitive;  // user → primitive weights (forward, backwardData)
   std::optional<dnnl::reorder> toUser;       // primitive → user weights (backwardWeights)
-  std::optional<memory> reorderedWeights;
+  // The filter in the primitive's layout. Forward and input-gradient passes keep the last few
+  // filters they reordered, by weightsKey (0: not known), because layers of one shape share this
+  // primitive (resnet18's layer1 runs four 64-channel 3×3 convolutions in turn).
+  struct Reordered {
+    double key = 0;
+    uint64_t lastUse = 0;
+    memory weights;
+  };
+  std::vector<Reordered> reordered;
+  uint64_t uses = 0;
   std::string implementation;
   int threads = 1;
 };
@@ -181,7 +191,7 @@ std::unique_ptr<Prepared> prepare(ConvPass pass, const ConvShape& s, bool hasBia
     }
   }
   if (p->weights != p->userWeights) {
-    p->reorderedWeights.emplace(p->weights, engine);
+    p->reordered.push_back({0, 0, memory(p->weights, engine)});
     if (pass == ConvPass::backwardWeights) {
       p->toUser.emplace(dnnl::reorder::primitive_desc(engine, p->weights, engine, p->userWeights));
     } else {
@@ -200,6 +210,39 @@ Prepared& prepared(ConvPass pass, const ConvShape& s, bool hasBias, const ConvEp
   return *inserted.first->second;
 }
 
+// Filters a primitive keeps reordered, at most: enough for the layers of one shape in the
+// torchvision backbones (four), a bounded copy of the weights beside them.
+constexpr size_t kReorderedFilters = 4;
+
+// The primitive's filter memory for this call: for backwardWeights its output buffer; otherwise the
+// user's filter reordered into it, or found already reordered under `key`.
+memory& reorderedFilter(Prepared& p, memory& userWeights, double key) {
+  p.uses++;
+  if (!p.toPrimitive) return p.reordered.front().weights;
+  if (key != 0) {
+    for (auto& entry : p.reordered) {
+      if (entry.key == key) {
+        entry.lastUse = p.uses;
+        return entry.weights;
+      }
+    }
+  }
+  auto* slot = &p.reordered.front();
+  if (key != 0 && p.reordered.size() < kReorderedFilters) {
+    p.reordered.push_back({0, 0, memory(p.weights, cpuEngine())});
+    slot = &p.reordered.back();
+  } else {
+    for (auto& entry : p.reordered) {
+      if (entry.lastUse < slot->lastUse) slot = &entry;
+    }
+  }
+  slot->key = 0;  // not valid while the reorder runs (an error leaves it unknown)
+  p.toPrimitive->execute(cpuStream(), userWeights, slot->weights);
+  slot->key = key;
+  slot->lastUse = p.uses;
+  return slot->weights;
+}
+
 void execute(ConvPass pass, Prepared& p, const ConvBuffers& b) {
   omp_set_num_threads(p.threads);
   auto& engine = cpuEngine();
@@ -207,8 +250,7 @@ void execute(ConvPass pass, Prepared& p, const ConvBuffers& b) {
   memory src(p.src, engine, b.src);
   memory dst(p.dst, engine, b.dst);
   memory userWeights(p.userWeights, engine, b.weights);
-  memory& weights = p.reorderedWeights ? *p.reorderedWeights : userWeights;
-  if (p.toPrimitive) p.toPrimitive->execute(stream, userWeights, weights);
+  memory& weights = p.reordered.empty() ? userWeights : reorderedFilter(p, userWeights, b.weightsKey);
   switch (pass) {
     case ConvPass::forward: {
       std::unordered_map<int, memory> args = {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};

@@ -25,6 +25,10 @@ struct ConvBuffers {
   float* weights;  // filter (the output of backwardWeights)
   float* dst;      // N×OH×OW×Co (the output of forward)
   const float* bias;  // forward only, may be null
+  // Names the filter's contents where the caller knows them unchanged since a call with the same
+  // key (tfjs tensors are immutable: one key a tensor, never reused); 0 where it does not. The
+  // forward and input-gradient passes then reuse their reordered filter instead of reordering it again.
+  double weightsKey = 0;
 };
 
 struct ConvEpilogue {

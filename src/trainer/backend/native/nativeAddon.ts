@@ -35,6 +35,11 @@ export interface NativeAddon {
     bias: Float32Array | null,
     activation: number,
     alpha: number,
+    /**
+     * Names the filter's contents (nativeConvKernels.ts: one number a tensor, never reused): a pass
+     * given the key of its previous call reuses the filter it reordered then. Null or absent: reorder.
+     */
+    weightsKey?: number | null,
   ): void;
   /** oneDNN's implementation for a pass and shape, e.g. `brgconv:avx512_core`. */
   implementation(pass: number, shape: Int32Array, hasBias: boolean, activation: number, alpha: number): string;

@@ -180,6 +180,32 @@ describe('native convolution kernels on wasm', { skip }, () => {
     assert.equal(calls[0], before, 'the native forward ran for PReLU');
   });
 
+  it('reuses a reordered filter only for the tensor it was reordered from', async () => {
+    // 64 → 64 channels 3×3: oneDNN runs it in a blocked filter layout, so the filter is reordered.
+    await tf.setBackend('wasm');
+    const [x, a, b] = [input([2, 6, 6, 64], 4), input([3, 3, 64, 64], 5), input([3, 3, 64, 64], 6)].map((spec) =>
+      tf.tensor4d(spec.data, spec.shape as [number, number, number, number]),
+    );
+    if (!x || !a || !b) throw new Error('no tensors');
+    const convolve = (filter: tf.Tensor4D) => tf.tidy(() => tf.conv2d(x, filter, 1, 'same').dataSync() as Float32Array);
+    // A, B, A again: a cache keyed on anything but the tensor would give B's output twice or A's for B.
+    const outputs = [convolve(a), convolve(b), convolve(a), convolve(a)];
+    await tf.setBackend('cpu');
+    const onCpu = (filter: tf.Tensor4D) =>
+      tf.tidy(() => {
+        const moved = [tf.tensor(x.dataSync(), x.shape), tf.tensor(filter.dataSync(), filter.shape)] as tf.Tensor4D[];
+        return tf.conv2d(moved[0] as tf.Tensor4D, moved[1] as tf.Tensor4D, 1, 'same').dataSync() as Float32Array;
+      });
+    const expected = [onCpu(a), onCpu(b), onCpu(a), onCpu(a)];
+    outputs.forEach((output, index) => {
+      const difference = relativeDifference(output, expected[index] ?? new Float32Array());
+      assert.ok(difference < TOLERANCE, `call ${index}: relative difference ${difference}`);
+    });
+    assert.deepEqual(outputs[3], outputs[2], 'the same filter gives the same output');
+    await tf.setBackend('wasm');
+    tf.dispose([x, a, b]);
+  });
+
   it('checks array lengths against the shape before oneDNN reads them', () => {
     if (!('addon' in found)) return;
     const shape = Int32Array.from([1, 4, 4, 2, 3, 3, 2, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
