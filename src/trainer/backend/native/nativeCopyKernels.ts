@@ -18,6 +18,7 @@ import type {
 } from '@tensorflow/tfjs-core';
 import { wasmHeapBackend } from '../wasmGradients/wasmHeap';
 import type { NativeAddon } from './nativeAddon';
+import { replacingConfig } from './plannedKernel';
 
 export const NATIVE_COPY_KERNEL_NAMES: readonly string[] = [PadV2, Slice, Concat, SplitV];
 
@@ -161,12 +162,5 @@ export function nativeCopyKernelConfig(
       throw new Error(`${kernelName} (MedTransfer native kernel): only float32, and no wasm kernel.`);
     return builtIn.kernelFunc(args);
   };
-  // The built-in's setup stays: wasm's PadV2 binds its C++ function there, and it is our fallback.
-  return {
-    kernelName,
-    backendName: 'wasm',
-    kernelFunc,
-    ...(builtIn?.setupFunc === undefined ? {} : { setupFunc: builtIn.setupFunc }),
-    ...(builtIn?.disposeFunc === undefined ? {} : { disposeFunc: builtIn.disposeFunc }),
-  };
+  return replacingConfig(kernelName, kernelFunc, builtIn);
 }

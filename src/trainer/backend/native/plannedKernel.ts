@@ -32,6 +32,18 @@ export function plannedKernelConfig(
     planned.run((info) => wasm.typedArrayFromHeap(info) as Float32Array, out);
     return out;
   };
+  return replacingConfig(kernelName, kernelFunc, builtIn);
+}
+
+/**
+ * A wasm kernel config of ours in place of `builtIn`, whose setup and dispose stay: wasm's kernels
+ * bind their C++ function in setup, and the built-in is our fallback.
+ */
+export function replacingConfig(
+  kernelName: string,
+  kernelFunc: KernelFunc,
+  builtIn: KernelConfig | undefined,
+): KernelConfig {
   return {
     kernelName,
     backendName: 'wasm',
