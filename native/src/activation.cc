@@ -12,7 +12,7 @@ namespace {
 // One thread below this many values (16 MB), as for batch normalisation (batchNorm.cc): the loops
 // are bound by memory, and waking the second thread on a busy machine cost 8 ms a call (load 5 on
 // 2 cores), where one thread takes 1.8 ms for 2 M values.
-constexpr long kParallelValues = 1 << 22;
+constexpr size_t kParallelValues = size_t{1} << 22;
 
 // The loops are also built for AVX2 (chosen at run time where the CPU has it). The default build's
 // SSE loop ran 7x slower inside a training step (15 ms for 1.4 M values) than on its own (2 ms),
@@ -34,13 +34,13 @@ __attribute__((target_clones("avx2", "default"))) void reluGradRange(const float
 }  // namespace
 
 void clippedRelu(size_t count, float max, const float* x, float* y) {
-  splitRange(count, kParallelValues,
-             [&](long begin, long end) { reluRange(x + begin, y + begin, end - begin, max); });
+  splitRange(count, count >= kParallelValues,
+             [&](size_t begin, size_t end) { reluRange(x + begin, y + begin, end - begin, max); });
 }
 
 void clippedReluGrad(size_t count, float max, const float* dy, const float* y, float* dx) {
-  splitRange(count, kParallelValues,
-             [&](long begin, long end) { reluGradRange(dy + begin, y + begin, dx + begin, end - begin, max); });
+  splitRange(count, count >= kParallelValues,
+             [&](size_t begin, size_t end) { reluGradRange(dy + begin, y + begin, dx + begin, end - begin, max); });
 }
 
 }  // namespace medtransfer

@@ -1,11 +1,10 @@
 #include "copy.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cstring>
 
 #include "context.h"
+#include "parallel.h"
 
 namespace medtransfer {
 namespace {
@@ -29,21 +28,6 @@ size_t product(const std::vector<int64_t>& extents, size_t end) {
   return result;
 }
 
-/** Runs rows(begin, end) over [0, count) rows of `values` values in all, in one chunk per thread. */
-template <typename Rows>
-void splitRows(size_t count, size_t values, Rows rows) {
-  const int threads = values < kParallelValues ? 1 : static_cast<int>(std::min<size_t>(availableThreads(), count));
-  if (threads <= 1) {
-    rows(0, count);
-    return;
-  }
-#pragma omp parallel num_threads(threads)
-  {
-    const size_t chunk = (count + omp_get_num_threads() - 1) / omp_get_num_threads();
-    const size_t begin = std::min(count, chunk * omp_get_thread_num());
-    rows(begin, std::min(count, begin + chunk));
-  }
-}
 
 /** The index of row `row` over the axes [0, extents.size() - 1) (the last axis is the row). */
 std::vector<int64_t> rowIndex(const std::vector<int64_t>& extents, size_t row) {
@@ -98,7 +82,7 @@ void pad(const std::vector<int64_t>& shape, const std::vector<int64_t>& before, 
   const size_t last = out.size() - 1;
   const size_t rowLength = static_cast<size_t>(out[last]);
   const std::vector<size_t> inStrides = strides(in);
-  splitRows(total / rowLength, total, [&](size_t begin, size_t end) {
+  splitRange(total / rowLength, total >= kParallelValues, [&](size_t begin, size_t end) {
     std::vector<int64_t> index = rowIndex(out, begin);
     for (size_t row = begin; row < end; row++, nextRow(out, index)) {
       float* target = y + row * rowLength;
@@ -140,7 +124,7 @@ void slice(const std::vector<int64_t>& shape, const std::vector<int64_t>& begin,
   const size_t last = extent.size() - 1;
   const size_t rowLength = static_cast<size_t>(extent[last]);
   const std::vector<size_t> inStrides = strides(in);
-  splitRows(total / rowLength, total, [&](size_t first, size_t end) {
+  splitRange(total / rowLength, total >= kParallelValues, [&](size_t first, size_t end) {
     std::vector<int64_t> index = rowIndex(extent, first);
     for (size_t row = first; row < end; row++, nextRow(extent, index)) {
       size_t source = static_cast<size_t>(from[last]);
@@ -154,7 +138,7 @@ void concat(size_t rows, const std::vector<size_t>& inner, const std::vector<con
   size_t rowLength = 0;
   for (size_t length : inner) rowLength += length;
   if (rows == 0 || rowLength == 0) return;
-  splitRows(rows, rows * rowLength, [&](size_t begin, size_t end) {
+  splitRange(rows, rows * rowLength >= kParallelValues, [&](size_t begin, size_t end) {
     for (size_t row = begin; row < end; row++) {
       float* target = y + row * rowLength;
       for (size_t i = 0; i < inputs.size(); i++) {

@@ -22,7 +22,7 @@ namespace {
 // on two threads against 14-31 ms on one (medians; at load 2, 9.8 ms against 9.9), and at 2^18
 // values waking the second thread cost 6 ms where one thread took 0.13 ms: on a busy machine the
 // second core is rarely free.
-constexpr long kParallelValues = 1 << 22;
+constexpr size_t kParallelValues = size_t{1} << 22;
 
 // Built for AVX2 too (chosen at run time), as the activation loops: see activation.cc.
 __attribute__((target_clones("avx2", "default"))) void adamRange(const AdamStep s, const float* value,
@@ -85,21 +85,21 @@ __attribute__((target_clones("avx2", "default"))) void rmsPropRange(const RmsPro
 }  // namespace
 
 void adamUpdate(size_t count, const AdamStep& step, const AdamBuffers& b) {
-  splitRange(count, kParallelValues, [&](long begin, long end) {
+  splitRange(count, count >= kParallelValues, [&](size_t begin, size_t end) {
     adamRange(step, b.value + begin, b.m + begin, b.v + begin, b.gradient + begin, b.newValue + begin, b.newM + begin,
               b.newV + begin, end - begin);
   });
 }
 
 void momentumUpdate(size_t count, const MomentumStep& step, const MomentumBuffers& b) {
-  splitRange(count, kParallelValues, [&](long begin, long end) {
+  splitRange(count, count >= kParallelValues, [&](size_t begin, size_t end) {
     momentumRange(step, b.value + begin, b.accumulation + begin, b.gradient + begin, b.newValue + begin,
                   b.newAccumulation + begin, end - begin);
   });
 }
 
 void rmsPropUpdate(size_t count, const RmsPropStep& step, const RmsPropBuffers& b) {
-  splitRange(count, kParallelValues, [&](long begin, long end) {
+  splitRange(count, count >= kParallelValues, [&](size_t begin, size_t end) {
     rmsPropRange(step, b.value + begin, b.meanSquare + begin, b.moment + begin, b.gradient + begin,
                  b.newValue + begin, b.newMeanSquare + begin, b.newMoment + begin, end - begin);
   });

@@ -24,25 +24,23 @@ const Conv2DLayer = layers.conv2d({ filters: 1, kernelSize: 1 }).constructor as 
 
 export class FastConv2D extends Conv2DLayer {
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
-    const input = Array.isArray(inputs) ? inputs[0] : inputs;
-    if (this.runsPlainInTraining(inputs, kwargs)) return this.plainConvolution(input as Tensor4D);
+    const input = this.trainingInput(inputs, kwargs);
+    if (input === null) return super.call(inputs, kwargs);
+    const linear = this.activation.getClassName() === 'linear';
+    // Linear: plain without bias anywhere; with a bias only where the layer reads the images
+    // (elsewhere the bias added inside the convolution saves a pass over the output).
+    if (linear && (!this.useBias || this.readsModelInput())) return this.plainConvolution(input);
     const fusable =
-      kwargs['training'] === true &&
-      input !== undefined &&
-      !(Array.isArray(inputs) && inputs.length !== 1) &&
       input.dtype === 'float32' &&
-      input.rank === 4 &&
       this.activation.getClassName() === 'relu' &&
       this.useBias &&
-      this.dataFormat === 'channelsLast' &&
-      this.padding !== 'causal' &&
       !this.readsModelInput() &&
       hasClippedReluKernels();
     if (!fusable) return super.call(inputs, kwargs);
     // The fused op's gradient computes dx, dW and db together, dx even where nothing needs it.
     return tidy(() => {
       const biased = fused.conv2d({
-        x: input as Tensor4D,
+        x: input,
         filter: this.kernel.read() as Tensor4D,
         bias: this.bias.read(),
         strides: this.strides as [number, number],
@@ -54,22 +52,12 @@ export class FastConv2D extends Conv2DLayer {
     });
   }
 
-  /**
-   * A linear convolution in training: without bias anywhere; with a bias only where the layer reads
-   * the images (elsewhere the bias added inside the convolution saves a pass over the output).
-   */
-  private runsPlainInTraining(inputs: Tensor | Tensor[], kwargs: Kwargs): boolean {
+  /** The one 4-D input of a channels-last, non-causal call in training; null for any other call. */
+  private trainingInput(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor4D | null {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
-    return (
-      kwargs['training'] === true &&
-      input !== undefined &&
-      !(Array.isArray(inputs) && inputs.length !== 1) &&
-      input.rank === 4 &&
-      this.activation.getClassName() === 'linear' &&
-      this.dataFormat === 'channelsLast' &&
-      this.padding !== 'causal' &&
-      (!this.useBias || this.readsModelInput())
-    );
+    const one = input !== undefined && !(Array.isArray(inputs) && inputs.length !== 1) && input.rank === 4;
+    const rewritable = kwargs['training'] === true && this.dataFormat === 'channelsLast' && this.padding !== 'causal';
+    return one && rewritable ? (input as Tensor4D) : null;
   }
 
   private plainConvolution(input: Tensor4D): Tensor {

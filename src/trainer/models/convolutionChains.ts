@@ -51,6 +51,11 @@ export function isDepthwise(layer: Layer): boolean {
   return layer.getClassName() === 'DepthwiseConv2D';
 }
 
+/** The convolution's filter: its kernel, or its depthwise kernel. */
+export function filterOf(layer: Layer, fields: ConvolutionFields): Tensor4D {
+  return (isDepthwise(layer) ? fields.depthwiseKernel : fields.kernel)?.read() as Tensor4D;
+}
+
 /** The one call that reads `tensor`, unless others do too or it is the graph's output. */
 export function onlyReaderIn(graph: LayerGraph): (tensor: SymbolicTensor) => number | null {
   const readers = new Map<number, number[]>();
@@ -120,7 +125,6 @@ export function paddedConvolutions(graph: LayerGraph): ReadonlyMap<number, CallC
     const padding = fields ? paddingBefore(graph, index, onlyReader) : null;
     const pad = padding ? graph.calls[padding.index] : undefined;
     if (!fields || !padding || !pad) return;
-    const kernel = isDepthwise(call.layer) ? fields.depthwiseKernel : fields.kernel;
     chains.set(padding.index, {
       members: [padding.index, index],
       output: call.output,
@@ -128,7 +132,7 @@ export function paddedConvolutions(graph: LayerGraph): ReadonlyMap<number, CallC
       // What tfjs-layers' convolution layers compute: the convolution, the bias, the activation.
       run: (input) =>
         tidy(() => {
-          const output = convolve(call.layer, fields, input, kernel?.read() as Tensor4D, padding.padding);
+          const output = convolve(call.layer, fields, input, filterOf(call.layer, fields), padding.padding);
           const biased = fields.useBias && fields.bias ? add(output, fields.bias.read()) : output;
           return fields.activation.apply(biased);
         }),

@@ -11,9 +11,9 @@ import { add, fused, mul, reshape, rsqrt, scalar, sub, tidy } from '@tensorflow/
 import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { BatchNormalizationFields } from './batchNormalization';
-import { convolutionOf, isDepthwise, onlyReaderIn, paddingBefore } from './convolutionChains';
+import { convolutionOf, filterOf, isDepthwise, onlyReaderIn, paddingBefore } from './convolutionChains';
 import type { CallChain, ConvolutionFields, ExplicitPadding } from './convolutionChains';
-import type { LayerCall, LayerGraph } from './layerGraph';
+import type { LayerGraph } from './layerGraph';
 
 type FusedActivation = 'linear' | 'relu' | 'relu6';
 
@@ -58,16 +58,18 @@ export function foldBatchNorms(
     const activationIndex = onlyReader(normCall.output);
     const activationCall = activationIndex === null ? undefined : graph.calls[activationIndex];
     const activation = activationCall ? fusedActivationOf(activationCall.layer) : null;
-    const padding = paddingBefore(graph, index, onlyReader);
-    const padCall = padding && padding.index >= range.from ? graph.calls[padding.index] : undefined;
-    const weights = foldedWeights(call, convolution, norm);
+    // The padding before the convolution joins the chain where it lies in the range.
+    const found = paddingBefore(graph, index, onlyReader);
+    const padding = found && found.index >= range.from ? found : null;
+    const padCall = padding ? graph.calls[padding.index] : undefined;
+    const weights = foldedWeights(call.layer, convolution, norm);
     owned.push(weights.filter, weights.bias);
     const withActivation = activation !== null && activationCall !== undefined && activationIndex !== null;
     const members = withActivation ? [index, normIndex, activationIndex] : [index, normIndex];
     const inner = withActivation ? [call.output, normCall.output] : [call.output];
-    const pad = padCall && padding ? padding.padding : convolution.padding === 'same' ? 'same' : 'valid';
-    folded.set(padCall && padding ? padding.index : index, {
-      members: padCall && padding ? [padding.index, ...members] : members,
+    const pad = padding ? padding.padding : convolution.padding === 'same' ? 'same' : 'valid';
+    folded.set(padding ? padding.index : index, {
+      members: padding ? [padding.index, ...members] : members,
       output: withActivation ? activationCall.output : normCall.output,
       inner: padCall ? [padCall.output, ...inner] : inner,
       run: (input) => runFolded(input, call.layer, convolution, weights, pad, activation ?? 'linear'),
@@ -80,7 +82,7 @@ export function foldBatchNorms(
 }
 
 function foldedWeights(
-  call: LayerCall,
+  layer: Layer,
   convolution: ConvolutionFields,
   norm: BatchNormalizationFields,
 ): { filter: Tensor4D; bias: Tensor1D } {
@@ -88,10 +90,9 @@ function foldedWeights(
     // As FastBatchNormalization computes it outside training.
     const scale = mul(norm.gamma.read(), rsqrt(add(norm.movingVariance.read(), scalar(norm.epsilon))));
     const offset = sub(norm.beta.read(), mul(norm.movingMean.read(), scale));
-    const depthwise = call.layer.getClassName() === 'DepthwiseConv2D';
-    const kernel = (depthwise ? convolution.depthwiseKernel : convolution.kernel)?.read() as Tensor4D;
+    const kernel = filterOf(layer, convolution);
     // A depthwise kernel is [h, w, in, multiplier]; output channel c·multiplier + m is in's c.
-    const perOutput = depthwise ? reshape(scale, [kernel.shape[2], kernel.shape[3]]) : scale;
+    const perOutput = isDepthwise(layer) ? reshape(scale, [kernel.shape[2], kernel.shape[3]]) : scale;
     const filter = mul(kernel, perOutput) as Tensor4D;
     const bias = (
       convolution.useBias && convolution.bias ? add(mul(convolution.bias.read(), scale), offset) : offset

@@ -2,11 +2,10 @@
 // every output freed after its last use, and batch norms folded into the convolutions before them
 // (foldedBatchNorm.ts) for as long as the runner lives. Dispose it when the pass is over: the
 // folded weights are a copy of the model's, valid while its weights do not change.
-import { LayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { foldBatchNorms } from './foldedBatchNorm';
-import { flattenModel, runCalls } from './layerGraph';
-import type { LayerGraph } from './layerGraph';
+import { flatGraphOf, runCalls } from './layerGraph';
 
 export interface InferenceRunner {
   /** The model's output for a batch (inference mode). */
@@ -14,15 +13,8 @@ export interface InferenceRunner {
   dispose(): void;
 }
 
-const graphs = new WeakMap<LayersModel, LayerGraph | null>();
-
-function graphOf(model: LayersModel): LayerGraph | null {
-  if (!graphs.has(model)) graphs.set(model, flattenModel(model));
-  return graphs.get(model) ?? null;
-}
-
 export function inferenceRunner(model: LayersModel): InferenceRunner {
-  const graph = model instanceof LayersModel ? graphOf(model) : null;
+  const graph = flatGraphOf(model);
   if (!graph) {
     return { run: (input) => model.apply(input, { training: false }) as Tensor, dispose: () => undefined };
   }

@@ -27,6 +27,14 @@ export interface LayerGraph {
   calls: LayerCall[];
 }
 
+const flattened = new WeakMap<LayersModel, LayerGraph | null>();
+
+/** flattenModel's graph of `model`, made once a model (a training step and inference run it alike). */
+export function flatGraphOf(model: LayersModel): LayerGraph | null {
+  if (!flattened.has(model)) flattened.set(model, flattenModel(model));
+  return flattened.get(model) ?? null;
+}
+
 /** The model's calls, or null for a graph this cannot run: several inputs or outputs, a layer with several outputs. */
 export function flattenModel(model: LayersModel): LayerGraph | null {
   const input = model.inputs[0];
@@ -113,6 +121,10 @@ export function runCalls(
   const kwargs = { training };
   // Calls whose output a chain's one kernel gives (convolutionChains.ts; foldedBatchNorm.ts in inference).
   const foldedAway = new Set<number>();
+  const usable = (chain: CallChain | undefined): chain is CallChain =>
+    chain !== undefined &&
+    chain.members.every((member) => member < range.to) &&
+    !chain.inner.some((tensor) => tensor.id === fetch.id);
   for (let index = range.from; index < range.to; index++) {
     const call = graph.calls[index];
     if (!call || foldedAway.has(index)) continue;
@@ -121,10 +133,6 @@ export function runCalls(
       if (!value) throw new Error(`internal error: ${call.layer.name} runs before its input ${input.name}`);
       return value;
     });
-    const usable = (chain: CallChain | undefined): chain is CallChain =>
-      chain !== undefined &&
-      chain.members.every((member) => member < range.to) &&
-      !chain.inner.some((tensor) => tensor.id === fetch.id);
     const chain = [training ? undefined : folding?.folded.get(index), paddedConvolutions(graph).get(index)].find(
       usable,
     );

@@ -4,9 +4,17 @@
 // tfjs's float32 operations in tfjs's order, so the weights and moments are bit for bit tfjs's.
 // Everything else is tfjs's AdamOptimizer: its state, the slots' names, getWeights/setWeights
 // (checkpoints), its class name 'Adam'; other backends run tfjs's own applyGradients.
-import { AdamOptimizer, engine, mul, tidy, zerosLike } from '@tensorflow/tfjs-core';
+import { AdamOptimizer, mul, tidy } from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { gradientAt, kernelOnActiveBackend, registeredVariable, scalarValue, variableNames } from './fusedUpdates';
+import {
+  gradientAt,
+  kernelOnActiveBackend,
+  registeredVariable,
+  runUpdate,
+  scalarValue,
+  variableNames,
+  zeroSlot,
+} from './fusedUpdates';
 import type { OptimizerSlot, VariableGradients } from './fusedUpdates';
 
 export const ADAM_UPDATE = 'MedTransferAdamUpdate';
@@ -62,25 +70,16 @@ export class FusedAdamOptimizer extends AdamOptimizer {
       names.forEach((name, i) => {
         const value = registeredVariable('Adam', name);
         // Created even for a variable without a gradient, as tfjs does: the slots stay in step with the names.
-        slots.accumulatedFirstMoment[i] ??= {
-          originalName: `${name}/m`,
-          variable: tidy(() => zerosLike(value).variable(false)),
-        };
-        slots.accumulatedSecondMoment[i] ??= {
-          originalName: `${name}/v`,
-          variable: tidy(() => zerosLike(value).variable(false)),
-        };
+        slots.accumulatedFirstMoment[i] ??= zeroSlot(value, `${name}/m`);
+        slots.accumulatedSecondMoment[i] ??= zeroSlot(value, `${name}/v`);
         const gradient = gradientAt(variableGradients, name, i);
         if (gradient === undefined) return;
         const m = slots.accumulatedFirstMoment[i].variable;
         const v = slots.accumulatedSecondMoment[i].variable;
-        const [newValue, newM, newV] = engine().runKernel(ADAM_UPDATE, { value, m, v, gradient }, attrs) as Tensor[];
-        if (newValue === undefined || newM === undefined || newV === undefined) {
-          throw new Error(`${ADAM_UPDATE}: expected three outputs`);
-        }
-        m.assign(newM);
-        v.assign(newV);
-        value.assign(newValue);
+        const [newValue, newM, newV] = runUpdate(ADAM_UPDATE, { value, m, v, gradient }, attrs, 3);
+        m.assign(newM as Tensor);
+        v.assign(newV as Tensor);
+        value.assign(newValue as Tensor);
       });
       slots.accBeta1.assign(mul(slots.accBeta1, this.beta1));
       slots.accBeta2.assign(mul(slots.accBeta2, this.beta2));

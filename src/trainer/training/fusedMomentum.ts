@@ -3,9 +3,17 @@
 // five element-wise kernels a variable; bit for bit tfjs's, as fusedAdam.ts. Everything else is
 // tfjs's MomentumOptimizer: its slots (`<name>/momentum`), getWeights/setWeights, class name
 // 'Momentum'; other backends run tfjs's own applyGradients.
-import { MomentumOptimizer, engine, tidy, zerosLike } from '@tensorflow/tfjs-core';
+import { MomentumOptimizer, tidy } from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
-import { gradientAt, kernelOnActiveBackend, registeredVariable, scalarValue, variableNames } from './fusedUpdates';
+import {
+  gradientAt,
+  kernelOnActiveBackend,
+  registeredVariable,
+  runUpdate,
+  scalarValue,
+  variableNames,
+  zeroSlot,
+} from './fusedUpdates';
 import type { OptimizerSlot, VariableGradients } from './fusedUpdates';
 
 export const MOMENTUM_UPDATE = 'MedTransferMomentumUpdate';
@@ -47,24 +55,14 @@ export class FusedMomentumOptimizer extends MomentumOptimizer {
     variableNames(variableGradients).forEach((name, i) => {
       const value = registeredVariable('Momentum', name);
       // Created even for a variable without a gradient, as tfjs does: the slots stay in step with the names.
-      slots.accumulations[i] ??= {
-        originalName: `${name}/momentum`,
-        variable: tidy(() => zerosLike(value).variable(false)),
-      };
+      slots.accumulations[i] ??= zeroSlot(value, `${name}/momentum`);
       const accumulation = slots.accumulations[i].variable;
       const gradient = gradientAt(variableGradients, name, i);
       if (gradient === undefined) return;
       tidy(() => {
-        const [newValue, newAccumulation] = engine().runKernel(
-          MOMENTUM_UPDATE,
-          { value, accumulation, gradient },
-          attrs,
-        ) as Tensor[];
-        if (newValue === undefined || newAccumulation === undefined) {
-          throw new Error(`${MOMENTUM_UPDATE}: expected two outputs`);
-        }
-        accumulation.assign(newAccumulation);
-        value.assign(newValue);
+        const [newValue, newAccumulation] = runUpdate(MOMENTUM_UPDATE, { value, accumulation, gradient }, attrs, 2);
+        accumulation.assign(newAccumulation as Tensor);
+        value.assign(newValue as Tensor);
       });
     });
     this.incrementIterations();

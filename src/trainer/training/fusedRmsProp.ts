@@ -3,9 +3,16 @@
 // element-wise kernels a variable; bit for bit tfjs's, as fusedAdam.ts. Everything else is tfjs's
 // RMSPropOptimizer: its slots (`<name>/rms`, `<name>/momentum`), getWeights/setWeights, class name
 // 'RMSProp'; centered RMSProp and other backends run tfjs's own applyGradients.
-import { RMSPropOptimizer, engine, tidy, zerosLike } from '@tensorflow/tfjs-core';
+import { RMSPropOptimizer, tidy } from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { gradientAt, kernelOnActiveBackend, registeredVariable, variableNames } from './fusedUpdates';
+import {
+  gradientAt,
+  kernelOnActiveBackend,
+  registeredVariable,
+  runUpdate,
+  variableNames,
+  zeroSlot,
+} from './fusedUpdates';
 import type { OptimizerSlot, VariableGradients } from './fusedUpdates';
 
 export const RMSPROP_UPDATE = 'MedTransferRMSPropUpdate';
@@ -48,30 +55,22 @@ export class FusedRmsPropOptimizer extends RMSPropOptimizer {
     variableNames(variableGradients).forEach((name, i) => {
       const value = registeredVariable('RMSProp', name);
       // Created even for a variable without a gradient, as tfjs does: the slots stay in step with the names.
-      slots.accumulatedMeanSquares[i] ??= {
-        originalName: `${name}/rms`,
-        variable: tidy(() => zerosLike(value).variable(false)),
-      };
-      slots.accumulatedMoments[i] ??= {
-        originalName: `${name}/momentum`,
-        variable: tidy(() => zerosLike(value).variable(false)),
-      };
+      slots.accumulatedMeanSquares[i] ??= zeroSlot(value, `${name}/rms`);
+      slots.accumulatedMoments[i] ??= zeroSlot(value, `${name}/momentum`);
       const gradient = gradientAt(variableGradients, name, i);
       if (gradient === undefined) return;
       const meanSquare = slots.accumulatedMeanSquares[i].variable;
       const moment = slots.accumulatedMoments[i].variable;
       tidy(() => {
-        const [newValue, newMeanSquare, newMoment] = engine().runKernel(
+        const [newValue, newMeanSquare, newMoment] = runUpdate(
           RMSPROP_UPDATE,
           { value, meanSquare, moment, gradient },
           attrs,
-        ) as Tensor[];
-        if (newValue === undefined || newMeanSquare === undefined || newMoment === undefined) {
-          throw new Error(`${RMSPROP_UPDATE}: expected three outputs`);
-        }
-        meanSquare.assign(newMeanSquare);
-        moment.assign(newMoment);
-        value.assign(newValue);
+          3,
+        );
+        meanSquare.assign(newMeanSquare as Tensor);
+        moment.assign(newMoment as Tensor);
+        value.assign(newValue as Tensor);
       });
     });
     this.incrementIterations();

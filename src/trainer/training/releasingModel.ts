@@ -2,7 +2,7 @@
 // each layer's output freed after its last use. model.apply (tfjs-layers' executor) keeps every
 // output until the whole model has run when training, which nearly doubles a step's peak memory.
 import { LayersModel } from '@tensorflow/tfjs-layers';
-import { flattenModel, runCalls } from '../models/layerGraph';
+import { flatGraphOf, runCalls } from '../models/layerGraph';
 import type { StepModel } from './trainStep';
 
 const releasing = new WeakMap<LayersModel, StepModel>();
@@ -12,7 +12,7 @@ export function releasingStepModel(model: StepModel): StepModel {
   if (!(model instanceof LayersModel)) return model;
   const known = releasing.get(model);
   if (known) return known;
-  const graph = flattenModel(model);
+  const graph = flatGraphOf(model);
   const stepModel: StepModel = graph
     ? {
         apply: (inputs, kwargs) =>
