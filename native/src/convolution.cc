@@ -6,6 +6,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -30,15 +31,18 @@ struct Prepared {
   dnnl::primitive primitive;
   std::optional<dnnl::reorder> toPrimitive;  // user → primitive weights (forward, backwardData)
   std::optional<dnnl::reorder> toUser;       // primitive → user weights (backwardWeights)
-  // The filter in the primitive's layout. Forward and input-gradient passes keep the last few
-  // filters they reordered, by weightsKey (0: not known), because layers of one shape share this
-  // primitive (resnet18's layer1 runs four 64-channel 3×3 convolutions in turn).
+  // The filter in the primitive's layout. Forward and input-gradient passes keep the filters they
+  // reordered by weightsKey (0: not known): one, and up to four where keys come back after being
+  // replaced (layers of one shape share this primitive: resnet18's layer1 runs four 64-channel
+  // 3×3 convolutions in turn, batch after batch in inference). In training every step brings new
+  // filters, no key comes back, and one copy is all it holds.
   struct Reordered {
     double key = 0;
     uint64_t lastUse = 0;
     memory weights;
   };
   std::vector<Reordered> reordered;
+  std::vector<double> replacedKeys;  // the last few keys whose filter was reordered over
   uint64_t uses = 0;
   std::string implementation;
   int threads = 1;
@@ -213,6 +217,8 @@ Prepared& prepared(ConvPass pass, const ConvShape& s, bool hasBias, const ConvEp
 // Filters a primitive keeps reordered, at most: enough for the layers of one shape in the
 // torchvision backbones (four), a bounded copy of the weights beside them.
 constexpr size_t kReorderedFilters = 4;
+// Replaced keys remembered, to see a key come back.
+constexpr size_t kReplacedKeys = 8;
 
 // The primitive's filter memory for this call: for backwardWeights its output buffer; otherwise the
 // user's filter reordered into it, or found already reordered under `key`.
@@ -228,13 +234,19 @@ memory& reorderedFilter(Prepared& p, memory& userWeights, double key) {
     }
   }
   auto* slot = &p.reordered.front();
-  if (key != 0 && p.reordered.size() < kReorderedFilters) {
+  const bool cameBack =
+      key != 0 && std::find(p.replacedKeys.begin(), p.replacedKeys.end(), key) != p.replacedKeys.end();
+  if (cameBack && p.reordered.size() < kReorderedFilters) {
     p.reordered.push_back({0, 0, memory(p.weights, cpuEngine())});
     slot = &p.reordered.back();
   } else {
     for (auto& entry : p.reordered) {
       if (entry.lastUse < slot->lastUse) slot = &entry;
     }
+  }
+  if (slot->key != 0) {
+    p.replacedKeys.push_back(slot->key);
+    if (p.replacedKeys.size() > kReplacedKeys) p.replacedKeys.erase(p.replacedKeys.begin());
   }
   slot->key = 0;  // not valid while the reorder runs (an error leaves it unknown)
   p.toPrimitive->execute(cpuStream(), userWeights, slot->weights);
