@@ -151,6 +151,19 @@ napi_value Implementation(napi_env env, napi_callback_info info) {
   });
 }
 
+// narrowConvolutionWidth(width?): the blocked-layout width of the convolutions (see convolution.h),
+// set when a width ≥ 0 is given; returns the width before the call.
+napi_value NarrowConvolutionWidth(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[1];
+    arguments(env, info, argv, 0);
+    const int width = isNullish(env, argv[0]) ? -1 : intArg(env, argv[0], "width");
+    napi_value result;
+    check(env, napi_create_int32(env, medtransfer::narrowConvolutionWidth(width), &result), "cannot make a number");
+    return result;
+  });
+}
+
 NormShape normShapeArg(napi_env env, napi_value rows, napi_value channels) {
   return NormShape{intArg(env, rows, "rows"), intArg(env, channels, "channels")};
 }
@@ -498,6 +511,8 @@ napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"convolution", nullptr, Convolution, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"implementation", nullptr, Implementation, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"narrowConvolutionWidth", nullptr, NarrowConvolutionWidth, nullptr, nullptr, nullptr, napi_enumerable,
+       nullptr},
       {"batchNormForward", nullptr, BatchNormForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"batchNormImplementation", nullptr, BatchNormImplementation, nullptr, nullptr, nullptr, napi_enumerable,

@@ -45,6 +45,13 @@ std::string convolutionImplementation(ConvPass pass, const ConvShape& shape, boo
 /** Threads the larger convolutions run on (OpenMP: OMP_NUM_THREADS, else all cores); small ones run on one. */
 int parallelThreads();
 
+/**
+ * Convolutions whose output row (input row, for the input gradient) has at most this many pixels run
+ * on oneDNN's blocked activation layout (4 unless set; 0: never). A negative width only reads it.
+ * Returns the width before the call. For tests and A/B measurements.
+ */
+int narrowConvolutionWidth(int width);
+
 /** Cached primitives, for tests of the cache. */
 size_t cachedConvolutions();
 

@@ -43,6 +43,12 @@ export interface NativeAddon {
   ): void;
   /** oneDNN's implementation for a pass and shape, e.g. `brgconv:avx512_core`. */
   implementation(pass: number, shape: Int32Array, hasBias: boolean, activation: number, alpha: number): string;
+  /**
+   * Convolutions whose output row (the input row, for the input gradient) is at most this many pixels
+   * wide run on oneDNN's blocked activation layout (default 4; 0: never). Sets it when given a width ≥ 0;
+   * returns the width before the call. For tests and A/B measurements.
+   */
+  narrowConvolutionWidth(width?: number): number;
   /** Batch normalisation in training (batch statistics) over rows × channels; writes y, mean, variance. */
   batchNormForward(
     rows: number,

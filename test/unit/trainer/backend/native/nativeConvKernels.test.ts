@@ -206,6 +206,28 @@ describe('native convolution kernels on wasm', { skip }, () => {
     tf.dispose([x, a, b]);
   });
 
+  it('runs narrow convolutions with a large filter on the blocked layout, matching cpu', async () => {
+    if (!('addon' in found)) return;
+    const { addon } = found;
+    // 3 pixels a row, a 3×3×384×384 filter (1.3 M values): threaded, above the blocked-layout threshold.
+    const f = (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
+    const inputs = [input([2, 3, 3, 384], 11), input([3, 3, 384, 384], 12)];
+    await assertMatchesCpu(f, inputs, { forward: true, gradients: true }, 'narrow, blocked');
+    const shape = Int32Array.from([2, 3, 3, 384, 3, 3, 384, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    const layouts = () =>
+      [0, 1, 2].map((pass) => /blocked activations/.test(addon.implementation(pass, shape, false, 0, 0)));
+    if (addon.about().threads > 1)
+      assert.deepEqual(layouts(), [true, true, false], 'forward and input gradient blocked');
+    const width = addon.narrowConvolutionWidth(0);
+    try {
+      assert.deepEqual(layouts(), [false, false, false], 'width 0: nothing blocked');
+      await assertMatchesCpu(f, inputs, { forward: true, gradients: true }, 'narrow, NHWC');
+    } finally {
+      addon.narrowConvolutionWidth(width);
+    }
+    assert.equal(addon.narrowConvolutionWidth(), 4);
+  });
+
   it('checks array lengths against the shape before oneDNN reads them', () => {
     if (!('addon' in found)) return;
     const shape = Int32Array.from([1, 4, 4, 2, 3, 3, 2, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
