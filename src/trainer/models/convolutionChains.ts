@@ -69,7 +69,7 @@ export function onlyReaderIn(graph: LayerGraph): (tensor: SymbolicTensor) => num
 }
 
 /** A channels-last ZeroPadding2D's padding as a convolution takes it; null for another layer. */
-function zeroPaddingOf(layer: Layer): ExplicitPadding | null {
+export function zeroPaddingOf(layer: Layer): ExplicitPadding | null {
   if (layer.getClassName() !== 'ZeroPadding2D') return null;
   const fields = layer as unknown as { padding: [[number, number], [number, number]]; dataFormat: string };
   if (fields.dataFormat !== 'channelsLast') return null;

@@ -13,6 +13,7 @@ import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import { paddedConvolutions } from './convolutionChains';
 import type { CallChain } from './convolutionChains';
 import type { BatchNormFolding } from './foldedBatchNorm';
+import { paddedMaxPools } from './paddedMaxPool';
 
 export interface LayerCall {
   layer: Layer;
@@ -101,7 +102,8 @@ function topologicalOrder(model: LayersModel): SymbolicTensor[] {
  * output until the model's call ends when training, so that a step of mobilenetv2 at 224 px
  * peaked at ~210 MB an image instead of the ~120 MB the gradients need. In training, call it
  * inside variableGrads() or tidy(), as the layers' own intermediate tensors are tidied there.
- * A ZeroPadding2D and the convolution after it run as one padded convolution, and outside training
+ * A ZeroPadding2D and the convolution or max pool after it run as one padded convolution or pool
+ * (convolutionChains.ts, paddedMaxPool.ts), and outside training
  * `folding` runs each convolution → batch norm (→ activation) chain as one kernel, where the whole
  * chain lies in the range and none of its inner tensors is fetched.
  */
@@ -133,9 +135,11 @@ export function runCalls(
       if (!value) throw new Error(`internal error: ${call.layer.name} runs before its input ${input.name}`);
       return value;
     });
-    const chain = [training ? undefined : folding?.folded.get(index), paddedConvolutions(graph).get(index)].find(
-      usable,
-    );
+    const chain = [
+      training ? undefined : folding?.folded.get(index),
+      paddedConvolutions(graph).get(index),
+      paddedMaxPools(graph).get(index),
+    ].find(usable);
     if (chain && inputs[0]) {
       chain.members.forEach((member) => foldedAway.add(member));
       values.set(chain.output.id, chain.run(inputs[0], training));
