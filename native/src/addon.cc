@@ -164,6 +164,24 @@ napi_value NarrowConvolutionWidth(napi_env env, napi_callback_info info) {
   });
 }
 
+// winogradConvolutions(enabled?): whether 3×3 convolutions may run Winograd (see convolution.h),
+// set when a boolean is given; returns the setting before the call.
+napi_value WinogradConvolutions(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[1];
+    arguments(env, info, argv, 0);
+    int enabled = -1;
+    if (!isNullish(env, argv[0])) {
+      bool value = false;
+      check(env, napi_get_value_bool(env, argv[0], &value), "enabled must be a boolean");
+      enabled = value ? 1 : 0;
+    }
+    napi_value result;
+    check(env, napi_get_boolean(env, medtransfer::winogradConvolutions(enabled), &result), "cannot make a boolean");
+    return result;
+  });
+}
+
 NormShape normShapeArg(napi_env env, napi_value rows, napi_value channels) {
   return NormShape{intArg(env, rows, "rows"), intArg(env, channels, "channels")};
 }
@@ -513,6 +531,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"implementation", nullptr, Implementation, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"narrowConvolutionWidth", nullptr, NarrowConvolutionWidth, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
+      {"winogradConvolutions", nullptr, WinogradConvolutions, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"batchNormForward", nullptr, BatchNormForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"batchNormImplementation", nullptr, BatchNormImplementation, nullptr, nullptr, nullptr, napi_enumerable,

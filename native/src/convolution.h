@@ -52,6 +52,12 @@ int parallelThreads();
  */
 int narrowConvolutionWidth(int width);
 
+/**
+ * Whether 3×3 stride-1 convolutions of at least 64 channels run oneDNN's Winograd kernels (true
+ * unless set). enabled: 1 or 0 sets it, negative only reads. Returns the setting before the call.
+ */
+bool winogradConvolutions(int enabled);
+
 /** Cached primitives, for tests of the cache. */
 size_t cachedConvolutions();
 

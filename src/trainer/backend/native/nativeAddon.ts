@@ -49,6 +49,11 @@ export interface NativeAddon {
    * returns the width before the call. For tests and A/B measurements.
    */
   narrowConvolutionWidth(width?: number): number;
+  /**
+   * Whether 3×3 stride-1 convolutions of at least 64 channels run oneDNN's Winograd kernels (default
+   * true). Sets it when given a boolean; returns the setting before the call.
+   */
+  winogradConvolutions(enabled?: boolean): boolean;
   /** Batch normalisation in training (batch statistics) over rows × channels; writes y, mean, variance. */
   batchNormForward(
     rows: number,

@@ -228,6 +228,27 @@ describe('native convolution kernels on wasm', { skip }, () => {
     assert.equal(addon.narrowConvolutionWidth(), 4);
   });
 
+  it('runs 3×3 convolutions of 64 channels and more by Winograd, matching cpu', async () => {
+    if (!('addon' in found)) return;
+    const { addon } = found;
+    const shape = Int32Array.from([8, 8, 8, 64, 3, 3, 64, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    const kernels = () => [0, 1, 2].map((pass) => addon.implementation(pass, shape, false, 0, 0));
+    if (addon.about().threads > 1) {
+      for (const name of kernels()) assert.match(name, /wino/, 'a Winograd kernel for every pass');
+    }
+    const f = (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
+    const inputs = [input([8, 8, 8, 64], 13), input([3, 3, 64, 64], 14)];
+    await assertMatchesCpu(f, inputs, { forward: true, gradients: true }, 'Winograd');
+    const enabled = addon.winogradConvolutions(false);
+    try {
+      for (const name of kernels()) assert.doesNotMatch(name, /wino/, 'turned off: direct kernels');
+      await assertMatchesCpu(f, inputs, { forward: true, gradients: true }, 'direct');
+    } finally {
+      addon.winogradConvolutions(enabled);
+    }
+    assert.equal(addon.winogradConvolutions(), true);
+  });
+
   it('checks array lengths against the shape before oneDNN reads them', () => {
     if (!('addon' in found)) return;
     const shape = Int32Array.from([1, 4, 4, 2, 3, 3, 2, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
