@@ -10,7 +10,8 @@
         "src/convolution.cc",
         "src/pooling.cc",
         "src/channels.cc",
-        "src/copy.cc"
+        "src/copy.cc",
+        "src/finite.cc"
       ],
       "dependencies": ["medtransfer_optimizer"],
       "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-fopenmp"],

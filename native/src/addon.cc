@@ -12,6 +12,7 @@
 #include "convolution.h"
 #include "channels.h"
 #include "copy.h"
+#include "finite.h"
 #include "optimizer.h"
 #include "pooling.h"
 #include "oneapi/dnnl/dnnl.hpp"
@@ -502,6 +503,33 @@ napi_value RmsPropUpdate(napi_env env, napi_callback_info info) {
   });
 }
 
+// The gradients' finiteness check (finite.cc).
+// finiteFlags(lengths: Int32Array, inputs: Float32Array[], flags): flags[i] = 0 where input i (lengths[i]
+// values) is all finite, NaN otherwise.
+napi_value FiniteFlags(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[3];
+    arguments(env, info, argv);
+    const std::vector<int64_t> lengths = extentsArg(env, argv[0], "lengths");
+    bool isArray = false;
+    check(env, napi_is_array(env, argv[1], &isArray), "cannot inspect an argument");
+    uint32_t count = 0;
+    if (isArray) check(env, napi_get_array_length(env, argv[1], &count), "inputs");
+    if (!isArray || count != lengths.size()) throw JsError("inputs must be an array of one Float32Array a length");
+    std::vector<const float*> inputs;
+    std::vector<size_t> sizes;
+    for (uint32_t i = 0; i < count; i++) {
+      napi_value element;
+      check(env, napi_get_element(env, argv[1], i, &element), "inputs");
+      const size_t length = static_cast<size_t>(lengths[i]);
+      inputs.push_back(typedArray<float>(env, element, napi_float32_array, length, "an input"));
+      sizes.push_back(length);
+    }
+    medtransfer::finiteFlags(inputs, sizes, typedArray<float>(env, argv[2], napi_float32_array, count, "flags"));
+    return nullptr;
+  });
+}
+
 void setProperty(napi_env env, napi_value object, const char* name, napi_value value) {
   check(env, napi_set_named_property(env, object, name, value), name);
 }
@@ -550,6 +578,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"momentumUpdate", nullptr, MomentumUpdate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"rmsPropUpdate", nullptr, RmsPropUpdate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"finiteFlags", nullptr, FiniteFlags, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"about", nullptr, About, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

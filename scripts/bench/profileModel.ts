@@ -8,7 +8,8 @@
 // --ab times every round twice, with the named kernels and without them: an A/B in one process, fair
 // on a busy machine. Without a kernel the native path added, the model composes tfjs ops (e.g. --ab
 // MedTransferBatchNormTraining); without one it replaced (e.g. --ab PadV2,Slice,Concat), the built-in
-// wasm kernel is back for those rounds.
+// wasm kernel is back for those rounds. The kernels' self times follow, both ways: the --ab kernels', and
+// those of every other kernel called a different number of times without them (what an added kernel replaced).
 import { parseArgs } from 'node:util';
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { Variable } from '@tensorflow/tfjs-core';
@@ -155,6 +156,19 @@ async function main(): Promise<void> {
     const [withEntry, withoutEntry] = [byKernel.get(name), without.get(name)];
     process.stdout.write(
       `  ${(withEntry?.selfMs ?? 0).toFixed(1).padStart(8)} / ${(withoutEntry?.selfMs ?? 0).toFixed(1)} ms  ×${withEntry?.calls ?? 0}  ${name}\n`,
+    );
+  }
+  // Where ours added a kernel, what it stands for is other kernels (a composition): those called a
+  // different number of times without it.
+  const abNames = new Set(abKernels.map(({ config }) => config.kernelName));
+  const others = [...new Set([...byKernel.keys(), ...without.keys()])].filter(
+    (name) => !abNames.has(name) && (byKernel.get(name)?.calls ?? 0) !== (without.get(name)?.calls ?? 0),
+  );
+  for (const name of others) {
+    const [withEntry, withoutEntry] = [byKernel.get(name), without.get(name)];
+    process.stdout.write(
+      `  ${(withEntry?.selfMs ?? 0).toFixed(1).padStart(8)} / ${(withoutEntry?.selfMs ?? 0).toFixed(1)} ms  ` +
+        `×${withEntry?.calls ?? 0} / ×${withoutEntry?.calls ?? 0}  ${name}\n`,
     );
   }
 }

@@ -156,6 +156,8 @@ export interface NativeAddon {
     newMeanSquare: Float32Array,
     newMoment: Float32Array,
   ): void;
+  /** flags[i] = 0 where inputs[i]'s lengths[i] values are all finite, NaN otherwise (training/finiteWeights.ts). */
+  finiteFlags(lengths: Int32Array, inputs: Float32Array[], flags: Float32Array): void;
   about(): NativeAbout;
 }
 
@@ -179,6 +181,7 @@ const ADDON_FUNCTIONS = [
   'adamUpdate',
   'momentumUpdate',
   'rmsPropUpdate',
+  'finiteFlags',
   'about',
 ] as const;
 

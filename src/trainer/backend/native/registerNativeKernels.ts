@@ -20,6 +20,7 @@ import {
 } from './nativeChannelKernels';
 import { NATIVE_POOL_KERNEL_NAMES, nativePoolKernelConfig } from './nativePoolKernels';
 import { NATIVE_OPTIMIZER_KERNEL_NAMES, nativeOptimizerKernelConfig } from './nativeOptimizerKernels';
+import { NATIVE_FINITE_KERNEL_NAMES, nativeFiniteKernelConfig } from './nativeFiniteKernels';
 
 /** The kernels ours replaced (undefined: there was none), while ours are in place. */
 let replaced: Map<string, KernelConfig | undefined> | undefined;
@@ -59,6 +60,11 @@ export function registerNativeKernels(addon: NativeAddon): string[] {
   for (const kernelName of NATIVE_OPTIMIZER_KERNEL_NAMES) {
     previous.set(kernelName, undefined);
     registerKernel(nativeOptimizerKernelConfig(kernelName, addon));
+  }
+  // The gradients' finiteness check (training/finiteWeights.ts): a kernel of our own.
+  for (const kernelName of NATIVE_FINITE_KERNEL_NAMES) {
+    previous.set(kernelName, undefined);
+    registerKernel(nativeFiniteKernelConfig(kernelName, addon));
   }
   replaced = previous;
   return [...previous.keys()];
