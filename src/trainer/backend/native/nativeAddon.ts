@@ -10,6 +10,8 @@ import { errorSummary } from '../moduleLoader';
 export const ADDON_FILE = 'medtransfer_native.node';
 /** Set to 0 (or false/off/no) to never use the native kernels. */
 export const NATIVE_SWITCH_VARIABLE = 'MEDTRANSFER_NATIVE';
+/** Set to 0 (or false/off/no) for oneDNN's direct convolutions only (no Winograd). */
+export const WINOGRAD_SWITCH_VARIABLE = 'MEDTRANSFER_WINOGRAD';
 /** The addon's path, instead of looking for it beside MedTransfer. */
 export const NATIVE_ADDON_VARIABLE = 'MEDTRANSFER_NATIVE_ADDON';
 
@@ -206,9 +208,19 @@ export function addonCandidates(fromDir: string): string[] {
   return candidates;
 }
 
+/** Whether a switch variable says off: 0, false, off or no. */
+function saysOff(value: string | undefined): boolean {
+  const word = value?.trim().toLowerCase();
+  return word === '0' || word === 'false' || word === 'off' || word === 'no';
+}
+
 export function isNativeTurnedOff(env: NodeJS.ProcessEnv): boolean {
-  const value = env[NATIVE_SWITCH_VARIABLE]?.trim().toLowerCase();
-  return value === '0' || value === 'false' || value === 'off' || value === 'no';
+  return saysOff(env[NATIVE_SWITCH_VARIABLE]);
+}
+
+/** Whether the native convolutions may use Winograd kernels (on unless MEDTRANSFER_WINOGRAD says off). */
+export function isWinogradAllowed(env: NodeJS.ProcessEnv): boolean {
+  return !saysOff(env[WINOGRAD_SWITCH_VARIABLE]);
 }
 
 let loaded: { path: string; addon: NativeAddon } | undefined;

@@ -6,6 +6,7 @@
 import type { BackendActivator, BackendAttempt } from '../backendAttempt';
 import { wasmActivator } from '../wasmBackend';
 import { counted } from '../../../shared/text/plural';
+import { isWinogradAllowed, WINOGRAD_SWITCH_VARIABLE } from './nativeAddon';
 import { registerNativeKernels } from './registerNativeKernels';
 
 export const nativeActivator: BackendActivator = async (context): Promise<BackendAttempt> => {
@@ -14,12 +15,17 @@ export const nativeActivator: BackendActivator = async (context): Promise<Backen
   const wasm = await wasmActivator(context);
   if (!wasm.ok) return wasm;
   const kernels = registerNativeKernels(load.addon);
+  const winograd = isWinogradAllowed(process.env);
+  load.addon.winogradConvolutions(winograd);
   const about = load.addon.about();
   return {
     ok: true,
     notes: [
       `oneDNN ${about.oneDnnVersion} on ${counted(about.threads, 'thread')} runs ${kernels.join(', ')} ` +
         `(addon ${load.path}; MEDTRANSFER_NATIVE=0 turns it off)`,
+      winograd
+        ? `3×3 convolutions of 64 channels and more by Winograd (${WINOGRAD_SWITCH_VARIABLE}=0: direct only)`
+        : `direct convolutions only (${WINOGRAD_SWITCH_VARIABLE}=0)`,
       ...wasm.notes.map((note) => `wasm for the rest: ${note}`),
     ],
   };

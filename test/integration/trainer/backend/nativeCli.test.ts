@@ -64,6 +64,25 @@ describe('medtransfer run on the native kernels', () => {
     },
   );
 
+  it(
+    'says Winograd runs the 3×3 convolutions, and that MEDTRANSFER_WINOGRAD=0 leaves the direct ones',
+    {
+      skip: skipIfMissing('reason' in found ? found.reason : false),
+    },
+    () => {
+      const notesOf = (env: NodeJS.ProcessEnv) => eventsOf(trained([], env), 'run-started')[0]?.backendNotes ?? [];
+      const allowed = notesOf({ ...process.env, MEDTRANSFER_WINOGRAD: undefined });
+      assert.ok(
+        allowed.includes(
+          'native: 3×3 convolutions of 64 channels and more by Winograd (MEDTRANSFER_WINOGRAD=0: direct only)',
+        ),
+        allowed.join('\n'),
+      );
+      const direct = notesOf({ ...process.env, MEDTRANSFER_WINOGRAD: '0' });
+      assert.ok(direct.includes('native: direct convolutions only (MEDTRANSFER_WINOGRAD=0)'), direct.join('\n'));
+    },
+  );
+
   it('with the addon hidden, auto trains on wasm and run-started says why (the CI step)', () => {
     // scripts/ci/runWithoutNative.mjs, which .ci/run runs: it fails unless the run completed on wasm with the note.
     const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'ci', 'runWithoutNative.mjs')], {

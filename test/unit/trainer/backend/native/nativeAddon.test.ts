@@ -9,6 +9,7 @@ import {
   ADDON_FILE,
   addonCandidates,
   isNativeTurnedOff,
+  isWinogradAllowed,
   loadNativeAddon,
 } from '../../../../../src/trainer/backend/native/nativeAddon';
 import { temporaryFolder } from '../../../../support/cliHarness';
@@ -21,6 +22,11 @@ describe('native addon loading', () => {
     for (const value of ['1', 'on', '', undefined]) assert.ok(!isNativeTurnedOff({ MEDTRANSFER_NATIVE: value }));
     const load = loadNativeAddon({ env: { MEDTRANSFER_NATIVE: '0' } });
     assert.deepEqual(load, { ok: false, reason: 'off', note: 'turned off by MEDTRANSFER_NATIVE=0' });
+  });
+
+  it('allows Winograd unless MEDTRANSFER_WINOGRAD=0, false, off or no', () => {
+    for (const value of ['0', 'false', 'OFF', ' no ']) assert.ok(!isWinogradAllowed({ MEDTRANSFER_WINOGRAD: value }));
+    for (const value of ['1', 'on', '', undefined]) assert.ok(isWinogradAllowed({ MEDTRANSFER_WINOGRAD: value }));
   });
 
   it('says "not built", naming the places looked in and how to build it', () => {
