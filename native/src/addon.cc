@@ -553,6 +553,76 @@ napi_value About(napi_env env, napi_callback_info) {
   });
 }
 
+// Batch normalisation with a ReLU fused: batchNormForward/Backward's arguments plus a workspace, a Uint8Array
+// of batchNormReluPlan's workspaceBytes that the forward pass writes and the backward pass reads.
+// batchNormReluForward(rows, channels, epsilon, x, scale, offset, y, mean, variance, workspace)
+napi_value BatchNormReluForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[10];
+    arguments(env, info, argv);
+    const NormShape s = normShapeArg(env, argv[0], argv[1]);
+    const float epsilon = epsilonArg(env, argv[2]);
+    const size_t values = product({s.rows, s.channels});
+    const size_t channels = product({s.channels});
+    const auto array = [&](int index, size_t length, const char* name) {
+      return typedArray<float>(env, argv[index], napi_float32_array, length, name);
+    };
+    medtransfer::NormForwardBuffers buffers{array(3, values, "x"),       array(4, channels, "scale"),
+                                            array(5, channels, "offset"), array(6, values, "y"),
+                                            array(7, channels, "mean"),   array(8, channels, "variance")};
+    buffers.workspace = typedArray<unsigned char>(env, argv[9], napi_uint8_array,
+                                                  medtransfer::batchNormReluWorkspaceBytes(s, epsilon), "workspace");
+    medtransfer::batchNormForward(s, epsilon, buffers);
+    return nullptr;
+  });
+}
+
+// batchNormReluBackward(rows, channels, epsilon, x, mean, variance, scale, offset, workspace, dy, dx, dscale, doffset)
+napi_value BatchNormReluBackward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[13];
+    arguments(env, info, argv);
+    const NormShape s = normShapeArg(env, argv[0], argv[1]);
+    const float epsilon = epsilonArg(env, argv[2]);
+    const size_t values = product({s.rows, s.channels});
+    const size_t channels = product({s.channels});
+    const auto array = [&](int index, size_t length, const char* name) {
+      return typedArray<float>(env, argv[index], napi_float32_array, length, name);
+    };
+    medtransfer::NormBackwardBuffers buffers{array(3, values, "x"),        array(4, channels, "mean"),
+                                             array(5, channels, "variance"), array(6, channels, "scale"),
+                                             array(7, channels, "offset"),   array(9, values, "dy"),
+                                             array(10, values, "dx"),        array(11, channels, "dscale"),
+                                             array(12, channels, "doffset")};
+    buffers.workspace = typedArray<unsigned char>(env, argv[8], napi_uint8_array,
+                                                  medtransfer::batchNormReluWorkspaceBytes(s, epsilon), "workspace");
+    medtransfer::batchNormBackward(s, epsilon, buffers);
+    return nullptr;
+  });
+}
+
+// batchNormReluPlan(rows, channels, epsilon): { workspaceBytes, forward, backward } (oneDNN's kernel names).
+napi_value BatchNormReluPlan(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value argv[3];
+    arguments(env, info, argv);
+    const NormShape s = normShapeArg(env, argv[0], argv[1]);
+    const float epsilon = epsilonArg(env, argv[2]);
+    const std::string forward = medtransfer::batchNormImplementation(s, epsilon, false, true);
+    const std::string backward = medtransfer::batchNormImplementation(s, epsilon, true, true);
+    napi_value result, bytes, forwardName, backwardName;
+    check(env, napi_create_object(env, &result), "cannot make an object");
+    const double workspaceBytes = static_cast<double>(medtransfer::batchNormReluWorkspaceBytes(s, epsilon));
+    check(env, napi_create_double(env, workspaceBytes, &bytes), "cannot make a number");
+    check(env, napi_create_string_utf8(env, forward.c_str(), forward.size(), &forwardName), "cannot make a string");
+    check(env, napi_create_string_utf8(env, backward.c_str(), backward.size(), &backwardName), "cannot make a string");
+    setProperty(env, result, "workspaceBytes", bytes);
+    setProperty(env, result, "forward", forwardName);
+    setProperty(env, result, "backward", backwardName);
+    return result;
+  });
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"convolution", nullptr, Convolution, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -564,6 +634,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"batchNormImplementation", nullptr, BatchNormImplementation, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
+      // Batch normalisation with a ReLU fused.
+      {"batchNormReluForward", nullptr, BatchNormReluForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"batchNormReluBackward", nullptr, BatchNormReluBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"batchNormReluPlan", nullptr, BatchNormReluPlan, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"clippedRelu", nullptr, ClippedRelu, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"clippedReluGrad", nullptr, ClippedReluGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"channelSum", nullptr, ChannelSum, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "context.h"
@@ -28,21 +30,22 @@ constexpr double kParallelValues = 1 << 22;
 constexpr size_t kCacheLimit = 512;
 
 struct PreparedNorm {
-  memory::desc data, statistics;
+  memory::desc data, statistics, workspace;
   dnnl::batch_normalization_forward forward;
   dnnl::batch_normalization_backward backward;
   std::string forwardImplementation, backwardImplementation;
   int threads = 1;
 };
 
-std::map<std::pair<std::pair<int, int>, int>, std::unique_ptr<PreparedNorm>> cache;
+// Keyed by rows, channels, ε's bits and whether a ReLU is fused.
+std::map<std::tuple<int, int, int, bool>, std::unique_ptr<PreparedNorm>> cache;
 
 void validate(const NormShape& s, float epsilon) {
   if (s.rows < 1 || s.channels < 1) throw std::runtime_error("batch norm: rows and channels must be >= 1");
   if (!(epsilon >= 0)) throw std::runtime_error("batch norm: epsilon must be >= 0");
 }
 
-std::unique_ptr<PreparedNorm> prepare(const NormShape& s, float epsilon) {
+std::unique_ptr<PreparedNorm> prepare(const NormShape& s, float epsilon, bool relu) {
   validate(s, epsilon);
   auto& engine = cpuEngine();
   auto p = std::make_unique<PreparedNorm>();
@@ -51,12 +54,14 @@ std::unique_ptr<PreparedNorm> prepare(const NormShape& s, float epsilon) {
   omp_set_num_threads(p->threads);
   p->data = memory::desc({s.rows, s.channels, 1, 1}, memory::data_type::f32, memory::format_tag::nhwc);
   p->statistics = memory::desc({s.channels}, memory::data_type::f32, memory::format_tag::x);
-  const auto flags = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
+  const auto affine = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
+  const auto flags = relu ? affine | dnnl::normalization_flags::fuse_norm_relu : affine;
   const dnnl::batch_normalization_forward::primitive_desc forward(
       dnnl::batch_normalization_forward::desc(dnnl::prop_kind::forward_training, p->data, epsilon, flags), engine);
   const dnnl::batch_normalization_backward::primitive_desc backward(
       dnnl::batch_normalization_backward::desc(dnnl::prop_kind::backward, p->data, p->data, epsilon, flags), engine,
       forward);
+  p->workspace = forward.workspace_desc();
   p->forward = dnnl::batch_normalization_forward(forward);
   p->backward = dnnl::batch_normalization_backward(backward);
   p->forwardImplementation = forward.impl_info_str();
@@ -64,19 +69,20 @@ std::unique_ptr<PreparedNorm> prepare(const NormShape& s, float epsilon) {
   return p;
 }
 
-PreparedNorm& prepared(const NormShape& s, float epsilon) {
+PreparedNorm& prepared(const NormShape& s, float epsilon, bool relu) {
   int epsilonBits;
   std::memcpy(&epsilonBits, &epsilon, sizeof epsilonBits);
-  auto key = std::make_pair(std::make_pair(s.rows, s.channels), epsilonBits);
+  auto key = std::make_tuple(s.rows, s.channels, epsilonBits, relu);
   auto found = cache.find(key);
   if (found != cache.end()) return *found->second;
   if (cache.size() >= kCacheLimit) cache.clear();
-  return *cache.emplace(key, prepare(s, epsilon)).first->second;
+  return *cache.emplace(key, prepare(s, epsilon, relu)).first->second;
 }
 
-memory view(const memory::desc& desc, const float* data) {
+template <typename T>
+memory view(const memory::desc& desc, const T* data) {
   // oneDNN takes a void* for inputs too; it does not write to them.
-  return memory(desc, cpuEngine(), const_cast<float*>(data));
+  return memory(desc, cpuEngine(), const_cast<T*>(data));
 }
 
 template <typename Fn>
@@ -93,14 +99,16 @@ auto locked(Fn fn) -> decltype(fn()) {
 
 void batchNormForward(const NormShape& shape, float epsilon, const NormForwardBuffers& b) {
   locked([&] {
-    PreparedNorm& p = prepared(shape, epsilon);
+    PreparedNorm& p = prepared(shape, epsilon, b.workspace != nullptr);
     omp_set_num_threads(p.threads);
-    p.forward.execute(cpuStream(), {{DNNL_ARG_SRC, view(p.data, b.x)},
-                                    {DNNL_ARG_DST, view(p.data, b.y)},
-                                    {DNNL_ARG_SCALE, view(p.statistics, b.scale)},
-                                    {DNNL_ARG_SHIFT, view(p.statistics, b.offset)},
-                                    {DNNL_ARG_MEAN, view(p.statistics, b.mean)},
-                                    {DNNL_ARG_VARIANCE, view(p.statistics, b.variance)}});
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, view(p.data, b.x)},
+                                         {DNNL_ARG_DST, view(p.data, b.y)},
+                                         {DNNL_ARG_SCALE, view(p.statistics, b.scale)},
+                                         {DNNL_ARG_SHIFT, view(p.statistics, b.offset)},
+                                         {DNNL_ARG_MEAN, view(p.statistics, b.mean)},
+                                         {DNNL_ARG_VARIANCE, view(p.statistics, b.variance)}};
+    if (b.workspace != nullptr) args.emplace(DNNL_ARG_WORKSPACE, view(p.workspace, b.workspace));
+    p.forward.execute(cpuStream(), args);
     cpuStream().wait();
     leaveVectorState();
     return 0;
@@ -109,26 +117,32 @@ void batchNormForward(const NormShape& shape, float epsilon, const NormForwardBu
 
 void batchNormBackward(const NormShape& shape, float epsilon, const NormBackwardBuffers& b) {
   locked([&] {
-    PreparedNorm& p = prepared(shape, epsilon);
+    PreparedNorm& p = prepared(shape, epsilon, b.workspace != nullptr);
     omp_set_num_threads(p.threads);
-    p.backward.execute(cpuStream(), {{DNNL_ARG_SRC, view(p.data, b.x)},
-                                     {DNNL_ARG_MEAN, view(p.statistics, b.mean)},
-                                     {DNNL_ARG_VARIANCE, view(p.statistics, b.variance)},
-                                     {DNNL_ARG_SCALE, view(p.statistics, b.scale)},
-                                     {DNNL_ARG_SHIFT, view(p.statistics, b.offset)},
-                                     {DNNL_ARG_DIFF_DST, view(p.data, b.dy)},
-                                     {DNNL_ARG_DIFF_SRC, view(p.data, b.dx)},
-                                     {DNNL_ARG_DIFF_SCALE, view(p.statistics, b.dscale)},
-                                     {DNNL_ARG_DIFF_SHIFT, view(p.statistics, b.doffset)}});
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, view(p.data, b.x)},
+                                         {DNNL_ARG_MEAN, view(p.statistics, b.mean)},
+                                         {DNNL_ARG_VARIANCE, view(p.statistics, b.variance)},
+                                         {DNNL_ARG_SCALE, view(p.statistics, b.scale)},
+                                         {DNNL_ARG_SHIFT, view(p.statistics, b.offset)},
+                                         {DNNL_ARG_DIFF_DST, view(p.data, b.dy)},
+                                         {DNNL_ARG_DIFF_SRC, view(p.data, b.dx)},
+                                         {DNNL_ARG_DIFF_SCALE, view(p.statistics, b.dscale)},
+                                         {DNNL_ARG_DIFF_SHIFT, view(p.statistics, b.doffset)}};
+    if (b.workspace != nullptr) args.emplace(DNNL_ARG_WORKSPACE, view(p.workspace, b.workspace));
+    p.backward.execute(cpuStream(), args);
     cpuStream().wait();
     leaveVectorState();
     return 0;
   });
 }
 
-std::string batchNormImplementation(const NormShape& shape, float epsilon, bool backward) {
+size_t batchNormReluWorkspaceBytes(const NormShape& shape, float epsilon) {
+  return locked([&] { return prepared(shape, epsilon, true).workspace.get_size(); });
+}
+
+std::string batchNormImplementation(const NormShape& shape, float epsilon, bool backward, bool relu) {
   return locked([&] {
-    PreparedNorm& p = prepared(shape, epsilon);
+    PreparedNorm& p = prepared(shape, epsilon, relu);
     return backward ? p.backwardImplementation : p.forwardImplementation;
   });
 }

@@ -1,7 +1,10 @@
 // Batch normalisation in training mode (the batch's own statistics) over oneDNN, forward and
-// backward, on caller-owned float buffers: activations with channels last, any rank.
+// backward, on caller-owned float buffers: activations with channels last, any rank. With a
+// workspace, a ReLU after it in the same pass each way (oneDNN's fuse_norm_relu): y = max(BN(x), 0),
+// the workspace recording where BN(x) > 0, which the backward pass reads to mask dy.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace medtransfer {
@@ -18,6 +21,8 @@ struct NormForwardBuffers {
   float* y;
   float* mean;      // out: the batch's mean per channel
   float* variance;  // out: its biased variance (as tf.moments)
+  // Null: no ReLU. Else out: batchNormReluWorkspaceBytes bytes, for batchNormBackward.
+  unsigned char* workspace = nullptr;
 };
 
 struct NormBackwardBuffers {
@@ -30,6 +35,8 @@ struct NormBackwardBuffers {
   float* dx;
   float* dscale;
   float* doffset;
+  // Null: no ReLU. Else the forward pass's workspace; dy is taken where BN(x) > 0 only.
+  const unsigned char* workspace = nullptr;
 };
 
 /** y = γ·(x − μ)/√(σ² + ε) + β with μ, σ² the batch's; primitives cached per shape. Throws std::runtime_error. */
@@ -38,7 +45,10 @@ void batchNormForward(const NormShape& shape, float epsilon, const NormForwardBu
 /** The gradients of batchNormForward for x, γ and β, the statistics counted as functions of x. */
 void batchNormBackward(const NormShape& shape, float epsilon, const NormBackwardBuffers& buffers);
 
+/** The bytes of a fused ReLU's workspace for a shape (a bit or a byte a value, as oneDNN's kernel keeps it). */
+size_t batchNormReluWorkspaceBytes(const NormShape& shape, float epsilon);
+
 /** oneDNN's implementation name for the forward (false) or backward (true) pass. */
-std::string batchNormImplementation(const NormShape& shape, float epsilon, bool backward);
+std::string batchNormImplementation(const NormShape& shape, float epsilon, bool backward, bool relu = false);
 
 }  // namespace medtransfer

@@ -9,7 +9,8 @@
 // axes, and layers without centre or scale run tfjs-layers' own code. The class name stays
 // BatchNormalization, so saved models load anywhere as the standard layer. Where the backend has
 // batch normalisation kernels of its own (batchNormKernels.ts: the native path), training runs
-// them instead: one kernel each way.
+// them instead: one kernel each way; and one with the ReLU after it where that ReLU is its only
+// reader (trainWithRelu, called by batchNormReluChains.ts).
 import {
   add,
   batchNorm,
@@ -33,6 +34,8 @@ import type { BatchNormalization } from '@tensorflow/tfjs-layers/dist/layers/nor
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { hasChannelAffineKernel, runChannelAffine } from './channelAffineKernels';
 import { hasBatchNormKernels, runBatchNormTraining } from './batchNormKernels';
+import { hasBatchNormReluKernels, runBatchNormReluTraining } from './batchNormReluKernels';
+import { hasFrozenStatistics } from './batchNormStatistics';
 import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
 
 /**
@@ -150,17 +153,48 @@ export class FastBatchNormalization extends BatchNormalizationLayer {
         fields.beta.read(),
         fields.epsilon,
       );
-      // tfjs-layers' moving-average update, unchanged: moving −= (moving − batch)·(1 − momentum).
-      for (const [variable, value] of [
-        [fields.movingMean, mean],
-        [fields.movingVariance, variance],
-      ] as const) {
-        tidy(() => {
-          const original = variable.read();
-          variable.write(sub(original, mul(sub(original, value), 1 - fields.momentum)));
-        });
-      }
+      this.updateMovingStatistics(mean, variance);
       return normed;
     });
+  }
+
+  /**
+   * relu(this layer in training) in one kernel each way where the backend has one
+   * (batchNormReluKernels.ts), moving statistics updated as call() does; null where call() would
+   * not run the batch normalisation kernels itself (the statistics frozen, another axis, no
+   * centre or scale, another dtype) or the backend lacks the fused kernels.
+   */
+  trainWithRelu(input: Tensor): Tensor | null {
+    const fields = this as unknown as BatchNormalizationFields;
+    const lastAxis = fields.axis === -1 || fields.axis === input.rank - 1;
+    const fusable = lastAxis && fields.center && fields.scale && input.rank >= 2 && input.dtype === 'float32';
+    if (!fusable || hasFrozenStatistics(this) || !hasBatchNormKernels() || !hasBatchNormReluKernels()) return null;
+    return tidy(() => {
+      const [activated, mean, variance] = runBatchNormReluTraining(
+        input,
+        fields.gamma.read(),
+        fields.beta.read(),
+        fields.epsilon,
+      );
+      if (activated === undefined || mean === undefined || variance === undefined) {
+        throw new Error('batch normalisation with ReLU: the kernel returned fewer than four tensors');
+      }
+      this.updateMovingStatistics(mean, variance);
+      return activated;
+    });
+  }
+
+  /** tfjs-layers' moving-average update, unchanged: moving −= (moving − batch)·(1 − momentum). */
+  private updateMovingStatistics(mean: Tensor, variance: Tensor): void {
+    const fields = this as unknown as BatchNormalizationFields;
+    for (const [variable, value] of [
+      [fields.movingMean, mean],
+      [fields.movingVariance, variance],
+    ] as const) {
+      tidy(() => {
+        const original = variable.read();
+        variable.write(sub(original, mul(sub(original, value), 1 - fields.momentum)));
+      });
+    }
   }
 }

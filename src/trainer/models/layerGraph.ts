@@ -10,6 +10,7 @@ import { LayersModel } from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import { batchNormRelus } from './batchNormReluChains';
 import { paddedConvolutions } from './convolutionChains';
 import type { CallChain } from './convolutionChains';
 import type { BatchNormFolding } from './foldedBatchNorm';
@@ -103,9 +104,10 @@ function topologicalOrder(model: LayersModel): SymbolicTensor[] {
  * peaked at ~210 MB an image instead of the ~120 MB the gradients need. In training, call it
  * inside variableGrads() or tidy(), as the layers' own intermediate tensors are tidied there.
  * A ZeroPadding2D and the convolution or max pool after it run as one padded convolution or pool
- * (convolutionChains.ts, paddedMaxPool.ts), and outside training
- * `folding` runs each convolution → batch norm (→ activation) chain as one kernel, where the whole
- * chain lies in the range and none of its inner tensors is fetched.
+ * (convolutionChains.ts, paddedMaxPool.ts), in training a batch norm and the ReLU that alone reads it
+ * as one (batchNormReluChains.ts), and outside training `folding` runs each convolution → batch norm
+ * (→ activation) chain as one kernel, where the whole chain lies in the range and none of its inner
+ * tensors is fetched.
  */
 export function runCalls(
   graph: LayerGraph,
@@ -139,6 +141,7 @@ export function runCalls(
       training ? undefined : folding?.folded.get(index),
       paddedConvolutions(graph).get(index),
       paddedMaxPools(graph).get(index),
+      training ? batchNormRelus(graph).get(index) : undefined,
     ].find(usable);
     if (chain && inputs[0]) {
       chain.members.forEach((member) => foldedAway.add(member));

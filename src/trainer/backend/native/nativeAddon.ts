@@ -22,6 +22,13 @@ export interface NativeAbout {
   cachedPrimitives: number;
 }
 
+export interface NativeBatchNormReluPlan {
+  workspaceBytes: number;
+  /** oneDNN's implementations, e.g. `bnorm_jit:avx512_core`. */
+  forward: string;
+  backward: string;
+}
+
 /** The addon's functions (native/src/addon.cc). */
 export interface NativeAddon {
   /**
@@ -85,6 +92,37 @@ export interface NativeAddon {
   ): void;
   /** oneDNN's implementation of batch normalisation's forward or backward pass for a shape. */
   batchNormImplementation(rows: number, channels: number, epsilon: number, backward: boolean): string;
+  /** batchNormForward and a ReLU in one pass: y = max(BN(x), 0); the workspace (plan's bytes) records where BN(x) > 0. */
+  batchNormReluForward(
+    rows: number,
+    channels: number,
+    epsilon: number,
+    x: Float32Array,
+    scale: Float32Array,
+    offset: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    workspace: Uint8Array,
+  ): void;
+  /** batchNormReluForward's gradients for x, scale and offset (dy taken where the workspace says BN(x) > 0). */
+  batchNormReluBackward(
+    rows: number,
+    channels: number,
+    epsilon: number,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array,
+    offset: Float32Array,
+    workspace: Uint8Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    dscale: Float32Array,
+    doffset: Float32Array,
+  ): void;
+  /** The workspace's size and oneDNN's implementations for a shape of batchNormReluForward. */
+  batchNormReluPlan(rows: number, channels: number, epsilon: number): NativeBatchNormReluPlan;
   /** y = min(max(x, 0), max) over `count` values. */
   clippedRelu(count: number, max: number, x: Float32Array, y: Float32Array): void;
   /** dx = dy where 0 < y < max, else 0, over `count` values. */
@@ -169,6 +207,9 @@ const ADDON_FUNCTIONS = [
   'batchNormForward',
   'batchNormBackward',
   'batchNormImplementation',
+  'batchNormReluForward',
+  'batchNormReluBackward',
+  'batchNormReluPlan',
   'clippedRelu',
   'clippedReluGrad',
   'channelSum',

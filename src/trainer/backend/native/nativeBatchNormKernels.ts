@@ -10,13 +10,13 @@ import type { NativeAddon } from './nativeAddon';
 
 export const NATIVE_BATCH_NORM_KERNEL_NAMES: readonly string[] = [BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD];
 
-interface NormGeometry {
+export interface NormGeometry {
   rows: number;
   channels: number;
 }
 
 /** Rows × channels of a channels-last float tensor, checked against the per-channel inputs. */
-function geometry(kernelName: string, x: TensorInfo | undefined, perChannel: Array<TensorInfo | undefined>) {
+export function geometry(kernelName: string, x: TensorInfo | undefined, perChannel: Array<TensorInfo | undefined>) {
   if (x === undefined || perChannel.some((info) => info === undefined)) {
     throw new Error(`${kernelName} (MedTransfer native kernel): an input is missing.`);
   }
@@ -34,7 +34,7 @@ function geometry(kernelName: string, x: TensorInfo | undefined, perChannel: Arr
   return result;
 }
 
-function epsilonOf(attrs: unknown): number {
+export function epsilonOf(attrs: unknown): number {
   return (attrs as Partial<BatchNormAttrs> | undefined)?.epsilon ?? 1e-3;
 }
 

@@ -11,6 +11,8 @@ import { registerClippedReluGradient } from '../../models/clippedReluKernels';
 import { NATIVE_ACTIVATION_KERNEL_NAMES, nativeActivationKernelConfig } from './nativeActivationKernels';
 import type { NativeAddon } from './nativeAddon';
 import { NATIVE_BATCH_NORM_KERNEL_NAMES, nativeBatchNormKernelConfig } from './nativeBatchNormKernels';
+import { registerBatchNormReluGradient } from '../../models/batchNormReluKernels';
+import { NATIVE_BATCH_NORM_RELU_KERNEL_NAMES, nativeBatchNormReluKernelConfig } from './nativeBatchNormReluKernels';
 import { NATIVE_CONV_KERNEL_NAMES, nativeConvKernelConfig } from './nativeConvKernels';
 import { NATIVE_COPY_KERNEL_NAMES, nativeCopyKernelConfig } from './nativeCopyKernels';
 import {
@@ -55,6 +57,12 @@ export function registerNativeKernels(addon: NativeAddon): string[] {
   for (const kernelName of NATIVE_ACTIVATION_KERNEL_NAMES) {
     previous.set(kernelName, undefined);
     registerKernel(nativeActivationKernelConfig(kernelName, addon));
+  }
+  // Batch normalisation with its ReLU (models/batchNormReluChains.ts): kernels of our own too.
+  registerBatchNormReluGradient();
+  for (const kernelName of NATIVE_BATCH_NORM_RELU_KERNEL_NAMES) {
+    previous.set(kernelName, undefined);
+    registerKernel(nativeBatchNormReluKernelConfig(kernelName, addon));
   }
   // Optimizer steps (training/fusedAdam.ts): kernels of our own too.
   for (const kernelName of NATIVE_OPTIMIZER_KERNEL_NAMES) {
