@@ -4,7 +4,8 @@
 // no tensor leaks; a batch norm that two layers read, that a ReLU6 follows, or that the caller
 // fetches stays apart, as does one whose statistics are frozen; inference runs no fused kernel.
 // Then the native kernels alone against the batch norm and ReLU kernels apart (one shape large
-// enough for the threaded pass), and the addon refusing a short workspace.
+// enough for the threaded pass), resnet18's nine pairs against its layers apart, and the addon
+// refusing a short workspace.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
@@ -19,12 +20,14 @@ import { runBatchNormTraining } from '../../../../src/trainer/models/batchNormKe
 import { freezeBatchNormStatistics } from '../../../../src/trainer/models/batchNormStatistics';
 import { runClippedRelu } from '../../../../src/trainer/models/clippedReluKernels';
 import { FastConv2D } from '../../../../src/trainer/models/convolution';
+import { buildClassifier } from '../../../../src/trainer/models/classifier';
+import { SeededRandom } from '../../../../src/trainer/random';
 import { flattenModel, runCalls } from '../../../../src/trainer/models/layerGraph';
 import type { LayerGraph } from '../../../../src/trainer/models/layerGraph';
 import { KERNEL_BACKENDS, missingKernelBackend, useKernelBackend } from '../../../support/kernelBackends';
 import { nativeAddonOrReason } from '../../../support/nativeTestSetup';
 import { skipIfMissing } from '../../../support/prerequisites';
-import { relativeDifference, values } from '../../../support/wasmTestSetup';
+import { relativeDifference, values, worstDifference } from '../../../support/wasmTestSetup';
 
 const SHAPE: [number, number, number, number] = [4, 6, 6, 3];
 const TOLERANCE = 1e-4;
@@ -212,6 +215,45 @@ describe('native batch norm → ReLU kernels', { skip: skipIfMissing(missingKern
       tf.dispose([x, scale, offset, w]);
     });
   }
+
+  it("give resnet18's gradients and moving statistics at 32×32×3, batch 4, as the layers apart do", async () => {
+    await useKernelBackend('native');
+    const build = () => buildClassifier('resnet18', [32, 32, 3], 3, 0, new SeededRandom(4)).model;
+    const [reference, classifier] = [build(), build()];
+    const graph = flattenModel(classifier);
+    assert.ok(graph);
+    // The stem's and each of the eight blocks' first batch norm; the second meets the shortcut first.
+    assert.equal(batchNormRelus(graph).size, 9);
+    const x = tf.tensor4d(values(4 * 32 * 32 * 3, 5), [4, 32, 32, 3]);
+    const labels = tf.oneHot(tf.tensor1d([0, 2, 1, 0], 'int32'), 3);
+    const step = (model: tfl.LayersModel, run: (input: tf.Tensor) => tf.Tensor): Float32Array[] => {
+      const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+      const grads = tf.tidy(() => {
+        const { grads: byName } = tf.variableGrads(
+          () => tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.logSoftmax(run(x))), -1))) as tf.Scalar,
+          variables,
+        );
+        return variables.map((variable) => byName[variable.name] ?? tf.zeros([0]));
+      });
+      const arrays = grads.map((grad) => grad.dataSync() as Float32Array);
+      tf.dispose(grads);
+      return arrays;
+    };
+    const apart = step(reference, (input) => reference.apply(input, { training: true }) as tf.Tensor);
+    let fused: Float32Array[] = [];
+    const runs = await fusedKernelRuns(() => {
+      fused = step(classifier, chained(graph));
+    });
+    assert.equal(runs, 9);
+    const gradients = worstDifference(fused, apart);
+    assert.ok(gradients < TOLERANCE, `gradients: worst difference ${gradients} of the largest`);
+    const weights = (model: tfl.LayersModel) => model.getWeights().map((weight) => weight.dataSync() as Float32Array);
+    // Every weight after the step's statistics update (the moving means and variances among them).
+    assertClose(weights(classifier), weights(reference));
+    tf.dispose([x, labels]);
+    reference.dispose();
+    classifier.dispose();
+  });
 
   it('refuse a workspace shorter than the plan', () => {
     const found = nativeAddonOrReason();
