@@ -4,8 +4,8 @@
 // no tensor leaks; a batch norm that two layers read, that a ReLU6 follows, or that the caller
 // fetches stays apart, as does one whose statistics are frozen; inference runs no fused kernel.
 // Then the native kernels alone against the batch norm and ReLU kernels apart (one shape large
-// enough for the threaded pass), resnet18's nine pairs against its layers apart, and the addon
-// refusing a short workspace.
+// enough for the threaded pass), resnet18's nine pairs against its layers apart, four trainer steps
+// of resnet-small with the fused kernels and without, and the addon refusing a short workspace.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
@@ -22,6 +22,9 @@ import { runClippedRelu } from '../../../../src/trainer/models/clippedReluKernel
 import { FastConv2D } from '../../../../src/trainer/models/convolution';
 import { buildClassifier } from '../../../../src/trainer/models/classifier';
 import { SeededRandom } from '../../../../src/trainer/random';
+import { createOptimizer } from '../../../../src/trainer/training/optimizers';
+import { trainStep } from '../../../../src/trainer/training/trainStep';
+import type { StepContext } from '../../../../src/trainer/training/trainStep';
 import { flattenModel, runCalls } from '../../../../src/trainer/models/layerGraph';
 import type { LayerGraph } from '../../../../src/trainer/models/layerGraph';
 import { KERNEL_BACKENDS, missingKernelBackend, useKernelBackend } from '../../../support/kernelBackends';
@@ -253,6 +256,52 @@ describe('native batch norm → ReLU kernels', { skip: skipIfMissing(missingKern
     tf.dispose([x, labels]);
     reference.dispose();
     classifier.dispose();
+  });
+
+  it("train resnet-small through the trainer's own step as with the layers apart", async () => {
+    await useKernelBackend('native');
+    const shape = [12, 12, 3] as const;
+    const batch = {
+      images: values(8 * 12 * 12 * 3, 7),
+      labels: Int32Array.from({ length: 8 }, (_, i) => i % 2),
+      count: 8,
+    };
+    const train = (): { losses: number[]; weights: Float32Array[] } => {
+      const { model } = buildClassifier('resnet-small', [...shape], 2, 0, new SeededRandom(3));
+      const context: StepContext = {
+        model,
+        shape,
+        variables: model.trainableWeights.map((weight) => weight.read() as tf.Variable),
+        classCount: 2,
+        classWeights: null,
+        // Not Adam, which scales rounding in a gradient near zero up to a full step.
+        optimizer: createOptimizer('sgd', 0.05),
+      };
+      const losses = Array.from({ length: 4 }, () => trainStep(context, batch).loss);
+      const weights = model.getWeights().map((weight) => weight.dataSync() as Float32Array);
+      model.dispose();
+      context.optimizer.dispose();
+      return { losses, weights };
+    };
+    let fused: { losses: number[]; weights: Float32Array[] } = { losses: [], weights: [] };
+    const runs = await fusedKernelRuns(() => {
+      fused = train();
+    });
+    assert.ok(runs >= 4, `${runs} fused kernel runs`);
+    const kernel = tf.getKernel(BATCH_NORM_RELU_TRAINING, 'wasm');
+    assert.ok(kernel !== undefined);
+    tf.unregisterKernel(BATCH_NORM_RELU_TRAINING, 'wasm');
+    const apart = (() => {
+      try {
+        return train();
+      } finally {
+        tf.registerKernel(kernel);
+      }
+    })();
+    assertClose(
+      [Float32Array.from(fused.losses), ...fused.weights],
+      [Float32Array.from(apart.losses), ...apart.weights],
+    );
   });
 
   it('refuse a workspace shorter than the plan', () => {
