@@ -36,7 +36,16 @@ export class FastConv2D extends Conv2DLayer {
       this.useBias &&
       !this.readsModelInput() &&
       hasClippedReluKernels();
-    if (!fusable) return super.call(inputs, kwargs);
+    if (!fusable) {
+      const reluOnImages =
+        input.dtype === 'float32' &&
+        this.activation.getClassName() === 'relu' &&
+        this.readsModelInput() &&
+        hasClippedReluKernels();
+      // Fed by the images: the plain convolution (no input gradient) and the clipped-ReLU kernel.
+      if (reluOnImages) return tidy(() => runClippedRelu(this.plainConvolution(input), Number.POSITIVE_INFINITY));
+      return super.call(inputs, kwargs);
+    }
     // The fused op's gradient computes dx, dW and db together, dx even where nothing needs it.
     return tidy(() => {
       const biased = fused.conv2d({

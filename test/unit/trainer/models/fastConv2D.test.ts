@@ -1,13 +1,16 @@
 // FastConv2D's linear convolutions in training (every convolution before a batch norm) run tfjs's
 // plain conv2d op: the same output and gradients as tfjs-layers' Conv2D, and no input gradient
 // where nothing reads it (the first convolution, fed by the images). On cpu: the rule does not
-// depend on a backend's kernels.
+// depend on a backend's kernels. A ReLU convolution with a bias fed by the images, on the native
+// kernels: the plain convolution and the clipped-ReLU kernel, no input gradient.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { FastConv2D } from '../../../../src/trainer/models/convolution';
-import { values } from '../../../support/wasmTestSetup';
+import { missingKernelBackend, useKernelBackend } from '../../../support/kernelBackends';
+import { skipIfMissing } from '../../../support/prerequisites';
+import { relativeDifference, values } from '../../../support/wasmTestSetup';
 
 const SHAPE = [2, 9, 9, 3];
 
@@ -104,3 +107,37 @@ describe('FastConv2D: linear convolutions in training', () => {
     assert.ok(!fast.includes('Conv2DBackpropInput'), fast.join(', '));
   });
 });
+
+describe(
+  'FastConv2D: a ReLU convolution with a bias fed by the images, on the native kernels',
+  {
+    skip: skipIfMissing(missingKernelBackend('native')),
+  },
+  () => {
+    const config: ConvConfig = { filters: 4, kernelSize: 3, strides: 1, padding: 'valid', useBias: true };
+
+    /** input → the convolution with ReLU: a model, so that the layer is fed by an InputLayer. */
+    function modelWith(layer: tfl.layers.Layer): tfl.LayersModel {
+      const input = tfl.input({ shape: SHAPE.slice(1) });
+      return tfl.model({ inputs: input, outputs: built(layer, config).apply(input) as tfl.SymbolicTensor });
+    }
+
+    it('trains as tfjs-layers does, with the clipped-ReLU kernel and no input gradient', async () => {
+      await useKernelBackend('native');
+      const relu = { ...config, activation: 'relu' as const };
+      const expectedModel = modelWith(tfl.layers.conv2d(relu));
+      const actualModel = modelWith(new FastConv2D(relu));
+      const expected = outputAndGradients(expectedModel);
+      const actual = outputAndGradients(actualModel);
+      actual.forEach((array, i) => {
+        const difference = relativeDifference(array, expected[i] ?? new Float32Array());
+        assert.ok(difference < 1e-5, `array ${i}: difference ${difference}`);
+      });
+      const kernels = await kernelsOfWeightGradients(actualModel);
+      assert.ok(kernels.includes('MedTransferClippedRelu'), kernels.join(', '));
+      for (const composed of ['Relu', 'Step', 'Conv2DBackpropInput'])
+        assert.ok(!kernels.includes(composed), `${composed} ran: ${kernels.join(', ')}`);
+      await tf.setBackend('cpu');
+    });
+  },
+);
