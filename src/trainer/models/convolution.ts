@@ -4,7 +4,9 @@
 //   two kernels each way: the convolution with its bias added inside it, then ReLU in one pass.
 //   tfjs fuses a bias and an activation into the convolution only outside gradient recording (a
 //   fused op's `shouldFuse`), except for a linear one, so in training tfjs-layers computes Conv2D, a
-//   broadcast Add and Relu, and back Sum, Step and Multiply: a pass over the activations each.
+//   broadcast Add and Relu, and back Sum, Step and Multiply: a pass over the activations each. Fed
+//   by the images, it runs the plain convolution, the bias and the clipped ReLU (see below why not
+//   the fused op there).
 // - a linear convolution without bias (every convolution before a batch norm: the torchvision
 //   backbones') runs tfjs's plain conv2d op. The fused op's gradient computes the input's gradient
 //   and the filter's together, the input's even where nothing reads it: the first convolution's,
