@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { eventsOf, readEvents, runCli, temporaryFolder, writeExperiment } from '../../../support/cliHarness';
 import { waitUntil } from '../../../support/polling';
@@ -103,6 +104,11 @@ describe('a submitted run on SLURM', { skip: skipIfMissing(slurmClusterMissing()
       const state = spawnSync('squeue', ['-h', '-j', jobId, '-o', '%T'], { encoding: 'utf8' }).stdout.trim();
       return state === 'PENDING';
     });
+    // slurmd refuses a launch whose credential dates from the second in which it revoked the job's
+    // credentials (the kill): "Job N already killed, do not launch batch job", and SLURM then ends
+    // the job failed for good (seen in CI: requeue, start moved to now and the relaunch all within
+    // one second). SLURM's own two-minute hold avoids that; moved to now, let that second pass first.
+    await delay(2_000);
     spawnSync('scontrol', ['update', `jobid=${jobId}`, 'starttime=now']);
     // Where SLURM relaunched it at once and the launch failed (seen once in CI: the batch script
     // never ran, 0 s), it holds the job ("launch failed requeued held"): release it as an
