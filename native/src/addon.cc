@@ -189,20 +189,44 @@ NormShape normShapeArg(napi_env env, napi_value rows, napi_value channels) {
 
 float epsilonArg(napi_env env, napi_value value) { return static_cast<float>(numberArg(env, value, "epsilon")); }
 
+// The forward pass's arrays at argv[3..8]: x, scale, offset, y, mean, variance.
+medtransfer::NormForwardBuffers normForwardBuffers(napi_env env, const napi_value* argv, const NormShape& s) {
+  const size_t values = product({s.rows, s.channels});
+  const size_t channels = product({s.channels});
+  const auto array = [&](int index, size_t length, const char* name) {
+    return typedArray<float>(env, argv[index], napi_float32_array, length, name);
+  };
+  return {array(3, values, "x"), array(4, channels, "scale"), array(5, channels, "offset"),
+          array(6, values, "y"), array(7, channels, "mean"),  array(8, channels, "variance")};
+}
+
+// The backward pass's arrays: x, mean, variance, scale, offset at argv[3..7], then dy, dx, dscale,
+// doffset from argv[gradients].
+medtransfer::NormBackwardBuffers normBackwardBuffers(napi_env env, const napi_value* argv, const NormShape& s,
+                                                     int gradients) {
+  const size_t values = product({s.rows, s.channels});
+  const size_t channels = product({s.channels});
+  const auto array = [&](int index, size_t length, const char* name) {
+    return typedArray<float>(env, argv[index], napi_float32_array, length, name);
+  };
+  return {array(3, values, "x"),
+          array(4, channels, "mean"),
+          array(5, channels, "variance"),
+          array(6, channels, "scale"),
+          array(7, channels, "offset"),
+          array(gradients, values, "dy"),
+          array(gradients + 1, values, "dx"),
+          array(gradients + 2, channels, "dscale"),
+          array(gradients + 3, channels, "doffset")};
+}
+
 // batchNormForward(rows, channels, epsilon, x, scale, offset, y, mean, variance)
 napi_value BatchNormForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value argv[9];
     arguments(env, info, argv);
     const NormShape s = normShapeArg(env, argv[0], argv[1]);
-    const size_t values = product({s.rows, s.channels});
-    const size_t channels = product({s.channels});
-    const auto array = [&](int index, size_t length, const char* name) {
-      return typedArray<float>(env, argv[index], napi_float32_array, length, name);
-    };
-    medtransfer::batchNormForward(s, epsilonArg(env, argv[2]),
-                                  {array(3, values, "x"), array(4, channels, "scale"), array(5, channels, "offset"),
-                                   array(6, values, "y"), array(7, channels, "mean"), array(8, channels, "variance")});
+    medtransfer::batchNormForward(s, epsilonArg(env, argv[2]), normForwardBuffers(env, argv, s));
     return nullptr;
   });
 }
@@ -213,16 +237,7 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
     napi_value argv[12];
     arguments(env, info, argv);
     const NormShape s = normShapeArg(env, argv[0], argv[1]);
-    const size_t values = product({s.rows, s.channels});
-    const size_t channels = product({s.channels});
-    const auto array = [&](int index, size_t length, const char* name) {
-      return typedArray<float>(env, argv[index], napi_float32_array, length, name);
-    };
-    medtransfer::batchNormBackward(
-        s, epsilonArg(env, argv[2]),
-        {array(3, values, "x"), array(4, channels, "mean"), array(5, channels, "variance"),
-         array(6, channels, "scale"), array(7, channels, "offset"), array(8, values, "dy"), array(9, values, "dx"),
-         array(10, channels, "dscale"), array(11, channels, "doffset")});
+    medtransfer::batchNormBackward(s, epsilonArg(env, argv[2]), normBackwardBuffers(env, argv, s, 8));
     return nullptr;
   });
 }
@@ -562,14 +577,7 @@ napi_value BatchNormReluForward(napi_env env, napi_callback_info info) {
     arguments(env, info, argv);
     const NormShape s = normShapeArg(env, argv[0], argv[1]);
     const float epsilon = epsilonArg(env, argv[2]);
-    const size_t values = product({s.rows, s.channels});
-    const size_t channels = product({s.channels});
-    const auto array = [&](int index, size_t length, const char* name) {
-      return typedArray<float>(env, argv[index], napi_float32_array, length, name);
-    };
-    medtransfer::NormForwardBuffers buffers{array(3, values, "x"),       array(4, channels, "scale"),
-                                            array(5, channels, "offset"), array(6, values, "y"),
-                                            array(7, channels, "mean"),   array(8, channels, "variance")};
+    auto buffers = normForwardBuffers(env, argv, s);
     buffers.workspace = typedArray<unsigned char>(env, argv[9], napi_uint8_array,
                                                   medtransfer::batchNormReluWorkspaceBytes(s, epsilon), "workspace");
     medtransfer::batchNormForward(s, epsilon, buffers);
@@ -584,16 +592,7 @@ napi_value BatchNormReluBackward(napi_env env, napi_callback_info info) {
     arguments(env, info, argv);
     const NormShape s = normShapeArg(env, argv[0], argv[1]);
     const float epsilon = epsilonArg(env, argv[2]);
-    const size_t values = product({s.rows, s.channels});
-    const size_t channels = product({s.channels});
-    const auto array = [&](int index, size_t length, const char* name) {
-      return typedArray<float>(env, argv[index], napi_float32_array, length, name);
-    };
-    medtransfer::NormBackwardBuffers buffers{array(3, values, "x"),        array(4, channels, "mean"),
-                                             array(5, channels, "variance"), array(6, channels, "scale"),
-                                             array(7, channels, "offset"),   array(9, values, "dy"),
-                                             array(10, values, "dx"),        array(11, channels, "dscale"),
-                                             array(12, channels, "doffset")};
+    auto buffers = normBackwardBuffers(env, argv, s, 9);
     buffers.workspace = typedArray<unsigned char>(env, argv[8], napi_uint8_array,
                                                   medtransfer::batchNormReluWorkspaceBytes(s, epsilon), "workspace");
     medtransfer::batchNormBackward(s, epsilon, buffers);
